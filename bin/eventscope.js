@@ -1,0 +1,16 @@
+#!/usr/bin/env node
+// The eventscope command. Runs the built CLI (out/main/cli.js); see src/host/cli.ts.
+import { existsSync } from 'node:fs';
+
+const [major] = process.versions.node.split('.').map(Number);
+if (major < 24) {
+  console.error(`eventscope: needs Node.js 24 or newer (node:sqlite, zstd); this is ${process.version}.`);
+  process.exit(1);
+}
+const built = new URL('../out/main/cli.js', import.meta.url);
+if (!existsSync(built)) {
+  console.error('eventscope: the app is not built yet. Run "npm run build" in the project folder first.');
+  process.exit(1);
+}
+const { runCli } = await import(built.href);
+await runCli(process.argv.slice(2));

@@ -1,0 +1,46 @@
+// Lint, including the layer rules of docs/architecture.md. Do not relax the layer rules:
+// they are what keeps the core testable without Electron and the renderer sandboxable.
+import js from '@eslint/js';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+import { builtinModules } from 'node:module';
+
+const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
+const NODE_ONLY_CORE = ['**/src/kafka/**', '**/src/connections/**', '**/src/host/**'];
+const UNIVERSAL = ['src/contract/**', 'src/rpc/**', 'src/format/**'];
+
+const noImports = (paths, patterns, message) => ({
+  'no-restricted-imports': ['error', { paths: paths.map((name) => ({ name, message })), patterns: patterns.map((group) => ({ group: [group], message })) }],
+});
+
+export default tseslint.config(
+  { ignores: ['out/**', 'node_modules/**', 'test-results/**', 'playwright-report/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  { files: ['**/*.{js,ts}'], ignores: ['renderer/**'], languageOptions: { globals: globals.node } },
+  { files: ['renderer/**/*.{ts,tsx}'], languageOptions: { globals: globals.browser } },
+  {
+    // The core: no Electron, no React, nothing from the shells that use it.
+    files: ['src/**/*.ts'],
+    rules: noImports(['electron', 'react', 'react-dom'], ['**/main/**', '**/renderer/**', 'react-dom/*', 'zustand'], 'src/ is the core: it must not depend on Electron, React or the shells (docs/architecture.md).'),
+  },
+  {
+    // The universal core runs in the renderer and on Node: no node:*, no Node-only core, no DOM.
+    files: UNIVERSAL,
+    rules: {
+      ...noImports(['electron', 'react', 'kafkajs', 'ws', ...nodeBuiltins], ['**/main/**', '**/renderer/**', ...NODE_ONLY_CORE, 'node:*'], 'Universal core (contract, rpc, format): no Node builtins, Node-only core or Electron (docs/architecture.md).'),
+      'no-restricted-globals': ['error', 'window', 'document', 'localStorage', 'navigator', 'process', 'Buffer', 'require'],
+    },
+  },
+  {
+    // The renderer is a sandboxed web page: no Electron, no Node, no Node-only core.
+    files: ['renderer/**/*.{ts,tsx}'],
+    rules: noImports(['electron', 'kafkajs', 'ws', ...nodeBuiltins], ['**/main/**', ...NODE_ONLY_CORE, 'node:*'], 'renderer/ is a sandboxed page: it may import only the universal core (docs/architecture.md).'),
+  },
+);

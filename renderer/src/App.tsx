@@ -1,0 +1,73 @@
+// The window: left rail of clusters, the main area showing one view.
+import { useEffect } from 'react';
+import { ConnectionRail } from './features/connections/ConnectionRail.tsx';
+import { EditConnectionView } from './features/connections/EditConnectionView.tsx';
+import { WelcomeScreen } from './features/connections/WelcomeScreen.tsx';
+import { BrokersView } from './features/cluster/BrokersView.tsx';
+import { TopicDetailView } from './features/topics/TopicDetailView.tsx';
+import { TopicsView } from './features/topics/TopicsView.tsx';
+import { useConnections } from './state/connections-store.ts';
+import { useHost } from './state/host-store.ts';
+import { useNavigation } from './state/navigation-store.ts';
+
+export function App() {
+  const { client, error, disconnected, connect } = useHost();
+  const { loaded, connections, error: connectionsError, reload } = useConnections();
+  const view = useNavigation((s) => s.view);
+  const go = useNavigation((s) => s.go);
+
+  useEffect(() => {
+    void connect();
+  }, [connect]);
+
+  useEffect(() => {
+    if (client) void reload();
+  }, [client, reload]);
+
+  // With saved connections, open the first one instead of the welcome screen.
+  useEffect(() => {
+    const first = connections[0];
+    if (view.kind === 'welcome' && first) go({ kind: 'topics', connectionId: first.profile.id });
+  }, [connections, view.kind, go]);
+
+  if (error) {
+    return (
+      <div className="fatal" role="alert" data-testid="host-error">
+        <h1>Eventscope cannot reach its host</h1>
+        <p>{error}</p>
+      </div>
+    );
+  }
+  if (!client || !loaded) return <div className="loading">Starting…</div>;
+
+  return (
+    <div className="app">
+      {disconnected && (
+        <div className="banner" role="alert" data-testid="disconnected">
+          The connection to the Eventscope host was lost. Restart it and reload this page.
+        </div>
+      )}
+      {connections.length > 0 && <ConnectionRail />}
+      <main className="main">
+        {connectionsError && <div className="notice notice-error">{connectionsError}</div>}
+        <MainView />
+      </main>
+    </div>
+  );
+}
+
+function MainView() {
+  const view = useNavigation((s) => s.view);
+  switch (view.kind) {
+    case 'welcome':
+      return <WelcomeScreen />;
+    case 'edit-connection':
+      return <EditConnectionView connectionId={view.connectionId} />;
+    case 'brokers':
+      return <BrokersView connectionId={view.connectionId} />;
+    case 'topics':
+      return <TopicsView connectionId={view.connectionId} />;
+    case 'topic':
+      return <TopicDetailView connectionId={view.connectionId} topic={view.topic} />;
+  }
+}

@@ -1,0 +1,94 @@
+// One topic: per partition its leader, replicas, ISR and offsets; then its configs with
+// the values that differ from the default marked.
+import { useState } from 'react';
+import { formatCount } from '../../../../src/format/numbers.ts';
+import { ErrorNotice } from '../../components/ErrorNotice.tsx';
+import { useHostCall } from '../../components/use-host-call.ts';
+import { rpc } from '../../state/host-store.ts';
+import { useNavigation } from '../../state/navigation-store.ts';
+
+function span(earliest: string | null, latest: string | null): string {
+  return earliest === null || latest === null ? '?' : formatCount(BigInt(latest) - BigInt(earliest));
+}
+
+export function TopicDetailView({ connectionId, topic }: { connectionId: string; topic: string }) {
+  const { data, error, loading, reload } = useHostCall((signal) => rpc().call('topics.describe', { connectionId, topic }, { signal }), [connectionId, topic]);
+  const [onlyChanged, setOnlyChanged] = useState(false);
+  const go = useNavigation((s) => s.go);
+  const configs = (data?.configs ?? []).filter((c) => !onlyChanged || !c.isDefault);
+  return (
+    <section className="view" data-testid="topic-detail">
+      <header className="view-header">
+        <button type="button" className="link" onClick={() => go({ kind: 'topics', connectionId })}>
+          ← Topics
+        </button>
+        <h2 data-testid="topic-title">{topic}</h2>
+        <button type="button" onClick={reload} disabled={loading}>
+          {loading ? 'Loading…' : 'Refresh'}
+        </button>
+      </header>
+      <ErrorNotice error={error} onRetry={reload} />
+      {data && (
+        <>
+          <h3>Partitions ({data.partitions.length})</h3>
+          <table className="grid" data-testid="partition-table">
+            <thead>
+              <tr>
+                <th className="num">Partition</th>
+                <th className="num">Leader</th>
+                <th>Replicas</th>
+                <th>In sync</th>
+                <th className="num">Earliest offset</th>
+                <th className="num">Latest offset</th>
+                <th className="num">Messages</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.partitions.map((p) => (
+                <tr key={p.partition} className={p.underReplicated || p.leader < 0 ? 'row-warn' : ''} data-testid="partition-row">
+                  <td className="num">{p.partition}</td>
+                  <td className="num">{p.leader < 0 ? <span className="badge badge-bad">none</span> : p.leader}</td>
+                  <td>{p.replicas.join(', ')}</td>
+                  <td>
+                    {p.isr.join(', ')}
+                    {p.underReplicated && <span className="badge badge-warn">under-replicated</span>}
+                  </td>
+                  <td className="num" data-testid="partition-earliest">{p.earliestOffset ?? '?'}</td>
+                  <td className="num" data-testid="partition-latest">{p.latestOffset ?? '?'}</td>
+                  <td className="num">{span(p.earliestOffset, p.latestOffset)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <h3>
+            Configuration{' '}
+            <label className="check">
+              <input type="checkbox" checked={onlyChanged} onChange={(e) => setOnlyChanged(e.target.checked)} /> only values not at their default
+            </label>
+          </h3>
+          <table className="grid" data-testid="config-table">
+            <thead>
+              <tr>
+                <th>Name</th>
+                <th>Value</th>
+                <th>Source</th>
+              </tr>
+            </thead>
+            <tbody>
+              {configs.map((c) => (
+                <tr key={c.name} className={c.isDefault ? '' : 'changed'} data-testid="config-row" data-default={c.isDefault}>
+                  <td>
+                    {!c.isDefault && <span className="dot" title="Not the default value" />}
+                    {c.name}
+                  </td>
+                  <td className="mono">{c.sensitive ? '(hidden)' : (c.value ?? '—')}</td>
+                  <td className="meta">{c.source}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+    </section>
+  );
+}

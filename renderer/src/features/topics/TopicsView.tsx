@@ -1,0 +1,96 @@
+// All topics of a cluster: an instant name filter, internal topics on demand, and a
+// virtualized list so ten thousand topics scroll like ten.
+import { useDeferredValue, useMemo, useRef, useState } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { formatCount } from '../../../../src/format/numbers.ts';
+import { ErrorNotice } from '../../components/ErrorNotice.tsx';
+import { useNavigation } from '../../state/navigation-store.ts';
+import { useTopicList } from './use-topic-list.ts';
+
+const ROW_HEIGHT_PX = 30;
+
+export function TopicsView({ connectionId }: { connectionId: string }) {
+  const [filter, setFilter] = useState('');
+  const [includeInternal, setIncludeInternal] = useState(false);
+  const { topics, refreshedAt, error, loading, refresh } = useTopicList(connectionId, includeInternal);
+  const deferredFilter = useDeferredValue(filter);
+  const go = useNavigation((s) => s.go);
+
+  const visible = useMemo(() => {
+    const needle = deferredFilter.trim().toLowerCase();
+    return (topics ?? []).filter((t) => needle === '' || t.name.toLowerCase().includes(needle));
+  }, [topics, deferredFilter]);
+
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({ count: visible.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT_PX, overscan: 20 });
+
+  return (
+    <section className="view topics-view" data-testid="topics-view">
+      <header className="view-header">
+        <h2>Topics</h2>
+        <input
+          type="search"
+          placeholder="Filter topics by name"
+          value={filter}
+          onChange={(e) => setFilter(e.target.value)}
+          data-testid="topic-filter"
+          aria-label="Filter topics by name"
+        />
+        <label className="check">
+          <input type="checkbox" checked={includeInternal} onChange={(e) => setIncludeInternal(e.target.checked)} data-testid="show-internal" /> Internal topics
+        </label>
+        <button type="button" onClick={refresh} disabled={loading} data-testid="refresh-topics">
+          {loading ? 'Loading…' : 'Refresh'}
+        </button>
+        <span className="meta" data-testid="topic-count">
+          {topics ? `${formatCount(visible.length)} of ${formatCount(topics.length)} topics` : ''}
+          {refreshedAt ? ` · updated ${new Date(refreshedAt).toLocaleTimeString()}` : ''}
+        </span>
+      </header>
+      <ErrorNotice error={error} onRetry={refresh} />
+      <div className="vgrid-head topics-grid" role="row">
+        <span role="columnheader">Name</span>
+        <span role="columnheader" className="num">Partitions</span>
+        <span role="columnheader" className="num">RF</span>
+        <span role="columnheader" className="num">Messages</span>
+        <span role="columnheader">Health</span>
+      </div>
+      <div className="vgrid-body" ref={scrollRef} role="grid" aria-rowcount={visible.length} data-testid="topic-list">
+        <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+          {virtualizer.getVirtualItems().map((item) => {
+            const t = visible[item.index]!;
+            return (
+              <div
+                key={t.name}
+                role="row"
+                tabIndex={0}
+                className="vgrid-row topics-grid"
+                style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT_PX, transform: `translateY(${item.start}px)` }}
+                onClick={() => go({ kind: 'topic', connectionId, topic: t.name })}
+                onKeyDown={(e) => e.key === 'Enter' && go({ kind: 'topic', connectionId, topic: t.name })}
+                data-testid="topic-row"
+                data-topic={t.name}
+              >
+                <span className="name" data-testid="topic-name">
+                  {t.name}
+                  {t.internal && <span className="badge">internal</span>}
+                </span>
+                <span className="num" data-testid="topic-partitions">{t.partitionCount}</span>
+                <span className="num">{t.replicationFactor}</span>
+                <span className="num" data-testid="topic-messages">{t.messageCount === null ? '?' : formatCount(t.messageCount)}</span>
+                <span>
+                  {t.offlinePartitions > 0 ? (
+                    <span className="badge badge-bad">{t.offlinePartitions} offline</span>
+                  ) : t.underReplicatedPartitions > 0 ? (
+                    <span className="badge badge-warn" data-testid="under-replicated">{t.underReplicatedPartitions} under-replicated</span>
+                  ) : null}
+                </span>
+              </div>
+            );
+          })}
+        </div>
+        {topics && visible.length === 0 && <p className="empty">{topics.length === 0 ? 'This cluster has no topics yet.' : `No topic name contains "${deferredFilter}".`}</p>}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,64 @@
+// The topic list of a cluster, refreshed by the host's topics.watch stream while the
+// page is visible, and at once on demand.
+import { useCallback, useEffect, useState } from 'react';
+import type { TopicSummary } from '../../../../src/contract/dto.ts';
+import { rpc } from '../../state/host-store.ts';
+
+export const TOPIC_REFRESH_INTERVAL_MS = 15_000;
+
+export interface TopicList {
+  topics: TopicSummary[] | null;
+  refreshedAt: number | null;
+  error: unknown;
+  loading: boolean;
+  refresh(): void;
+}
+
+function usePageVisible(): boolean {
+  const [visible, setVisible] = useState(() => document.visibilityState !== 'hidden');
+  useEffect(() => {
+    const update = (): void => setVisible(document.visibilityState !== 'hidden');
+    document.addEventListener('visibilitychange', update);
+    return () => document.removeEventListener('visibilitychange', update);
+  }, []);
+  return visible;
+}
+
+export function useTopicList(connectionId: string, includeInternal: boolean): TopicList {
+  const [topics, setTopics] = useState<TopicSummary[] | null>(null);
+  const [refreshedAt, setRefreshedAt] = useState<number | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [loading, setLoading] = useState(true);
+  const [generation, setGeneration] = useState(0);
+  const visible = usePageVisible();
+
+  useEffect(() => {
+    setTopics(null);
+  }, [connectionId]);
+
+  useEffect(() => {
+    if (!visible) return;
+    setLoading(true);
+    setError(null);
+    const subscription = rpc().subscribe(
+      'topics.watch',
+      { connectionId, includeInternal, intervalMs: TOPIC_REFRESH_INTERVAL_MS },
+      {
+        onEvent: (update) => {
+          setTopics(update.topics);
+          setRefreshedAt(update.refreshedAt);
+          setError(null);
+          setLoading(false);
+        },
+      },
+    );
+    subscription.done.catch((err: unknown) => {
+      setError(err);
+      setLoading(false);
+    });
+    return () => subscription.close();
+  }, [connectionId, includeInternal, visible, generation]);
+
+  const refresh = useCallback(() => setGeneration((g) => g + 1), []);
+  return { topics, refreshedAt, error, loading, refresh };
+}

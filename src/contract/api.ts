@@ -1,0 +1,84 @@
+// The one API between the renderer (or CLI, or a test) and the host. Each method takes one
+// object and resolves one value; each stream is a subscription that pushes events until
+// it is cancelled or ends. The host validates params with these schemas; nothing from a
+// wire is trusted.
+import { z } from 'zod';
+import {
+  AppInfo,
+  ClusterOverview,
+  ConnectionProfile,
+  ConnectionSecrets,
+  ConnectionSummary,
+  ConnectionTestResult,
+  ImportedConnection,
+  TopicDetail,
+  TopicListUpdate,
+  TopicSummary,
+} from './dto.ts';
+
+const ConnectionId = z.strictObject({ connectionId: z.string().min(1).max(64) });
+
+export const methods = {
+  'app.info': { params: z.strictObject({}), result: AppInfo },
+  'connections.list': { params: z.strictObject({}), result: z.array(ConnectionSummary) },
+  'connections.save': {
+    params: z.strictObject({
+      profile: ConnectionProfile,
+      /** Omitted fields keep the stored secret; an empty string removes it. */
+      secrets: ConnectionSecrets.optional(),
+      /** The user agreed to keep secrets where there is no OS keychain. */
+      allowPlaintextSecrets: z.boolean().optional(),
+    }),
+    result: ConnectionSummary,
+  },
+  'connections.remove': { params: z.strictObject({ id: z.string().min(1).max(64) }), result: z.strictObject({ removed: z.boolean() }) },
+  'connections.test': {
+    params: z.union([
+      z.strictObject({ connectionId: z.string().min(1).max(64) }),
+      z.strictObject({ profile: ConnectionProfile, secrets: ConnectionSecrets.optional() }),
+    ]),
+    result: ConnectionTestResult,
+  },
+  'connections.importFile': {
+    params: z.strictObject({ fileName: z.string().max(4096), text: z.string().max(1_000_000) }),
+    result: ImportedConnection,
+  },
+  'cluster.describe': { params: ConnectionId, result: ClusterOverview },
+  'topics.list': {
+    params: ConnectionId.extend({ includeInternal: z.boolean().default(false) }),
+    result: z.array(TopicSummary),
+  },
+  'topics.describe': {
+    params: ConnectionId.extend({ topic: z.string().min(1).max(249) }),
+    result: TopicDetail,
+  },
+} as const;
+
+export const streams = {
+  /** Pushes the topic list now and again every intervalMs while subscribed. */
+  'topics.watch': {
+    params: ConnectionId.extend({
+      includeInternal: z.boolean().default(false),
+      intervalMs: z.number().int().min(1_000).max(600_000).default(15_000),
+    }),
+    event: TopicListUpdate,
+  },
+} as const;
+
+export type Methods = typeof methods;
+export type Streams = typeof streams;
+export type MethodName = keyof Methods;
+export type StreamName = keyof Streams;
+export type ParamsOf<M extends MethodName> = z.input<Methods[M]['params']>;
+export type ParsedParamsOf<M extends MethodName> = z.output<Methods[M]['params']>;
+export type ResultOf<M extends MethodName> = z.output<Methods[M]['result']>;
+export type StreamParamsOf<S extends StreamName> = z.input<Streams[S]['params']>;
+export type ParsedStreamParamsOf<S extends StreamName> = z.output<Streams[S]['params']>;
+export type EventOf<S extends StreamName> = z.output<Streams[S]['event']>;
+
+export function isMethodName(name: string): name is MethodName {
+  return Object.hasOwn(methods, name);
+}
+export function isStreamName(name: string): name is StreamName {
+  return Object.hasOwn(streams, name);
+}

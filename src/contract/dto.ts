@@ -1,0 +1,161 @@
+// JSON-safe data transfer objects. Everything here survives JSON.parse(JSON.stringify(x)):
+// offsets and counts that can exceed 2^53 are decimal strings, times are epoch milliseconds.
+import { z } from 'zod';
+import { parseBootstrap } from './bootstrap.ts';
+
+/** A non-negative int64 (or -1 where Kafka uses it for "none") as a decimal string. */
+export const Int64String = z.string().regex(/^-?\d{1,19}$/, 'must be a decimal integer string');
+
+export const Bootstrap = z.string().superRefine((value, ctx) => {
+  const parsed = parseBootstrap(value);
+  if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.error });
+});
+
+export const SaslMechanism = z.enum(['plain', 'scram-sha-256', 'scram-sha-512']);
+export type SaslMechanism = z.infer<typeof SaslMechanism>;
+
+const FilePath = z.string().min(1).max(4096);
+
+/** A connection as saved, without its secrets. */
+export const ConnectionProfile = z.strictObject({
+  id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1–64 letters, digits, _ or -'),
+  name: z.string().trim().min(1, 'must not be empty').max(200),
+  bootstrap: Bootstrap,
+  clientId: z.string().max(255).optional(),
+  sasl: z
+    .strictObject({
+      mechanism: SaslMechanism,
+      username: z.string().min(1, 'must not be empty').max(1024),
+    })
+    .optional(),
+  tls: z
+    .strictObject({
+      caFile: FilePath.optional(),
+      certFile: FilePath.optional(),
+      keyFile: FilePath.optional(),
+      servername: z.string().max(253).optional(),
+      /** Skip certificate verification. The UI shows a warning next to it. */
+      insecureSkipVerify: z.boolean().default(false),
+    })
+    .optional(),
+  /** Writes (produce, offset reset) are refused unless the user marked the connection writable. */
+  writable: z.boolean().default(false),
+  connectTimeoutMs: z.number().int().min(500).max(120_000).default(10_000),
+});
+export type ConnectionProfile = z.infer<typeof ConnectionProfile>;
+export type ConnectionProfileInput = z.input<typeof ConnectionProfile>;
+
+/** Secrets travel only renderer → host, never back. */
+export const ConnectionSecrets = z.strictObject({
+  saslPassword: z.string().max(4096).optional(),
+  tlsKeyPassword: z.string().max(4096).optional(),
+});
+export type ConnectionSecrets = z.infer<typeof ConnectionSecrets>;
+
+export const ConnectionSummary = z.object({
+  profile: ConnectionProfile,
+  hasSaslPassword: z.boolean(),
+  hasTlsKeyPassword: z.boolean(),
+});
+export type ConnectionSummary = z.infer<typeof ConnectionSummary>;
+
+export const SecretStorageInfo = z.object({
+  kind: z.enum(['os-keychain', 'plaintext-file']),
+  /** Shown to the user verbatim where they type a password. */
+  description: z.string(),
+  /** True where storing needs the user's explicit consent (no OS keychain). */
+  requiresConsent: z.boolean(),
+});
+export type SecretStorageInfo = z.infer<typeof SecretStorageInfo>;
+
+export const AppInfo = z.object({
+  version: z.string(),
+  mode: z.enum(['desktop', 'browser', 'test']),
+  dataDir: z.string(),
+  secretStorage: SecretStorageInfo,
+});
+export type AppInfo = z.infer<typeof AppInfo>;
+
+export const BrokerInfo = z.object({
+  nodeId: z.number().int(),
+  host: z.string(),
+  port: z.number().int(),
+  rack: z.string().nullable(),
+  isController: z.boolean(),
+});
+export type BrokerInfo = z.infer<typeof BrokerInfo>;
+
+export const ClusterOverview = z.object({
+  clusterId: z.string().nullable(),
+  controllerId: z.number().int().nullable(),
+  brokers: z.array(BrokerInfo),
+  /** Inferred from the API versions the broker supports, e.g. "≥ 4.0"; null when unknown. */
+  kafkaVersion: z.string().nullable(),
+});
+export type ClusterOverview = z.infer<typeof ClusterOverview>;
+
+export const TopicSummary = z.object({
+  name: z.string(),
+  internal: z.boolean(),
+  partitionCount: z.number().int(),
+  replicationFactor: z.number().int(),
+  /** Σ (latest − earliest) over partitions; exact for plain topics, an upper bound for compacted or transactional ones. */
+  messageCount: Int64String.nullable(),
+  underReplicatedPartitions: z.number().int(),
+  offlinePartitions: z.number().int(),
+});
+export type TopicSummary = z.infer<typeof TopicSummary>;
+
+export const PartitionInfo = z.object({
+  partition: z.number().int(),
+  leader: z.number().int(),
+  replicas: z.array(z.number().int()),
+  isr: z.array(z.number().int()),
+  offlineReplicas: z.array(z.number().int()),
+  /** null when the partition is offline or its leader did not answer. */
+  earliestOffset: Int64String.nullable(),
+  latestOffset: Int64String.nullable(),
+  underReplicated: z.boolean(),
+});
+export type PartitionInfo = z.infer<typeof PartitionInfo>;
+
+export const ConfigEntry = z.object({
+  name: z.string(),
+  value: z.string().nullable(),
+  isDefault: z.boolean(),
+  source: z.string(),
+  readOnly: z.boolean(),
+  sensitive: z.boolean(),
+});
+export type ConfigEntry = z.infer<typeof ConfigEntry>;
+
+export const TopicDetail = z.object({
+  name: z.string(),
+  internal: z.boolean(),
+  partitions: z.array(PartitionInfo),
+  configs: z.array(ConfigEntry),
+});
+export type TopicDetail = z.infer<typeof TopicDetail>;
+
+export const ConnectionTestResult = z.object({
+  clusterId: z.string().nullable(),
+  brokerCount: z.number().int(),
+  controllerId: z.number().int().nullable(),
+  kafkaVersion: z.string().nullable(),
+  elapsedMs: z.number(),
+});
+export type ConnectionTestResult = z.infer<typeof ConnectionTestResult>;
+
+export const ImportedConnection = z.object({
+  profile: ConnectionProfile.omit({ id: true }),
+  secrets: ConnectionSecrets,
+  /** Things in the file that were understood but cannot be used as they are, said plainly. */
+  warnings: z.array(z.string()),
+});
+export type ImportedConnection = z.infer<typeof ImportedConnection>;
+
+export const TopicListUpdate = z.object({
+  topics: z.array(TopicSummary),
+  refreshedAt: z.number(),
+});
+export type TopicListUpdate = z.infer<typeof TopicListUpdate>;

@@ -1,0 +1,55 @@
+// Error codes carried over every wire. A code is for programs (tests, retry logic);
+// the message is for people and must say what happened and what to do next.
+export const ERROR_CODES = [
+  'INVALID_MESSAGE', // the envelope itself did not match the contract
+  'UNKNOWN_METHOD',
+  'INVALID_PARAMS', // the message names the field
+  'CANCELLED',
+  'NOT_FOUND',
+  'DNS_FAILURE',
+  'CONNECTION_REFUSED',
+  'TIMEOUT',
+  'AUTH_FAILED',
+  'TLS_FAILURE',
+  'BAD_CONFIG',
+  'UNKNOWN_TOPIC',
+  'SECRET_STORAGE_INSECURE',
+  'KAFKA_ERROR',
+  'INTERNAL',
+  'DISCONNECTED',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface ErrorDto {
+  code: ErrorCode;
+  message: string;
+  /** Optional machine-readable detail, e.g. the field that was wrong. */
+  field?: string;
+}
+
+export class RpcError extends Error {
+  readonly code: ErrorCode;
+  readonly field: string | undefined;
+
+  constructor(code: ErrorCode, message: string, field?: string) {
+    super(message);
+    this.name = 'RpcError';
+    this.code = code;
+    this.field = field;
+  }
+
+  toDto(): ErrorDto {
+    return this.field === undefined
+      ? { code: this.code, message: this.message }
+      : { code: this.code, message: this.message, field: this.field };
+  }
+
+  static fromDto(dto: ErrorDto): RpcError {
+    return new RpcError(dto.code, dto.message, dto.field);
+  }
+}
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);
+}

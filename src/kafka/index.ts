@@ -1,0 +1,3 @@
+// The public face of src/kafka: the rest of the app opens clusters through here.
+export type { ClusterClient } from './cluster-client.ts';
+export { openKafkajsClusterClient as openClusterClient } from './kafkajs/kafkajs-cluster-client.ts';

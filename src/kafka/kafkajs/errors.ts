@@ -1,0 +1,62 @@
+// Turns whatever kafkajs or Node threw into an RpcError whose message names the cause
+// (DNS, refused, timeout, authentication, TLS) and says what to do next.
+import { RpcError } from '../../contract/errors.ts';
+
+interface ErrorLike {
+  name?: string;
+  message?: string;
+  code?: string | number;
+  type?: string;
+  originalError?: unknown;
+  cause?: unknown;
+  errors?: unknown[];
+}
+
+const TLS_CODES = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'ERR_SSL_WRONG_VERSION_NUMBER',
+  'EPROTO',
+  'ERR_SSL_PACKET_LENGTH_TOO_LONG',
+]);
+
+function chain(err: unknown): ErrorLike[] {
+  const seen: ErrorLike[] = [];
+  let current: unknown = err;
+  while (current && typeof current === 'object' && seen.length < 8 && !seen.includes(current as ErrorLike)) {
+    const e = current as ErrorLike;
+    seen.push(e);
+    current = e.originalError ?? e.cause ?? (Array.isArray(e.errors) ? e.errors[0] : undefined);
+  }
+  return seen;
+}
+
+export function classifyKafkaError(err: unknown, target: string): RpcError {
+  if (err instanceof RpcError) return err;
+  const errors = chain(err);
+  const has = (pred: (e: ErrorLike) => boolean): ErrorLike | undefined => errors.find(pred);
+  const text = errors.map((e) => e.message ?? '').join(' | ');
+
+  const auth = has((e) => e.name === 'KafkaJSSASLAuthenticationError' || e.type === 'SASL_AUTHENTICATION_FAILED' || e.type === 'ILLEGAL_SASL_STATE' || e.type === 'UNSUPPORTED_SASL_MECHANISM');
+  if (auth) {
+    return new RpcError('AUTH_FAILED', `Authentication failed at ${target}: ${auth.message ?? 'the broker refused the credentials'}. Check the user name, password and SASL mechanism.`);
+  }
+  const dns = has((e) => e.code === 'ENOTFOUND' || e.code === 'EAI_AGAIN' || e.code === 'EAI_NONAME');
+  if (dns) return new RpcError('DNS_FAILURE', `DNS lookup failed for ${target}: the host name does not resolve. Check its spelling or your network/VPN.`);
+  const refused = has((e) => e.code === 'ECONNREFUSED');
+  if (refused) return new RpcError('CONNECTION_REFUSED', `Connection refused by ${target}: nothing is listening there. Is the broker running, and is the port right?`);
+  const tls = has((e) => (typeof e.code === 'string' && TLS_CODES.has(e.code)) || /certificate|SSL routines|TLS|self[- ]signed/i.test(e.message ?? ''));
+  if (tls) return new RpcError('TLS_FAILURE', `TLS failed with ${target}: ${tls.message ?? tls.code}. Check the CA file, the server name, or whether this listener speaks TLS at all.`);
+  const timeout = has((e) => e.name === 'KafkaJSRequestTimeoutError' || e.code === 'ETIMEDOUT' || /timeout|timed out/i.test(e.message ?? ''));
+  if (timeout) return new RpcError('TIMEOUT', `No answer from ${target} in time: ${timeout.message}. The host may be unreachable, firewalled, or not a Kafka listener (TLS vs plaintext?).`);
+  const closed = has((e) => e.name === 'KafkaJSConnectionClosedError' || /closed by the server/i.test(e.message ?? ''));
+  if (closed) return new RpcError('CONNECTION_REFUSED', `${target} closed the connection: it may expect TLS or SASL that this connection does not use.`);
+  const unknownTopic = has((e) => e.type === 'UNKNOWN_TOPIC_OR_PARTITION');
+  if (unknownTopic) return new RpcError('UNKNOWN_TOPIC', `The topic does not exist on ${target}.`);
+  return new RpcError('KAFKA_ERROR', `Kafka error from ${target}: ${text || String(err)}`);
+}

@@ -1,0 +1,252 @@
+// ClusterClient on kafkajs: metadata and offsets through the internal Cluster (batched
+// per leader, one ListOffsets request per broker however many topics), configs through
+// the admin client. Reading never joins a consumer group.
+import kafkajs from 'kafkajs';
+import type { ConfigEntry, ClusterOverview, ConnectionProfile, ConnectionSecrets, PartitionInfo, TopicDetail, TopicSummary } from '../../contract/dto.ts';
+import { RpcError } from '../../contract/errors.ts';
+import type { ClusterClient } from '../cluster-client.ts';
+import { inferKafkaVersion } from '../kafka-version.ts';
+import { kafkajsConfig } from './client-config.ts';
+import { registerCompressionCodecs } from './compression-codecs.ts';
+import { quietNegativeTimeoutWarnings } from './quiet-negative-timeout.ts';
+import { classifyKafkaError } from './errors.ts';
+import { createInternalCluster, ISOLATION, OFFSET_SPEC, type InternalCluster, type MetadataTopic } from './internals.ts';
+
+const CONFIG_SOURCES: Record<number, string> = {
+  0: 'unknown',
+  1: 'topic',
+  2: 'dynamic broker',
+  3: 'dynamic cluster default',
+  4: 'static broker',
+  5: 'default',
+  6: 'dynamic broker logger',
+  7: 'client metrics',
+  8: 'group',
+};
+
+interface PartitionOffsets {
+  earliest: string | null;
+  latest: string | null;
+}
+
+export async function openKafkajsClusterClient(profile: ConnectionProfile, secrets: ConnectionSecrets): Promise<ClusterClient> {
+  registerCompressionCodecs();
+  quietNegativeTimeoutWarnings();
+  const kafka = new kafkajs.Kafka(await kafkajsConfig(profile, secrets));
+  return new KafkajsClusterClient(kafka, profile);
+}
+
+class KafkajsClusterClient implements ClusterClient {
+  private readonly cluster: InternalCluster;
+  private admin: kafkajs.Admin | null = null;
+  private connecting: Promise<void> | null = null;
+
+  private readonly kafka: kafkajs.Kafka;
+  private readonly profile: ConnectionProfile;
+
+  constructor(kafka: kafkajs.Kafka, profile: ConnectionProfile) {
+    this.kafka = kafka;
+    this.profile = profile;
+    // Offsets shown to people match kafka-get-offsets.sh and kafka-consumer-groups.sh,
+    // which read the high watermark (read_uncommitted).
+    this.cluster = createInternalCluster(kafka, ISOLATION.READ_UNCOMMITTED);
+  }
+
+  private get target(): string {
+    return this.profile.bootstrap;
+  }
+
+  /** Runs fn with a connected cluster, bounded by the profile's connect timeout for the connect step. */
+  private async connected(): Promise<void> {
+    if (this.cluster.isConnected()) return;
+    this.connecting ??= withTimeout(this.cluster.connect(), this.profile.connectTimeoutMs + 2_000, this.target).finally(() => (this.connecting = null));
+    await this.connecting;
+  }
+
+  private async run<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      await this.connected();
+      return await fn();
+    } catch (err) {
+      throw classifyKafkaError(err, this.target);
+    }
+  }
+
+  async probe() {
+    const started = Date.now();
+    const overview = await this.overview();
+    return {
+      clusterId: overview.clusterId,
+      brokerCount: overview.brokers.length,
+      controllerId: overview.controllerId,
+      kafkaVersion: overview.kafkaVersion,
+      elapsedMs: Date.now() - started,
+    };
+  }
+
+  async overview(): Promise<ClusterOverview> {
+    return this.run(async () => {
+      const md = await this.cluster.metadata();
+      return {
+        clusterId: md.clusterId ?? null,
+        controllerId: md.controllerId ?? null,
+        brokers: md.brokers
+          .map((b) => ({ nodeId: b.nodeId, host: b.host, port: b.port, rack: b.rack ?? null, isController: b.nodeId === md.controllerId }))
+          .sort((a, b) => a.nodeId - b.nodeId),
+        kafkaVersion: inferKafkaVersion(this.cluster.apiVersions()),
+      };
+    });
+  }
+
+  async listTopics({ includeInternal }: { includeInternal: boolean }): Promise<TopicSummary[]> {
+    return this.run(async () => {
+      const md = await this.cluster.metadata();
+      const topics = md.topicMetadata.filter((t) => includeInternal || !t.isInternal);
+      const offsets = await this.partitionOffsets(topics);
+      return topics
+        .map((t) => {
+          let count = 0n;
+          let known = true;
+          for (const p of t.partitionMetadata) {
+            const o = offsets.get(key(t.topic, p.partitionId));
+            if (!o || o.earliest === null || o.latest === null) known = false;
+            else count += BigInt(o.latest) - BigInt(o.earliest);
+          }
+          const first = t.partitionMetadata[0];
+          return {
+            name: t.topic,
+            internal: t.isInternal,
+            partitionCount: t.partitionMetadata.length,
+            replicationFactor: first ? first.replicas.length : 0,
+            messageCount: known ? count.toString() : null,
+            underReplicatedPartitions: t.partitionMetadata.filter(isUnderReplicated).length,
+            offlinePartitions: t.partitionMetadata.filter((p) => p.leader < 0).length,
+          };
+        })
+        .sort((a, b) => a.name.localeCompare(b.name));
+    });
+  }
+
+  async describeTopic(topic: string): Promise<TopicDetail> {
+    return this.run(async () => {
+      const md = await this.cluster.metadata({ topics: [topic] }).catch((err: { type?: string }) => {
+        if (err?.type === 'UNKNOWN_TOPIC_OR_PARTITION') throw new RpcError('UNKNOWN_TOPIC', `Topic "${topic}" does not exist on ${this.target}.`);
+        throw err;
+      });
+      const t = md.topicMetadata.find((x) => x.topic === topic);
+      if (!t || t.topicErrorCode === 3) throw new RpcError('UNKNOWN_TOPIC', `Topic "${topic}" does not exist on ${this.target}.`);
+      const offsets = await this.partitionOffsets([t]);
+      const partitions: PartitionInfo[] = t.partitionMetadata
+        .map((p) => {
+          const o = offsets.get(key(t.topic, p.partitionId));
+          return {
+            partition: p.partitionId,
+            leader: p.leader,
+            replicas: p.replicas,
+            isr: p.isr,
+            offlineReplicas: p.offlineReplicas ?? [],
+            earliestOffset: o?.earliest ?? null,
+            latestOffset: o?.latest ?? null,
+            underReplicated: isUnderReplicated(p),
+          };
+        })
+        .sort((a, b) => a.partition - b.partition);
+      return { name: topic, internal: t.isInternal, partitions, configs: await this.topicConfigs(topic) };
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([this.cluster.disconnect(), this.admin?.disconnect()]);
+  }
+
+  /** Earliest and latest offsets of every partition, one ListOffsets request per leader and spec. */
+  private async partitionOffsets(topics: MetadataTopic[]): Promise<Map<string, PartitionOffsets>> {
+    const byLeader = new Map<number, Map<string, number[]>>();
+    for (const t of topics) {
+      for (const p of t.partitionMetadata) {
+        if (p.leader < 0) continue;
+        const perTopic = byLeader.get(p.leader) ?? new Map<string, number[]>();
+        byLeader.set(p.leader, perTopic);
+        const list = perTopic.get(t.topic) ?? [];
+        perTopic.set(t.topic, list);
+        list.push(p.partitionId);
+      }
+    }
+    const result = new Map<string, PartitionOffsets>();
+    await Promise.all(
+      [...byLeader].map(async ([nodeId, perTopic]) => {
+        const broker = await this.cluster.findBroker({ nodeId });
+        const ask = async (timestamp: number): Promise<Map<string, string>> => {
+          const answer = new Map<string, string>();
+          try {
+            const response = await broker.listOffsets({
+              isolationLevel: ISOLATION.READ_UNCOMMITTED,
+              topics: [...perTopic].map(([topic, partitions]) => ({ topic, partitions: partitions.map((partition) => ({ partition, timestamp })) })),
+            });
+            for (const r of response.responses) for (const p of r.partitions) answer.set(key(r.topic, p.partition), p.offset);
+          } catch {
+            // One bad partition fails the whole batch in kafkajs; fall back to asking per topic
+            // so the rest of the list still gets its numbers.
+            await Promise.all(
+              [...perTopic].map(async ([topic, partitions]) => {
+                const response = await broker
+                  .listOffsets({ isolationLevel: ISOLATION.READ_UNCOMMITTED, topics: [{ topic, partitions: partitions.map((partition) => ({ partition, timestamp })) }] })
+                  .catch(() => null);
+                for (const r of response?.responses ?? []) for (const p of r.partitions) answer.set(key(r.topic, p.partition), p.offset);
+              }),
+            );
+          }
+          return answer;
+        };
+        const [earliest, latest] = await Promise.all([ask(OFFSET_SPEC.EARLIEST), ask(OFFSET_SPEC.LATEST)]);
+        for (const [topic, partitions] of perTopic) {
+          for (const partition of partitions) {
+            const k = key(topic, partition);
+            result.set(k, { earliest: earliest.get(k) ?? null, latest: latest.get(k) ?? null });
+          }
+        }
+      }),
+    );
+    return result;
+  }
+
+  private async topicConfigs(topic: string): Promise<ConfigEntry[]> {
+    if (!this.admin) {
+      this.admin = this.kafka.admin({ retry: { retries: 1 } });
+      await this.admin.connect();
+    }
+    const described = await this.admin.describeConfigs({
+      includeSynonyms: false,
+      resources: [{ type: kafkajs.ConfigResourceTypes.TOPIC, name: topic }],
+    });
+    const entries = described.resources[0]?.configEntries ?? [];
+    return entries
+      .map((e) => {
+        const source = (e as { configSource?: number }).configSource;
+        return {
+          name: e.configName,
+          value: e.isSensitive ? null : e.configValue,
+          isDefault: e.isDefault,
+          source: source === undefined ? (e.isDefault ? 'default' : 'topic') : (CONFIG_SOURCES[source] ?? `source ${source}`),
+          readOnly: e.readOnly,
+          sensitive: e.isSensitive,
+        };
+      })
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }
+}
+
+function key(topic: string, partition: number): string {
+  return `${partition}\u0000${topic}`;
+}
+
+function isUnderReplicated(p: { isr: number[]; replicas: number[] }): boolean {
+  return p.isr.length < p.replicas.length;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, target: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new RpcError('TIMEOUT', `No answer from ${target} within ${Math.round(ms / 1000)} s. The host may be unreachable, firewalled, or not a Kafka listener.`)), ms);
+    promise.then(resolve, reject).finally(() => clearTimeout(timer));
+  });
+}

@@ -1,0 +1,180 @@
+// Starts a real single-node Apache Kafka 4.x broker (KRaft, combined broker+controller)
+// for the tests: format storage in a temp dir, start on free ports, wait until it answers
+// a metadata request, stop it and remove its data at the end. A second listener speaks
+// SASL_PLAINTEXT with SCRAM-SHA-256/512 (and PLAIN) so authentication is tested for real.
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import kafkajs from 'kafkajs';
+import { freePort } from './free-port.ts';
+import { javaBinary, kafkaClasspath, LOG4J_CONFIG } from './kafka-classpath.ts';
+
+export const SCRAM_USER = 'eventscope-test';
+export const SCRAM_PASSWORD = 'scram-secret-for-tests';
+const START_TIMEOUT_MS = 90_000;
+const STOP_GRACE_MS = 15_000;
+
+export interface KafkaEndpoints {
+  /** PLAINTEXT listener. */
+  bootstrap: string;
+  /** SASL_PLAINTEXT listener (SCRAM-SHA-256, SCRAM-SHA-512, PLAIN), or null on an external cluster without one. */
+  saslBootstrap: string | null;
+  scramUser: string | null;
+  scramPassword: string | null;
+}
+
+export interface RunningBroker extends KafkaEndpoints {
+  dataDir: string;
+  pid: number | undefined;
+  stop(): Promise<void>;
+}
+
+export function endpointsToEnv(e: KafkaEndpoints): Record<string, string> {
+  const env: Record<string, string> = { KAFKA_BOOTSTRAP_SERVERS: e.bootstrap };
+  if (e.saslBootstrap) env['KAFKA_SASL_BOOTSTRAP_SERVERS'] = e.saslBootstrap;
+  if (e.scramUser) env['KAFKA_SCRAM_USER'] = e.scramUser;
+  if (e.scramPassword) env['KAFKA_SCRAM_PASSWORD'] = e.scramPassword;
+  return env;
+}
+
+export function endpointsFromEnv(env: NodeJS.ProcessEnv = process.env): KafkaEndpoints | null {
+  const bootstrap = env['KAFKA_BOOTSTRAP_SERVERS'];
+  if (!bootstrap) return null;
+  return {
+    bootstrap,
+    saslBootstrap: env['KAFKA_SASL_BOOTSTRAP_SERVERS'] ?? null,
+    scramUser: env['KAFKA_SCRAM_USER'] ?? null,
+    scramPassword: env['KAFKA_SCRAM_PASSWORD'] ?? null,
+  };
+}
+
+function serverProperties(dir: string, ports: { plain: number; sasl: number; controller: number }): string {
+  return `
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@127.0.0.1:${ports.controller}
+listeners=PLAINTEXT://127.0.0.1:${ports.plain},SASL_PLAINTEXT://127.0.0.1:${ports.sasl},CONTROLLER://127.0.0.1:${ports.controller}
+advertised.listeners=PLAINTEXT://127.0.0.1:${ports.plain},SASL_PLAINTEXT://127.0.0.1:${ports.sasl}
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT
+controller.listener.names=CONTROLLER
+inter.broker.listener.name=PLAINTEXT
+sasl.enabled.mechanisms=SCRAM-SHA-512,SCRAM-SHA-256,PLAIN
+listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+listener.name.sasl_plaintext.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_${SCRAM_USER}="${SCRAM_PASSWORD}";
+log.dirs=${join(dir, 'data')}
+num.partitions=1
+auto.create.topics.enable=true
+offsets.topic.replication.factor=1
+offsets.topic.num.partitions=3
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+transaction.state.log.num.partitions=3
+share.coordinator.state.topic.replication.factor=1
+share.coordinator.state.topic.min.isr=1
+group.initial.rebalance.delay.ms=0
+log.segment.bytes=16777216
+log.flush.interval.ms=9223372036854775807
+`;
+}
+
+/** Runs a Kafka main class with the harness classpath; returns stdout. */
+export function runKafkaClass(mainClass: string, args: string[], options: { timeoutMs?: number; logsDir?: string } = {}): string {
+  return execFileSync(
+    javaBinary(),
+    ['-Xshare:auto', '-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', `-Dlog4j2.configurationFile=${LOG4J_CONFIG}`, `-Dkafka.logs.dir=${options.logsDir ?? tmpdir()}`, '-cp', kafkaClasspath(), mainClass, ...args],
+    { encoding: 'utf8', timeout: options.timeoutMs ?? 120_000, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 256 * 1024 * 1024 },
+  );
+}
+
+export async function startBroker(log: (line: string) => void = (l) => process.stderr.write(`[kafka-harness] ${l}\n`)): Promise<RunningBroker> {
+  const java = javaBinary();
+  const classpath = kafkaClasspath(log);
+  const dir = mkdtempSync(join(tmpdir(), 'eventscope-kafka-'));
+  const ports = { plain: await freePort(), sasl: await freePort(), controller: await freePort() };
+  const config = join(dir, 'server.properties');
+  writeFileSync(config, serverProperties(dir, ports));
+
+  // A KRaft cluster id is a base64url-encoded 16-byte UUID.
+  const clusterId = randomBytes(16).toString('base64url');
+  const formatStarted = Date.now();
+  runKafkaClass(
+    'kafka.tools.StorageTool',
+    ['format', '--config', config, '--cluster-id', clusterId, '--ignore-formatted',
+      '--add-scram', `SCRAM-SHA-512=[name=${SCRAM_USER},password=${SCRAM_PASSWORD}]`,
+      '--add-scram', `SCRAM-SHA-256=[name=${SCRAM_USER},password=${SCRAM_PASSWORD}]`],
+    { logsDir: dir },
+  );
+  log(`formatted KRaft storage in ${dir} (${Date.now() - formatStarted} ms)`);
+
+  const child: ChildProcess = spawn(
+    java,
+    ['-Xms256m', '-Xmx1g', '-XX:+UseG1GC', '-Djava.awt.headless=true', `-Dlog4j2.configurationFile=${LOG4J_CONFIG}`, `-Dkafka.logs.dir=${dir}`, '-cp', classpath, 'kafka.Kafka', config],
+    { stdio: ['ignore', 'ignore', 'pipe'], cwd: dir },
+  );
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-8000)));
+  let exited = false;
+  child.once('exit', () => (exited = true));
+
+  const stop = async (): Promise<void> => {
+    process.off('exit', killNow);
+    if (!exited) {
+      const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+      await gone;
+      clearTimeout(timer);
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  // If the test process goes away without stopping us, take the broker along.
+  const killNow = (): void => {
+    if (!exited) child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  };
+  process.once('exit', killNow);
+
+  const bootstrap = `127.0.0.1:${ports.plain}`;
+  const started = Date.now();
+  try {
+    await waitUntilAnswering(bootstrap, () => exited, START_TIMEOUT_MS);
+  } catch (err) {
+    const serverLog = existsSync(join(dir, 'server.log')) ? readFileSync(join(dir, 'server.log'), 'utf8').slice(-4000) : '';
+    await stop();
+    throw new Error(`${(err as Error).message}\n--- broker stderr ---\n${stderr}\n--- server.log (tail) ---\n${serverLog}`);
+  }
+  log(`broker up at ${bootstrap} (SASL at 127.0.0.1:${ports.sasl}) in ${Date.now() - started} ms`);
+  return {
+    bootstrap,
+    saslBootstrap: `127.0.0.1:${ports.sasl}`,
+    scramUser: SCRAM_USER,
+    scramPassword: SCRAM_PASSWORD,
+    dataDir: dir,
+    pid: child.pid,
+    stop,
+  };
+}
+
+async function waitUntilAnswering(bootstrap: string, hasExited: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError = '';
+  while (Date.now() < deadline) {
+    if (hasExited()) throw new Error('The Kafka broker exited during start-up.');
+    const kafka = new kafkajs.Kafka({ brokers: [bootstrap], clientId: 'eventscope-harness', logLevel: kafkajs.logLevel.NOTHING, retry: { retries: 0 }, connectionTimeout: 1000 });
+    const admin = kafka.admin();
+    try {
+      await admin.connect();
+      const cluster = await admin.describeCluster();
+      if (cluster.brokers.length > 0 && cluster.controller !== null) return;
+    } catch (err) {
+      lastError = (err as Error).message;
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`The Kafka broker did not answer a metadata request within ${timeoutMs / 1000} s (last error: ${lastError}).`);
+}

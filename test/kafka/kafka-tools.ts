@@ -1,0 +1,27 @@
+// Kafka's own command-line tools, run from the harness classpath, for cross-checks: what
+// Eventscope reports must equal what these print.
+import { runKafkaClass } from './broker.ts';
+
+export function createTopicWithKafkaTool(bootstrap: string, topic: string, options: { partitions: number; replicationFactor?: number; configs?: Record<string, string> }): void {
+  const args = ['--bootstrap-server', bootstrap, '--create', '--topic', topic, '--partitions', String(options.partitions), '--replication-factor', String(options.replicationFactor ?? 1)];
+  for (const [k, v] of Object.entries(options.configs ?? {})) args.push('--config', `${k}=${v}`);
+  runKafkaClass('org.apache.kafka.tools.TopicCommand', args);
+}
+
+/** GetOffsetShell's answer: partition → offset, for time -1 (latest) or -2 (earliest). */
+export function offsetsFromGetOffsetShell(bootstrap: string, topic: string, time: 'latest' | 'earliest'): Map<number, string> {
+  const out = runKafkaClass('org.apache.kafka.tools.GetOffsetShell', ['--bootstrap-server', bootstrap, '--topic', topic, '--time', time === 'latest' ? '-1' : '-2']);
+  const offsets = new Map<number, string>();
+  for (const line of out.split('\n')) {
+    // topic:partition:offset — topic names may not contain ':', so the last two fields are safe.
+    const match = /^(.*):(\d+):(-?\d+)$/.exec(line.trim());
+    if (match && match[1] === topic) offsets.set(Number(match[2]), match[3]!);
+  }
+  if (offsets.size === 0) throw new Error(`GetOffsetShell printed no offsets for ${topic}:\n${out}`);
+  return offsets;
+}
+
+export function listGroupsWithKafkaTool(bootstrap: string): string[] {
+  const out = runKafkaClass('org.apache.kafka.tools.consumer.group.ConsumerGroupCommand', ['--bootstrap-server', bootstrap, '--list']);
+  return out.split('\n').map((l) => l.trim()).filter(Boolean);
+}
