@@ -75,7 +75,8 @@ export class PlaintextFileSecretVault implements SecretVault {
     return all[id] ?? {};
   }
 
-  async save(id: string, secrets: ConnectionSecrets): Promise<void> {
+  /** No consent is asked: the file's mode and the description say what protects it. */
+  async save(id: string, secrets: ConnectionSecrets, _options?: { allowPlaintext: boolean }): Promise<void> {
     const all = await readJson<SecretFile>(this.path, {});
     if (hasAny(secrets)) all[id] = clean(secrets);
     else delete all[id];

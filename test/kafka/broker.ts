@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import kafkajs from 'kafkajs';
 import { freePort } from './free-port.ts';
-import { javaBinary, kafkaClasspath, LOG4J_CONFIG } from './kafka-classpath.ts';
+import { javaBinary, kafkaClasspath, kafkaVersion, LOG4J_CONFIG } from './kafka-classpath.ts';
 
 export const SCRAM_USER = 'eventscope-test';
 export const SCRAM_PASSWORD = 'scram-secret-for-tests';
@@ -23,6 +23,8 @@ export interface KafkaEndpoints {
   saslBootstrap: string | null;
   scramUser: string | null;
   scramPassword: string | null;
+  /** The Apache Kafka version when the harness started the broker; null for a cluster from outside. */
+  harnessKafkaVersion: string | null;
 }
 
 export interface RunningBroker extends KafkaEndpoints {
@@ -36,6 +38,7 @@ export function endpointsToEnv(e: KafkaEndpoints): Record<string, string> {
   if (e.saslBootstrap) env['KAFKA_SASL_BOOTSTRAP_SERVERS'] = e.saslBootstrap;
   if (e.scramUser) env['KAFKA_SCRAM_USER'] = e.scramUser;
   if (e.scramPassword) env['KAFKA_SCRAM_PASSWORD'] = e.scramPassword;
+  if (e.harnessKafkaVersion) env['KAFKA_HARNESS_VERSION'] = e.harnessKafkaVersion;
   return env;
 }
 
@@ -47,6 +50,7 @@ export function endpointsFromEnv(env: NodeJS.ProcessEnv = process.env): KafkaEnd
     saslBootstrap: env['KAFKA_SASL_BOOTSTRAP_SERVERS'] ?? null,
     scramUser: env['KAFKA_SCRAM_USER'] ?? null,
     scramPassword: env['KAFKA_SCRAM_PASSWORD'] ?? null,
+    harnessKafkaVersion: env['KAFKA_HARNESS_VERSION'] ?? null,
   };
 }
 
@@ -144,7 +148,7 @@ export async function startBroker(log: (line: string) => void = (l) => process.s
   } catch (err) {
     const serverLog = existsSync(join(dir, 'server.log')) ? readFileSync(join(dir, 'server.log'), 'utf8').slice(-4000) : '';
     await stop();
-    throw new Error(`${(err as Error).message}\n--- broker stderr ---\n${stderr}\n--- server.log (tail) ---\n${serverLog}`);
+    throw new Error(`${(err as Error).message}\n--- broker stderr ---\n${stderr}\n--- server.log (tail) ---\n${serverLog}`, { cause: err });
   }
   log(`broker up at ${bootstrap} (SASL at 127.0.0.1:${ports.sasl}) in ${Date.now() - started} ms`);
   return {
@@ -152,6 +156,7 @@ export async function startBroker(log: (line: string) => void = (l) => process.s
     saslBootstrap: `127.0.0.1:${ports.sasl}`,
     scramUser: SCRAM_USER,
     scramPassword: SCRAM_PASSWORD,
+    harnessKafkaVersion: kafkaVersion(),
     dataDir: dir,
     pid: child.pid,
     stop,

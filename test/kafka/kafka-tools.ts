@@ -1,5 +1,8 @@
 // Kafka's own command-line tools, run from the harness classpath, for cross-checks: what
 // Eventscope reports must equal what these print.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { runKafkaClass } from './broker.ts';
 
 export function createTopicWithKafkaTool(bootstrap: string, topic: string, options: { partitions: number; replicationFactor?: number; configs?: Record<string, string> }): void {
@@ -19,6 +22,18 @@ export function offsetsFromGetOffsetShell(bootstrap: string, topic: string, time
   }
   if (offsets.size === 0) throw new Error(`GetOffsetShell printed no offsets for ${topic}:\n${out}`);
   return offsets;
+}
+
+/** Moves a partition's earliest offset forward with Kafka's DeleteRecordsCommand. */
+export function deleteRecordsWithKafkaTool(bootstrap: string, topic: string, partition: number, beforeOffset: number): void {
+  const dir = mkdtempSync(join(tmpdir(), 'eventscope-delete-records-'));
+  const file = join(dir, 'offsets.json');
+  writeFileSync(file, JSON.stringify({ version: 1, partitions: [{ topic, partition, offset: beforeOffset }] }));
+  try {
+    runKafkaClass('org.apache.kafka.tools.DeleteRecordsCommand', ['--bootstrap-server', bootstrap, '--offset-json-file', file]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 export function listGroupsWithKafkaTool(bootstrap: string): string[] {

@@ -16,6 +16,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     return async () => undefined;
   }
   const broker = await startBroker();
-  project.provide('kafka', { bootstrap: broker.bootstrap, saslBootstrap: broker.saslBootstrap, scramUser: broker.scramUser, scramPassword: broker.scramPassword });
-  return () => broker.stop();
+  const { stop, dataDir: _dataDir, pid: _pid, ...endpoints } = broker;
+  project.provide('kafka', endpoints);
+  return stop;
 }

@@ -24,6 +24,8 @@ const CONFIG_SOURCES: Record<number, string> = {
   8: 'group',
 };
 
+const CLOSE_WAIT_MS = 1_000;
+
 interface PartitionOffsets {
   earliest: string | null;
   latest: string | null;
@@ -156,7 +158,10 @@ class KafkajsClusterClient implements ClusterClient {
   }
 
   async close(): Promise<void> {
-    await Promise.allSettled([this.cluster.disconnect(), this.admin?.disconnect()]);
+    // kafkajs waits for requests in flight before it disconnects; a broker that never
+    // answers would hold the caller for the whole request timeout. Bound the wait.
+    const disconnected = Promise.allSettled([this.cluster.disconnect(), this.admin?.disconnect()]);
+    await Promise.race([disconnected, new Promise((resolve) => setTimeout(resolve, CLOSE_WAIT_MS).unref())]);
   }
 
   /** Earliest and latest offsets of every partition, one ListOffsets request per leader and spec. */

@@ -6,8 +6,8 @@ import { Listeners, type Wire } from '../wire.ts';
 /** The part of a DOM (or Node worker_threads) MessagePort this wire uses. */
 export interface PortLike {
   postMessage(message: unknown): void;
-  addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
-  addEventListener(type: 'close', listener: () => void): void;
+  // The listener takes `object` so DOM and Node ports, whose listeners take an Event, both fit.
+  addEventListener(type: 'message' | 'close', listener: (event: object) => void): void;
   start?(): void;
   close(): void;
 }
@@ -22,7 +22,7 @@ export function messagePortWire(port: PortLike): Wire {
     closes.emit();
     messages.clear();
   };
-  port.addEventListener('message', (event) => messages.emit(event.data));
+  port.addEventListener('message', (event) => messages.emit((event as { data: unknown }).data));
   port.addEventListener('close', markClosed);
   port.start?.();
   return {

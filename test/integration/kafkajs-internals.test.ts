@@ -1,0 +1,65 @@
+// Eventscope reads partitions through kafkajs internals (no public API reads without a
+// consumer group). These tests fail loudly if those internals change shape.
+import { readFileSync } from 'node:fs';
+import kafkajs from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createInternalCluster, ISOLATION, KAFKAJS_VERSION_EXPECTED, OFFSET_SPEC, type InternalCluster } from '../../src/kafka/kafkajs/internals.ts';
+import { createTopicWithKafkaTool } from '../kafka/kafka-tools.ts';
+import { uniqueName } from '../support/unique.ts';
+
+describe('kafkajs internals used by src/kafka/kafkajs/internals.ts', () => {
+  const kafka = inject('kafka');
+  const topic = uniqueName('internals');
+  let cluster: InternalCluster;
+
+  beforeAll(async () => {
+    createTopicWithKafkaTool(kafka.bootstrap, topic, { partitions: 2 });
+    cluster = createInternalCluster(new kafkajs.Kafka({ brokers: [kafka.bootstrap], logLevel: kafkajs.logLevel.NOTHING }), ISOLATION.READ_UNCOMMITTED);
+    await cluster.connect();
+  });
+  afterAll(async () => cluster?.disconnect());
+
+  it('is the kafkajs version the module was written against (package.json pins it exactly)', () => {
+    const installed = JSON.parse(readFileSync(new URL('../../node_modules/kafkajs/package.json', import.meta.url), 'utf8')) as { version: string };
+    const pinned = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { dependencies: Record<string, string> };
+    expect(installed.version).toBe(KAFKAJS_VERSION_EXPECTED);
+    expect(pinned.dependencies['kafkajs']).toBe(KAFKAJS_VERSION_EXPECTED);
+  });
+
+  it('exposes the private createCluster factory on the Kafka instance', () => {
+    const instance = new kafkajs.Kafka({ brokers: [kafka.bootstrap] });
+    const symbols = Object.getOwnPropertySymbols(instance).map((s) => s.description);
+    expect(symbols).toContain('private:Kafka:createCluster');
+  });
+
+  it('negotiates API versions on connect', () => {
+    const versions = cluster.apiVersions();
+    expect(versions).not.toBeNull();
+    expect(versions![1]).toMatchObject({ maxVersion: expect.any(Number) }); // Fetch
+    expect(versions![2]).toMatchObject({ maxVersion: expect.any(Number) }); // ListOffsets
+  });
+
+  it('answers metadata in the shape the cluster client reads', async () => {
+    const md = await cluster.metadata({ topics: [topic] });
+    expect(md).toMatchObject({ clusterId: expect.any(String), controllerId: 1, brokers: [{ nodeId: 1, host: '127.0.0.1', port: expect.any(Number) }] });
+    const t = md.topicMetadata.find((x) => x.topic === topic);
+    expect(t).toMatchObject({ topicErrorCode: 0, isInternal: false });
+    expect(t!.partitionMetadata).toHaveLength(2);
+    expect(t!.partitionMetadata[0]).toMatchObject({ partitionErrorCode: 0, leader: 1, replicas: [1], isr: [1] });
+  });
+
+  it('finds brokers with metadata, listOffsets and fetch, and ListOffsets answers in the expected shape', async () => {
+    const broker = await cluster.findBroker({ nodeId: 1 });
+    expect(typeof (broker as unknown as Record<string, unknown>)['fetch']).toBe('function');
+    const response = await broker.listOffsets({
+      isolationLevel: ISOLATION.READ_UNCOMMITTED,
+      topics: [{ topic, partitions: [{ partition: 0, timestamp: OFFSET_SPEC.LATEST }, { partition: 1, timestamp: OFFSET_SPEC.EARLIEST }] }],
+    });
+    expect(response.responses).toEqual([{ topic, partitions: expect.arrayContaining([expect.objectContaining({ partition: 0, errorCode: 0, offset: '0' }), expect.objectContaining({ partition: 1, errorCode: 0, offset: '0' })]) }]);
+  });
+
+  it('never creates topics it is asked about', async () => {
+    const missing = uniqueName('never-created');
+    await expect(cluster.metadata({ topics: [missing] })).rejects.toMatchObject({ type: 'UNKNOWN_TOPIC_OR_PARTITION' });
+  });
+});
