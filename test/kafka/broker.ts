@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import kafkajs from 'kafkajs';
+import { quietNegativeTimeoutWarnings } from '../../src/kafka/kafkajs/quiet-negative-timeout.ts';
 import { freePort } from './free-port.ts';
 import { javaBinary, kafkaClasspath, kafkaVersion, LOG4J_CONFIG } from './kafka-classpath.ts';
 
@@ -164,6 +165,7 @@ export async function startBroker(log: (line: string) => void = (l) => process.s
 }
 
 async function waitUntilAnswering(bootstrap: string, hasExited: () => boolean, timeoutMs: number): Promise<void> {
+  quietNegativeTimeoutWarnings();
   const deadline = Date.now() + timeoutMs;
   let lastError = '';
   while (Date.now() < deadline) {

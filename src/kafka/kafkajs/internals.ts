@@ -4,6 +4,7 @@
 // test/integration/kafkajs-internals.test.ts fails loudly if any of this changes shape.
 import kafkajs from 'kafkajs';
 import type { ApiVersionTable } from '../kafka-version.ts';
+import { quietNegativeTimeoutWarnings } from './quiet-negative-timeout.ts';
 
 export const KAFKAJS_VERSION_EXPECTED = '2.2.4';
 const CREATE_CLUSTER_SYMBOL = 'private:Kafka:createCluster';
@@ -74,6 +75,7 @@ type CreateCluster = (options: { allowAutoTopicCreation: boolean; isolationLevel
 
 /** Creates kafkajs's internal Cluster for a Kafka instance, never allowing topic auto-creation. */
 export function createInternalCluster(kafka: kafkajs.Kafka, isolationLevel: number = ISOLATION.READ_COMMITTED): InternalCluster {
+  quietNegativeTimeoutWarnings();
   const symbol = Object.getOwnPropertySymbols(kafka).find((s) => s.description === CREATE_CLUSTER_SYMBOL);
   if (!symbol) throw new KafkajsInternalsChanged(`the Kafka instance has no "${CREATE_CLUSTER_SYMBOL}" symbol`);
   const create = (kafka as unknown as Record<symbol, unknown>)[symbol];

@@ -8,7 +8,6 @@ import type { ClusterClient } from '../cluster-client.ts';
 import { inferKafkaVersion } from '../kafka-version.ts';
 import { kafkajsConfig } from './client-config.ts';
 import { registerCompressionCodecs } from './compression-codecs.ts';
-import { quietNegativeTimeoutWarnings } from './quiet-negative-timeout.ts';
 import { classifyKafkaError } from './errors.ts';
 import { createInternalCluster, ISOLATION, OFFSET_SPEC, type InternalCluster, type MetadataTopic } from './internals.ts';
 
@@ -33,7 +32,6 @@ interface PartitionOffsets {
 
 export async function openKafkajsClusterClient(profile: ConnectionProfile, secrets: ConnectionSecrets): Promise<ClusterClient> {
   registerCompressionCodecs();
-  quietNegativeTimeoutWarnings();
   const kafka = new kafkajs.Kafka(await kafkajsConfig(profile, secrets));
   return new KafkajsClusterClient(kafka, profile);
 }

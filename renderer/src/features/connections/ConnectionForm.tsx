@@ -9,6 +9,8 @@ import { useConnections } from '../../state/connections-store.ts';
 import { useNavigation } from '../../state/navigation-store.ts';
 import { draftFromImport, profileFromDraft, secretsFromDraft, validateDraft, type ConnectionDraft } from './connection-draft.ts';
 
+const FORM_FIELDS = new Set(['name', 'bootstrap', 'sasl.username', 'connectTimeoutMs', 'tls.caFile', 'tls.certFile', 'tls.keyFile']);
+
 interface Props {
   initial: ConnectionDraft;
   isNew: boolean;
@@ -31,7 +33,9 @@ export function ConnectionForm({ initial, isNew, storedSecrets, title }: Props) 
   const go = useNavigation((s) => s.go);
 
   const errors = validateDraft(draft);
-  const serverField = error instanceof RpcError ? error.field : undefined;
+  // A host error about one of the form's fields is shown at that field; any other above the buttons.
+  const rawField = error instanceof RpcError ? error.field?.replace(/^profile\./, '') : undefined;
+  const serverField = rawField !== undefined && FORM_FIELDS.has(rawField) ? rawField : undefined;
   const set = <K extends keyof ConnectionDraft>(key: K, value: ConnectionDraft[K]): void => {
     setDraft((d) => ({ ...d, [key]: value }));
     setTestResult(null);
@@ -40,7 +44,7 @@ export function ConnectionForm({ initial, isNew, storedSecrets, title }: Props) 
     value: String(draft[key]),
     onChange: (e: ChangeEvent<HTMLInputElement | HTMLSelectElement>) => set(key, e.target.value as never),
   });
-  const fieldError = (name: string): string | undefined => (touched ? errors[name] : undefined) ?? (serverField === name || serverField === `profile.${name}` ? errorText(error) : undefined);
+  const fieldError = (name: string): string | undefined => (touched ? errors[name] : undefined) ?? (serverField === name ? errorText(error) : undefined);
 
   const test = async (): Promise<void> => {
     setTouched(true);
@@ -198,8 +202,10 @@ export function ConnectionForm({ initial, isNew, storedSecrets, title }: Props) 
       {!serverField && <ErrorNotice error={error} />}
       {testResult && (
         <div className="notice notice-ok" data-testid="test-result">
-          Connected to cluster <b>{testResult.clusterId ?? '(no id)'}</b>: {testResult.brokerCount} broker{testResult.brokerCount === 1 ? '' : 's'}, controller {testResult.controllerId ?? 'unknown'}
-          {testResult.kafkaVersion ? `, Kafka ${testResult.kafkaVersion}` : ''} ({testResult.elapsedMs} ms)
+          <span>
+            Connected to cluster <b>{testResult.clusterId ?? '(no id)'}</b>: {testResult.brokerCount} broker{testResult.brokerCount === 1 ? '' : 's'}, controller {testResult.controllerId ?? 'unknown'}
+            {testResult.kafkaVersion ? `, Kafka ${testResult.kafkaVersion}` : ''} ({testResult.elapsedMs} ms)
+          </span>
         </div>
       )}
       <div className="form-actions">

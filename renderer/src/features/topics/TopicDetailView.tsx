@@ -76,7 +76,7 @@ export function TopicDetailView({ connectionId, topic }: { connectionId: string;
             </thead>
             <tbody>
               {configs.map((c) => (
-                <tr key={c.name} className={c.isDefault ? '' : 'changed'} data-testid="config-row" data-default={c.isDefault}>
+                <tr key={c.name} className={c.isDefault ? '' : 'changed'} data-testid="config-row" data-config={c.name} data-default={c.isDefault}>
                   <td>
                     {!c.isDefault && <span className="dot" title="Not the default value" />}
                     {c.name}

@@ -1,0 +1,35 @@
+// npm run bench: each capability's benchmark, with a reference measured in the same run on
+// the same broker. Prints figures and ratios; asserts nothing (timings are noisy here).
+import { benchTopicListing, TOPIC_COUNT } from '../test/bench/topic-listing.bench.ts';
+import { endpointsFromEnv, startBroker, type RunningBroker } from '../test/kafka/broker.ts';
+import { stage } from './run-steps.ts';
+
+const LIST_GOAL_MS = 2_000;
+
+async function main(): Promise<void> {
+  const external = endpointsFromEnv();
+  if (external && process.env['EVENTSCOPE_BENCH_ALLOW_EXTERNAL'] !== '1') {
+    throw new Error(`KAFKA_BOOTSTRAP_SERVERS is set, but the benchmarks create ${TOPIC_COUNT} topics. Set EVENTSCOPE_BENCH_ALLOW_EXTERNAL=1 if that cluster may take them, or unset it to use the harness broker.`);
+  }
+  let broker: RunningBroker | null = null;
+  stage('kafka broker');
+  const bootstrap = external?.bootstrap ?? (broker = await startBroker((l) => process.stdout.write(`[kafka-harness] ${l}\n`))).bootstrap;
+  try {
+    stage(`topic listing: ${TOPIC_COUNT} topics with earliest/latest offsets through the API`);
+    const r = await benchTopicListing(bootstrap, (l) => process.stdout.write(`${l}\n`));
+    process.stdout.write(
+      [
+        `eventscope topics.list (metadata + offsets): median ${r.medianMs.toFixed(0)} ms for ${r.topics} topics — goal < ${LIST_GOAL_MS} ms: ${r.medianMs < LIST_GOAL_MS ? 'met' : 'NOT met'}`,
+        `reference kcat -L -J (metadata only):        median ${r.kcatMs.toFixed(0)} ms`,
+        `ratio eventscope / kcat: ${(r.medianMs / r.kcatMs).toFixed(2)}× the time (kcat fetches no offsets)`,
+      ].join('\n') + '\n',
+    );
+  } finally {
+    if (broker) {
+      stage('stopping the kafka broker');
+      await broker.stop();
+    }
+  }
+}
+
+await main();

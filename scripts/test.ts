@@ -1,0 +1,123 @@
+// npm test: lint (with the layer rules), type-check, build, then one real Kafka broker for
+// the Vitest suites (unit + integration) and the Playwright suite (real Chromium through
+// browser mode). Ends with one line "Tests: N passed, N failed, N skipped".
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { endpointsFromEnv, endpointsToEnv, startBroker, type RunningBroker } from '../test/kafka/broker.ts';
+import { ROOT, run, stage } from './run-steps.ts';
+
+const REPORTS = join(ROOT, 'test-results', 'reports');
+const failures: string[] = [];
+const counts = { passed: 0, failed: 0, skipped: 0 };
+const skipReasons: string[] = [];
+
+interface PlaywrightSuite {
+  title: string;
+  specs?: { title: string; tests: { status: string; annotations: { type: string; description?: string }[] }[] }[];
+  suites?: PlaywrightSuite[];
+}
+interface PlaywrightReport {
+  stats: { expected: number; unexpected: number; flaky: number; skipped: number };
+  suites: PlaywrightSuite[];
+}
+
+/** Every skipped end-to-end test with the reason it gave, so no skip goes by unexplained. */
+function playwrightSkipReasons(report: PlaywrightReport): string[] {
+  const reasons: string[] = [];
+  const walk = (suite: PlaywrightSuite): void => {
+    for (const spec of suite.specs ?? []) {
+      for (const t of spec.tests) {
+        if (t.status !== 'skipped') continue;
+        const why = t.annotations.find((a) => a.type === 'skip')?.description ?? 'no reason given';
+        reasons.push(`${spec.title}: ${why}`);
+      }
+    }
+    for (const child of suite.suites ?? []) walk(child);
+  };
+  report.suites.forEach(walk);
+  return reasons;
+}
+
+async function step(name: string, command: string, args: string[], env: Record<string, string> = {}): Promise<boolean> {
+  stage(name);
+  const code = await run(command, args, env);
+  if (code !== 0) failures.push(`${name} (exit ${code})`);
+  return code === 0;
+}
+
+function readJson<T>(path: string): T | null {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as T;
+  } catch {
+    return null;
+  }
+}
+
+async function main(): Promise<number> {
+  mkdirSync(REPORTS, { recursive: true });
+  await step('lint (ESLint, layer rules)', 'eslint', ['.']);
+  for (const project of ['tsconfig.node.json', 'tsconfig.web.json', 'tsconfig.preload.json']) await step(`typecheck ${project}`, 'tsc', ['-p', project]);
+  const built = await step('build (electron-vite: main + cli, preload, renderer)', 'electron-vite', ['build']);
+
+  let broker: RunningBroker | null = null;
+  let env: Record<string, string> = {};
+  const external = endpointsFromEnv();
+  stage('kafka broker');
+  if (external) {
+    process.stdout.write(`using the cluster in KAFKA_BOOTSTRAP_SERVERS=${external.bootstrap}\n`);
+  } else {
+    try {
+      broker = await startBroker((line) => process.stdout.write(`[kafka-harness] ${line}\n`));
+      env = endpointsToEnv(broker);
+    } catch (err) {
+      failures.push(`kafka broker: ${(err as Error).message}`);
+      process.stderr.write(`${(err as Error).message}\n`);
+    }
+  }
+  const stopBroker = async (): Promise<void> => {
+    if (broker) {
+      stage('stopping the kafka broker');
+      await broker.stop();
+      broker = null;
+    }
+  };
+  const onSignal = (): void => void stopBroker().then(() => process.exit(130));
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  try {
+    if (broker || external) {
+      const vitestReport = join(REPORTS, 'vitest.json');
+      await step('vitest (unit + integration, real broker)', 'vitest', ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestReport}`], env);
+      const v = readJson<{ numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number }>(vitestReport);
+      if (v) {
+        counts.passed += v.numPassedTests;
+        counts.failed += v.numFailedTests;
+        counts.skipped += v.numPendingTests + v.numTodoTests;
+      }
+      if (built) {
+        const playwrightReport = join(REPORTS, 'playwright.json');
+        await step('playwright (Chromium through browser mode, real broker)', 'playwright', ['test', '--reporter=list,json'], { ...env, PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightReport });
+        const p = readJson<PlaywrightReport>(playwrightReport);
+        if (p) {
+          counts.passed += p.stats.expected + p.stats.flaky;
+          counts.failed += p.stats.unexpected;
+          counts.skipped += p.stats.skipped;
+          for (const reason of playwrightSkipReasons(p)) skipReasons.push(reason);
+        }
+      } else {
+        failures.push('playwright: not run, the build failed');
+      }
+    }
+  } finally {
+    await stopBroker();
+  }
+
+  stage('summary');
+  if (skipReasons.length > 0) process.stdout.write(`skipped:\n${skipReasons.map((r) => `  - ${r}`).join('\n')}\n`);
+  if (failures.length > 0) process.stdout.write(`failed stages:\n${failures.map((f) => `  - ${f}`).join('\n')}\n`);
+  process.stdout.write(`Tests: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped\n`);
+  return failures.length === 0 && counts.failed === 0 && counts.passed > 0 ? 0 : 1;
+}
+
+process.exitCode = await main();
