@@ -111,3 +111,39 @@ describe('connections: authentication and faults', () => {
     await expect(host.client.call('connections.importFile', { fileName: 'x.properties', text: 'security.protocol=SSL\n' })).rejects.toMatchObject({ code: 'BAD_CONFIG', message: expect.stringContaining('bootstrap.servers') });
   });
 });
+
+describe('connections: TLS against the broker\'s SSL listener', () => {
+  const kafka = inject('kafka');
+  const tls = kafka.tlsBootstrap;
+  if (!tls) console.warn('TLS tests skipped: the cluster has no TLS listener (KAFKA_TLS_BOOTSTRAP_SERVERS/KAFKA_TLS_CA_FILE unset, or openssl missing for the harness)');
+  let host: TestHost;
+  beforeAll(async () => {
+    host = await startInProcessHost();
+  });
+  afterAll(async () => host?.close());
+  const test = (tlsOptions: Record<string, unknown>, bootstrap = tls!) =>
+    host.client.call('connections.test', { profile: { id: 'tls', name: 'tls', bootstrap, connectTimeoutMs: 3_000, tls: { insecureSkipVerify: false, ...tlsOptions } } });
+
+  it.skipIf(!tls)('connects with the right CA', async () => {
+    expect((await test({ caFile: kafka.tlsCaFile })).brokerCount).toBe(1);
+  });
+
+  it.skipIf(!tls)('an unknown CA is a TLS error that says so', async () => {
+    await expect(test({})).rejects.toMatchObject({ code: 'TLS_FAILURE', message: expect.stringMatching(/TLS failed with .*(self[- ]signed|unable to verify|issuer)/i) });
+  });
+
+  it.skipIf(!tls)('a certificate for another host name is a TLS error naming the mismatch', async () => {
+    await expect(test({ caFile: kafka.tlsCaFile, servername: 'kafka.wrong.example' })).rejects.toMatchObject({ code: 'TLS_FAILURE', message: expect.stringMatching(/kafka\.wrong\.example|altnames|Hostname/i) });
+  });
+
+  it.skipIf(!tls)('skipping verification connects anyway (the UI warns)', async () => {
+    expect((await test({ insecureSkipVerify: true })).brokerCount).toBe(1);
+  });
+
+  it.skipIf(!tls)('plaintext asked of the TLS listener fails without hanging', async () => {
+    const started = Date.now();
+    const error = await host.client.call('connections.test', { profile: { id: 'p', name: 'p', bootstrap: tls!, connectTimeoutMs: 2_000 } }).catch((e: unknown) => e);
+    expect((error as { code: string }).code).toMatch(/TIMEOUT|CONNECTION_REFUSED|KAFKA_ERROR/);
+    expect(Date.now() - started).toBeLessThan(2_000 + 2_000 + 1_500);
+  });
+});

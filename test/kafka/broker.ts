@@ -11,6 +11,7 @@ import kafkajs from 'kafkajs';
 import { quietNegativeTimeoutWarnings } from '../../src/kafka/kafkajs/quiet-negative-timeout.ts';
 import { freePort } from './free-port.ts';
 import { javaBinary, kafkaClasspath, kafkaVersion, LOG4J_CONFIG } from './kafka-classpath.ts';
+import { makeTestCertificates, opensslAvailable, type TestCertificates } from './test-certificates.ts';
 
 export const SCRAM_USER = 'eventscope-test';
 export const SCRAM_PASSWORD = 'scram-secret-for-tests';
@@ -24,6 +25,9 @@ export interface KafkaEndpoints {
   saslBootstrap: string | null;
   scramUser: string | null;
   scramPassword: string | null;
+  /** SSL listener whose certificate (for localhost and 127.0.0.1) is signed by tlsCaFile; null where there is none. */
+  tlsBootstrap: string | null;
+  tlsCaFile: string | null;
   /** The Apache Kafka version when the harness started the broker; null for a cluster from outside. */
   harnessKafkaVersion: string | null;
 }
@@ -39,6 +43,8 @@ export function endpointsToEnv(e: KafkaEndpoints): Record<string, string> {
   if (e.saslBootstrap) env['KAFKA_SASL_BOOTSTRAP_SERVERS'] = e.saslBootstrap;
   if (e.scramUser) env['KAFKA_SCRAM_USER'] = e.scramUser;
   if (e.scramPassword) env['KAFKA_SCRAM_PASSWORD'] = e.scramPassword;
+  if (e.tlsBootstrap) env['KAFKA_TLS_BOOTSTRAP_SERVERS'] = e.tlsBootstrap;
+  if (e.tlsCaFile) env['KAFKA_TLS_CA_FILE'] = e.tlsCaFile;
   if (e.harnessKafkaVersion) env['KAFKA_HARNESS_VERSION'] = e.harnessKafkaVersion;
   return env;
 }
@@ -51,18 +57,24 @@ export function endpointsFromEnv(env: NodeJS.ProcessEnv = process.env): KafkaEnd
     saslBootstrap: env['KAFKA_SASL_BOOTSTRAP_SERVERS'] ?? null,
     scramUser: env['KAFKA_SCRAM_USER'] ?? null,
     scramPassword: env['KAFKA_SCRAM_PASSWORD'] ?? null,
+    tlsBootstrap: env['KAFKA_TLS_BOOTSTRAP_SERVERS'] ?? null,
+    tlsCaFile: env['KAFKA_TLS_CA_FILE'] ?? null,
     harnessKafkaVersion: env['KAFKA_HARNESS_VERSION'] ?? null,
   };
 }
 
-function serverProperties(dir: string, ports: { plain: number; sasl: number; controller: number }): string {
+function serverProperties(dir: string, ports: { plain: number; sasl: number; tls: number; controller: number }, certificates: TestCertificates | null): string {
+  const tls = certificates ? `,SSL://127.0.0.1:${ports.tls}` : '';
   return `
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@127.0.0.1:${ports.controller}
-listeners=PLAINTEXT://127.0.0.1:${ports.plain},SASL_PLAINTEXT://127.0.0.1:${ports.sasl},CONTROLLER://127.0.0.1:${ports.controller}
-advertised.listeners=PLAINTEXT://127.0.0.1:${ports.plain},SASL_PLAINTEXT://127.0.0.1:${ports.sasl}
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT
+listeners=PLAINTEXT://127.0.0.1:${ports.plain},SASL_PLAINTEXT://127.0.0.1:${ports.sasl}${tls},CONTROLLER://127.0.0.1:${ports.controller}
+advertised.listeners=PLAINTEXT://127.0.0.1:${ports.plain},SASL_PLAINTEXT://127.0.0.1:${ports.sasl}${tls}
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,SSL:SSL,CONTROLLER:PLAINTEXT
+${certificates ? `listener.name.ssl.ssl.keystore.type=PEM
+listener.name.ssl.ssl.keystore.location=${certificates.serverKeystoreFile}
+listener.name.ssl.ssl.client.auth=none` : ''}
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
 sasl.enabled.mechanisms=SCRAM-SHA-512,SCRAM-SHA-256,PLAIN
@@ -98,9 +110,11 @@ export async function startBroker(log: (line: string) => void = (l) => process.s
   const java = javaBinary();
   const classpath = kafkaClasspath(log);
   const dir = mkdtempSync(join(tmpdir(), 'eventscope-kafka-'));
-  const ports = { plain: await freePort(), sasl: await freePort(), controller: await freePort() };
+  const ports = { plain: await freePort(), sasl: await freePort(), tls: await freePort(), controller: await freePort() };
+  const certificates = opensslAvailable() ? makeTestCertificates(dir) : null;
+  if (!certificates) log('openssl is not installed: the broker gets no TLS listener, and the TLS tests will say they were skipped');
   const config = join(dir, 'server.properties');
-  writeFileSync(config, serverProperties(dir, ports));
+  writeFileSync(config, serverProperties(dir, ports, certificates));
 
   // A KRaft cluster id is a base64url-encoded 16-byte UUID.
   const clusterId = randomBytes(16).toString('base64url');
@@ -151,12 +165,14 @@ export async function startBroker(log: (line: string) => void = (l) => process.s
     await stop();
     throw new Error(`${(err as Error).message}\n--- broker stderr ---\n${stderr}\n--- server.log (tail) ---\n${serverLog}`, { cause: err });
   }
-  log(`broker up at ${bootstrap} (SASL at 127.0.0.1:${ports.sasl}) in ${Date.now() - started} ms`);
+  log(`broker up at ${bootstrap} (SASL at 127.0.0.1:${ports.sasl}${certificates ? `, TLS at 127.0.0.1:${ports.tls}` : ''}) in ${Date.now() - started} ms`);
   return {
     bootstrap,
     saslBootstrap: `127.0.0.1:${ports.sasl}`,
     scramUser: SCRAM_USER,
     scramPassword: SCRAM_PASSWORD,
+    tlsBootstrap: certificates ? `127.0.0.1:${ports.tls}` : null,
+    tlsCaFile: certificates?.caFile ?? null,
     harnessKafkaVersion: kafkaVersion(),
     dataDir: dir,
     pid: child.pid,

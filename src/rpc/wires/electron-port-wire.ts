@@ -1,7 +1,8 @@
 // A wire over Electron's MessagePortMain, the main-process end of the port handed to the
 // sandboxed renderer. Typed structurally so src/ never imports electron and the adapter
 // can be tested without it.
-import { Listeners, type Wire } from '../wire.ts';
+import type { Wire } from '../wire.ts';
+import { portWire } from './port-wire.ts';
 
 export interface MessagePortMainLike {
   postMessage(message: unknown): void;
@@ -12,27 +13,13 @@ export interface MessagePortMainLike {
 }
 
 export function electronPortWire(port: MessagePortMainLike): Wire {
-  const messages = new Listeners<[unknown]>();
-  const closes = new Listeners<[]>();
-  let closed = false;
-  const markClosed = (): void => {
-    if (closed) return;
-    closed = true;
-    closes.emit();
-    messages.clear();
-  };
-  port.on('message', (event) => messages.emit(event.data));
-  port.on('close', markClosed);
-  port.start();
-  return {
-    send: (message) => {
-      if (!closed) port.postMessage(message);
+  return portWire({
+    post: (message) => port.postMessage(message),
+    listen: (onMessage, onClose) => {
+      port.on('message', (event) => onMessage(event.data));
+      port.on('close', onClose);
+      port.start();
     },
-    onMessage: (listener) => messages.add(listener),
-    onClose: (listener) => closes.add(listener),
-    close: () => {
-      port.close();
-      markClosed();
-    },
-  };
+    close: () => port.close(),
+  });
 }

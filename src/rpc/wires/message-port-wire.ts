@@ -1,7 +1,8 @@
 // A wire over a MessagePort: the in-process MessageChannel used by tests, and the
 // renderer's end of the port the Electron preload hands over. Messages are structured
 // clones of JSON-safe values.
-import { Listeners, type Wire } from '../wire.ts';
+import type { Wire } from '../wire.ts';
+import { portWire } from './port-wire.ts';
 
 /** The part of a DOM (or Node worker_threads) MessagePort this wire uses. */
 export interface PortLike {
@@ -13,27 +14,13 @@ export interface PortLike {
 }
 
 export function messagePortWire(port: PortLike): Wire {
-  const messages = new Listeners<[unknown]>();
-  const closes = new Listeners<[]>();
-  let closed = false;
-  const markClosed = (): void => {
-    if (closed) return;
-    closed = true;
-    closes.emit();
-    messages.clear();
-  };
-  port.addEventListener('message', (event) => messages.emit((event as { data: unknown }).data));
-  port.addEventListener('close', markClosed);
-  port.start?.();
-  return {
-    send: (message) => {
-      if (!closed) port.postMessage(message);
+  return portWire({
+    post: (message) => port.postMessage(message),
+    listen: (onMessage, onClose) => {
+      port.addEventListener('message', (event) => onMessage((event as { data: unknown }).data));
+      port.addEventListener('close', onClose);
+      port.start?.();
     },
-    onMessage: (listener) => messages.add(listener),
-    onClose: (listener) => closes.add(listener),
-    close: () => {
-      port.close();
-      markClosed();
-    },
-  };
+    close: () => port.close(),
+  });
 }

@@ -1,5 +1,6 @@
 // Brokers of a cluster: id, address, rack, which one is the controller.
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
+import { RefreshButton } from '../../components/RefreshButton.tsx';
 import { useHostCall } from '../../components/use-host-call.ts';
 import { rpc } from '../../state/host-store.ts';
 
@@ -9,9 +10,7 @@ export function BrokersView({ connectionId }: { connectionId: string }) {
     <section className="view" data-testid="brokers-view">
       <header className="view-header">
         <h2>Brokers</h2>
-        <button type="button" onClick={reload} disabled={loading}>
-          {loading ? 'Loading…' : 'Refresh'}
-        </button>
+        <RefreshButton loading={loading} onClick={reload} />
       </header>
       <ErrorNotice error={error} onRetry={reload} />
       {data && (

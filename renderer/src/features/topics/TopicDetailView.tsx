@@ -3,6 +3,7 @@
 import { useState } from 'react';
 import { formatCount } from '../../../../src/format/numbers.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
+import { RefreshButton } from '../../components/RefreshButton.tsx';
 import { useHostCall } from '../../components/use-host-call.ts';
 import { rpc } from '../../state/host-store.ts';
 import { useNavigation } from '../../state/navigation-store.ts';
@@ -23,9 +24,7 @@ export function TopicDetailView({ connectionId, topic }: { connectionId: string;
           ← Topics
         </button>
         <h2 data-testid="topic-title">{topic}</h2>
-        <button type="button" onClick={reload} disabled={loading}>
-          {loading ? 'Loading…' : 'Refresh'}
-        </button>
+        <RefreshButton loading={loading} onClick={reload} />
       </header>
       <ErrorNotice error={error} onRetry={reload} />
       {data && (

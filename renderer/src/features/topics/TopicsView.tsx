@@ -4,6 +4,7 @@ import { useDeferredValue, useMemo, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { formatCount } from '../../../../src/format/numbers.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
+import { RefreshButton } from '../../components/RefreshButton.tsx';
 import { useNavigation } from '../../state/navigation-store.ts';
 import { useTopicList } from './use-topic-list.ts';
 
@@ -39,9 +40,7 @@ export function TopicsView({ connectionId }: { connectionId: string }) {
         <label className="check">
           <input type="checkbox" checked={includeInternal} onChange={(e) => setIncludeInternal(e.target.checked)} data-testid="show-internal" /> Internal topics
         </label>
-        <button type="button" onClick={refresh} disabled={loading} data-testid="refresh-topics">
-          {loading ? 'Loading…' : 'Refresh'}
-        </button>
+        <RefreshButton loading={loading} onClick={refresh} testId="refresh-topics" />
         <span className="meta" data-testid="topic-count">
           {topics ? `${formatCount(visible.length)} of ${formatCount(topics.length)} topics` : ''}
           {refreshedAt ? ` · updated ${new Date(refreshedAt).toLocaleTimeString()}` : ''}
