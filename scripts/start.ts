@@ -1,5 +1,6 @@
 // npm start: build, then open the desktop app where an Electron binary is installed;
 // otherwise (Electron's binary could not be downloaded) start browser mode and print its URL.
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, run, stage } from './run-steps.ts';
@@ -17,7 +18,21 @@ stage('build');
 const built = await run('electron-vite', ['build']);
 if (built !== 0) process.exit(built);
 
-const electron = electronBinary();
+const ELECTRON_DOWNLOAD_TIMEOUT_MS = 180_000;
+
+/** electron 45 fetches its binary on demand; try once, unless told not to. */
+function downloadElectron(): void {
+  if (process.env['ELECTRON_SKIP_BINARY_DOWNLOAD']) return;
+  stage('downloading the Electron binary (once)');
+  const result = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'electron', 'install.js')], { stdio: 'inherit', timeout: ELECTRON_DOWNLOAD_TIMEOUT_MS });
+  if (result.status !== 0) process.stdout.write('Could not download the Electron binary (see above).\n');
+}
+
+let electron = electronBinary();
+if (!electron) {
+  downloadElectron();
+  electron = electronBinary();
+}
 if (electron) {
   stage('starting the desktop app');
   process.exit(await run(electron, ['.']));
