@@ -159,3 +159,20 @@ export const TopicListUpdate = z.object({
   refreshedAt: z.number(),
 });
 export type TopicListUpdate = z.infer<typeof TopicListUpdate>;
+
+/** Record bytes: text when valid UTF-8, else base64 (the encoding says which); null for a null key or value. */
+export const Payload = z.discriminatedUnion('encoding', [
+  z.object({ encoding: z.literal('utf8'), text: z.string(), size: z.number().int() }),
+  z.object({ encoding: z.literal('base64'), base64: z.string(), size: z.number().int() }),
+]);
+
+export const RecordDto = z.object({
+  partition: z.number().int(),
+  offset: Int64String,
+  /** Epoch milliseconds. */
+  timestamp: z.number(),
+  key: Payload.nullable(),
+  value: Payload.nullable(),
+  headers: z.array(z.object({ key: z.string(), value: Payload.nullable() })),
+});
+export type RecordDto = z.infer<typeof RecordDto>;

@@ -13,6 +13,7 @@ import { openClusterClient } from '../kafka/index.ts';
 import { appVersion, defaultDataDir, rendererDir } from './app-paths.ts';
 import { startBrowserServer } from './browser-server.ts';
 import { createEventscopeService } from './eventscope-service.ts';
+import { parseFrom, runTail, type TailOptions } from './cli-tail.ts';
 
 const USAGE = `eventscope — inspect Apache Kafka event streams
 
@@ -23,12 +24,17 @@ Usage:
       Lists topics with partition count, replication factor and message count.
   eventscope describe TOPIC --bootstrap HOST:PORT [--config FILE] [--json]
       Partitions (leader, replicas, ISR, earliest/latest offsets) and configs of one topic.
+  eventscope tail TOPIC --bootstrap HOST:PORT [--from POSITION] [--partition P]… [--max N] [--end] [--json]
+      Records, one per line, from POSITION: earliest, latest (default), offset:N, time:ISO-8601
+      or last:N (per partition). Follows new records until Ctrl-C, --max N records, or --end
+      (the end offsets when it started). Never joins a consumer group.
 
 Options:
   --bootstrap HOST:PORT[,HOST:PORT]  where the cluster is (overrides the file's bootstrap.servers)
   --config FILE   a Kafka client.properties or kcat config file (SASL, TLS settings)
   --timeout MS    connect timeout (default 10000)
-  --json          machine-readable output; offsets and counts are decimal strings
+  --json          machine-readable output; offsets and counts are decimal strings; record bytes
+                  as {"encoding":"utf8","text":…} or, when not valid UTF-8, {"encoding":"base64","base64":…}
 `;
 
 export class UsageError extends Error {}
@@ -43,6 +49,10 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
       config: { type: 'string' },
       internal: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
+      from: { type: 'string' },
+      partition: { type: 'string', multiple: true },
+      max: { type: 'string' },
+      end: { type: 'boolean', default: false },
       port: { type: 'string' },
       'data-dir': { type: 'string' },
       timeout: { type: 'string' },
@@ -84,9 +94,39 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
       }
       return 0;
     }
+    case 'tail': {
+      const topic = rest[0];
+      if (!topic) throw new UsageError('tail needs a topic name: eventscope tail TOPIC --bootstrap HOST:PORT');
+      const options = tailOptions(topic, values);
+      const client = await openClusterClient(...(await connectionFromFlags(values)));
+      try {
+        return await runTail(client, options, out, process.stderr);
+      } finally {
+        await client.close();
+      }
+    }
     default:
       throw new UsageError(`Unknown command "${command}".`);
   }
+}
+
+function tailOptions(topic: string, values: { from?: string | undefined; partition?: string[] | undefined; max?: string | undefined; end?: boolean | undefined; json?: boolean | undefined }): TailOptions {
+  let from;
+  try {
+    from = parseFrom(values.from ?? 'latest');
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const partitions = values.partition?.map((p) => {
+    if (!/^\d{1,9}$/.test(p)) throw new UsageError(`--partition ${p} is not a partition number.`);
+    return Number(p);
+  });
+  let maxRecords: number | undefined;
+  if (values.max !== undefined) {
+    if (!/^\d{1,15}$/.test(values.max) || Number(values.max) < 1) throw new UsageError(`--max ${values.max} is not a positive whole number.`);
+    maxRecords = Number(values.max);
+  }
+  return { topic, from, ...(partitions ? { partitions } : {}), ...(maxRecords !== undefined ? { maxRecords } : {}), stopAtEnd: values.end === true, json: values.json === true };
 }
 
 async function connectionFromFlags(values: { bootstrap?: string | undefined; config?: string | undefined; timeout?: string | undefined }): Promise<[ConnectionProfile, ConnectionSecrets]> {

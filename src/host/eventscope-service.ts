@@ -6,6 +6,7 @@ import type { MethodHandlers, StreamHandlers } from '../rpc/server.ts';
 import { ConnectionStore } from '../connections/connection-store.ts';
 import { importConnectionFile } from '../connections/import-config-file.ts';
 import type { SecretVault } from '../connections/secret-vault.ts';
+import { sleep } from '../util/sleep.ts';
 import { ClusterPool, type OpenClusterClient } from './cluster-pool.ts';
 
 export interface ServiceOptions {
@@ -96,16 +97,3 @@ export function createEventscopeService(options: ServiceOptions): EventscopeServ
 
   return { methods, streams, close: () => pool.closeAll() };
 }
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
-

@@ -1,6 +1,7 @@
 // What the rest of Eventscope may ask of a Kafka cluster. Everything outside src/kafka/
 // talks to this interface only, so the client library underneath can be swapped.
 import type { ClusterOverview, ConnectionTestResult, TopicDetail, TopicSummary } from '../contract/dto.ts';
+import type { ReadRequest, ReadSummary, StartOffsets, StartPosition } from './partition-reader.ts';
 
 export interface ClusterClient {
   /** Connects (if needed) and answers cluster id, brokers and controller: the "test connection" answer. */
@@ -8,5 +9,9 @@ export interface ClusterClient {
   overview(): Promise<ClusterOverview>;
   listTopics(options: { includeInternal: boolean }): Promise<TopicSummary[]>;
   describeTopic(topic: string): Promise<TopicDetail>;
+  /** Where reading from a position starts, and where the partitions end now. */
+  startOffsets(topic: string, partitions: number[] | undefined, from: StartPosition): Promise<StartOffsets>;
+  /** Reads records without joining a group; see ReadRequest. */
+  read(request: ReadRequest): Promise<ReadSummary>;
   close(): Promise<void>;
 }

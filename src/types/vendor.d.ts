@@ -7,3 +7,7 @@ declare module 'lz4js' {
   export function compress(input: Uint8Array, maxSize?: number): Uint8Array;
   export function decompress(input: Uint8Array, maxSize?: number): Uint8Array;
 }
+declare module 'kafkajs/src/consumer/filterAbortedMessages.js' {
+  const filterAbortedMessages: unknown;
+  export default filterAbortedMessages;
+}

@@ -24,6 +24,17 @@ export function offsetsFromGetOffsetShell(bootstrap: string, topic: string, time
   return offsets;
 }
 
+/** GetOffsetShell's answer for a timestamp (epoch ms): partition → offset ("-1" where no record is that late). */
+export function runGetOffsetShellAtTime(bootstrap: string, topic: string, timestampMs: number): Map<number, string> {
+  const out = runKafkaClass('org.apache.kafka.tools.GetOffsetShell', ['--bootstrap-server', bootstrap, '--topic', topic, '--time', String(timestampMs)]);
+  const offsets = new Map<number, string>();
+  for (const line of out.split('\n')) {
+    const match = /^(.*):(\d+):(-?\d*)$/.exec(line.trim());
+    if (match && match[1] === topic) offsets.set(Number(match[2]), match[3] === '' ? '-1' : match[3]!);
+  }
+  return offsets;
+}
+
 /** Moves a partition's earliest offset forward with Kafka's DeleteRecordsCommand. */
 export function deleteRecordsWithKafkaTool(bootstrap: string, topic: string, partition: number, beforeOffset: number): void {
   const dir = mkdtempSync(join(tmpdir(), 'eventscope-delete-records-'));

@@ -3,6 +3,7 @@
 // brokers with kafkajs's broker-level requests through the client's internal Cluster.
 // test/integration/kafkajs-internals.test.ts fails loudly if any of this changes shape.
 import kafkajs from 'kafkajs';
+import filterAbortedMessagesUntyped from 'kafkajs/src/consumer/filterAbortedMessages.js';
 import type { ApiVersionTable } from '../kafka-version.ts';
 import { quietNegativeTimeoutWarnings } from './quiet-negative-timeout.ts';
 
@@ -49,9 +50,44 @@ export interface ListOffsetsResponse {
   responses: { topic: string; partitions: { partition: number; errorCode: number; offset: string; timestamp?: string }[] }[];
 }
 
+/** A record as kafkajs's Fetch decoder returns it (record batch format, magic 2). */
+export interface FetchedMessage {
+  offset: string;
+  timestamp: string;
+  key: Buffer | null;
+  value: Buffer | null;
+  /** Distinct keys in first-seen order; a repeated key collects its values in an array. */
+  headers: Record<string, Buffer | null | (Buffer | null)[]>;
+  isControlRecord: boolean;
+  batchContext: { producerId: string; inTransaction: boolean; isControlBatch: boolean };
+}
+export interface FetchRequest {
+  replicaId?: number;
+  isolationLevel: number;
+  maxWaitTime: number;
+  minBytes: number;
+  maxBytes: number;
+  topics: { topic: string; partitions: { partition: number; fetchOffset: string; maxBytes: number }[] }[];
+}
+export interface FetchResponse {
+  responses: {
+    topicName: string;
+    partitions: {
+      partition: number;
+      errorCode: number;
+      highWatermark: string;
+      lastStableOffset?: string;
+      abortedTransactions?: { producerId: string; firstOffset: string }[];
+      messages: FetchedMessage[];
+    }[];
+  }[];
+}
+
 export interface InternalBroker {
   metadata(topics: string[]): Promise<MetadataResponse>;
   listOffsets(request: ListOffsetsRequest): Promise<ListOffsetsResponse>;
+  /** Fetch with no group: the caller chooses every offset. */
+  fetch(request: FetchRequest): Promise<FetchResponse>;
 }
 
 export interface InternalCluster {
@@ -59,6 +95,7 @@ export interface InternalCluster {
   disconnect(): Promise<void>;
   isConnected(): boolean;
   metadata(options?: { topics?: string[] }): Promise<MetadataResponse>;
+  refreshMetadata(): Promise<void>;
   findBroker(options: { nodeId: number }): Promise<InternalBroker>;
   /** The API versions the seed broker accepts, known once connected. */
   apiVersions(): ApiVersionTable | null;
@@ -81,7 +118,7 @@ export function createInternalCluster(kafka: kafkajs.Kafka, isolationLevel: numb
   const create = (kafka as unknown as Record<symbol, unknown>)[symbol];
   if (typeof create !== 'function') throw new KafkajsInternalsChanged('createCluster is not a function');
   const raw = (create as CreateCluster)({ allowAutoTopicCreation: false, isolationLevel }) as Record<string, unknown>;
-  for (const method of ['connect', 'disconnect', 'isConnected', 'metadata', 'findBroker']) {
+  for (const method of ['connect', 'disconnect', 'isConnected', 'metadata', 'refreshMetadata', 'findBroker']) {
     if (typeof raw[method] !== 'function') throw new KafkajsInternalsChanged(`Cluster.${method} is missing`);
   }
   const pool = raw['brokerPool'] as { versions?: ApiVersionTable | null } | undefined;
@@ -92,9 +129,10 @@ export function createInternalCluster(kafka: kafkajs.Kafka, isolationLevel: numb
     disconnect: () => cluster.disconnect(),
     isConnected: () => cluster.isConnected(),
     metadata: (options) => cluster.metadata(options),
+    refreshMetadata: () => cluster.refreshMetadata(),
     findBroker: async (options) => {
       const broker: Record<string, unknown> = await cluster.findBroker(options);
-      for (const method of ['metadata', 'listOffsets']) {
+      for (const method of ['metadata', 'listOffsets', 'fetch']) {
         if (typeof broker[method] !== 'function') throw new KafkajsInternalsChanged(`Broker.${method} is missing`);
       }
       return broker as unknown as InternalBroker;
@@ -102,3 +140,13 @@ export function createInternalCluster(kafka: kafkajs.Kafka, isolationLevel: numb
     apiVersions: () => pool.versions ?? null,
   };
 }
+
+/**
+ * kafkajs's own filter for records of aborted transactions (read_committed): given a
+ * partition's fetched messages and the response's aborted transaction list.
+ */
+export const filterAbortedMessages = filterAbortedMessagesUntyped as unknown as (input: {
+  messages: FetchedMessage[];
+  abortedTransactions: { producerId: string; firstOffset: string }[] | undefined;
+}) => FetchedMessage[];
+if (typeof filterAbortedMessages !== 'function') throw new KafkajsInternalsChanged('kafkajs/src/consumer/filterAbortedMessages.js is not a function');

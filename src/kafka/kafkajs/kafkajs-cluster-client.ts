@@ -9,6 +9,8 @@ import { inferKafkaVersion } from '../kafka-version.ts';
 import { kafkajsConfig } from './client-config.ts';
 import { registerCompressionCodecs } from './compression-codecs.ts';
 import { classifyKafkaError } from './errors.ts';
+import { PartitionFetcher } from './partition-fetcher.ts';
+import type { ReadRequest, ReadSummary, StartOffsets, StartPosition } from '../partition-reader.ts';
 import { createInternalCluster, ISOLATION, OFFSET_SPEC, type InternalCluster, type MetadataTopic } from './internals.ts';
 
 const CONFIG_SOURCES: Record<number, string> = {
@@ -38,6 +40,7 @@ export async function openKafkajsClusterClient(profile: ConnectionProfile, secre
 
 class KafkajsClusterClient implements ClusterClient {
   private readonly cluster: InternalCluster;
+  private readonly fetcher: PartitionFetcher;
   private admin: kafkajs.Admin | null = null;
   private connecting: Promise<void> | null = null;
 
@@ -50,6 +53,7 @@ class KafkajsClusterClient implements ClusterClient {
     // Offsets shown to people match kafka-get-offsets.sh and kafka-consumer-groups.sh,
     // which read the high watermark (read_uncommitted).
     this.cluster = createInternalCluster(kafka, ISOLATION.READ_UNCOMMITTED);
+    this.fetcher = new PartitionFetcher(this.cluster, profile.bootstrap);
   }
 
   private get target(): string {
@@ -153,6 +157,14 @@ class KafkajsClusterClient implements ClusterClient {
         .sort((a, b) => a.partition - b.partition);
       return { name: topic, internal: t.isInternal, partitions, configs: await this.topicConfigs(topic) };
     });
+  }
+
+  startOffsets(topic: string, partitions: number[] | undefined, from: StartPosition): Promise<StartOffsets> {
+    return this.run(() => this.fetcher.startOffsets(topic, partitions, from));
+  }
+
+  read(request: ReadRequest): Promise<ReadSummary> {
+    return this.run(() => this.fetcher.read(request));
   }
 
   async close(): Promise<void> {

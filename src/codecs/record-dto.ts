@@ -1,0 +1,24 @@
+// A fetched record as the JSON-safe RecordDto: offsets as decimal strings, bytes as text or
+// flagged base64. Universal, so the renderer decodes what the host sends with the same code.
+import type { RecordDto } from '../contract/dto.ts';
+import { encodePayload } from './payload.ts';
+
+export interface RecordBytes {
+  partition: number;
+  offset: bigint;
+  timestampMs: number;
+  key: Uint8Array | null;
+  value: Uint8Array | null;
+  headers: { key: string; value: Uint8Array | null }[];
+}
+
+export function toRecordDto(record: RecordBytes): RecordDto {
+  return {
+    partition: record.partition,
+    offset: record.offset.toString(),
+    timestamp: record.timestampMs,
+    key: encodePayload(record.key),
+    value: encodePayload(record.value),
+    headers: record.headers.map((h) => ({ key: h.key, value: encodePayload(h.value) })),
+  };
+}

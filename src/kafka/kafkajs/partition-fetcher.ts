@@ -1,0 +1,221 @@
+// Reads partitions by sending Fetch requests straight to their leaders, from offsets we
+// choose: no consumer group on the wire, no commits, ever. Leaders are looked up again on
+// NOT_LEADER and similar answers; an offset that fell out of range is moved to the nearest
+// end; control batches and (read_committed) aborted transactional records are skipped; the
+// offset gaps of compacted topics are simply stepped over.
+import { RpcError } from '../../contract/errors.ts';
+import { sleep } from '../../util/sleep.ts';
+import type { KafkaRecord, ReadRequest, ReadSummary, StartOffsets, StartPosition } from '../partition-reader.ts';
+import { filterAbortedMessages, ISOLATION, OFFSET_SPEC, type FetchedMessage, type InternalCluster, type MetadataPartition } from './internals.ts';
+
+/** Bytes per partition per fetch: one 10 MB record must fit, with room for its batch. */
+const PARTITION_MAX_BYTES = 12 * 1024 * 1024;
+const FETCH_MAX_BYTES = 64 * 1024 * 1024;
+/** How long a broker may hold a fetch open waiting for new records. */
+const FOLLOW_WAIT_MS = 500;
+const CATCH_UP_WAIT_MS = 100;
+const RETRY_BACKOFF_MS = [250, 500, 1_000, 2_000, 5_000];
+/** Reading to the end gives up after this many failed rounds in a row; following never does. */
+const MAX_FAILED_ROUNDS_TO_END = 8;
+
+const RETRIABLE_TYPES = new Set(['NOT_LEADER_FOR_PARTITION', 'NOT_LEADER_OR_FOLLOWER', 'LEADER_NOT_AVAILABLE', 'UNKNOWN_TOPIC_OR_PARTITION', 'FENCED_LEADER_EPOCH', 'UNKNOWN_LEADER_EPOCH', 'REPLICA_NOT_AVAILABLE', 'NOT_COORDINATOR', 'KAFKA_STORAGE_ERROR']);
+
+interface PartitionState {
+  partition: number;
+  next: bigint;
+  end: bigint;
+  done: boolean;
+  /** Empty answers in a row at an offset below end (the tail of the range was compacted away). */
+  emptyRounds: number;
+}
+
+export class PartitionFetcher {
+  private readonly cluster: InternalCluster;
+  private readonly target: string;
+
+  constructor(cluster: InternalCluster, target: string) {
+    this.cluster = cluster;
+    this.target = target;
+  }
+
+  async partitionsOf(topic: string): Promise<MetadataPartition[]> {
+    const md = await this.cluster.metadata({ topics: [topic] }).catch((err: { type?: string }) => {
+      if (err?.type === 'UNKNOWN_TOPIC_OR_PARTITION') throw new RpcError('UNKNOWN_TOPIC', `Topic "${topic}" does not exist on ${this.target}.`);
+      throw err;
+    });
+    const t = md.topicMetadata.find((x) => x.topic === topic);
+    if (!t) throw new RpcError('UNKNOWN_TOPIC', `Topic "${topic}" does not exist on ${this.target}.`);
+    return [...t.partitionMetadata].sort((a, b) => a.partitionId - b.partitionId);
+  }
+
+  /** ListOffsets per leader for each partition: -2 earliest, -1 latest, or a timestamp. */
+  async listOffsets(topic: string, partitions: MetadataPartition[], timestamp: number, isolationLevel: number): Promise<Map<number, bigint>> {
+    const byLeader = new Map<number, number[]>();
+    for (const p of partitions) {
+      if (p.leader < 0) throw new RpcError('KAFKA_ERROR', `Partition ${p.partitionId} of "${topic}" has no leader right now (offline).`);
+      byLeader.set(p.leader, [...(byLeader.get(p.leader) ?? []), p.partitionId]);
+    }
+    const result = new Map<number, bigint>();
+    await Promise.all(
+      [...byLeader].map(async ([nodeId, ids]) => {
+        const broker = await this.cluster.findBroker({ nodeId });
+        const response = await broker.listOffsets({ isolationLevel, topics: [{ topic, partitions: ids.map((partition) => ({ partition, timestamp })) }] });
+        for (const r of response.responses) for (const p of r.partitions) result.set(p.partition, BigInt(p.offset));
+      }),
+    );
+    return result;
+  }
+
+  async startOffsets(topic: string, partitionIds: number[] | undefined, from: StartPosition): Promise<StartOffsets> {
+    const all = await this.partitionsOf(topic);
+    const chosen = partitionIds === undefined ? all : partitionIds.map((id) => {
+      const p = all.find((x) => x.partitionId === id);
+      if (!p) throw new RpcError('BAD_CONFIG', `Partition ${id} does not exist: "${topic}" has partitions 0–${all.length - 1}.`, 'partition');
+      return p;
+    });
+    const earliest = await this.listOffsets(topic, chosen, OFFSET_SPEC.EARLIEST, ISOLATION.READ_COMMITTED);
+    const end = await this.listOffsets(topic, chosen, OFFSET_SPEC.LATEST, ISOLATION.READ_COMMITTED);
+    const start = new Map<number, bigint>();
+    const byTime = from.kind === 'timestamp' ? await this.listOffsets(topic, chosen, from.timestampMs, ISOLATION.READ_COMMITTED) : null;
+    for (const p of chosen) {
+      const lo = earliest.get(p.partitionId)!;
+      const hi = end.get(p.partitionId)!;
+      const clamp = (o: bigint): bigint => (o < lo ? lo : o > hi ? hi : o);
+      switch (from.kind) {
+        case 'earliest':
+          start.set(p.partitionId, lo);
+          break;
+        case 'latest':
+          start.set(p.partitionId, hi);
+          break;
+        case 'offset':
+          start.set(p.partitionId, clamp(from.offset));
+          break;
+        case 'last':
+          start.set(p.partitionId, clamp(hi - from.count));
+          break;
+        case 'timestamp': {
+          // -1: no record at or after that time; start at the end.
+          const o = byTime!.get(p.partitionId)!;
+          start.set(p.partitionId, o < 0n ? hi : o);
+          break;
+        }
+      }
+    }
+    return { start, end };
+  }
+
+  async read(request: ReadRequest): Promise<ReadSummary> {
+    const { topic, signal } = request;
+    const { start, end } = await this.startOffsets(topic, request.partitions, request.from);
+    const states: PartitionState[] = [...start].map(([partition, next]) => ({ partition, next, end: end.get(partition)!, done: !request.follow && next >= end.get(partition)!, emptyRounds: 0 }));
+    let delivered = 0;
+    let failedRounds = 0;
+    let outage = false;
+    const limit = request.maxRecords ?? Infinity;
+
+    while (!signal?.aborted && delivered < limit) {
+      const active = states.filter((s) => !s.done);
+      if (active.length === 0) break;
+      try {
+        const partitions = await this.partitionsOf(topic);
+        const byLeader = new Map<number, PartitionState[]>();
+        for (const s of active) {
+          const leader = partitions.find((p) => p.partitionId === s.partition)?.leader ?? -1;
+          if (leader < 0) throw Object.assign(new Error(`partition ${s.partition} has no leader`), { type: 'LEADER_NOT_AVAILABLE' });
+          byLeader.set(leader, [...(byLeader.get(leader) ?? []), s]);
+        }
+        await Promise.all(
+          [...byLeader].map(async ([nodeId, group]) => {
+            const broker = await this.cluster.findBroker({ nodeId });
+            const response = await broker.fetch({
+              isolationLevel: ISOLATION.READ_COMMITTED,
+              maxWaitTime: request.follow ? FOLLOW_WAIT_MS : CATCH_UP_WAIT_MS,
+              minBytes: 1,
+              maxBytes: FETCH_MAX_BYTES,
+              topics: [{ topic, partitions: group.map((s) => ({ partition: s.partition, fetchOffset: s.next.toString(), maxBytes: PARTITION_MAX_BYTES })) }],
+            });
+            for (const r of response.responses) {
+              for (const p of r.partitions) {
+                const state = group.find((s) => s.partition === p.partition);
+                if (!state || delivered >= limit || signal?.aborted) continue;
+                const records = this.accept(state, p.messages, p.abortedTransactions);
+                if (!request.follow && !state.done && state.next >= state.end) state.done = true;
+                if (records.length === 0) continue;
+                const room = limit - delivered;
+                const slice = records.length > room ? records.slice(0, room) : records;
+                delivered += slice.length;
+                await request.onRecords(slice);
+              }
+            }
+          }),
+        );
+        if (outage) request.onStatus?.(`Reading ${topic} again.`);
+        outage = false;
+        failedRounds = 0;
+      } catch (err) {
+        if (await this.recoverOutOfRange(err, topic, states)) continue;
+        failedRounds++;
+        const type = (err as { type?: string }).type;
+        const retriable = (type !== undefined && RETRIABLE_TYPES.has(type)) || /connect|closed|timeout|ECONN|not available|no leader/i.test(String((err as Error).message));
+        if (!retriable || (!request.follow && failedRounds > MAX_FAILED_ROUNDS_TO_END)) throw err;
+        if (!outage) request.onStatus?.(`Cannot read ${topic} right now (${(err as Error).message}); retrying.`);
+        outage = true;
+        await this.cluster.refreshMetadata().catch(() => undefined);
+        await sleep(RETRY_BACKOFF_MS[Math.min(failedRounds - 1, RETRY_BACKOFF_MS.length - 1)]!, signal);
+      }
+    }
+    return { records: delivered, nextOffsets: new Map(states.map((s) => [s.partition, s.next])) };
+  }
+
+  /** Turns one partition's fetched messages into records, and moves the partition's next offset past them. */
+  private accept(state: PartitionState, messages: FetchedMessage[], aborted: { producerId: string; firstOffset: string }[] | undefined): KafkaRecord[] {
+    if (messages.length === 0) {
+      // Nothing at next although next < end: the rest of the range was compacted or is
+      // transaction markers kafkajs does not return. Reading to the end stops here.
+      if (++state.emptyRounds >= 2 && state.next < state.end) state.done = true;
+      return [];
+    }
+    state.emptyRounds = 0;
+    const from = state.next;
+    // A compressed batch starts before the offset asked for; skip what precedes it.
+    const inRange = messages.filter((m) => BigInt(m.offset) >= from);
+    const last = messages[messages.length - 1]!;
+    const lastOffset = BigInt(last.offset);
+    if (lastOffset + 1n > state.next) state.next = lastOffset + 1n;
+    const visible = filterAbortedMessages({ messages: inRange, abortedTransactions: aborted }).filter((m) => !m.isControlRecord);
+    const records: KafkaRecord[] = new Array(visible.length);
+    for (let i = 0; i < visible.length; i++) {
+      const m = visible[i]!;
+      records[i] = { partition: state.partition, offset: BigInt(m.offset), timestampMs: Number(m.timestamp), key: m.key, value: m.value, headers: headerList(m.headers) };
+    }
+    return records;
+  }
+
+  /** OFFSET_OUT_OF_RANGE: the retention moved the log start past us, or the log was truncated. */
+  private async recoverOutOfRange(err: unknown, topic: string, states: PartitionState[]): Promise<boolean> {
+    const e = err as { type?: string; partition?: number };
+    if (e.type !== 'OFFSET_OUT_OF_RANGE') return false;
+    const partitions = await this.partitionsOf(topic);
+    const affected = states.filter((s) => e.partition === undefined || s.partition === e.partition);
+    const chosen = partitions.filter((p) => affected.some((s) => s.partition === p.partitionId));
+    const earliest = await this.listOffsets(topic, chosen, OFFSET_SPEC.EARLIEST, ISOLATION.READ_COMMITTED);
+    const latest = await this.listOffsets(topic, chosen, OFFSET_SPEC.LATEST, ISOLATION.READ_COMMITTED);
+    for (const s of affected) {
+      const lo = earliest.get(s.partition) ?? s.next;
+      const hi = latest.get(s.partition) ?? s.next;
+      s.next = s.next < lo ? lo : s.next > hi ? hi : s.next;
+    }
+    return true;
+  }
+}
+
+function headerList(headers: FetchedMessage['headers']): KafkaRecord['headers'] {
+  const list: KafkaRecord['headers'] = [];
+  for (const key of Object.keys(headers)) {
+    const value = headers[key];
+    if (Array.isArray(value)) for (const v of value) list.push({ key, value: v });
+    else list.push({ key, value: value ?? null });
+  }
+  return list;
+}

@@ -1,0 +1,53 @@
+// Reading records from chosen partitions at chosen positions, without ever joining a
+// consumer group or committing. The interface the tail, the replay log and the CLI use.
+
+export type StartPosition =
+  | { kind: 'earliest' }
+  | { kind: 'latest' }
+  | { kind: 'offset'; offset: bigint }
+  | { kind: 'timestamp'; timestampMs: number }
+  /** The last N records of each partition. */
+  | { kind: 'last'; count: bigint };
+
+export interface RecordHeader {
+  key: string;
+  value: Uint8Array | null;
+}
+
+export interface KafkaRecord {
+  partition: number;
+  offset: bigint;
+  timestampMs: number;
+  key: Uint8Array | null;
+  value: Uint8Array | null;
+  headers: RecordHeader[];
+}
+
+export interface ReadRequest {
+  topic: string;
+  /** Default: every partition of the topic. */
+  partitions?: number[];
+  from: StartPosition;
+  /** false: stop at the end offsets seen when reading starts; true: keep reading new records. */
+  follow: boolean;
+  /** Stop after this many records in all. */
+  maxRecords?: number;
+  signal?: AbortSignal;
+  /** Called per fetched partition batch, in offset order within a partition; awaited (backpressure). */
+  onRecords(records: KafkaRecord[]): void | Promise<void>;
+  /** Outages and recoveries while following, in words. */
+  onStatus?(message: string): void;
+}
+
+export interface ReadSummary {
+  records: number;
+  /** Per partition, the offset the next read would start at. */
+  nextOffsets: Map<number, bigint>;
+}
+
+/** The offsets where reading starts for a position, per partition (ListOffsets by time for timestamps). */
+export interface StartOffsets {
+  start: Map<number, bigint>;
+  /** End offsets (read_committed: the last stable offset) at the time of the call. */
+  end: Map<number, bigint>;
+}
