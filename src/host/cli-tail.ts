@@ -58,6 +58,7 @@ export async function runTail(client: ClusterClient, options: TailOptions, out: 
       signal: controller.signal,
       onStatus: (message) => err.write(`eventscope: ${message}\n`),
       onRecords: async (records) => {
+        if (records.length === 0) return;
         let chunk = '';
         for (const r of records) chunk += formatRecordLine(toRecordDto(r), options.json) + '\n';
         if (!out.write(chunk) && !controller.signal.aborted) await new Promise<void>((resolve) => out.once('drain', resolve));

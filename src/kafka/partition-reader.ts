@@ -33,10 +33,20 @@ export interface ReadRequest {
   /** Stop after this many records in all. */
   maxRecords?: number;
   signal?: AbortSignal;
-  /** Called per fetched partition batch, in offset order within a partition; awaited (backpressure). */
-  onRecords(records: KafkaRecord[]): void | Promise<void>;
+  /**
+   * Called per fetched partition batch, in offset order within a partition; awaited
+   * (backpressure). span is the offset range [from, to) the fetch covered, gaps (compaction,
+   * transaction markers, aborted records) included; records may be empty when only gaps moved.
+   */
+  onRecords(records: KafkaRecord[], span: FetchedSpan): void | Promise<void>;
   /** Outages and recoveries while following, in words. */
   onStatus?(message: string): void;
+}
+
+export interface FetchedSpan {
+  partition: number;
+  from: bigint;
+  to: bigint;
 }
 
 export interface ReadSummary {

@@ -139,13 +139,18 @@ export class PartitionFetcher {
               for (const p of r.partitions) {
                 const state = group.find((s) => s.partition === p.partition);
                 if (!state || delivered >= limit || signal?.aborted) continue;
-                const records = this.accept(state, p.messages, p.abortedTransactions);
-                if (!request.follow && !state.done && state.next >= state.end) state.done = true;
-                if (records.length === 0) continue;
+                const from = state.next;
+                let records = this.accept(state, p.messages, p.abortedTransactions);
                 const room = limit - delivered;
-                const slice = records.length > room ? records.slice(0, room) : records;
-                delivered += slice.length;
-                await request.onRecords(slice);
+                if (records.length > room) {
+                  // Stop right after the last record handed over, so nextOffsets is exact.
+                  records = records.slice(0, room);
+                  state.next = records[records.length - 1]!.offset + 1n;
+                }
+                if (!request.follow && !state.done && state.next >= state.end) state.done = true;
+                if (state.next === from) continue;
+                delivered += records.length;
+                await request.onRecords(records, { partition: state.partition, from, to: state.next });
               }
             }
           }),

@@ -1,0 +1,278 @@
+// The embedded replay log: what was fetched, kept on disk so it can be browsed, searched
+// and replayed without the cluster. node:sqlite (built into Node and Electron's Node, no
+// native addon), WAL mode, one row per fetched batch per partition with the records packed
+// in a blob (src/log/record-blob.ts).
+//
+// Each row covers an offset span [base_offset, last_offset] exactly as fetched, gaps
+// (compaction, transaction markers) included, so the log knows which ranges it holds and an
+// overlapping fetch stores only what is new. append() returns after COMMIT: what it
+// acknowledged survives a crash of the process (SQLite's WAL truncates a torn tail itself).
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { KafkaRecord } from '../kafka/index.ts';
+import { packRecords, unpackRecords } from './record-blob.ts';
+
+export const DEFAULT_CAP_BYTES_PER_CLUSTER = 2 * 1024 * 1024 * 1024;
+
+export interface StreamKey {
+  cluster: string;
+  topic: string;
+  partition: number;
+}
+
+/** A span of offsets held: from (inclusive) to (exclusive). */
+export interface OffsetRange {
+  from: bigint;
+  to: bigint;
+}
+
+export interface ReplayLogOptions {
+  capBytesPerCluster?: number;
+  readOnly?: boolean;
+  /** Tests: limit the file size (SQLite max_page_count) to provoke "disk full". */
+  maxPageCount?: number;
+}
+
+export class LogFullError extends Error {
+  constructor(cause: unknown) {
+    super(`The replay log's disk is full: ${(cause as Error).message}`, { cause });
+    this.name = 'LogFullError';
+  }
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS streams (
+  id INTEGER PRIMARY KEY,
+  cluster TEXT NOT NULL,
+  topic TEXT NOT NULL,
+  partition INTEGER NOT NULL,
+  UNIQUE (cluster, topic, partition)
+);
+CREATE TABLE IF NOT EXISTS batches (
+  stream INTEGER NOT NULL REFERENCES streams(id),
+  base_offset INTEGER NOT NULL,
+  last_offset INTEGER NOT NULL,
+  min_ts REAL,
+  max_ts REAL,
+  count INTEGER NOT NULL,
+  bytes INTEGER NOT NULL,
+  seq INTEGER NOT NULL,
+  records BLOB NOT NULL,
+  PRIMARY KEY (stream, base_offset)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS batches_by_seq ON batches (seq);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+`;
+
+export class ReplayLog {
+  readonly path: string;
+  private readonly db: DatabaseSync;
+  private readonly cap: number;
+  private readonly statements: Record<string, StatementSync> = {};
+  private readonly streamIds = new Map<string, number>();
+  private readonly clusterBytes = new Map<string, number>();
+  private seq = 0;
+
+  constructor(path: string, options: ReplayLogOptions = {}) {
+    this.path = path;
+    if (!options.readOnly && path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.db = new DatabaseSync(path, { readOnly: options.readOnly ?? false });
+    this.cap = options.capBytesPerCluster ?? DEFAULT_CAP_BYTES_PER_CLUSTER;
+    if (!options.readOnly) {
+      this.db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;');
+      if (options.maxPageCount) this.db.exec(`PRAGMA max_page_count = ${Math.floor(options.maxPageCount)}`);
+      this.db.exec(SCHEMA);
+    }
+    const integrity = this.db.prepare('PRAGMA quick_check').get() as { quick_check: string };
+    if (integrity.quick_check !== 'ok') throw new Error(`The replay log ${path} is damaged: ${integrity.quick_check}`);
+    this.seq = Number((this.db.prepare('SELECT COALESCE(MAX(seq), 0) AS s FROM batches').get() as { s: number }).s);
+    for (const row of this.db.prepare('SELECT s.cluster AS cluster, SUM(b.bytes) AS bytes FROM batches b JOIN streams s ON s.id = b.stream GROUP BY s.cluster').all() as { cluster: string; bytes: number }[]) {
+      this.clusterBytes.set(row.cluster, row.bytes);
+    }
+  }
+
+  private stmt(sql: string, bigints = false): StatementSync {
+    const key = `${bigints}:${sql}`;
+    let s = this.statements[key];
+    if (!s) {
+      s = this.db.prepare(sql);
+      s.setReadBigInts(bigints);
+      this.statements[key] = s;
+    }
+    return s;
+  }
+
+  private streamId(key: StreamKey, create: boolean): number | null {
+    const k = `${key.cluster}\u0000${key.topic}\u0000${key.partition}`;
+    const known = this.streamIds.get(k);
+    if (known !== undefined) return known;
+    let row = this.stmt('SELECT id FROM streams WHERE cluster = ? AND topic = ? AND partition = ?').get(key.cluster, key.topic, key.partition) as { id: number } | undefined;
+    if (!row && create) {
+      this.stmt('INSERT INTO streams (cluster, topic, partition) VALUES (?, ?, ?)').run(key.cluster, key.topic, key.partition);
+      row = this.stmt('SELECT id FROM streams WHERE cluster = ? AND topic = ? AND partition = ?').get(key.cluster, key.topic, key.partition) as { id: number };
+    }
+    if (!row) return null;
+    this.streamIds.set(k, row.id);
+    return row.id;
+  }
+
+  /**
+   * Stores a fetched span [from, to) of one partition with its records (offsets within the
+   * span, ascending). Parts already held are skipped. Returns how many records were new.
+   */
+  append(key: StreamKey, span: OffsetRange, records: readonly KafkaRecord[]): number {
+    if (span.to <= span.from) return 0;
+    let stored = 0;
+    try {
+      this.db.exec('BEGIN IMMEDIATE');
+      const stream = this.streamId(key, true)!;
+      const held = (this.stmt('SELECT base_offset AS b, last_offset AS l FROM batches WHERE stream = ? AND base_offset < ? AND last_offset >= ? ORDER BY base_offset', true).all(stream, span.to, span.from) as { b: bigint; l: bigint }[]).map((r) => ({ from: r.b, to: r.l + 1n }));
+      let addedBytes = 0;
+      for (const gap of subtract(span, held)) {
+        const inGap = records.filter((r) => r.offset >= gap.from && r.offset < gap.to);
+        const blob = packRecords(gap.from, inGap);
+        let minTs: number | null = null;
+        let maxTs: number | null = null;
+        for (const r of inGap) {
+          if (minTs === null || r.timestampMs < minTs) minTs = r.timestampMs;
+          if (maxTs === null || r.timestampMs > maxTs) maxTs = r.timestampMs;
+        }
+        this.stmt('INSERT INTO batches (stream, base_offset, last_offset, min_ts, max_ts, count, bytes, seq, records) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)').run(stream, gap.from, gap.to - 1n, minTs, maxTs, inGap.length, blob.length, ++this.seq, blob);
+        stored += inGap.length;
+        addedBytes += blob.length;
+      }
+      this.db.exec('COMMIT');
+      this.clusterBytes.set(key.cluster, (this.clusterBytes.get(key.cluster) ?? 0) + addedBytes);
+    } catch (err) {
+      if (this.db.isTransaction) this.db.exec('ROLLBACK');
+      if (/full/i.test((err as Error).message)) throw new LogFullError(err);
+      throw err;
+    }
+    if ((this.clusterBytes.get(key.cluster) ?? 0) > this.cap) this.evict(key.cluster);
+    return stored;
+  }
+
+  /** Drops the oldest stored batches of a cluster until it is under its cap. */
+  private evict(cluster: string): void {
+    let bytes = this.clusterBytes.get(cluster) ?? 0;
+    const oldest = this.stmt('SELECT b.stream AS stream, b.base_offset AS base, b.bytes AS bytes FROM batches b JOIN streams s ON s.id = b.stream WHERE s.cluster = ? ORDER BY b.seq LIMIT 256', true);
+    const remove = this.stmt('DELETE FROM batches WHERE stream = ? AND base_offset = ?');
+    while (bytes > this.cap) {
+      const rows = oldest.all(cluster) as { stream: bigint; base: bigint; bytes: bigint }[];
+      if (rows.length === 0) break;
+      this.db.exec('BEGIN');
+      for (const row of rows) {
+        if (bytes <= this.cap) break;
+        remove.run(row.stream, row.base);
+        bytes -= Number(row.bytes);
+      }
+      this.db.exec('COMMIT');
+    }
+    this.clusterBytes.set(cluster, bytes);
+  }
+
+  /** The offset ranges held for a partition, adjacent spans merged. */
+  ranges(key: StreamKey): OffsetRange[] {
+    const stream = this.streamId(key, false);
+    if (stream === null) return [];
+    const rows = this.stmt('SELECT base_offset AS b, last_offset AS l FROM batches WHERE stream = ? ORDER BY base_offset', true).all(stream) as { b: bigint; l: bigint }[];
+    const merged: OffsetRange[] = [];
+    for (const r of rows) {
+      const last = merged[merged.length - 1];
+      if (last && last.to === r.b) last.to = r.l + 1n;
+      else merged.push({ from: r.b, to: r.l + 1n });
+    }
+    return merged;
+  }
+
+  /** Up to `limit` stored records at or after `from` (forward) or before `from` (backward), in offset order. */
+  read(key: StreamKey, from: bigint, limit: number, direction: 'forward' | 'backward' = 'forward'): KafkaRecord[] {
+    const stream = this.streamId(key, false);
+    if (stream === null || limit <= 0) return [];
+    const out: KafkaRecord[] = [];
+    if (direction === 'forward') {
+      const rows = this.stmt('SELECT base_offset AS b, records AS r FROM batches WHERE stream = ? AND last_offset >= ? AND count > 0 ORDER BY base_offset', true).iterate(stream, from) as Iterable<{ b: bigint; r: Uint8Array }>;
+      for (const row of rows) {
+        for (const rec of unpackRecords(key.partition, row.b, row.r)) {
+          if (rec.offset < from) continue;
+          out.push(rec);
+          if (out.length >= limit) return out;
+        }
+      }
+      return out;
+    }
+    const rows = this.stmt('SELECT base_offset AS b, records AS r FROM batches WHERE stream = ? AND base_offset < ? AND count > 0 ORDER BY base_offset DESC', true).iterate(stream, from) as Iterable<{ b: bigint; r: Uint8Array }>;
+    for (const row of rows) {
+      const records = unpackRecords(key.partition, row.b, row.r).filter((r) => r.offset < from);
+      out.unshift(...records.slice(Math.max(0, records.length - (limit - out.length))));
+      if (out.length >= limit) break;
+    }
+    return out;
+  }
+
+  /** The first stored offset whose timestamp is at or after ts, or null. */
+  offsetForTime(key: StreamKey, timestampMs: number): bigint | null {
+    const stream = this.streamId(key, false);
+    if (stream === null) return null;
+    const rows = this.stmt('SELECT base_offset AS b, records AS r FROM batches WHERE stream = ? AND max_ts >= ? ORDER BY base_offset', true).iterate(stream, timestampMs) as Iterable<{ b: bigint; r: Uint8Array }>;
+    for (const row of rows) {
+      for (const rec of unpackRecords(key.partition, row.b, row.r)) if (rec.timestampMs >= timestampMs) return rec.offset;
+    }
+    return null;
+  }
+
+  /** Every stored record of the chosen partitions, batch by batch, in offset order per partition. */
+  *scan(cluster: string, topic: string, partitions?: number[]): Generator<KafkaRecord[]> {
+    const streams = this.stmt('SELECT id, partition FROM streams WHERE cluster = ? AND topic = ? ORDER BY partition').all(cluster, topic) as { id: number; partition: number }[];
+    for (const s of streams) {
+      if (partitions && !partitions.includes(s.partition)) continue;
+      const rows = this.stmt('SELECT base_offset AS b, records AS r FROM batches WHERE stream = ? AND count > 0 ORDER BY base_offset', true).iterate(s.id) as Iterable<{ b: bigint; r: Uint8Array }>;
+      for (const row of rows) yield unpackRecords(s.partition, row.b, row.r);
+    }
+  }
+
+  /** Topics (and their partitions) held for a cluster. */
+  topics(cluster: string): { topic: string; partitions: number[] }[] {
+    const rows = this.stmt('SELECT topic, partition FROM streams s WHERE cluster = ? AND EXISTS (SELECT 1 FROM batches b WHERE b.stream = s.id) ORDER BY topic, partition').all(cluster) as { topic: string; partition: number }[];
+    const byTopic = new Map<string, number[]>();
+    for (const r of rows) byTopic.set(r.topic, [...(byTopic.get(r.topic) ?? []), r.partition]);
+    return [...byTopic].map(([topic, partitions]) => ({ topic, partitions }));
+  }
+
+  clusters(): string[] {
+    return (this.stmt('SELECT DISTINCT cluster FROM streams ORDER BY cluster').all() as { cluster: string }[]).map((r) => r.cluster);
+  }
+
+  sizeBytes(cluster: string): number {
+    return this.clusterBytes.get(cluster) ?? 0;
+  }
+
+  getMeta(key: string): string | null {
+    const row = this.stmt('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
+    return row?.value ?? null;
+  }
+
+  setMeta(key: string, value: string): void {
+    this.stmt('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
+  }
+
+  close(): void {
+    if (this.db.isOpen) this.db.close();
+  }
+}
+
+/** The parts of span not covered by the (sorted, non-overlapping) held ranges. */
+export function subtract(span: OffsetRange, held: readonly OffsetRange[]): OffsetRange[] {
+  const gaps: OffsetRange[] = [];
+  let cursor = span.from;
+  for (const h of held) {
+    if (h.to <= cursor) continue;
+    if (h.from >= span.to) break;
+    if (h.from > cursor) gaps.push({ from: cursor, to: h.from });
+    cursor = h.to > cursor ? h.to : cursor;
+    if (cursor >= span.to) break;
+  }
+  if (cursor < span.to) gaps.push({ from: cursor, to: span.to });
+  return gaps;
+}
