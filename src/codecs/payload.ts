@@ -1,18 +1,33 @@
 // Record bytes as JSON-safe DTOs: text where the bytes are valid UTF-8, base64 (flagged by
 // `encoding`) where they are not, null for a null key or value. Universal: no Buffer, no DOM.
 
-export type PayloadDto = { encoding: 'utf8'; text: string; size: number } | { encoding: 'base64'; base64: string; size: number };
+export type PayloadDto = { encoding: 'utf8'; text: string; size: number; truncated?: boolean } | { encoding: 'base64'; base64: string; size: number; truncated?: boolean };
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const utf8Encoder = new TextEncoder();
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 
-export function encodePayload(bytes: Uint8Array | null): PayloadDto | null {
+/** maxBytes: keep only a prefix (a list preview); the DTO says it was truncated and the full size. */
+export function encodePayload(bytes: Uint8Array | null, maxBytes?: number): PayloadDto | null {
   if (bytes === null) return null;
+  if (maxBytes !== undefined && bytes.length > maxBytes) {
+    const prefix = bytes.subarray(0, maxBytes);
+    // A cut may split a UTF-8 sequence: drop up to three trailing bytes before calling it binary.
+    for (let trim = 0; trim <= 3; trim++) {
+      const text = tryUtf8(prefix.subarray(0, prefix.length - trim));
+      if (text !== null) return { encoding: 'utf8', text, size: bytes.length, truncated: true };
+    }
+    return { encoding: 'base64', base64: toBase64(prefix), size: bytes.length, truncated: true };
+  }
+  const text = tryUtf8(bytes);
+  return text !== null ? { encoding: 'utf8', text, size: bytes.length } : { encoding: 'base64', base64: toBase64(bytes), size: bytes.length };
+}
+
+function tryUtf8(bytes: Uint8Array): string | null {
   try {
-    return { encoding: 'utf8', text: strictUtf8.decode(bytes), size: bytes.length };
+    return strictUtf8.decode(bytes);
   } catch {
-    return { encoding: 'base64', base64: toBase64(bytes), size: bytes.length };
+    return null;
   }
 }
 

@@ -12,13 +12,14 @@ export interface RecordBytes {
   headers: { key: string; value: Uint8Array | null }[];
 }
 
-export function toRecordDto(record: RecordBytes): RecordDto {
+/** previewBytes: cut keys, values and header values to this many bytes (flagged truncated). */
+export function toRecordDto(record: RecordBytes, previewBytes?: number): RecordDto {
   return {
     partition: record.partition,
     offset: record.offset.toString(),
     timestamp: record.timestampMs,
-    key: encodePayload(record.key),
-    value: encodePayload(record.value),
-    headers: record.headers.map((h) => ({ key: h.key, value: encodePayload(h.value) })),
+    key: encodePayload(record.key, previewBytes),
+    value: encodePayload(record.value, previewBytes),
+    headers: record.headers.map((h) => ({ key: h.key, value: encodePayload(h.value, previewBytes) })),
   };
 }

@@ -11,6 +11,10 @@ import {
   ConnectionSummary,
   ConnectionTestResult,
   ImportedConnection,
+  Int64String,
+  Position,
+  RecordDto,
+  TailEvent,
   TopicDetail,
   TopicListUpdate,
   TopicSummary,
@@ -52,10 +56,36 @@ export const methods = {
     params: ConnectionId.extend({ topic: z.string().min(1).max(249) }),
     result: TopicDetail,
   },
+  /** The subscriber of a tail has shown flush number `flush`. */
+  'tail.ack': { params: z.strictObject({ sessionId: z.string().max(64), flush: z.number().int().nonnegative() }), result: z.strictObject({ known: z.boolean() }) },
+  /** Records older than `before` (per partition) from the replay log, newest `limit`, oldest first. */
+  'log.page': {
+    params: ConnectionId.extend({
+      topic: z.string().min(1).max(249),
+      before: z.record(z.string().regex(/^\d+$/), Int64String),
+      limit: z.number().int().min(1).max(5_000),
+    }),
+    result: z.object({ records: z.array(RecordDto), more: z.boolean() }),
+  },
+  /** One whole record (no preview cut): from the replay log, or from the cluster if the log lacks it. */
+  'records.get': {
+    params: ConnectionId.extend({ topic: z.string().min(1).max(249), partition: z.number().int().nonnegative(), offset: Int64String }),
+    result: RecordDto,
+  },
 } as const;
 
 export const streams = {
   /** Pushes the topic list now and again every intervalMs while subscribed. */
+  /** A live tail (or, follow: false, a read to the current end) of a topic, through the replay log. */
+  'tail.records': {
+    params: ConnectionId.extend({
+      topic: z.string().min(1).max(249),
+      partitions: z.array(z.number().int().nonnegative()).max(10_000).optional(),
+      from: Position,
+      follow: z.boolean().default(true),
+    }),
+    event: TailEvent,
+  },
   'topics.watch': {
     params: ConnectionId.extend({
       includeInternal: z.boolean().default(false),

@@ -162,8 +162,8 @@ export type TopicListUpdate = z.infer<typeof TopicListUpdate>;
 
 /** Record bytes: text when valid UTF-8, else base64 (the encoding says which); null for a null key or value. */
 export const Payload = z.discriminatedUnion('encoding', [
-  z.object({ encoding: z.literal('utf8'), text: z.string(), size: z.number().int() }),
-  z.object({ encoding: z.literal('base64'), base64: z.string(), size: z.number().int() }),
+  z.object({ encoding: z.literal('utf8'), text: z.string(), size: z.number().int(), truncated: z.boolean().optional() }),
+  z.object({ encoding: z.literal('base64'), base64: z.string(), size: z.number().int(), truncated: z.boolean().optional() }),
 ]);
 
 export const RecordDto = z.object({
@@ -176,3 +176,29 @@ export const RecordDto = z.object({
   headers: z.array(z.object({ key: z.string(), value: Payload.nullable() })),
 });
 export type RecordDto = z.infer<typeof RecordDto>;
+
+/** Where reading starts. "offsets" resumes each partition at a given offset (pause/resume). */
+export const Position = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('earliest') }),
+  z.strictObject({ kind: z.literal('latest') }),
+  z.strictObject({ kind: z.literal('offset'), offset: Int64String }),
+  z.strictObject({ kind: z.literal('timestamp'), timestamp: z.number() }),
+  z.strictObject({ kind: z.literal('last'), count: Int64String }),
+  z.strictObject({ kind: z.literal('offsets'), offsets: z.record(z.string().regex(/^\d+$/), Int64String) }),
+]);
+export type Position = z.infer<typeof Position>;
+
+export const TailEvent = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('started'), sessionId: z.string(), partitions: z.array(z.number().int()), startOffsets: z.record(z.string(), Int64String), endOffsets: z.record(z.string(), Int64String) }),
+  /** One flush: records in arrival order; flush counts from 1 and is acknowledged with tail.ack. */
+  z.object({ type: z.literal('records'), flush: z.number().int(), records: z.array(RecordDto), dropped: z.number().int() }),
+  z.object({
+    type: z.literal('status'),
+    phase: z.enum(['live', 'caught-up', 'outage', 'done']),
+    message: z.string(),
+    /** Set once writing to the replay log failed (e.g. disk full); the tail goes on in memory. */
+    logStopped: z.string().nullable(),
+    nextOffsets: z.record(z.string(), Int64String),
+  }),
+]);
+export type TailEvent = z.infer<typeof TailEvent>;

@@ -56,7 +56,7 @@ export async function runTail(client: ClusterClient, options: TailOptions, out: 
       follow: !options.stopAtEnd,
       ...(options.maxRecords !== undefined ? { maxRecords: options.maxRecords } : {}),
       signal: controller.signal,
-      onStatus: (message) => err.write(`eventscope: ${message}\n`),
+      onStatus: (status) => err.write(`eventscope: ${status.message}\n`),
       onRecords: async (records) => {
         if (records.length === 0) return;
         let chunk = '';

@@ -6,6 +6,14 @@ import type { MethodHandlers, StreamHandlers } from '../rpc/server.ts';
 import { ConnectionStore } from '../connections/connection-store.ts';
 import { importConnectionFile } from '../connections/import-config-file.ts';
 import type { SecretVault } from '../connections/secret-vault.ts';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { toRecordDto } from '../codecs/record-dto.ts';
+import { RpcError } from '../contract/errors.ts';
+import type { KafkaRecord } from '../kafka/index.ts';
+import { pageBefore } from '../log/log-pages.ts';
+import { ReplayLog } from '../log/replay-log.ts';
+import { PREVIEW_BYTES, TailSession } from '../tail/tail-session.ts';
 import { sleep } from '../util/sleep.ts';
 import { ClusterPool, type OpenClusterClient } from './cluster-pool.ts';
 
@@ -15,6 +23,8 @@ export interface ServiceOptions {
   dataDir: string;
   vault: SecretVault;
   openClusterClient: OpenClusterClient;
+  /** The replay log; default <dataDir>/replay-log.sqlite. */
+  log?: ReplayLog;
 }
 
 export interface EventscopeService {
@@ -25,6 +35,8 @@ export interface EventscopeService {
 
 export function createEventscopeService(options: ServiceOptions): EventscopeService {
   const store = new ConnectionStore(options.dataDir);
+  const log = options.log ?? new ReplayLog(join(options.dataDir, 'replay-log.sqlite'));
+  const tails = new Map<string, TailSession>();
   const pool = new ClusterPool(options.openClusterClient);
   const { vault } = options;
 
@@ -83,9 +95,41 @@ export function createEventscopeService(options: ServiceOptions): EventscopeServ
     'topics.list': async ({ connectionId, includeInternal }) => (await clientFor(connectionId)).listTopics({ includeInternal }),
 
     'topics.describe': async ({ connectionId, topic }) => (await clientFor(connectionId)).describeTopic(topic),
+
+    'tail.ack': async ({ sessionId, flush }) => {
+      const session = tails.get(sessionId);
+      session?.ack(flush);
+      return { known: session !== undefined };
+    },
+
+    'log.page': async ({ connectionId, topic, before, limit }) => {
+      const page = pageBefore(log, connectionId, topic, before, limit);
+      return { records: page.records.map((r) => toRecordDto(r, PREVIEW_BYTES)), more: page.more };
+    },
+
+    'records.get': async ({ connectionId, topic, partition, offset }) => {
+      const at = BigInt(offset);
+      const stored = log.read({ cluster: connectionId, topic, partition }, at, 1)[0];
+      if (stored && stored.offset === at) return toRecordDto(stored);
+      let found: KafkaRecord | undefined;
+      await (await clientFor(connectionId)).read({ topic, partitions: [partition], from: { kind: 'offset', offset: at }, follow: false, maxRecords: 1, onRecords: (records) => void (found ??= records[0]) });
+      if (!found || found.offset !== at) throw new RpcError('NOT_FOUND', `No record at offset ${offset} of ${topic}-${partition}: it was compacted, deleted by retention, or never written.`);
+      return toRecordDto(found);
+    },
   };
 
   const streams: StreamHandlers = {
+    'tail.records': async ({ connectionId, topic, partitions, from, follow }, emit, { signal }) => {
+      const client = await clientFor(connectionId);
+      const session = new TailSession(randomUUID(), client, log, { cluster: connectionId, topic, ...(partitions ? { partitions } : {}), from, follow }, emit);
+      tails.set(session.id, session);
+      try {
+        await session.run(signal);
+      } finally {
+        tails.delete(session.id);
+      }
+    },
+
     'topics.watch': async ({ connectionId, includeInternal, intervalMs }, emit, { signal }) => {
       const client = await clientFor(connectionId);
       while (!signal.aborted) {
@@ -95,5 +139,12 @@ export function createEventscopeService(options: ServiceOptions): EventscopeServ
     },
   };
 
-  return { methods, streams, close: () => pool.closeAll() };
+  return {
+    methods,
+    streams,
+    close: async () => {
+      await pool.closeAll();
+      if (!options.log) log.close();
+    },
+  };
 }

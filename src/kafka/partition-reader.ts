@@ -28,6 +28,8 @@ export interface ReadRequest {
   /** Default: every partition of the topic. */
   partitions?: number[];
   from: StartPosition;
+  /** Exact start offsets for some partitions (resuming a paused tail); they win over `from`. */
+  startAt?: Map<number, bigint>;
   /** false: stop at the end offsets seen when reading starts; true: keep reading new records. */
   follow: boolean;
   /** Stop after this many records in all. */
@@ -39,8 +41,8 @@ export interface ReadRequest {
    * transaction markers, aborted records) included; records may be empty when only gaps moved.
    */
   onRecords(records: KafkaRecord[], span: FetchedSpan): void | Promise<void>;
-  /** Outages and recoveries while following, in words. */
-  onStatus?(message: string): void;
+  /** Outages (the cluster cannot be read; retrying) and recoveries, with a message in words. */
+  onStatus?(status: { phase: 'outage' | 'recovered'; message: string }): void;
 }
 
 export interface FetchedSpan {

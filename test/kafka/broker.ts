@@ -36,6 +36,9 @@ export interface RunningBroker extends KafkaEndpoints {
   dataDir: string;
   pid: number | undefined;
   stop(): Promise<void>;
+  /** Stops the broker process but keeps its data (a broker outage); resume() starts it again on the same ports. */
+  pause(): Promise<void>;
+  resume(): Promise<void>;
 }
 
 export function endpointsToEnv(e: KafkaEndpoints): Record<string, string> {
@@ -128,25 +131,30 @@ export async function startBroker(log: (line: string) => void = (l) => process.s
   );
   log(`formatted KRaft storage in ${dir} (${Date.now() - formatStarted} ms)`);
 
-  const child: ChildProcess = spawn(
-    java,
-    ['-Xms256m', '-Xmx1g', '-XX:+UseG1GC', '-Djava.awt.headless=true', `-Dlog4j2.configurationFile=${LOG4J_CONFIG}`, `-Dkafka.logs.dir=${dir}`, '-cp', classpath, 'kafka.Kafka', config],
-    { stdio: ['ignore', 'ignore', 'pipe'], cwd: dir },
-  );
+  let child!: ChildProcess;
   let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-8000)));
-  let exited = false;
-  child.once('exit', () => (exited = true));
-
+  let exited = true;
+  const launch = (): void => {
+    child = spawn(
+      java,
+      ['-Xms256m', '-Xmx1g', '-XX:+UseG1GC', '-Djava.awt.headless=true', `-Dlog4j2.configurationFile=${LOG4J_CONFIG}`, `-Dkafka.logs.dir=${dir}`, '-cp', classpath, 'kafka.Kafka', config],
+      { stdio: ['ignore', 'ignore', 'pipe'], cwd: dir },
+    );
+    exited = false;
+    child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-8000)));
+    child.once('exit', () => (exited = true));
+  };
+  const stopProcess = async (): Promise<void> => {
+    if (exited) return;
+    const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+    await gone;
+    clearTimeout(timer);
+  };
   const stop = async (): Promise<void> => {
     process.off('exit', killNow);
-    if (!exited) {
-      const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
-      await gone;
-      clearTimeout(timer);
-    }
+    await stopProcess();
     rmSync(dir, { recursive: true, force: true });
   };
   // If the test process goes away without stopping us, take the broker along.
@@ -157,14 +165,18 @@ export async function startBroker(log: (line: string) => void = (l) => process.s
   process.once('exit', killNow);
 
   const bootstrap = `127.0.0.1:${ports.plain}`;
+  const waitForBroker = async (): Promise<void> => {
+    try {
+      await waitUntilAnswering(bootstrap, () => exited, START_TIMEOUT_MS);
+    } catch (err) {
+      const serverLog = existsSync(join(dir, 'server.log')) ? readFileSync(join(dir, 'server.log'), 'utf8').slice(-4000) : '';
+      await stop();
+      throw new Error(`${(err as Error).message}\n--- broker stderr ---\n${stderr}\n--- server.log (tail) ---\n${serverLog}`, { cause: err });
+    }
+  };
   const started = Date.now();
-  try {
-    await waitUntilAnswering(bootstrap, () => exited, START_TIMEOUT_MS);
-  } catch (err) {
-    const serverLog = existsSync(join(dir, 'server.log')) ? readFileSync(join(dir, 'server.log'), 'utf8').slice(-4000) : '';
-    await stop();
-    throw new Error(`${(err as Error).message}\n--- broker stderr ---\n${stderr}\n--- server.log (tail) ---\n${serverLog}`, { cause: err });
-  }
+  launch();
+  await waitForBroker();
   log(`broker up at ${bootstrap} (SASL at 127.0.0.1:${ports.sasl}${certificates ? `, TLS at 127.0.0.1:${ports.tls}` : ''}) in ${Date.now() - started} ms`);
   return {
     bootstrap,
@@ -177,6 +189,11 @@ export async function startBroker(log: (line: string) => void = (l) => process.s
     dataDir: dir,
     pid: child.pid,
     stop,
+    pause: stopProcess,
+    resume: async () => {
+      launch();
+      await waitForBroker();
+    },
   };
 }
 

@@ -11,6 +11,14 @@ export function createTopicWithKafkaTool(bootstrap: string, topic: string, optio
   runKafkaClass('org.apache.kafka.tools.TopicCommand', args);
 }
 
+export function deleteTopicWithKafkaTool(bootstrap: string, topic: string): void {
+  runKafkaClass('org.apache.kafka.tools.TopicCommand', ['--bootstrap-server', bootstrap, '--delete', '--topic', topic]);
+}
+
+export function addPartitionsWithKafkaTool(bootstrap: string, topic: string, partitions: number): void {
+  runKafkaClass('org.apache.kafka.tools.TopicCommand', ['--bootstrap-server', bootstrap, '--alter', '--topic', topic, '--partitions', String(partitions)]);
+}
+
 /** GetOffsetShell's answer: partition → offset, for time -1 (latest) or -2 (earliest). */
 export function offsetsFromGetOffsetShell(bootstrap: string, topic: string, time: 'latest' | 'earliest'): Map<number, string> {
   const out = runKafkaClass('org.apache.kafka.tools.GetOffsetShell', ['--bootstrap-server', bootstrap, '--topic', topic, '--time', time === 'latest' ? '-1' : '-2']);

@@ -16,7 +16,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     return async () => undefined;
   }
   const broker = await startBroker();
-  const { stop, dataDir: _dataDir, pid: _pid, ...endpoints } = broker;
+  const { stop, dataDir: _dataDir, pid: _pid, pause: _pause, resume: _resume, ...endpoints } = broker;
   project.provide('kafka', endpoints);
   return stop;
 }

@@ -17,6 +17,7 @@ const CATCH_UP_WAIT_MS = 100;
 const RETRY_BACKOFF_MS = [250, 500, 1_000, 2_000, 5_000];
 /** Reading to the end gives up after this many failed rounds in a row; following never does. */
 const MAX_FAILED_ROUNDS_TO_END = 8;
+const METADATA_REFRESH_MS = 5_000;
 
 const RETRIABLE_TYPES = new Set(['NOT_LEADER_FOR_PARTITION', 'NOT_LEADER_OR_FOLLOWER', 'LEADER_NOT_AVAILABLE', 'UNKNOWN_TOPIC_OR_PARTITION', 'FENCED_LEADER_EPOCH', 'UNKNOWN_LEADER_EPOCH', 'REPLICA_NOT_AVAILABLE', 'NOT_COORDINATOR', 'KAFKA_STORAGE_ERROR']);
 
@@ -108,20 +109,36 @@ export class PartitionFetcher {
   async read(request: ReadRequest): Promise<ReadSummary> {
     const { topic, signal } = request;
     const { start, end } = await this.startOffsets(topic, request.partitions, request.from);
+    for (const [partition, offset] of request.startAt ?? []) if (start.has(partition)) start.set(partition, offset);
     const states: PartitionState[] = [...start].map(([partition, next]) => ({ partition, next, end: end.get(partition)!, done: !request.follow && next >= end.get(partition)!, emptyRounds: 0 }));
     let delivered = 0;
     let failedRounds = 0;
     let outage = false;
     const limit = request.maxRecords ?? Infinity;
 
+    let partitions: MetadataPartition[] | null = null;
+    let metadataAt = 0;
     while (!signal?.aborted && delivered < limit) {
       const active = states.filter((s) => !s.done);
       if (active.length === 0) break;
       try {
-        const partitions = await this.partitionsOf(topic);
+        // Leaders are looked up again after any error, and now and then while following so
+        // that partitions added to the topic are picked up.
+        if (partitions === null || (request.follow && Date.now() - metadataAt > METADATA_REFRESH_MS)) {
+          partitions = await this.partitionsOf(topic);
+          metadataAt = Date.now();
+          if (request.follow && request.partitions === undefined) {
+            for (const p of partitions) {
+              if (states.some((s) => s.partition === p.partitionId)) continue;
+              states.push({ partition: p.partitionId, next: 0n, end: 0n, done: false, emptyRounds: 0 });
+              active.push(states[states.length - 1]!);
+              request.onStatus?.({ phase: 'recovered', message: `Partition ${p.partitionId} was added to ${topic}; reading it from its start.` });
+            }
+          }
+        }
         const byLeader = new Map<number, PartitionState[]>();
         for (const s of active) {
-          const leader = partitions.find((p) => p.partitionId === s.partition)?.leader ?? -1;
+          const leader = partitions!.find((p) => p.partitionId === s.partition)?.leader ?? -1;
           if (leader < 0) throw Object.assign(new Error(`partition ${s.partition} has no leader`), { type: 'LEADER_NOT_AVAILABLE' });
           byLeader.set(leader, [...(byLeader.get(leader) ?? []), s]);
         }
@@ -155,16 +172,17 @@ export class PartitionFetcher {
             }
           }),
         );
-        if (outage) request.onStatus?.(`Reading ${topic} again.`);
+        if (outage) request.onStatus?.({ phase: 'recovered', message: `Reading ${topic} again.` });
         outage = false;
         failedRounds = 0;
       } catch (err) {
         if (await this.recoverOutOfRange(err, topic, states)) continue;
         failedRounds++;
+        partitions = null;
         const type = (err as { type?: string }).type;
         const retriable = (type !== undefined && RETRIABLE_TYPES.has(type)) || /connect|closed|timeout|ECONN|not available|no leader/i.test(String((err as Error).message));
         if (!retriable || (!request.follow && failedRounds > MAX_FAILED_ROUNDS_TO_END)) throw err;
-        if (!outage) request.onStatus?.(`Cannot read ${topic} right now (${(err as Error).message}); retrying.`);
+        if (!outage) request.onStatus?.({ phase: 'outage', message: `Cannot read ${topic} right now (${(err as Error).message}); retrying.` });
         outage = true;
         await this.cluster.refreshMetadata().catch(() => undefined);
         await sleep(RETRY_BACKOFF_MS[Math.min(failedRounds - 1, RETRY_BACKOFF_MS.length - 1)]!, signal);

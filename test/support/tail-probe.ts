@@ -1,0 +1,41 @@
+// Subscribes to tail.records like the renderer does and collects what arrives.
+import type { Position, RecordDto, TailEvent } from '../../src/contract/dto.ts';
+import type { RpcClient, Subscription } from '../../src/rpc/client.ts';
+
+export interface TailProbe {
+  records: RecordDto[];
+  events: TailEvent[];
+  sessionId(): string;
+  subscription: Subscription;
+  /** Resolves when the predicate holds, polling; rejects after timeoutMs. */
+  until(predicate: () => boolean, timeoutMs?: number): Promise<void>;
+}
+
+export function startTail(client: RpcClient, params: { connectionId: string; topic: string; from: Position; partitions?: number[]; follow?: boolean }, options: { autoAck?: boolean } = {}): TailProbe {
+  const records: RecordDto[] = [];
+  const events: TailEvent[] = [];
+  let session = '';
+  const subscription = client.subscribe('tail.records', params, {
+    onEvent: (event) => {
+      events.push(event);
+      if (event.type === 'started') session = event.sessionId;
+      if (event.type === 'records') {
+        records.push(...event.records);
+        if (options.autoAck !== false) void client.call('tail.ack', { sessionId: session, flush: event.flush });
+      }
+    },
+  });
+  return {
+    records,
+    events,
+    sessionId: () => session,
+    subscription,
+    until: async (predicate, timeoutMs = 30_000) => {
+      const deadline = Date.now() + timeoutMs;
+      while (!predicate()) {
+        if (Date.now() > deadline) throw new Error(`tail: condition not met within ${timeoutMs} ms (${records.length} records, last event ${JSON.stringify(events[events.length - 1])?.slice(0, 300)})`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+  };
+}
