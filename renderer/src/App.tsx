@@ -6,6 +6,7 @@ import { WelcomeScreen } from './features/connections/WelcomeScreen.tsx';
 import { BrokersView } from './features/cluster/BrokersView.tsx';
 import { TopicDetailView } from './features/topics/TopicDetailView.tsx';
 import { TopicsView } from './features/topics/TopicsView.tsx';
+import { MessagesView } from './features/messages/MessagesView.tsx';
 import { useConnections } from './state/connections-store.ts';
 import { useHost } from './state/host-store.ts';
 import { useNavigation } from './state/navigation-store.ts';
@@ -69,5 +70,7 @@ function MainView() {
       return <TopicsView connectionId={view.connectionId} />;
     case 'topic':
       return <TopicDetailView connectionId={view.connectionId} topic={view.topic} />;
+    case 'messages':
+      return <MessagesView key={`${view.connectionId}/${view.topic}`} connectionId={view.connectionId} topic={view.topic} />;
   }
 }

@@ -3,6 +3,7 @@
 // it is cancelled or ends. The host validates params with these schemas; nothing from a
 // wire is trusted.
 import { z } from 'zod';
+import { FilterSpec } from '../filters/record-filter.ts';
 import {
   AppInfo,
   ClusterOverview,
@@ -85,6 +86,14 @@ export const streams = {
       follow: z.boolean().default(true),
     }),
     event: TailEvent,
+  },
+  /** Scans everything the replay log holds for a topic; no cap on how much is scanned. */
+  'log.search': {
+    params: ConnectionId.extend({ topic: z.string().min(1).max(249), filter: FilterSpec }),
+    event: z.discriminatedUnion('type', [
+      z.object({ type: z.literal('progress'), scanned: z.number().int(), total: z.number().int(), matched: z.number().int() }),
+      z.object({ type: z.literal('matches'), records: z.array(RecordDto) }),
+    ]),
   },
   'topics.watch': {
     params: ConnectionId.extend({

@@ -14,6 +14,11 @@ import type { KafkaRecord } from '../kafka/index.ts';
 import { pageBefore } from '../log/log-pages.ts';
 import { ReplayLog } from '../log/replay-log.ts';
 import { PREVIEW_BYTES, TailSession } from '../tail/tail-session.ts';
+import { compileFilter } from '../filters/record-filter.ts';
+import type { RecordDto } from '../contract/dto.ts';
+
+const SEARCH_FLUSH_RECORDS = 2_000;
+const SEARCH_PROGRESS_MS = 100;
 import { sleep } from '../util/sleep.ts';
 import { ClusterPool, type OpenClusterClient } from './cluster-pool.ts';
 
@@ -119,6 +124,42 @@ export function createEventscopeService(options: ServiceOptions): EventscopeServ
   };
 
   const streams: StreamHandlers = {
+    'log.search': async ({ connectionId, topic, filter }, emit, { signal }) => {
+      let matches: (record: RecordDto) => boolean;
+      try {
+        matches = compileFilter(filter);
+      } catch (err) {
+        throw new RpcError('INVALID_PARAMS', (err as Error).message, 'filter');
+      }
+      const total = log.recordCount(connectionId, topic);
+      let scanned = 0;
+      let matched = 0;
+      let pending: RecordDto[] = [];
+      let lastProgress = 0;
+      for (const batch of log.scan(connectionId, topic)) {
+        if (signal.aborted) return;
+        for (const r of batch) {
+          const dto = toRecordDto(r, PREVIEW_BYTES);
+          if (matches(dto)) pending.push(dto);
+        }
+        scanned += batch.length;
+        if (pending.length >= SEARCH_FLUSH_RECORDS) {
+          matched += pending.length;
+          emit({ type: 'matches', records: pending });
+          pending = [];
+        }
+        if (Date.now() - lastProgress > SEARCH_PROGRESS_MS) {
+          lastProgress = Date.now();
+          emit({ type: 'progress', scanned, total, matched: matched + pending.length });
+          // Let other calls (and the cancel) through between slices of the scan.
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+      }
+      matched += pending.length;
+      if (pending.length > 0) emit({ type: 'matches', records: pending });
+      emit({ type: 'progress', scanned, total, matched });
+    },
+
     'tail.records': async ({ connectionId, topic, partitions, from, follow }, emit, { signal }) => {
       const client = await clientFor(connectionId);
       const session = new TailSession(randomUUID(), client, log, { cluster: connectionId, topic, ...(partitions ? { partitions } : {}), from, follow }, emit);

@@ -240,6 +240,12 @@ export class ReplayLog {
     return [...byTopic].map(([topic, partitions]) => ({ topic, partitions }));
   }
 
+  /** Records held for a topic (all partitions). */
+  recordCount(cluster: string, topic: string): number {
+    const row = this.stmt('SELECT COALESCE(SUM(b.count), 0) AS n FROM batches b JOIN streams s ON s.id = b.stream WHERE s.cluster = ? AND s.topic = ?').get(cluster, topic) as { n: number };
+    return row.n;
+  }
+
   clusters(): string[] {
     return (this.stmt('SELECT DISTINCT cluster FROM streams ORDER BY cluster').all() as { cluster: string }[]).map((r) => r.cluster);
   }

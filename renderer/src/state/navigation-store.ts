@@ -6,7 +6,8 @@ export type View =
   | { kind: 'edit-connection'; connectionId: string | null }
   | { kind: 'brokers'; connectionId: string }
   | { kind: 'topics'; connectionId: string }
-  | { kind: 'topic'; connectionId: string; topic: string };
+  | { kind: 'topic'; connectionId: string; topic: string }
+  | { kind: 'messages'; connectionId: string; topic: string };
 
 interface NavigationState {
   view: View;

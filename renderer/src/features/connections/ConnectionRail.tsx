@@ -29,7 +29,7 @@ export function ConnectionRail() {
                   </button>
                 </li>
                 <li>
-                  <button type="button" className={view.kind === 'topics' || view.kind === 'topic' ? 'active' : ''} onClick={() => go({ kind: 'topics', connectionId: profile.id })} data-testid="rail-topics">
+                  <button type="button" className={view.kind === 'topics' || view.kind === 'topic' || view.kind === 'messages' ? 'active' : ''} onClick={() => go({ kind: 'topics', connectionId: profile.id })} data-testid="rail-topics">
                     Topics
                   </button>
                 </li>

@@ -24,6 +24,9 @@ export function TopicDetailView({ connectionId, topic }: { connectionId: string;
           ← Topics
         </button>
         <h2 data-testid="topic-title">{topic}</h2>
+        <button type="button" className="primary" onClick={() => go({ kind: 'messages', connectionId, topic })} data-testid="open-messages">
+          Messages
+        </button>
         <RefreshButton loading={loading} onClick={reload} />
       </header>
       <ErrorNotice error={error} onRetry={reload} />

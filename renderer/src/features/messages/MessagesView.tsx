@@ -1,0 +1,245 @@
+// Messages of a topic: a live tail (or a read from a chosen position) into a virtualized
+// list that sticks to the bottom, pages older rows in from the replay log when scrolled to
+// the top, filters what it shows, searches everything the log holds, and opens a record in
+// the detail pane.
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import type { Position, RecordDto } from '../../../../src/contract/dto.ts';
+import { compileFilter, type FilterSpec } from '../../../../src/filters/record-filter.ts';
+import { formatBytes, formatCount } from '../../../../src/format/numbers.ts';
+import { ErrorNotice, errorText } from '../../components/ErrorNotice.tsx';
+import { useNavigation } from '../../state/navigation-store.ts';
+import { RecordDetail } from './RecordDetail.tsx';
+import { useLogSearch } from './use-log-search.ts';
+import { useTail } from './use-tail.ts';
+
+const ROW_HEIGHT_PX = 26;
+const PREVIEW_CHARS = 200;
+
+type FromKind = 'last' | 'latest' | 'earliest' | 'offset' | 'timestamp';
+type FilterKind = FilterSpec['kind'];
+
+function preview(p: RecordDto['value']): string {
+  if (p === null) return 'null';
+  const text = p.encoding === 'utf8' ? p.text : `base64:${p.base64}`;
+  return text.length > PREVIEW_CHARS ? text.slice(0, PREVIEW_CHARS) + '…' : text;
+}
+
+function positionOf(kind: FromKind, value: string): Position | string {
+  switch (kind) {
+    case 'latest':
+    case 'earliest':
+      return { kind };
+    case 'last':
+      return /^\d{1,12}$/.test(value) ? { kind: 'last', count: value } : 'Give how many of the last records to show (a whole number).';
+    case 'offset':
+      return /^\d{1,19}$/.test(value) ? { kind: 'offset', offset: value } : 'Give an offset (a whole number).';
+    case 'timestamp': {
+      const ms = Date.parse(value);
+      return Number.isFinite(ms) ? { kind: 'timestamp', timestamp: ms } : 'Give a time like 2026-11-26T10:00:00Z.';
+    }
+  }
+}
+
+function filterSpec(kind: FilterKind, text: string, equals: string): FilterSpec | null {
+  if (text.trim() === '') return null;
+  if (kind === 'contains') return { kind, text };
+  if (kind === 'regex') return { kind, pattern: text, flags: 'i' };
+  return { kind, path: text, equals };
+}
+
+export function MessagesView({ connectionId, topic }: { connectionId: string; topic: string }) {
+  const go = useNavigation((s) => s.go);
+  const tail = useTail(connectionId, topic);
+  const search = useLogSearch(connectionId, topic);
+  const [fromKind, setFromKind] = useState<FromKind>('last');
+  const [fromValue, setFromValue] = useState('100');
+  const [partition, setPartition] = useState('all');
+  const [formError, setFormError] = useState<string | null>(null);
+  const [filterKind, setFilterKind] = useState<FilterKind>('contains');
+  const [filterText, setFilterText] = useState('');
+  const [filterEquals, setFilterEquals] = useState('');
+  const [selected, setSelected] = useState<RecordDto | null>(null);
+  const { state } = tail;
+
+  const spec = filterSpec(filterKind, filterText, filterEquals);
+  const compiled = useMemo(() => {
+    if (!spec) return { match: null, error: null };
+    try {
+      return { match: compileFilter(spec), error: null };
+    } catch (err) {
+      return { match: null, error: errorText(err) };
+    }
+  }, [filterKind, filterText, filterEquals]);
+
+  const source = search.active ? search.matches : state.window.rows;
+  const rows = useMemo(() => (compiled.match && !search.active ? source.filter(compiled.match) : source), [source, compiled.match, search.active]);
+
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const stuckToBottom = useRef(true);
+  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT_PX, overscan: 30 });
+
+  // Stick to the bottom while the user is there; leave the view alone once they scroll away.
+  useEffect(() => {
+    if (stuckToBottom.current && rows.length > 0) virtualizer.scrollToIndex(rows.length - 1, { align: 'end' });
+  }, [rows.length, virtualizer]);
+
+  const onScroll = async (): Promise<void> => {
+    const el = scrollRef.current;
+    if (!el) return;
+    stuckToBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < ROW_HEIGHT_PX * 2;
+    if (el.scrollTop === 0 && !search.active && state.window.olderAvailable && !state.loadingOlder) {
+      const added = await tail.loadOlder();
+      // Keep the rows the user was looking at in place.
+      if (added > 0 && scrollRef.current) scrollRef.current.scrollTop = added * ROW_HEIGHT_PX;
+    }
+  };
+
+  const start = (): void => {
+    const position = positionOf(fromKind, fromValue);
+    if (typeof position === 'string') return setFormError(position);
+    setFormError(null);
+    setSelected(null);
+    stuckToBottom.current = true;
+    tail.start(position, partition === 'all' ? undefined : [Number(partition)]);
+  };
+
+  const running = state.phase === 'live' || state.phase === 'caught-up' || state.phase === 'outage' || state.phase === 'starting';
+  const statusClass = state.phase === 'outage' || state.phase === 'error' ? 'badge-bad' : state.phase === 'paused' ? 'badge-warn' : '';
+
+  return (
+    <section className="view messages-view" data-testid="messages-view">
+      <header className="view-header">
+        <button type="button" className="link" onClick={() => go({ kind: 'topic', connectionId, topic })}>
+          ← {topic}
+        </button>
+        <h2>Messages</h2>
+        <label>
+          From{' '}
+          <select value={fromKind} onChange={(e) => setFromKind(e.target.value as FromKind)} data-testid="from-kind">
+            <option value="last">last N per partition</option>
+            <option value="latest">now (new records only)</option>
+            <option value="earliest">the beginning</option>
+            <option value="offset">offset</option>
+            <option value="timestamp">time</option>
+          </select>
+        </label>
+        {(fromKind === 'last' || fromKind === 'offset' || fromKind === 'timestamp') && (
+          <input value={fromValue} onChange={(e) => setFromValue(e.target.value)} data-testid="from-value" aria-label="Start position" style={{ width: 190 }} placeholder={fromKind === 'timestamp' ? '2026-11-26T10:00:00Z' : ''} />
+        )}
+        <label>
+          Partition{' '}
+          <input value={partition} onChange={(e) => setPartition(e.target.value.trim() || 'all')} data-testid="partition" style={{ width: 60 }} aria-label="Partition (all or a number)" />
+        </label>
+        <button type="button" className="primary" onClick={start} data-testid="start-tail">
+          {running ? 'Restart' : 'Start'}
+        </button>
+        {running ? (
+          <button type="button" onClick={tail.pause} data-testid="pause-tail" title="Pause (Space)">
+            Pause
+          </button>
+        ) : state.phase === 'paused' ? (
+          <button type="button" onClick={tail.resume} data-testid="resume-tail" title="Resume (Space)">
+            Resume
+          </button>
+        ) : null}
+        <span className={`badge ${statusClass}`} data-testid="tail-phase">{state.phase}</span>
+        <span className="meta" data-testid="row-count">
+          {formatCount(rows.length)} shown · {formatCount(state.received)} received
+        </span>
+      </header>
+      <div className="view-header">
+        <select value={filterKind} onChange={(e) => setFilterKind(e.target.value as FilterKind)} data-testid="filter-kind" aria-label="Filter kind">
+          <option value="contains">contains</option>
+          <option value="regex">regex</option>
+          <option value="jsonPath">JSON path =</option>
+        </select>
+        <input value={filterText} onChange={(e) => setFilterText(e.target.value)} placeholder={filterKind === 'jsonPath' ? '$.type' : 'filter the list'} data-testid="filter-text" aria-label="Filter" />
+        {filterKind === 'jsonPath' && <input value={filterEquals} onChange={(e) => setFilterEquals(e.target.value)} placeholder="value" data-testid="filter-equals" aria-label="Equals" />}
+        <button type="button" disabled={!spec || compiled.error !== null || search.running} onClick={() => spec && search.run(spec)} data-testid="search-log">
+          Search the replay log
+        </button>
+        {search.running && (
+          <>
+            <span className="meta" data-testid="search-progress">
+              scanned {formatCount(search.scanned)} of {formatCount(search.total)} · {formatCount(search.matched)} matches
+            </span>
+            <button type="button" onClick={search.cancel} data-testid="cancel-search">
+              Cancel
+            </button>
+          </>
+        )}
+        {search.active && !search.running && (
+          <>
+            <span className="meta" data-testid="search-done">
+              {formatCount(search.matched)} matches in {formatCount(search.scanned)} stored records{search.cancelled ? ' (cancelled)' : ''}
+            </span>
+            <button type="button" onClick={search.clear} data-testid="clear-search">
+              Back to the tail
+            </button>
+          </>
+        )}
+      </div>
+      {formError && <div className="notice notice-error" role="alert">{formError}</div>}
+      {compiled.error && <div className="notice notice-error" role="alert" data-testid="filter-error">{compiled.error}</div>}
+      <ErrorNotice error={state.error ?? search.error} />
+      {state.message && state.phase !== 'live' && <div className={`notice ${state.phase === 'outage' ? 'notice-error' : 'notice-ok'}`} data-testid="tail-message">{state.message}</div>}
+      {state.logStopped && <div className="notice notice-warning" data-testid="log-stopped">{state.logStopped}</div>}
+      {state.window.detached && !search.active && (
+        <div className="notice notice-warning">
+          {formatCount(state.window.newerHidden)} newer records are not shown.{' '}
+          <button type="button" onClick={() => void tail.jumpToLatest()} data-testid="jump-latest">
+            Jump to latest
+          </button>
+        </div>
+      )}
+      <div className="messages-body">
+        <div className="messages-list">
+          <div className="vgrid-head messages-grid" role="row">
+            <span className="num">Part.</span>
+            <span className="num">Offset</span>
+            <span>Time</span>
+            <span>Key</span>
+            <span>Value</span>
+            <span className="num">Size</span>
+            <span className="num">Hdrs</span>
+          </div>
+          <div className="vgrid-body" ref={scrollRef} onScroll={() => void onScroll()} role="grid" aria-rowcount={rows.length} data-testid="message-list">
+            {state.loadingOlder && <div className="meta">Loading older records from the replay log…</div>}
+            <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+              {virtualizer.getVirtualItems().map((item) => {
+                const r = rows[item.index]!;
+                const isSelected = selected?.partition === r.partition && selected.offset === r.offset;
+                return (
+                  <div
+                    key={`${r.partition}:${r.offset}`}
+                    role="row"
+                    tabIndex={0}
+                    className={`vgrid-row messages-grid${isSelected ? ' selected' : ''}`}
+                    style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT_PX, transform: `translateY(${item.start}px)` }}
+                    onClick={() => setSelected(r)}
+                    onKeyDown={(e) => e.key === 'Enter' && setSelected(r)}
+                    data-testid="message-row"
+                    data-partition={r.partition}
+                    data-offset={r.offset}
+                  >
+                    <span className="num">{r.partition}</span>
+                    <span className="num mono">{r.offset}</span>
+                    <span className="mono">{new Date(r.timestamp).toISOString().replace('T', ' ').slice(0, 23)}</span>
+                    <span className="mono cell">{preview(r.key)}</span>
+                    <span className="mono cell" data-testid="message-value">{preview(r.value)}</span>
+                    <span className="num">{r.value === null ? '' : formatBytes(r.value.size)}</span>
+                    <span className="num">{r.headers.length || ''}</span>
+                  </div>
+                );
+              })}
+            </div>
+            {rows.length === 0 && state.phase !== 'idle' && <p className="empty">{search.active ? 'No stored record matches.' : 'No records yet.'}</p>}
+            {state.phase === 'idle' && <p className="empty">Choose where to start and press Start. Reading never joins a consumer group.</p>}
+          </div>
+        </div>
+        {selected && <RecordDetail connectionId={connectionId} topic={topic} partition={selected.partition} offset={selected.offset} onClose={() => setSelected(null)} />}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,65 @@
+// The bounded window of rows the message list holds in memory. Live records append at the
+// bottom and push the oldest out of the top; scrolling up pages older rows in from the
+// replay log and, when the window is full, pushes the newest out of the bottom — the list is
+// then "detached" from the live edge and counts what it is not showing until the user jumps
+// back. Memory stays flat however long a tail runs.
+import type { RecordDto } from '../../../../src/contract/dto.ts';
+
+export const MAX_WINDOW_ROWS = 50_000;
+
+export interface MessageWindow {
+  rows: RecordDto[];
+  /** Rows pushed out of the top since the window was last at the log's start (older rows exist). */
+  olderAvailable: boolean;
+  /** The window no longer reaches the live edge; newerHidden live records arrived meanwhile. */
+  detached: boolean;
+  newerHidden: number;
+  /** Per partition, the offset after the newest record received live (for resume and jump-to-latest). */
+  liveNext: Record<string, string>;
+}
+
+export function emptyWindow(): MessageWindow {
+  return { rows: [], olderAvailable: false, detached: false, newerHidden: 0, liveNext: {} };
+}
+
+function advanceLive(liveNext: Record<string, string>, records: readonly RecordDto[]): Record<string, string> {
+  const next = { ...liveNext };
+  for (const r of records) {
+    const after = (BigInt(r.offset) + 1n).toString();
+    const known = next[r.partition];
+    if (known === undefined || BigInt(known) < BigInt(after)) next[r.partition] = after;
+  }
+  return next;
+}
+
+export function appendLive(window: MessageWindow, records: readonly RecordDto[], max = MAX_WINDOW_ROWS): MessageWindow {
+  const liveNext = advanceLive(window.liveNext, records);
+  if (window.detached) return { ...window, liveNext, newerHidden: window.newerHidden + records.length };
+  const rows = window.rows.concat(records);
+  const overflow = rows.length - max;
+  return overflow > 0 ? { ...window, rows: rows.slice(overflow), olderAvailable: true, liveNext } : { ...window, rows, liveNext };
+}
+
+export function prependOlder(window: MessageWindow, older: readonly RecordDto[], more: boolean, max = MAX_WINDOW_ROWS): MessageWindow {
+  const rows = older.concat(window.rows);
+  const overflow = rows.length - max;
+  if (overflow <= 0) return { ...window, rows, olderAvailable: more };
+  return { ...window, rows: rows.slice(0, max), olderAvailable: more, detached: true };
+}
+
+/** Per partition, the offset of the oldest row shown: where the next page of older rows ends. */
+export function oldestCursor(window: MessageWindow, partitions: readonly number[]): Record<string, string> {
+  const cursor: Record<string, string> = {};
+  for (const r of window.rows) {
+    const known = cursor[r.partition];
+    if (known === undefined || BigInt(r.offset) < BigInt(known)) cursor[r.partition] = r.offset;
+  }
+  // A partition with no row shown yet pages back from its live edge.
+  for (const p of partitions) if (cursor[p] === undefined && window.liveNext[p] !== undefined) cursor[p] = window.liveNext[p]!;
+  return cursor;
+}
+
+/** Back to the live edge with the given newest rows (read from the log). */
+export function reattach(window: MessageWindow, newest: readonly RecordDto[], more: boolean): MessageWindow {
+  return { ...window, rows: [...newest], olderAvailable: more, detached: false, newerHidden: 0 };
+}

@@ -1,0 +1,118 @@
+// The tail behind the message list: subscribes to tail.records, applies flushes to the
+// bounded window once per animation frame, acknowledges what it applied (the host holds
+// records back otherwise), pauses and resumes at the exact offsets, and pages older rows in
+// from the replay log.
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { Position, RecordDto } from '../../../../src/contract/dto.ts';
+import type { Subscription } from '../../../../src/rpc/client.ts';
+import { rpc } from '../../state/host-store.ts';
+import { appendLive, emptyWindow, oldestCursor, prependOlder, reattach, type MessageWindow } from './message-window.ts';
+
+const PAGE_ROWS = 2_000;
+
+export type TailPhase = 'idle' | 'starting' | 'live' | 'caught-up' | 'outage' | 'paused' | 'done' | 'error';
+
+export interface TailState {
+  window: MessageWindow;
+  phase: TailPhase;
+  message: string | null;
+  logStopped: string | null;
+  error: unknown;
+  partitions: number[];
+  loadingOlder: boolean;
+  received: number;
+}
+
+const initial: TailState = { window: emptyWindow(), phase: 'idle', message: null, logStopped: null, error: null, partitions: [], loadingOlder: false, received: 0 };
+
+export function useTail(connectionId: string, topic: string) {
+  const [state, setState] = useState<TailState>(initial);
+  const subscription = useRef<Subscription | null>(null);
+  const session = useRef('');
+  const pending = useRef<{ records: RecordDto[]; flush: number }>({ records: [], flush: 0 });
+  const frame = useRef<number | null>(null);
+  const stateRef = useRef(state);
+  stateRef.current = state;
+
+  const applyPending = useCallback(() => {
+    frame.current = null;
+    const { records, flush } = pending.current;
+    if (records.length === 0) return;
+    pending.current = { records: [], flush };
+    setState((s) => ({ ...s, window: appendLive(s.window, records), received: s.received + records.length }));
+    void rpc().call('tail.ack', { sessionId: session.current, flush }).catch(() => undefined);
+  }, []);
+
+  const stopSubscription = useCallback(() => {
+    subscription.current?.close();
+    subscription.current = null;
+    if (frame.current !== null) cancelAnimationFrame(frame.current);
+    applyPending();
+  }, [applyPending]);
+
+  const subscribe = useCallback(
+    (from: Position, partitions: number[] | undefined, fresh: boolean) => {
+      stopSubscription();
+      // The log may hold records older than where a fresh tail starts: offer to page back.
+      setState((s) => ({ ...(fresh ? { ...initial, window: { ...emptyWindow(), olderAvailable: true } } : s), phase: 'starting', error: null, message: null }));
+      const sub = rpc().subscribe('tail.records', { connectionId, topic, from, ...(partitions ? { partitions } : {}) }, {
+        onEvent: (event) => {
+          if (event.type === 'started') {
+            session.current = event.sessionId;
+            setState((s) => ({ ...s, partitions: event.partitions, phase: 'live' }));
+          } else if (event.type === 'records') {
+            pending.current.records.push(...event.records);
+            pending.current.flush = event.flush;
+            frame.current ??= requestAnimationFrame(applyPending);
+          } else {
+            setState((s) => ({ ...s, phase: s.phase === 'paused' ? s.phase : event.phase, message: event.message, logStopped: event.logStopped }));
+          }
+        },
+      });
+      subscription.current = sub;
+      sub.done.then(
+        () => undefined,
+        (error: unknown) => {
+          if (subscription.current === sub) setState((s) => ({ ...s, phase: 'error', error }));
+        },
+      );
+    },
+    [connectionId, topic, stopSubscription, applyPending],
+  );
+
+  const start = useCallback((from: Position, partitions?: number[]) => subscribe(from, partitions, true), [subscribe]);
+
+  const pause = useCallback(() => {
+    stopSubscription();
+    setState((s) => ({ ...s, phase: 'paused', message: 'Paused. Records keep arriving in Kafka; resume picks up exactly where this stopped.' }));
+  }, [stopSubscription]);
+
+  const resume = useCallback(() => {
+    const { window, partitions } = stateRef.current;
+    subscribe({ kind: 'offsets', offsets: window.liveNext }, partitions.length ? partitions : undefined, false);
+  }, [subscribe]);
+
+  const loadOlder = useCallback(async () => {
+    const s = stateRef.current;
+    if (s.loadingOlder || !s.window.olderAvailable) return 0;
+    setState((x) => ({ ...x, loadingOlder: true }));
+    try {
+      const page = await rpc().call('log.page', { connectionId, topic, before: oldestCursor(s.window, s.partitions), limit: PAGE_ROWS });
+      setState((x) => ({ ...x, loadingOlder: false, window: prependOlder(x.window, page.records, page.more) }));
+      return page.records.length;
+    } catch (error) {
+      setState((x) => ({ ...x, loadingOlder: false, error }));
+      return 0;
+    }
+  }, [connectionId, topic]);
+
+  const jumpToLatest = useCallback(async () => {
+    const s = stateRef.current;
+    const page = await rpc().call('log.page', { connectionId, topic, before: s.window.liveNext, limit: PAGE_ROWS });
+    setState((x) => ({ ...x, window: reattach(x.window, page.records, page.more) }));
+  }, [connectionId, topic]);
+
+  useEffect(() => () => stopSubscription(), [stopSubscription]);
+
+  return { state, start, pause, resume, loadOlder, jumpToLatest, stop: stopSubscription };
+}

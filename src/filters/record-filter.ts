@@ -1,0 +1,73 @@
+// Filters over records, the same code for the live list in the renderer and for searching
+// the replay log on the host: contains (key, value, header values; case-insensitive),
+// regular expression, and JSON path equals. A bad regex or path is a clear error at once.
+import { z } from 'zod';
+import type { PayloadDto } from '../codecs/payload.ts';
+import type { RecordDto } from '../contract/dto.ts';
+
+export const FilterSpec = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('contains'), text: z.string().min(1).max(10_000) }),
+  z.strictObject({ kind: z.literal('regex'), pattern: z.string().min(1).max(10_000), flags: z.string().regex(/^[imsu]*$/).default('') }),
+  z.strictObject({ kind: z.literal('jsonPath'), path: z.string().min(1).max(1_000), equals: z.string().max(10_000) }),
+]);
+export type FilterSpec = z.infer<typeof FilterSpec>;
+
+export class FilterError extends Error {}
+
+function text(p: PayloadDto | null): string {
+  return p === null ? '' : p.encoding === 'utf8' ? p.text : '';
+}
+
+/** "$.order.items[0].sku" or "order.items.0.sku" → ["order", "items", "0", "sku"]. */
+export function parsePath(path: string): string[] {
+  const trimmed = path.trim().replace(/^\$\.?/, '');
+  if (trimmed === '') throw new FilterError(`JSON path "${path}" names no field; write it like $.type or order.id.`);
+  const parts: string[] = [];
+  for (const m of trimmed.matchAll(/([^.[\]]+)|\[(\d+)\]|\[["']([^"']+)["']\]/g)) parts.push(m[1] ?? m[2] ?? m[3]!);
+  if (parts.length === 0) throw new FilterError(`JSON path "${path}" cannot be read; write it like $.type or order.items[0].sku.`);
+  return parts;
+}
+
+function lookup(json: unknown, path: readonly string[]): unknown {
+  let at: unknown = json;
+  for (const part of path) {
+    if (at === null || typeof at !== 'object') return undefined;
+    at = (at as Record<string, unknown>)[part];
+  }
+  return at;
+}
+
+export function compileFilter(spec: FilterSpec): (record: RecordDto) => boolean {
+  switch (spec.kind) {
+    case 'contains': {
+      const needle = spec.text.toLowerCase();
+      return (r) =>
+        text(r.value).toLowerCase().includes(needle) || text(r.key).toLowerCase().includes(needle) || r.headers.some((h) => text(h.value).toLowerCase().includes(needle));
+    }
+    case 'regex': {
+      let re: RegExp;
+      try {
+        re = new RegExp(spec.pattern, spec.flags);
+      } catch (err) {
+        throw new FilterError(`Not a valid regular expression: ${(err as Error).message}`);
+      }
+      return (r) => re.test(text(r.value)) || re.test(text(r.key));
+    }
+    case 'jsonPath': {
+      const path = parsePath(spec.path);
+      return (r) => {
+        const body = text(r.value);
+        if (body === '' || (body[0] !== '{' && body[0] !== '[')) return false;
+        let json: unknown;
+        try {
+          json = JSON.parse(body);
+        } catch {
+          return false;
+        }
+        const found = lookup(json, path);
+        if (found === undefined) return false;
+        return (typeof found === 'string' ? found : JSON.stringify(found)) === spec.equals;
+      };
+    }
+  }
+}
