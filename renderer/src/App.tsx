@@ -7,6 +7,7 @@ import { BrokersView } from './features/cluster/BrokersView.tsx';
 import { TopicDetailView } from './features/topics/TopicDetailView.tsx';
 import { TopicsView } from './features/topics/TopicsView.tsx';
 import { MessagesView } from './features/messages/MessagesView.tsx';
+import { useCaptures } from './state/captures-store.ts';
 import { useConnections } from './state/connections-store.ts';
 import { useHost } from './state/host-store.ts';
 import { useNavigation } from './state/navigation-store.ts';
@@ -21,9 +22,14 @@ export function App() {
     void connect();
   }, [connect]);
 
+  const reloadCaptures = useCaptures((s) => s.reload);
+  const captures = useCaptures((s) => s.captures);
   useEffect(() => {
-    if (client) void reload();
-  }, [client, reload]);
+    if (client) {
+      void reload();
+      void reloadCaptures();
+    }
+  }, [client, reload, reloadCaptures]);
 
   // With saved connections, open the first one instead of the welcome screen.
   useEffect(() => {
@@ -48,7 +54,7 @@ export function App() {
           The connection to the Eventscope host was lost. Restart it and reload this page.
         </div>
       )}
-      {connections.length > 0 && <ConnectionRail />}
+      {(connections.length > 0 || captures.length > 0) && <ConnectionRail />}
       <main className="main">
         {connectionsError && <div className="notice notice-error">{connectionsError}</div>}
         <MainView />

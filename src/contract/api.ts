@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { FilterSpec } from '../filters/record-filter.ts';
 import {
   AppInfo,
+  CaptureSummary,
   ClusterOverview,
   ConnectionProfile,
   ConnectionSecrets,
@@ -56,6 +57,15 @@ export const methods = {
   'topics.describe': {
     params: ConnectionId.extend({ topic: z.string().min(1).max(249) }),
     result: TopicDetail,
+  },
+  'captures.list': { params: z.strictObject({}), result: z.array(CaptureSummary) },
+  /** Opens a capture file on the host's disk as an offline cluster. */
+  'captures.open': { params: z.strictObject({ path: z.string().min(1).max(4096) }), result: CaptureSummary },
+  'captures.close': { params: z.strictObject({ id: z.string().min(1).max(64) }), result: z.strictObject({ closed: z.boolean() }) },
+  /** Writes what the replay log holds of a topic to a new capture file (default: in the data folder). */
+  'captures.export': {
+    params: ConnectionId.extend({ topic: z.string().min(1).max(249), partitions: z.array(z.number().int().nonnegative()).optional(), path: z.string().min(1).max(4096).optional() }),
+    result: z.object({ path: z.string(), records: z.number().int() }),
   },
   /** The subscriber of a tail has shown flush number `flush`. */
   'tail.ack': { params: z.strictObject({ sessionId: z.string().max(64), flush: z.number().int().nonnegative() }), result: z.strictObject({ known: z.boolean() }) },

@@ -202,3 +202,16 @@ export const TailEvent = z.discriminatedUnion('type', [
   }),
 ]);
 export type TailEvent = z.infer<typeof TailEvent>;
+
+/** An opened capture file: an offline cluster. Its id is used where a connectionId is. */
+export const CaptureSummary = z.object({
+  id: z.string(),
+  name: z.string(),
+  description: z.string(),
+  path: z.string(),
+  source: z.string(),
+  createdAt: z.number(),
+  topics: z.number().int(),
+  records: z.number().int(),
+});
+export type CaptureSummary = z.infer<typeof CaptureSummary>;

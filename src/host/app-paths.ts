@@ -13,9 +13,17 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
   return join(env['XDG_CONFIG_HOME'] ?? join(homedir(), '.config'), 'Eventscope');
 }
 
-/** The project root: this file runs from src/host/ (source) or out/main/ (built); both are two levels down. */
+/**
+ * The project (or packaged app) root: the nearest folder above this file with a package.json.
+ * This code runs from src/host/ (source) or from a chunk somewhere under out/ (built).
+ */
 export function projectRoot(from: string = import.meta.url): string {
-  return join(dirname(fileURLToPath(from)), '..', '..');
+  let dir = dirname(fileURLToPath(from));
+  for (let i = 0; i < 6; i++) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    dir = dirname(dir);
+  }
+  throw new Error(`Eventscope cannot find its own folder (no package.json above ${fileURLToPath(from)}).`);
 }
 
 export function appVersion(): string {
@@ -24,6 +32,11 @@ export function appVersion(): string {
   } catch {
     return '0.0.0';
   }
+}
+
+/** The capture the app opens when no cluster is configured (made by scripts/make-sample-capture.ts). */
+export function sampleCapturePath(): string {
+  return join(projectRoot(), 'resources', 'sample-capture.eventscope');
 }
 
 export function rendererDir(): string {

@@ -7,7 +7,12 @@ import { ConnectionStore } from '../connections/connection-store.ts';
 import { importConnectionFile } from '../connections/import-config-file.ts';
 import type { SecretVault } from '../connections/secret-vault.ts';
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
+import { existsSync, mkdirSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import type { CaptureSummary } from '../contract/dto.ts';
+import type { ClusterClient } from '../kafka/index.ts';
+import { CAPTURE_CLUSTER, exportCapture, openCapture } from '../log/capture-file.ts';
+import { OfflineCluster } from '../log/offline-cluster.ts';
 import { toRecordDto } from '../codecs/record-dto.ts';
 import { RpcError } from '../contract/errors.ts';
 import type { KafkaRecord } from '../kafka/index.ts';
@@ -30,7 +35,17 @@ export interface ServiceOptions {
   openClusterClient: OpenClusterClient;
   /** The replay log; default <dataDir>/replay-log.sqlite. */
   log?: ReplayLog;
+  /** Opened at start as the offline cluster "sample" (the embedded default); none if absent. */
+  sampleCapturePath?: string | null;
 }
+
+interface OpenCapture {
+  summary: CaptureSummary;
+  log: ReplayLog;
+  client: OfflineCluster;
+}
+
+export const SAMPLE_CAPTURE_ID = 'sample';
 
 export interface EventscopeService {
   methods: MethodHandlers;
@@ -42,6 +57,32 @@ export function createEventscopeService(options: ServiceOptions): EventscopeServ
   const store = new ConnectionStore(options.dataDir);
   const log = options.log ?? new ReplayLog(join(options.dataDir, 'replay-log.sqlite'));
   const tails = new Map<string, TailSession>();
+  const captures = new Map<string, OpenCapture>();
+  let captureCounter = 0;
+
+  const openCaptureAs = (id: string, path: string): CaptureSummary => {
+    const { log: captureLog, info } = openCapture(path);
+    const topics = captureLog.topics(CAPTURE_CLUSTER);
+    const summary: CaptureSummary = {
+      id,
+      name: info.name || basename(path),
+      description: info.description ?? '',
+      path,
+      source: info.source ?? '',
+      createdAt: info.createdAt ?? 0,
+      topics: topics.length,
+      records: topics.reduce((n, t) => n + captureLog.recordCount(CAPTURE_CLUSTER, t.topic), 0),
+    };
+    captures.set(id, { summary, log: captureLog, client: new OfflineCluster(captureLog, CAPTURE_CLUSTER, summary.name) });
+    return summary;
+  };
+  if (options.sampleCapturePath && existsSync(options.sampleCapturePath)) openCaptureAs(SAMPLE_CAPTURE_ID, options.sampleCapturePath);
+
+  /** Where the records of a connection or capture are kept, and under which cluster key. */
+  const logFor = (connectionId: string): { log: ReplayLog; cluster: string } => {
+    const capture = captures.get(connectionId);
+    return capture ? { log: capture.log, cluster: CAPTURE_CLUSTER } : { log, cluster: connectionId };
+  };
   const pool = new ClusterPool(options.openClusterClient);
   const { vault } = options;
 
@@ -50,7 +91,9 @@ export function createEventscopeService(options: ServiceOptions): EventscopeServ
     return { profile, hasSaslPassword: Boolean(secrets.saslPassword), hasTlsKeyPassword: Boolean(secrets.tlsKeyPassword) };
   };
 
-  const clientFor = async (connectionId: string) => {
+  const clientFor = async (connectionId: string): Promise<ClusterClient> => {
+    const capture = captures.get(connectionId);
+    if (capture) return capture.client;
     const profile = await store.get(connectionId);
     return pool.get(profile, () => vault.load(profile.id));
   };
@@ -101,6 +144,35 @@ export function createEventscopeService(options: ServiceOptions): EventscopeServ
 
     'topics.describe': async ({ connectionId, topic }) => (await clientFor(connectionId)).describeTopic(topic),
 
+    'captures.list': async () => [...captures.values()].map((c) => c.summary),
+
+    'captures.open': async ({ path }) => {
+      const already = [...captures.values()].find((c) => c.summary.path === path);
+      return already ? already.summary : openCaptureAs(`capture-${++captureCounter}`, path);
+    },
+
+    'captures.close': async ({ id }) => {
+      const capture = captures.get(id);
+      if (!capture) return { closed: false };
+      captures.delete(id);
+      capture.log.close();
+      return { closed: true };
+    },
+
+    'captures.export': async ({ connectionId, topic, partitions, path }) => {
+      const source = logFor(connectionId);
+      const target = path ?? join(options.dataDir, 'captures', `${topic.replace(/[^A-Za-z0-9._-]/g, '_')}-${new Date().toISOString().replace(/[:.]/g, '-')}.eventscope`);
+      mkdirSync(dirname(target), { recursive: true });
+      const profile = captures.has(connectionId) ? null : await store.get(connectionId).catch(() => null);
+      const { records } = exportCapture(source.log, source.cluster, [{ topic, ...(partitions ? { partitions } : {}) }], target, {
+        name: `${topic} (${profile?.name ?? connectionId})`,
+        description: `Exported from ${profile?.bootstrap ?? connectionId} on ${new Date().toISOString()}`,
+        createdAt: Date.now(),
+        source: profile?.bootstrap ?? connectionId,
+      });
+      return { path: target, records };
+    },
+
     'tail.ack': async ({ sessionId, flush }) => {
       const session = tails.get(sessionId);
       session?.ack(flush);
@@ -108,13 +180,15 @@ export function createEventscopeService(options: ServiceOptions): EventscopeServ
     },
 
     'log.page': async ({ connectionId, topic, before, limit }) => {
-      const page = pageBefore(log, connectionId, topic, before, limit);
+      const source = logFor(connectionId);
+      const page = pageBefore(source.log, source.cluster, topic, before, limit);
       return { records: page.records.map((r) => toRecordDto(r, PREVIEW_BYTES)), more: page.more };
     },
 
     'records.get': async ({ connectionId, topic, partition, offset }) => {
       const at = BigInt(offset);
-      const stored = log.read({ cluster: connectionId, topic, partition }, at, 1)[0];
+      const source = logFor(connectionId);
+      const stored = source.log.read({ cluster: source.cluster, topic, partition }, at, 1)[0];
       if (stored && stored.offset === at) return toRecordDto(stored);
       let found: KafkaRecord | undefined;
       await (await clientFor(connectionId)).read({ topic, partitions: [partition], from: { kind: 'offset', offset: at }, follow: false, maxRecords: 1, onRecords: (records) => void (found ??= records[0]) });
@@ -131,12 +205,13 @@ export function createEventscopeService(options: ServiceOptions): EventscopeServ
       } catch (err) {
         throw new RpcError('INVALID_PARAMS', (err as Error).message, 'filter');
       }
-      const total = log.recordCount(connectionId, topic);
+      const source = logFor(connectionId);
+      const total = source.log.recordCount(source.cluster, topic);
       let scanned = 0;
       let matched = 0;
       let pending: RecordDto[] = [];
       let lastProgress = 0;
-      for (const batch of log.scan(connectionId, topic)) {
+      for (const batch of source.log.scan(source.cluster, topic)) {
         if (signal.aborted) return;
         for (const r of batch) {
           const dto = toRecordDto(r, PREVIEW_BYTES);
@@ -162,7 +237,9 @@ export function createEventscopeService(options: ServiceOptions): EventscopeServ
 
     'tail.records': async ({ connectionId, topic, partitions, from, follow }, emit, { signal }) => {
       const client = await clientFor(connectionId);
-      const session = new TailSession(randomUUID(), client, log, { cluster: connectionId, topic, ...(partitions ? { partitions } : {}), from, follow }, emit);
+      // A capture is read from its own file: nothing to store, and nothing new will come.
+      const offline = captures.has(connectionId);
+      const session = new TailSession(randomUUID(), client, offline ? null : log, { cluster: connectionId, topic, ...(partitions ? { partitions } : {}), from, follow: follow && !offline }, emit);
       tails.set(session.id, session);
       try {
         await session.run(signal);
@@ -185,6 +262,7 @@ export function createEventscopeService(options: ServiceOptions): EventscopeServ
     streams,
     close: async () => {
       await pool.closeAll();
+      for (const capture of captures.values()) capture.log.close();
       if (!options.log) log.close();
     },
   };

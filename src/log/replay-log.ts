@@ -263,6 +263,14 @@ export class ReplayLog {
     this.stmt('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
   }
 
+  /**
+   * Turns the file into a self-contained, single-file database (rollback journal, compacted),
+   * so it can be copied, shipped and opened read-only where its folder is not writable.
+   */
+  seal(): void {
+    this.db.exec('PRAGMA journal_mode = DELETE; VACUUM;');
+  }
+
   close(): void {
     if (this.db.isOpen) this.db.close();
   }
