@@ -7,7 +7,7 @@ import { builtinModules } from 'node:module';
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 const NODE_ONLY_CORE = ['**/src/kafka/**', '**/src/connections/**', '**/src/host/**'];
-const UNIVERSAL = ['src/contract/**', 'src/rpc/**', 'src/format/**', 'src/codecs/**', 'src/util/**', 'src/filters/**'];
+const UNIVERSAL = ['src/contract/**', 'src/rpc/**', 'src/format/**', 'src/codecs/**', 'src/util/**', 'src/filters/**', 'src/export/**'];
 
 const noImports = (paths, patterns, message) => ({
   'no-restricted-imports': ['error', { paths: paths.map((name) => ({ name, message })), patterns: patterns.map((group) => ({ group: [group], message })) }],

@@ -14,6 +14,7 @@ import {
   ConnectionTestResult,
   ImportedConnection,
   Int64String,
+  Payload,
   Position,
   RecordDto,
   TailEvent,
@@ -66,6 +67,26 @@ export const methods = {
   'captures.export': {
     params: ConnectionId.extend({ topic: z.string().min(1).max(249), partitions: z.array(z.number().int().nonnegative()).optional(), path: z.string().min(1).max(4096).optional() }),
     result: z.object({ path: z.string(), records: z.number().int() }),
+  },
+  /** Writes one record; refused unless the connection is marked writable. */
+  'records.produce': {
+    params: ConnectionId.extend({
+      topic: z.string().min(1).max(249),
+      partition: z.number().int().nonnegative().optional(),
+      key: Payload.nullable(),
+      value: Payload.nullable(),
+      headers: z.array(z.object({ key: z.string().max(10_000), value: Payload.nullable() })).max(10_000),
+    }),
+    result: z.object({ partition: z.number().int(), offset: Int64String }),
+  },
+  /** Whole records (no preview cut) as an NDJSON or CSV file's text, for a download. */
+  'records.export': {
+    params: ConnectionId.extend({
+      topic: z.string().min(1).max(249),
+      records: z.array(z.object({ partition: z.number().int().nonnegative(), offset: Int64String })).max(100_000),
+      format: z.enum(['ndjson', 'csv']),
+    }),
+    result: z.object({ text: z.string(), count: z.number().int() }),
   },
   /** The subscriber of a tail has shown flush number `flush`. */
   'tail.ack': { params: z.strictObject({ sessionId: z.string().max(64), flush: z.number().int().nonnegative() }), result: z.strictObject({ known: z.boolean() }) },

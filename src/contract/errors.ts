@@ -14,6 +14,7 @@ export const ERROR_CODES = [
   'BAD_CONFIG',
   'UNKNOWN_TOPIC',
   'SECRET_STORAGE_INSECURE',
+  'WRITE_NOT_ALLOWED', // the connection is not marked writable
   'KAFKA_ERROR',
   'INTERNAL',
   'DISCONNECTED',

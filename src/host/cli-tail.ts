@@ -3,6 +3,7 @@
 // or --max says when to stop.
 import type { RecordDto } from '../contract/dto.ts';
 import { toRecordDto } from '../codecs/record-dto.ts';
+import { CSV_HEADER, toCsvRow, toNdjsonLine, type ExportFormat } from '../export/record-export.ts';
 import type { ClusterClient, StartPosition } from '../kafka/index.ts';
 
 export class TailUsageError extends Error {}
@@ -27,8 +28,12 @@ function payloadText(p: RecordDto['value']): string {
   return p.encoding === 'utf8' ? p.text : `base64:${p.base64}`;
 }
 
-export function formatRecordLine(dto: RecordDto, json: boolean): string {
-  if (json) return JSON.stringify(dto);
+/** text: "partition:offset<TAB>key<TAB>value" for people; ndjson and csv as exported files. */
+export type LineFormat = 'text' | ExportFormat;
+
+export function formatRecordLine(dto: RecordDto, format: LineFormat): string {
+  if (format === 'ndjson') return toNdjsonLine(dto);
+  if (format === 'csv') return toCsvRow(dto);
   return `${dto.partition}:${dto.offset}\t${payloadText(dto.key)}\t${payloadText(dto.value)}`;
 }
 
@@ -38,7 +43,7 @@ export interface TailOptions {
   partitions?: number[];
   maxRecords?: number;
   stopAtEnd: boolean;
-  json: boolean;
+  format: LineFormat;
 }
 
 export async function runTail(client: ClusterClient, options: TailOptions, out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
@@ -48,6 +53,9 @@ export async function runTail(client: ClusterClient, options: TailOptions, out: 
   process.once('SIGTERM', stop);
   // `eventscope tail … | head` closes our stdout: stop reading, quietly.
   out.on('error', stop);
+  // CSV rows end in CRLF (RFC 4180) and start with a header row.
+  const newline = options.format === 'csv' ? '\r\n' : '\n';
+  if (options.format === 'csv') out.write(CSV_HEADER + newline);
   try {
     const summary = await client.read({
       topic: options.topic,
@@ -60,7 +68,7 @@ export async function runTail(client: ClusterClient, options: TailOptions, out: 
       onRecords: async (records) => {
         if (records.length === 0) return;
         let chunk = '';
-        for (const r of records) chunk += formatRecordLine(toRecordDto(r), options.json) + '\n';
+        for (const r of records) chunk += formatRecordLine(toRecordDto(r), options.format) + newline;
         if (!out.write(chunk) && !controller.signal.aborted) await new Promise<void>((resolve) => out.once('drain', resolve));
       },
     });

@@ -1,5 +1,6 @@
 // The eventscope command: `serve` (browser mode) and read-only cluster commands whose
 // --json output is the contract's DTOs (offsets as decimal strings).
+import { createWriteStream, type WriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { ConnectionProfile, ConnectionSecrets, TopicDetail, TopicSummary } from '../contract/dto.ts';
@@ -28,6 +29,9 @@ Usage:
       Records, one per line, from POSITION: earliest, latest (default), offset:N, time:ISO-8601
       or last:N (per partition). Follows new records until Ctrl-C, --max N records, or --end
       (the end offsets when it started). Never joins a consumer group.
+  eventscope export TOPIC --bootstrap HOST:PORT [--from POSITION] [--partition P]… [--max N] [--format ndjson|csv] [--output FILE]
+      Like tail --end: every record from POSITION (default earliest) to the end offsets seen at
+      the start, as NDJSON (the tail --json lines) or CSV, to FILE or standard output.
 
 Options:
   --bootstrap HOST:PORT[,HOST:PORT]  where the cluster is (overrides the file's bootstrap.servers)
@@ -53,6 +57,8 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
       partition: { type: 'string', multiple: true },
       max: { type: 'string' },
       end: { type: 'boolean', default: false },
+      format: { type: 'string' },
+      output: { type: 'string' },
       port: { type: 'string' },
       'data-dir': { type: 'string' },
       timeout: { type: 'string' },
@@ -94,6 +100,21 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
       }
       return 0;
     }
+    case 'export': {
+      const topic = rest[0];
+      if (!topic) throw new UsageError('export needs a topic name: eventscope export TOPIC --bootstrap HOST:PORT');
+      const format = values.format ?? 'ndjson';
+      if (format !== 'ndjson' && format !== 'csv') throw new UsageError(`--format ${format}: use ndjson or csv.`);
+      const options: TailOptions = { ...tailOptions(topic, { ...values, from: values.from ?? 'earliest' }), stopAtEnd: true, format };
+      const client = await openClusterClient(...(await connectionFromFlags(values)));
+      const target = values.output ? createWriteStream(values.output) : out;
+      try {
+        return await runTail(client, options, target, process.stderr);
+      } finally {
+        await client.close();
+        if (target !== out) await new Promise((resolve) => (target as WriteStream).end(resolve));
+      }
+    }
     case 'tail': {
       const topic = rest[0];
       if (!topic) throw new UsageError('tail needs a topic name: eventscope tail TOPIC --bootstrap HOST:PORT');
@@ -126,7 +147,7 @@ function tailOptions(topic: string, values: { from?: string | undefined; partiti
     if (!/^\d{1,15}$/.test(values.max) || Number(values.max) < 1) throw new UsageError(`--max ${values.max} is not a positive whole number.`);
     maxRecords = Number(values.max);
   }
-  return { topic, from, ...(partitions ? { partitions } : {}), ...(maxRecords !== undefined ? { maxRecords } : {}), stopAtEnd: values.end === true, json: values.json === true };
+  return { topic, from, ...(partitions ? { partitions } : {}), ...(maxRecords !== undefined ? { maxRecords } : {}), stopAtEnd: values.end === true, format: values.json === true ? 'ndjson' : 'text' };
 }
 
 async function connectionFromFlags(values: { bootstrap?: string | undefined; config?: string | undefined; timeout?: string | undefined }): Promise<[ConnectionProfile, ConnectionSecrets]> {

@@ -13,7 +13,9 @@ import type { CaptureSummary } from '../contract/dto.ts';
 import type { ClusterClient } from '../kafka/index.ts';
 import { CAPTURE_CLUSTER, exportCapture, openCapture } from '../log/capture-file.ts';
 import { OfflineCluster } from '../log/offline-cluster.ts';
+import { decodePayload } from '../codecs/payload.ts';
 import { toRecordDto } from '../codecs/record-dto.ts';
+import { exportRecords } from '../export/record-export.ts';
 import { RpcError } from '../contract/errors.ts';
 import type { KafkaRecord } from '../kafka/index.ts';
 import { pageBefore } from '../log/log-pages.ts';
@@ -23,6 +25,8 @@ import { compileFilter } from '../filters/record-filter.ts';
 import type { RecordDto } from '../contract/dto.ts';
 
 const SEARCH_FLUSH_RECORDS = 2_000;
+/** A download built in memory stays below this; larger exports go through the CLI. */
+const EXPORT_MAX_BYTES = 200 * 1024 * 1024;
 const SEARCH_PROGRESS_MS = 100;
 import { sleep } from '../util/sleep.ts';
 import { ClusterPool, type OpenClusterClient } from './cluster-pool.ts';
@@ -171,6 +175,32 @@ export function createEventscopeService(options: ServiceOptions): EventscopeServ
         source: profile?.bootstrap ?? connectionId,
       });
       return { path: target, records };
+    },
+
+    'records.produce': async ({ connectionId, topic, partition, key, value, headers }) => {
+      if (!captures.has(connectionId)) {
+        const profile = await store.get(connectionId);
+        if (!profile.writable) throw new RpcError('WRITE_NOT_ALLOWED', `"${profile.name}" is read-only. Mark it "Allow writes" in its connection settings to produce records.`);
+      }
+      const written = await (await clientFor(connectionId)).produce(topic, {
+        ...(partition !== undefined ? { partition } : {}),
+        key: decodePayload(key),
+        value: decodePayload(value),
+        headers: headers.map((h) => ({ key: h.key, value: decodePayload(h.value) })),
+      });
+      return { partition: written.partition, offset: written.offset.toString() };
+    },
+
+    'records.export': async ({ connectionId, topic, records, format }) => {
+      const whole: RecordDto[] = [];
+      let bytes = 0;
+      for (const { partition, offset } of records) {
+        const record = await methods['records.get']({ connectionId, topic, partition, offset }, { signal: new AbortController().signal });
+        bytes += (record.value?.size ?? 0) + (record.key?.size ?? 0);
+        if (bytes > EXPORT_MAX_BYTES) throw new RpcError('BAD_CONFIG', `These records hold more than ${EXPORT_MAX_BYTES / 1024 / 1024} MB: export them with "eventscope export" instead, which streams to a file.`);
+        whole.push(record);
+      }
+      return { text: exportRecords(whole, format), count: whole.length };
     },
 
     'tail.ack': async ({ sessionId, flush }) => {

@@ -3,6 +3,14 @@
 import type { ClusterOverview, ConnectionTestResult, TopicDetail, TopicSummary } from '../contract/dto.ts';
 import type { ReadRequest, ReadSummary, StartOffsets, StartPosition } from './partition-reader.ts';
 
+export interface OutgoingRecord {
+  /** Default: the producer's partitioner (by key). */
+  partition?: number;
+  key: Uint8Array | null;
+  value: Uint8Array | null;
+  headers: { key: string; value: Uint8Array | null }[];
+}
+
 export interface ClusterClient {
   /** Connects (if needed) and answers cluster id, brokers and controller: the "test connection" answer. */
   probe(): Promise<ConnectionTestResult>;
@@ -13,5 +21,7 @@ export interface ClusterClient {
   startOffsets(topic: string, partitions: number[] | undefined, from: StartPosition): Promise<StartOffsets>;
   /** Reads records without joining a group; see ReadRequest. */
   read(request: ReadRequest): Promise<ReadSummary>;
+  /** Writes one record (callers check that the connection allows writes). */
+  produce(topic: string, record: OutgoingRecord): Promise<{ partition: number; offset: bigint }>;
   close(): Promise<void>;
 }

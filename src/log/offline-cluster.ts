@@ -112,5 +112,9 @@ export class OfflineCluster implements ClusterClient {
     return { records: delivered, nextOffsets: new Map(cursors.map((c) => [c.partition, c.at])) };
   }
 
+  async produce(): Promise<never> {
+    throw new RpcError('WRITE_NOT_ALLOWED', `${this.name} is a capture file: it can be read, not written to.`);
+  }
+
   async close(): Promise<void> {}
 }

@@ -4,7 +4,7 @@
 import kafkajs from 'kafkajs';
 import type { ConfigEntry, ClusterOverview, ConnectionProfile, ConnectionSecrets, PartitionInfo, TopicDetail, TopicSummary } from '../../contract/dto.ts';
 import { RpcError } from '../../contract/errors.ts';
-import type { ClusterClient } from '../cluster-client.ts';
+import type { ClusterClient, OutgoingRecord } from '../cluster-client.ts';
 import { inferKafkaVersion } from '../kafka-version.ts';
 import { kafkajsConfig } from './client-config.ts';
 import { registerCompressionCodecs } from './compression-codecs.ts';
@@ -42,6 +42,7 @@ class KafkajsClusterClient implements ClusterClient {
   private readonly cluster: InternalCluster;
   private readonly fetcher: PartitionFetcher;
   private admin: kafkajs.Admin | null = null;
+  private producer: kafkajs.Producer | null = null;
   private connecting: Promise<void> | null = null;
 
   private readonly kafka: kafkajs.Kafka;
@@ -167,10 +168,29 @@ class KafkajsClusterClient implements ClusterClient {
     return this.run(() => this.fetcher.read(request));
   }
 
+  async produce(topic: string, record: OutgoingRecord): Promise<{ partition: number; offset: bigint }> {
+    return this.run(async () => {
+      if (!this.producer) {
+        this.producer = this.kafka.producer({ allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1, createPartitioner: kafkajs.Partitioners.DefaultPartitioner });
+        await this.producer.connect();
+      }
+      // kafkajs takes repeated header keys as arrays.
+      const headers: Record<string, (Buffer | string)[]> = {};
+      for (const h of record.headers) (headers[h.key] ??= []).push(h.value === null ? '' : Buffer.from(h.value));
+      const [result] = await this.producer.send({
+        topic,
+        acks: -1,
+        messages: [{ ...(record.partition !== undefined ? { partition: record.partition } : {}), key: record.key && Buffer.from(record.key), value: record.value && Buffer.from(record.value), headers }],
+      });
+      if (!result || result.baseOffset === undefined) throw new RpcError('KAFKA_ERROR', `The broker did not say where the record to "${topic}" was written.`);
+      return { partition: result.partition, offset: BigInt(result.baseOffset) };
+    });
+  }
+
   async close(): Promise<void> {
     // kafkajs waits for requests in flight before it disconnects; a broker that never
     // answers would hold the caller for the whole request timeout. Bound the wait.
-    const disconnected = Promise.allSettled([this.cluster.disconnect(), this.admin?.disconnect()]);
+    const disconnected = Promise.allSettled([this.cluster.disconnect(), this.admin?.disconnect(), this.producer?.disconnect()]);
     await Promise.race([disconnected, new Promise((resolve) => setTimeout(resolve, CLOSE_WAIT_MS).unref())]);
   }
 

@@ -8,12 +8,18 @@ import type { Position, RecordDto } from '../../../../src/contract/dto.ts';
 import { compileFilter, type FilterSpec } from '../../../../src/filters/record-filter.ts';
 import { formatBytes, formatCount } from '../../../../src/format/numbers.ts';
 import { ErrorNotice, errorText } from '../../components/ErrorNotice.tsx';
+import { useConnections } from '../../state/connections-store.ts';
+import { rpc } from '../../state/host-store.ts';
 import { useNavigation } from '../../state/navigation-store.ts';
+import { downloadText } from './download.ts';
+import { ProduceDialog } from './ProduceDialog.tsx';
 import { RecordDetail } from './RecordDetail.tsx';
 import { useLogSearch } from './use-log-search.ts';
 import { useTail } from './use-tail.ts';
 
 const ROW_HEIGHT_PX = 26;
+/** The list exports at most this many rows; the CLI's "eventscope export" has no limit. */
+const MAX_EXPORT_ROWS = 100_000;
 const PREVIEW_CHARS = 200;
 
 type FromKind = 'last' | 'latest' | 'earliest' | 'offset' | 'timestamp';
@@ -60,6 +66,9 @@ export function MessagesView({ connectionId, topic }: { connectionId: string; to
   const [filterText, setFilterText] = useState('');
   const [filterEquals, setFilterEquals] = useState('');
   const [selected, setSelected] = useState<RecordDto | null>(null);
+  const [producing, setProducing] = useState<{ from: RecordDto | null } | null>(null);
+  const [exportError, setExportError] = useState<unknown>(null);
+  const writable = useConnections((s) => s.connections.find((c) => c.profile.id === connectionId)?.profile.writable ?? false);
   const { state } = tail;
 
   const spec = filterSpec(filterKind, filterText, filterEquals);
@@ -92,6 +101,16 @@ export function MessagesView({ connectionId, topic }: { connectionId: string; to
       const added = await tail.loadOlder();
       // Keep the rows the user was looking at in place.
       if (added > 0 && scrollRef.current) scrollRef.current.scrollTop = added * ROW_HEIGHT_PX;
+    }
+  };
+
+  const exportShown = async (format: 'ndjson' | 'csv'): Promise<void> => {
+    setExportError(null);
+    try {
+      const result = await rpc().call('records.export', { connectionId, topic, format, records: rows.slice(-MAX_EXPORT_ROWS).map((r) => ({ partition: r.partition, offset: r.offset })) });
+      downloadText(`${topic}.${format}`, result.text, format === 'csv' ? 'text/csv' : 'application/x-ndjson');
+    } catch (err) {
+      setExportError(err);
     }
   };
 
@@ -144,6 +163,15 @@ export function MessagesView({ connectionId, topic }: { connectionId: string; to
           </button>
         ) : null}
         <span className={`badge ${statusClass}`} data-testid="tail-phase">{state.phase}</span>
+        <button type="button" onClick={() => void exportShown('ndjson')} disabled={rows.length === 0} data-testid="export-ndjson" title="Whole records, as shown (filtered)">
+          Export NDJSON
+        </button>
+        <button type="button" onClick={() => void exportShown('csv')} disabled={rows.length === 0} data-testid="export-csv">
+          CSV
+        </button>
+        <button type="button" onClick={() => setProducing({ from: null })} disabled={!writable} data-testid="produce" title={writable ? 'Write a record' : 'This connection is read-only (connection settings → Allow writes)'}>
+          Produce…
+        </button>
         <span className="meta" data-testid="row-count">
           {formatCount(rows.length)} shown · {formatCount(state.received)} received
         </span>
@@ -181,6 +209,8 @@ export function MessagesView({ connectionId, topic }: { connectionId: string; to
         )}
       </div>
       {formError && <div className="notice notice-error" role="alert">{formError}</div>}
+      <ErrorNotice error={exportError} />
+      {producing && <ProduceDialog connectionId={connectionId} topic={topic} from={producing.from} onClose={() => setProducing(null)} />}
       {compiled.error && <div className="notice notice-error" role="alert" data-testid="filter-error">{compiled.error}</div>}
       <ErrorNotice error={state.error ?? search.error} />
       {state.message && state.phase !== 'live' && <div className={`notice ${state.phase === 'outage' ? 'notice-error' : 'notice-ok'}`} data-testid="tail-message">{state.message}</div>}
@@ -238,7 +268,16 @@ export function MessagesView({ connectionId, topic }: { connectionId: string; to
             {state.phase === 'idle' && <p className="empty">Choose where to start and press Start. Reading never joins a consumer group.</p>}
           </div>
         </div>
-        {selected && <RecordDetail connectionId={connectionId} topic={topic} partition={selected.partition} offset={selected.offset} onClose={() => setSelected(null)} />}
+        {selected && (
+          <RecordDetail
+            connectionId={connectionId}
+            topic={topic}
+            partition={selected.partition}
+            offset={selected.offset}
+            onClose={() => setSelected(null)}
+            {...(writable ? { onReproduce: (record: RecordDto) => setProducing({ from: record }) } : {})}
+          />
+        )}
       </div>
     </section>
   );

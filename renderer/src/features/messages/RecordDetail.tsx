@@ -64,7 +64,7 @@ function PayloadView({ payload, label, testId }: { payload: RecordDto['value']; 
   );
 }
 
-export function RecordDetail({ connectionId, topic, partition, offset, onClose }: { connectionId: string; topic: string; partition: number; offset: string; onClose(): void }) {
+export function RecordDetail({ connectionId, topic, partition, offset, onClose, onReproduce }: { connectionId: string; topic: string; partition: number; offset: string; onClose(): void; onReproduce?: (record: RecordDto) => void }) {
   const { data, error, loading } = useHostCall((signal) => rpc().call('records.get', { connectionId, topic, partition, offset }, { signal }), [connectionId, topic, partition, offset]);
   return (
     <aside className="detail" data-testid="record-detail">
@@ -80,7 +80,14 @@ export function RecordDetail({ connectionId, topic, partition, offset, onClose }
       {loading && <p className="meta">Loading the whole record…</p>}
       {data && (
         <>
-          <p className="meta">{new Date(data.timestamp).toISOString()}</p>
+          <p className="meta">
+            {new Date(data.timestamp).toISOString()}{' '}
+            {onReproduce && (
+              <button type="button" onClick={() => onReproduce(data)} data-testid="reproduce">
+                Re-produce…
+              </button>
+            )}
+          </p>
           <PayloadView payload={data.key} label="Key" testId="detail-key" />
           <PayloadView payload={data.value} label="Value" testId="detail-value" />
           <div className="detail-section">
