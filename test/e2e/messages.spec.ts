@@ -1,0 +1,132 @@
+// The message browser as a user drives it: the sample capture with no cluster, a live tail
+// on the real broker with pause/resume, a 10 MB value, producing after a confirmation.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from '@playwright/test';
+import { createTopicWithKafkaTool } from '../kafka/kafka-tools.ts';
+import { produceWithKcat } from '../kafka/kcat.ts';
+import { uniqueName } from '../support/unique.ts';
+import { expect, test } from './fixtures.ts';
+
+async function connect(page: Page, url: string, bootstrap: string, writable = false): Promise<void> {
+  await page.goto(url);
+  await page.getByTestId('connection-name').fill('Harness');
+  await page.getByTestId('connection-bootstrap').fill(bootstrap);
+  if (writable) {
+    await page.getByRole('button', { name: /Authentication, TLS/ }).click();
+    await page.getByLabel(/Allow writes/).check();
+  }
+  await page.getByTestId('save-connection').click();
+  await expect(page.getByTestId('topics-view')).toBeVisible();
+}
+
+async function openMessages(page: Page, topic: string): Promise<void> {
+  await page.getByTestId('topic-filter').fill(topic);
+  await page.locator(`[data-testid=topic-row][data-topic="${topic}"]`).click();
+  await page.getByTestId('open-messages').click();
+  await expect(page.getByTestId('messages-view')).toBeVisible();
+}
+
+test('the sample capture: browse, filter, search the log, open a record — no cluster needed', async ({ page, app }) => {
+  await page.goto(app.url);
+  await page.getByTestId('open-sample').click();
+  await expect(page.locator('[data-testid=topic-row][data-topic=orders]')).toBeVisible();
+  await openMessages(page, 'payments');
+  await page.getByTestId('from-kind').selectOption('earliest');
+  await page.getByTestId('start-tail').click();
+  await expect(page.getByTestId('tail-phase')).toHaveText('done');
+  const received = await page.getByTestId('row-count').textContent();
+  expect(Number(/([\d,]+) received/.exec(received ?? '')![1]!.replace(/,/g, ''))).toBeGreaterThan(1000);
+
+  await page.getByTestId('filter-kind').selectOption('jsonPath');
+  await page.getByTestId('filter-text').fill('$.type');
+  await page.getByTestId('filter-equals').fill('PaymentFailed');
+  await expect(page.getByTestId('message-row').first()).toContainText('PaymentFailed');
+  const shown = Number(/^([\d,]+) shown/.exec((await page.getByTestId('row-count').textContent()) ?? '')![1]!.replace(/,/g, ''));
+  expect(shown).toBeGreaterThan(10);
+  expect(shown).toBeLessThan(200);
+
+  await page.getByTestId('search-log').click();
+  await expect(page.getByTestId('search-done')).toContainText(`${shown} matches`);
+  await page.getByTestId('clear-search').click();
+
+  await page.getByTestId('filter-kind').selectOption('regex');
+  await page.getByTestId('filter-text').fill('(unclosed');
+  await expect(page.getByTestId('filter-error')).toContainText('Not a valid regular expression');
+  await page.getByTestId('filter-text').fill('');
+
+  await page.getByTestId('message-row').last().click();
+  await expect(page.getByTestId('record-detail')).toBeVisible();
+  await expect(page.getByTestId('detail-value-json')).toContainText('"type"');
+  await page.getByTestId('detail-value-mode-hex').click();
+  await expect(page.getByTestId('detail-value-hex')).toContainText('00000000  7b 22 74 79 70 65 22');
+  await expect(page.getByTestId('detail-header').first()).toContainText('event-type');
+});
+
+test('a live tail shows new records, pauses, and resumes without losing or repeating any', async ({ page, app, kafka }) => {
+  const topic = uniqueName('live');
+  createTopicWithKafkaTool(kafka.bootstrap, topic, { partitions: 2 });
+  await connect(page, app.url, kafka.bootstrap);
+  await openMessages(page, topic);
+  await expect(page.getByTestId('produce')).toBeDisabled();
+  await page.getByTestId('from-kind').selectOption('latest');
+  await page.getByTestId('start-tail').click();
+  await expect(page.getByTestId('tail-phase')).toHaveText(/live|caught-up/);
+  produceWithKcat(kafka.bootstrap, topic, ['a1', 'a2', 'a3'], { partition: 0 });
+  await expect(page.getByTestId('message-row')).toHaveCount(3);
+  await page.getByTestId('pause-tail').click();
+  await expect(page.getByTestId('tail-phase')).toHaveText('paused');
+  produceWithKcat(kafka.bootstrap, topic, ['b1', 'b2'], { partition: 1 });
+  produceWithKcat(kafka.bootstrap, topic, ['a4'], { partition: 0 });
+  await page.waitForTimeout(1_000);
+  await expect(page.getByTestId('message-row')).toHaveCount(3);
+  await page.getByTestId('resume-tail').click();
+  await expect(page.getByTestId('message-row')).toHaveCount(6);
+  const values = await page.getByTestId('message-value').allTextContents();
+  expect(values.sort()).toEqual(['a1', 'a2', 'a3', 'a4', 'b1', 'b2']);
+});
+
+test('a 10 MB value: the list shows its size, the detail pane loads it lazily and in part', async ({ page, app, kafka }) => {
+  const topic = uniqueName('huge');
+  createTopicWithKafkaTool(kafka.bootstrap, topic, { partitions: 1, configs: { 'max.message.bytes': String(11 * 1024 * 1024) } });
+  const dir = mkdtempSync(join(tmpdir(), 'es-huge-'));
+  writeFileSync(join(dir, 'huge.txt'), 'x'.repeat(10 * 1024 * 1024));
+  execFileSync('kcat', ['-b', kafka.bootstrap, '-P', '-t', topic, '-p', '0', '-X', 'message.max.bytes=12000000', join(dir, 'huge.txt')]);
+  produceWithKcat(kafka.bootstrap, topic, ['small'], { partition: 0 });
+  await connect(page, app.url, kafka.bootstrap);
+  await openMessages(page, topic);
+  await page.getByTestId('from-kind').selectOption('earliest');
+  await page.getByTestId('start-tail').click();
+  await expect(page.getByTestId('message-row')).toHaveCount(2);
+  await expect(page.getByTestId('message-row').first()).toContainText('10 MB');
+  await page.getByTestId('message-row').first().click();
+  await expect(page.getByTestId('record-detail')).toContainText('Showing the first 256 KB');
+  // Still usable while the big record is open.
+  await page.getByTestId('message-row').last().click();
+  await expect(page.getByTestId('detail-value-text')).toHaveText('small');
+});
+
+test('producing is off on a read-only connection and asks for confirmation on a writable one', async ({ page, app, kafka }) => {
+  const topic = uniqueName('write');
+  createTopicWithKafkaTool(kafka.bootstrap, topic, { partitions: 1 });
+  await connect(page, app.url, kafka.bootstrap, true);
+  await openMessages(page, topic);
+  await page.getByTestId('from-kind').selectOption('latest');
+  await page.getByTestId('start-tail').click();
+  await page.getByTestId('produce').click();
+  await page.getByTestId('produce-key').fill('order-1');
+  await page.getByTestId('produce-value').fill('{"type":"OrderPlaced"}');
+  await page.getByTestId('produce-headers').fill('source: eventscope-e2e');
+  let asked = '';
+  page.once('dialog', (dialog) => {
+    asked = dialog.message();
+    void dialog.accept();
+  });
+  await page.getByTestId('produce-send').click();
+  await expect(page.getByTestId('produce-result')).toContainText('partition 0 at offset 0');
+  expect(asked).toContain(`Write this record to "${topic}"`);
+  await expect(page.getByTestId('message-row')).toHaveCount(1);
+  await expect(page.getByTestId('message-value')).toHaveText('{"type":"OrderPlaced"}');
+});
