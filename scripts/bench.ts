@@ -1,5 +1,6 @@
 // npm run bench: each capability's benchmark, with a reference measured in the same run on
 // the same broker. Prints figures and ratios; asserts nothing (timings are noisy here).
+import { benchBulkFetch, BULK_RECORDS } from '../test/bench/bulk-fetch.bench.ts';
 import { benchTopicListing, TOPIC_COUNT } from '../test/bench/topic-listing.bench.ts';
 import { endpointsFromEnv, startBroker, type RunningBroker } from '../test/kafka/broker.ts';
 import { stage } from './run-steps.ts';
@@ -14,7 +15,21 @@ async function main(): Promise<void> {
   let broker: RunningBroker | null = null;
   stage('kafka broker');
   const bootstrap = external?.bootstrap ?? (broker = await startBroker((l) => process.stdout.write(`[kafka-harness] ${l}\n`))).bootstrap;
+  const only = process.env['BENCH_ONLY'];
   try {
+    if (!only || only === 'fetch') {
+      stage(`bulk fetch: ${BULK_RECORDS.toLocaleString()} records, 6 partitions, from the beginning to the end`);
+      const f = await benchBulkFetch(bootstrap, (l) => process.stdout.write(`${l}\n`));
+      const rate = (ms: number) => Math.round(f.records / (ms / 1000));
+      process.stdout.write(
+        [
+          `reference kcat -C -e -o beginning -q:   ${rate(f.kcatMs).toLocaleString()} records/s (${(f.kcatMs / 1000).toFixed(2)} s)`,
+          `eventscope fetch, no replay log:        ${rate(f.withoutLogMs).toLocaleString()} records/s — ${(f.kcatMs / f.withoutLogMs).toFixed(2)}× kcat (goal ≥ 0.7×: ${f.kcatMs / f.withoutLogMs >= 0.7 ? 'met' : 'NOT met'})`,
+          `eventscope fetch into the replay log:   ${rate(f.withLogMs).toLocaleString()} records/s — ${(f.kcatMs / f.withLogMs).toFixed(2)}× kcat (goal ≥ 0.5×: ${f.kcatMs / f.withLogMs >= 0.5 ? 'met' : 'NOT met'})`,
+        ].join('\n') + '\n',
+      );
+    }
+    if (only && only !== 'topics') return;
     stage(`topic listing: ${TOPIC_COUNT} topics with earliest/latest offsets through the API`);
     const r = await benchTopicListing(bootstrap, (l) => process.stdout.write(`${l}\n`));
     process.stdout.write(
