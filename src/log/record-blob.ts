@@ -1,11 +1,21 @@
 // Records packed into one blob per stored batch, like Kafka's own record batches: the log
 // stores and reads a batch with one row, not one row per record.
 //
-// Layout (little endian): u32 count, then per record: u32 offset delta from the batch's base,
+// A blob is one codec byte (0: as is, 1: zstd level 1 — about 4× less to write for JSON,
+// which is what bounds append speed) followed by the packed records.
+//
+// Packed layout (little endian): u32 count, then per record: u32 offset delta from the batch's base,
 // f64 timestamp (ms, exact up to 2^53), i32 key length (-1: null) + bytes, i32 value length
 // (-1: null) + bytes, u16 header count, per header: u16 key length + UTF-8, i32 value length
 // (-1: null) + bytes.
+import { constants, zstdCompressSync, zstdDecompressSync } from 'node:zlib';
 import type { KafkaRecord } from '../kafka/index.ts';
+
+const RAW = 0;
+const ZSTD = 1;
+/** Below this a blob is stored as is: compression would not pay. */
+const COMPRESS_MIN_BYTES = 512;
+const ZSTD_FAST = { params: { [constants.ZSTD_c_compressionLevel]: 1 } };
 
 const NULL_LENGTH = -1;
 
@@ -14,6 +24,15 @@ function bytesLength(b: Uint8Array | null): number {
 }
 
 export function packRecords(baseOffset: bigint, records: readonly KafkaRecord[]): Buffer {
+  const packed = packPlain(baseOffset, records);
+  if (packed.length >= COMPRESS_MIN_BYTES) {
+    const compressed = zstdCompressSync(packed, ZSTD_FAST);
+    if (compressed.length < packed.length) return Buffer.concat([Buffer.of(ZSTD), compressed]);
+  }
+  return Buffer.concat([Buffer.of(RAW), packed]);
+}
+
+function packPlain(baseOffset: bigint, records: readonly KafkaRecord[]): Buffer {
   let size = 4;
   const headerKeys: Buffer[][] = [];
   for (const r of records) {
@@ -51,7 +70,11 @@ export function packRecords(baseOffset: bigint, records: readonly KafkaRecord[])
 }
 
 export function unpackRecords(partition: number, baseOffset: bigint, blob: Uint8Array): KafkaRecord[] {
-  const buf = Buffer.from(blob.buffer, blob.byteOffset, blob.byteLength);
+  const stored = Buffer.from(blob.buffer, blob.byteOffset, blob.byteLength);
+  const codec = stored[0];
+  const body = stored.subarray(1);
+  if (codec !== RAW && codec !== ZSTD) throw new Error(`A replay log batch has an unknown codec ${codec}.`);
+  const buf = codec === ZSTD ? zstdDecompressSync(body) : body;
   const count = buf.readUInt32LE(0);
   let at = 4;
   const readBytes = (): Uint8Array | null => {

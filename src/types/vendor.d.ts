@@ -7,7 +7,11 @@ declare module 'lz4js' {
   export function compress(input: Uint8Array, maxSize?: number): Uint8Array;
   export function decompress(input: Uint8Array, maxSize?: number): Uint8Array;
 }
-declare module 'kafkajs/src/consumer/filterAbortedMessages.js' {
-  const filterAbortedMessages: unknown;
-  export default filterAbortedMessages;
+declare module 'kafkajs/src/protocol/requests/index.js' {
+  const requests: unknown;
+  export default requests;
+}
+declare module 'kafkajs/src/protocol/error.js' {
+  const errors: unknown;
+  export default errors;
 }

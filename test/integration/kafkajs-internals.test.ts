@@ -3,7 +3,9 @@
 import { readFileSync } from 'node:fs';
 import kafkajs from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createInternalCluster, ISOLATION, KAFKAJS_VERSION_EXPECTED, OFFSET_SPEC, type InternalCluster } from '../../src/kafka/kafkajs/internals.ts';
+import { createInternalCluster, ISOLATION, KAFKAJS_VERSION_EXPECTED, OFFSET_SPEC, rawFetch, type InternalCluster } from '../../src/kafka/kafkajs/internals.ts';
+import { decodeRecordSet } from '../../src/kafka/protocol/record-batch.ts';
+import { produceWithKcat } from '../kafka/kcat.ts';
 import { createTopicWithKafkaTool } from '../kafka/kafka-tools.ts';
 import { uniqueName } from '../support/unique.ts';
 
@@ -48,14 +50,28 @@ describe('kafkajs internals used by src/kafka/kafkajs/internals.ts', () => {
     expect(t!.partitionMetadata[0]).toMatchObject({ partitionErrorCode: 0, leader: 1, replicas: [1], isr: [1] });
   });
 
-  it('finds brokers with metadata, listOffsets and fetch, and ListOffsets answers in the expected shape', async () => {
+  it('sends Fetch through a broker connection with our decoder (rawFetch)', async () => {
+    produceWithKcat(kafka.bootstrap, topic, ['one', 'two'], { partition: 1 });
     const broker = await cluster.findBroker({ nodeId: 1 });
-    expect(typeof (broker as unknown as Record<string, unknown>)['fetch']).toBe('function');
+    const response = await rawFetch(broker, { isolationLevel: ISOLATION.READ_COMMITTED, maxWaitTime: 100, minBytes: 1, maxBytes: 1 << 20, topics: [{ topic, partitions: [{ partition: 1, fetchOffset: '0', maxBytes: 1 << 20 }] }] });
+    expect(response.errorCode).toBe(0);
+    const p = response.topics[0]!.partitions[0]!;
+    expect(p).toMatchObject({ partition: 1, errorCode: 0, highWatermark: 2n });
+    const decoded = decodeRecordSet(1, p.records, 0n, p.aborted);
+    expect(decoded.records.map((r) => [r.offset, Buffer.from(r.value!).toString()])).toEqual([
+      [0n, 'one'],
+      [1n, 'two'],
+    ]);
+    expect(decoded.nextOffset).toBe(2n);
+  });
+
+  it('finds brokers with metadata and listOffsets, and ListOffsets answers in the expected shape', async () => {
+    const broker = await cluster.findBroker({ nodeId: 1 });
     const response = await broker.listOffsets({
       isolationLevel: ISOLATION.READ_UNCOMMITTED,
       topics: [{ topic, partitions: [{ partition: 0, timestamp: OFFSET_SPEC.LATEST }, { partition: 1, timestamp: OFFSET_SPEC.EARLIEST }] }],
     });
-    expect(response.responses).toEqual([{ topic, partitions: expect.arrayContaining([expect.objectContaining({ partition: 0, errorCode: 0, offset: '0' }), expect.objectContaining({ partition: 1, errorCode: 0, offset: '0' })]) }]);
+    expect(response.responses).toEqual([{ topic, partitions: expect.arrayContaining([expect.objectContaining({ partition: 0, errorCode: 0, offset: '0' }), expect.objectContaining({ partition: 1, errorCode: 0 })]) }]);
   });
 
   it('never creates topics it is asked about', async () => {

@@ -144,9 +144,11 @@ describe('partition fetcher', () => {
     for (const at of [base - 1, base + 4500, base + 11_000, base + 50_000]) {
       const ours = (await client.startOffsets(topic, undefined, { kind: 'timestamp', timestampMs: at })).start;
       const kafkas = runGetOffsetShellAtTime(kafka.bootstrap, topic, at);
-      expect(kafkas.size).toBe(2);
-      for (const [partition, offset] of kafkas) {
+      // Both partitions have records up to base + 19 s: Kafka answers for both before that.
+      if (at < base + 19_000) expect(kafkas.size).toBe(2);
+      for (const partition of [0, 1]) {
         // GetOffsetShell prints no offset (or -1) when no record is that late; we start at the end then.
+        const offset = kafkas.get(partition) ?? '-1';
         const latest = (await client.startOffsets(topic, [partition], { kind: 'latest' })).start.get(partition)!;
         expect(ours.get(partition), `partition ${partition} at ${at}`).toBe(offset === '-1' ? latest : BigInt(offset));
       }

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,13 +11,14 @@ import { packRecords, unpackRecords } from '../../src/log/record-blob.ts';
 const key = (partition = 0) => ({ cluster: 'c1', topic: 'orders', partition });
 const tempLog = (options = {}) => new ReplayLog(join(mkdtempSync(join(tmpdir(), 'es-log-')), 'log.sqlite'), options);
 
-function records(partition: number, from: number, count: number, step = 1): KafkaRecord[] {
+/** incompressible: random 300-byte values, so sizes on disk are predictable despite zstd. */
+function records(partition: number, from: number, count: number, step = 1, incompressible = false): KafkaRecord[] {
   return Array.from({ length: count }, (_, i) => ({
     partition,
     offset: BigInt(from + i * step),
     timestampMs: 1_000 + from + i * step,
     key: i % 5 === 0 ? null : Buffer.from(`k${from + i * step}`),
-    value: i % 7 === 0 ? null : Buffer.from([0xff, 0x00, (from + i) % 256]),
+    value: incompressible ? randomBytes(300) : i % 7 === 0 ? null : Buffer.from([0xff, 0x00, (from + i) % 256]),
     headers: i % 3 === 0 ? [{ key: 'a', value: Buffer.from('1') }, { key: 'a', value: null }, { key: 'ü', value: Buffer.alloc(0) }] : [],
   }));
 }
@@ -76,9 +78,9 @@ describe('ReplayLog', () => {
   });
 
   it('evicts the oldest batches past the per-cluster cap', () => {
-    const log = tempLog({ capBytesPerCluster: 20_000 });
-    for (let i = 0; i < 20; i++) log.append(key(), { from: BigInt(i * 100), to: BigInt(i * 100 + 100) }, records(0, i * 100, 100));
-    expect(log.sizeBytes('c1')).toBeLessThanOrEqual(20_000);
+    const log = tempLog({ capBytesPerCluster: 200_000 });
+    for (let i = 0; i < 20; i++) log.append(key(), { from: BigInt(i * 100), to: BigInt(i * 100 + 100) }, records(0, i * 100, 100, 1, true));
+    expect(log.sizeBytes('c1')).toBeLessThanOrEqual(200_000);
     const ranges = log.ranges(key());
     expect(ranges).toHaveLength(1);
     expect(ranges[0]!.to).toBe(2000n);
@@ -93,7 +95,7 @@ describe('ReplayLog', () => {
     let last = 0;
     for (let i = 0; i < 1000 && !full; i++) {
       try {
-        log.append(key(), { from: BigInt(i * 100), to: BigInt(i * 100 + 100) }, records(0, i * 100, 100));
+        log.append(key(), { from: BigInt(i * 100), to: BigInt(i * 100 + 100) }, records(0, i * 100, 100, 1, true));
         last = i * 100 + 99;
       } catch (err) {
         full = err;
@@ -102,6 +104,14 @@ describe('ReplayLog', () => {
     expect(full).toBeInstanceOf(LogFullError);
     expect((full as Error).message).toMatch(/disk is full/);
     expect(log.ranges(key())).toEqual([{ from: 0n, to: BigInt(last + 1) }]);
+  });
+
+  it('cuts a large fetched span into rows and still reads it back whole', () => {
+    const log = tempLog();
+    log.append(key(), { from: 0n, to: 10_050n }, records(0, 0, 10_000));
+    expect(log.ranges(key())).toEqual([{ from: 0n, to: 10_050n }]);
+    expect(offsets(log.read(key(), 4090n, 12))).toEqual([4090, 4091, 4092, 4093, 4094, 4095, 4096, 4097, 4098, 4099, 4100, 4101]);
+    expect(log.read(key(), 0n, 20_000)).toHaveLength(10_000);
   });
 
   it('subtracts held ranges from a span', () => {

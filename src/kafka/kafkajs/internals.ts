@@ -1,9 +1,11 @@
 // The one place that reaches into kafkajs internals. kafkajs has no assign() and its
 // consumer always joins a group; Eventscope must never join a group, so it talks to
-// brokers with kafkajs's broker-level requests through the client's internal Cluster.
+// brokers with kafkajs's broker-level requests through the client's internal Cluster, and
+// sends Fetch through a broker's connection with its own response decoder (rawFetch).
 // test/integration/kafkajs-internals.test.ts fails loudly if any of this changes shape.
 import kafkajs from 'kafkajs';
-import filterAbortedMessagesUntyped from 'kafkajs/src/consumer/filterAbortedMessages.js';
+import kafkajsRequests from 'kafkajs/src/protocol/requests/index.js';
+import { decodeFetchResponse, type FetchResponseData } from '../protocol/fetch-response.ts';
 import type { ApiVersionTable } from '../kafka-version.ts';
 import { quietNegativeTimeoutWarnings } from './quiet-negative-timeout.ts';
 
@@ -50,17 +52,6 @@ export interface ListOffsetsResponse {
   responses: { topic: string; partitions: { partition: number; errorCode: number; offset: string; timestamp?: string }[] }[];
 }
 
-/** A record as kafkajs's Fetch decoder returns it (record batch format, magic 2). */
-export interface FetchedMessage {
-  offset: string;
-  timestamp: string;
-  key: Buffer | null;
-  value: Buffer | null;
-  /** Distinct keys in first-seen order; a repeated key collects its values in an array. */
-  headers: Record<string, Buffer | null | (Buffer | null)[]>;
-  isControlRecord: boolean;
-  batchContext: { producerId: string; inTransaction: boolean; isControlBatch: boolean };
-}
 export interface FetchRequest {
   replicaId?: number;
   isolationLevel: number;
@@ -69,25 +60,42 @@ export interface FetchRequest {
   maxBytes: number;
   topics: { topic: string; partitions: { partition: number; fetchOffset: string; maxBytes: number }[] }[];
 }
-export interface FetchResponse {
-  responses: {
-    topicName: string;
-    partitions: {
-      partition: number;
-      errorCode: number;
-      highWatermark: string;
-      lastStableOffset?: string;
-      abortedTransactions?: { producerId: string; firstOffset: string }[];
-      messages: FetchedMessage[];
-    }[];
-  }[];
-}
-
 export interface InternalBroker {
   metadata(topics: string[]): Promise<MetadataResponse>;
   listOffsets(request: ListOffsetsRequest): Promise<ListOffsetsResponse>;
-  /** Fetch with no group: the caller chooses every offset. */
-  fetch(request: FetchRequest): Promise<FetchResponse>;
+}
+
+const FETCH_API_KEY = 1;
+const SEND_REQUEST_SYMBOL = 'private:Broker:sendRequest';
+const MIN_RAW_FETCH_VERSION = 4; // record batches (magic 2) and aborted transactions from here on
+
+interface ProtocolRequest {
+  request: { apiKey: number; apiVersion: number; apiName: string; encode(): Promise<unknown> };
+  response: { decode(payload: Buffer): Promise<unknown>; parse(data: unknown): Promise<unknown> };
+  requestTimeout?: number;
+}
+
+/**
+ * Sends a Fetch request through kafkajs's connection to this broker (so SASL, TLS and API
+ * version negotiation are kafkajs's) but decodes the response with our own decoder, which
+ * reports errors per partition and hands back the raw record sets.
+ */
+export async function rawFetch(broker: InternalBroker, request: FetchRequest): Promise<FetchResponseData> {
+  const raw = broker as unknown as Record<string | symbol, unknown>;
+  const lookup = raw['lookupRequest'];
+  if (typeof lookup !== 'function') throw new KafkajsInternalsChanged('Broker.lookupRequest is missing');
+  const symbol = Object.getOwnPropertySymbols(Object.getPrototypeOf(broker)).find((s) => s.description === SEND_REQUEST_SYMBOL);
+  const send = symbol ? raw[symbol] : undefined;
+  if (typeof send !== 'function') throw new KafkajsInternalsChanged(`Broker has no "${SEND_REQUEST_SYMBOL}" method`);
+  const definition = (kafkajsRequests as { requests?: Record<string, unknown> }).requests?.['Fetch'];
+  if (!definition) throw new KafkajsInternalsChanged('kafkajs/src/protocol/requests has no Fetch definition');
+  const protocol = (lookup as (apiKey: number, def: unknown) => (args: unknown) => ProtocolRequest).call(broker, FETCH_API_KEY, definition)({ replicaId: -1, rackId: '', ...request });
+  const version = protocol.request.apiVersion;
+  if (version < MIN_RAW_FETCH_VERSION) throw new KafkajsInternalsChanged(`the broker only speaks Fetch v${version}; Eventscope needs v${MIN_RAW_FETCH_VERSION} or newer (Kafka 0.11+)`);
+  return (send as (r: ProtocolRequest) => Promise<FetchResponseData>).call(broker, {
+    ...protocol,
+    response: { decode: async (payload: Buffer) => decodeFetchResponse(payload, version), parse: async (data: unknown) => data },
+  });
 }
 
 export interface InternalCluster {
@@ -132,7 +140,7 @@ export function createInternalCluster(kafka: kafkajs.Kafka, isolationLevel: numb
     refreshMetadata: () => cluster.refreshMetadata(),
     findBroker: async (options) => {
       const broker: Record<string, unknown> = await cluster.findBroker(options);
-      for (const method of ['metadata', 'listOffsets', 'fetch']) {
+      for (const method of ['metadata', 'listOffsets', 'lookupRequest']) {
         if (typeof broker[method] !== 'function') throw new KafkajsInternalsChanged(`Broker.${method} is missing`);
       }
       return broker as unknown as InternalBroker;
@@ -140,13 +148,3 @@ export function createInternalCluster(kafka: kafkajs.Kafka, isolationLevel: numb
     apiVersions: () => pool.versions ?? null,
   };
 }
-
-/**
- * kafkajs's own filter for records of aborted transactions (read_committed): given a
- * partition's fetched messages and the response's aborted transaction list.
- */
-export const filterAbortedMessages = filterAbortedMessagesUntyped as unknown as (input: {
-  messages: FetchedMessage[];
-  abortedTransactions: { producerId: string; firstOffset: string }[] | undefined;
-}) => FetchedMessage[];
-if (typeof filterAbortedMessages !== 'function') throw new KafkajsInternalsChanged('kafkajs/src/consumer/filterAbortedMessages.js is not a function');

@@ -1,12 +1,15 @@
 // Reads partitions by sending Fetch requests straight to their leaders, from offsets we
-// choose: no consumer group on the wire, no commits, ever. Leaders are looked up again on
-// NOT_LEADER and similar answers; an offset that fell out of range is moved to the nearest
-// end; control batches and (read_committed) aborted transactional records are skipped; the
-// offset gaps of compacted topics are simply stepped over.
+// choose: no consumer group on the wire, no commits, ever. Errors are handled per partition:
+// leaders are looked up again on NOT_LEADER and similar answers, an offset that fell out of
+// range is moved to the nearest end. Record batches are decoded by our own decoder
+// (src/kafka/protocol/record-batch.ts), which skips control batches and aborted transactional
+// records (read_committed) and steps over the offset gaps of compacted topics.
 import { RpcError } from '../../contract/errors.ts';
 import { sleep } from '../../util/sleep.ts';
 import type { KafkaRecord, ReadRequest, ReadSummary, StartOffsets, StartPosition } from '../partition-reader.ts';
-import { filterAbortedMessages, ISOLATION, OFFSET_SPEC, type FetchedMessage, type InternalCluster, type MetadataPartition } from './internals.ts';
+import kafkajsProtocolErrors from 'kafkajs/src/protocol/error.js';
+import { decodeRecordSet, type AbortedTransaction } from '../protocol/record-batch.ts';
+import { ISOLATION, OFFSET_SPEC, rawFetch, type InternalCluster, type MetadataPartition } from './internals.ts';
 
 /** Bytes per partition per fetch: one 10 MB record must fit, with room for its batch. */
 const PARTITION_MAX_BYTES = 12 * 1024 * 1024;
@@ -18,6 +21,10 @@ const RETRY_BACKOFF_MS = [250, 500, 1_000, 2_000, 5_000];
 /** Reading to the end gives up after this many failed rounds in a row; following never does. */
 const MAX_FAILED_ROUNDS_TO_END = 8;
 const METADATA_REFRESH_MS = 5_000;
+
+const OFFSET_OUT_OF_RANGE = 1;
+/** Partition errors that mean "ask the metadata again and retry": the leader moved or is being elected. */
+const PARTITION_RETRIABLE = new Set([3, 5, 6, 9, 56, 74, 75]);
 
 const RETRIABLE_TYPES = new Set(['NOT_LEADER_FOR_PARTITION', 'NOT_LEADER_OR_FOLLOWER', 'LEADER_NOT_AVAILABLE', 'UNKNOWN_TOPIC_OR_PARTITION', 'FENCED_LEADER_EPOCH', 'UNKNOWN_LEADER_EPOCH', 'REPLICA_NOT_AVAILABLE', 'NOT_COORDINATOR', 'KAFKA_STORAGE_ERROR']);
 
@@ -142,22 +149,33 @@ export class PartitionFetcher {
           if (leader < 0) throw Object.assign(new Error(`partition ${s.partition} has no leader`), { type: 'LEADER_NOT_AVAILABLE' });
           byLeader.set(leader, [...(byLeader.get(leader) ?? []), s]);
         }
+        let leadersMoved = false;
         await Promise.all(
           [...byLeader].map(async ([nodeId, group]) => {
             const broker = await this.cluster.findBroker({ nodeId });
-            const response = await broker.fetch({
+            const response = await rawFetch(broker, {
               isolationLevel: ISOLATION.READ_COMMITTED,
               maxWaitTime: request.follow ? FOLLOW_WAIT_MS : CATCH_UP_WAIT_MS,
               minBytes: 1,
               maxBytes: FETCH_MAX_BYTES,
               topics: [{ topic, partitions: group.map((s) => ({ partition: s.partition, fetchOffset: s.next.toString(), maxBytes: PARTITION_MAX_BYTES })) }],
             });
-            for (const r of response.responses) {
-              for (const p of r.partitions) {
+            if (response.errorCode !== 0) throw kafkaError(response.errorCode, `fetching ${topic}`);
+            for (const t of response.topics) {
+              for (const p of t.partitions) {
                 const state = group.find((s) => s.partition === p.partition);
                 if (!state || delivered >= limit || signal?.aborted) continue;
+                if (p.errorCode === OFFSET_OUT_OF_RANGE) {
+                  await this.recoverOutOfRange(topic, [state]);
+                  continue;
+                }
+                if (PARTITION_RETRIABLE.has(p.errorCode)) {
+                  leadersMoved = true;
+                  continue;
+                }
+                if (p.errorCode !== 0) throw kafkaError(p.errorCode, `reading ${topic}-${p.partition}`);
                 const from = state.next;
-                let records = this.accept(state, p.messages, p.abortedTransactions);
+                let records = this.accept(state, p.records, p.aborted);
                 const room = limit - delivered;
                 if (records.length > room) {
                   // Stop right after the last record handed over, so nextOffsets is exact.
@@ -172,11 +190,15 @@ export class PartitionFetcher {
             }
           }),
         );
+        if (leadersMoved) {
+          // Some partitions moved or are between leaders: look them up again, then go on.
+          partitions = null;
+          await sleep(RETRY_BACKOFF_MS[0]!, signal);
+        }
         if (outage) request.onStatus?.({ phase: 'recovered', message: `Reading ${topic} again.` });
         outage = false;
         failedRounds = 0;
       } catch (err) {
-        if (await this.recoverOutOfRange(err, topic, states)) continue;
         failedRounds++;
         partitions = null;
         const type = (err as { type?: string }).type;
@@ -191,36 +213,26 @@ export class PartitionFetcher {
     return { records: delivered, nextOffsets: new Map(states.map((s) => [s.partition, s.next])) };
   }
 
-  /** Turns one partition's fetched messages into records, and moves the partition's next offset past them. */
-  private accept(state: PartitionState, messages: FetchedMessage[], aborted: { producerId: string; firstOffset: string }[] | undefined): KafkaRecord[] {
-    if (messages.length === 0) {
-      // Nothing at next although next < end: the rest of the range was compacted or is
-      // transaction markers kafkajs does not return. Reading to the end stops here.
+  /** Decodes one partition's record set, and moves the partition's next offset past it. */
+  private accept(state: PartitionState, data: Buffer, aborted: AbortedTransaction[]): KafkaRecord[] {
+    const decoded = decodeRecordSet(state.partition, data, state.next, aborted);
+    if (decoded.legacyFormat && decoded.records.length === 0) {
+      throw new RpcError('KAFKA_ERROR', `Partition ${state.partition} holds records in the message format of Kafka before 0.11 at offset ${state.next}; Eventscope reads only the current record format.`);
+    }
+    if (decoded.nextOffset === null || decoded.nextOffset <= state.next) {
+      // Nothing at next although next < end: the rest of the range was compacted away.
+      // Reading to the end stops here.
       if (++state.emptyRounds >= 2 && state.next < state.end) state.done = true;
-      return [];
+      return decoded.records;
     }
     state.emptyRounds = 0;
-    const from = state.next;
-    // A compressed batch starts before the offset asked for; skip what precedes it.
-    const inRange = messages.filter((m) => BigInt(m.offset) >= from);
-    const last = messages[messages.length - 1]!;
-    const lastOffset = BigInt(last.offset);
-    if (lastOffset + 1n > state.next) state.next = lastOffset + 1n;
-    const visible = filterAbortedMessages({ messages: inRange, abortedTransactions: aborted }).filter((m) => !m.isControlRecord);
-    const records: KafkaRecord[] = new Array(visible.length);
-    for (let i = 0; i < visible.length; i++) {
-      const m = visible[i]!;
-      records[i] = { partition: state.partition, offset: BigInt(m.offset), timestampMs: Number(m.timestamp), key: m.key, value: m.value, headers: headerList(m.headers) };
-    }
-    return records;
+    state.next = decoded.nextOffset;
+    return decoded.records;
   }
 
   /** OFFSET_OUT_OF_RANGE: the retention moved the log start past us, or the log was truncated. */
-  private async recoverOutOfRange(err: unknown, topic: string, states: PartitionState[]): Promise<boolean> {
-    const e = err as { type?: string; partition?: number };
-    if (e.type !== 'OFFSET_OUT_OF_RANGE') return false;
+  private async recoverOutOfRange(topic: string, affected: PartitionState[]): Promise<void> {
     const partitions = await this.partitionsOf(topic);
-    const affected = states.filter((s) => e.partition === undefined || s.partition === e.partition);
     const chosen = partitions.filter((p) => affected.some((s) => s.partition === p.partitionId));
     const earliest = await this.listOffsets(topic, chosen, OFFSET_SPEC.EARLIEST, ISOLATION.READ_COMMITTED);
     const latest = await this.listOffsets(topic, chosen, OFFSET_SPEC.LATEST, ISOLATION.READ_COMMITTED);
@@ -229,16 +241,11 @@ export class PartitionFetcher {
       const hi = latest.get(s.partition) ?? s.next;
       s.next = s.next < lo ? lo : s.next > hi ? hi : s.next;
     }
-    return true;
   }
 }
 
-function headerList(headers: FetchedMessage['headers']): KafkaRecord['headers'] {
-  const list: KafkaRecord['headers'] = [];
-  for (const key of Object.keys(headers)) {
-    const value = headers[key];
-    if (Array.isArray(value)) for (const v of value) list.push({ key, value: v });
-    else list.push({ key, value: value ?? null });
-  }
-  return list;
+/** An error for a Kafka error code, with kafkajs's name for it (its `type`) so retry logic can tell. */
+function kafkaError(code: number, doing: string): Error {
+  const known = (kafkajsProtocolErrors as { errorCodes?: { code: number; type: string; message: string }[] }).errorCodes?.find((e) => e.code === code);
+  return Object.assign(new Error(`Kafka error ${known?.type ?? code} while ${doing}: ${known?.message ?? 'unknown error code'}`), { type: known?.type ?? `ERROR_${code}` });
 }
