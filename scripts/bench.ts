@@ -1,6 +1,7 @@
 // npm run bench: each capability's benchmark, with a reference measured in the same run on
 // the same broker. Prints figures and ratios; asserts nothing (timings are noisy here).
 import { benchBulkFetch, BULK_RECORDS } from '../test/bench/bulk-fetch.bench.ts';
+import { benchLiveTail, TAIL_RATE, TAIL_RECORDS } from '../test/bench/live-tail.bench.ts';
 import { benchTopicListing, TOPIC_COUNT } from '../test/bench/topic-listing.bench.ts';
 import { endpointsFromEnv, startBroker, type RunningBroker } from '../test/kafka/broker.ts';
 import { stage } from './run-steps.ts';
@@ -26,6 +27,19 @@ async function main(): Promise<void> {
           `reference kcat -C -e -o beginning -q:   ${rate(f.kcatMs).toLocaleString()} records/s (${(f.kcatMs / 1000).toFixed(2)} s)`,
           `eventscope fetch, no replay log:        ${rate(f.withoutLogMs).toLocaleString()} records/s — ${(f.kcatMs / f.withoutLogMs).toFixed(2)}× kcat (goal ≥ 0.7×: ${f.kcatMs / f.withoutLogMs >= 0.7 ? 'met' : 'NOT met'})`,
           `eventscope fetch into the replay log:   ${rate(f.withLogMs).toLocaleString()} records/s — ${(f.kcatMs / f.withLogMs).toFixed(2)}× kcat (goal ≥ 0.5×: ${f.kcatMs / f.withLogMs >= 0.5 ? 'met' : 'NOT met'})`,
+        ].join('\n') + '\n',
+      );
+    }
+    if (!only || only === 'tail') {
+      stage(`live tail in Chromium: ${TAIL_RECORDS.toLocaleString()} records produced at ${TAIL_RATE.toLocaleString()}/s`);
+      const t = await benchLiveTail(bootstrap, (l) => process.stdout.write(`${l}\n`));
+      const heap = t.heapMb;
+      const quarter = heap[Math.floor(heap.length / 4)] ?? 0;
+      process.stdout.write(
+        [
+          `produced ${t.produced.toLocaleString()} at ${Math.round(t.producedRate).toLocaleString()} records/s; the UI received ${t.received.toLocaleString()} (${t.received === t.produced ? 'every record' : 'NOT every record'})`,
+          `produce→visible latency of rows shown: p50 ${Math.round(t.latencyP50)} ms, p95 ${Math.round(t.latencyP95)} ms over ${t.latencySamples.toLocaleString()} rows (goal p95 < 250 ms: ${t.latencyP95 < 250 ? 'met' : 'NOT met'})`,
+          `renderer JS heap: ${quarter} MB at a quarter of the run, ${heap[heap.length - 1] ?? 0} MB at the end, max ${Math.max(...heap)} MB (goal: flat, < 300 MB: ${Math.max(...heap) < 300 ? 'met' : 'NOT met'})`,
         ].join('\n') + '\n',
       );
     }

@@ -9,7 +9,7 @@ import type { Position, RecordDto, TailEvent } from '../contract/dto.ts';
 import type { ClusterClient, FetchedSpan, KafkaRecord, StartPosition } from '../kafka/index.ts';
 import type { ReplayLog } from '../log/replay-log.ts';
 
-export const FLUSH_INTERVAL_MS = 100;
+export const FLUSH_INTERVAL_MS = 50;
 export const FLUSH_MAX_RECORDS = 5_000;
 export const MAX_UNACKED_FLUSHES = 8;
 export const MAX_BUFFERED_RECORDS = 100_000;
