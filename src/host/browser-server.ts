@@ -10,7 +10,7 @@ import { extname, join, normalize, sep } from 'node:path';
 import { WebSocketServer } from 'ws';
 import { serveRpc, type ServerLog } from '../rpc/server.ts';
 import { webSocketWire } from '../rpc/wires/websocket-wire.ts';
-import { CONTENT_SECURITY_POLICY } from './content-security-policy.ts';
+import { CONTENT_SECURITY_POLICY, isUserCodeWorker, USER_CODE_WORKER_CSP } from './content-security-policy.ts';
 import type { EventscopeService } from './eventscope-service.ts';
 
 export const TOKEN_COOKIE = 'eventscope_token';
@@ -156,7 +156,7 @@ async function serveStatic(root: string, pathname: string, res: ServerResponse):
   res.writeHead(200, {
     'Content-Type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
     'Content-Length': info.size,
-    'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+    'Content-Security-Policy': isUserCodeWorker(file) ? USER_CODE_WORKER_CSP : CONTENT_SECURITY_POLICY,
     'X-Content-Type-Options': 'nosniff',
     'X-Frame-Options': 'DENY',
     'Referrer-Policy': 'no-referrer',

@@ -130,3 +130,27 @@ test('producing is off on a read-only connection and asks for confirmation on a 
   await expect(page.getByTestId('message-row')).toHaveCount(1);
   await expect(page.getByTestId('message-value')).toHaveText('{"type":"OrderPlaced"}');
 });
+
+test('a JavaScript filter runs in a worker; one that never returns is stopped with a clear message', async ({ page, app }) => {
+  await page.goto(app.url);
+  await page.getByTestId('open-sample').click();
+  await openMessages(page, 'payments');
+  await page.getByTestId('from-kind').selectOption('earliest');
+  await page.getByTestId('start-tail').click();
+  await expect(page.getByTestId('tail-phase')).toHaveText('done');
+  await page.getByTestId('filter-kind').selectOption('jsonPath');
+  await page.getByTestId('filter-text').fill('$.type');
+  await page.getByTestId('filter-equals').fill('PaymentFailed');
+  const byPath = await page.getByTestId('row-count').textContent();
+
+  await page.getByTestId('filter-kind').selectOption('javascript');
+  await page.getByTestId('filter-text').fill('value.type === "PaymentFailed" && headers["event-type"] === "PaymentFailed"');
+  await expect(page.getByTestId('filter-pending')).toHaveCount(0);
+  await expect(page.getByTestId('row-count')).toHaveText(byPath!);
+  await expect(page.getByTestId('message-row').first()).toContainText('PaymentFailed');
+
+  await page.getByTestId('filter-text').fill('(() => { for (;;) {} })()');
+  await expect(page.getByTestId('filter-error')).toContainText('ran longer than 2 s', { timeout: 10_000 });
+  await page.getByTestId('filter-text').fill('value.nope.deeper');
+  await expect(page.getByTestId('filter-error')).toContainText('The filter threw on partition');
+});

@@ -16,6 +16,7 @@ import { ProduceDialog } from './ProduceDialog.tsx';
 import { RecordDetail } from './RecordDetail.tsx';
 import { useLogSearch } from './use-log-search.ts';
 import { useTail } from './use-tail.ts';
+import { usePredicateFilter } from './use-predicate-filter.ts';
 
 const ROW_HEIGHT_PX = 26;
 /** The list exports at most this many rows; the CLI's "eventscope export" has no limit. */
@@ -23,7 +24,7 @@ const MAX_EXPORT_ROWS = 100_000;
 const PREVIEW_CHARS = 200;
 
 type FromKind = 'last' | 'latest' | 'earliest' | 'offset' | 'timestamp';
-type FilterKind = FilterSpec['kind'];
+type FilterKind = FilterSpec['kind'] | 'javascript';
 
 function preview(p: RecordDto['value']): string {
   if (p === null) return 'null';
@@ -48,7 +49,7 @@ function positionOf(kind: FromKind, value: string): Position | string {
 }
 
 function filterSpec(kind: FilterKind, text: string, equals: string): FilterSpec | null {
-  if (text.trim() === '') return null;
+  if (text.trim() === '' || kind === 'javascript') return null;
   if (kind === 'contains') return { kind, text };
   if (kind === 'regex') return { kind, pattern: text, flags: 'i' };
   return { kind, path: text, equals };
@@ -82,7 +83,8 @@ export function MessagesView({ connectionId, topic }: { connectionId: string; to
   }, [filterKind, filterText, filterEquals]);
 
   const source = search.active ? search.matches : state.window.rows;
-  const rows = useMemo(() => (compiled.match && !search.active ? source.filter(compiled.match) : source), [source, compiled.match, search.active]);
+  const byPredicate = usePredicateFilter(filterKind === 'javascript' && filterText.trim() !== '' ? filterText : null, source);
+  const rows = useMemo(() => byPredicate.visible ?? (compiled.match && !search.active ? source.filter(compiled.match) : source), [source, compiled.match, search.active, byPredicate.visible]);
 
   const scrollRef = useRef<HTMLDivElement>(null);
   const stuckToBottom = useRef(true);
@@ -181,8 +183,9 @@ export function MessagesView({ connectionId, topic }: { connectionId: string; to
           <option value="contains">contains</option>
           <option value="regex">regex</option>
           <option value="jsonPath">JSON path =</option>
+          <option value="javascript">JavaScript</option>
         </select>
-        <input value={filterText} onChange={(e) => setFilterText(e.target.value)} placeholder={filterKind === 'jsonPath' ? '$.type' : 'filter the list'} data-testid="filter-text" aria-label="Filter" />
+        <input value={filterText} onChange={(e) => setFilterText(e.target.value)} placeholder={filterKind === 'jsonPath' ? '$.type' : filterKind === 'javascript' ? 'value.type === "OrderPaid" && value.amountCents > 5000' : 'filter the list'} data-testid="filter-text" aria-label="Filter" />
         {filterKind === 'jsonPath' && <input value={filterEquals} onChange={(e) => setFilterEquals(e.target.value)} placeholder="value" data-testid="filter-equals" aria-label="Equals" />}
         <button type="button" disabled={!spec || compiled.error !== null || search.running} onClick={() => spec && search.run(spec)} data-testid="search-log">
           Search the replay log
@@ -211,7 +214,8 @@ export function MessagesView({ connectionId, topic }: { connectionId: string; to
       {formError && <div className="notice notice-error" role="alert">{formError}</div>}
       <ErrorNotice error={exportError} />
       {producing && <ProduceDialog connectionId={connectionId} topic={topic} from={producing.from} onClose={() => setProducing(null)} />}
-      {compiled.error && <div className="notice notice-error" role="alert" data-testid="filter-error">{compiled.error}</div>}
+      {(compiled.error ?? byPredicate.error) && <div className="notice notice-error" role="alert" data-testid="filter-error">{compiled.error ?? byPredicate.error}</div>}
+      {byPredicate.pending && <div className="meta" data-testid="filter-pending">Filtering…</div>}
       <ErrorNotice error={state.error ?? search.error} />
       {state.message && state.phase !== 'live' && <div className={`notice ${state.phase === 'outage' ? 'notice-error' : 'notice-ok'}`} data-testid="tail-message">{state.message}</div>}
       {state.logStopped && <div className="notice notice-warning" data-testid="log-stopped">{state.logStopped}</div>}
