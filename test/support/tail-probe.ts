@@ -21,7 +21,7 @@ export function startTail(client: RpcClient, params: { connectionId: string; top
       if (event.type === 'started') session = event.sessionId;
       if (event.type === 'records') {
         records.push(...event.records);
-        if (options.autoAck !== false) void client.call('tail.ack', { sessionId: session, flush: event.flush });
+        if (options.autoAck !== false) client.call('tail.ack', { sessionId: session, flush: event.flush }).catch(() => undefined);
       }
     },
   });
