@@ -154,3 +154,22 @@ test('a JavaScript filter runs in a worker; one that never returns is stopped wi
   await page.getByTestId('filter-text').fill('value.nope.deeper');
   await expect(page.getByTestId('filter-error')).toContainText('The filter threw on partition');
 });
+
+test('a topic saved as a capture file opens again as an offline cluster', async ({ page, app }) => {
+  await page.goto(app.url);
+  await page.getByTestId('open-sample').click();
+  await openMessages(page, 'orders');
+  await page.getByTestId('export-capture').click();
+  const saved = (await page.getByTestId('capture-saved').textContent()) ?? '';
+  const path = /to (\S+\.eventscope)\./.exec(saved)?.[1];
+  expect(path).toBeTruthy();
+  page.once('dialog', (dialog) => void dialog.accept(path!));
+  await page.getByTestId('open-capture').click();
+  await expect(page.getByTestId('rail-capture')).toHaveCount(2);
+  await expect(page.locator('[data-testid=topic-row][data-topic=orders]')).toBeVisible();
+  await expect(page.locator('[data-testid=topic-row]')).toHaveCount(1);
+
+  page.once('dialog', (dialog) => void dialog.accept('/no/such/file.eventscope'));
+  await page.getByTestId('open-capture').click();
+  await expect(page.getByText('No capture file at /no/such/file.eventscope')).toBeVisible();
+});

@@ -1,5 +1,8 @@
 // The left rail: saved clusters, and under the open one its views.
+import { useState } from 'react';
+import { errorText } from '../../components/ErrorNotice.tsx';
 import { useCaptures } from '../../state/captures-store.ts';
+import { rpc } from '../../state/host-store.ts';
 import { useConnections } from '../../state/connections-store.ts';
 import { useNavigation, type View } from '../../state/navigation-store.ts';
 
@@ -38,6 +41,21 @@ function ClusterViews({ id, offline }: { id: string; offline: boolean }) {
 export function ConnectionRail() {
   const connections = useConnections((s) => s.connections);
   const captures = useCaptures((s) => s.captures);
+  const reloadCaptures = useCaptures((s) => s.reload);
+  const [openError, setOpenError] = useState<string | null>(null);
+  // The file is on the host's disk (the desktop machine, or where "eventscope serve" runs).
+  const openCaptureFile = async (): Promise<void> => {
+    const path = window.prompt('Path of the capture file (.eventscope) on this machine:');
+    if (!path) return;
+    setOpenError(null);
+    try {
+      const opened = await rpc().call('captures.open', { path: path.trim() });
+      await reloadCaptures();
+      go({ kind: 'topics', connectionId: opened.id });
+    } catch (err) {
+      setOpenError(errorText(err));
+    }
+  };
   const view = useNavigation((s) => s.view);
   const go = useNavigation((s) => s.go);
   const open = connectionOf(view);
@@ -73,6 +91,10 @@ export function ConnectionRail() {
       <button type="button" className="rail-add" onClick={() => go({ kind: 'edit-connection', connectionId: null })} data-testid="add-connection">
         + Add connection
       </button>
+      <button type="button" className="rail-add" onClick={() => void openCaptureFile()} data-testid="open-capture">
+        Open capture file…
+      </button>
+      {openError && <div className="notice notice-error" role="alert">{openError}</div>}
     </nav>
   );
 }

@@ -106,6 +106,31 @@ export function MessagesView({ connectionId, topic }: { connectionId: string; to
     }
   };
 
+  const [captureSaved, setCaptureSaved] = useState<string | null>(null);
+  const exportCapture = async (): Promise<void> => {
+    setExportError(null);
+    try {
+      const saved = await rpc().call('captures.export', { connectionId, topic });
+      setCaptureSaved(`Saved ${formatCount(saved.records)} records to ${saved.path}. Open it later with "Open capture file…", no cluster needed.`);
+    } catch (err) {
+      setExportError(err);
+    }
+  };
+
+  // Space pauses and resumes the tail (when not typing in a field).
+  const running = state.phase === 'live' || state.phase === 'caught-up' || state.phase === 'outage' || state.phase === 'starting';
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent): void => {
+      const target = e.target as HTMLElement | null;
+      if (e.key !== ' ' || target?.closest('input, textarea, select, button')) return;
+      e.preventDefault();
+      if (running) tail.pause();
+      else if (state.phase === 'paused') tail.resume();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [running, state.phase, tail]);
+
   const exportShown = async (format: 'ndjson' | 'csv'): Promise<void> => {
     setExportError(null);
     try {
@@ -125,7 +150,6 @@ export function MessagesView({ connectionId, topic }: { connectionId: string; to
     tail.start(position, partition === 'all' ? undefined : [Number(partition)]);
   };
 
-  const running = state.phase === 'live' || state.phase === 'caught-up' || state.phase === 'outage' || state.phase === 'starting';
   const statusClass = state.phase === 'outage' || state.phase === 'error' ? 'badge-bad' : state.phase === 'paused' ? 'badge-warn' : '';
 
   return (
@@ -171,6 +195,9 @@ export function MessagesView({ connectionId, topic }: { connectionId: string; to
         <button type="button" onClick={() => void exportShown('csv')} disabled={rows.length === 0} data-testid="export-csv">
           CSV
         </button>
+        <button type="button" onClick={() => void exportCapture()} data-testid="export-capture" title="Everything the replay log holds of this topic, as a capture file that opens offline">
+          Save capture
+        </button>
         <button type="button" onClick={() => setProducing({ from: null })} disabled={!writable} data-testid="produce" title={writable ? 'Write a record' : 'This connection is read-only (connection settings → Allow writes)'}>
           Produce…
         </button>
@@ -213,6 +240,7 @@ export function MessagesView({ connectionId, topic }: { connectionId: string; to
       </div>
       {formError && <div className="notice notice-error" role="alert">{formError}</div>}
       <ErrorNotice error={exportError} />
+      {captureSaved && <div className="notice notice-ok" data-testid="capture-saved">{captureSaved}</div>}
       {producing && <ProduceDialog connectionId={connectionId} topic={topic} from={producing.from} onClose={() => setProducing(null)} />}
       {(compiled.error ?? byPredicate.error) && <div className="notice notice-error" role="alert" data-testid="filter-error">{compiled.error ?? byPredicate.error}</div>}
       {byPredicate.pending && <div className="meta" data-testid="filter-pending">Filtering…</div>}
