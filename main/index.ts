@@ -4,7 +4,7 @@
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, ipcMain, MessageChannelMain } from 'electron';
 import { EncryptedSecretVault } from '../src/connections/secret-vault.ts';
-import { sampleCapturePath } from '../src/host/app-paths.ts';
+import { logCapBytesFromEnv, sampleCapturePath } from '../src/host/app-paths.ts';
 import { createEventscopeService } from '../src/host/eventscope-service.ts';
 import { openClusterClient } from '../src/kafka/index.ts';
 import { serveRpc } from '../src/rpc/server.ts';
@@ -37,6 +37,7 @@ if (!app.requestSingleInstanceLock()) {
       vault: new EncryptedSecretVault(dataDir, safeStorageEncryptor()),
       openClusterClient,
       sampleCapturePath: sampleCapturePath(),
+      ...(logCapBytesFromEnv() ? { logCapBytesPerCluster: logCapBytesFromEnv()! } : {}),
     });
 
     window = new BrowserWindow({

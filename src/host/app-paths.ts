@@ -34,6 +34,15 @@ export function appVersion(): string {
   }
 }
 
+/** EVENTSCOPE_LOG_CAP_MB: the replay log's cap per cluster in MB (default 2048). */
+export function logCapBytesFromEnv(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const text = env['EVENTSCOPE_LOG_CAP_MB'];
+  if (text === undefined || text === '') return undefined;
+  const mb = Number(text);
+  if (!Number.isFinite(mb) || mb < 1) throw new Error(`EVENTSCOPE_LOG_CAP_MB=${text} is not a size in MB (a number ≥ 1).`);
+  return Math.floor(mb * 1024 * 1024);
+}
+
 /** The capture the app opens when no cluster is configured (made by scripts/make-sample-capture.ts). */
 export function sampleCapturePath(): string {
   return join(projectRoot(), 'resources', 'sample-capture.eventscope');

@@ -11,7 +11,7 @@ import { importConnectionFile } from '../connections/import-config-file.ts';
 import { PlaintextFileSecretVault } from '../connections/secret-vault.ts';
 import { formatCount } from '../format/numbers.ts';
 import { openClusterClient } from '../kafka/index.ts';
-import { appVersion, defaultDataDir, rendererDir, sampleCapturePath } from './app-paths.ts';
+import { appVersion, defaultDataDir, logCapBytesFromEnv, rendererDir, sampleCapturePath } from './app-paths.ts';
 import { startBrowserServer } from './browser-server.ts';
 import { createEventscopeService } from './eventscope-service.ts';
 import { parseFrom, runTail, type TailOptions } from './cli-tail.ts';
@@ -188,6 +188,7 @@ async function serve(portText: string | undefined, dataDirFlag: string | undefin
     vault: new PlaintextFileSecretVault(dataDir),
     openClusterClient,
     sampleCapturePath: sampleCapturePath(),
+    ...(logCapBytesFromEnv() ? { logCapBytesPerCluster: logCapBytesFromEnv()! } : {}),
   });
   const server = await startBrowserServer({ service, staticDir: rendererDir(), port });
   process.stdout.write(`Eventscope is running in browser mode.\nOpen ${server.url}\n(data: ${dataDir}; Ctrl-C stops it)\n`);

@@ -39,6 +39,8 @@ export interface ServiceOptions {
   openClusterClient: OpenClusterClient;
   /** The replay log; default <dataDir>/replay-log.sqlite. */
   log?: ReplayLog;
+  /** The replay log's size cap per cluster (default 2 GB); the oldest ranges go first. */
+  logCapBytesPerCluster?: number;
   /** Opened at start as the offline cluster "sample" (the embedded default); none if absent. */
   sampleCapturePath?: string | null;
 }
@@ -59,7 +61,7 @@ export interface EventscopeService {
 
 export function createEventscopeService(options: ServiceOptions): EventscopeService {
   const store = new ConnectionStore(options.dataDir);
-  const log = options.log ?? new ReplayLog(join(options.dataDir, 'replay-log.sqlite'));
+  const log = options.log ?? new ReplayLog(join(options.dataDir, 'replay-log.sqlite'), options.logCapBytesPerCluster ? { capBytesPerCluster: options.logCapBytesPerCluster } : {});
   const tails = new Map<string, TailSession>();
   const captures = new Map<string, OpenCapture>();
   let captureCounter = 0;

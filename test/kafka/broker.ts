@@ -96,6 +96,7 @@ share.coordinator.state.topic.replication.factor=1
 share.coordinator.state.topic.min.isr=1
 group.initial.rebalance.delay.ms=0
 log.segment.bytes=16777216
+log.cleaner.backoff.ms=500
 log.flush.interval.ms=9223372036854775807
 `;
 }
@@ -119,8 +120,10 @@ export async function startBroker(log: (line: string) => void = (l) => process.s
   const config = join(dir, 'server.properties');
   writeFileSync(config, serverProperties(dir, ports, certificates));
 
-  // A KRaft cluster id is a base64url-encoded 16-byte UUID.
-  const clusterId = randomBytes(16).toString('base64url');
+  // A KRaft cluster id is a base64url-encoded 16-byte UUID. One that starts with "-" would be
+  // read as an option by the storage tool's argument parser.
+  let clusterId = randomBytes(16).toString('base64url');
+  while (clusterId.startsWith('-')) clusterId = randomBytes(16).toString('base64url');
   const formatStarted = Date.now();
   runKafkaClass(
     'kafka.tools.StorageTool',
