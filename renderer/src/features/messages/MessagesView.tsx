@@ -95,10 +95,15 @@ export function MessagesView({ connectionId, topic }: { connectionId: string; to
     if (stuckToBottom.current && rows.length > 0) virtualizer.scrollToIndex(rows.length - 1, { align: 'end' });
   }, [rows.length, virtualizer]);
 
+  const lastScrollTop = useRef(0);
   const onScroll = async (): Promise<void> => {
     const el = scrollRef.current;
     if (!el) return;
-    stuckToBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < ROW_HEIGHT_PX * 2;
+    // Only the user scrolling up unsticks the list; rows arriving (the content growing under
+    // a scroll in flight) must not, or a fast tail would drift away from its newest rows.
+    if (el.scrollHeight - el.scrollTop - el.clientHeight < ROW_HEIGHT_PX * 2) stuckToBottom.current = true;
+    else if (el.scrollTop < lastScrollTop.current) stuckToBottom.current = false;
+    lastScrollTop.current = el.scrollTop;
     if (el.scrollTop === 0 && !search.active && state.window.olderAvailable && !state.loadingOlder) {
       const added = await tail.loadOlder();
       // Keep the rows the user was looking at in place.
