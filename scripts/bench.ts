@@ -39,7 +39,6 @@ async function main(): Promise<void> {
         [
           `produced ${t.produced.toLocaleString()} at ${Math.round(t.producedRate).toLocaleString()} records/s; the UI received ${t.received.toLocaleString()} (${t.received === t.produced ? 'every record' : 'NOT every record'})`,
           `produce→visible latency of rows shown: p50 ${Math.round(t.latencyP50)} ms, p95 ${Math.round(t.latencyP95)} ms over ${t.latencySamples.toLocaleString()} rows (goal p95 < 250 ms: ${t.latencyP95 < 250 ? 'met' : 'NOT met'})`,
-          `produce→page (WebSocket frame) latency:  p50 ${Math.round(t.wireP50)} ms, p95 ${Math.round(t.wireP95)} ms`,
           `renderer JS heap: ${quarter} MB at a quarter of the run, ${heap[heap.length - 1] ?? 0} MB at the end, max ${Math.max(...heap)} MB (goal: flat, < 300 MB: ${Math.max(...heap) < 300 ? 'met' : 'NOT met'})`,
         ].join('\n') + '\n',
       );

@@ -41,9 +41,6 @@ export interface LiveTailResult {
   latencyP50: number;
   latencyP95: number;
   latencySamples: number;
-  /** The same, measured when the records' frame reached the page's WebSocket. */
-  wireP50: number;
-  wireP95: number;
   heapMb: number[];
 }
 
@@ -75,17 +72,7 @@ export async function benchLiveTail(bootstrap: string, log: (line: string) => vo
   try {
     await producer.connect();
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    // Also time records as their frames arrive on the page's WebSocket, before React: this
-    // splits the latency into "to the browser" and "to the screen".
-    const wireLatencies: number[] = [];
-    page.on('websocket', (ws) =>
-      ws.on('framereceived', (frame) => {
-        const text = typeof frame.payload === 'string' ? frame.payload : '';
-        if (!text.includes('"type":"records"')) return;
-        const now = Date.now();
-        for (const m of text.matchAll(/"timestamp":(\d+)/g)) wireLatencies.push(now - Number(m[1]));
-      }),
-    );
+
     await page.goto(url);
     await page.getByTestId('topic-filter').fill(TOPIC);
     await page.locator(`[data-testid=topic-row][data-topic="${TOPIC}"]`).click();
@@ -124,7 +111,7 @@ export async function benchLiveTail(bootstrap: string, log: (line: string) => vo
     }
     const { latencies, heap } = (await page.evaluate('({ latencies: window.__latencies, heap: window.__heap })')) as { latencies: number[]; heap: number[] };
     const heapMb = heap.map((b) => Math.round(b / 1024 / 1024));
-    return { produced, received, producedRate, latencyP50: percentile(latencies, 50), latencyP95: percentile(latencies, 95), latencySamples: latencies.length, wireP50: percentile(wireLatencies, 50), wireP95: percentile(wireLatencies, 95), heapMb };
+    return { produced, received, producedRate, latencyP50: percentile(latencies, 50), latencyP95: percentile(latencies, 95), latencySamples: latencies.length, heapMb };
   } finally {
     await producer.disconnect().catch(() => undefined);
     await browser.close();
