@@ -173,3 +173,23 @@ test('a topic saved as a capture file opens again as an offline cluster', async 
   await page.getByTestId('open-capture').click();
   await expect(page.getByText('No capture file at /no/such/file.eventscope')).toBeVisible();
 });
+
+test('scrolling to the top pages older records in from the replay log', async ({ page, app }) => {
+  await page.goto(app.url);
+  await page.getByTestId('open-sample').click();
+  await openMessages(page, 'orders');
+  await page.getByTestId('from-kind').selectOption('last');
+  await page.getByTestId('from-value').fill('10');
+  await page.getByTestId('start-tail').click();
+  await expect(page.getByTestId('row-count')).toHaveText(/^30 shown/);
+  await page.getByTestId('message-list').evaluate((el) => {
+    el.scrollTop = 0;
+    el.dispatchEvent(new Event('scroll'));
+  });
+  await expect(page.getByTestId('row-count')).not.toHaveText(/^30 shown/);
+  const shown = Number(/^([\d,]+) shown/.exec((await page.getByTestId('row-count').textContent()) ?? '')![1]!.replace(/,/g, ''));
+  expect(shown).toBeGreaterThan(30);
+  // The older rows come first, and no record is there twice.
+  const offsets = await page.getByTestId('message-row').evaluateAll((rows) => rows.map((r) => `${r.getAttribute('data-partition')}:${r.getAttribute('data-offset')}`));
+  expect(new Set(offsets).size).toBe(offsets.length);
+});

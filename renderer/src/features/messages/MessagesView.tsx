@@ -2,7 +2,7 @@
 // list that sticks to the bottom, pages older rows in from the replay log when scrolled to
 // the top, filters what it shows, searches everything the log holds, and opens a record in
 // the detail pane.
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { Position, RecordDto } from '../../../../src/contract/dto.ts';
 import { compileFilter, type FilterSpec } from '../../../../src/filters/record-filter.ts';
@@ -91,9 +91,11 @@ export function MessagesView({ connectionId, topic }: { connectionId: string; to
   const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT_PX, overscan: 30 });
 
   // Stick to the bottom while the user is there; leave the view alone once they scroll away.
-  useEffect(() => {
-    if (stuckToBottom.current && rows.length > 0) virtualizer.scrollToIndex(rows.length - 1, { align: 'end' });
-  }, [rows.length, virtualizer]);
+  // Set before paint: new rows show in the same frame they arrive in.
+  useLayoutEffect(() => {
+    const el = scrollRef.current;
+    if (el && stuckToBottom.current && rows.length > 0) el.scrollTop = el.scrollHeight;
+  }, [rows, virtualizer]);
 
   const lastScrollTop = useRef(0);
   const onScroll = async (): Promise<void> => {
