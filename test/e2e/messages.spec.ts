@@ -163,14 +163,16 @@ test('a topic saved as a capture file opens again as an offline cluster', async 
   const saved = (await page.getByTestId('capture-saved').textContent()) ?? '';
   const path = /to (\S+\.eventscope)\./.exec(saved)?.[1];
   expect(path).toBeTruthy();
-  page.once('dialog', (dialog) => void dialog.accept(path!));
   await page.getByTestId('open-capture').click();
+  await page.getByTestId('capture-path').fill(path!);
+  await page.getByTestId('capture-path-open').click();
   await expect(page.getByTestId('rail-capture')).toHaveCount(2);
   await expect(page.locator('[data-testid=topic-row][data-topic=orders]')).toBeVisible();
   await expect(page.locator('[data-testid=topic-row]')).toHaveCount(1);
 
-  page.once('dialog', (dialog) => void dialog.accept('/no/such/file.eventscope'));
   await page.getByTestId('open-capture').click();
+  await page.getByTestId('capture-path').fill('/no/such/file.eventscope');
+  await page.getByTestId('capture-path-open').click();
   await expect(page.getByText('No capture file at /no/such/file.eventscope')).toBeVisible();
 });
 

@@ -43,14 +43,18 @@ export function ConnectionRail() {
   const captures = useCaptures((s) => s.captures);
   const reloadCaptures = useCaptures((s) => s.reload);
   const [openError, setOpenError] = useState<string | null>(null);
+  const [askingPath, setAskingPath] = useState(false);
+  const [path, setPath] = useState('');
   // The file is on the host's disk (the desktop machine, or where "eventscope serve" runs).
+  // An inline field, not window.prompt: Electron does not implement prompt().
   const openCaptureFile = async (): Promise<void> => {
-    const path = window.prompt('Path of the capture file (.eventscope) on this machine:');
-    if (!path) return;
+    if (!path.trim()) return;
     setOpenError(null);
     try {
       const opened = await rpc().call('captures.open', { path: path.trim() });
       await reloadCaptures();
+      setAskingPath(false);
+      setPath('');
       go({ kind: 'topics', connectionId: opened.id });
     } catch (err) {
       setOpenError(errorText(err));
@@ -91,9 +95,23 @@ export function ConnectionRail() {
       <button type="button" className="rail-add" onClick={() => go({ kind: 'edit-connection', connectionId: null })} data-testid="add-connection">
         + Add connection
       </button>
-      <button type="button" className="rail-add" onClick={() => void openCaptureFile()} data-testid="open-capture">
+      <button type="button" className="rail-add" onClick={() => setAskingPath((v) => !v)} data-testid="open-capture">
         Open capture file…
       </button>
+      {askingPath && (
+        <form
+          className="rail-open"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void openCaptureFile();
+          }}
+        >
+          <input value={path} onChange={(e) => setPath(e.target.value)} placeholder="/path/to/file.eventscope" aria-label="Capture file path" data-testid="capture-path" autoFocus />
+          <button type="submit" data-testid="capture-path-open">
+            Open
+          </button>
+        </form>
+      )}
       {openError && <div className="notice notice-error" role="alert">{openError}</div>}
     </nav>
   );
