@@ -99,6 +99,20 @@ export const methods = {
     }),
     result: z.object({ records: z.array(RecordDto), more: z.boolean() }),
   },
+  /**
+   * Everything the replay log holds of a topic, page by page (partition by partition, in
+   * offset order), for filters that run in the renderer. Start with after = {}; pass back the
+   * `after` of each answer until done.
+   */
+  'log.scanPage': {
+    params: ConnectionId.extend({
+      topic: z.string().min(1).max(249),
+      after: z.record(z.string().regex(/^\d+$/), Int64String),
+      limit: z.number().int().min(1).max(5_000),
+      previewBytes: z.number().int().min(256).max(1024 * 1024),
+    }),
+    result: z.object({ records: z.array(RecordDto), after: z.record(z.string(), Int64String), done: z.boolean(), total: z.number().int() }),
+  },
   /** One whole record (no preview cut): from the replay log, or from the cluster if the log lacks it. */
   'records.get': {
     params: ConnectionId.extend({ topic: z.string().min(1).max(249), partition: z.number().int().nonnegative(), offset: Int64String }),

@@ -28,6 +28,8 @@ const SEARCH_FLUSH_RECORDS = 2_000;
 /** A download built in memory stays below this; larger exports go through the CLI. */
 const EXPORT_MAX_BYTES = 200 * 1024 * 1024;
 const SEARCH_PROGRESS_MS = 100;
+/** In a log.scanPage cursor: this partition has been read to its end. */
+const END_OF_PARTITION = '9223372036854775807';
 import { sleep } from '../util/sleep.ts';
 import { ClusterPool, type OpenClusterClient } from './cluster-pool.ts';
 
@@ -215,6 +217,23 @@ export function createEventscopeService(options: ServiceOptions): EventscopeServ
       const source = logFor(connectionId);
       const page = pageBefore(source.log, source.cluster, topic, before, limit);
       return { records: page.records.map((r) => toRecordDto(r, PREVIEW_BYTES)), more: page.more };
+    },
+
+    'log.scanPage': async ({ connectionId, topic, after, limit, previewBytes }) => {
+      const source = logFor(connectionId);
+      const held = source.log.topics(source.cluster).find((t) => t.topic === topic)?.partitions ?? [];
+      const next = { ...after };
+      const records: RecordDto[] = [];
+      for (const partition of held) {
+        if (records.length >= limit) break;
+        const from = BigInt(next[partition] ?? '0');
+        const page = source.log.read({ cluster: source.cluster, topic, partition }, from, limit - records.length);
+        for (const r of page) records.push(toRecordDto(r, previewBytes));
+        // A partition that gave less than asked is finished: mark it past its end.
+        next[partition] = page.length < limit - (records.length - page.length) ? END_OF_PARTITION : (page[page.length - 1]!.offset + 1n).toString();
+      }
+      const done = held.every((p) => next[p] === END_OF_PARTITION);
+      return { records, after: next, done, total: source.log.recordCount(source.cluster, topic) };
     },
 
     'records.get': async ({ connectionId, topic, partition, offset }) => {

@@ -195,3 +195,30 @@ test('scrolling to the top pages older records in from the replay log', async ({
   const offsets = await page.getByTestId('message-row').evaluateAll((rows) => rows.map((r) => `${r.getAttribute('data-partition')}:${r.getAttribute('data-offset')}`));
   expect(new Set(offsets).size).toBe(offsets.length);
 });
+
+test('a JavaScript filter searches everything the replay log holds, with progress', async ({ page, app }) => {
+  await page.goto(app.url);
+  await page.getByTestId('open-sample').click();
+  await openMessages(page, 'payments');
+  await page.getByTestId('from-kind').selectOption('last');
+  await page.getByTestId('from-value').fill('1');
+  await page.getByTestId('start-tail').click();
+  await expect(page.getByTestId('row-count')).toHaveText(/^3 shown/);
+  // The same question two ways: the host's JSON-path search and a script in the renderer's worker.
+  await page.getByTestId('filter-kind').selectOption('jsonPath');
+  await page.getByTestId('filter-text').fill('$.type');
+  await page.getByTestId('filter-equals').fill('PaymentRefunded');
+  await page.getByTestId('search-log').click();
+  const byPath = await page.getByTestId('search-done').textContent();
+  expect(byPath).toMatch(/^\d+ matches in [\d,]+ stored records/);
+  await page.getByTestId('clear-search').click();
+  await page.getByTestId('filter-kind').selectOption('javascript');
+  await page.getByTestId('filter-text').fill('value.type === "PaymentRefunded"');
+  await page.getByTestId('search-log').click();
+  await expect(page.getByTestId('search-done')).toHaveText(byPath!);
+  await expect(page.getByTestId('message-row').first()).toContainText('PaymentRefunded');
+  await page.getByTestId('clear-search').click();
+  await page.getByTestId('filter-text').fill('value.nope.deeper');
+  await page.getByTestId('search-log').click();
+  await expect(page.getByTestId('error')).toContainText('The filter threw on partition');
+});

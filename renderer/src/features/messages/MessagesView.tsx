@@ -83,7 +83,8 @@ export function MessagesView({ connectionId, topic }: { connectionId: string; to
   }, [filterKind, filterText, filterEquals]);
 
   const source = search.active ? search.matches : state.window.rows;
-  const byPredicate = usePredicateFilter(filterKind === 'javascript' && filterText.trim() !== '' ? filterText : null, source);
+  // Search results were already filtered by the same expression on their way in.
+  const byPredicate = usePredicateFilter(filterKind === 'javascript' && filterText.trim() !== '' && !search.active ? filterText : null, source);
   const rows = useMemo(() => byPredicate.visible ?? (compiled.match && !search.active ? source.filter(compiled.match) : source), [source, compiled.match, search.active, byPredicate.visible]);
 
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -221,7 +222,12 @@ export function MessagesView({ connectionId, topic }: { connectionId: string; to
         </select>
         <input value={filterText} onChange={(e) => setFilterText(e.target.value)} placeholder={filterKind === 'jsonPath' ? '$.type' : filterKind === 'javascript' ? 'value.type === "OrderPaid" && value.amountCents > 5000' : 'filter the list'} data-testid="filter-text" aria-label="Filter" />
         {filterKind === 'jsonPath' && <input value={filterEquals} onChange={(e) => setFilterEquals(e.target.value)} placeholder="value" data-testid="filter-equals" aria-label="Equals" />}
-        <button type="button" disabled={!spec || compiled.error !== null || search.running} onClick={() => spec && search.run(spec)} data-testid="search-log">
+        <button
+          type="button"
+          disabled={(filterKind === 'javascript' ? filterText.trim() === '' : !spec || compiled.error !== null) || search.running}
+          onClick={() => (filterKind === 'javascript' ? search.run({ kind: 'javascript', code: filterText }) : spec && search.run(spec))}
+          data-testid="search-log"
+        >
           Search the replay log
         </button>
         {search.running && (

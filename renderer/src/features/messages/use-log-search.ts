@@ -6,6 +6,11 @@ import type { FilterSpec } from '../../../../src/filters/record-filter.ts';
 import type { Subscription } from '../../../../src/rpc/client.ts';
 import { rpc } from '../../state/host-store.ts';
 import { MAX_WINDOW_ROWS } from './message-window.ts';
+import { PredicateRunner } from './predicate-runner.ts';
+
+const SCAN_PAGE_RECORDS = 5_000;
+/** JavaScript filters see values up to this size whole (JSON parses); longer ones are cut. */
+const SCAN_PREVIEW_BYTES = 256 * 1024;
 
 export function useLogSearch(connectionId: string, topic: string) {
   const [matches, setMatches] = useState<RecordDto[]>([]);
@@ -16,15 +21,57 @@ export function useLogSearch(connectionId: string, topic: string) {
   const [error, setError] = useState<unknown>(null);
   const sub = useRef<Subscription | null>(null);
 
+  const scanning = useRef<{ cancelled: boolean; runner: PredicateRunner } | null>(null);
+
+  /** A JavaScript filter: the log is pulled page by page and each page tested in a worker. */
+  const runScript = useCallback(
+    async (code: string) => {
+      const job = { cancelled: false, runner: new PredicateRunner() };
+      scanning.current = job;
+      let matched = 0;
+      let scanned = 0;
+      try {
+        await job.runner.compile(code);
+        let after: Record<string, string> = {};
+        for (;;) {
+          const page = await rpc().call('log.scanPage', { connectionId, topic, after, limit: SCAN_PAGE_RECORDS, previewBytes: SCAN_PREVIEW_BYTES });
+          if (job.cancelled) return;
+          const hits = page.records.length ? await job.runner.test(page.records) : [];
+          const found = page.records.filter((_, i) => hits[i]);
+          matched += found.length;
+          scanned += page.records.length;
+          if (found.length) setMatches((m) => (m.length >= MAX_WINDOW_ROWS ? m : m.concat(found.slice(0, MAX_WINDOW_ROWS - m.length))));
+          setProgress({ scanned, total: page.total, matched });
+          if (page.done) break;
+          after = page.after;
+        }
+        setRunning(false);
+      } catch (err) {
+        if (!job.cancelled) {
+          setError(err);
+          setRunning(false);
+        }
+      } finally {
+        job.runner.terminate();
+      }
+    },
+    [connectionId, topic],
+  );
+
   const run = useCallback(
-    (filter: FilterSpec) => {
+    (filter: FilterSpec | { kind: 'javascript'; code: string }) => {
       sub.current?.close();
+      if (scanning.current) scanning.current.cancelled = true;
       setMatches([]);
       setProgress({ scanned: 0, total: 0, matched: 0 });
       setRunning(true);
       setActive(true);
       setCancelled(false);
       setError(null);
+      if (filter.kind === 'javascript') {
+        void runScript(filter.code);
+        return;
+      }
       const s = rpc().subscribe('log.search', { connectionId, topic, filter }, {
         onEvent: (event) => {
           if (event.type === 'progress') setProgress({ scanned: event.scanned, total: event.total, matched: event.matched });
@@ -40,12 +87,17 @@ export function useLogSearch(connectionId: string, topic: string) {
         },
       );
     },
-    [connectionId, topic],
+    [connectionId, topic, runScript],
   );
 
   const cancel = useCallback(() => {
     sub.current?.close();
     sub.current = null;
+    if (scanning.current) {
+      scanning.current.cancelled = true;
+      scanning.current.runner.terminate();
+      scanning.current = null;
+    }
     setCancelled(true);
     setRunning(false);
   }, []);
