@@ -1,5 +1,6 @@
 // The tail behind the message list: subscribes to tail.records, applies flushes to the
-// bounded window once per animation frame, acknowledges what it applied (the host holds
+// bounded window at most every APPLY_INTERVAL_MS (a timer, not requestAnimationFrame: under
+// load frames come late, and rows should not wait for them), acknowledges what it applied (the host holds
 // records back otherwise), pauses and resumes at the exact offsets, and pages older rows in
 // from the replay log.
 import { useCallback, useEffect, useRef, useState } from 'react';
@@ -9,6 +10,8 @@ import { rpc } from '../../state/host-store.ts';
 import { appendLive, emptyWindow, oldestCursor, prependOlder, reattach, type MessageWindow } from './message-window.ts';
 
 const PAGE_ROWS = 2_000;
+/** Flushes arriving within this interval are applied to the list together (one React render). */
+const APPLY_INTERVAL_MS = 16;
 
 export type TailPhase = 'idle' | 'starting' | 'live' | 'caught-up' | 'outage' | 'paused' | 'done' | 'error';
 
@@ -46,7 +49,7 @@ export function useTail(connectionId: string, topic: string) {
   const stopSubscription = useCallback(() => {
     subscription.current?.close();
     subscription.current = null;
-    if (frame.current !== null) cancelAnimationFrame(frame.current);
+    if (frame.current !== null) clearTimeout(frame.current);
     applyPending();
   }, [applyPending]);
 
@@ -63,7 +66,7 @@ export function useTail(connectionId: string, topic: string) {
           } else if (event.type === 'records') {
             pending.current.records.push(...event.records);
             pending.current.flush = event.flush;
-            frame.current ??= requestAnimationFrame(applyPending);
+            frame.current ??= window.setTimeout(applyPending, APPLY_INTERVAL_MS);
           } else {
             setState((s) => ({ ...s, phase: s.phase === 'paused' ? s.phase : event.phase, message: event.message, logStopped: event.logStopped }));
           }
