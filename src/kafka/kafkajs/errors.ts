@@ -36,7 +36,13 @@ function chain(err: unknown): ErrorLike[] {
   return seen;
 }
 
-export function classifyKafkaError(err: unknown, target: string): RpcError {
+/** True if err, or an error it wraps (kafkajs wraps through retries), has this kafkajs type. */
+export function hasKafkaErrorType(err: unknown, type: string): boolean {
+  return chain(err).some((e) => e.type === type);
+}
+
+/** topic: the topic the failed operation was about, named in an "unknown topic" message. */
+export function classifyKafkaError(err: unknown, target: string, topic?: string): RpcError {
   if (err instanceof RpcError) return err;
   const errors = chain(err);
   const has = (pred: (e: ErrorLike) => boolean): ErrorLike | undefined => errors.find(pred);
@@ -57,6 +63,6 @@ export function classifyKafkaError(err: unknown, target: string): RpcError {
   const closed = has((e) => e.name === 'KafkaJSConnectionClosedError' || /closed by the server/i.test(e.message ?? ''));
   if (closed) return new RpcError('CONNECTION_REFUSED', `${target} closed the connection: it may expect TLS or SASL that this connection does not use.`);
   const unknownTopic = has((e) => e.type === 'UNKNOWN_TOPIC_OR_PARTITION');
-  if (unknownTopic) return new RpcError('UNKNOWN_TOPIC', `The topic does not exist on ${target}.`);
+  if (unknownTopic) return new RpcError('UNKNOWN_TOPIC', topic ? `Topic "${topic}" does not exist on ${target}.` : `The topic does not exist on ${target}.`);
   return new RpcError('KAFKA_ERROR', `Kafka error from ${target}: ${text || String(err)}`);
 }

@@ -8,7 +8,7 @@ import type { ClusterClient, OutgoingRecord } from '../cluster-client.ts';
 import { inferKafkaVersion } from '../kafka-version.ts';
 import { kafkajsConfig } from './client-config.ts';
 import { registerCompressionCodecs } from './compression-codecs.ts';
-import { classifyKafkaError } from './errors.ts';
+import { classifyKafkaError, hasKafkaErrorType } from './errors.ts';
 import { PartitionFetcher } from './partition-fetcher.ts';
 import type { ReadRequest, ReadSummary, StartOffsets, StartPosition } from '../partition-reader.ts';
 import { createInternalCluster, ISOLATION, OFFSET_SPEC, type InternalCluster, type MetadataTopic } from './internals.ts';
@@ -68,12 +68,12 @@ class KafkajsClusterClient implements ClusterClient {
     await this.connecting;
   }
 
-  private async run<T>(fn: () => Promise<T>): Promise<T> {
+  private async run<T>(fn: () => Promise<T>, topic?: string): Promise<T> {
     try {
       await this.connected();
       return await fn();
     } catch (err) {
-      throw classifyKafkaError(err, this.target);
+      throw classifyKafkaError(err, this.target, topic);
     }
   }
 
@@ -134,8 +134,8 @@ class KafkajsClusterClient implements ClusterClient {
 
   async describeTopic(topic: string): Promise<TopicDetail> {
     return this.run(async () => {
-      const md = await this.cluster.metadata({ topics: [topic] }).catch((err: { type?: string }) => {
-        if (err?.type === 'UNKNOWN_TOPIC_OR_PARTITION') throw new RpcError('UNKNOWN_TOPIC', `Topic "${topic}" does not exist on ${this.target}.`);
+      const md = await this.cluster.metadata({ topics: [topic] }).catch((err: unknown) => {
+        if (hasKafkaErrorType(err, 'UNKNOWN_TOPIC_OR_PARTITION')) throw new RpcError('UNKNOWN_TOPIC', `Topic "${topic}" does not exist on ${this.target}.`);
         throw err;
       });
       const t = md.topicMetadata.find((x) => x.topic === topic);
@@ -161,11 +161,11 @@ class KafkajsClusterClient implements ClusterClient {
   }
 
   startOffsets(topic: string, partitions: number[] | undefined, from: StartPosition): Promise<StartOffsets> {
-    return this.run(() => this.fetcher.startOffsets(topic, partitions, from));
+    return this.run(() => this.fetcher.startOffsets(topic, partitions, from), topic);
   }
 
   read(request: ReadRequest): Promise<ReadSummary> {
-    return this.run(() => this.fetcher.read(request));
+    return this.run(() => this.fetcher.read(request), request.topic);
   }
 
   async produce(topic: string, record: OutgoingRecord): Promise<{ partition: number; offset: bigint }> {

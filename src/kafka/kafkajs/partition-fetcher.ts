@@ -9,6 +9,7 @@ import { sleep } from '../../util/sleep.ts';
 import type { KafkaRecord, ReadRequest, ReadSummary, StartOffsets, StartPosition } from '../partition-reader.ts';
 import kafkajsProtocolErrors from 'kafkajs/src/protocol/error.js';
 import { decodeRecordSet, type AbortedTransaction } from '../protocol/record-batch.ts';
+import { hasKafkaErrorType } from './errors.ts';
 import { ISOLATION, OFFSET_SPEC, rawFetch, type InternalCluster, type MetadataPartition } from './internals.ts';
 
 /** Bytes per partition per fetch: one 10 MB record must fit, with room for its batch. */
@@ -47,8 +48,8 @@ export class PartitionFetcher {
   }
 
   async partitionsOf(topic: string): Promise<MetadataPartition[]> {
-    const md = await this.cluster.metadata({ topics: [topic] }).catch((err: { type?: string }) => {
-      if (err?.type === 'UNKNOWN_TOPIC_OR_PARTITION') throw new RpcError('UNKNOWN_TOPIC', `Topic "${topic}" does not exist on ${this.target}.`);
+    const md = await this.cluster.metadata({ topics: [topic] }).catch((err: unknown) => {
+      if (hasKafkaErrorType(err, 'UNKNOWN_TOPIC_OR_PARTITION')) throw new RpcError('UNKNOWN_TOPIC', `Topic "${topic}" does not exist on ${this.target}.`);
       throw err;
     });
     const t = md.topicMetadata.find((x) => x.topic === topic);
@@ -67,7 +68,11 @@ export class PartitionFetcher {
     await Promise.all(
       [...byLeader].map(async ([nodeId, ids]) => {
         const broker = await this.cluster.findBroker({ nodeId });
-        const response = await broker.listOffsets({ isolationLevel, topics: [{ topic, partitions: ids.map((partition) => ({ partition, timestamp })) }] });
+        const response = await broker.listOffsets({ isolationLevel, topics: [{ topic, partitions: ids.map((partition) => ({ partition, timestamp })) }] }).catch((err: unknown) => {
+          // The topic was deleted between the metadata and this request.
+          if (hasKafkaErrorType(err, 'UNKNOWN_TOPIC_OR_PARTITION')) throw new RpcError('UNKNOWN_TOPIC', `Topic "${topic}" does not exist on ${this.target} (any more).`);
+          throw err;
+        });
         for (const r of response.responses) for (const p of r.partitions) result.set(p.partition, BigInt(p.offset));
       }),
     );
