@@ -157,7 +157,7 @@ class KafkajsClusterClient implements ClusterClient {
         })
         .sort((a, b) => a.partition - b.partition);
       return { name: topic, internal: t.isInternal, partitions, configs: await this.topicConfigs(topic) };
-    });
+    }, topic);
   }
 
   startOffsets(topic: string, partitions: number[] | undefined, from: StartPosition): Promise<StartOffsets> {
@@ -184,7 +184,7 @@ class KafkajsClusterClient implements ClusterClient {
       });
       if (!result || result.baseOffset === undefined) throw new RpcError('KAFKA_ERROR', `The broker did not say where the record to "${topic}" was written.`);
       return { partition: result.partition, offset: BigInt(result.baseOffset) };
-    });
+    }, topic);
   }
 
   async close(): Promise<void> {
