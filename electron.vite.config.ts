@@ -11,7 +11,8 @@ const contentSecurityPolicy = (): Plugin => ({
   name: 'eventscope-csp',
   apply: 'build',
   transformIndexHtml: (html: string) =>
-    html.replace('<head>', `<head>\n    <meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY}" />`),
+    // frame-ancestors only works as a header (browser mode sends it); in a meta tag it is ignored with a warning.
+    html.replace('<head>', `<head>\n    <meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY.replace(/\s*frame-ancestors[^;]*;/, '')}" />`),
 });
 
 export default defineConfig({
