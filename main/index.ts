@@ -37,7 +37,7 @@ if (!app.requestSingleInstanceLock()) {
       vault: new EncryptedSecretVault(dataDir, safeStorageEncryptor()),
       openClusterClient,
       sampleCapturePath: sampleCapturePath(),
-      ...(logCapBytesFromEnv() ? { logCapBytesPerCluster: logCapBytesFromEnv()! } : {}),
+      logCapBytesPerCluster: logCapBytesFromEnv(),
     });
 
     window = new BrowserWindow({

@@ -48,6 +48,11 @@ function parseHostPort(entry: string): HostPort | string {
   return { host, port };
 }
 
+/** "host:port", with an IPv6 host in brackets. */
+export function formatHostPort(server: HostPort): string {
+  return server.host.includes(':') ? `[${server.host}]:${server.port}` : `${server.host}:${server.port}`;
+}
+
 export function formatBootstrap(servers: readonly HostPort[]): string {
-  return servers.map((s) => (s.host.includes(':') ? `[${s.host}]:${s.port}` : `${s.host}:${s.port}`)).join(',');
+  return servers.map(formatHostPort).join(',');
 }

@@ -51,7 +51,3 @@ export function sampleCapturePath(): string {
 export function rendererDir(): string {
   return join(projectRoot(), 'out', 'renderer');
 }
-
-export function isRendererBuilt(): boolean {
-  return existsSync(join(rendererDir(), 'index.html'));
-}

@@ -188,7 +188,7 @@ async function serve(portText: string | undefined, dataDirFlag: string | undefin
     vault: new PlaintextFileSecretVault(dataDir),
     openClusterClient,
     sampleCapturePath: sampleCapturePath(),
-    ...(logCapBytesFromEnv() ? { logCapBytesPerCluster: logCapBytesFromEnv()! } : {}),
+    logCapBytesPerCluster: logCapBytesFromEnv(),
   });
   const server = await startBrowserServer({ service, staticDir: rendererDir(), port });
   process.stdout.write(`Eventscope is running in browser mode.\nOpen ${server.url}\n(data: ${dataDir}; Ctrl-C stops it)\n`);

@@ -42,7 +42,7 @@ export interface ServiceOptions {
   /** The replay log; default <dataDir>/replay-log.sqlite. */
   log?: ReplayLog;
   /** The replay log's size cap per cluster (default 2 GB); the oldest ranges go first. */
-  logCapBytesPerCluster?: number;
+  logCapBytesPerCluster?: number | undefined;
   /** Opened at start as the offline cluster "sample" (the embedded default); none if absent. */
   sampleCapturePath?: string | null;
 }
@@ -63,7 +63,7 @@ export interface EventscopeService {
 
 export function createEventscopeService(options: ServiceOptions): EventscopeService {
   const store = new ConnectionStore(options.dataDir);
-  const log = options.log ?? new ReplayLog(join(options.dataDir, 'replay-log.sqlite'), options.logCapBytesPerCluster ? { capBytesPerCluster: options.logCapBytesPerCluster } : {});
+  const log = options.log ?? new ReplayLog(join(options.dataDir, 'replay-log.sqlite'), { capBytesPerCluster: options.logCapBytesPerCluster });
   const tails = new Map<string, TailSession>();
   const captures = new Map<string, OpenCapture>();
   let captureCounter = 0;

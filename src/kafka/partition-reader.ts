@@ -41,6 +41,8 @@ export interface ReadRequest {
    * transaction markers, aborted records) included; records may be empty when only gaps moved.
    */
   onRecords(records: KafkaRecord[], span: FetchedSpan): void | Promise<void>;
+  /** Where reading starts and (read_committed) where the partitions end, once known, before any record. */
+  onStart?(offsets: StartOffsets): void;
   /** Outages (the cluster cannot be read; retrying) and recoveries, with a message in words. */
   onStatus?(status: { phase: 'outage' | 'recovered'; message: string }): void;
 }

@@ -82,6 +82,7 @@ export class OfflineCluster implements ClusterClient {
   async read(request: ReadRequest): Promise<ReadSummary> {
     const { start, end } = await this.startOffsets(request.topic, request.partitions, request.from);
     for (const [p, o] of request.startAt ?? []) if (start.has(p)) start.set(p, o);
+    request.onStart?.({ start, end });
     const limit = request.maxRecords ?? Infinity;
     const cursors = [...start].map(([partition, at]) => ({ partition, at, stop: end.get(partition)!, page: [] as KafkaRecord[] }));
     let delivered = 0;

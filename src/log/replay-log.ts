@@ -29,7 +29,7 @@ export interface OffsetRange {
 }
 
 export interface ReplayLogOptions {
-  capBytesPerCluster?: number;
+  capBytesPerCluster?: number | undefined;
   readOnly?: boolean;
   /** Tests: limit the file size (SQLite max_page_count) to provoke "disk full". */
   maxPageCount?: number;

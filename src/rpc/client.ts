@@ -16,7 +16,7 @@ export interface Subscription {
   readonly done: Promise<void>;
 }
 
-export interface StreamHandlers<E> {
+export interface StreamListener<E> {
   onEvent(event: E, seq: number): void;
 }
 
@@ -71,7 +71,7 @@ export class RpcClient {
     });
   }
 
-  subscribe<S extends StreamName>(stream: S, params: StreamParamsOf<S>, handlers: StreamHandlers<EventOf<S>>): Subscription {
+  subscribe<S extends StreamName>(stream: S, params: StreamParamsOf<S>, handlers: StreamListener<EventOf<S>>): Subscription {
     const id = this.nextId++;
     let settle!: { resolve(): void; reject(e: RpcError): void };
     const done = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));

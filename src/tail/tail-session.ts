@@ -67,12 +67,6 @@ export class TailSession {
   /** Runs until the signal aborts or (follow: false) the end offsets seen at start are read. */
   async run(signal: AbortSignal): Promise<void> {
     const { from, perPartition } = toStartPosition(this.request.from);
-    const partitions = this.request.partitions ?? (perPartition ? [...perPartition.keys()] : undefined);
-    const offsets = await this.client.startOffsets(this.request.topic, partitions, from);
-    const start = perPartition ? new Map([...offsets.start].map(([p, o]) => [p, perPartition.get(p) ?? o])) : offsets.start;
-    for (const [p, o] of start) this.next.set(p, o);
-    this.end = offsets.end;
-    this.emit({ type: 'started', sessionId: this.id, partitions: [...start.keys()], startOffsets: record(start), endOffsets: record(offsets.end) });
     const onAbort = (): void => this.release();
     signal.addEventListener('abort', onAbort, { once: true });
     try {
@@ -80,10 +74,15 @@ export class TailSession {
         topic: this.request.topic,
         // Chosen partitions stay fixed; "all partitions" also takes in partitions added later.
         ...(this.request.partitions ? { partitions: this.request.partitions } : {}),
-        from: { kind: 'earliest' },
-        startAt: start,
+        from,
+        ...(perPartition ? { startAt: perPartition } : {}),
         follow: this.request.follow,
         signal,
+        onStart: ({ start, end }) => {
+          for (const [p, o] of start) this.next.set(p, o);
+          this.end = end;
+          this.emit({ type: 'started', sessionId: this.id, partitions: [...start.keys()], startOffsets: record(start), endOffsets: record(end) });
+        },
         onStatus: (status) => this.status(status.phase === 'outage' ? 'outage' : 'live', status.message),
         onRecords: (records, span) => this.accept(records, span, signal),
       });

@@ -29,13 +29,27 @@ async function openMessages(page: Page, topic: string): Promise<void> {
   await expect(page.getByTestId('messages-view')).toBeVisible();
 }
 
-test('the sample capture: browse, filter, search the log, open a record — no cluster needed', async ({ page, app }) => {
-  await page.goto(app.url);
+/** Opens the sample capture's topic and reads it from a position: "earliest" or "last N". */
+async function readSample(page: Page, url: string, topic: string, from: 'earliest' | { last: number }): Promise<void> {
+  await page.goto(url);
   await page.getByTestId('open-sample').click();
-  await expect(page.locator('[data-testid=topic-row][data-topic=orders]')).toBeVisible();
-  await openMessages(page, 'payments');
-  await page.getByTestId('from-kind').selectOption('earliest');
+  await openMessages(page, topic);
+  if (from === 'earliest') {
+    await page.getByTestId('from-kind').selectOption('earliest');
+  } else {
+    await page.getByTestId('from-kind').selectOption('last');
+    await page.getByTestId('from-value').fill(String(from.last));
+  }
   await page.getByTestId('start-tail').click();
+}
+
+/** The "N shown" count above the list. */
+async function shownCount(page: Page): Promise<number> {
+  return Number(/^([\d,]+) shown/.exec((await page.getByTestId('row-count').textContent()) ?? '')![1]!.replace(/,/g, ''));
+}
+
+test('the sample capture: browse, filter, search the log, open a record — no cluster needed', async ({ page, app }) => {
+  await readSample(page, app.url, 'payments', 'earliest');
   await expect(page.getByTestId('tail-phase')).toHaveText('done');
   const received = await page.getByTestId('row-count').textContent();
   expect(Number(/([\d,]+) received/.exec(received ?? '')![1]!.replace(/,/g, ''))).toBeGreaterThan(1000);
@@ -44,7 +58,7 @@ test('the sample capture: browse, filter, search the log, open a record — no c
   await page.getByTestId('filter-text').fill('$.type');
   await page.getByTestId('filter-equals').fill('PaymentFailed');
   await expect(page.getByTestId('message-row').first()).toContainText('PaymentFailed');
-  const shown = Number(/^([\d,]+) shown/.exec((await page.getByTestId('row-count').textContent()) ?? '')![1]!.replace(/,/g, ''));
+  const shown = await shownCount(page);
   expect(shown).toBeGreaterThan(10);
   expect(shown).toBeLessThan(200);
 
@@ -132,15 +146,14 @@ test('producing is off on a read-only connection and asks for confirmation on a 
 });
 
 test('a JavaScript filter runs in a worker; one that never returns is stopped with a clear message', async ({ page, app }) => {
-  await page.goto(app.url);
-  await page.getByTestId('open-sample').click();
-  await openMessages(page, 'payments');
-  await page.getByTestId('from-kind').selectOption('earliest');
-  await page.getByTestId('start-tail').click();
+  await readSample(page, app.url, 'payments', 'earliest');
   await expect(page.getByTestId('tail-phase')).toHaveText('done');
+  const unfiltered = await shownCount(page);
   await page.getByTestId('filter-kind').selectOption('jsonPath');
   await page.getByTestId('filter-text').fill('$.type');
   await page.getByTestId('filter-equals').fill('PaymentFailed');
+  // Read the count only once the filter has been applied.
+  await expect(page.getByTestId('row-count')).not.toHaveText(new RegExp(`^${unfiltered.toLocaleString('en-US')} shown`));
   const byPath = await page.getByTestId('row-count').textContent();
 
   await page.getByTestId('filter-kind').selectOption('javascript');
@@ -177,32 +190,21 @@ test('a topic saved as a capture file opens again as an offline cluster', async 
 });
 
 test('scrolling to the top pages older records in from the replay log', async ({ page, app }) => {
-  await page.goto(app.url);
-  await page.getByTestId('open-sample').click();
-  await openMessages(page, 'orders');
-  await page.getByTestId('from-kind').selectOption('last');
-  await page.getByTestId('from-value').fill('10');
-  await page.getByTestId('start-tail').click();
+  await readSample(page, app.url, 'orders', { last: 10 });
   await expect(page.getByTestId('row-count')).toHaveText(/^30 shown/);
   await page.getByTestId('message-list').evaluate((el) => {
     el.scrollTop = 0;
     el.dispatchEvent(new Event('scroll'));
   });
   await expect(page.getByTestId('row-count')).not.toHaveText(/^30 shown/);
-  const shown = Number(/^([\d,]+) shown/.exec((await page.getByTestId('row-count').textContent()) ?? '')![1]!.replace(/,/g, ''));
-  expect(shown).toBeGreaterThan(30);
+  expect(await shownCount(page)).toBeGreaterThan(30);
   // The older rows come first, and no record is there twice.
   const offsets = await page.getByTestId('message-row').evaluateAll((rows) => rows.map((r) => `${r.getAttribute('data-partition')}:${r.getAttribute('data-offset')}`));
   expect(new Set(offsets).size).toBe(offsets.length);
 });
 
 test('a JavaScript filter searches everything the replay log holds, with progress', async ({ page, app }) => {
-  await page.goto(app.url);
-  await page.getByTestId('open-sample').click();
-  await openMessages(page, 'payments');
-  await page.getByTestId('from-kind').selectOption('last');
-  await page.getByTestId('from-value').fill('1');
-  await page.getByTestId('start-tail').click();
+  await readSample(page, app.url, 'payments', { last: 1 });
   await expect(page.getByTestId('row-count')).toHaveText(/^3 shown/);
   // The same question two ways: the host's JSON-path search and a script in the renderer's worker.
   await page.getByTestId('filter-kind').selectOption('jsonPath');

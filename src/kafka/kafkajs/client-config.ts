@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import type { ConnectionOptions } from 'node:tls';
 import kafkajs from 'kafkajs';
-import { parseBootstrap } from '../../contract/bootstrap.ts';
+import { formatHostPort, parseBootstrap } from '../../contract/bootstrap.ts';
 import type { ConnectionProfile, ConnectionSecrets } from '../../contract/dto.ts';
 import { RpcError } from '../../contract/errors.ts';
 
@@ -12,7 +12,7 @@ export async function kafkajsConfig(profile: ConnectionProfile, secrets: Connect
   if (!parsed.ok) throw new RpcError('BAD_CONFIG', parsed.error, 'bootstrap');
   const config: kafkajs.KafkaConfig = {
     clientId: profile.clientId || 'eventscope',
-    brokers: parsed.servers.map((s) => (s.host.includes(':') ? `[${s.host}]:${s.port}` : `${s.host}:${s.port}`)),
+    brokers: parsed.servers.map(formatHostPort),
     connectionTimeout: profile.connectTimeoutMs,
     authenticationTimeout: profile.connectTimeoutMs,
     requestTimeout: Math.max(profile.connectTimeoutMs, 30_000),

@@ -122,6 +122,7 @@ export class PartitionFetcher {
     const { topic, signal } = request;
     const { start, end } = await this.startOffsets(topic, request.partitions, request.from);
     for (const [partition, offset] of request.startAt ?? []) if (start.has(partition)) start.set(partition, offset);
+    request.onStart?.({ start, end });
     const states: PartitionState[] = [...start].map(([partition, next]) => ({ partition, next, end: end.get(partition)!, done: !request.follow && next >= end.get(partition)!, emptyRounds: 0 }));
     let delivered = 0;
     let failedRounds = 0;
