@@ -10,17 +10,21 @@ const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789
 /** maxBytes: keep only a prefix (a list preview); the DTO says it was truncated and the full size. */
 export function encodePayload(bytes: Uint8Array | null, maxBytes?: number): PayloadDto | null {
   if (bytes === null) return null;
-  if (maxBytes !== undefined && bytes.length > maxBytes) {
-    const prefix = bytes.subarray(0, maxBytes);
-    // A cut may split a UTF-8 sequence: drop up to three trailing bytes before calling it binary.
-    for (let trim = 0; trim <= 3; trim++) {
-      const text = tryUtf8(prefix.subarray(0, prefix.length - trim));
-      if (text !== null) return { encoding: 'utf8', text, size: bytes.length, truncated: true };
-    }
-    return { encoding: 'base64', base64: toBase64(prefix), size: bytes.length, truncated: true };
+  return maxBytes !== undefined && bytes.length > maxBytes ? payloadOfPrefix(bytes.subarray(0, maxBytes), bytes.length) : payloadOfPrefix(bytes, bytes.length);
+}
+
+/** The DTO of a payload of which only `prefix` is at hand (all of it when fullSize === prefix.length). */
+export function payloadOfPrefix(prefix: Uint8Array, fullSize: number): PayloadDto {
+  if (prefix.length >= fullSize) {
+    const text = tryUtf8(prefix);
+    return text !== null ? { encoding: 'utf8', text, size: fullSize } : { encoding: 'base64', base64: toBase64(prefix), size: fullSize };
   }
-  const text = tryUtf8(bytes);
-  return text !== null ? { encoding: 'utf8', text, size: bytes.length } : { encoding: 'base64', base64: toBase64(bytes), size: bytes.length };
+  // A cut may split a UTF-8 sequence: drop up to three trailing bytes before calling it binary.
+  for (let trim = 0; trim <= 3; trim++) {
+    const text = tryUtf8(prefix.subarray(0, prefix.length - trim));
+    if (text !== null) return { encoding: 'utf8', text, size: fullSize, truncated: true };
+  }
+  return { encoding: 'base64', base64: toBase64(prefix), size: fullSize, truncated: true };
 }
 
 function tryUtf8(bytes: Uint8Array): string | null {

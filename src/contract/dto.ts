@@ -188,10 +188,16 @@ export const Position = z.discriminatedUnion('kind', [
 ]);
 export type Position = z.infer<typeof Position>;
 
+/** Records packed by encodeRecordFrame; read with decodeRecordFrame. */
+export const RecordFrame = z.instanceof(Uint8Array);
+
 export const TailEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('started'), sessionId: z.string(), partitions: z.array(z.number().int()), startOffsets: z.record(z.string(), Int64String), endOffsets: z.record(z.string(), Int64String) }),
-  /** One flush: records in arrival order; flush counts from 1 and is acknowledged with tail.ack. */
-  z.object({ type: z.literal('records'), flush: z.number().int(), records: z.array(RecordDto), dropped: z.number().int() }),
+  /**
+   * One flush: `count` records in arrival order, packed in one record frame (src/codecs/record-frame.ts;
+   * keys, values and headers cut to a preview). flush counts from 1 and is acknowledged with tail.ack.
+   */
+  z.object({ type: z.literal('records'), flush: z.number().int(), count: z.number().int(), frame: RecordFrame, dropped: z.number().int() }),
   z.object({
     type: z.literal('status'),
     phase: z.enum(['live', 'caught-up', 'outage', 'done']),

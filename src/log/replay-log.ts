@@ -28,6 +28,13 @@ export interface OffsetRange {
   to: bigint;
 }
 
+/** A fetched span of one partition and its records, to store. */
+export interface SpanToStore {
+  key: StreamKey;
+  span: OffsetRange;
+  records: readonly KafkaRecord[];
+}
+
 export interface ReplayLogOptions {
   capBytesPerCluster?: number | undefined;
   readOnly?: boolean;
@@ -125,36 +132,45 @@ export class ReplayLog {
    * span, ascending). Parts already held are skipped. Returns how many records were new.
    */
   append(key: StreamKey, span: OffsetRange, records: readonly KafkaRecord[]): number {
-    if (span.to <= span.from) return 0;
+    return this.appendAll([{ key, span, records }]);
+  }
+
+  /** Stores several spans (of one cluster or more) in one transaction: one commit, not one per span. */
+  appendAll(spans: readonly SpanToStore[]): number {
     let stored = 0;
+    const added = new Map<string, number>();
     try {
       this.db.exec('BEGIN IMMEDIATE');
-      const stream = this.streamId(key, true)!;
-      const held = (this.stmt('SELECT base_offset AS b, last_offset AS l FROM batches WHERE stream = ? AND base_offset < ? AND last_offset >= ? ORDER BY base_offset', true).all(stream, span.to, span.from) as { b: bigint; l: bigint }[]).map((r) => ({ from: r.b, to: r.l + 1n }));
-      let addedBytes = 0;
-      for (const gap of subtract(span, held)) {
-        const inGap = records.filter((r) => r.offset >= gap.from && r.offset < gap.to);
-        for (const row of rows(gap, inGap)) {
-          const blob = packRecords(row.span.from, row.records);
-          let minTs: number | null = null;
-          let maxTs: number | null = null;
-          for (const r of row.records) {
-            if (minTs === null || r.timestampMs < minTs) minTs = r.timestampMs;
-            if (maxTs === null || r.timestampMs > maxTs) maxTs = r.timestampMs;
+      for (const { key, span, records } of spans) {
+        if (span.to <= span.from) continue;
+        const stream = this.streamId(key, true)!;
+        const held = (this.stmt('SELECT base_offset AS b, last_offset AS l FROM batches WHERE stream = ? AND base_offset < ? AND last_offset >= ? ORDER BY base_offset', true).all(stream, span.to, span.from) as { b: bigint; l: bigint }[]).map((r) => ({ from: r.b, to: r.l + 1n }));
+        for (const gap of subtract(span, held)) {
+          const inGap = records.filter((r) => r.offset >= gap.from && r.offset < gap.to);
+          for (const row of rows(gap, inGap)) {
+            const blob = packRecords(row.span.from, row.records);
+            let minTs: number | null = null;
+            let maxTs: number | null = null;
+            for (const r of row.records) {
+              if (minTs === null || r.timestampMs < minTs) minTs = r.timestampMs;
+              if (maxTs === null || r.timestampMs > maxTs) maxTs = r.timestampMs;
+            }
+            this.stmt('INSERT INTO batches (stream, base_offset, last_offset, min_ts, max_ts, count, bytes, seq, records) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)').run(stream, row.span.from, row.span.to - 1n, minTs, maxTs, row.records.length, blob.length, ++this.seq, blob);
+            stored += row.records.length;
+            added.set(key.cluster, (added.get(key.cluster) ?? 0) + blob.length);
           }
-          this.stmt('INSERT INTO batches (stream, base_offset, last_offset, min_ts, max_ts, count, bytes, seq, records) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)').run(stream, row.span.from, row.span.to - 1n, minTs, maxTs, row.records.length, blob.length, ++this.seq, blob);
-          stored += row.records.length;
-          addedBytes += blob.length;
         }
       }
       this.db.exec('COMMIT');
-      this.clusterBytes.set(key.cluster, (this.clusterBytes.get(key.cluster) ?? 0) + addedBytes);
     } catch (err) {
       if (this.db.isTransaction) this.db.exec('ROLLBACK');
       if (/full/i.test((err as Error).message)) throw new LogFullError(err);
       throw err;
     }
-    if ((this.clusterBytes.get(key.cluster) ?? 0) > this.cap) this.evict(key.cluster);
+    for (const [cluster, bytes] of added) {
+      this.clusterBytes.set(cluster, (this.clusterBytes.get(cluster) ?? 0) + bytes);
+      if ((this.clusterBytes.get(cluster) ?? 0) > this.cap) this.evict(cluster);
+    }
     return stored;
   }
 

@@ -16,7 +16,7 @@ import {
 } from '../contract/api.ts';
 import { RpcError, type ErrorDto } from '../contract/errors.ts';
 import { ClientMessage, type ServerMessage } from './envelope.ts';
-import type { Wire } from './wire.ts';
+import { isUndecodableFrame, type Wire } from './wire.ts';
 
 export interface CallContext {
   signal: AbortSignal;
@@ -56,6 +56,10 @@ export function serveRpc(wire: Wire, handlers: MethodHandlers, streamHandlers: S
   };
 
   const onMessage = (raw: unknown): void => {
+    if (isUndecodableFrame(raw)) {
+      reject(raw, { code: 'INVALID_MESSAGE', message: `Message could not be decoded: ${raw.undecodable}` });
+      return;
+    }
     const envelope = ClientMessage.safeParse(raw);
     if (!envelope.success) {
       reject(raw, { code: 'INVALID_MESSAGE', message: `Message does not match the contract: ${describeIssues(envelope.error)}` });

@@ -26,3 +26,12 @@ export class Listeners<T extends unknown[]> {
     this.set.clear();
   }
 }
+
+/** What a wire passes on for a frame it could not decode, so the server rejects it like any malformed message. */
+export interface UndecodableFrame {
+  undecodable: string;
+}
+
+export function isUndecodableFrame(value: unknown): value is UndecodableFrame {
+  return typeof value === 'object' && value !== null && typeof (value as { undecodable?: unknown }).undecodable === 'string' && Object.keys(value).length === 1;
+}

@@ -1,18 +1,27 @@
 // A live tail of one topic: reads with the partition fetcher (no group), writes what it
-// fetched to the replay log, and hands records to its subscriber in flushes, at most every
-// FLUSH_INTERVAL_MS or every FLUSH_MAX_RECORDS records. The subscriber acknowledges flushes;
+// fetched to the replay log, and hands records to its subscriber in flushes: at once after a
+// quiet spell, then at most every MIN_FLUSH_GAP_MS (or every FLUSH_MAX_RECORDS records). The subscriber acknowledges flushes;
 // while MAX_UNACKED_FLUSHES are outstanding the session holds records back, and once
-// MAX_BUFFERED_RECORDS are held it stops fetching until the subscriber catches up. So a slow
+// MAX_BUFFERED_RECORDS (or MAX_BUFFERED_BYTES) are held it stops fetching until the subscriber catches up. So a slow
 // renderer slows the tail down instead of growing memory, and no record is dropped.
-import { toRecordDto } from '../codecs/record-dto.ts';
-import type { Position, RecordDto, TailEvent } from '../contract/dto.ts';
+// Records travel as one binary record frame per flush, cut to PREVIEW_BYTES.
+import { encodeRecordFrame } from '../codecs/record-frame.ts';
+import type { Position, TailEvent } from '../contract/dto.ts';
 import type { ClusterClient, FetchedSpan, KafkaRecord, StartPosition } from '../kafka/index.ts';
 import type { ReplayLog } from '../log/replay-log.ts';
+import { SpanBatcher } from '../log/span-batcher.ts';
 
-export const FLUSH_INTERVAL_MS = 50;
+/**
+ * A fast stream is flushed at most this often: each flush is re-rendered by the page (a
+ * screen of rows: layout, paint) and stored in the log (a commit). The page applies what
+ * arrives at once, so this is the one wait a record sees on its way.
+ */
+export const MIN_FLUSH_GAP_MS = 80;
 export const FLUSH_MAX_RECORDS = 5_000;
 export const MAX_UNACKED_FLUSHES = 8;
 export const MAX_BUFFERED_RECORDS = 100_000;
+/** Held records keep their fetched bytes until flushed: bound those too (large values). */
+export const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
 /** Keys, values and header values in a flush are cut to this; the detail pane loads the rest. */
 export const PREVIEW_BYTES = 4 * 1024;
 
@@ -43,11 +52,14 @@ export function toStartPosition(position: Position): { from: StartPosition; perP
 export class TailSession {
   readonly id: string;
   private readonly client: ClusterClient;
-  private readonly log: ReplayLog | null;
+  /** What was fetched and is not yet in the replay log: stored once per flush, in one transaction. */
+  private readonly toStore: SpanBatcher | null;
   private readonly request: TailRequest;
   private readonly emit: (event: TailEvent) => void;
-  private buffer: RecordDto[] = [];
+  private buffer: KafkaRecord[] = [];
+  private bufferedBytes = 0;
   private flushTimer: ReturnType<typeof setTimeout> | null = null;
+  private lastFlushAt = -Infinity;
   private flushNo = 0;
   private acked = 0;
   private logStopped: string | null = null;
@@ -59,7 +71,7 @@ export class TailSession {
   constructor(id: string, client: ClusterClient, log: ReplayLog | null, request: TailRequest, emit: (event: TailEvent) => void) {
     this.id = id;
     this.client = client;
-    this.log = log;
+    this.toStore = log ? new SpanBatcher(log, request.cluster, request.topic) : null;
     this.request = request;
     this.emit = emit;
   }
@@ -91,6 +103,8 @@ export class TailSession {
     } finally {
       signal.removeEventListener('abort', onAbort);
       if (this.flushTimer) clearTimeout(this.flushTimer);
+      // Stopped mid-flush: what was fetched still goes to the log.
+      this.storeFetched();
     }
   }
 
@@ -98,29 +112,40 @@ export class TailSession {
   ack(flush: number): void {
     if (flush > this.acked) this.acked = flush;
     if (this.buffer.length > 0 && this.flushNo - this.acked < MAX_UNACKED_FLUSHES) this.flush();
-    if (this.buffer.length < MAX_BUFFERED_RECORDS) this.release();
+    if (!this.full()) this.release();
+  }
+
+  private full(): boolean {
+    return this.buffer.length >= MAX_BUFFERED_RECORDS || this.bufferedBytes >= MAX_BUFFERED_BYTES;
   }
 
   private async accept(records: KafkaRecord[], span: FetchedSpan, signal: AbortSignal): Promise<void> {
-    if (this.log && this.logStopped === null) {
-      try {
-        this.log.append({ cluster: this.request.cluster, topic: this.request.topic, partition: span.partition }, span, records);
-      } catch (err) {
-        this.logStopped = `The replay log stopped: ${(err as Error).message}. The tail goes on in memory; older records will not be kept.`;
-        this.status('live', this.logStopped);
-      }
-    }
+    if (this.logStopped === null) this.toStore?.add(span.partition, span, records);
     this.next.set(span.partition, span.to);
+    for (const r of records) {
+      this.buffer.push(r);
+      this.bufferedBytes += recordBytes(r);
+    }
     if (!this.caughtUp && [...this.end].every(([p, o]) => (this.next.get(p) ?? 0n) >= o)) {
       this.caughtUp = true;
       this.flush();
       this.status('caught-up', 'Caught up with the records that were there when the tail started.');
     }
-    for (const r of records) this.buffer.push(toRecordDto(r, PREVIEW_BYTES));
     if (this.buffer.length >= FLUSH_MAX_RECORDS) this.flush();
-    else this.flushTimer ??= setTimeout(() => this.flush(), FLUSH_INTERVAL_MS);
+    else this.flushTimer ??= setTimeout(() => this.flush(), Math.max(0, this.lastFlushAt + MIN_FLUSH_GAP_MS - performance.now()));
     // Backpressure: wait (no fetching) while the subscriber is this far behind.
-    while (this.buffer.length >= MAX_BUFFERED_RECORDS && !signal.aborted) await new Promise<void>((resolve) => this.waiters.push(resolve));
+    while (this.full() && !signal.aborted) await new Promise<void>((resolve) => this.waiters.push(resolve));
+  }
+
+  /** Writes what was fetched to the replay log. Before every flush: a record shown is a record stored. */
+  private storeFetched(): void {
+    if (!this.toStore || this.logStopped !== null) return;
+    try {
+      this.toStore.store();
+    } catch (err) {
+      this.logStopped = `The replay log stopped: ${(err as Error).message}. The tail goes on in memory; older records will not be kept.`;
+      this.status('live', this.logStopped);
+    }
   }
 
   private flush(): void {
@@ -128,11 +153,14 @@ export class TailSession {
       clearTimeout(this.flushTimer);
       this.flushTimer = null;
     }
+    this.storeFetched();
     while (this.buffer.length > 0 && this.flushNo - this.acked < MAX_UNACKED_FLUSHES) {
       const records = this.buffer.splice(0, FLUSH_MAX_RECORDS);
-      this.emit({ type: 'records', flush: ++this.flushNo, records, dropped: 0 });
+      this.lastFlushAt = performance.now();
+      for (const r of records) this.bufferedBytes -= recordBytes(r);
+      this.emit({ type: 'records', flush: ++this.flushNo, count: records.length, frame: encodeRecordFrame(records, PREVIEW_BYTES), dropped: 0 });
     }
-    if (this.buffer.length < MAX_BUFFERED_RECORDS) this.release();
+    if (!this.full()) this.release();
   }
 
   private release(): void {
@@ -148,4 +176,10 @@ export class TailSession {
 
 function record(map: Map<number, bigint>): Record<string, string> {
   return Object.fromEntries([...map].map(([p, o]) => [String(p), o.toString()]));
+}
+
+function recordBytes(r: KafkaRecord): number {
+  let n = (r.key?.length ?? 0) + (r.value?.length ?? 0);
+  for (const h of r.headers) n += h.value?.length ?? 0;
+  return n;
 }

@@ -7,33 +7,50 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { chromium, type Page } from 'playwright-core';
 import { ConnectionProfile } from '../../src/contract/dto.ts';
 import { openClusterClient } from '../../src/kafka/index.ts';
 import { createTopicWithKafkaTool } from '../kafka/kafka-tools.ts';
 
 export const TAIL_RATE = Number(process.env['BENCH_TAIL_RATE'] ?? 50_000);
 export const TAIL_RECORDS = Number(process.env['BENCH_TAIL_RECORDS'] ?? 2_000_000);
-const TOPIC = 'bench-tail';
+// A fresh topic per run: the bench may run again against the same (external) cluster.
+const TOPIC = `bench-tail-${Date.now().toString(36)}`;
 const TICK_MS = 20;
 const BIN = new URL('../../bin/eventscope.js', import.meta.url).pathname;
 const MAX_RECORDS_PER_SEND = 4_000;
+const WARM_UP_RECORDS = 2_000;
 const PAD = 'x'.repeat(60);
 /** The UI is given up on when its received count has not moved for this long. */
 const STALL_MS = 30_000;
 
 // Runs in the page (a string: this file is type-checked for Node, not the DOM).
+// Rows are keyed by slot, so a record "enters" the DOM as a new row element or as new text
+// in a reused one: both are watched, and each record is counted once, when it first shows.
 const OBSERVE_ROWS_IN_PAGE = `(() => {
   window.__latencies = [];
+  window.__seenAt = [];
   window.__heap = [];
+  const seen = new Set();
   const list = document.querySelector('[data-testid=message-list]');
   new MutationObserver((mutations) => {
     const now = performance.timeOrigin + performance.now();
-    for (const m of mutations) for (const n of m.addedNodes) {
-      const time = n.querySelector && n.querySelector('span:nth-child(3)');
-      if (time) window.__latencies.push(now - Date.parse(time.textContent.replace(' ', 'T') + 'Z'));
+    const rows = new Set();
+    for (const m of mutations) {
+      const target = m.target.nodeType === 1 ? m.target : m.target.parentElement;
+      const row = target && target.closest('[role=row]');
+      if (row) rows.add(row);
+      for (const n of m.addedNodes) if (n.nodeType === 1) for (const r of n.matches('[role=row]') ? [n] : n.querySelectorAll('[role=row]')) rows.add(r);
     }
-  }).observe(list, { childList: true, subtree: true });
+    for (const row of rows) {
+      const id = row.dataset.partition + ':' + row.dataset.offset;
+      const time = row.querySelector('span:nth-child(3)');
+      if (!time || seen.has(id)) continue;
+      seen.add(id);
+      window.__latencies.push(now - Date.parse(time.textContent.replace(' ', 'T') + 'Z'));
+      window.__seenAt.push(now);
+    }
+  }).observe(list, { childList: true, subtree: true, characterData: true, attributes: true, attributeFilter: ['data-offset'] });
   setInterval(() => window.__heap.push(performance.memory.usedJSHeapSize), 1000);
 })()`;
 
@@ -47,6 +64,12 @@ export interface LiveTailResult {
   heapMb: number[];
 }
 
+/** The "received" count the messages view shows. */
+async function receivedInPage(page: Page): Promise<number> {
+  const text = (await page.getByTestId('row-count').textContent()) ?? '';
+  return Number(/([\d,]+) received/.exec(text)?.[1]?.replace(/,/g, '') ?? 0);
+}
+
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
@@ -57,7 +80,10 @@ export async function benchLiveTail(bootstrap: string, log: (line: string) => vo
   const dataDir = mkdtempSync(join(tmpdir(), 'es-bench-tail-'));
   mkdirSync(dataDir, { recursive: true });
   writeFileSync(join(dataDir, 'connections.json'), JSON.stringify({ version: 1, connections: [{ id: 'bench', name: 'bench', bootstrap, writable: false, connectTimeoutMs: 10_000 }] }));
-  const server = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // BENCH_TAIL_PROFILE=DIR: CPU profiles of the serve process and the page, to find where time goes.
+  const profileDir = process.env['BENCH_TAIL_PROFILE'];
+  const nodeFlags = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  const server = spawn(process.execPath, [...nodeFlags, BIN, 'serve', '--port', '0', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     server.stdout.on('data', (c: Buffer) => {
@@ -84,11 +110,26 @@ export async function benchLiveTail(bootstrap: string, log: (line: string) => vo
     await page.getByTestId('from-kind').selectOption('latest');
     await page.getByTestId('start-tail').click();
     await page.getByTestId('tail-phase').filter({ hasText: /live|caught-up/ }).waitFor();
+    // kcat stamps a record when it reads the line, before it has connected to the broker: some
+    // records first, seen in the UI, so its connection set-up is not counted as latency. (kcat
+    // reads its input in blocks: not all of them come through until more input follows.)
+    producer.stdin.write(Array.from({ length: WARM_UP_RECORDS }, (_, i) => `warm-up\t{"type":"WarmUp","n":${i}}\n`).join(''));
+    const warmUpDeadline = Date.now() + 30_000;
+    while ((await receivedInPage(page)) < WARM_UP_RECORDS / 2) {
+      if (Date.now() > warmUpDeadline) throw new Error('The warm-up records did not reach the UI within 30 s.');
+      await new Promise((r) => setTimeout(r, 100));
+    }
     // Watch rows enter the DOM: latency = now − the record's timestamp shown in its row.
     await page.evaluate(OBSERVE_ROWS_IN_PAGE);
+    const cdp = profileDir ? await page.context().newCDPSession(page) : null;
+    if (cdp) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.start');
+    }
 
     const started = Date.now();
-    let produced = 0;
+    let produced = WARM_UP_RECORDS;
+    let traced = false;
     const perTick = Math.max(1, Math.round((TAIL_RATE * TICK_MS) / 1000));
     while (produced < TAIL_RECORDS) {
       const due = Math.min(TAIL_RECORDS, Math.floor(((Date.now() - started) / 1000) * TAIL_RATE) + perTick);
@@ -100,6 +141,12 @@ export async function benchLiveTail(bootstrap: string, log: (line: string) => vo
         produced += count;
       } else {
         await new Promise((r) => setTimeout(r, TICK_MS / 2));
+      }
+      // A 3 s performance trace of the page halfway through (style, layout, paint, scripting).
+      if (profileDir && !traced && produced >= TAIL_RECORDS / 2) {
+        traced = true;
+        await browser.startTracing(page, { path: join(profileDir, 'renderer-trace.json'), categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute', 'blink'] });
+        setTimeout(() => void browser.stopTracing(), 3_000);
       }
     }
     if (process.env['BENCH_TAIL_SCREENSHOT']) await page.screenshot({ path: process.env['BENCH_TAIL_SCREENSHOT'] });
@@ -117,21 +164,33 @@ export async function benchLiveTail(bootstrap: string, log: (line: string) => vo
     let received = 0;
     let progressAt = Date.now();
     while (Date.now() - progressAt < STALL_MS) {
-      const text = (await page.getByTestId('row-count').textContent()) ?? '';
-      const now = Number(/([\d,]+) received/.exec(text)?.[1]?.replace(/,/g, '') ?? 0);
+      const now = await receivedInPage(page);
       if (now > received) progressAt = Date.now();
       received = now;
       if (received >= produced) break;
       await new Promise((r) => setTimeout(r, 500));
     }
     log(`the UI had everything ${((Date.now() - started) / 1000).toFixed(1)} s after producing started`);
-    const { latencies, heap } = (await page.evaluate('({ latencies: window.__latencies, heap: window.__heap })')) as { latencies: number[]; heap: number[] };
+    if (cdp && profileDir) {
+      const { profile } = await cdp.send('Profiler.stop');
+      writeFileSync(join(profileDir, 'renderer.cpuprofile'), JSON.stringify(profile));
+    }
+    const { latencies, heap, seenAt } = (await page.evaluate('({ latencies: window.__latencies, heap: window.__heap, seenAt: window.__seenAt })')) as { latencies: number[]; heap: number[]; seenAt: number[] };
+    // Where in the run the slow rows were: p95 per second.
+    const buckets = new Map<number, number[]>();
+    seenAt.forEach((at, i) => {
+      const bucket = Math.floor((at - started) / 1_000);
+      buckets.set(bucket, [...(buckets.get(bucket) ?? []), latencies[i]!]);
+    });
+    log(`p95 per second of the run: ${[...buckets].map(([b, l]) => `${b}s ${Math.round(percentile(l, 95))}`).join(', ')} ms`);
     const heapMb = heap.map((b) => Math.round(b / 1024 / 1024));
     return { produced, received, producedRate, latencyP50: percentile(latencies, 50), latencyP95: percentile(latencies, 95), latencySamples: latencies.length, heapMb };
   } finally {
     if (producer.exitCode === null) producer.kill('SIGTERM');
     await browser.close();
     server.kill('SIGTERM');
+    // The CPU profile is written as the process exits.
+    if (server.exitCode === null) await new Promise<void>((resolve) => server.once('exit', () => resolve()));
     rmSync(dataDir, { recursive: true, force: true });
   }
 }

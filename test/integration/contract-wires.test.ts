@@ -7,7 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import WebSocket from 'ws';
+import type { RecordDto } from '../../src/contract/dto.ts';
 import { RpcError } from '../../src/contract/errors.ts';
+import { SAMPLE_CAPTURE_ID } from '../../src/host/eventscope-service.ts';
 import { startBrowserServer } from '../../src/host/browser-server.ts';
 import type { EventscopeService } from '../../src/host/eventscope-service.ts';
 import { RpcClient } from '../../src/rpc/client.ts';
@@ -16,6 +18,8 @@ import { electronPortWire } from '../../src/rpc/wires/electron-port-wire.ts';
 import { messagePortWire, type PortLike } from '../../src/rpc/wires/message-port-wire.ts';
 import { webSocketWire } from '../../src/rpc/wires/websocket-wire.ts';
 import { startTestService } from '../support/in-process-host.ts';
+import { startTail } from '../support/tail-probe.ts';
+import { SAMPLE_CAPTURE_PATH } from '../../scripts/make-sample-capture.ts';
 import { startSilentServer } from '../support/silent-server.ts';
 import { uniqueName } from '../support/unique.ts';
 
@@ -71,7 +75,7 @@ const wires: Record<string, WireFactory> = {
     wire.onMessage((m) => rawReplies.push(m));
     return {
       client: new RpcClient(wire),
-      sendRaw: (m) => socket.send(typeof m === 'string' ? m : JSON.stringify(m)),
+      sendRaw: (m) => socket.send(typeof m === 'string' || m instanceof Uint8Array ? m : JSON.stringify(m)),
       rawReplies,
       warnings,
       close: async () => {
@@ -99,7 +103,7 @@ for (const [wireName, makeWire] of Object.entries(wires)) {
     let wire: WireUnderTest;
 
     beforeAll(async () => {
-      service = (await startTestService()).service;
+      service = (await startTestService({ sampleCapturePath: SAMPLE_CAPTURE_PATH })).service;
       wire = await makeWire(service);
     });
     afterAll(async () => {
@@ -135,12 +139,23 @@ for (const [wireName, makeWire] of Object.entries(wires)) {
       for (const garbage of [42, null, 'text', {}, { t: 'call' }, { t: 'call', id: 7001, method: 7, params: {} }, { t: 'call', id: -1, method: 'app.info', params: {} }, { t: 'subscribe', id: 7002, stream: 'x'.repeat(500), params: {} }, { t: 'exec', id: 7003 }]) {
         wire.sendRaw(garbage);
       }
-      if (wireName.startsWith('WebSocket')) wire.sendRaw('{"this is": not json');
+      if (wireName.startsWith('WebSocket')) {
+        wire.sendRaw('{"this is": not json');
+        // Binary frames: too short, and one whose JSON refers to a part it does not carry.
+        wire.sendRaw(new Uint8Array([1, 2]));
+        const json = new TextEncoder().encode('{"t":"call","id":7004,"method":"app.info","params":{"$binary":0}}');
+        wire.sendRaw(new Uint8Array([...new Uint8Array(new Uint32Array([json.length]).buffer), ...json]));
+      }
       // Messages with a usable id are answered with an error; all are logged.
       const reply = await until(() => wire.rawReplies.slice(before).find((m) => (m as { id?: number }).id === 7001));
       expect(reply).toMatchObject({ t: 'result', ok: false, error: { code: 'INVALID_MESSAGE' } });
       await until(() => (wire.warnings.length >= 9 ? true : undefined));
       expect(wire.warnings.join('\n')).toMatch(/rejected message/);
+      if (wireName.startsWith('WebSocket')) {
+        await until(() => (wire.warnings.filter((w) => /binary frame/.test(w)).length >= 2 ? true : undefined));
+        expect(wire.warnings.join('\n')).toMatch(/refers to part 0 of 0/);
+        expect(wire.warnings.join('\n')).toMatch(/could not be decoded: not JSON: \{"this is": not json/);
+      }
       // Still serving.
       expect((await wire.client.call('app.info', {})).mode).toBe('test');
     });
@@ -179,6 +194,17 @@ for (const [wireName, makeWire] of Object.entries(wires)) {
       const count = seqs.length;
       await new Promise((r) => setTimeout(r, 1_500));
       expect(seqs.length).toBe(count);
+    });
+
+    it("carries a tail's records (binary record frames) exactly as the log's JSON pages give them", async () => {
+      const tail = startTail(wire.client, { connectionId: SAMPLE_CAPTURE_ID, topic: 'payments', from: { kind: 'earliest' }, follow: false });
+      await tail.subscription.done;
+      const started = tail.events.find((e) => e.type === 'started');
+      if (started?.type !== 'started') throw new Error('no started event');
+      const page = await wire.client.call('log.page', { connectionId: SAMPLE_CAPTURE_ID, topic: 'payments', before: started.endOffsets, limit: 5_000 });
+      const byPosition = (a: RecordDto, b: RecordDto) => a.partition - b.partition || Number(a.offset) - Number(b.offset);
+      expect(tail.records.length).toBeGreaterThan(500);
+      expect([...tail.records].sort(byPosition)).toEqual([...page.records].sort(byPosition));
     });
 
     it('ends a stream with an error when its params are invalid', async () => {

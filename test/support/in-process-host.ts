@@ -18,9 +18,10 @@ export interface TestHost {
   close(): Promise<void>;
 }
 
-export async function startTestService(): Promise<{ service: EventscopeService; dataDir: string }> {
+/** sampleCapturePath: open this capture as the sample offline cluster (as the app does at start). */
+export async function startTestService(options: { sampleCapturePath?: string } = {}): Promise<{ service: EventscopeService; dataDir: string }> {
   const dataDir = await mkdtemp(join(tmpdir(), 'eventscope-host-'));
-  const service = createEventscopeService({ version: 'test', mode: 'test', dataDir, vault: new PlaintextFileSecretVault(dataDir), openClusterClient });
+  const service = createEventscopeService({ version: 'test', mode: 'test', dataDir, vault: new PlaintextFileSecretVault(dataDir), openClusterClient, ...options });
   return { service, dataDir };
 }
 

@@ -1,4 +1,5 @@
 // Subscribes to tail.records like the renderer does and collects what arrives.
+import { decodeRecordFrame, plainRecord } from '../../src/codecs/record-frame.ts';
 import type { Position, RecordDto, TailEvent } from '../../src/contract/dto.ts';
 import type { RpcClient, Subscription } from '../../src/rpc/client.ts';
 
@@ -20,7 +21,7 @@ export function startTail(client: RpcClient, params: { connectionId: string; top
       events.push(event);
       if (event.type === 'started') session = event.sessionId;
       if (event.type === 'records') {
-        records.push(...event.records);
+        for (const r of decodeRecordFrame(event.frame)) records.push(plainRecord(r));
         if (options.autoAck !== false) client.call('tail.ack', { sessionId: session, flush: event.flush }).catch(() => undefined);
       }
     },

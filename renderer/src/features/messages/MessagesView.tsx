@@ -15,21 +15,28 @@ import { downloadText } from './download.ts';
 import { ProduceDialog } from './ProduceDialog.tsx';
 import { RecordDetail } from './RecordDetail.tsx';
 import { useLogSearch } from './use-log-search.ts';
+import { useFittingChars } from './use-fitting-chars.ts';
 import { useTail } from './use-tail.ts';
 import { usePredicateFilter } from './use-predicate-filter.ts';
 
 const ROW_HEIGHT_PX = 26;
+/** More than the rows a screen can show plus overscan: slot keys stay unique. */
+const ROW_SLOTS = 1_024;
 /** The list exports at most this many rows; the CLI's "eventscope export" has no limit. */
 const MAX_EXPORT_ROWS = 100_000;
-const PREVIEW_CHARS = 200;
+/** Until the value column is measured: enough for a wide screen. */
+const DEFAULT_PREVIEW_CHARS = 200;
+/** The key column is narrow and fixed. */
+const KEY_PREVIEW_CHARS = 40;
 
 type FromKind = 'last' | 'latest' | 'earliest' | 'offset' | 'timestamp';
 type FilterKind = FilterSpec['kind'] | 'javascript';
 
-function preview(p: RecordDto['value']): string {
+/** Cut to what the column can show: the browser shapes every character of a cell's text, shown or not. */
+function preview(p: RecordDto['value'], chars: number): string {
   if (p === null) return 'null';
   const text = p.encoding === 'utf8' ? p.text : `base64:${p.base64}`;
-  return text.length > PREVIEW_CHARS ? text.slice(0, PREVIEW_CHARS) + '…' : text;
+  return text.length > chars ? text.slice(0, chars) + '…' : text;
 }
 
 function positionOf(kind: FromKind, value: string): Position | string {
@@ -88,15 +95,26 @@ export function MessagesView({ connectionId, topic }: { connectionId: string; to
   const rows = useMemo(() => byPredicate.visible ?? (compiled.match && !search.active ? source.filter(compiled.match) : source), [source, compiled.match, search.active, byPredicate.visible]);
 
   const scrollRef = useRef<HTMLDivElement>(null);
+  const valueHeadRef = useRef<HTMLSpanElement>(null);
+  const valueChars = useFittingChars(valueHeadRef, 'mono', DEFAULT_PREVIEW_CHARS);
   const stuckToBottom = useRef(true);
-  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT_PX, overscan: 30 });
+  // No rows rendered beyond the screen while following the live edge: every update replaces
+  // all rows on screen, and each costs layout. Scrolled away, overscan keeps scrolling smooth.
+  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT_PX, overscan: stuckToBottom.current ? 1 : 12 });
 
   // Stick to the bottom while the user is there; leave the view alone once they scroll away.
   // Set before paint: new rows show in the same frame they arrive in.
+  // Scrolls only when the list's or the viewport's height changed: once the window is full its
+  // height stays the same while rows shift through it, and touching scrollTop would force a
+  // layout per update.
+  const scrolledTo = useRef('');
+  const heights = `${virtualizer.getTotalSize()}:${virtualizer.scrollRect?.height ?? 0}`;
   useLayoutEffect(() => {
     const el = scrollRef.current;
-    if (el && stuckToBottom.current && rows.length > 0) el.scrollTop = el.scrollHeight;
-  }, [rows, virtualizer]);
+    if (!el || !stuckToBottom.current || rows.length === 0 || scrolledTo.current === heights) return;
+    scrolledTo.current = heights;
+    el.scrollTop = el.scrollHeight;
+  }, [rows, heights]);
 
   const lastScrollTop = useRef(0);
   const onScroll = async (): Promise<void> => {
@@ -104,7 +122,10 @@ export function MessagesView({ connectionId, topic }: { connectionId: string; to
     if (!el) return;
     // Only the user scrolling up unsticks the list; rows arriving (the content growing under
     // a scroll in flight) must not, or a fast tail would drift away from its newest rows.
-    if (el.scrollHeight - el.scrollTop - el.clientHeight < ROW_HEIGHT_PX * 2) stuckToBottom.current = true;
+    if (el.scrollHeight - el.scrollTop - el.clientHeight < ROW_HEIGHT_PX * 2) {
+      if (!stuckToBottom.current) scrolledTo.current = ''; // back at the bottom: snap to it on the next update
+      stuckToBottom.current = true;
+    }
     else if (el.scrollTop < lastScrollTop.current) stuckToBottom.current = false;
     lastScrollTop.current = el.scrollTop;
     if (el.scrollTop === 0 && !search.active && state.window.olderAvailable && !state.loadingOlder) {
@@ -155,6 +176,7 @@ export function MessagesView({ connectionId, topic }: { connectionId: string; to
     setFormError(null);
     setSelected(null);
     stuckToBottom.current = true;
+    scrolledTo.current = '';
     tail.start(position, partition === 'all' ? undefined : [Number(partition)]);
   };
 
@@ -275,7 +297,7 @@ export function MessagesView({ connectionId, topic }: { connectionId: string; to
             <span className="num">Offset</span>
             <span>Time</span>
             <span>Key</span>
-            <span>Value</span>
+            <span ref={valueHeadRef}>Value</span>
             <span className="num">Size</span>
             <span className="num">Hdrs</span>
           </div>
@@ -287,7 +309,10 @@ export function MessagesView({ connectionId, topic }: { connectionId: string; to
                 const isSelected = selected?.partition === r.partition && selected.offset === r.offset;
                 return (
                   <div
-                    key={`${r.partition}:${r.offset}`}
+                    // Keyed by slot, not by record: when rows shift (a tail appends, the user
+                    // scrolls) React rewrites the text of the rows on screen instead of
+                    // replacing them all with new elements.
+                    key={item.index % ROW_SLOTS}
                     role="row"
                     tabIndex={0}
                     className={`vgrid-row messages-grid${isSelected ? ' selected' : ''}`}
@@ -301,8 +326,8 @@ export function MessagesView({ connectionId, topic }: { connectionId: string; to
                     <span className="num">{r.partition}</span>
                     <span className="num mono">{r.offset}</span>
                     <span className="mono">{new Date(r.timestamp).toISOString().replace('T', ' ').slice(0, 23)}</span>
-                    <span className="mono cell">{preview(r.key)}</span>
-                    <span className="mono cell" data-testid="message-value">{preview(r.value)}</span>
+                    <span className="mono cell">{preview(r.key, KEY_PREVIEW_CHARS)}</span>
+                    <span className="mono cell" data-testid="message-value">{preview(r.value, valueChars)}</span>
                     <span className="num">{r.value === null ? '' : formatBytes(r.value.size)}</span>
                     <span className="num">{r.headers.length || ''}</span>
                   </div>

@@ -23,13 +23,24 @@ export function emptyWindow(): MessageWindow {
 }
 
 function advanceLive(liveNext: Record<string, string>, records: readonly RecordDto[]): Record<string, string> {
-  const next = { ...liveNext };
+  // The newest offset per partition in this batch first (string compare, no BigInt per record).
+  const newest = new Map<number, string>();
   for (const r of records) {
-    const after = (BigInt(r.offset) + 1n).toString();
-    const known = next[r.partition];
-    if (known === undefined || BigInt(known) < BigInt(after)) next[r.partition] = after;
+    const known = newest.get(r.partition);
+    if (known === undefined || isGreaterOffset(r.offset, known)) newest.set(r.partition, r.offset);
+  }
+  const next = { ...liveNext };
+  for (const [partition, offset] of newest) {
+    const after = (BigInt(offset) + 1n).toString();
+    const known = next[partition];
+    if (known === undefined || isGreaterOffset(after, known)) next[partition] = after;
   }
   return next;
+}
+
+/** a > b for non-negative decimal offsets without leading zeros. */
+function isGreaterOffset(a: string, b: string): boolean {
+  return a.length !== b.length ? a.length > b.length : a > b;
 }
 
 export function appendLive(window: MessageWindow, records: readonly RecordDto[], max = MAX_WINDOW_ROWS): MessageWindow {

@@ -1,6 +1,7 @@
 // Runs a JavaScript filter expression over records in a Web Worker (predicate.worker.ts):
 // compile once, then test batches. A batch that takes longer than PREDICATE_BATCH_TIMEOUT_MS
 // stops the worker — the expression probably loops forever — and says on which records.
+import { plainRecord } from '../../../../src/codecs/record-frame.ts';
 import type { RecordDto } from '../../../../src/contract/dto.ts';
 import type { PredicateReply, PredicateRequest } from './predicate.worker.ts';
 
@@ -29,11 +30,12 @@ export class PredicateRunner {
     if (reply.type === 'error') throw this.fail(reply.message);
   }
 
-  /** Which of the records match, in order. */
+  /** Which of the records match, in order. (Rows read from a record frame decode lazily through getters, which a
+   * structured clone would not see: they go to the worker as plain copies.) */
   async test(records: RecordDto[]): Promise<boolean[]> {
     const batch = ++this.batchNo;
     const first = records[0];
-    const reply = await this.ask({ type: 'test', batch, records }, first ? `the records from partition ${first.partition}, offset ${first.offset} on` : 'an empty batch');
+    const reply = await this.ask({ type: 'test', batch, records: records.map(plainRecord) }, first ? `the records from partition ${first.partition}, offset ${first.offset} on` : 'an empty batch');
     if (reply.type === 'error') throw this.fail(reply.message);
     if (reply.type !== 'tested' || reply.batch !== batch) throw this.fail('The filter worker answered out of turn.');
     return reply.matches;

@@ -1,17 +1,23 @@
 // The tail behind the message list: subscribes to tail.records, applies flushes to the
-// bounded window at most every APPLY_INTERVAL_MS (a timer, not requestAnimationFrame: under
-// load frames come late, and rows should not wait for them), acknowledges what it applied (the host holds
+// bounded window as they come (a timer, not requestAnimationFrame: under load frames come
+// late, and rows should not wait for them), acknowledges what it applied (the host holds
 // records back otherwise), pauses and resumes at the exact offsets, and pages older rows in
 // from the replay log.
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { decodeRecordFrame } from '../../../../src/codecs/record-frame.ts';
 import type { Position, RecordDto } from '../../../../src/contract/dto.ts';
 import type { Subscription } from '../../../../src/rpc/client.ts';
 import { rpc } from '../../state/host-store.ts';
 import { appendLive, emptyWindow, oldestCursor, prependOlder, reattach, type MessageWindow } from './message-window.ts';
 
 const PAGE_ROWS = 2_000;
-/** Flushes arriving within this interval are applied to the list together (one React render). */
-const APPLY_INTERVAL_MS = 16;
+/**
+ * Flushes arriving within this interval are applied to the list together (one React render).
+ * The host already spaces flushes (MIN_FLUSH_GAP_MS in tail-session.ts); this only gathers
+ * those that queued up behind a slow render, and caps how often a backlog re-renders.
+ */
+const APPLY_INTERVAL_MS = 4;
+const MIN_APPLY_GAP_MS = 50;
 
 export type TailPhase = 'idle' | 'starting' | 'live' | 'caught-up' | 'outage' | 'paused' | 'done' | 'error';
 
@@ -37,8 +43,10 @@ export function useTail(connectionId: string, topic: string) {
   const stateRef = useRef(state);
   stateRef.current = state;
 
+  const lastApply = useRef(0);
   const applyPending = useCallback(() => {
     frame.current = null;
+    lastApply.current = performance.now();
     const { records, flush } = pending.current;
     if (records.length === 0) return;
     pending.current = { records: [], flush };
@@ -64,9 +72,9 @@ export function useTail(connectionId: string, topic: string) {
             session.current = event.sessionId;
             setState((s) => ({ ...s, partitions: event.partitions, phase: 'live' }));
           } else if (event.type === 'records') {
-            pending.current.records.push(...event.records);
+            for (const r of decodeRecordFrame(event.frame)) pending.current.records.push(r);
             pending.current.flush = event.flush;
-            frame.current ??= window.setTimeout(applyPending, APPLY_INTERVAL_MS);
+            frame.current ??= window.setTimeout(applyPending, Math.max(APPLY_INTERVAL_MS, lastApply.current + MIN_APPLY_GAP_MS - performance.now()));
           } else {
             setState((s) => ({ ...s, phase: s.phase === 'paused' ? s.phase : event.phase, message: event.message, logStopped: event.logStopped }));
           }
