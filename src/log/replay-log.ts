@@ -49,6 +49,14 @@ export class LogFullError extends Error {
   }
 }
 
+/**
+ * The base offset of the row that holds offset ?2 of stream ?1, or ?2 itself: where a range
+ * query starts. Rows of a stream never overlap, so only this row can begin before ?2 and reach
+ * into it; a condition on last_offset instead would scan every row before it (a query per
+ * append that grew with the log).
+ */
+const STARTING_ROW = 'COALESCE((SELECT MAX(base_offset) FROM batches WHERE stream = ?1 AND base_offset <= ?2), ?2)';
+
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS streams (
   id INTEGER PRIMARY KEY,
@@ -144,7 +152,7 @@ export class ReplayLog {
       for (const { key, span, records } of spans) {
         if (span.to <= span.from) continue;
         const stream = this.streamId(key, true)!;
-        const held = (this.stmt('SELECT base_offset AS b, last_offset AS l FROM batches WHERE stream = ? AND base_offset < ? AND last_offset >= ? ORDER BY base_offset', true).all(stream, span.to, span.from) as { b: bigint; l: bigint }[]).map((r) => ({ from: r.b, to: r.l + 1n }));
+        const held = (this.stmt(`SELECT base_offset AS b, last_offset AS l FROM batches WHERE stream = ?1 AND base_offset >= ${STARTING_ROW} AND base_offset < ?3 AND last_offset >= ?2 ORDER BY base_offset`, true).all(stream, span.from, span.to) as { b: bigint; l: bigint }[]).map((r) => ({ from: r.b, to: r.l + 1n }));
         for (const gap of subtract(span, held)) {
           const inGap = records.filter((r) => r.offset >= gap.from && r.offset < gap.to);
           for (const row of rows(gap, inGap)) {
@@ -213,7 +221,7 @@ export class ReplayLog {
     if (stream === null || limit <= 0) return [];
     const out: KafkaRecord[] = [];
     if (direction === 'forward') {
-      const rows = this.stmt('SELECT base_offset AS b, records AS r FROM batches WHERE stream = ? AND last_offset >= ? AND count > 0 ORDER BY base_offset', true).iterate(stream, from) as Iterable<{ b: bigint; r: Uint8Array }>;
+      const rows = this.stmt(`SELECT base_offset AS b, records AS r FROM batches WHERE stream = ?1 AND base_offset >= ${STARTING_ROW} AND count > 0 ORDER BY base_offset`, true).iterate(stream, from) as Iterable<{ b: bigint; r: Uint8Array }>;
       for (const row of rows) {
         for (const rec of unpackRecords(key.partition, row.b, row.r)) {
           if (rec.offset < from) continue;

@@ -61,6 +61,24 @@ describe('ReplayLog', () => {
     expect(log.ranges(key())).toEqual([{ from: 0n, to: 50n }]);
   });
 
+  it('finds a stored row that begins before a span or a read and reaches into it', () => {
+    const log = tempLog();
+    for (let i = 0; i < 50; i++) log.append(key(), { from: BigInt(i * 100), to: BigInt(i * 100 + 100) }, records(0, i * 100, 100));
+    // Rows start at 0, 100, …, 4900: a span from 2550 overlaps the row of 2500 by 50 records.
+    expect(log.append(key(), { from: 2_550n, to: 2_650n }, records(0, 2_550, 100))).toBe(0);
+    expect(log.append(key(), { from: 4_950n, to: 5_050n }, records(0, 4_950, 100))).toBe(50);
+    expect(offsets(log.read(key(), 2_555n, 3))).toEqual([2_555, 2_556, 2_557]);
+    expect(offsets(log.read(key(), 5_049n, 10))).toEqual([5_049]);
+    expect(log.ranges(key())).toEqual([{ from: 0n, to: 5_050n }]);
+    // A gap between rows: reading from inside it starts at the next stored record.
+    const gappy = tempLog();
+    gappy.append(key(), { from: 0n, to: 10n }, records(0, 0, 10));
+    gappy.append(key(), { from: 20n, to: 30n }, records(0, 20, 10));
+    expect(offsets(gappy.read(key(), 15n, 2))).toEqual([20, 21]);
+    expect(gappy.append(key(), { from: 5n, to: 25n }, records(0, 5, 20))).toBe(10);
+    expect(gappy.ranges(key())).toEqual([{ from: 0n, to: 30n }]);
+  });
+
   it('keeps the gaps of a fetched span (compaction, transaction markers) as held', () => {
     const log = tempLog();
     log.append(key(), { from: 0n, to: 20n }, records(0, 0, 5, 4)); // 0, 4, 8, 12, 16
