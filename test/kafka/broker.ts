@@ -2,7 +2,7 @@
 // for the tests: format storage in a temp dir, start on free ports, wait until it answers
 // a metadata request, stop it and remove its data at the end. A second listener speaks
 // SASL_PLAINTEXT with SCRAM-SHA-256/512 (and PLAIN) so authentication is tested for real.
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,12 +11,12 @@ import kafkajs from 'kafkajs';
 import { quietNegativeTimeoutWarnings } from '../../src/kafka/kafkajs/quiet-negative-timeout.ts';
 import { freePort } from './free-port.ts';
 import { javaBinary, kafkaClasspath, kafkaVersion, LOG4J_CONFIG } from './kafka-classpath.ts';
+import { KafkaNodeProcess } from './kafka-node-process.ts';
 import { makeTestCertificates, opensslAvailable, type TestCertificates } from './test-certificates.ts';
 
 export const SCRAM_USER = 'eventscope-test';
 export const SCRAM_PASSWORD = 'scram-secret-for-tests';
 const START_TIMEOUT_MS = 90_000;
-const STOP_GRACE_MS = 15_000;
 
 export interface KafkaEndpoints {
   /** PLAINTEXT listener. */
@@ -101,6 +101,13 @@ log.flush.interval.ms=9223372036854775807
 `;
 }
 
+/** A KRaft cluster id: a base64url-encoded 16-byte UUID. One that starts with "-" would be read as an option by the storage tool. */
+export function newClusterId(): string {
+  let id = randomBytes(16).toString('base64url');
+  while (id.startsWith('-')) id = randomBytes(16).toString('base64url');
+  return id;
+}
+
 /** Runs a Kafka main class with the harness classpath; returns stdout. */
 export function runKafkaClass(mainClass: string, args: string[], options: { timeoutMs?: number; logsDir?: string } = {}): string {
   return execFileSync(
@@ -111,8 +118,7 @@ export function runKafkaClass(mainClass: string, args: string[], options: { time
 }
 
 export async function startBroker(log: (line: string) => void = (l) => process.stderr.write(`[kafka-harness] ${l}\n`)): Promise<RunningBroker> {
-  const java = javaBinary();
-  const classpath = kafkaClasspath(log);
+  kafkaClasspath(log); // resolves the jars (Maven, KAFKA_HOME or the cache) and says so
   const dir = mkdtempSync(join(tmpdir(), 'eventscope-kafka-'));
   const ports = { plain: await freePort(), sasl: await freePort(), tls: await freePort(), controller: await freePort() };
   const certificates = opensslAvailable() ? makeTestCertificates(dir) : null;
@@ -120,10 +126,7 @@ export async function startBroker(log: (line: string) => void = (l) => process.s
   const config = join(dir, 'server.properties');
   writeFileSync(config, serverProperties(dir, ports, certificates));
 
-  // A KRaft cluster id is a base64url-encoded 16-byte UUID. One that starts with "-" would be
-  // read as an option by the storage tool's argument parser.
-  let clusterId = randomBytes(16).toString('base64url');
-  while (clusterId.startsWith('-')) clusterId = randomBytes(16).toString('base64url');
+  const clusterId = newClusterId();
   const formatStarted = Date.now();
   runKafkaClass(
     'kafka.tools.StorageTool',
@@ -134,51 +137,27 @@ export async function startBroker(log: (line: string) => void = (l) => process.s
   );
   log(`formatted KRaft storage in ${dir} (${Date.now() - formatStarted} ms)`);
 
-  let child!: ChildProcess;
-  let stderr = '';
-  let exited = true;
-  const launch = (): void => {
-    child = spawn(
-      java,
-      ['-Xms256m', '-Xmx1g', '-XX:+UseG1GC', '-Djava.awt.headless=true', `-Dlog4j2.configurationFile=${LOG4J_CONFIG}`, `-Dkafka.logs.dir=${dir}`, '-cp', classpath, 'kafka.Kafka', config],
-      { stdio: ['ignore', 'ignore', 'pipe'], cwd: dir },
-    );
-    exited = false;
-    child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-8000)));
-    child.once('exit', () => (exited = true));
-  };
-  const stopProcess = async (): Promise<void> => {
-    if (exited) return;
-    const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
-    await gone;
-    clearTimeout(timer);
-  };
+  const node = new KafkaNodeProcess(dir, config);
   const stop = async (): Promise<void> => {
-    process.off('exit', killNow);
-    await stopProcess();
+    process.off('exit', removeData);
+    await node.stop();
     rmSync(dir, { recursive: true, force: true });
   };
-  // If the test process goes away without stopping us, take the broker along.
-  const killNow = (): void => {
-    if (!exited) child.kill('SIGKILL');
-    rmSync(dir, { recursive: true, force: true });
-  };
-  process.once('exit', killNow);
+  const removeData = (): void => rmSync(dir, { recursive: true, force: true });
+  process.once('exit', removeData);
 
   const bootstrap = `127.0.0.1:${ports.plain}`;
   const waitForBroker = async (): Promise<void> => {
     try {
-      await waitUntilAnswering(bootstrap, () => exited, START_TIMEOUT_MS);
+      await waitUntilAnswering(bootstrap, () => node.exited, START_TIMEOUT_MS);
     } catch (err) {
       const serverLog = existsSync(join(dir, 'server.log')) ? readFileSync(join(dir, 'server.log'), 'utf8').slice(-4000) : '';
       await stop();
-      throw new Error(`${(err as Error).message}\n--- broker stderr ---\n${stderr}\n--- server.log (tail) ---\n${serverLog}`, { cause: err });
+      throw new Error(`${(err as Error).message}\n--- broker stderr ---\n${node.stderr}\n--- server.log (tail) ---\n${serverLog}`, { cause: err });
     }
   };
   const started = Date.now();
-  launch();
+  node.start();
   await waitForBroker();
   log(`broker up at ${bootstrap} (SASL at 127.0.0.1:${ports.sasl}${certificates ? `, TLS at 127.0.0.1:${ports.tls}` : ''}) in ${Date.now() - started} ms`);
   return {
@@ -190,17 +169,17 @@ export async function startBroker(log: (line: string) => void = (l) => process.s
     tlsCaFile: certificates?.caFile ?? null,
     harnessKafkaVersion: kafkaVersion(),
     dataDir: dir,
-    pid: child.pid,
+    pid: node.pid,
     stop,
-    pause: stopProcess,
+    pause: () => node.stop(),
     resume: async () => {
-      launch();
+      node.start();
       await waitForBroker();
     },
   };
 }
 
-async function waitUntilAnswering(bootstrap: string, hasExited: () => boolean, timeoutMs: number): Promise<void> {
+export async function waitUntilAnswering(bootstrap: string, hasExited: () => boolean, timeoutMs: number): Promise<void> {
   quietNegativeTimeoutWarnings();
   const deadline = Date.now() + timeoutMs;
   let lastError = '';

@@ -59,3 +59,20 @@ export function listGroupsWithKafkaTool(bootstrap: string): string[] {
   const out = runKafkaClass('org.apache.kafka.tools.consumer.group.ConsumerGroupCommand', ['--bootstrap-server', bootstrap, '--list']);
   return out.split('\n').map((l) => l.trim()).filter(Boolean);
 }
+
+/** Makes a partition's preferred replica its leader again (LeaderElectionCommand), e.g. after that node came back. */
+export function electPreferredLeaderWithKafkaTool(bootstrap: string, topic: string, partition: number): string {
+  return runKafkaClass('org.apache.kafka.tools.LeaderElectionCommand', ['--bootstrap-server', bootstrap, '--election-type', 'PREFERRED', '--topic', topic, '--partition', String(partition)]);
+}
+
+/** Moves a partition to the given replicas (ReassignPartitionsCommand --execute); returns once Kafka accepted it. */
+export function reassignPartitionWithKafkaTool(bootstrap: string, topic: string, partition: number, replicas: number[]): void {
+  const dir = mkdtempSync(join(tmpdir(), 'eventscope-reassign-'));
+  const file = join(dir, 'reassignment.json');
+  writeFileSync(file, JSON.stringify({ version: 1, partitions: [{ topic, partition, replicas }] }));
+  try {
+    runKafkaClass('org.apache.kafka.tools.reassign.ReassignPartitionsCommand', ['--bootstrap-server', bootstrap, '--reassignment-json-file', file, '--execute']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
