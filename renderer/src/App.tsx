@@ -3,6 +3,7 @@ import { useEffect } from 'react';
 import { ConnectionRail } from './features/connections/ConnectionRail.tsx';
 import { EditConnectionView } from './features/connections/EditConnectionView.tsx';
 import { WelcomeScreen } from './features/connections/WelcomeScreen.tsx';
+import { SettingsView } from './features/settings/SettingsView.tsx';
 import { BrokersView } from './features/cluster/BrokersView.tsx';
 import { TopicDetailView } from './features/topics/TopicDetailView.tsx';
 import { TopicsView } from './features/topics/TopicsView.tsx';
@@ -68,6 +69,8 @@ function MainView() {
   switch (view.kind) {
     case 'welcome':
       return <WelcomeScreen />;
+    case 'settings':
+      return <SettingsView />;
     case 'edit-connection':
       return <EditConnectionView connectionId={view.connectionId} />;
     case 'brokers':

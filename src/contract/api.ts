@@ -14,9 +14,13 @@ import {
   ConnectionTestResult,
   ImportedConnection,
   Int64String,
+  LOG_CAP_MAX_MB,
+  LOG_CAP_MIN_MB,
+  LogUsage,
   Payload,
   Position,
   RecordDto,
+  Settings,
   TailEvent,
   TopicDetail,
   TopicListUpdate,
@@ -113,6 +117,15 @@ export const methods = {
     }),
     result: z.object({ records: z.array(RecordDto), after: z.record(z.string(), Int64String), done: z.boolean(), total: z.number().int() }),
   },
+  'settings.get': { params: z.strictObject({}), result: Settings },
+  'settings.update': {
+    params: z.strictObject({ logCapMb: z.number().int().min(LOG_CAP_MIN_MB).max(LOG_CAP_MAX_MB) }),
+    result: Settings,
+  },
+  /** What the replay log holds per connection, and its cap. */
+  'log.usage': { params: z.strictObject({}), result: LogUsage },
+  /** Forgets everything the replay log holds for a connection. */
+  'log.clear': { params: ConnectionId, result: z.strictObject({ freedBytes: z.number() }) },
   /** One whole record (no preview cut): from the replay log, or from the cluster if the log lacks it. */
   'records.get': {
     params: ConnectionId.extend({ topic: z.string().min(1).max(249), partition: z.number().int().nonnegative(), offset: Int64String }),

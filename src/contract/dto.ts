@@ -221,3 +221,24 @@ export const CaptureSummary = z.object({
   records: z.number().int(),
 });
 export type CaptureSummary = z.infer<typeof CaptureSummary>;
+
+/** The replay log's size cap per cluster may be set from 64 MB to 1 TB. */
+export const LOG_CAP_MIN_MB = 64;
+export const LOG_CAP_MAX_MB = 1_048_576;
+
+export const Settings = z.object({
+  /** The replay log's size cap per cluster, in MB of stored (compressed) records; the oldest go first. */
+  logCapMb: z.number().int(),
+  /** The cap comes from EVENTSCOPE_LOG_CAP_MB for this run; it cannot be changed here then. */
+  logCapFromEnvironment: z.boolean(),
+  /** The saved settings file could not be used (the defaults are in use), and why. */
+  problem: z.string().nullable(),
+});
+export type Settings = z.infer<typeof Settings>;
+
+/** What the replay log holds, per connection (cluster). */
+export const LogUsage = z.object({
+  capBytes: z.number(),
+  clusters: z.array(z.object({ connectionId: z.string(), bytes: z.number(), records: z.number(), topics: z.number() })),
+});
+export type LogUsage = z.infer<typeof LogUsage>;

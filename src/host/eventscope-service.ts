@@ -1,7 +1,7 @@
 // The host side of the contract: what each method does, on Node. Wires (in-process,
 // Electron port, WebSocket) all serve this same object.
 
-import type { AppInfo, ConnectionProfile, ConnectionSecrets, ConnectionSummary } from '../contract/dto.ts';
+import type { AppInfo, ConnectionProfile, ConnectionSecrets, ConnectionSummary, Settings } from '../contract/dto.ts';
 import type { MethodHandlers, StreamHandlers } from '../rpc/server.ts';
 import { ConnectionStore } from '../connections/connection-store.ts';
 import { importConnectionFile } from '../connections/import-config-file.ts';
@@ -22,9 +22,11 @@ import { pageBefore } from '../log/log-pages.ts';
 import { ReplayLog } from '../log/replay-log.ts';
 import { PREVIEW_BYTES, TailSession } from '../tail/tail-session.ts';
 import { compileFilter } from '../filters/record-filter.ts';
+import { DEFAULT_LOG_CAP_MB, SettingsStore } from './settings-store.ts';
 import type { RecordDto } from '../contract/dto.ts';
 
 const SEARCH_FLUSH_RECORDS = 2_000;
+const MIB = 1024 * 1024;
 /** A download built in memory stays below this; larger exports go through the CLI. */
 const EXPORT_MAX_BYTES = 200 * 1024 * 1024;
 const SEARCH_PROGRESS_MS = 100;
@@ -41,7 +43,10 @@ export interface ServiceOptions {
   openClusterClient: OpenClusterClient;
   /** The replay log; default <dataDir>/replay-log.sqlite. */
   log?: ReplayLog;
-  /** The replay log's size cap per cluster (default 2 GB); the oldest ranges go first. */
+  /**
+   * The replay log's size cap per cluster from the environment (EVENTSCOPE_LOG_CAP_MB): it wins
+   * over the saved setting for this run. Otherwise the setting, default 2 GB.
+   */
   logCapBytesPerCluster?: number | undefined;
   /** Opened at start as the offline cluster "sample" (the embedded default); none if absent. */
   sampleCapturePath?: string | null;
@@ -63,7 +68,10 @@ export interface EventscopeService {
 
 export function createEventscopeService(options: ServiceOptions): EventscopeService {
   const store = new ConnectionStore(options.dataDir);
-  const log = options.log ?? new ReplayLog(join(options.dataDir, 'replay-log.sqlite'), { capBytesPerCluster: options.logCapBytesPerCluster });
+  const settingsStore = new SettingsStore(options.dataDir);
+  let { settings: savedSettings, problem: settingsProblem } = settingsStore.load();
+  const log = options.log ?? new ReplayLog(join(options.dataDir, 'replay-log.sqlite'), { capBytesPerCluster: options.logCapBytesPerCluster ?? (savedSettings.logCapMb ?? DEFAULT_LOG_CAP_MB) * MIB });
+  const currentSettings = (): Settings => ({ logCapMb: Math.round(log.capBytes / MIB), logCapFromEnvironment: options.logCapBytesPerCluster !== undefined, problem: settingsProblem });
   const tails = new Map<string, TailSession>();
   const captures = new Map<string, OpenCapture>();
   let captureCounter = 0;
@@ -234,6 +242,27 @@ export function createEventscopeService(options: ServiceOptions): EventscopeServ
       }
       const done = held.every((p) => next[p] === END_OF_PARTITION);
       return { records, after: next, done, total: source.log.recordCount(source.cluster, topic) };
+    },
+
+    'settings.get': async () => currentSettings(),
+
+    'settings.update': async ({ logCapMb }) => {
+      if (options.logCapBytesPerCluster !== undefined) {
+        throw new RpcError('BAD_CONFIG', `The replay log's cap is set by EVENTSCOPE_LOG_CAP_MB for this run; unset it to change the cap here.`, 'logCapMb');
+      }
+      const next = { ...savedSettings, logCapMb };
+      await settingsStore.save(next);
+      savedSettings = next;
+      settingsProblem = null;
+      log.setCap(logCapMb * MIB);
+      return currentSettings();
+    },
+
+    'log.usage': async () => ({ capBytes: log.capBytes, clusters: log.usage().map(({ cluster, ...held }) => ({ connectionId: cluster, ...held })) }),
+
+    'log.clear': async ({ connectionId }) => {
+      if (captures.has(connectionId)) throw new RpcError('BAD_CONFIG', 'A capture file is read-only: close it instead of clearing it.');
+      return { freedBytes: log.clear(connectionId) };
     },
 
     'records.get': async ({ connectionId, topic, partition, offset }) => {

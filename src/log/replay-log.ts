@@ -84,7 +84,7 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 export class ReplayLog {
   readonly path: string;
   private readonly db: DatabaseSync;
-  private readonly cap: number;
+  private cap: number;
   private readonly statements: Record<string, StatementSync> = {};
   private readonly streamIds = new Map<string, number>();
   private readonly clusterBytes = new Map<string, number>();
@@ -281,6 +281,39 @@ export class ReplayLog {
 
   sizeBytes(cluster: string): number {
     return this.clusterBytes.get(cluster) ?? 0;
+  }
+
+  /** The size cap per cluster, in bytes of stored (compressed) batches. */
+  get capBytes(): number {
+    return this.cap;
+  }
+
+  /** A new cap; a cluster above it loses its oldest batches at once. */
+  setCap(bytes: number): void {
+    this.cap = bytes;
+    for (const [cluster, held] of this.clusterBytes) if (held > bytes) this.evict(cluster);
+  }
+
+  /** Per cluster held: stored bytes, records, topics. */
+  usage(): { cluster: string; bytes: number; records: number; topics: number }[] {
+    return this.stmt('SELECT s.cluster AS cluster, SUM(b.bytes) AS bytes, SUM(b.count) AS records, COUNT(DISTINCT s.topic) AS topics FROM batches b JOIN streams s ON s.id = b.stream GROUP BY s.cluster ORDER BY s.cluster').all() as { cluster: string; bytes: number; records: number; topics: number }[];
+  }
+
+  /** Forgets everything held for a cluster; returns the stored bytes that freed (the file keeps its size and reuses them). */
+  clear(cluster: string): number {
+    const freed = this.clusterBytes.get(cluster) ?? 0;
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      this.stmt('DELETE FROM batches WHERE stream IN (SELECT id FROM streams WHERE cluster = ?)').run(cluster);
+      this.stmt('DELETE FROM streams WHERE cluster = ?').run(cluster);
+      this.db.exec('COMMIT');
+    } catch (err) {
+      if (this.db.isTransaction) this.db.exec('ROLLBACK');
+      throw err;
+    }
+    this.clusterBytes.delete(cluster);
+    for (const key of this.streamIds.keys()) if (key.startsWith(`${cluster}\u0000`)) this.streamIds.delete(key);
+    return freed;
   }
 
   getMeta(key: string): string | null {

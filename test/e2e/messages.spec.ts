@@ -9,25 +9,7 @@ import { createTopicWithKafkaTool } from '../kafka/kafka-tools.ts';
 import { produceWithKcat } from '../kafka/kcat.ts';
 import { uniqueName } from '../support/unique.ts';
 import { expect, test } from './fixtures.ts';
-
-async function connect(page: Page, url: string, bootstrap: string, writable = false): Promise<void> {
-  await page.goto(url);
-  await page.getByTestId('connection-name').fill('Harness');
-  await page.getByTestId('connection-bootstrap').fill(bootstrap);
-  if (writable) {
-    await page.getByRole('button', { name: /Authentication, TLS/ }).click();
-    await page.getByLabel(/Allow writes/).check();
-  }
-  await page.getByTestId('save-connection').click();
-  await expect(page.getByTestId('topics-view')).toBeVisible();
-}
-
-async function openMessages(page: Page, topic: string): Promise<void> {
-  await page.getByTestId('topic-filter').fill(topic);
-  await page.locator(`[data-testid=topic-row][data-topic="${topic}"]`).click();
-  await page.getByTestId('open-messages').click();
-  await expect(page.getByTestId('messages-view')).toBeVisible();
-}
+import { connect, openMessages } from './steps.ts';
 
 /** Opens the sample capture's topic and reads it from a position: "earliest" or "last N". */
 async function readSample(page: Page, url: string, topic: string, from: 'earliest' | { last: number }): Promise<void> {

@@ -107,6 +107,32 @@ describe('ReplayLog', () => {
     expect(log.sizeBytes('other')).toBeGreaterThan(0);
   });
 
+  it('applies a lower cap at once, reports what it holds per cluster, and forgets one cluster on request', () => {
+    const log = tempLog();
+    for (let i = 0; i < 20; i++) log.append(key(), { from: BigInt(i * 100), to: BigInt(i * 100 + 100) }, records(0, i * 100, 100, 1, true));
+    log.append({ cluster: 'c2', topic: 'payments', partition: 1 }, { from: 0n, to: 10n }, records(1, 0, 10));
+    log.append({ cluster: 'c2', topic: 'refunds', partition: 0 }, { from: 0n, to: 5n }, records(0, 0, 5));
+    const before = log.sizeBytes('c1');
+    expect(log.usage()).toEqual([
+      { cluster: 'c1', bytes: before, records: 2_000, topics: 1 },
+      { cluster: 'c2', bytes: log.sizeBytes('c2'), records: 15, topics: 2 },
+    ]);
+    log.setCap(Math.floor(before / 2));
+    expect(log.capBytes).toBe(Math.floor(before / 2));
+    expect(log.sizeBytes('c1')).toBeLessThanOrEqual(before / 2);
+    expect(log.ranges(key())[0]).toMatchObject({ to: 2000n });
+    expect(log.ranges(key())[0]!.from).toBeGreaterThan(0n);
+    expect(log.usage()[0]!.records).toBeLessThan(2_000);
+
+    expect(log.clear('c2')).toBeGreaterThan(0);
+    expect(log.usage().map((u) => u.cluster)).toEqual(['c1']);
+    expect(log.topics('c2')).toEqual([]);
+    expect(log.sizeBytes('c2')).toBe(0);
+    // The cluster can be written again after it was cleared.
+    expect(log.append({ cluster: 'c2', topic: 'payments', partition: 1 }, { from: 0n, to: 10n }, records(1, 0, 10))).toBe(10);
+    expect(log.recordCount('c2', 'payments')).toBe(10);
+  });
+
   it('reports a full disk as LogFullError and keeps what it had', () => {
     const log = tempLog({ maxPageCount: 40 });
     let full: unknown = null;

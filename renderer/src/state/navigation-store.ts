@@ -3,6 +3,7 @@ import { create } from 'zustand';
 
 export type View =
   | { kind: 'welcome' }
+  | { kind: 'settings' }
   | { kind: 'edit-connection'; connectionId: string | null }
   | { kind: 'brokers'; connectionId: string }
   | { kind: 'topics'; connectionId: string }

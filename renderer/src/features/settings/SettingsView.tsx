@@ -1,0 +1,155 @@
+// Settings: the replay log's size cap per cluster, and what the log holds per connection
+// (with a way to forget one connection's records). The cap takes effect at once: a cluster
+// above a lower cap loses its oldest records.
+import { useEffect, useState } from 'react';
+import { LOG_CAP_MAX_MB, LOG_CAP_MIN_MB } from '../../../../src/contract/dto.ts';
+import { formatBytes, formatCount } from '../../../../src/format/numbers.ts';
+import { ErrorNotice } from '../../components/ErrorNotice.tsx';
+import { useHostCall } from '../../components/use-host-call.ts';
+import { useConnections } from '../../state/connections-store.ts';
+import { rpc } from '../../state/host-store.ts';
+
+const MB = 1024 * 1024;
+
+/** The cap as typed, or why it is not one. */
+function parseCapMb(text: string): number | string {
+  if (!/^\d{1,7}$/.test(text.trim())) return 'Give the cap as a whole number of MB.';
+  const mb = Number(text.trim());
+  if (mb < LOG_CAP_MIN_MB || mb > LOG_CAP_MAX_MB) return `The cap must be between ${formatCount(LOG_CAP_MIN_MB)} MB and ${formatCount(LOG_CAP_MAX_MB)} MB (1 TB).`;
+  return mb;
+}
+
+export function SettingsView() {
+  const settings = useHostCall(() => rpc().call('settings.get', {}), []);
+  const usage = useHostCall(() => rpc().call('log.usage', {}), []);
+  const connections = useConnections((s) => s.connections);
+  const [capText, setCapText] = useState('');
+  const [fieldError, setFieldError] = useState<string | null>(null);
+  const [saveError, setSaveError] = useState<unknown>(null);
+  const [saved, setSaved] = useState<string | null>(null);
+  const [clearing, setClearing] = useState<string | null>(null);
+  const [clearError, setClearError] = useState<unknown>(null);
+
+  useEffect(() => {
+    if (settings.data) setCapText(String(settings.data.logCapMb));
+  }, [settings.data]);
+
+  const nameOf = (id: string): string => connections.find((c) => c.profile.id === id)?.profile.name ?? `${id} (connection removed)`;
+
+  const save = async (): Promise<void> => {
+    setSaved(null);
+    setSaveError(null);
+    const mb = parseCapMb(capText);
+    if (typeof mb === 'string') return setFieldError(mb);
+    setFieldError(null);
+    try {
+      const next = await rpc().call('settings.update', { logCapMb: mb });
+      setSaved(`Saved: each cluster keeps up to ${formatBytes(next.logCapMb * MB)} of records.`);
+      settings.reload();
+      usage.reload();
+    } catch (err) {
+      setSaveError(err);
+    }
+  };
+
+  const clear = async (connectionId: string): Promise<void> => {
+    setClearError(null);
+    try {
+      const { freedBytes } = await rpc().call('log.clear', { connectionId });
+      setSaved(`Forgot ${formatBytes(freedBytes)} of records of ${nameOf(connectionId)}.`);
+      usage.reload();
+    } catch (err) {
+      setClearError(err);
+    } finally {
+      setClearing(null);
+    }
+  };
+
+  const fromEnvironment = settings.data?.logCapFromEnvironment ?? false;
+  return (
+    <section className="view" data-testid="settings-view">
+      <header className="view-header">
+        <h2>Settings</h2>
+      </header>
+      <ErrorNotice error={settings.error ?? usage.error} />
+      {settings.data?.problem && <div className="notice notice-warning" data-testid="settings-problem">{settings.data.problem}</div>}
+      <div className="panel connection-form">
+        <h3>Replay log</h3>
+        <p className="meta">
+          Every record Eventscope reads is kept in the replay log on this machine, so it can be browsed, searched and replayed offline. Each cluster keeps up to the cap;
+          past it the oldest records go first.
+        </p>
+        <label className="field">
+          <span>Size cap per cluster (MB)</span>
+          <input
+            value={capText}
+            onChange={(e) => setCapText(e.target.value)}
+            disabled={fromEnvironment || !settings.data}
+            inputMode="numeric"
+            aria-invalid={fieldError !== null}
+            data-testid="log-cap"
+            style={{ width: 160 }}
+          />
+          {fieldError && (
+            <span className="field-error" role="alert" data-testid="log-cap-error">
+              {fieldError}
+            </span>
+          )}
+          {fromEnvironment && <span className="meta">Set by EVENTSCOPE_LOG_CAP_MB for this run; unset it to change the cap here.</span>}
+        </label>
+        <div>
+          <button type="button" className="primary" onClick={() => void save()} disabled={fromEnvironment || !settings.data} data-testid="save-settings">
+            Save
+          </button>
+        </div>
+        <ErrorNotice error={saveError} />
+        {saved && <div className="notice notice-ok" data-testid="settings-saved">{saved}</div>}
+      </div>
+      <h3>What the replay log holds</h3>
+      <ErrorNotice error={clearError} />
+      {usage.data && usage.data.clusters.length === 0 && <p className="empty">Nothing yet: records are kept as you read them.</p>}
+      {usage.data && usage.data.clusters.length > 0 && (
+        <table className="grid" data-testid="log-usage">
+          <thead>
+            <tr>
+              <th>Connection</th>
+              <th className="num">Topics</th>
+              <th className="num">Records</th>
+              <th className="num">Stored</th>
+              <th className="num">Of the cap</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {usage.data.clusters.map((c) => (
+              <tr key={c.connectionId} data-testid="log-usage-row" data-connection={c.connectionId}>
+                <td>{nameOf(c.connectionId)}</td>
+                <td className="num">{formatCount(c.topics)}</td>
+                <td className="num">{formatCount(c.records)}</td>
+                <td className="num">{formatBytes(c.bytes)}</td>
+                <td className="num">{Math.round((100 * c.bytes) / usage.data!.capBytes)}%</td>
+                <td>
+                  {clearing === c.connectionId ? (
+                    <>
+                      <button type="button" className="danger" onClick={() => void clear(c.connectionId)} data-testid="confirm-clear-log">
+                        Forget {formatCount(c.records)} records
+                      </button>{' '}
+                      <button type="button" onClick={() => setClearing(null)}>
+                        Keep
+                      </button>
+                    </>
+                  ) : (
+                    <button type="button" onClick={() => setClearing(c.connectionId)} data-testid="clear-log">
+                      Clear…
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <p className="meta">Space freed inside the log file is reused for new records; the file itself does not shrink.</p>
+    </section>
+  );
+}

@@ -1,0 +1,23 @@
+// Steps the e2e specs share: what a user does to get somewhere in the app.
+import type { Page } from '@playwright/test';
+import { expect } from './fixtures.ts';
+
+/** Saves a connection named "Harness" from the first-start screen and waits for its topics. */
+export async function connect(page: Page, url: string, bootstrap: string, writable = false): Promise<void> {
+  await page.goto(url);
+  await page.getByTestId('connection-name').fill('Harness');
+  await page.getByTestId('connection-bootstrap').fill(bootstrap);
+  if (writable) {
+    await page.getByRole('button', { name: /Authentication, TLS/ }).click();
+    await page.getByLabel(/Allow writes/).check();
+  }
+  await page.getByTestId('save-connection').click();
+  await expect(page.getByTestId('topics-view')).toBeVisible();
+}
+
+export async function openMessages(page: Page, topic: string): Promise<void> {
+  await page.getByTestId('topic-filter').fill(topic);
+  await page.locator(`[data-testid=topic-row][data-topic="${topic}"]`).click();
+  await page.getByTestId('open-messages').click();
+  await expect(page.getByTestId('messages-view')).toBeVisible();
+}
