@@ -87,18 +87,23 @@ listener.name.sasl_plaintext.plain.sasl.jaas.config=org.apache.kafka.common.secu
 log.dirs=${join(dir, 'data')}
 num.partitions=1
 auto.create.topics.enable=true
-offsets.topic.replication.factor=1
-offsets.topic.num.partitions=3
-transaction.state.log.replication.factor=1
-transaction.state.log.min.isr=1
-transaction.state.log.num.partitions=3
-share.coordinator.state.topic.replication.factor=1
-share.coordinator.state.topic.min.isr=1
-group.initial.rebalance.delay.ms=0
+${clusterWideProperties(1)}
 log.segment.bytes=16777216
 log.cleaner.backoff.ms=500
-log.flush.interval.ms=9223372036854775807
 `;
+}
+
+/** Settings every harness node shares: Kafka's internal topics replicated `replication` times, no waiting, no fsync per write. */
+export function clusterWideProperties(replication: number): string {
+  return `offsets.topic.replication.factor=${replication}
+offsets.topic.num.partitions=3
+transaction.state.log.replication.factor=${replication}
+transaction.state.log.min.isr=1
+transaction.state.log.num.partitions=3
+share.coordinator.state.topic.replication.factor=${replication}
+share.coordinator.state.topic.min.isr=1
+group.initial.rebalance.delay.ms=0
+log.flush.interval.ms=9223372036854775807`;
 }
 
 /** A KRaft cluster id: a base64url-encoded 16-byte UUID. One that starts with "-" would be read as an option by the storage tool. */

@@ -5,7 +5,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { newClusterId, runKafkaClass, waitUntilAnswering } from './broker.ts';
+import { clusterWideProperties, newClusterId, runKafkaClass, waitUntilAnswering } from './broker.ts';
 import { freePort } from './free-port.ts';
 import { kafkaClasspath } from './kafka-classpath.ts';
 import { KafkaNodeProcess } from './kafka-node-process.ts';
@@ -41,16 +41,8 @@ inter.broker.listener.name=PLAINTEXT
 log.dirs=${join(dir, 'data')}
 default.replication.factor=3
 min.insync.replicas=1
-offsets.topic.replication.factor=3
-offsets.topic.num.partitions=3
-transaction.state.log.replication.factor=3
-transaction.state.log.min.isr=1
-transaction.state.log.num.partitions=3
-share.coordinator.state.topic.replication.factor=3
-share.coordinator.state.topic.min.isr=1
-group.initial.rebalance.delay.ms=0
+${clusterWideProperties(3)}
 auto.leader.rebalance.enable=false
-log.flush.interval.ms=9223372036854775807
 `;
 }
 
