@@ -1,10 +1,11 @@
 // A live tail of one topic: reads with the partition fetcher (no group), writes what it
 // fetched to the replay log, and hands records to its subscriber in flushes: at once after a
-// quiet spell, then at most every MIN_FLUSH_GAP_MS (or every FLUSH_MAX_RECORDS records). The subscriber acknowledges flushes;
-// while MAX_UNACKED_FLUSHES are outstanding the session holds records back, and once
-// MAX_BUFFERED_RECORDS (or MAX_BUFFERED_BYTES) are held it stops fetching until the subscriber catches up. So a slow
-// renderer slows the tail down instead of growing memory, and no record is dropped.
-// Records travel as one binary record frame per flush, cut to PREVIEW_BYTES.
+// quiet spell, then at most every MIN_FLUSH_GAP_MS (or every FLUSH_MAX_RECORDS records). The
+// subscriber acknowledges flushes; while MAX_UNACKED_FLUSHES are outstanding the session
+// holds records back, and once MAX_BUFFERED_RECORDS (or MAX_BUFFERED_BYTES) are held it stops
+// fetching until the subscriber catches up. So a slow renderer slows the tail down instead of
+// growing memory, and no record is dropped. Records travel as one binary record frame per
+// flush, cut to PREVIEW_BYTES.
 import { encodeRecordFrame } from '../codecs/record-frame.ts';
 import type { Position, TailEvent } from '../contract/dto.ts';
 import type { ClusterClient, FetchedSpan, KafkaRecord, StartPosition } from '../kafka/index.ts';

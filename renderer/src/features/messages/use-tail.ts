@@ -72,7 +72,16 @@ export function useTail(connectionId: string, topic: string) {
             session.current = event.sessionId;
             setState((s) => ({ ...s, partitions: event.partitions, phase: 'live' }));
           } else if (event.type === 'records') {
-            for (const r of decodeRecordFrame(event.frame)) pending.current.records.push(r);
+            let records: RecordDto[];
+            try {
+              records = decodeRecordFrame(event.frame);
+            } catch (error) {
+              // A frame this page cannot read: stop and say so rather than show a gap.
+              subscription.current?.close();
+              setState((s) => ({ ...s, phase: 'error', error }));
+              return;
+            }
+            for (const r of records) pending.current.records.push(r);
             pending.current.flush = event.flush;
             frame.current ??= window.setTimeout(applyPending, Math.max(APPLY_INTERVAL_MS, lastApply.current + MIN_APPLY_GAP_MS - performance.now()));
           } else {
