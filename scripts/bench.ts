@@ -16,9 +16,11 @@ async function main(): Promise<void> {
   let broker: RunningBroker | null = null;
   stage('kafka broker');
   const bootstrap = external?.bootstrap ?? (broker = await startBroker((l) => process.stdout.write(`[kafka-harness] ${l}\n`))).bootstrap;
-  const only = process.env['BENCH_ONLY'];
+  // BENCH_ONLY=fetch|tail|topics, or several comma-separated.
+  const only = process.env['BENCH_ONLY']?.split(',');
+  const runs = (name: string): boolean => !only || only.includes(name);
   try {
-    if (!only || only === 'fetch') {
+    if (runs('fetch')) {
       stage(`bulk fetch: ${BULK_RECORDS.toLocaleString()} records, 6 partitions, from the beginning to the end`);
       const f = await benchBulkFetch(bootstrap, (l) => process.stdout.write(`${l}\n`));
       const rate = (ms: number) => Math.round(f.records / (ms / 1000));
@@ -30,7 +32,7 @@ async function main(): Promise<void> {
         ].join('\n') + '\n',
       );
     }
-    if (!only || only === 'tail') {
+    if (runs('tail')) {
       stage(`live tail in Chromium: ${TAIL_RECORDS.toLocaleString()} records produced at ${TAIL_RATE.toLocaleString()}/s`);
       const t = await benchLiveTail(bootstrap, (l) => process.stdout.write(`${l}\n`));
       const heap = t.heapMb;
@@ -43,7 +45,7 @@ async function main(): Promise<void> {
         ].join('\n') + '\n',
       );
     }
-    if (only && only !== 'topics') return;
+    if (!runs('topics')) return;
     stage(`topic listing: ${TOPIC_COUNT} topics with earliest/latest offsets through the API`);
     const r = await benchTopicListing(bootstrap, (l) => process.stdout.write(`${l}\n`));
     process.stdout.write(

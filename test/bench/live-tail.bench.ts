@@ -2,18 +2,21 @@
 // writes RATE records/s. Measures, black-box from the page: every record reaches the UI
 // (the "received" count), produce→visible latency of the rows that appear (p50/p95, from
 // the record's CreateTime to the moment its row enters the DOM), and the renderer's JS heap
-// over the run (it must stay flat: the list keeps a bounded window).
-import { spawn } from 'node:child_process';
+// over the run (it must stay flat: the list keeps a bounded window). The broker is warmed up
+// first with kcat alone (see warmUpBroker); Eventscope starts cold.
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Writable } from 'node:stream';
 import { chromium, type Page } from 'playwright-core';
 import { ConnectionProfile } from '../../src/contract/dto.ts';
 import { openClusterClient } from '../../src/kafka/index.ts';
-import { createTopicWithKafkaTool } from '../kafka/kafka-tools.ts';
+import { createTopicWithKafkaTool, deleteTopicWithKafkaTool } from '../kafka/kafka-tools.ts';
 
 export const TAIL_RATE = Number(process.env['BENCH_TAIL_RATE'] ?? 50_000);
 export const TAIL_RECORDS = Number(process.env['BENCH_TAIL_RECORDS'] ?? 2_000_000);
+const BROKER_WARM_UP_S = Number(process.env['BENCH_TAIL_BROKER_WARMUP_S'] ?? 30);
 // A fresh topic per run: the bench may run again against the same (external) cluster.
 const TOPIC = `bench-tail-${Date.now().toString(36)}`;
 const TICK_MS = 20;
@@ -75,7 +78,56 @@ function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
 
+// kcat produces (librdkafka stamps each record's CreateTime as it takes the line): a
+// JavaScript producer would eat a core of this 2-core machine and measure itself.
+function startKcatProducer(bootstrap: string, topic: string): ChildProcessByStdio<Writable, null, null> {
+  return spawn('kcat', ['-b', bootstrap, '-P', '-t', topic, '-p', '-1', '-K', '\t', '-X', 'linger.ms=5', '-X', 'queue.buffering.max.messages=1000000'], { stdio: ['pipe', 'ignore', 'inherit'] });
+}
+
+/** Feeds kcat records number from … to-1 at TAIL_RATE per second; onTick runs between sends. Returns `to`. */
+async function produceAtRate(producer: ChildProcessByStdio<Writable, null, null>, from: number, to: number, onTick?: (sent: number) => Promise<void>): Promise<number> {
+  const started = Date.now();
+  const perTick = Math.max(1, Math.round((TAIL_RATE * TICK_MS) / 1000));
+  let produced = from;
+  while (produced < to) {
+    const due = Math.min(to, from + Math.floor(((Date.now() - started) / 1000) * TAIL_RATE) + perTick);
+    if (due > produced) {
+      const count = Math.min(due - produced, MAX_RECORDS_PER_SEND);
+      let lines = '';
+      for (let i = 0; i < count; i++) lines += `k${(produced + i) % 1000}\t{"type":"Tick","n":${produced + i},"pad":"${PAD}"}\n`;
+      if (!producer.stdin.write(lines)) await new Promise<void>((resolve) => producer.stdin.once('drain', () => resolve()));
+      produced += count;
+    } else {
+      await new Promise((r) => setTimeout(r, TICK_MS / 2));
+    }
+    await onTick?.(produced);
+  }
+  return produced;
+}
+
+/**
+ * The same load through the broker with kcat alone (a producer and a consumer, no Eventscope)
+ * before the measured run. The harness broker is a fresh JVM on the same two cores as
+ * everything else: for its first minute under load its JIT took 50–70% of a core (a warm one
+ * about 30%), and the tail measured that instead of Eventscope. A production cluster is warm.
+ */
+async function warmUpBroker(bootstrap: string, log: (line: string) => void): Promise<void> {
+  if (BROKER_WARM_UP_S <= 0) return;
+  const topic = `${TOPIC}-broker-warm-up`;
+  createTopicWithKafkaTool(bootstrap, topic, { partitions: 6 });
+  const consumer = spawn('kcat', ['-b', bootstrap, '-C', '-t', topic, '-o', 'end', '-q'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const producer = startKcatProducer(bootstrap, topic);
+  const started = Date.now();
+  const produced = await produceAtRate(producer, 0, TAIL_RATE * BROKER_WARM_UP_S);
+  producer.stdin.end();
+  await new Promise<void>((resolve) => producer.once('exit', () => resolve()));
+  consumer.kill('SIGTERM');
+  deleteTopicWithKafkaTool(bootstrap, topic);
+  log(`broker warmed up first with kcat alone: ${produced.toLocaleString()} records produced and consumed in ${((Date.now() - started) / 1000).toFixed(0)} s (BENCH_TAIL_BROKER_WARMUP_S=0 skips this)`);
+}
+
 export async function benchLiveTail(bootstrap: string, log: (line: string) => void): Promise<LiveTailResult> {
+  await warmUpBroker(bootstrap, log);
   createTopicWithKafkaTool(bootstrap, TOPIC, { partitions: 6 });
   const dataDir = mkdtempSync(join(tmpdir(), 'es-bench-tail-'));
   mkdirSync(dataDir, { recursive: true });
@@ -97,9 +149,7 @@ export async function benchLiveTail(bootstrap: string, log: (line: string) => vo
     executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--enable-precise-memory-info'],
   });
-  // kcat produces (librdkafka stamps each record's CreateTime as it takes the line): a
-  // JavaScript producer would eat a core of this 2-core machine and measure itself.
-  const producer = spawn('kcat', ['-b', bootstrap, '-P', '-t', TOPIC, '-p', '-1', '-K', '\t', '-X', 'linger.ms=5', '-X', 'queue.buffering.max.messages=1000000'], { stdio: ['pipe', 'ignore', 'inherit'] });
+  const producer = startKcatProducer(bootstrap, TOPIC);
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
 
@@ -128,27 +178,15 @@ export async function benchLiveTail(bootstrap: string, log: (line: string) => vo
     }
 
     const started = Date.now();
-    let produced = WARM_UP_RECORDS;
     let traced = false;
-    const perTick = Math.max(1, Math.round((TAIL_RATE * TICK_MS) / 1000));
-    while (produced < TAIL_RECORDS) {
-      const due = Math.min(TAIL_RECORDS, Math.floor(((Date.now() - started) / 1000) * TAIL_RATE) + perTick);
-      if (due > produced) {
-        const count = Math.min(due - produced, MAX_RECORDS_PER_SEND);
-        let lines = '';
-        for (let i = 0; i < count; i++) lines += `k${(produced + i) % 1000}\t{"type":"Tick","n":${produced + i},"pad":"${PAD}"}\n`;
-        if (!producer.stdin.write(lines)) await new Promise<void>((resolve) => producer.stdin.once('drain', () => resolve()));
-        produced += count;
-      } else {
-        await new Promise((r) => setTimeout(r, TICK_MS / 2));
-      }
+    let produced = await produceAtRate(producer, WARM_UP_RECORDS, TAIL_RECORDS, async (sent) => {
       // A 3 s performance trace of the page halfway through (style, layout, paint, scripting).
-      if (profileDir && !traced && produced >= TAIL_RECORDS / 2) {
+      if (profileDir && !traced && sent >= TAIL_RECORDS / 2) {
         traced = true;
         await browser.startTracing(page, { path: join(profileDir, 'renderer-trace.json'), categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute', 'blink'] });
         setTimeout(() => void browser.stopTracing(), 3_000);
       }
-    }
+    });
     if (process.env['BENCH_TAIL_SCREENSHOT']) await page.screenshot({ path: process.env['BENCH_TAIL_SCREENSHOT'] });
     const producedRate = produced / ((Date.now() - started) / 1000);
     // What kcat had accepted is not yet what the broker holds: wait for it, then count that.
