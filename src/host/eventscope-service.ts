@@ -70,7 +70,7 @@ export function createEventscopeService(options: ServiceOptions): EventscopeServ
   const store = new ConnectionStore(options.dataDir);
   const settingsStore = new SettingsStore(options.dataDir);
   let { settings: savedSettings, problem: settingsProblem } = settingsStore.load();
-  const log = options.log ?? new ReplayLog(join(options.dataDir, 'replay-log.sqlite'), { capBytesPerCluster: options.logCapBytesPerCluster ?? (savedSettings.logCapMb ?? DEFAULT_LOG_CAP_MB) * MIB });
+  const log = options.log ?? new ReplayLog(join(options.dataDir, 'replay-log.sqlite'), { capBytesPerCluster: options.logCapBytesPerCluster ?? (savedSettings.logCapMb ?? DEFAULT_LOG_CAP_MB) * MIB, checkpointInBackground: true });
   const currentSettings = (): Settings => ({ logCapMb: Math.round(log.capBytes / MIB), logCapFromEnvironment: options.logCapBytesPerCluster !== undefined, problem: settingsProblem });
   const tails = new Map<string, TailSession>();
   const captures = new Map<string, OpenCapture>();

@@ -8,10 +8,11 @@
 // overlapping fetch stores only what is new. append() returns after COMMIT: what it
 // acknowledged survives a crash of the process (SQLite's WAL truncates a torn tail itself).
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { KafkaRecord } from '../kafka/index.ts';
 import { packRecords, unpackRecords } from './record-blob.ts';
+import { WalCheckpointer } from './wal-checkpointer.ts';
 
 export const DEFAULT_CAP_BYTES_PER_CLUSTER = 2 * 1024 * 1024 * 1024;
 const MAX_RECORDS_PER_ROW = 4_096;
@@ -40,7 +41,21 @@ export interface ReplayLogOptions {
   readOnly?: boolean;
   /** Tests: limit the file size (SQLite max_page_count) to provoke "disk full". */
   maxPageCount?: number;
+  /**
+   * Checkpoint the WAL on a worker thread (WalCheckpointer) rather than inside commits: the
+   * app's own log, written by live tails. Not for a file that will be sealed.
+   */
+  checkpointInBackground?: boolean;
 }
+
+/**
+ * Past this much WAL a commit checkpoints (RESTART) itself after all: a background checkpoint
+ * only lets the WAL start over when it finishes between two commits, and a steady stream of
+ * commits can keep beating it. By then nearly every frame is copied already, so this is short.
+ */
+const WAL_LIMIT_BYTES = 64 * 1024 * 1024;
+/** How often (in commits) the WAL's size is looked at. */
+const WAL_CHECK_EVERY_COMMITS = 16;
 
 export class LogFullError extends Error {
   constructor(cause: unknown) {
@@ -89,6 +104,8 @@ export class ReplayLog {
   private readonly streamIds = new Map<string, number>();
   private readonly clusterBytes = new Map<string, number>();
   private seq = 0;
+  private readonly checkpointer: WalCheckpointer | null = null;
+  private commitsSinceWalCheck = 0;
 
   constructor(path: string, options: ReplayLogOptions = {}) {
     this.path = path;
@@ -101,6 +118,10 @@ export class ReplayLog {
       this.db.exec('PRAGMA page_size = 65536; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 1000;');
       if (options.maxPageCount) this.db.exec(`PRAGMA max_page_count = ${Math.floor(options.maxPageCount)}`);
       this.db.exec(SCHEMA);
+      if (options.checkpointInBackground && path !== ':memory:') {
+        this.db.exec('PRAGMA wal_autocheckpoint = 0');
+        this.checkpointer = new WalCheckpointer(path);
+      }
     }
     const integrity = this.db.prepare('PRAGMA quick_check').get() as { quick_check: string };
     if (integrity.quick_check !== 'ok') throw new Error(`The replay log ${path} is damaged: ${integrity.quick_check}`);
@@ -174,6 +195,10 @@ export class ReplayLog {
       if (this.db.isTransaction) this.db.exec('ROLLBACK');
       if (/full/i.test((err as Error).message)) throw new LogFullError(err);
       throw err;
+    }
+    if (this.checkpointer && ++this.commitsSinceWalCheck >= WAL_CHECK_EVERY_COMMITS) {
+      this.commitsSinceWalCheck = 0;
+      if (walBytes(this.path) > WAL_LIMIT_BYTES) this.db.exec('PRAGMA wal_checkpoint(RESTART)');
     }
     for (const [cluster, bytes] of added) {
       this.clusterBytes.set(cluster, (this.clusterBytes.get(cluster) ?? 0) + bytes);
@@ -334,7 +359,16 @@ export class ReplayLog {
   }
 
   close(): void {
+    void this.checkpointer?.stop();
     if (this.db.isOpen) this.db.close();
+  }
+}
+
+function walBytes(path: string): number {
+  try {
+    return statSync(`${path}-wal`).size;
+  } catch {
+    return 0;
   }
 }
 

@@ -74,7 +74,7 @@ export async function benchBulkFetch(bootstrap: string, log: (line: string) => v
     const without = [await read(null), await read(null)];
     const withLog = [];
     for (let i = 0; i < 2; i++) {
-      const replayLog = new ReplayLog(join(dir, `log-${i}.sqlite`), { capBytesPerCluster: Number.MAX_SAFE_INTEGER });
+      const replayLog = new ReplayLog(join(dir, `log-${i}.sqlite`), { capBytesPerCluster: Number.MAX_SAFE_INTEGER, checkpointInBackground: true });
       withLog.push(await read(replayLog));
       replayLog.close();
     }

@@ -26,7 +26,7 @@ describe('tail with a full disk', () => {
   beforeAll(async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'es-full-'));
     // SQLite's max_page_count stands in for a full disk: the same "database or disk is full".
-    log = new ReplayLog(join(dataDir, 'replay-log.sqlite'), { maxPageCount: 24 });
+    log = new ReplayLog(join(dataDir, 'replay-log.sqlite'), { maxPageCount: 24, checkpointInBackground: true });
     service = createEventscopeService({ version: 'test', mode: 'test', dataDir, vault: new PlaintextFileSecretVault(dataDir), openClusterClient, log });
     const { port1, port2 } = new MessageChannel();
     serveRpc(messagePortWire(port1), service.methods, service.streams, { warn: () => undefined });

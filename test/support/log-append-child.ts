@@ -5,7 +5,7 @@ import { ReplayLog } from '../../src/log/replay-log.ts';
 import type { KafkaRecord } from '../../src/kafka/index.ts';
 
 const [path] = process.argv.slice(2);
-const log = new ReplayLog(path!);
+const log = new ReplayLog(path!, { checkpointInBackground: true });
 const next = new Map<number, bigint>();
 for (const partition of [0, 1, 2]) {
   const ranges = log.ranges({ cluster: 'crash', topic: 'orders', partition });
