@@ -6,8 +6,8 @@
 // them (a row scrolled into view, a filter). Universal: no Buffer, no DOM.
 //
 // Layout, little endian: u32 count, then per record: u32 partition, u32 offset high word,
-// u32 offset low word, f64 timestamp (ms), payload key, payload value, u16 header count and
-// per header: u16 key length + UTF-8 key, payload value.
+// u32 offset low word, f64 timestamp (ms), payload key, payload value, u32 header count and
+// per header: u32 key length + UTF-8 key, payload value.
 // A payload is i32 full size (-1: null) and, when not null, u32 kept length + the kept bytes
 // (fewer than the full size when cut to a preview).
 import type { RecordDto } from '../contract/dto.ts';
@@ -17,7 +17,7 @@ import type { RecordBytes } from './record-dto.ts';
 const NULL_SIZE = -1;
 const TWO_POW_32 = 2 ** 32;
 /** Partition, offset, timestamp, two null payloads, no headers. */
-const MIN_RECORD_BYTES = 20 + 4 + 4 + 2;
+const MIN_RECORD_BYTES = 20 + 4 + 4 + 4;
 const utf8 = new TextEncoder();
 const utf8Decoder = new TextDecoder();
 
@@ -34,10 +34,10 @@ export function encodeRecordFrame(records: readonly RecordBytes[], previewBytes 
     size += 4 + 8 + 8 + 4 + 4;
     if (record.key) size += 4 + keptLength(record.key, previewBytes);
     if (record.value) size += 4 + keptLength(record.value, previewBytes);
-    size += 2;
+    size += 4;
     if (record.headers.length === 0) continue;
     const keys = (headerKeys[r] = record.headers.map((h) => utf8.encode(h.key)));
-    record.headers.forEach((h, i) => (size += 2 + keys[i]!.length + 4 + (h.value ? 4 + keptLength(h.value, previewBytes) : 0)));
+    record.headers.forEach((h, i) => (size += 4 + keys[i]!.length + 4 + (h.value ? 4 + keptLength(h.value, previewBytes) : 0)));
   }
   const out = new Uint8Array(size);
   const view = new DataView(out.buffer);
@@ -65,13 +65,13 @@ export function encodeRecordFrame(records: readonly RecordBytes[], previewBytes 
     at += 20;
     writePayload(record.key);
     writePayload(record.value);
-    view.setUint16(at, record.headers.length, true);
-    at += 2;
+    view.setUint32(at, record.headers.length, true);
+    at += 4;
     const keys = headerKeys[r];
     for (let i = 0; keys && i < keys.length; i++) {
-      view.setUint16(at, keys[i]!.length, true);
-      out.set(keys[i]!, at + 2);
-      at += 2 + keys[i]!.length;
+      view.setUint32(at, keys[i]!.length, true);
+      out.set(keys[i]!, at + 4);
+      at += 4 + keys[i]!.length;
       writePayload(record.headers[i]!.value);
     }
   }
@@ -126,13 +126,13 @@ class FrameRecord implements RecordDto {
     };
     const key = readPayload();
     const value = readPayload();
-    const count = this.view.getUint16(at, true);
-    at += 2;
+    const count = this.view.getUint32(at, true);
+    at += 4;
     const headers: RecordDto['headers'] = new Array(count);
     for (let i = 0; i < count; i++) {
-      const length = this.view.getUint16(at, true);
-      const headerKey = utf8Decoder.decode(this.frame.subarray(at + 2, at + 2 + length));
-      at += 2 + length;
+      const length = this.view.getUint32(at, true);
+      const headerKey = utf8Decoder.decode(this.frame.subarray(at + 4, at + 4 + length));
+      at += 4 + length;
       headers[i] = { key: headerKey, value: readPayload() };
     }
     this.decoded = { key, value, headers };
@@ -175,12 +175,12 @@ export function decodeRecordFrame(frame: Uint8Array): RecordDto[] {
     at = keyAt;
     skipPayload();
     skipPayload();
-    if (at + 2 > frame.byteLength) fail();
-    const headerCount = view.getUint16(at, true);
-    at += 2;
+    if (at + 4 > frame.byteLength) fail();
+    const headerCount = view.getUint32(at, true);
+    at += 4;
     for (let h = 0; h < headerCount; h++) {
-      if (at + 2 > frame.byteLength) fail();
-      at += 2 + view.getUint16(at, true);
+      if (at + 4 > frame.byteLength) fail();
+      at += 4 + view.getUint32(at, true);
       skipPayload();
     }
     if (at > frame.byteLength) fail();

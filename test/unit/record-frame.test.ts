@@ -40,6 +40,13 @@ describe('record frames', () => {
     expect(decodeRecordFrame(padded.subarray(7, 7 + frame.length)).map(plainRecord)).toEqual(decoded.map(plainRecord));
   });
 
+  it('carry more headers and longer header keys than 16-bit lengths could', () => {
+    const many = { partition: 0, offset: 1n, timestampMs: 1, key: null, value: null, headers: Array.from({ length: 70_000 }, (_, i) => ({ key: i === 0 ? 'k'.repeat(70_000) : 'h', value: null })) };
+    const [decoded] = decodeRecordFrame(encodeRecordFrame([many]));
+    expect(decoded!.headers).toHaveLength(70_000);
+    expect(decoded!.headers[0]!.key).toHaveLength(70_000);
+  });
+
   it('an empty flush is an empty frame', () => {
     expect(decodeRecordFrame(encodeRecordFrame([]))).toEqual([]);
   });

@@ -32,6 +32,35 @@ describe('record blobs', () => {
   });
 });
 
+describe('record blobs, wide and narrow', () => {
+  it('carry more than 65,535 headers and header keys longer than 65,535 bytes', () => {
+    const record: KafkaRecord = { partition: 0, offset: 5n, timestampMs: 1, key: null, value: Buffer.from('v'), headers: Array.from({ length: 70_000 }, (_, i) => ({ key: i === 1 ? 'k'.repeat(70_000) : 'h', value: i % 2 ? null : Buffer.from([i % 256]) })) };
+    const [back] = unpackRecords(0, 5n, packRecords(5n, [record]));
+    expect(back!.headers).toHaveLength(70_000);
+    expect(back!.headers[1]!.key).toHaveLength(70_000);
+    expect(Buffer.from(back!.headers[69_998]!.value!)).toEqual(Buffer.from([69_998 % 256]));
+  });
+
+  it('still read blobs written before the wide layout (16-bit header counts and key lengths)', () => {
+    // One record at base+2: timestamp 7, key "k", value null, headers [("ab", "x")], uncompressed.
+    const narrow = Buffer.concat([
+      Buffer.of(0),
+      u32(1), u32(2), f64(7), i32(1), Buffer.from('k'), i32(-1),
+      u16(1), u16(2), Buffer.from('ab'), i32(1), Buffer.from('x'),
+    ]);
+    const [r] = unpackRecords(4, 100n, narrow);
+    expect(r).toMatchObject({ partition: 4, offset: 102n, timestampMs: 7, value: null });
+    expect(Buffer.from(r!.key!).toString()).toBe('k');
+    expect(r!.headers.map((h) => [h.key, Buffer.from(h.value!).toString()])).toEqual([['ab', 'x']]);
+    expect(() => unpackRecords(0, 0n, Buffer.of(8, 0, 0, 0, 0))).toThrow(/unknown flags 8/);
+  });
+});
+
+const u16 = (n: number) => { const b = Buffer.alloc(2); b.writeUInt16LE(n); return b; };
+const u32 = (n: number) => { const b = Buffer.alloc(4); b.writeUInt32LE(n); return b; };
+const i32 = (n: number) => { const b = Buffer.alloc(4); b.writeInt32LE(n); return b; };
+const f64 = (n: number) => { const b = Buffer.alloc(8); b.writeDoubleLE(n); return b; };
+
 describe('ReplayLog', () => {
   it('stores fetched spans, reads them back by offset in both directions, and knows its ranges', () => {
     const log = tempLog();
