@@ -22,7 +22,7 @@ import { pageBefore } from '../log/log-pages.ts';
 import { ReplayLog } from '../log/replay-log.ts';
 import { PREVIEW_BYTES, TailSession } from '../tail/tail-session.ts';
 import { compileFilter } from '../filters/record-filter.ts';
-import { DEFAULT_LOG_CAP_MB, SettingsStore } from './settings-store.ts';
+import { SettingsStore } from './settings-store.ts';
 import type { RecordDto } from '../contract/dto.ts';
 
 const SEARCH_FLUSH_RECORDS = 2_000;
@@ -70,7 +70,7 @@ export function createEventscopeService(options: ServiceOptions): EventscopeServ
   const store = new ConnectionStore(options.dataDir);
   const settingsStore = new SettingsStore(options.dataDir);
   let { settings: savedSettings, problem: settingsProblem } = settingsStore.load();
-  const log = options.log ?? new ReplayLog(join(options.dataDir, 'replay-log.sqlite'), { capBytesPerCluster: options.logCapBytesPerCluster ?? (savedSettings.logCapMb ?? DEFAULT_LOG_CAP_MB) * MIB, checkpointInBackground: true });
+  const log = options.log ?? new ReplayLog(join(options.dataDir, 'replay-log.sqlite'), { capBytesPerCluster: options.logCapBytesPerCluster ?? (savedSettings.logCapMb === undefined ? undefined : savedSettings.logCapMb * MIB), checkpointInBackground: true });
   const currentSettings = (): Settings => ({ logCapMb: Math.round(log.capBytes / MIB), logCapFromEnvironment: options.logCapBytesPerCluster !== undefined, problem: settingsProblem });
   const tails = new Map<string, TailSession>();
   const captures = new Map<string, OpenCapture>();

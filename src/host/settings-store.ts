@@ -8,8 +8,6 @@ import { z } from 'zod';
 import { LOG_CAP_MAX_MB, LOG_CAP_MIN_MB } from '../contract/dto.ts';
 import { writeFileAtomic } from '../connections/atomic-file.ts';
 
-export const DEFAULT_LOG_CAP_MB = 2_048;
-
 const SavedSettings = z.object({
   version: z.literal(1),
   logCapMb: z.number().int().min(LOG_CAP_MIN_MB).max(LOG_CAP_MAX_MB).optional(),

@@ -19,8 +19,8 @@ const timer = setInterval(() => {
   if (!running) return;
   try {
     db.exec('PRAGMA wal_checkpoint(PASSIVE)');
-  } catch (err) {
-    parentPort.postMessage({ failed: String(err && err.message || err) });
+  } catch {
+    // Tried again next time; if it keeps failing, commits checkpoint themselves (WAL_LIMIT_BYTES).
   }
 }, workerData.intervalMs);
 parentPort.on('message', () => {
@@ -34,13 +34,12 @@ parentPort.on('message', () => {
 export class WalCheckpointer {
   private readonly worker: Worker;
   private stopped = false;
-  /** The last checkpoint failure (they are retried; a persistent one means the WAL grows). */
-  lastFailure: string | null = null;
 
   constructor(path: string, intervalMs = CHECKPOINT_INTERVAL_MS) {
     this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { path, intervalMs } });
-    this.worker.on('message', (m: { failed?: string }) => (this.lastFailure = m.failed ?? null));
-    this.worker.on('error', (err) => (this.lastFailure = err.message));
+    // A worker that dies (its database cannot be opened) must not take the host with it: without
+    // it, commits checkpoint themselves once the WAL passes WAL_LIMIT_BYTES (replay-log.ts).
+    this.worker.on('error', () => undefined);
     // A checkpointer never keeps the process alive.
     this.worker.unref();
   }

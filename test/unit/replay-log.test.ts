@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -161,6 +161,23 @@ describe('ReplayLog', () => {
     expect(log.append({ cluster: 'c2', topic: 'payments', partition: 1 }, { from: 0n, to: 10n }, records(1, 0, 10))).toBe(10);
     expect(log.recordCount('c2', 'payments')).toBe(10);
   });
+
+  it('checkpoints its WAL in the background: the WAL stays far smaller than what was written', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'es-wal-'));
+    const path = join(dir, 'log.sqlite');
+    const log = new ReplayLog(path, { checkpointInBackground: true });
+    // 60 commits of about 1 MB (incompressible), paced like a fast tail's flushes. Without the
+    // background checkpoints the WAL would hold all 60 MB (below the 64 MB a commit acts at).
+    let written = 0;
+    for (let i = 0; i < 60; i++) {
+      written += log.append(key(), { from: BigInt(i * 3_000), to: BigInt(i * 3_000 + 3_000) }, records(0, i * 3_000, 3_000, 1, true)) * 300;
+      await new Promise((r) => setTimeout(r, 40));
+    }
+    expect(written).toBeGreaterThan(50_000_000);
+    expect(statSync(`${path}-wal`).size).toBeLessThan(30_000_000);
+    expect(log.recordCount('c1', 'orders')).toBe(180_000);
+    log.close();
+  }, 60_000);
 
   it('reports a full disk as LogFullError and keeps what it had', () => {
     const log = tempLog({ maxPageCount: 40 });
