@@ -2,3 +2,4 @@
 export type { ClusterClient, OutgoingRecord } from './cluster-client.ts';
 export type { FetchedSpan, KafkaRecord, ReadRequest, ReadSummary, StartPosition } from './partition-reader.ts';
 export { openKafkajsClusterClient as openClusterClient } from './kafkajs/kafkajs-cluster-client.ts';
+export { unknownTopicError } from './errors.ts';

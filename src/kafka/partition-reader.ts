@@ -43,8 +43,11 @@ export interface ReadRequest {
   onRecords(records: KafkaRecord[], span: FetchedSpan): void | Promise<void>;
   /** Where reading starts and (read_committed) where the partitions end, once known, before any record. */
   onStart?(offsets: StartOffsets): void;
-  /** Outages (the cluster cannot be read; retrying) and recoveries, with a message in words. */
-  onStatus?(status: { phase: 'outage' | 'recovered'; message: string }): void;
+  /**
+   * Outages (the cluster cannot be read; retrying), recoveries, and notices (something the
+   * reader should know, e.g. a partition's log was truncated under it), with a message in words.
+   */
+  onStatus?(status: { phase: 'outage' | 'recovered' | 'notice'; message: string }): void;
 }
 
 export interface FetchedSpan {

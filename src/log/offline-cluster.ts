@@ -4,6 +4,7 @@
 import type { ClusterOverview, ConnectionTestResult, PartitionInfo, TopicDetail, TopicSummary } from '../contract/dto.ts';
 import { RpcError } from '../contract/errors.ts';
 import type { ClusterClient } from '../kafka/index.ts';
+import { unknownTopicError } from '../kafka/errors.ts';
 import type { KafkaRecord, ReadRequest, ReadSummary, StartOffsets, StartPosition } from '../kafka/partition-reader.ts';
 import type { ReplayLog } from './replay-log.ts';
 
@@ -27,7 +28,7 @@ export class OfflineCluster implements ClusterClient {
 
   private partitionsOf(topic: string): number[] {
     const t = this.log.topics(this.cluster).find((x) => x.topic === topic);
-    if (!t) throw new RpcError('UNKNOWN_TOPIC', `Topic "${topic}" is not in ${this.name}.`);
+    if (!t) throw unknownTopicError(topic, this.name);
     return t.partitions;
   }
 

@@ -1,10 +1,11 @@
 // A compacted topic: after the log cleaner has run, offsets have gaps. Reading steps over
-// them, ends at the end, and gives the latest value of each key.
+// them, ends exactly at the end Kafka's GetOffsetShell reports, and gives the latest value of
+// each key.
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ConnectionProfile } from '../../src/contract/dto.ts';
 import { openClusterClient, type ClusterClient, type KafkaRecord } from '../../src/kafka/index.ts';
-import { createTopicWithKafkaTool } from '../kafka/kafka-tools.ts';
+import { createTopicWithKafkaTool, offsetsFromGetOffsetShell } from '../kafka/kafka-tools.ts';
 import { uniqueName } from '../support/unique.ts';
 
 describe('compacted topic', () => {
@@ -15,9 +16,10 @@ describe('compacted topic', () => {
   });
   afterAll(async () => client?.close());
 
+  let lastNext = new Map<number, bigint>();
   const readAll = async (topic: string): Promise<KafkaRecord[]> => {
     const records: KafkaRecord[] = [];
-    await client.read({ topic, from: { kind: 'earliest' }, follow: false, onRecords: (b) => void records.push(...b) });
+    lastNext = (await client.read({ topic, from: { kind: 'earliest' }, follow: false, onRecords: (b) => void records.push(...b) })).nextOffsets;
     return records;
   };
 
@@ -47,5 +49,10 @@ describe('compacted topic', () => {
     const latest = new Map<string, string>();
     for (const r of records) if (r.key) latest.set(Buffer.from(r.key).toString(), Buffer.from(r.value!).toString());
     for (let k = 0; k < 10; k++) expect(latest.get(`k${k}`)).toBe('round-4');
+    // The read stopped at the partition's end, not before (a gap is not the end) nor after.
+    const end = BigInt(offsetsFromGetOffsetShell(kafka.bootstrap, topic, 'latest').get(0)!);
+    records = await readAll(topic);
+    expect(lastNext.get(0)).toBe(end);
+    expect(records[records.length - 1]!.offset).toBe(end - 1n);
   }, 90_000);
 });

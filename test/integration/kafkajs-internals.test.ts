@@ -57,7 +57,7 @@ describe('kafkajs internals used by src/kafka/kafkajs/internals.ts', () => {
     expect(response.errorCode).toBe(0);
     const p = response.topics[0]!.partitions[0]!;
     expect(p).toMatchObject({ partition: 1, errorCode: 0, highWatermark: 2n });
-    const decoded = decodeRecordSet(1, p.records, 0n, p.aborted);
+    const decoded = decodeRecordSet({ topic, partition: 1 }, p.records, 0n, p.aborted);
     expect(decoded.records.map((r) => [r.offset, Buffer.from(r.value!).toString()])).toEqual([
       [0n, 'one'],
       [1n, 'two'],

@@ -1,6 +1,10 @@
 // Turns whatever kafkajs or Node threw into an RpcError whose message names the cause
-// (DNS, refused, timeout, authentication, TLS) and says what to do next.
+// (DNS, refused, timeout, authentication, TLS) and says what to do next, and decides whether
+// a failure is worth retrying (isRetriable). Kafka error codes are judged by the one table in
+// protocol/kafka-error-codes.ts, whoever raised them (kafkajs or our own decoders).
 import { RpcError } from '../../contract/errors.ts';
+import { unknownTopicError } from '../errors.ts';
+import { KAFKA_ERROR, isRetriableKafkaCode, kafkaErrorCodeByName, KafkaProtocolError } from '../protocol/kafka-error-codes.ts';
 
 interface ErrorLike {
   name?: string;
@@ -36,9 +40,36 @@ function chain(err: unknown): ErrorLike[] {
   return seen;
 }
 
-/** True if err, or an error it wraps (kafkajs wraps through retries), has this kafkajs type. */
-export function hasKafkaErrorType(err: unknown, type: string): boolean {
-  return chain(err).some((e) => e.type === type);
+/** The Kafka error code an error carries: ours (KafkaProtocolError) or kafkajs's (its `type` is Kafka's name). */
+function kafkaCodeOf(e: ErrorLike): number | undefined {
+  if (e instanceof KafkaProtocolError) return e.code;
+  return typeof e.type === 'string' ? kafkaErrorCodeByName(e.type) : undefined;
+}
+
+/** True if err, or an error it wraps (kafkajs wraps through retries), carries this Kafka error code. */
+export function hasKafkaErrorCode(err: unknown, code: number): boolean {
+  return chain(err).some((e) => kafkaCodeOf(e) === code);
+}
+
+/** Socket failures that a later attempt may not meet (the broker restarting, a network blip). */
+const TRANSIENT_SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+/** kafkajs's names for "no answer from the broker" (connection lost, timed out, broker or metadata not there yet). */
+const TRANSIENT_KAFKAJS_ERRORS = new Set(['KafkaJSConnectionError', 'KafkaJSConnectionClosedError', 'KafkaJSRequestTimeoutError', 'KafkaJSBrokerNotFound', 'KafkaJSMetadataNotLoaded', 'KafkaJSNoBrokerAvailableError']);
+
+/**
+ * Worth trying again after a metadata refresh and a pause? Kafka error codes by Kafka's own
+ * table; lost or refused connections and timeouts yes; our own verdicts (RpcError: unknown
+ * topic, bad input) and corrupt data no. Looks through kafkajs's wrappers (retries exceeded).
+ */
+export function isRetriable(err: unknown): boolean {
+  for (const e of chain(err)) {
+    if (e instanceof RpcError) return false;
+    const code = kafkaCodeOf(e);
+    if (code !== undefined) return isRetriableKafkaCode(code);
+    if (typeof e.code === 'string' && TRANSIENT_SOCKET_CODES.has(e.code)) return true;
+    if (e.name !== undefined && TRANSIENT_KAFKAJS_ERRORS.has(e.name)) return true;
+  }
+  return false;
 }
 
 /** topic: the topic the failed operation was about, named in an "unknown topic" message. */
@@ -48,7 +79,8 @@ export function classifyKafkaError(err: unknown, target: string, topic?: string)
   const has = (pred: (e: ErrorLike) => boolean): ErrorLike | undefined => errors.find(pred);
   const text = errors.map((e) => e.message ?? '').join(' | ');
 
-  const auth = has((e) => e.name === 'KafkaJSSASLAuthenticationError' || e.type === 'SASL_AUTHENTICATION_FAILED' || e.type === 'ILLEGAL_SASL_STATE' || e.type === 'UNSUPPORTED_SASL_MECHANISM');
+  const authCodes: readonly number[] = [KAFKA_ERROR.SASL_AUTHENTICATION_FAILED, KAFKA_ERROR.ILLEGAL_SASL_STATE, KAFKA_ERROR.UNSUPPORTED_SASL_MECHANISM];
+  const auth = has((e) => e.name === 'KafkaJSSASLAuthenticationError' || authCodes.includes(kafkaCodeOf(e) ?? 0));
   if (auth) {
     return new RpcError('AUTH_FAILED', `Authentication failed at ${target}: ${auth.message ?? 'the broker refused the credentials'}. Check the user name, password and SASL mechanism.`);
   }
@@ -62,7 +94,7 @@ export function classifyKafkaError(err: unknown, target: string, topic?: string)
   if (timeout) return new RpcError('TIMEOUT', `No answer from ${target} in time: ${timeout.message}. The host may be unreachable, firewalled, or not a Kafka listener (TLS vs plaintext?).`);
   const closed = has((e) => e.name === 'KafkaJSConnectionClosedError' || /closed by the server/i.test(e.message ?? ''));
   if (closed) return new RpcError('CONNECTION_REFUSED', `${target} closed the connection: it may expect TLS or SASL that this connection does not use.`);
-  const unknownTopic = has((e) => e.type === 'UNKNOWN_TOPIC_OR_PARTITION');
-  if (unknownTopic) return new RpcError('UNKNOWN_TOPIC', topic ? `Topic "${topic}" does not exist on ${target}.` : `The topic does not exist on ${target}.`);
+  const unknownTopic = has((e) => kafkaCodeOf(e) === KAFKA_ERROR.UNKNOWN_TOPIC_OR_PARTITION);
+  if (unknownTopic) return unknownTopicError(topic, target);
   return new RpcError('KAFKA_ERROR', `Kafka error from ${target}: ${text || String(err)}`);
 }

@@ -8,7 +8,9 @@ import type { ClusterClient, OutgoingRecord } from '../cluster-client.ts';
 import { inferKafkaVersion } from '../kafka-version.ts';
 import { kafkajsConfig } from './client-config.ts';
 import { registerCompressionCodecs } from './compression-codecs.ts';
-import { classifyKafkaError, hasKafkaErrorType } from './errors.ts';
+import { unknownTopicError } from '../errors.ts';
+import { KAFKA_ERROR } from '../protocol/kafka-error-codes.ts';
+import { classifyKafkaError, hasKafkaErrorCode } from './errors.ts';
 import { PartitionFetcher } from './partition-fetcher.ts';
 import type { ReadRequest, ReadSummary, StartOffsets, StartPosition } from '../partition-reader.ts';
 import { createInternalCluster, ISOLATION, OFFSET_SPEC, type InternalCluster, type MetadataTopic } from './internals.ts';
@@ -135,11 +137,10 @@ class KafkajsClusterClient implements ClusterClient {
   async describeTopic(topic: string): Promise<TopicDetail> {
     return this.run(async () => {
       const md = await this.cluster.metadata({ topics: [topic] }).catch((err: unknown) => {
-        if (hasKafkaErrorType(err, 'UNKNOWN_TOPIC_OR_PARTITION')) throw new RpcError('UNKNOWN_TOPIC', `Topic "${topic}" does not exist on ${this.target}.`);
-        throw err;
+        throw hasKafkaErrorCode(err, KAFKA_ERROR.UNKNOWN_TOPIC_OR_PARTITION) ? unknownTopicError(topic, this.target) : err;
       });
       const t = md.topicMetadata.find((x) => x.topic === topic);
-      if (!t || t.topicErrorCode === 3) throw new RpcError('UNKNOWN_TOPIC', `Topic "${topic}" does not exist on ${this.target}.`);
+      if (!t || t.topicErrorCode === KAFKA_ERROR.UNKNOWN_TOPIC_OR_PARTITION) throw unknownTopicError(topic, this.target);
       const offsets = await this.partitionOffsets([t]);
       const partitions: PartitionInfo[] = t.partitionMetadata
         .map((p) => {

@@ -1,59 +1,71 @@
 // Reads partitions by sending Fetch requests straight to their leaders, from offsets we
-// choose: no consumer group on the wire, no commits, ever. Errors are handled per partition:
-// leaders are looked up again on NOT_LEADER and similar answers, an offset that fell out of
-// range is moved to the nearest end. Record batches are decoded by our own decoder
-// (src/kafka/protocol/record-batch.ts), which skips control batches and aborted transactional
-// records (read_committed) and steps over the offset gaps of compacted topics.
-import { RpcError } from '../../contract/errors.ts';
+// choose: no consumer group on the wire, no commits, ever. What each answer means for each
+// partition (advance, skip a compacted gap, grow the budget, wait its turn) is decided by
+// ReadProgress (src/kafka/read-progress.ts); this module does the I/O: leaders, requests,
+// per-partition errors (leaders looked up again on NOT_LEADER and the like, an offset out of
+// range moved to the nearest end), outages retried with backoff. Record batches are decoded
+// and checked (CRC-32C, bounds) by src/kafka/protocol/record-batch.ts, which skips control
+// batches and aborted transactional records (read_committed).
 import { sleep } from '../../util/sleep.ts';
+import { unknownTopicError } from '../errors.ts';
+import { fetchLimitsFromEnv, type FetchLimits } from '../fetch-limits.ts';
 import type { KafkaRecord, ReadRequest, ReadSummary, StartOffsets, StartPosition } from '../partition-reader.ts';
-import kafkajsProtocolErrors from 'kafkajs/src/protocol/error.js';
-import { decodeRecordSet, type AbortedTransaction } from '../protocol/record-batch.ts';
-import { hasKafkaErrorType } from './errors.ts';
-import { ISOLATION, OFFSET_SPEC, rawFetch, type InternalCluster, type MetadataPartition } from './internals.ts';
+import { KAFKA_ERROR, KafkaProtocolError, isRetriableKafkaCode } from '../protocol/kafka-error-codes.ts';
+import { decodeRecordSet } from '../protocol/record-batch.ts';
+import { ReadProgress, type PartitionCursor } from '../read-progress.ts';
+import { RpcError } from '../../contract/errors.ts';
+import { hasKafkaErrorCode, isRetriable } from './errors.ts';
+import { ISOLATION, OFFSET_SPEC, rawFetch, type InternalBroker, type InternalCluster, type MetadataPartition } from './internals.ts';
 
-/** Bytes per partition per fetch: one 10 MB record must fit, with room for its batch. */
-const PARTITION_MAX_BYTES = 12 * 1024 * 1024;
-const FETCH_MAX_BYTES = 64 * 1024 * 1024;
 /** How long a broker may hold a fetch open waiting for new records. */
 const FOLLOW_WAIT_MS = 500;
 const CATCH_UP_WAIT_MS = 100;
 const RETRY_BACKOFF_MS = [250, 500, 1_000, 2_000, 5_000];
 /** Reading to the end gives up after this many failed rounds in a row; following never does. */
 const MAX_FAILED_ROUNDS_TO_END = 8;
+/** Rounds in a row in which a partition's leader refused it (moving, being elected) before that counts as a failure. */
+const MAX_REFUSED_ROUNDS = 20;
 const METADATA_REFRESH_MS = 5_000;
+/** A quota-throttled broker asks us to wait; never longer than this at a time. */
+const MAX_THROTTLE_WAIT_MS = 5_000;
+const LEADER_NOT_AVAILABLE = 5;
 
-const OFFSET_OUT_OF_RANGE = 1;
-/** Partition errors that mean "ask the metadata again and retry": the leader moved or is being elected. */
-const PARTITION_RETRIABLE = new Set([3, 5, 6, 9, 56, 74, 75]);
-
-const RETRIABLE_TYPES = new Set(['NOT_LEADER_FOR_PARTITION', 'NOT_LEADER_OR_FOLLOWER', 'LEADER_NOT_AVAILABLE', 'UNKNOWN_TOPIC_OR_PARTITION', 'FENCED_LEADER_EPOCH', 'UNKNOWN_LEADER_EPOCH', 'REPLICA_NOT_AVAILABLE', 'NOT_COORDINATOR', 'KAFKA_STORAGE_ERROR']);
-
-interface PartitionState {
+/** One partition's answer, settled, waiting to be handed over: the span [from, to) it covered. */
+interface Delivery {
   partition: number;
-  next: bigint;
-  end: bigint;
-  done: boolean;
-  /** Empty answers in a row at an offset below end (the tail of the range was compacted away). */
-  emptyRounds: number;
+  from: bigint;
+  to: bigint;
+  records: KafkaRecord[];
+}
+
+/** What one round of requests (one per leader) came to. */
+interface Round {
+  deliveries: Delivery[];
+  moved: Set<number>;
+  /** A partition's leader refused it with a retriable error: look the leaders up again. */
+  refused: KafkaProtocolError | null;
+  throttleMs: number;
+  /** A leader's request failed (the others' answers are still in deliveries). */
+  error: unknown;
 }
 
 export class PartitionFetcher {
   private readonly cluster: InternalCluster;
   private readonly target: string;
+  private readonly limits: FetchLimits;
 
-  constructor(cluster: InternalCluster, target: string) {
+  constructor(cluster: InternalCluster, target: string, limits: FetchLimits = fetchLimitsFromEnv()) {
     this.cluster = cluster;
     this.target = target;
+    this.limits = limits;
   }
 
   async partitionsOf(topic: string): Promise<MetadataPartition[]> {
     const md = await this.cluster.metadata({ topics: [topic] }).catch((err: unknown) => {
-      if (hasKafkaErrorType(err, 'UNKNOWN_TOPIC_OR_PARTITION')) throw new RpcError('UNKNOWN_TOPIC', `Topic "${topic}" does not exist on ${this.target}.`);
-      throw err;
+      throw hasKafkaErrorCode(err, KAFKA_ERROR.UNKNOWN_TOPIC_OR_PARTITION) ? unknownTopicError(topic, this.target) : err;
     });
     const t = md.topicMetadata.find((x) => x.topic === topic);
-    if (!t) throw new RpcError('UNKNOWN_TOPIC', `Topic "${topic}" does not exist on ${this.target}.`);
+    if (!t) throw unknownTopicError(topic, this.target);
     return [...t.partitionMetadata].sort((a, b) => a.partitionId - b.partitionId);
   }
 
@@ -70,8 +82,7 @@ export class PartitionFetcher {
         const broker = await this.cluster.findBroker({ nodeId });
         const response = await broker.listOffsets({ isolationLevel, topics: [{ topic, partitions: ids.map((partition) => ({ partition, timestamp })) }] }).catch((err: unknown) => {
           // The topic was deleted between the metadata and this request.
-          if (hasKafkaErrorType(err, 'UNKNOWN_TOPIC_OR_PARTITION')) throw new RpcError('UNKNOWN_TOPIC', `Topic "${topic}" does not exist on ${this.target} (any more).`);
-          throw err;
+          throw hasKafkaErrorCode(err, KAFKA_ERROR.UNKNOWN_TOPIC_OR_PARTITION) ? unknownTopicError(topic, `${this.target} (any more)`) : err;
         });
         for (const r of response.responses) for (const p of r.partitions) result.set(p.partition, BigInt(p.offset));
       }),
@@ -81,11 +92,14 @@ export class PartitionFetcher {
 
   async startOffsets(topic: string, partitionIds: number[] | undefined, from: StartPosition): Promise<StartOffsets> {
     const all = await this.partitionsOf(topic);
-    const chosen = partitionIds === undefined ? all : partitionIds.map((id) => {
-      const p = all.find((x) => x.partitionId === id);
-      if (!p) throw new RpcError('BAD_CONFIG', `Partition ${id} does not exist: "${topic}" has partitions 0–${all.length - 1}.`, 'partition');
-      return p;
-    });
+    const chosen =
+      partitionIds === undefined
+        ? all
+        : partitionIds.map((id) => {
+            const p = all.find((x) => x.partitionId === id);
+            if (!p) throw new RpcError('BAD_CONFIG', `Partition ${id} does not exist: "${topic}" has partitions 0–${all.length - 1}.`, 'partition');
+            return p;
+          });
     const earliest = await this.listOffsets(topic, chosen, OFFSET_SPEC.EARLIEST, ISOLATION.READ_COMMITTED);
     const end = await this.listOffsets(topic, chosen, OFFSET_SPEC.LATEST, ISOLATION.READ_COMMITTED);
     const start = new Map<number, bigint>();
@@ -123,17 +137,83 @@ export class PartitionFetcher {
     const { start, end } = await this.startOffsets(topic, request.partitions, request.from);
     for (const [partition, offset] of request.startAt ?? []) if (start.has(partition)) start.set(partition, offset);
     request.onStart?.({ start, end });
-    const states: PartitionState[] = [...start].map(([partition, next]) => ({ partition, next, end: end.get(partition)!, done: !request.follow && next >= end.get(partition)!, emptyRounds: 0 }));
+    const progress = new ReadProgress({ topic, start, end, follow: request.follow, readCommitted: true, limits: this.limits });
+    const limit = request.maxRecords ?? Infinity;
+    // With no record limit, the next request goes out before this answer's records are handed
+    // over, so the broker's work and ours overlap (a limit must stop exactly: no read-ahead).
+    const readAhead = request.maxRecords === undefined;
+    /** Per partition, the offset after what has been handed over: what nextOffsets reports. */
+    const handedOver = new Map(start);
     let delivered = 0;
     let failedRounds = 0;
+    let refusedRounds = 0;
     let outage = false;
-    const limit = request.maxRecords ?? Infinity;
-
     let partitions: MetadataPartition[] | null = null;
     let metadataAt = 0;
-    while (!signal?.aborted && delivered < limit) {
-      const active = states.filter((s) => !s.done);
-      if (active.length === 0) break;
+
+    /** Hands over what one partition's answer brought, stopping exactly at the record limit. */
+    const deliver = async ({ partition, from, to, records }: Delivery): Promise<void> => {
+      const room = limit - delivered;
+      if (records.length > room) {
+        records = records.slice(0, Math.max(0, room));
+        to = records.length > 0 ? records[records.length - 1]!.offset + 1n : from;
+      }
+      delivered += records.length;
+      handedOver.set(partition, to);
+      await request.onRecords(records, { partition, from, to });
+    };
+
+    /** One Fetch to one leader for its partitions, in their rotation order; answers settled, records kept for delivery. */
+    const fetchFrom = async (broker: InternalBroker, cursors: PartitionCursor[], round: Round): Promise<void> => {
+      const response = await rawFetch(broker, {
+        isolationLevel: ISOLATION.READ_COMMITTED,
+        maxWaitTime: request.follow ? FOLLOW_WAIT_MS : CATCH_UP_WAIT_MS,
+        minBytes: 1,
+        maxBytes: Math.max(this.limits.responseMaxBytes, ...cursors.map((c) => c.maxBytes)),
+        topics: [{ topic, partitions: cursors.map((c) => ({ partition: c.partition, fetchOffset: c.next.toString(), maxBytes: c.maxBytes })) }],
+      });
+      if (response.errorCode !== 0) throw new KafkaProtocolError(response.errorCode, `fetching ${topic}`);
+      round.throttleMs = Math.max(round.throttleMs, response.throttleTimeMs);
+      for (const t of response.topics) {
+        for (const answer of t.partitions) {
+          const position = cursors.findIndex((c) => c.partition === answer.partition);
+          const cursor = cursors[position];
+          if (!cursor || signal?.aborted) continue;
+          if (answer.errorCode === KAFKA_ERROR.OFFSET_OUT_OF_RANGE) {
+            await this.recoverOutOfRange(topic, cursor, progress);
+            continue;
+          }
+          if (answer.errorCode !== 0) {
+            if (!isRetriableKafkaCode(answer.errorCode)) throw new KafkaProtocolError(answer.errorCode, `reading ${topic}-${answer.partition}`);
+            round.refused = new KafkaProtocolError(answer.errorCode, `reading ${topic}-${answer.partition}`);
+            continue;
+          }
+          const decoded = decodeRecordSet({ topic, partition: cursor.partition }, answer.records, cursor.next, answer.aborted);
+          if (decoded.legacyFormat && decoded.records.length === 0) {
+            throw new RpcError('KAFKA_ERROR', `Partition ${cursor.partition} of "${topic}" holds records in the message format of Kafka before 0.11 at offset ${cursor.next}; Eventscope reads only the current record format.`);
+          }
+          const span = progress.settle(cursor, {
+            position,
+            highWatermark: answer.highWatermark,
+            lastStableOffset: answer.lastStableOffset,
+            throttled: response.throttleTimeMs > 0,
+            nextOffset: decoded.nextOffset,
+            truncatedBatchBytes: decoded.truncatedBatchBytes,
+          });
+          if (span === null) continue;
+          round.moved.add(cursor.partition);
+          round.deliveries.push({ partition: cursor.partition, from: span.from, to: span.to, records: decoded.records });
+        }
+      }
+    };
+
+    /**
+     * One round: a Fetch to each leader of the partitions still to read. What the leaders that
+     * answered brought is kept for delivery even when another leader failed (its error is
+     * returned with them), so nothing settled is lost.
+     */
+    const fetchRound = async (): Promise<Round> => {
+      const round: Round = { deliveries: [], moved: new Set(), refused: null, throttleMs: 0, error: null };
       try {
         // Leaders are looked up again after any error, and now and then while following so
         // that partitions added to the topic are picked up.
@@ -142,116 +222,84 @@ export class PartitionFetcher {
           metadataAt = Date.now();
           if (request.follow && request.partitions === undefined) {
             for (const p of partitions) {
-              if (states.some((s) => s.partition === p.partitionId)) continue;
-              states.push({ partition: p.partitionId, next: 0n, end: 0n, done: false, emptyRounds: 0 });
-              active.push(states[states.length - 1]!);
+              if (progress.has(p.partitionId)) continue;
+              progress.add(p.partitionId, 0n);
+              handedOver.set(p.partitionId, 0n);
               request.onStatus?.({ phase: 'recovered', message: `Partition ${p.partitionId} was added to ${topic}; reading it from its start.` });
             }
           }
         }
-        const byLeader = new Map<number, PartitionState[]>();
-        for (const s of active) {
-          const leader = partitions!.find((p) => p.partitionId === s.partition)?.leader ?? -1;
-          if (leader < 0) throw Object.assign(new Error(`partition ${s.partition} has no leader`), { type: 'LEADER_NOT_AVAILABLE' });
-          byLeader.set(leader, [...(byLeader.get(leader) ?? []), s]);
+        const known = partitions;
+        const byLeader = new Map<number, PartitionCursor[]>();
+        for (const cursor of progress.active()) {
+          const leader = known.find((p) => p.partitionId === cursor.partition)?.leader ?? -1;
+          if (leader < 0) throw new KafkaProtocolError(LEADER_NOT_AVAILABLE, `reading ${topic}-${cursor.partition}`);
+          byLeader.set(leader, [...(byLeader.get(leader) ?? []), cursor]);
         }
-        let leadersMoved = false;
-        await Promise.all(
-          [...byLeader].map(async ([nodeId, group]) => {
-            const broker = await this.cluster.findBroker({ nodeId });
-            const response = await rawFetch(broker, {
-              isolationLevel: ISOLATION.READ_COMMITTED,
-              maxWaitTime: request.follow ? FOLLOW_WAIT_MS : CATCH_UP_WAIT_MS,
-              minBytes: 1,
-              maxBytes: FETCH_MAX_BYTES,
-              topics: [{ topic, partitions: group.map((s) => ({ partition: s.partition, fetchOffset: s.next.toString(), maxBytes: PARTITION_MAX_BYTES })) }],
-            });
-            if (response.errorCode !== 0) throw kafkaError(response.errorCode, `fetching ${topic}`);
-            for (const t of response.topics) {
-              for (const p of t.partitions) {
-                const state = group.find((s) => s.partition === p.partition);
-                if (!state || delivered >= limit || signal?.aborted) continue;
-                if (p.errorCode === OFFSET_OUT_OF_RANGE) {
-                  await this.recoverOutOfRange(topic, [state]);
-                  continue;
-                }
-                if (PARTITION_RETRIABLE.has(p.errorCode)) {
-                  leadersMoved = true;
-                  continue;
-                }
-                if (p.errorCode !== 0) throw kafkaError(p.errorCode, `reading ${topic}-${p.partition}`);
-                const from = state.next;
-                let records = this.accept(state, p.records, p.aborted);
-                const room = limit - delivered;
-                if (records.length > room) {
-                  // Stop right after the last record handed over, so nextOffsets is exact.
-                  records = records.slice(0, room);
-                  state.next = records[records.length - 1]!.offset + 1n;
-                }
-                if (!request.follow && !state.done && state.next >= state.end) state.done = true;
-                if (state.next === from) continue;
-                delivered += records.length;
-                await request.onRecords(records, { partition: state.partition, from, to: state.next });
-              }
-            }
-          }),
-        );
-        if (leadersMoved) {
-          // Some partitions moved or are between leaders: look them up again, then go on.
+        const results = await Promise.allSettled([...byLeader].map(async ([nodeId, cursors]) => fetchFrom(await this.cluster.findBroker({ nodeId }), cursors, round)));
+        const failed = results.find((r) => r.status === 'rejected');
+        if (failed) round.error = failed.reason;
+      } catch (err) {
+        round.error = err;
+      }
+      progress.rotate(round.moved);
+      return round;
+    };
+
+    let ahead: Promise<Round> | null = null;
+    while (!signal?.aborted && delivered < limit) {
+      if (ahead === null && progress.active().length === 0) break;
+      try {
+        const round: Round = await (ahead ?? fetchRound());
+        ahead = null;
+        const clean = round.error === null && round.refused === null && round.throttleMs === 0;
+        if (readAhead && clean && !signal?.aborted && progress.active().length > 0) {
+          ahead = fetchRound();
+        }
+        for (const delivery of round.deliveries) {
+          if (delivered >= limit) break;
+          await deliver(delivery);
+        }
+        for (const message of progress.notices.splice(0)) request.onStatus?.({ phase: 'notice', message });
+        if (round.error !== null) throw round.error;
+        if (round.refused) {
+          // Some partitions moved or are between leaders: look them up again, then go on. Not
+          // an outage unless it goes on for long.
+          if (++refusedRounds > MAX_REFUSED_ROUNDS) throw round.refused;
           partitions = null;
           await sleep(RETRY_BACKOFF_MS[0]!, signal);
+        } else {
+          refusedRounds = 0;
         }
+        if (round.throttleMs > 0) await sleep(Math.min(round.throttleMs, MAX_THROTTLE_WAIT_MS), signal);
         if (outage) request.onStatus?.({ phase: 'recovered', message: `Reading ${topic} again.` });
         outage = false;
         failedRounds = 0;
       } catch (err) {
+        if (ahead !== null) {
+          // Records read ahead were not handed over: read them again after the retry.
+          await ahead;
+          ahead = null;
+          progress.rewind(handedOver);
+        }
         failedRounds++;
         partitions = null;
-        const type = (err as { type?: string }).type;
-        const retriable = (type !== undefined && RETRIABLE_TYPES.has(type)) || /connect|closed|timeout|ECONN|not available|no leader/i.test(String((err as Error).message));
-        if (!retriable || (!request.follow && failedRounds > MAX_FAILED_ROUNDS_TO_END)) throw err;
+        if (!isRetriable(err) || (!request.follow && failedRounds > MAX_FAILED_ROUNDS_TO_END)) throw err;
         if (!outage) request.onStatus?.({ phase: 'outage', message: `Cannot read ${topic} right now (${(err as Error).message}); retrying.` });
         outage = true;
         await this.cluster.refreshMetadata().catch(() => undefined);
         await sleep(RETRY_BACKOFF_MS[Math.min(failedRounds - 1, RETRY_BACKOFF_MS.length - 1)]!, signal);
       }
     }
-    return { records: delivered, nextOffsets: new Map(states.map((s) => [s.partition, s.next])) };
-  }
-
-  /** Decodes one partition's record set, and moves the partition's next offset past it. */
-  private accept(state: PartitionState, data: Buffer, aborted: AbortedTransaction[]): KafkaRecord[] {
-    const decoded = decodeRecordSet(state.partition, data, state.next, aborted);
-    if (decoded.legacyFormat && decoded.records.length === 0) {
-      throw new RpcError('KAFKA_ERROR', `Partition ${state.partition} holds records in the message format of Kafka before 0.11 at offset ${state.next}; Eventscope reads only the current record format.`);
-    }
-    if (decoded.nextOffset === null || decoded.nextOffset <= state.next) {
-      // Nothing at next although next < end: the rest of the range was compacted away.
-      // Reading to the end stops here.
-      if (++state.emptyRounds >= 2 && state.next < state.end) state.done = true;
-      return decoded.records;
-    }
-    state.emptyRounds = 0;
-    state.next = decoded.nextOffset;
-    return decoded.records;
+    // A round read ahead and not handed over is dropped: nextOffsets says what was handed over.
+    return { records: delivered, nextOffsets: handedOver };
   }
 
   /** OFFSET_OUT_OF_RANGE: the retention moved the log start past us, or the log was truncated. */
-  private async recoverOutOfRange(topic: string, affected: PartitionState[]): Promise<void> {
-    const partitions = await this.partitionsOf(topic);
-    const chosen = partitions.filter((p) => affected.some((s) => s.partition === p.partitionId));
-    const earliest = await this.listOffsets(topic, chosen, OFFSET_SPEC.EARLIEST, ISOLATION.READ_COMMITTED);
-    const latest = await this.listOffsets(topic, chosen, OFFSET_SPEC.LATEST, ISOLATION.READ_COMMITTED);
-    for (const s of affected) {
-      const lo = earliest.get(s.partition) ?? s.next;
-      const hi = latest.get(s.partition) ?? s.next;
-      s.next = s.next < lo ? lo : s.next > hi ? hi : s.next;
-    }
+  private async recoverOutOfRange(topic: string, cursor: PartitionCursor, progress: ReadProgress): Promise<void> {
+    const partitions = (await this.partitionsOf(topic)).filter((p) => p.partitionId === cursor.partition);
+    const earliest = (await this.listOffsets(topic, partitions, OFFSET_SPEC.EARLIEST, ISOLATION.READ_COMMITTED)).get(cursor.partition) ?? cursor.next;
+    const latest = (await this.listOffsets(topic, partitions, OFFSET_SPEC.LATEST, ISOLATION.READ_COMMITTED)).get(cursor.partition) ?? cursor.next;
+    progress.reposition(cursor, cursor.next < earliest ? earliest : cursor.next > latest ? latest : cursor.next);
   }
-}
-
-/** An error for a Kafka error code, with kafkajs's name for it (its `type`) so retry logic can tell. */
-function kafkaError(code: number, doing: string): Error {
-  const known = (kafkajsProtocolErrors as { errorCodes?: { code: number; type: string; message: string }[] }).errorCodes?.find((e) => e.code === code);
-  return Object.assign(new Error(`Kafka error ${known?.type ?? code} while ${doing}: ${known?.message ?? 'unknown error code'}`), { type: known?.type ?? `ERROR_${code}` });
 }
