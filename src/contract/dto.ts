@@ -192,18 +192,25 @@ export type Position = z.infer<typeof Position>;
 export const RecordFrame = z.instanceof(Uint8Array);
 
 export const TailEvent = z.discriminatedUnion('type', [
+  /** startOffsets: where each partition starts; the resume point until the first flush. */
   z.object({ type: z.literal('started'), sessionId: z.string(), partitions: z.array(z.number().int()), startOffsets: z.record(z.string(), Int64String), endOffsets: z.record(z.string(), Int64String) }),
   /**
    * One flush: `count` records in arrival order, packed in one record frame (src/codecs/record-frame.ts;
    * keys, values and headers cut to a preview). flush counts from 1 and is acknowledged with tail.ack.
+   * Nothing is ever dropped: a slow subscriber slows the tail down instead (backpressure).
+   * nextOffsets: for every partition of the session (those that delivered nothing too), where a
+   * read resumes to continue exactly after this flush: the first record the host still holds
+   * back, else how far it has fetched (gaps from compaction and transaction markers included).
+   * Resuming with `{kind: 'offsets', offsets: nextOffsets}` repeats and skips nothing.
    */
-  z.object({ type: z.literal('records'), flush: z.number().int(), count: z.number().int(), frame: RecordFrame, dropped: z.number().int() }),
+  z.object({ type: z.literal('records'), flush: z.number().int(), count: z.number().int(), frame: RecordFrame, nextOffsets: z.record(z.string(), Int64String) }),
   z.object({
     type: z.literal('status'),
     phase: z.enum(['live', 'caught-up', 'outage', 'done']),
     message: z.string(),
     /** Set once writing to the replay log failed (e.g. disk full); the tail goes on in memory. */
     logStopped: z.string().nullable(),
+    /** Computed as a records event's: through the last flush sent, not what is fetched but held back. */
     nextOffsets: z.record(z.string(), Int64String),
   }),
 ]);

@@ -4,8 +4,10 @@
 // subscriber acknowledges flushes; while MAX_UNACKED_FLUSHES are outstanding the session
 // holds records back, and once MAX_BUFFERED_RECORDS (or MAX_BUFFERED_BYTES) are held it stops
 // fetching until the subscriber catches up. So a slow renderer slows the tail down instead of
-// growing memory, and no record is dropped. Records travel as one binary record frame per
-// flush, cut to PREVIEW_BYTES.
+// growing memory, and no record is dropped (a read that reaches its end also waits until the
+// subscriber has taken everything held). Records travel as one binary record frame per flush,
+// cut to PREVIEW_BYTES. Each flush says, per partition, where a new read resumes to continue
+// exactly after it (nextOffsets): the one source of truth for pause/resume.
 import { encodeRecordFrame } from '../codecs/record-frame.ts';
 import type { Position, TailEvent } from '../contract/dto.ts';
 import type { ClusterClient, FetchedSpan, KafkaRecord, StartPosition } from '../kafka/index.ts';
@@ -46,6 +48,13 @@ export function toStartPosition(position: Position): { from: StartPosition; perP
     case 'last':
       return { from: { kind: 'last', count: BigInt(position.count) } };
     case 'offsets':
+      // A resume names every partition the stopped session knew (its last flush's nextOffsets
+      // cover them all, those that delivered nothing too), so a partition missing here is one
+      // that session never saw: added to the topic since, or added while it ran and still
+      // empty then. None of its records has been shown, so it is read from its start, as the
+      // fetcher reads a partition that joins while following. Not 'latest': records written
+      // to it while the tail was paused would be skipped. The session says so in a status
+      // message (run), so it is not silent.
       return { from: { kind: 'earliest' }, perPartition: new Map(Object.entries(position.offsets).map(([p, o]) => [Number(p), BigInt(o)])) };
   }
 }
@@ -64,7 +73,17 @@ export class TailSession {
   private flushNo = 0;
   private acked = 0;
   private logStopped: string | null = null;
+  /**
+   * Per partition, how far it has been fetched (span ends: gaps included): every partition the
+   * session reads, from onStart on, and partitions that join once they deliver a span.
+   */
   private readonly next = new Map<number, bigint>();
+  /**
+   * Per partition, the records fetched and not yet sent, oldest first from `head`: the same
+   * records as `buffer`, grouped so that the first one held back is found without scanning
+   * the buffer (up to MAX_BUFFERED_RECORDS) at every flush.
+   */
+  private readonly held = new Map<number, { records: KafkaRecord[]; head: number }>();
   private waiters: (() => void)[] = [];
   private end = new Map<number, bigint>();
   private caughtUp = false;
@@ -95,11 +114,23 @@ export class TailSession {
           for (const [p, o] of start) this.next.set(p, o);
           this.end = end;
           this.emit({ type: 'started', sessionId: this.id, partitions: [...start.keys()], startOffsets: record(start), endOffsets: record(end) });
+          const unnamed = perPartition ? [...start.keys()].filter((p) => !perPartition.has(p)) : [];
+          if (unnamed.length > 0) {
+            const which = unnamed.length === 1 ? `Partition ${unnamed[0]} is new to this tail (no offset to resume it at); reading it` : `Partitions ${unnamed.join(', ')} are new to this tail (no offsets to resume them at); reading them`;
+            this.status('live', `${which} from the start.`);
+          }
         },
         onStatus: (status) => this.status(status.phase === 'outage' ? 'outage' : 'live', status.message),
         onRecords: (records, span) => this.accept(records, span, signal),
       });
+      // Reading ended (the end offsets reached, or stopped): what is still held back goes out as
+      // the subscriber acknowledges, before the stream ends. Without this wait a subscriber
+      // slower than the read would never get the last held records.
       this.flush();
+      while (this.buffer.length > 0 && !signal.aborted) {
+        await new Promise<void>((resolve) => this.waiters.push(resolve));
+        this.flush();
+      }
       this.status(this.request.follow ? 'live' : 'done', this.request.follow ? 'Stopped.' : 'Read to the end offsets seen at the start.');
     } finally {
       signal.removeEventListener('abort', onAbort);
@@ -123,9 +154,14 @@ export class TailSession {
   private async accept(records: KafkaRecord[], span: FetchedSpan, signal: AbortSignal): Promise<void> {
     if (this.logStopped === null) this.toStore?.add(span.partition, span, records);
     this.next.set(span.partition, span.to);
-    for (const r of records) {
-      this.buffer.push(r);
-      this.bufferedBytes += recordBytes(r);
+    if (records.length > 0) {
+      let held = this.held.get(span.partition);
+      if (!held) this.held.set(span.partition, (held = { records: [], head: 0 }));
+      for (const r of records) {
+        this.buffer.push(r);
+        held.records.push(r);
+        this.bufferedBytes += recordBytes(r);
+      }
     }
     if (!this.caughtUp && [...this.end].every(([p, o]) => (this.next.get(p) ?? 0n) >= o)) {
       this.caughtUp = true;
@@ -158,10 +194,44 @@ export class TailSession {
     while (this.buffer.length > 0 && this.flushNo - this.acked < MAX_UNACKED_FLUSHES) {
       const records = this.buffer.splice(0, FLUSH_MAX_RECORDS);
       this.lastFlushAt = performance.now();
-      for (const r of records) this.bufferedBytes -= recordBytes(r);
-      this.emit({ type: 'records', flush: ++this.flushNo, count: records.length, frame: encodeRecordFrame(records, PREVIEW_BYTES), dropped: 0 });
+      this.unhold(records);
+      this.emit({ type: 'records', flush: ++this.flushNo, count: records.length, frame: encodeRecordFrame(records, PREVIEW_BYTES), nextOffsets: this.resumeOffsets() });
     }
     if (!this.full()) this.release();
+  }
+
+  /** Marks records (the oldest held, in buffer order) as sent. */
+  private unhold(records: readonly KafkaRecord[]): void {
+    // Records come in runs of one partition (a fetched batch each): look its queue up per run.
+    let partition = -1;
+    let held: { records: KafkaRecord[]; head: number } | undefined;
+    for (const r of records) {
+      this.bufferedBytes -= recordBytes(r);
+      if (r.partition !== partition) {
+        partition = r.partition;
+        held = this.held.get(partition);
+      }
+      held!.head++;
+    }
+    for (const [p, h] of this.held) {
+      if (h.head === h.records.length) this.held.delete(p);
+      // Let go of sent records now and then, not at every flush (a copy of what is left).
+      else if (h.head >= FLUSH_MAX_RECORDS && h.head * 2 >= h.records.length) this.held.set(p, { records: h.records.slice(h.head), head: 0 });
+    }
+  }
+
+  /**
+   * Per partition of the session, where a read resumes to continue exactly after what the
+   * subscriber has been sent: the first record still held back, else how far it is fetched
+   * (so gaps after the last record sent are not read again).
+   */
+  private resumeOffsets(): Record<string, string> {
+    const offsets: Record<string, string> = {};
+    for (const [p, fetched] of this.next) {
+      const held = this.held.get(p);
+      offsets[p] = (held ? held.records[held.head]!.offset : fetched).toString();
+    }
+    return offsets;
   }
 
   private release(): void {
@@ -171,7 +241,7 @@ export class TailSession {
   }
 
   private status(phase: 'live' | 'caught-up' | 'outage' | 'done', message: string): void {
-    this.emit({ type: 'status', phase, message, logStopped: this.logStopped, nextOffsets: record(this.next) });
+    this.emit({ type: 'status', phase, message, logStopped: this.logStopped, nextOffsets: this.resumeOffsets() });
   }
 }
 

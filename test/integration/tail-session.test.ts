@@ -1,6 +1,7 @@
 // Live tail over the contract against the real broker: flushes with sequence numbers, the
 // replay log filled as it goes, backpressure by acknowledgement, whole records on demand,
-// and the faults a tail meets: topic deleted, partitions added.
+// stopping and resuming at the host's nextOffsets with nothing repeated or missed, and the
+// faults a tail meets: topic deleted, partitions added.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { decodePayload } from '../../src/codecs/payload.ts';
 import { MAX_UNACKED_FLUSHES, PREVIEW_BYTES } from '../../src/tail/tail-session.ts';
@@ -68,8 +69,120 @@ describe('tail sessions', () => {
       await new Promise((r) => setTimeout(r, 20));
     }
     expect(tail.records.map((r) => (r.value?.encoding === 'utf8' ? r.value.text : ''))).toEqual(lines);
-    expect(tail.events.every((e) => e.type !== 'records' || e.dropped === 0)).toBe(true);
     tail.subscription.close();
+  });
+
+  it("resumes at the last flush's nextOffsets: every partition named, nothing repeated or missed, a quiet partition's history not replayed", async () => {
+    const topic = uniqueName('resume');
+    createTopicWithKafkaTool(kafka.bootstrap, topic, { partitions: 3 });
+    // History before the tail starts; partition 2 then stays quiet while the tail runs.
+    produceWithKcat(kafka.bootstrap, topic, Array.from({ length: 10 }, (_, i) => `old-0-${i}`), { partition: 0 });
+    produceWithKcat(kafka.bootstrap, topic, Array.from({ length: 10 }, (_, i) => `old-1-${i}`), { partition: 1 });
+    produceWithKcat(kafka.bootstrap, topic, Array.from({ length: 25 }, (_, i) => `old-2-${i}`), { partition: 2 });
+    const first = startTail(host.client, { connectionId, topic, from: { kind: 'latest' } });
+    await first.until(() => first.events.some((e) => e.type === 'started'));
+    expect(first.events.find((e) => e.type === 'started')).toMatchObject({ startOffsets: { 0: '10', 1: '10', 2: '25' } });
+    produceWithKcat(kafka.bootstrap, topic, Array.from({ length: 5 }, (_, i) => `a-0-${i}`), { partition: 0 });
+    produceWithKcat(kafka.bootstrap, topic, Array.from({ length: 7 }, (_, i) => `a-1-${i}`), { partition: 1 });
+    await first.until(() => first.records.length === 12);
+    first.subscription.close();
+    const flushes = first.events.flatMap((e) => (e.type === 'records' ? [e] : []));
+    // Every flush names every partition, the quiet one too (at its end: nothing of it to read).
+    for (const f of flushes) expect(Object.keys(f.nextOffsets).sort()).toEqual(['0', '1', '2']);
+    const resumeAt = flushes[flushes.length - 1]!.nextOffsets;
+    expect(resumeAt).toEqual({ 0: '15', 1: '17', 2: '25' });
+
+    // Meanwhile (paused): more for the busy partitions, and the quiet one wakes up.
+    produceWithKcat(kafka.bootstrap, topic, Array.from({ length: 4 }, (_, i) => `b-0-${i}`), { partition: 0 });
+    produceWithKcat(kafka.bootstrap, topic, Array.from({ length: 3 }, (_, i) => `b-1-${i}`), { partition: 1 });
+    produceWithKcat(kafka.bootstrap, topic, Array.from({ length: 2 }, (_, i) => `b-2-${i}`), { partition: 2 });
+    const second = startTail(host.client, { connectionId, topic, from: { kind: 'offsets', offsets: resumeAt } });
+    await second.until(() => second.records.length >= 9);
+    await new Promise((r) => setTimeout(r, 500)); // anything replayed would arrive by now
+    second.subscription.close();
+
+    const all = [...first.records, ...second.records];
+    const text = (r: (typeof all)[number]): string => (r.value?.encoding === 'utf8' ? r.value.text : '?');
+    expect(all.map(text).sort()).toEqual([
+      ...Array.from({ length: 5 }, (_, i) => `a-0-${i}`),
+      ...Array.from({ length: 7 }, (_, i) => `a-1-${i}`),
+      ...Array.from({ length: 4 }, (_, i) => `b-0-${i}`),
+      ...Array.from({ length: 3 }, (_, i) => `b-1-${i}`),
+      ...Array.from({ length: 2 }, (_, i) => `b-2-${i}`),
+    ]);
+    const keys = all.map((r) => `${r.partition}:${r.offset}`);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(second.records.filter((r) => r.partition === 2).map((r) => r.offset)).toEqual(['25', '26']);
+  });
+
+  it('resumes at the first record held back when stopped while the subscriber lags', async () => {
+    const topic = uniqueName('resume-held');
+    createTopicWithKafkaTool(kafka.bootstrap, topic, { partitions: 3 });
+    const perPartition = 20_000;
+    for (let p = 0; p < 3; p++) produceWithKcat(kafka.bootstrap, topic, Array.from({ length: perPartition }, (_, i) => `r-${p}-${i}`), { partition: p });
+    // No acknowledgements: after MAX_UNACKED_FLUSHES flushes the host holds the rest back.
+    const first = startTail(host.client, { connectionId, topic, from: { kind: 'earliest' } }, { autoAck: false });
+    // Caught up: everything is fetched, and what did not fit in those flushes is held back.
+    await first.until(() => first.events.some((e) => e.type === 'status' && e.phase === 'caught-up'));
+    first.subscription.close();
+    expect(first.records.length).toBeLessThan(3 * perPartition);
+    // Offsets here are contiguous from 0: the first record not sent is at "how many were sent".
+    // So after each flush, and in the status event (sent while records were held back), every
+    // partition's nextOffset is the count of its records sent so far, not how far it is fetched.
+    const sent = new Map<number, number>();
+    let decoded = 0;
+    let resumeAt: Record<string, string> = {};
+    for (const e of first.events) {
+      if (e.type === 'records') {
+        for (const r of first.records.slice(decoded, decoded + e.count)) sent.set(r.partition, (sent.get(r.partition) ?? 0) + 1);
+        decoded += e.count;
+      }
+      if (e.type === 'records' || (e.type === 'status' && e.phase === 'caught-up')) {
+        expect(e.nextOffsets).toEqual({ 0: String(sent.get(0) ?? 0), 1: String(sent.get(1) ?? 0), 2: String(sent.get(2) ?? 0) });
+        resumeAt = e.nextOffsets;
+      }
+    }
+
+    const second = startTail(host.client, { connectionId, topic, from: { kind: 'offsets', offsets: resumeAt }, follow: false });
+    await second.subscription.done;
+    for (let p = 0; p < 3; p++) {
+      const values = [...first.records, ...second.records].filter((r) => r.partition === p).map((r) => (r.value?.encoding === 'utf8' ? r.value.text : '?'));
+      expect(values).toEqual(Array.from({ length: perPartition }, (_, i) => `r-${p}-${i}`));
+    }
+  });
+
+  it('reads a partition missing from the offsets to resume at from its start, and says so', async () => {
+    const topic = uniqueName('resume-new');
+    createTopicWithKafkaTool(kafka.bootstrap, topic, { partitions: 2 });
+    produceWithKcat(kafka.bootstrap, topic, ['p0-0', 'p0-1', 'p0-2'], { partition: 0 });
+    produceWithKcat(kafka.bootstrap, topic, ['p1-0', 'p1-1'], { partition: 1 });
+    const tail = startTail(host.client, { connectionId, topic, from: { kind: 'offsets', offsets: { 0: '2' } }, follow: false });
+    await tail.subscription.done;
+    expect(tail.records.map((r) => `${r.partition}:${r.offset}`).sort()).toEqual(['0:2', '1:0', '1:1']);
+    expect(tail.events.find((e) => e.type === 'started')).toMatchObject({ startOffsets: { 0: '2', 1: '0' } });
+    expect(tail.events.some((e) => e.type === 'status' && /Partition 1 is new to this tail \(no offset to resume it at\); reading it from the start/.test(e.message))).toBe(true);
+  });
+
+  it('reading to the end, sends everything held back before the stream ends', async () => {
+    const topic = uniqueName('drain');
+    createTopicWithKafkaTool(kafka.bootstrap, topic, { partitions: 1 });
+    const lines = Array.from({ length: 60_000 }, (_, i) => `r${i}`);
+    produceWithKcat(kafka.bootstrap, topic, lines, { partition: 0 });
+    const tail = startTail(host.client, { connectionId, topic, from: { kind: 'earliest' }, follow: false }, { autoAck: false });
+    // The read reaches the end while the subscriber has acknowledged nothing: the rest is held.
+    await tail.until(() => tail.events.some((e) => e.type === 'status' && e.phase === 'caught-up'));
+    expect(tail.records.length).toBeLessThan(lines.length);
+    let ended = false;
+    void tail.subscription.done.then(() => (ended = true));
+    let acked = 0;
+    while (!ended) {
+      const flushes = tail.events.filter((e) => e.type === 'records');
+      for (const e of flushes.slice(acked)) if (e.type === 'records') await host.client.call('tail.ack', { sessionId: tail.sessionId(), flush: e.flush });
+      acked = flushes.length;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(tail.records.map((r) => (r.value?.encoding === 'utf8' ? r.value.text : ''))).toEqual(lines);
+    expect(tail.events[tail.events.length - 1]).toMatchObject({ type: 'status', phase: 'done', nextOffsets: { 0: '60000' } });
   });
 
   it('cuts large values in flushes and gives the whole record on demand', async () => {

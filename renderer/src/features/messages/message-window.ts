@@ -14,7 +14,11 @@ export interface MessageWindow {
   /** The window no longer reaches the live edge; newerHidden live records arrived meanwhile. */
   detached: boolean;
   newerHidden: number;
-  /** Per partition, the offset after the newest record received live (for resume and jump-to-latest). */
+  /**
+   * Per partition, the offset after the newest record received live (for jump-to-latest and
+   * paging back). Not for resume: it lacks partitions that delivered nothing and the gaps after
+   * the last record; use-tail resumes at the host's nextOffsets.
+   */
   liveNext: Record<string, string>;
 }
 

@@ -2,7 +2,9 @@
 // bounded window as they come (a timer, not requestAnimationFrame: under load frames come
 // late, and rows should not wait for them), acknowledges what it applied (the host holds
 // records back otherwise), pauses and resumes at the exact offsets, and pages older rows in
-// from the replay log.
+// from the replay log. Where to resume is the host's word, never worked out from the rows:
+// the nextOffsets of the last flush applied (every partition, those that delivered nothing
+// too), or the started event's startOffsets before any flush.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { decodeRecordFrame } from '../../../../src/codecs/record-frame.ts';
 import type { Position, RecordDto } from '../../../../src/contract/dto.ts';
@@ -38,7 +40,11 @@ export function useTail(connectionId: string, topic: string) {
   const [state, setState] = useState<TailState>(initial);
   const subscription = useRef<Subscription | null>(null);
   const session = useRef('');
-  const pending = useRef<{ records: RecordDto[]; flush: number }>({ records: [], flush: 0 });
+  const pending = useRef<{ records: RecordDto[]; flush: number; nextOffsets: Record<string, string> | null }>({ records: [], flush: 0, nextOffsets: null });
+  /** What the tail was started with; a resume keeps its partitions ("all" takes in new ones). */
+  const requested = useRef<{ from: Position; partitions: number[] | undefined }>({ from: { kind: 'latest' }, partitions: undefined });
+  /** Per partition, where the rows applied so far end (host offsets); null until the host says. */
+  const resumeAt = useRef<Record<string, string> | null>(null);
   const frame = useRef<number | null>(null);
   const stateRef = useRef(state);
   stateRef.current = state;
@@ -47,9 +53,11 @@ export function useTail(connectionId: string, topic: string) {
   const applyPending = useCallback(() => {
     frame.current = null;
     lastApply.current = performance.now();
-    const { records, flush } = pending.current;
+    const { records, flush, nextOffsets } = pending.current;
     if (records.length === 0) return;
-    pending.current = { records: [], flush };
+    pending.current = { records: [], flush, nextOffsets: null };
+    // Only with its records applied: a flush received but dropped at pause is read again.
+    if (nextOffsets) resumeAt.current = nextOffsets;
     setState((s) => ({ ...s, window: appendLive(s.window, records), received: s.received + records.length }));
     void rpc().call('tail.ack', { sessionId: session.current, flush }).catch(() => undefined);
   }, []);
@@ -64,12 +72,15 @@ export function useTail(connectionId: string, topic: string) {
   const subscribe = useCallback(
     (from: Position, partitions: number[] | undefined, fresh: boolean) => {
       stopSubscription();
+      // A fresh start forgets where the last tail ended (after the stop applied its last rows).
+      if (fresh) resumeAt.current = null;
       // The log may hold records older than where a fresh tail starts: offer to page back.
       setState((s) => ({ ...(fresh ? { ...initial, window: { ...emptyWindow(), olderAvailable: true } } : s), phase: 'starting', error: null, message: null }));
       const sub = rpc().subscribe('tail.records', { connectionId, topic, from, ...(partitions ? { partitions } : {}) }, {
         onEvent: (event) => {
           if (event.type === 'started') {
             session.current = event.sessionId;
+            resumeAt.current = event.startOffsets;
             setState((s) => ({ ...s, partitions: event.partitions, phase: 'live' }));
           } else if (event.type === 'records') {
             let records: RecordDto[];
@@ -83,6 +94,7 @@ export function useTail(connectionId: string, topic: string) {
             }
             for (const r of records) pending.current.records.push(r);
             pending.current.flush = event.flush;
+            pending.current.nextOffsets = event.nextOffsets;
             frame.current ??= window.setTimeout(applyPending, Math.max(APPLY_INTERVAL_MS, lastApply.current + MIN_APPLY_GAP_MS - performance.now()));
           } else {
             setState((s) => ({ ...s, phase: s.phase === 'paused' ? s.phase : event.phase, message: event.message, logStopped: event.logStopped }));
@@ -100,7 +112,13 @@ export function useTail(connectionId: string, topic: string) {
     [connectionId, topic, stopSubscription, applyPending],
   );
 
-  const start = useCallback((from: Position, partitions?: number[]) => subscribe(from, partitions, true), [subscribe]);
+  const start = useCallback(
+    (from: Position, partitions?: number[]) => {
+      requested.current = { from, partitions };
+      subscribe(from, partitions, true);
+    },
+    [subscribe],
+  );
 
   const pause = useCallback(() => {
     stopSubscription();
@@ -108,8 +126,9 @@ export function useTail(connectionId: string, topic: string) {
   }, [stopSubscription]);
 
   const resume = useCallback(() => {
-    const { window, partitions } = stateRef.current;
-    subscribe({ kind: 'offsets', offsets: window.liveNext }, partitions.length ? partitions : undefined, false);
+    const { from, partitions } = requested.current;
+    // Paused before the host said where it starts: nothing was shown, so start over as asked.
+    subscribe(resumeAt.current ? { kind: 'offsets', offsets: resumeAt.current } : from, partitions, false);
   }, [subscribe]);
 
   const loadOlder = useCallback(async () => {
