@@ -204,6 +204,8 @@ export const TailEvent = z.discriminatedUnion('type', [
    * Resuming with `{kind: 'offsets', offsets: nextOffsets}` repeats and skips nothing.
    */
   z.object({ type: z.literal('records'), flush: z.number().int(), count: z.number().int(), frame: RecordFrame, nextOffsets: z.record(z.string(), Int64String) }),
+  /** Something the reader should know that changes no phase: a start moved (records deleted), a partition new to the tail, a log truncated. */
+  z.object({ type: z.literal('notice'), message: z.string() }),
   z.object({
     type: z.literal('status'),
     phase: z.enum(['live', 'caught-up', 'outage', 'done']),

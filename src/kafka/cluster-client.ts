@@ -1,7 +1,7 @@
 // What the rest of Eventscope may ask of a Kafka cluster. Everything outside src/kafka/
 // talks to this interface only, so the client library underneath can be swapped.
 import type { ClusterOverview, ConnectionTestResult, TopicDetail, TopicSummary } from '../contract/dto.ts';
-import type { ReadRequest, ReadSummary, StartOffsets, StartPosition } from './partition-reader.ts';
+import type { Isolation, ReadRequest, ReadSummary, StartOffsets, StartPosition } from './partition-reader.ts';
 
 export interface OutgoingRecord {
   /** Default: the producer's partitioner (by key). */
@@ -18,7 +18,7 @@ export interface ClusterClient {
   listTopics(options: { includeInternal: boolean }): Promise<TopicSummary[]>;
   describeTopic(topic: string): Promise<TopicDetail>;
   /** Where reading from a position starts, and where the partitions end now. */
-  startOffsets(topic: string, partitions: number[] | undefined, from: StartPosition): Promise<StartOffsets>;
+  startOffsets(topic: string, partitions: number[] | undefined, from: StartPosition, isolation?: Isolation): Promise<StartOffsets>;
   /** Reads records without joining a group; see ReadRequest. */
   read(request: ReadRequest): Promise<ReadSummary>;
   /** Writes one record (callers check that the connection allows writes). */

@@ -23,8 +23,16 @@ export interface KafkaRecord {
   headers: RecordHeader[];
 }
 
+/**
+ * read_committed (the default, as Kafka's tools): records of aborted transactions are skipped and
+ * reading to the end stops at the last stable offset. read_uncommitted: every record, open and
+ * aborted transactions included, up to the high watermark.
+ */
+export type Isolation = 'read_committed' | 'read_uncommitted';
+
 export interface ReadRequest {
   topic: string;
+  isolation?: Isolation;
   /** Default: every partition of the topic. */
   partitions?: number[];
   from: StartPosition;
@@ -67,4 +75,6 @@ export interface StartOffsets {
   start: Map<number, bigint>;
   /** End offsets (read_committed: the last stable offset) at the time of the call. */
   end: Map<number, bigint>;
+  /** Where a start was moved from what was asked (below the log start, past the end, no record that late), in words. */
+  notices?: string[];
 }

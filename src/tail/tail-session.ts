@@ -117,10 +117,10 @@ export class TailSession {
           const unnamed = perPartition ? [...start.keys()].filter((p) => !perPartition.has(p)) : [];
           if (unnamed.length > 0) {
             const which = unnamed.length === 1 ? `Partition ${unnamed[0]} is new to this tail (no offset to resume it at); reading it` : `Partitions ${unnamed.join(', ')} are new to this tail (no offsets to resume them at); reading them`;
-            this.status('live', `${which} from the start.`);
+            this.emit({ type: 'notice', message: `${which} from the start.` });
           }
         },
-        onStatus: (status) => this.status(status.phase === 'outage' ? 'outage' : 'live', status.message),
+        onStatus: (status) => (status.phase === 'notice' ? this.emit({ type: 'notice', message: status.message }) : this.status(status.phase === 'outage' ? 'outage' : 'live', status.message)),
         onRecords: (records, span) => this.accept(records, span, signal),
       });
       // Reading ended (the end offsets reached, or stopped): what is still held back goes out as

@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { createTopicWithKafkaTool } from '../kafka/kafka-tools.ts';
+import { createTopicWithKafkaTool, deleteRecordsWithKafkaTool } from '../kafka/kafka-tools.ts';
 import { produceWithKcat } from '../kafka/kcat.ts';
 import { uniqueName } from '../support/unique.ts';
 import { expect, test } from './fixtures.ts';
@@ -273,4 +273,18 @@ test('the sample capture: a tail from "now" paused and resumed replays nothing',
   await expect(page.getByTestId('tail-phase')).toHaveText('done');
   await page.waitForTimeout(500);
   await expect(page.getByTestId('row-count')).toHaveText(/^0 shown · 0 received/);
+});
+
+test('a start below the log start is moved up and the list says so', async ({ page, app, kafka }) => {
+  const topic = uniqueName('e2e-moved-start');
+  createTopicWithKafkaTool(kafka.bootstrap, topic, { partitions: 1 });
+  produceWithKcat(kafka.bootstrap, topic, Array.from({ length: 10 }, (_, i) => `m${i}`), { partition: 0 });
+  deleteRecordsWithKafkaTool(kafka.bootstrap, topic, 0, 6);
+  await connect(page, app.url, kafka.bootstrap);
+  await openMessages(page, topic);
+  await page.getByTestId('from-kind').selectOption('offset');
+  await page.getByTestId('from-value').fill('2');
+  await page.getByTestId('start-tail').click();
+  await expect(page.getByTestId('tail-notice')).toHaveText(`Partition 0 of "${topic}" starts at offset 6, not 2: the records before 6 were deleted (retention or DeleteRecords).`);
+  await expect(page.getByTestId('message-row')).toHaveCount(4);
 });

@@ -14,7 +14,7 @@ import kafkajs from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ConnectionProfile, RecordDto } from '../../src/contract/dto.ts';
 import { openClusterClient, type ClusterClient, type KafkaRecord } from '../../src/kafka/index.ts';
-import { createTopicWithKafkaTool, offsetsFromGetOffsetShell } from '../kafka/kafka-tools.ts';
+import { createTopicWithKafkaTool, deleteRecordsWithKafkaTool, offsetsFromGetOffsetShell } from '../kafka/kafka-tools.ts';
 import { startInProcessHost, type TestHost } from '../support/in-process-host.ts';
 import { startTail } from '../support/tail-probe.ts';
 import { uniqueName } from '../support/unique.ts';
@@ -201,4 +201,62 @@ describe('reading to the end stops at the right offset for every partition', () 
       await tx.disconnect();
     }
   }, 120_000);
+});
+
+describe('where reading starts, said aloud; and read_uncommitted', () => {
+  const kafka = inject('kafka');
+  let client: ClusterClient;
+  beforeAll(async () => {
+    client = await openClusterClient(ConnectionProfile.parse({ id: 'starts', name: 'starts', bootstrap: kafka.bootstrap }), {});
+  });
+  afterAll(async () => client?.close());
+
+  it('a start below the log start is moved up and said; past the end likewise', async () => {
+    const topic = uniqueName('moved-start');
+    createTopicWithKafkaTool(kafka.bootstrap, topic, { partitions: 1 });
+    fill(kafka.bootstrap, topic, [10]);
+    deleteRecordsWithKafkaTool(kafka.bootstrap, topic, 0, 4);
+    const notices: string[] = [];
+    const records: KafkaRecord[] = [];
+    await client.read({ topic, from: { kind: 'offset', offset: 1n }, follow: false, onRecords: (b) => void records.push(...b), onStatus: (s) => void notices.push(`${s.phase}: ${s.message}`) });
+    expect(records.map((r) => r.offset)).toEqual([4n, 5n, 6n, 7n, 8n, 9n]);
+    expect(notices).toEqual([`notice: Partition 0 of "${topic}" starts at offset 4, not 1: the records before 4 were deleted (retention or DeleteRecords).`]);
+    notices.length = 0;
+    await client.read({ topic, from: { kind: 'offset', offset: 99n }, follow: false, onRecords: () => undefined, onStatus: (s) => void notices.push(s.message) });
+    expect(notices).toEqual([`Partition 0 of "${topic}" ends at offset 10; offset 99 is past its end, so reading starts at the end.`]);
+    // A resume (exact offsets) below the log start: out of range at the broker, moved and said.
+    notices.length = 0;
+    records.length = 0;
+    await client.read({ topic, from: { kind: 'earliest' }, startAt: new Map([[0, 2n]]), follow: false, onRecords: (b) => void records.push(...b), onStatus: (s) => void notices.push(s.message) });
+    expect(records[0]!.offset).toBe(4n);
+    expect(notices).toEqual([`Partition 0 of "${topic}": offsets 2–3 were deleted (retention or DeleteRecords) before they were read; reading goes on at 4.`]);
+    // The CLI says it on stderr.
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [BIN, 'tail', topic, '--bootstrap', kafka.bootstrap, '--from', 'offset:1', '--end'], { timeout: 60_000 });
+    expect(stdout.trim().split('\n')).toHaveLength(6);
+    expect(stderr).toContain('starts at offset 4, not 1');
+  }, 60_000);
+
+  it('read_uncommitted reads an open transaction and aborted records, to the high watermark', async () => {
+    const topic = uniqueName('uncommitted');
+    createTopicWithKafkaTool(kafka.bootstrap, topic, { partitions: 1 });
+    const tx = new kafkajs.Kafka({ brokers: [kafka.bootstrap], logLevel: kafkajs.logLevel.NOTHING }).producer({ transactionalId: uniqueName('uc-tx'), maxInFlightRequests: 1, idempotent: true });
+    await tx.connect();
+    try {
+      const aborted = await tx.transaction();
+      await aborted.send({ topic, messages: [{ partition: 0, value: 'aborted-0' }] });
+      await aborted.abort(); // 0, abort marker at 1
+      const open = await tx.transaction();
+      await open.send({ topic, messages: [{ partition: 0, value: 'open-0' }, { partition: 0, value: 'open-1' }] }); // 2–3
+      const read = async (isolation: 'read_committed' | 'read_uncommitted'): Promise<{ values: string[]; next: bigint | undefined }> => {
+        const values: string[] = [];
+        const summary = await client.read({ topic, isolation, from: { kind: 'earliest' }, follow: false, onRecords: (b) => void values.push(...b.map((r) => Buffer.from(r.value!).toString())) });
+        return { values, next: summary.nextOffsets.get(0) };
+      };
+      expect(await read('read_committed')).toEqual({ values: [], next: 2n });
+      expect(await read('read_uncommitted')).toEqual({ values: ['aborted-0', 'open-0', 'open-1'], next: 4n });
+      await open.abort();
+    } finally {
+      await tx.disconnect();
+    }
+  }, 60_000);
 });

@@ -160,7 +160,7 @@ describe('tail sessions', () => {
     await tail.subscription.done;
     expect(tail.records.map((r) => `${r.partition}:${r.offset}`).sort()).toEqual(['0:2', '1:0', '1:1']);
     expect(tail.events.find((e) => e.type === 'started')).toMatchObject({ startOffsets: { 0: '2', 1: '0' } });
-    expect(tail.events.some((e) => e.type === 'status' && /Partition 1 is new to this tail \(no offset to resume it at\); reading it from the start/.test(e.message))).toBe(true);
+    expect(tail.events.some((e) => e.type === 'notice' && /Partition 1 is new to this tail \(no offset to resume it at\); reading it from the start/.test(e.message))).toBe(true);
   });
 
   it('reading to the end, sends everything held back before the stream ends', async () => {

@@ -12,7 +12,7 @@ import { unknownTopicError } from '../errors.ts';
 import { KAFKA_ERROR } from '../protocol/kafka-error-codes.ts';
 import { classifyKafkaError, hasKafkaErrorCode } from './errors.ts';
 import { PartitionFetcher } from './partition-fetcher.ts';
-import type { ReadRequest, ReadSummary, StartOffsets, StartPosition } from '../partition-reader.ts';
+import type { Isolation, ReadRequest, ReadSummary, StartOffsets, StartPosition } from '../partition-reader.ts';
 import { createInternalCluster, ISOLATION, OFFSET_SPEC, type InternalCluster, type MetadataTopic } from './internals.ts';
 
 const CONFIG_SOURCES: Record<number, string> = {
@@ -161,8 +161,8 @@ class KafkajsClusterClient implements ClusterClient {
     }, topic);
   }
 
-  startOffsets(topic: string, partitions: number[] | undefined, from: StartPosition): Promise<StartOffsets> {
-    return this.run(() => this.fetcher.startOffsets(topic, partitions, from), topic);
+  startOffsets(topic: string, partitions: number[] | undefined, from: StartPosition, isolation?: Isolation): Promise<StartOffsets> {
+    return this.run(() => this.fetcher.startOffsets(topic, partitions, from, isolation), topic);
   }
 
   read(request: ReadRequest): Promise<ReadSummary> {

@@ -5,11 +5,13 @@
 // per-partition errors (leaders looked up again on NOT_LEADER and the like, an offset out of
 // range moved to the nearest end), outages retried with backoff. Record batches are decoded
 // and checked (CRC-32C, bounds) by src/kafka/protocol/record-batch.ts, which skips control
-// batches and aborted transactional records (read_committed).
+// batches and (read_committed, the default) aborted transactional records. A start the
+// partition does not hold (deleted by retention, past the end, no record that late) is moved and
+// said (onStatus 'notice'), never silently.
 import { sleep } from '../../util/sleep.ts';
 import { unknownTopicError } from '../errors.ts';
 import { fetchLimitsFromEnv, type FetchLimits } from '../fetch-limits.ts';
-import type { KafkaRecord, ReadRequest, ReadSummary, StartOffsets, StartPosition } from '../partition-reader.ts';
+import type { Isolation, KafkaRecord, ReadRequest, ReadSummary, StartOffsets, StartPosition } from '../partition-reader.ts';
 import { KAFKA_ERROR, KafkaProtocolError, isRetriableKafkaCode } from '../protocol/kafka-error-codes.ts';
 import { decodeRecordSet } from '../protocol/record-batch.ts';
 import { ReadProgress, type PartitionCursor } from '../read-progress.ts';
@@ -90,7 +92,7 @@ export class PartitionFetcher {
     return result;
   }
 
-  async startOffsets(topic: string, partitionIds: number[] | undefined, from: StartPosition): Promise<StartOffsets> {
+  async startOffsets(topic: string, partitionIds: number[] | undefined, from: StartPosition, isolation: Isolation = 'read_committed'): Promise<StartOffsets> {
     const all = await this.partitionsOf(topic);
     const chosen =
       partitionIds === undefined
@@ -100,14 +102,15 @@ export class PartitionFetcher {
             if (!p) throw new RpcError('BAD_CONFIG', `Partition ${id} does not exist: "${topic}" has partitions 0–${all.length - 1}.`, 'partition');
             return p;
           });
-    const earliest = await this.listOffsets(topic, chosen, OFFSET_SPEC.EARLIEST, ISOLATION.READ_COMMITTED);
-    const end = await this.listOffsets(topic, chosen, OFFSET_SPEC.LATEST, ISOLATION.READ_COMMITTED);
+    const level = isolationLevel(isolation);
+    const earliest = await this.listOffsets(topic, chosen, OFFSET_SPEC.EARLIEST, level);
+    const end = await this.listOffsets(topic, chosen, OFFSET_SPEC.LATEST, level);
     const start = new Map<number, bigint>();
-    const byTime = from.kind === 'timestamp' ? await this.listOffsets(topic, chosen, from.timestampMs, ISOLATION.READ_COMMITTED) : null;
+    const notices: string[] = [];
+    const byTime = from.kind === 'timestamp' ? await this.listOffsets(topic, chosen, from.timestampMs, level) : null;
     for (const p of chosen) {
       const lo = earliest.get(p.partitionId)!;
       const hi = end.get(p.partitionId)!;
-      const clamp = (o: bigint): bigint => (o < lo ? lo : o > hi ? hi : o);
       switch (from.kind) {
         case 'earliest':
           start.set(p.partitionId, lo);
@@ -116,28 +119,34 @@ export class PartitionFetcher {
           start.set(p.partitionId, hi);
           break;
         case 'offset':
-          start.set(p.partitionId, clamp(from.offset));
+          // Said, not silent: a start the partition no longer (or does not yet) hold is moved.
+          if (from.offset < lo) notices.push(`Partition ${p.partitionId} of "${topic}" starts at offset ${lo}, not ${from.offset}: the records before ${lo} were deleted (retention or DeleteRecords).`);
+          else if (from.offset > hi) notices.push(`Partition ${p.partitionId} of "${topic}" ends at offset ${hi}; offset ${from.offset} is past its end, so reading starts at the end.`);
+          start.set(p.partitionId, from.offset < lo ? lo : from.offset > hi ? hi : from.offset);
           break;
         case 'last':
-          start.set(p.partitionId, clamp(hi - from.count));
+          start.set(p.partitionId, hi - from.count < lo ? lo : hi - from.count);
           break;
         case 'timestamp': {
           // -1: no record at or after that time; start at the end.
           const o = byTime!.get(p.partitionId)!;
+          if (o < 0n) notices.push(`Partition ${p.partitionId} of "${topic}" has no record at or after ${new Date(from.timestampMs).toISOString()}; reading starts at its end (${hi}).`);
           start.set(p.partitionId, o < 0n ? hi : o);
           break;
         }
       }
     }
-    return { start, end };
+    return { start, end, notices };
   }
 
   async read(request: ReadRequest): Promise<ReadSummary> {
     const { topic, signal } = request;
-    const { start, end } = await this.startOffsets(topic, request.partitions, request.from);
+    const isolation = request.isolation ?? 'read_committed';
+    const { start, end, notices } = await this.startOffsets(topic, request.partitions, request.from, isolation);
     for (const [partition, offset] of request.startAt ?? []) if (start.has(partition)) start.set(partition, offset);
     request.onStart?.({ start, end });
-    const progress = new ReadProgress({ topic, start, end, follow: request.follow, readCommitted: true, limits: this.limits });
+    for (const message of notices ?? []) request.onStatus?.({ phase: 'notice', message });
+    const progress = new ReadProgress({ topic, start, end, follow: request.follow, readCommitted: isolation === 'read_committed', limits: this.limits });
     const limit = request.maxRecords ?? Infinity;
     // With no record limit, the next request goes out before this answer's records are handed
     // over, so the broker's work and ours overlap (a limit must stop exactly: no read-ahead).
@@ -166,7 +175,7 @@ export class PartitionFetcher {
     /** One Fetch to one leader for its partitions, in their rotation order; answers settled, records kept for delivery. */
     const fetchFrom = async (broker: InternalBroker, cursors: PartitionCursor[], round: Round): Promise<void> => {
       const response = await rawFetch(broker, {
-        isolationLevel: ISOLATION.READ_COMMITTED,
+        isolationLevel: isolationLevel(isolation),
         maxWaitTime: request.follow ? FOLLOW_WAIT_MS : CATCH_UP_WAIT_MS,
         minBytes: 1,
         maxBytes: Math.max(this.limits.responseMaxBytes, ...cursors.map((c) => c.maxBytes)),
@@ -180,7 +189,8 @@ export class PartitionFetcher {
           const cursor = cursors[position];
           if (!cursor || signal?.aborted) continue;
           if (answer.errorCode === KAFKA_ERROR.OFFSET_OUT_OF_RANGE) {
-            await this.recoverOutOfRange(topic, cursor, progress);
+            const message = await this.recoverOutOfRange(topic, cursor, progress, isolation);
+            if (message) request.onStatus?.({ phase: 'notice', message });
             continue;
           }
           if (answer.errorCode !== 0) {
@@ -295,11 +305,20 @@ export class PartitionFetcher {
     return { records: delivered, nextOffsets: handedOver };
   }
 
-  /** OFFSET_OUT_OF_RANGE: the retention moved the log start past us, or the log was truncated. */
-  private async recoverOutOfRange(topic: string, cursor: PartitionCursor, progress: ReadProgress): Promise<void> {
+  /** OFFSET_OUT_OF_RANGE: the retention moved the log start past us, or the log was truncated. Returns what to tell the reader. */
+  private async recoverOutOfRange(topic: string, cursor: PartitionCursor, progress: ReadProgress, isolation: Isolation): Promise<string | null> {
     const partitions = (await this.partitionsOf(topic)).filter((p) => p.partitionId === cursor.partition);
-    const earliest = (await this.listOffsets(topic, partitions, OFFSET_SPEC.EARLIEST, ISOLATION.READ_COMMITTED)).get(cursor.partition) ?? cursor.next;
-    const latest = (await this.listOffsets(topic, partitions, OFFSET_SPEC.LATEST, ISOLATION.READ_COMMITTED)).get(cursor.partition) ?? cursor.next;
-    progress.reposition(cursor, cursor.next < earliest ? earliest : cursor.next > latest ? latest : cursor.next);
+    const level = isolationLevel(isolation);
+    const earliest = (await this.listOffsets(topic, partitions, OFFSET_SPEC.EARLIEST, level)).get(cursor.partition) ?? cursor.next;
+    const latest = (await this.listOffsets(topic, partitions, OFFSET_SPEC.LATEST, level)).get(cursor.partition) ?? cursor.next;
+    const from = cursor.next;
+    progress.reposition(cursor, from < earliest ? earliest : from > latest ? latest : from);
+    if (from < earliest) return `Partition ${cursor.partition} of "${topic}": offsets ${from}–${earliest - 1n} were deleted (retention or DeleteRecords) before they were read; reading goes on at ${earliest}.`;
+    if (from > latest) return `Partition ${cursor.partition} of "${topic}" now ends at ${latest}, below offset ${from} (its log was truncated); reading goes on at ${latest}.`;
+    return null;
   }
+}
+
+function isolationLevel(isolation: Isolation): number {
+  return isolation === 'read_committed' ? ISOLATION.READ_COMMITTED : ISOLATION.READ_UNCOMMITTED;
 }

@@ -282,6 +282,11 @@ export function MessagesView({ connectionId, topic }: { connectionId: string; to
       <ErrorNotice error={state.error ?? search.error} />
       {state.message && state.phase !== 'live' && <div className={`notice ${state.phase === 'outage' ? 'notice-error' : 'notice-ok'}`} data-testid="tail-message">{state.message}</div>}
       {state.logStopped && <div className="notice notice-warning" data-testid="log-stopped">{state.logStopped}</div>}
+      {state.notices.map((notice, i) => (
+        <div key={i} className="notice notice-warning" data-testid="tail-notice">
+          {notice}
+        </div>
+      ))}
       {state.window.detached && !search.active && (
         <div className="notice notice-warning">
           {formatCount(state.window.newerHidden)} newer records are not shown.{' '}

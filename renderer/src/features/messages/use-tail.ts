@@ -32,9 +32,14 @@ export interface TailState {
   partitions: number[];
   loadingOlder: boolean;
   received: number;
+  /** What the host said that changes no phase (a start moved past deleted records, …): the latest few, kept until a fresh start. */
+  notices: string[];
 }
 
-const initial: TailState = { window: emptyWindow(), phase: 'idle', message: null, logStopped: null, error: null, partitions: [], loadingOlder: false, received: 0 };
+/** Notices kept on screen; older ones give way (a tail rarely has more than one per partition). */
+const MAX_NOTICES = 8;
+
+const initial: TailState = { window: emptyWindow(), phase: 'idle', message: null, logStopped: null, error: null, partitions: [], loadingOlder: false, received: 0, notices: [] };
 
 export function useTail(connectionId: string, topic: string) {
   const [state, setState] = useState<TailState>(initial);
@@ -96,6 +101,8 @@ export function useTail(connectionId: string, topic: string) {
             pending.current.flush = event.flush;
             pending.current.nextOffsets = event.nextOffsets;
             frame.current ??= window.setTimeout(applyPending, Math.max(APPLY_INTERVAL_MS, lastApply.current + MIN_APPLY_GAP_MS - performance.now()));
+          } else if (event.type === 'notice') {
+            setState((s) => ({ ...s, notices: [...s.notices, event.message].slice(-MAX_NOTICES) }));
           } else {
             setState((s) => ({ ...s, phase: s.phase === 'paused' ? s.phase : event.phase, message: event.message, logStopped: event.logStopped }));
           }
