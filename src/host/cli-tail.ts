@@ -1,9 +1,12 @@
 // `eventscope tail`: records of a topic, one per line, from a chosen position. Reads with
 // the partition fetcher (no consumer group, no commits). Follows new records unless --end
-// or --max says when to stop.
+// or --max says when to stop. Text and NDJSON lines go from the fetched bytes straight into one
+// output buffer per fetched batch (src/export/record-lines.ts); CSV still goes through RecordDto.
+import { isUtf8 } from 'node:buffer';
 import type { RecordDto } from '../contract/dto.ts';
 import { toRecordDto } from '../codecs/record-dto.ts';
 import { CSV_HEADER, toCsvRow, toNdjsonLine, type ExportFormat } from '../export/record-export.ts';
+import { createRecordLineEncoder } from '../export/record-lines.ts';
 import type { ClusterClient, StartPosition } from '../kafka/index.ts';
 
 export class TailUsageError extends Error {}
@@ -16,9 +19,13 @@ export function parseFrom(text: string): StartPosition {
   if (kind === 'offset' && /^\d{1,19}$/.test(rest)) return { kind: 'offset', offset: BigInt(rest) };
   if (kind === 'last' && /^\d{1,19}$/.test(rest)) return { kind: 'last', count: BigInt(rest) };
   if (kind === 'time') {
-    const ms = /^\d+$/.test(rest) ? Number(rest) : Date.parse(rest);
-    if (Number.isFinite(ms) && rest !== '') return { kind: 'timestamp', timestampMs: ms };
-    throw new TailUsageError(`--from time:${rest}: not an ISO-8601 time (e.g. time:2026-11-26T10:00:00Z) or epoch milliseconds.`);
+    // Date.parse takes almost anything ("-5" is a day in 2001): the text form must start
+    // with an ISO-8601 date. Kafka's timestamps start at 1970 (negative ones are its special
+    // values, answered with an unrelated error), so an earlier time is said here.
+    const ms = /^\d{1,16}$/.test(rest) ? Number(rest) : /^[+-]?\d{4,6}-\d\d-\d\d/.test(rest) ? Date.parse(rest) : NaN;
+    if (!Number.isSafeInteger(ms)) throw new TailUsageError(`--from time:${rest}: not an ISO-8601 time (e.g. time:2026-11-26T10:00:00Z) or epoch milliseconds.`);
+    if (ms < 0) throw new TailUsageError(`--from time:${rest}: that is before 1970-01-01T00:00:00Z, where Kafka's timestamps start. Use --from earliest to read from the start.`);
+    return { kind: 'timestamp', timestampMs: ms };
   }
   throw new TailUsageError(`--from ${text}: use earliest, latest, offset:N, time:ISO-8601 or last:N.`);
 }
@@ -31,6 +38,7 @@ function payloadText(p: RecordDto['value']): string {
 /** text: "partition:offset<TAB>key<TAB>value" for people; ndjson and csv as exported files. */
 export type LineFormat = 'text' | ExportFormat;
 
+/** One record's line (without the newline). The reference for the byte encoder, which must write the same. */
 export function formatRecordLine(dto: RecordDto, format: LineFormat): string {
   if (format === 'ndjson') return toNdjsonLine(dto);
   if (format === 'csv') return toCsvRow(dto);
@@ -56,6 +64,8 @@ export async function runTail(client: ClusterClient, options: TailOptions, out: 
   // CSV rows end in CRLF (RFC 4180) and start with a header row.
   const newline = options.format === 'csv' ? '\r\n' : '\n';
   if (options.format === 'csv') out.write(CSV_HEADER + newline);
+  // Native UTF-8 check and no zero-filling: the encoder's two costs that Node can take over.
+  const encoder = options.format === 'csv' ? null : createRecordLineEncoder(options.format, { isUtf8, allocate: (size) => Buffer.allocUnsafe(size) });
   try {
     await client.read({
       topic: options.topic,
@@ -67,6 +77,15 @@ export async function runTail(client: ClusterClient, options: TailOptions, out: 
       onStatus: (status) => err.write(`eventscope: ${status.message}\n`),
       onRecords: async (records) => {
         if (records.length === 0) return;
+        if (encoder) {
+          const bytes = encoder.encode(records);
+          // The buffer goes back to the encoder once written: at once when nothing is left
+          // buffered (stdout to a file or /dev/null writes synchronously), else on the callback.
+          const ready = out.write(bytes, () => encoder.release(bytes));
+          if ((out as { writableLength?: number }).writableLength === 0) encoder.release(bytes);
+          if (!ready && !controller.signal.aborted) await new Promise<void>((resolve) => out.once('drain', resolve));
+          return;
+        }
         let chunk = '';
         for (const r of records) chunk += formatRecordLine(toRecordDto(r), options.format) + newline;
         if (!out.write(chunk) && !controller.signal.aborted) await new Promise<void>((resolve) => out.once('drain', resolve));

@@ -77,6 +77,8 @@ export interface DecodedRecords {
 export interface DecodeOptions {
   /** Verify each batch's CRC-32C (default true). Off only to measure what the check costs. */
   verifyCrc?: boolean;
+  /** Batch headers only (scanRecordSet): no CRC, no records. */
+  headersOnly?: boolean;
 }
 
 /** A malformation found inside a batch's records; decodeBatchRecords adds where it was. */
@@ -219,7 +221,8 @@ function decodeBatchRecords(where: RecordSetSource, body: Buffer, batch: BatchHe
  * ProtocolDecodeError for anything malformed (a CRC mismatch included).
  */
 export function decodeRecordSet(where: RecordSetSource, data: Buffer, fetchOffset: bigint, aborted: readonly AbortedTransaction[], options: DecodeOptions = {}): DecodedRecords {
-  const verifyCrc = options.verifyCrc !== false;
+  const headersOnly = options.headersOnly === true;
+  const verifyCrc = options.verifyCrc !== false && !headersOnly;
   const records: KafkaRecord[] = [];
   const pendingAborts = aborted.length === 0 ? aborted : [...aborted].sort((a, b) => (a.firstOffset < b.firstOffset ? -1 : a.firstOffset > b.firstOffset ? 1 : 0));
   let nextAbort = 0;
@@ -263,6 +266,7 @@ export function decodeRecordSet(where: RecordSetSource, data: Buffer, fetchOffse
     const lastOffset = baseOffset + BigInt(lastOffsetDelta);
     if (lastOffset > MAX_OFFSET) throw corrupt(baseOffset, `the batch's last offset ${lastOffset} is past the largest offset Kafka has`);
     nextOffset = lastOffset + 1n;
+    if (headersOnly) continue;
 
     // read_committed: a transaction aborted from firstOffset on hides its producer's batches
     // until that producer's ABORT marker.
@@ -300,6 +304,17 @@ export function decodeRecordSet(where: RecordSetSource, data: Buffer, fetchOffse
     decodeBatchRecords(where, body, header, fetchOffset, records);
   }
   return { records, nextOffset, legacyFormat: false, truncatedBatchBytes: null };
+}
+
+/**
+ * Walks a record set's batch headers only: where it ends (nextOffset), whether it ends in a cut
+ * batch, whether it is in the old format. No CRC, no decompression, no record objects: what a
+ * reader needs to decide where to fetch next, before it decodes the records (decodeRecordSet)
+ * when it hands them over.
+ */
+export function scanRecordSet(where: RecordSetSource, data: Buffer): Omit<DecodedRecords, 'records'> {
+  const { nextOffset, legacyFormat, truncatedBatchBytes } = decodeRecordSet(where, data, 0n, [], { headersOnly: true });
+  return { nextOffset, legacyFormat, truncatedBatchBytes };
 }
 
 function hex(n: number): string {
