@@ -7,6 +7,7 @@ export interface RecordBytes {
   partition: number;
   offset: bigint;
   timestampMs: number;
+  timestampType?: 'CreateTime' | 'LogAppendTime';
   key: Uint8Array | null;
   value: Uint8Array | null;
   headers: { key: string; value: Uint8Array | null }[];
@@ -18,6 +19,7 @@ export function toRecordDto(record: RecordBytes, previewBytes?: number): RecordD
     partition: record.partition,
     offset: record.offset.toString(),
     timestamp: record.timestampMs,
+    ...(record.timestampType !== undefined ? { timestampType: record.timestampType } : {}),
     key: encodePayload(record.key, previewBytes),
     value: encodePayload(record.value, previewBytes),
     headers: record.headers.map((h) => ({ key: h.key, value: encodePayload(h.value, previewBytes) })),

@@ -171,6 +171,8 @@ export const RecordDto = z.object({
   offset: Int64String,
   /** Epoch milliseconds. */
   timestamp: z.number(),
+  /** Who set the timestamp (the producer: CreateTime; the broker: LogAppendTime); absent where not known (records from the replay log). */
+  timestampType: z.enum(['CreateTime', 'LogAppendTime']).optional(),
   key: Payload.nullable(),
   value: Payload.nullable(),
   headers: z.array(z.object({ key: z.string(), value: Payload.nullable() })),

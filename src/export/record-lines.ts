@@ -46,6 +46,8 @@ const ascii = (text: string): Uint8Array => Uint8Array.from(text, (c) => c.charC
 const PARTITION = ascii('{"partition":');
 const OFFSET = ascii(',"offset":"');
 const TIMESTAMP = ascii('","timestamp":');
+const CREATE_TIME = ascii(',"timestampType":"CreateTime"');
+const LOG_APPEND_TIME = ascii(',"timestampType":"LogAppendTime"');
 const KEY = ascii(',"key":');
 const VALUE = ascii(',"value":');
 const HEADERS = ascii(',"headers":[');
@@ -171,6 +173,7 @@ class LineWriter {
       this.offset(r.offset);
       this.piece(TIMESTAMP);
       this.timestamp(r.timestampMs);
+      if (r.timestampType !== undefined) this.piece(r.timestampType === 'CreateTime' ? CREATE_TIME : LOG_APPEND_TIME);
       this.piece(KEY);
       this.jsonPayload(r.key);
       this.room(FIXED_ROOM);

@@ -7,7 +7,8 @@ import type { RecordDto } from '../contract/dto.ts';
 import { toRecordDto } from '../codecs/record-dto.ts';
 import { CSV_HEADER, toCsvRow, toNdjsonLine, type ExportFormat } from '../export/record-export.ts';
 import { createRecordLineEncoder } from '../export/record-lines.ts';
-import type { ClusterClient, StartPosition } from '../kafka/index.ts';
+import { RpcError } from '../contract/errors.ts';
+import type { ClusterClient, Isolation, StartPosition } from '../kafka/index.ts';
 
 export class TailUsageError extends Error {}
 
@@ -52,15 +53,41 @@ export interface TailOptions {
   maxRecords?: number;
   stopAtEnd: boolean;
   format: LineFormat;
+  /** Default read_committed. */
+  isolation?: Isolation;
 }
 
 export async function runTail(client: ClusterClient, options: TailOptions, out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
   const controller = new AbortController();
   const stop = (): void => controller.abort();
+  /** A write that failed: a closed pipe (`… | head`) ends the read quietly, as kcat does; anything else is an error. */
+  let writeError: NodeJS.ErrnoException | null = null;
+  const onWriteError = (error: NodeJS.ErrnoException): void => {
+    writeError ??= error;
+    stop();
+  };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  // `eventscope tail … | head` closes our stdout: stop reading, quietly.
-  out.on('error', stop);
+  out.on('error', onWriteError);
+  /**
+   * Waits until the output takes more, or can never take more (closed, failed) or the read is
+   * stopped: waiting for 'drain' alone hung forever once the reader of a pipe had gone.
+   */
+  const writable = (): Promise<void> =>
+    new Promise<void>((resolve) => {
+      const done = (): void => {
+        out.off('drain', done);
+        out.off('close', done);
+        out.off('error', done);
+        controller.signal.removeEventListener('abort', done);
+        resolve();
+      };
+      if (controller.signal.aborted) return resolve();
+      out.once('drain', done);
+      out.once('close', done);
+      out.once('error', done);
+      controller.signal.addEventListener('abort', done, { once: true });
+    });
   // CSV rows end in CRLF (RFC 4180) and start with a header row.
   const newline = options.format === 'csv' ? '\r\n' : '\n';
   if (options.format === 'csv') out.write(CSV_HEADER + newline);
@@ -69,6 +96,7 @@ export async function runTail(client: ClusterClient, options: TailOptions, out: 
   try {
     await client.read({
       topic: options.topic,
+      ...(options.isolation ? { isolation: options.isolation } : {}),
       ...(options.partitions ? { partitions: options.partitions } : {}),
       from: options.from,
       follow: !options.stopAtEnd,
@@ -76,25 +104,27 @@ export async function runTail(client: ClusterClient, options: TailOptions, out: 
       signal: controller.signal,
       onStatus: (status) => err.write(`eventscope: ${status.message}\n`),
       onRecords: async (records) => {
-        if (records.length === 0) return;
+        if (records.length === 0 || controller.signal.aborted) return;
         if (encoder) {
           const bytes = encoder.encode(records);
           // The buffer goes back to the encoder once written: at once when nothing is left
           // buffered (stdout to a file or /dev/null writes synchronously), else on the callback.
           const ready = out.write(bytes, () => encoder.release(bytes));
           if ((out as { writableLength?: number }).writableLength === 0) encoder.release(bytes);
-          if (!ready && !controller.signal.aborted) await new Promise<void>((resolve) => out.once('drain', resolve));
+          if (!ready) await writable();
           return;
         }
         let chunk = '';
         for (const r of records) chunk += formatRecordLine(toRecordDto(r), options.format) + newline;
-        if (!out.write(chunk) && !controller.signal.aborted) await new Promise<void>((resolve) => out.once('drain', resolve));
+        if (!out.write(chunk)) await writable();
       },
     });
+    const failed = writeError as NodeJS.ErrnoException | null;
+    if (failed && failed.code !== 'EPIPE') throw new RpcError('INTERNAL', `Cannot write the output: ${failed.message}. Nothing after that point was written.`);
     return 0;
   } finally {
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
-    out.off('error', stop);
+    out.off('error', onWriteError);
   }
 }

@@ -14,10 +14,15 @@ export interface RecordHeader {
   value: Uint8Array | null;
 }
 
+/** Who set a record's timestamp: the producer (CreateTime) or the broker on append (LogAppendTime), as the topic's message.timestamp.type says. */
+export type TimestampType = 'CreateTime' | 'LogAppendTime';
+
 export interface KafkaRecord {
   partition: number;
   offset: bigint;
   timestampMs: number;
+  /** Known for records read from Kafka; not kept by the replay log (absent there). */
+  timestampType?: TimestampType;
   key: Uint8Array | null;
   value: Uint8Array | null;
   headers: RecordHeader[];

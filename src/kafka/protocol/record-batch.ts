@@ -204,7 +204,15 @@ function decodeBatchRecords(where: RecordSetSource, body: Buffer, batch: BatchHe
       if (r.at !== recordEnd) malformed(`the record declares ${length} bytes but its fields take ${r.at - (recordEnd - length)}`);
       r.limit = bodyEnd;
       if (current < fetchOffset) continue;
-      out.push({ partition, offset: current, timestampMs: batch.logAppendTime ? batch.maxTimestamp : batch.baseTimestamp + timestampDelta, key, value, headers });
+      out.push({
+        partition,
+        offset: current,
+        timestampMs: batch.logAppendTime ? batch.maxTimestamp : batch.baseTimestamp + timestampDelta,
+        timestampType: batch.logAppendTime ? 'LogAppendTime' : 'CreateTime',
+        key,
+        value,
+        headers,
+      });
     }
     current = baseOffset;
     if (r.at !== bodyEnd) malformed(`${bodyEnd - r.at} bytes follow the batch's ${count} records`);
