@@ -1,9 +1,12 @@
 // Electron main: app lifecycle, one window, and the hand-off of a MessagePort to the
-// sandboxed renderer. Everything else lives in src/ (the host service) and is the same
-// code that browser mode and the tests run.
+// sandboxed renderer. Everything else lives in src/ (the host service, and the desktop
+// rules in src/desktop/) and is the same code that browser mode and the tests run.
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, ipcMain, MessageChannelMain } from 'electron';
+import { app, BrowserWindow, ipcMain, MessageChannelMain, protocol } from 'electron';
 import { EncryptedSecretVault } from '../src/connections/secret-vault.ts';
+import { createPortBroker } from '../src/desktop/port-broker.ts';
+import { rendererFileResponse } from '../src/desktop/renderer-files.ts';
+import { appUrlMatcher } from '../src/desktop/web-contents-guard.ts';
 import { logCapBytesFromEnv, sampleCapturePath } from '../src/host/app-paths.ts';
 import { createEventscopeService } from '../src/host/eventscope-service.ts';
 import { openClusterClient } from '../src/kafka/index.ts';
@@ -11,15 +14,25 @@ import { serveRpc } from '../src/rpc/server.ts';
 import { electronPortWire } from '../src/rpc/wires/electron-port-wire.ts';
 import { installAppMenu } from './app-menu.ts';
 import { safeStorageEncryptor } from './safe-storage-encryptor.ts';
-import { lockDownWebContents } from './window-security.ts';
+import { lockDownApp } from './window-security.ts';
 
 const PORT_REQUEST_CHANNEL = 'eventscope:request-port';
 const PORT_CHANNEL = 'eventscope:port';
 
+const rendererDirUrl = new URL('../renderer/', import.meta.url);
+const rendererDir = fileURLToPath(rendererDirUrl);
+const devServer = !app.isPackaged ? process.env['ELECTRON_RENDERER_URL'] : undefined;
+
+/** Packaged, the sample capture is unpacked beside app.asar (electron-builder.yml asarUnpack): SQLite cannot open a file inside an archive. */
+function desktopSampleCapturePath(): string {
+  const path = sampleCapturePath();
+  return app.isPackaged ? path.replace(/\.asar([\\/])/, '.asar.unpacked$1') : path;
+}
+
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
-  lockDownWebContents();
+  lockDownApp(appUrlMatcher(rendererDirUrl.href, devServer));
   let window: BrowserWindow | null = null;
 
   app.on('second-instance', () => {
@@ -28,6 +41,9 @@ if (!app.requestSingleInstanceLock()) {
   });
 
   app.whenReady().then(() => {
+    // Every file: load goes through here: the headers browser mode sends (the filter worker's
+    // CSP among them), and nothing outside the built renderer.
+    protocol.handle('file', (request) => rendererFileResponse(request, rendererDir));
     installAppMenu();
     const dataDir = app.getPath('userData');
     const service = createEventscopeService({
@@ -36,7 +52,7 @@ if (!app.requestSingleInstanceLock()) {
       dataDir,
       vault: new EncryptedSecretVault(dataDir, safeStorageEncryptor()),
       openClusterClient,
-      sampleCapturePath: sampleCapturePath(),
+      sampleCapturePath: desktopSampleCapturePath(),
       logCapBytesPerCluster: logCapBytesFromEnv(),
     });
 
@@ -52,23 +68,39 @@ if (!app.requestSingleInstanceLock()) {
         nodeIntegration: false,
         webSecurity: true,
         spellcheck: false,
+        // No middle-click (auxclick) link opening: the app opens no windows at all.
+        disableBlinkFeatures: 'Auxclick',
       },
     });
     const own = window;
     own.once('ready-to-show', () => own.show());
-    own.on('closed', () => (window = null));
 
-    // Accept the port request only from this window's own top frame.
-    ipcMain.on(PORT_REQUEST_CHANNEL, (event) => {
-      if (event.sender !== own.webContents || event.senderFrame !== own.webContents.mainFrame) return;
-      const { port1, port2 } = new MessageChannelMain();
-      serveRpc(electronPortWire(port1), service.methods, service.streams, { warn: (m) => console.warn(m) });
-      event.sender.postMessage(PORT_CHANNEL, null, [port2]);
+    const warn = (m: string): void => console.warn(m);
+    const ports = createPortBroker({
+      owner: () => (own.isDestroyed() ? null : { contents: own.webContents, mainFrame: own.webContents.mainFrame }),
+      open: (sender: Electron.WebContents) => {
+        const { port1, port2 } = new MessageChannelMain();
+        const wire = electronPortWire(port1);
+        const stop = serveRpc(wire, service.methods, service.streams, { warn });
+        sender.postMessage(PORT_CHANNEL, null, [port2]);
+        return {
+          close: () => {
+            stop();
+            wire.close();
+          },
+          onClosed: (listener) => wire.onClose(listener),
+        };
+      },
+      warn,
+    });
+    ipcMain.on(PORT_REQUEST_CHANNEL, (event) => ports.request(event));
+    own.on('closed', () => {
+      ports.closeAll();
+      window = null;
     });
 
-    const devServer = process.env['ELECTRON_RENDERER_URL'];
-    if (!app.isPackaged && devServer) void own.loadURL(devServer);
-    else void own.loadFile(fileURLToPath(new URL('../renderer/index.html', import.meta.url)));
+    if (devServer) void own.loadURL(devServer);
+    else void own.loadFile(fileURLToPath(new URL('index.html', rendererDirUrl)));
 
     app.on('before-quit', () => void service.close());
   });

@@ -1,15 +1,9 @@
-// Locks down every web contents the app creates: no navigation away from the app, no new
-// windows, no webviews, no permission prompts.
+// Locks down every web contents the app creates and the session they share; the rules
+// themselves live in src/desktop/web-contents-guard.ts (tested without Electron).
 import { app, session } from 'electron';
+import { denyPermissions, lockDownWebContents } from '../src/desktop/web-contents-guard.ts';
 
-export function lockDownWebContents(): void {
-  app.on('web-contents-created', (_event, contents) => {
-    contents.on('will-navigate', (event) => event.preventDefault());
-    contents.on('will-redirect', (event) => event.preventDefault());
-    contents.on('will-attach-webview', (event) => event.preventDefault());
-    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
-  });
-  app.whenReady().then(() => {
-    session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
-  });
+export function lockDownApp(isAppUrl: (url: string) => boolean): void {
+  app.on('web-contents-created', (_event, contents) => lockDownWebContents(contents));
+  app.whenReady().then(() => denyPermissions(session.defaultSession, isAppUrl));
 }

@@ -1,6 +1,6 @@
-// npm test: lint (with the layer rules), type-check, build, then one real Kafka broker for
-// the Vitest suites (unit + integration) and the Playwright suite (real Chromium through
-// browser mode). Ends with one line "Tests: N passed, N failed, N skipped".
+// npm test: lint (with the layer rules), type-check, build, Electronegativity over the built
+// app (offline), then one real Kafka broker for the Vitest suites (unit + integration) and
+// the Playwright suite (real Chromium through browser mode). Ends with one line "Tests: N passed, N failed, N skipped".
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { endpointsFromEnv, endpointsToEnv, startBroker, type RunningBroker } from '../test/kafka/broker.ts';
@@ -58,6 +58,9 @@ async function main(): Promise<number> {
   await step('lint (ESLint, layer rules)', 'eslint', ['.']);
   for (const project of ['tsconfig.node.json', 'tsconfig.web.json', 'tsconfig.preload.json']) await step(`typecheck ${project}`, 'tsc', ['-p', project]);
   const built = await step('build (electron-vite: main + cli, preload, renderer)', 'electron-vite', ['build']);
+  // Electron security checks over the built app, offline; HIGH findings must be fixed or explained in electronegativity-accepted.json.
+  if (built) await step('electronegativity (Electron security checks, built app, offline)', process.execPath, [join(ROOT, 'scripts', 'electronegativity.ts')]);
+  else failures.push('electronegativity: not run, the build failed');
 
   let broker: RunningBroker | null = null;
   let env: Record<string, string> = {};

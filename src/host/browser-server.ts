@@ -1,31 +1,20 @@
 // Browser mode: the built renderer and the contract's WebSocket on 127.0.0.1 only.
-// Defences: a random token (URL once, then an HttpOnly SameSite=Strict cookie), a Host
-// check against DNS rebinding, and an Origin check on the WebSocket against other sites.
+// Defences: a one-time launch token (in the printed URL) traded for a session cookie with
+// another secret, named per server; a Host check against DNS rebinding; an Origin check on
+// the WebSocket against other sites; redirects only to the app's own page.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, join, normalize, sep } from 'node:path';
+import { join, normalize, sep } from 'node:path';
 import { WebSocketServer } from 'ws';
 import { serveRpc, type ServerLog } from '../rpc/server.ts';
 import { webSocketWire } from '../rpc/wires/websocket-wire.ts';
-import { CONTENT_SECURITY_POLICY, isUserCodeWorker, USER_CODE_WORKER_CSP } from './content-security-policy.ts';
+import { rendererFileHeaders } from './content-security-policy.ts';
 import type { EventscopeService } from './eventscope-service.ts';
 
-export const TOKEN_COOKIE = 'eventscope_token';
 const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
-
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.json': 'application/json',
-  '.woff2': 'font/woff2',
-};
 
 export interface BrowserServerOptions {
   service: EventscopeService;
@@ -39,24 +28,47 @@ export interface BrowserServerOptions {
 export interface BrowserServer {
   url: string;
   port: number;
+  /** The launch token in `url`: it works once, then only the session cookie does. */
   token: string;
+  /** This server's session cookie: `eventscope_<port>_<random>`. */
+  cookieName: string;
   close(): Promise<void>;
 }
+
+/** The port cannot be listened on; the message says which and what to do, for people. */
+export class ListenError extends Error {
+  override name = 'ListenError';
+}
+
+/** After a launch token is traded, the browser always goes here: never a path from the request (open redirect). */
+const HOME = '/';
 
 export async function startBrowserServer(options: BrowserServerOptions): Promise<BrowserServer> {
   const token = options.token ?? randomBytes(24).toString('base64url');
   const log = options.log ?? { warn: (m: string) => console.warn(m) };
+  // The cookie gets its own secret, so the printed token (in a terminal's scrollback, shell
+  // history, a process list) is worth nothing once the browser has traded it.
+  const sessionSecret = randomBytes(32).toString('base64url');
+  let launchToken: string | null = token;
   let port = 0;
+  // Cookies ignore ports: a browser sends a 127.0.0.1 cookie to every port of 127.0.0.1, so a
+  // fixed name let a second serve overwrite the first's session. Port and a random part keep
+  // each server's apart. (Other local servers the browser visits still receive it; only a
+  // per-server cookie Path would stop that.) Not __Host-: that needs Secure, which a browser
+  // may refuse to store from plain http://127.0.0.1, and adds nothing here: with no Domain
+  // the cookie is host-only already.
+  const cookieSuffix = randomBytes(9).toString('base64url');
+  let cookieName = '';
   const allowedHosts = (): string[] => [`127.0.0.1:${port}`, `localhost:${port}`];
   const allowedOrigins = (): string[] => allowedHosts().map((h) => `http://${h}`);
 
-  const tokenMatches = (candidate: string | null | undefined): boolean => {
-    if (!candidate) return false;
-    const a = Buffer.from(candidate);
-    const b = Buffer.from(token);
-    return a.length === b.length && timingSafeEqual(a, b);
+  const hasSession = (req: IncomingMessage): boolean => secretMatches(readCookie(req, cookieName), sessionSecret);
+  /** True once, for the first request that shows the launch token; the token is dead after that. */
+  const spendLaunchToken = (candidate: string | null): boolean => {
+    if (launchToken === null || !secretMatches(candidate, launchToken)) return false;
+    launchToken = null;
+    return true;
   };
-  const authorised = (req: IncomingMessage, url: URL): boolean => tokenMatches(url.searchParams.get('token')) || tokenMatches(readCookie(req, TOKEN_COOKIE));
 
   const server = createServer((req, res) => {
     void handleHttp(req, res).catch((err) => {
@@ -68,20 +80,27 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
 
   const handleHttp = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     if (!allowedHosts().includes(req.headers.host ?? '')) return refuse(res, 403, `Refused: Host "${req.headers.host ?? ''}" is not this server (DNS rebinding protection).`);
-    const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
-    if (!authorised(req, url)) return refuse(res, 401, 'Refused: missing or wrong token. Open the URL that "eventscope serve" printed; it carries the token.');
-    if (url.searchParams.has('token')) {
-      // Trade the token in the URL for a cookie, and drop it from the address bar and history.
-      url.searchParams.delete('token');
-      res.writeHead(302, {
-        'Set-Cookie': `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`,
-        Location: url.pathname + url.search,
-        'Cache-Control': 'no-store',
-      });
-      res.end();
-      return;
-    }
     if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'Only GET is served here.');
+    const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
+    if (url.searchParams.has('token')) {
+      if (req.method === 'GET' && spendLaunchToken(url.searchParams.get('token'))) {
+        res.writeHead(302, {
+          'Set-Cookie': `${cookieName}=${sessionSecret}; HttpOnly; SameSite=Strict; Path=/`,
+          Location: HOME,
+          'Cache-Control': 'no-store',
+        });
+        res.end();
+        return;
+      }
+      // A spent token beside a good session (the printed link opened again): drop it from the address bar.
+      if (hasSession(req)) {
+        res.writeHead(302, { Location: HOME, 'Cache-Control': 'no-store' });
+        res.end();
+        return;
+      }
+      return refuse(res, 401, 'Refused: this token is wrong or already used. The link "eventscope serve" prints works once, in one browser; restart "eventscope serve" for a new one.');
+    }
+    if (!hasSession(req)) return refuse(res, 401, 'Refused: missing or wrong token. Open the URL that "eventscope serve" printed; it carries the token.');
     await serveStatic(options.staticDir, url.pathname, res);
   };
 
@@ -96,7 +115,8 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     const origin = req.headers.origin;
     // Browsers always send Origin on WebSockets; a page of another site must not get in.
     if (origin !== undefined && !allowedOrigins().includes(origin)) return reject(403, `Foreign Origin "${origin}".`);
-    if (!authorised(req, url)) return reject(401, 'Missing or wrong token.');
+    // The page uses its cookie; a client without a browser may spend the launch token here instead.
+    if (!hasSession(req) && !spendLaunchToken(url.searchParams.get('token'))) return reject(401, 'Missing, wrong or already used token.');
     wss.handleUpgrade(req, socket, head, (ws) => {
       const wire = webSocketWire(ws);
       serveRpc(wire, options.service.methods, options.service.streams, log);
@@ -104,16 +124,19 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     });
   });
 
+  const requestedPort = options.port ?? 0;
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+    server.once('error', (err: NodeJS.ErrnoException) => reject(listenError(err, requestedPort)));
+    server.listen(requestedPort, '127.0.0.1', () => resolve());
   });
   port = (server.address() as AddressInfo).port;
+  cookieName = `eventscope_${port}_${cookieSuffix}`;
 
   return {
     url: `http://127.0.0.1:${port}/?token=${token}`,
     port,
     token,
+    cookieName,
     close: async () => {
       for (const client of wss.clients) client.terminate();
       wss.close();
@@ -121,6 +144,25 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** A listen failure people can act on, instead of a stack trace. */
+function listenError(err: NodeJS.ErrnoException, port: number): Error {
+  const where = `127.0.0.1:${port}`;
+  if (err.code === 'EADDRINUSE') {
+    return new ListenError(`Cannot serve on ${where}: the port is already in use (another "eventscope serve", or another program). Choose another port with --port N, or leave --port out to take a free one.`);
+  }
+  if (err.code === 'EACCES') {
+    return new ListenError(`Cannot serve on ${where}: not allowed to listen on port ${port} (ports below 1024 need privileges). Choose a port above 1024 with --port N, or leave --port out to take a free one.`);
+  }
+  return err;
+}
+
+function secretMatches(candidate: string | null | undefined, secret: string): boolean {
+  if (!candidate) return false;
+  const a = Buffer.from(candidate);
+  const b = Buffer.from(secret);
+  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 function refuse(res: ServerResponse, status: number, message: string): void {
@@ -154,12 +196,8 @@ async function serveStatic(root: string, pathname: string, res: ServerResponse):
     if (!info) return refuse(res, 500, `The renderer is not built: ${file} is missing. Run "npm run build".`);
   }
   res.writeHead(200, {
-    'Content-Type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
+    ...rendererFileHeaders(file),
     'Content-Length': info.size,
-    'Content-Security-Policy': isUserCodeWorker(file) ? USER_CODE_WORKER_CSP : CONTENT_SECURITY_POLICY,
-    'X-Content-Type-Options': 'nosniff',
-    'X-Frame-Options': 'DENY',
-    'Referrer-Policy': 'no-referrer',
     'Cache-Control': file.endsWith('index.html') ? 'no-store' : 'max-age=3600',
   });
   createReadStream(file).pipe(res);

@@ -1,5 +1,7 @@
-// One CSP for the desktop window (a meta tag in the built page) and browser mode (a header).
-// No inline or remote script, no eval; the renderer talks only to its own origin.
+// The headers a renderer file is served with, the same in both shells: browser mode
+// (src/host/browser-server.ts) and the desktop window's file handler
+// (src/desktop/renderer-files.ts). One CSP for the page (also a meta tag in the built page):
+// no inline or remote script, no eval, only its own origin. The user-code worker gets its own.
 export const CONTENT_SECURITY_POLICY =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; connect-src 'self'; worker-src 'self' blob:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
 
@@ -12,5 +14,34 @@ export const USER_CODE_WORKER_CSP = "default-src 'none'; script-src 'self' 'unsa
 
 /** Built worker scripts that run user code: Vite names them after their source file. */
 export function isUserCodeWorker(fileName: string): boolean {
-  return /(^|\/)predicate\.worker-[\w-]+\.js$/.test(fileName);
+  return /(^|[\\/])predicate\.worker-[\w-]+\.js$/.test(fileName);
+}
+
+/** The policy a served renderer file carries as a header (desktop and browser mode alike). */
+export function contentSecurityPolicyFor(fileName: string): string {
+  return isUserCodeWorker(fileName) ? USER_CODE_WORKER_CSP : CONTENT_SECURITY_POLICY;
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
+};
+
+/** Type and security headers for a built renderer file (module scripts need a JavaScript type). */
+export function rendererFileHeaders(fileName: string): Record<string, string> {
+  const dot = fileName.lastIndexOf('.');
+  const extension = dot >= 0 ? fileName.slice(dot).toLowerCase() : '';
+  return {
+    'Content-Type': CONTENT_TYPES[extension] ?? 'application/octet-stream',
+    'Content-Security-Policy': contentSecurityPolicyFor(fileName),
+    'X-Content-Type-Options': 'nosniff',
+    'X-Frame-Options': 'DENY',
+    'Referrer-Policy': 'no-referrer',
+  };
 }

@@ -1,5 +1,6 @@
 // Runs the user's JavaScript filter away from the page: in a dedicated worker with no DOM,
-// no access to the app's state, and (browser mode) a CSP that forbids network access. The
+// no access to the app's state, and a CSP that forbids network access (browser mode: a header
+// from the local server; desktop: the same header from main's file: handler). The
 // page terminates it if a batch takes too long (an endless loop).
 import type { RecordDto } from '../../../../src/contract/dto.ts';
 
