@@ -42,3 +42,27 @@ describe('record filters', () => {
     expect(() => parsePath('$')).toThrow(/names no field/);
   });
 });
+
+describe('regular expressions run in linear time (RE2)', () => {
+  it('a catastrophic pattern over a long value answers at once', () => {
+    const f = compileFilter({ kind: 'regex', pattern: '^(a+)+$', flags: '' });
+    const evil = rec('a'.repeat(50_000) + '!');
+    // JavaScript's engine backtracks exponentially here (1.5 s at 25 a's, doubling per "a").
+    expect(f(evil)).toBe(false);
+    expect(f(rec('a'.repeat(50_000)))).toBe(true);
+  });
+
+  it('flags i, m, s mean what they mean in JavaScript', () => {
+    expect(compileFilter({ kind: 'regex', pattern: 'paid', flags: 'i' })(rec('{"status":"PAID"}'))).toBe(true);
+    expect(compileFilter({ kind: 'regex', pattern: 'paid', flags: '' })(rec('{"status":"PAID"}'))).toBe(false);
+    expect(compileFilter({ kind: 'regex', pattern: '^b$', flags: 'm' })(rec('a\nb\nc'))).toBe(true);
+    expect(compileFilter({ kind: 'regex', pattern: 'a.c', flags: 's' })(rec('a\nc'))).toBe(true);
+    expect(compileFilter({ kind: 'regex', pattern: 'a.c', flags: '' })(rec('a\nc'))).toBe(false);
+  });
+
+  it('backreferences and lookaround are refused with the reason', () => {
+    expect(() => compileFilter({ kind: 'regex', pattern: '(a)\\1', flags: '' })).toThrow(/linear time \(RE2\), which leaves out backreferences/);
+    expect(() => compileFilter({ kind: 'regex', pattern: 'order(?=Placed)', flags: '' })).toThrow(/lookaround/);
+    expect(() => compileFilter({ kind: 'regex', pattern: '(unclosed', flags: '' })).toThrow(/^Not a valid regular expression: missing closing \)/);
+  });
+});
