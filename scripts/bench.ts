@@ -1,6 +1,8 @@
 // npm run bench: each capability's benchmark, with a reference measured in the same run on
 // the same broker. Prints figures and ratios; asserts nothing (timings are noisy here).
-import { benchBulkFetch, BULK_RECORDS } from '../test/bench/bulk-fetch.bench.ts';
+import { benchBulkFetch, BULK_RECORDS, bulkFetchReport } from '../test/bench/bulk-fetch.bench.ts';
+import { benchDecoder, DECODE_RECORDS, describeDecoderBench } from '../test/bench/decoder.bench.ts';
+import { benchCliTail, CLI_RECORDS, cliTailReport } from '../test/bench/cli-tail.bench.ts';
 import { benchLiveTail, TAIL_RATE, TAIL_RECORDS } from '../test/bench/live-tail.bench.ts';
 import { benchTopicListing, TOPIC_COUNT } from '../test/bench/topic-listing.bench.ts';
 import { endpointsFromEnv, startBroker, type RunningBroker } from '../test/kafka/broker.ts';
@@ -16,21 +18,14 @@ async function main(): Promise<void> {
   let broker: RunningBroker | null = null;
   stage('kafka broker');
   const bootstrap = external?.bootstrap ?? (broker = await startBroker((l) => process.stdout.write(`[kafka-harness] ${l}\n`))).bootstrap;
-  // BENCH_ONLY=fetch|tail|topics, or several comma-separated.
+  // BENCH_ONLY=fetch|tail|cli|decode|topics, or several comma-separated.
   const only = process.env['BENCH_ONLY']?.split(',');
   const runs = (name: string): boolean => !only || only.includes(name);
   try {
     if (runs('fetch')) {
-      stage(`bulk fetch: ${BULK_RECORDS.toLocaleString()} records, 6 partitions, from the beginning to the end`);
+      stage(`bulk fetch: ${BULK_RECORDS.toLocaleString()} records, 6 partitions, from the beginning to the end; JSON values, then random ones`);
       const f = await benchBulkFetch(bootstrap, (l) => process.stdout.write(`${l}\n`));
-      const rate = (ms: number) => Math.round(f.records / (ms / 1000));
-      process.stdout.write(
-        [
-          `reference kcat -C -e -o beginning -q:   ${rate(f.kcatMs).toLocaleString()} records/s (${(f.kcatMs / 1000).toFixed(2)} s)`,
-          `eventscope fetch, no replay log:        ${rate(f.withoutLogMs).toLocaleString()} records/s — ${(f.kcatMs / f.withoutLogMs).toFixed(2)}× kcat (goal ≥ 0.7×: ${f.kcatMs / f.withoutLogMs >= 0.7 ? 'met' : 'NOT met'})`,
-          `eventscope fetch into the replay log:   ${rate(f.withLogMs).toLocaleString()} records/s — ${(f.kcatMs / f.withLogMs).toFixed(2)}× kcat (goal ≥ 0.5×: ${f.kcatMs / f.withLogMs >= 0.5 ? 'met' : 'NOT met'})`,
-        ].join('\n') + '\n',
-      );
+      process.stdout.write(bulkFetchReport(f).join('\n') + '\n');
     }
     if (runs('tail')) {
       stage(`live tail in Chromium: ${TAIL_RECORDS.toLocaleString()} records produced at ${TAIL_RATE.toLocaleString()}/s`);
@@ -44,6 +39,16 @@ async function main(): Promise<void> {
           `renderer JS heap: ${quarter} MB at a quarter of the run, ${heap[heap.length - 1] ?? 0} MB at the end, max ${Math.max(...heap)} MB (goal: flat, < 300 MB: ${Math.max(...heap) < 300 ? 'met' : 'NOT met'})`,
         ].join('\n') + '\n',
       );
+    }
+    if (runs('cli')) {
+      stage(`command line: tail ${CLI_RECORDS.toLocaleString()} records (200 B values, 6 partitions) from the beginning to the end, plain and --json, against kcat`);
+      const c = await benchCliTail(bootstrap, (l) => process.stdout.write(`${l}\n`));
+      process.stdout.write(cliTailReport(c).join('\n') + '\n');
+    }
+    if (runs('decode')) {
+      stage(`record-batch decoding: ${DECODE_RECORDS.toLocaleString()} records, with and without the CRC-32C check (no broker)`);
+      const d = await benchDecoder((l) => process.stdout.write(`${l}\n`));
+      process.stdout.write(describeDecoderBench(d).join('\n') + '\n');
     }
     if (!runs('topics')) return;
     stage(`topic listing: ${TOPIC_COUNT} topics with earliest/latest offsets through the API`);
