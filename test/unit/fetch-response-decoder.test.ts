@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeFetchResponse, type FetchResponseData } from '../../src/kafka/protocol/fetch-response.ts';
 import { ProtocolDecodeError } from '../../src/kafka/protocol/protocol-decode-error.ts';
 import { decodeRecordSet } from '../../src/kafka/protocol/record-batch.ts';
-import { FIXTURE_NAMES, loadFixture } from '../fixtures/fetch/fixtures.ts';
+import { decodeError, FIXTURE_NAMES, loadFixture } from '../fixtures/fetch/fixtures.ts';
 
 const FIXTURES = FIXTURE_NAMES.map((name) => ({ name, ...loadFixture(name) }));
 
@@ -54,16 +54,6 @@ function encode(data: FetchResponseData, version: number, sessionId = 0): Buffer
     }
   }
   return Buffer.concat(parts);
-}
-
-function decodeError(run: () => unknown): ProtocolDecodeError {
-  try {
-    run();
-  } catch (err) {
-    if (err instanceof ProtocolDecodeError) return err;
-    throw new Error(`expected a ProtocolDecodeError, got ${String(err)}`, { cause: err });
-  }
-  throw new Error('expected a ProtocolDecodeError, but decoding succeeded');
 }
 
 /** The response and every record set in it decoded; only a ProtocolDecodeError may stop it. */

@@ -17,7 +17,7 @@ import { lz4DecompressFrame } from '../../src/kafka/protocol/lz4-frame.ts';
 import { ProtocolDecodeError } from '../../src/kafka/protocol/protocol-decode-error.ts';
 import { decodeRecordSet, type AbortedTransaction, type DecodedRecords } from '../../src/kafka/protocol/record-batch.ts';
 import { snappyCompress, snappyDecompress, snappyUncompressBlock } from '../../src/kafka/protocol/snappy-framing.ts';
-import { CODECS, FIXTURE_NAMES, loadFixture, type FixturePartition, type FixtureRecord } from '../fixtures/fetch/fixtures.ts';
+import { CODECS, decodeError, FIXTURE_NAMES, loadFixture, type FixturePartition, type FixtureRecord } from '../fixtures/fetch/fixtures.ts';
 
 interface RecordSetCase {
   name: string;
@@ -119,17 +119,6 @@ function batch(spec: BatchSpec): Buffer {
 
 const WHERE = { topic: 'orders', partition: 3 };
 const decodeSynthetic = (data: Buffer, fetchOffset = 0n, aborted: AbortedTransaction[] = []): DecodedRecords => decodeRecordSet(WHERE, data, fetchOffset, aborted);
-
-/** The ProtocolDecodeError a call raises (fails the test if it returns or throws anything else). */
-function decodeError(run: () => unknown): ProtocolDecodeError {
-  try {
-    run();
-  } catch (err) {
-    if (err instanceof ProtocolDecodeError) return err;
-    throw new Error(`expected a ProtocolDecodeError, got ${String(err)}`, { cause: err });
-  }
-  throw new Error('expected a ProtocolDecodeError, but decoding succeeded');
-}
 
 /** Decodes, allowing only success or a ProtocolDecodeError. */
 function decodesOrRefuses(run: () => unknown): void {
