@@ -23,7 +23,7 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
-  { files: ['**/*.{js,ts}'], ignores: ['renderer/**'], languageOptions: { globals: globals.node } },
+  { files: ['**/*.{js,mjs,ts}'], ignores: ['renderer/**'], languageOptions: { globals: globals.node } },
   { files: ['renderer/**/*.{ts,tsx}'], languageOptions: { globals: globals.browser } },
   {
     // The core: no Electron, no React, nothing from the shells that use it.

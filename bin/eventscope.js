@@ -2,11 +2,9 @@
 // The eventscope command. Runs the built CLI (out/main/cli.js); see src/host/cli.ts.
 import { existsSync } from 'node:fs';
 
-const [major] = process.versions.node.split('.').map(Number);
-if (major < 24) {
-  console.error(`eventscope: needs Node.js 24 or newer (node:sqlite, zstd); this is ${process.version}.`);
-  process.exit(1);
-}
+import { requireNode24 } from './require-node-24.mjs';
+
+requireNode24();
 const built = new URL('../out/main/cli.js', import.meta.url);
 if (!existsSync(built)) {
   console.error('eventscope: the app is not built yet. Run "npm run build" in the project folder first.');
