@@ -8,7 +8,8 @@ export const ERROR_CODES = [
   'NOT_FOUND',
   'DNS_FAILURE',
   'CONNECTION_REFUSED',
-  'TIMEOUT',
+  'TIMEOUT', // no answer in time: a host that drops packets (unreachable, firewalled) or a listener that never speaks Kafka
+  'UNREACHABLE', // the network says there is no route to the host
   'AUTH_FAILED',
   'TLS_FAILURE',
   'BAD_CONFIG',
@@ -18,6 +19,8 @@ export const ERROR_CODES = [
   'KAFKA_ERROR',
   'INTERNAL',
   'DISCONNECTED',
+  'DISK_FULL', // a file could not be written for lack of space: free some, then try again
+  'WRITE_FAILED', // a file could not be written for another reason (the message names it)
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -1,19 +1,18 @@
 // The eventscope command: `serve` (browser mode) and read-only cluster commands whose
 // --json output is the contract's DTOs (offsets as decimal strings).
-import { createWriteStream, type WriteStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import type { ConnectionProfile, ConnectionSecrets, TopicDetail, TopicSummary } from '../contract/dto.ts';
 import { ConnectionProfile as ProfileSchema } from '../contract/dto.ts';
 import { RpcError } from '../contract/errors.ts';
 import { parseBootstrap } from '../contract/bootstrap.ts';
+import { fileWriteError } from '../connections/atomic-file.ts';
 import { importConnectionFile } from '../connections/import-config-file.ts';
+import { CSV_HEADER, type ExportFormat } from '../export/record-export.ts';
 import { PlaintextFileSecretVault } from '../connections/secret-vault.ts';
 import { formatCount } from '../format/numbers.ts';
 import { openClusterClient } from '../kafka/index.ts';
-import { appVersion, defaultDataDir, logCapBytesFromEnv, rendererDir, sampleCapturePath } from './app-paths.ts';
-import { startBrowserServer } from './browser-server.ts';
-import { createEventscopeService } from './eventscope-service.ts';
 import { parseFrom, runTail, type TailOptions } from './cli-tail.ts';
 
 const USAGE = `eventscope — inspect Apache Kafka event streams
@@ -25,11 +24,11 @@ Usage:
       Lists topics with partition count, replication factor and message count.
   eventscope describe TOPIC --bootstrap HOST:PORT [--config FILE] [--json]
       Partitions (leader, replicas, ISR, earliest/latest offsets) and configs of one topic.
-  eventscope tail TOPIC --bootstrap HOST:PORT [--from POSITION] [--partition P]… [--max N] [--end] [--json]
+  eventscope tail TOPIC --bootstrap HOST:PORT [--from POSITION] [--partition P]… [--max N] [--end] [--json] [--isolation LEVEL]
       Records, one per line, from POSITION: earliest, latest (default), offset:N, time:ISO-8601
       or last:N (per partition). Follows new records until Ctrl-C, --max N records, or --end
       (the end offsets when it started). Never joins a consumer group.
-  eventscope export TOPIC --bootstrap HOST:PORT [--from POSITION] [--partition P]… [--max N] [--format ndjson|csv] [--output FILE]
+  eventscope export TOPIC --bootstrap HOST:PORT [--from POSITION] [--partition P]… [--max N] [--format ndjson|csv] [--output FILE] [--isolation LEVEL]
       Like tail --end: every record from POSITION (default earliest) to the end offsets seen at
       the start, as NDJSON (the tail --json lines) or CSV, to FILE or standard output.
 
@@ -39,6 +38,9 @@ Options:
   --timeout MS    connect timeout (default 10000)
   --json          machine-readable output; offsets and counts are decimal strings; record bytes
                   as {"encoding":"utf8","text":…} or, when not valid UTF-8, {"encoding":"base64","base64":…}
+  --isolation LEVEL  read_committed (default: aborted transactions skipped, reading to the end
+                  stops at the last stable offset) or read_uncommitted (every record, open
+                  transactions included, up to the high watermark)
 `;
 
 export class UsageError extends Error {}
@@ -57,6 +59,7 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
       partition: { type: 'string', multiple: true },
       max: { type: 'string' },
       end: { type: 'boolean', default: false },
+      isolation: { type: 'string' },
       format: { type: 'string' },
       output: { type: 'string' },
       port: { type: 'string' },
@@ -68,7 +71,7 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
   });
   const [command, ...rest] = positionals;
   if (values.version) {
-    out.write(`${appVersion()}\n`);
+    out.write(`${(await import('./app-paths.ts')).appVersion()}\n`);
     return 0;
   }
   if (values.help || !command) {
@@ -106,14 +109,33 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
       const format = values.format ?? 'ndjson';
       if (format !== 'ndjson' && format !== 'csv') throw new UsageError(`--format ${format}: use ndjson or csv.`);
       const options: TailOptions = { ...tailOptions(topic, { ...values, from: values.from ?? 'earliest' }), stopAtEnd: true, format };
-      const client = await openClusterClient(...(await connectionFromFlags(values)));
-      const target = values.output ? createWriteStream(values.output) : out;
+      const connection = await connectionFromFlags(values);
+      // Opened before anything is read: a folder that does not exist is said at once.
+      const output = values.output === undefined ? stdoutOutput(out, format) : await openOutputFile(values.output, format);
+      let interrupted: string | null = null;
+      const onSignal = (signal: string): void => void (interrupted ??= signal);
       try {
-        return await runTail(client, options, target, process.stderr);
-      } finally {
-        await client.close();
-        if (target !== out) await new Promise((resolve) => (target as WriteStream).end(resolve));
+        const client = await openClusterClient(...connection);
+        try {
+          // runTail stops reading on these too; noted here so that the file is not named complete.
+          process.once('SIGINT', onSignal);
+          process.once('SIGTERM', onSignal);
+          await runTail(client, options, output.sink, process.stderr);
+        } finally {
+          process.off('SIGINT', onSignal);
+          process.off('SIGTERM', onSignal);
+          await client.close();
+        }
+      } catch (err) {
+        // A failed write also fails runTail (its own words for it): ours name the file and the cause.
+        throw await output.abandon(output.sink.failure ?? err);
       }
+      if (interrupted !== null) {
+        await output.abandon(null);
+        return interrupted === 'SIGINT' ? 130 : 143;
+      }
+      await output.finish();
+      return 0;
     }
     case 'tail': {
       const topic = rest[0];
@@ -131,7 +153,11 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
   }
 }
 
-function tailOptions(topic: string, values: { from?: string | undefined; partition?: string[] | undefined; max?: string | undefined; end?: boolean | undefined; json?: boolean | undefined }): TailOptions {
+function tailOptions(topic: string, values: { from?: string | undefined; partition?: string[] | undefined; max?: string | undefined; end?: boolean | undefined; json?: boolean | undefined; isolation?: string | undefined }): TailOptions {
+  const isolation = values.isolation;
+  if (isolation !== undefined && isolation !== 'read_committed' && isolation !== 'read_uncommitted') {
+    throw new UsageError(`--isolation ${isolation}: use read_committed (the default: aborted transactions skipped, up to the last stable offset) or read_uncommitted (every record, open transactions included).`);
+  }
   let from;
   try {
     from = parseFrom(values.from ?? 'latest');
@@ -147,7 +173,15 @@ function tailOptions(topic: string, values: { from?: string | undefined; partiti
     if (!/^\d{1,15}$/.test(values.max) || Number(values.max) < 1) throw new UsageError(`--max ${values.max} is not a positive whole number.`);
     maxRecords = Number(values.max);
   }
-  return { topic, from, ...(partitions ? { partitions } : {}), ...(maxRecords !== undefined ? { maxRecords } : {}), stopAtEnd: values.end === true, format: values.json === true ? 'ndjson' : 'text' };
+  return {
+    topic,
+    from,
+    ...(partitions ? { partitions } : {}),
+    ...(maxRecords !== undefined ? { maxRecords } : {}),
+    ...(isolation !== undefined ? { isolation } : {}),
+    stopAtEnd: values.end === true,
+    format: values.json === true ? 'ndjson' : 'text',
+  };
 }
 
 async function connectionFromFlags(values: { bootstrap?: string | undefined; config?: string | undefined; timeout?: string | undefined }): Promise<[ConnectionProfile, ConnectionSecrets]> {
@@ -180,6 +214,13 @@ async function connectionFromFlags(values: { bootstrap?: string | undefined; con
 async function serve(portText: string | undefined, dataDirFlag: string | undefined): Promise<number> {
   const port = portText === undefined ? 0 : Number(portText);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port ${portText} is not a port number (0–65535).`);
+  // Loaded here, not at the top: the read commands (tail, export) need none of the service,
+  // the replay log or the web server, and a CLI read's memory is measured (issue 7: < 150 MB).
+  const [{ appVersion, defaultDataDir, logCapBytesFromEnv, rendererDir, sampleCapturePath }, { startBrowserServer, ListenError }, { createEventscopeService }] = await Promise.all([
+    import('./app-paths.ts'),
+    import('./browser-server.ts'),
+    import('./eventscope-service.ts'),
+  ]);
   const dataDir = dataDirFlag ?? defaultDataDir();
   const service = createEventscopeService({
     version: appVersion(),
@@ -190,7 +231,14 @@ async function serve(portText: string | undefined, dataDirFlag: string | undefin
     sampleCapturePath: sampleCapturePath(),
     logCapBytesPerCluster: logCapBytesFromEnv(),
   });
-  const server = await startBrowserServer({ service, staticDir: rendererDir(), port });
+  // A port in use (or not allowed) is the user's to fix: one sentence, not a stack.
+  const server = await startBrowserServer({ service, staticDir: rendererDir(), port }).catch(async (err: unknown) => {
+    await service.close();
+    if (!(err instanceof ListenError)) throw err;
+    process.stderr.write(`eventscope: ${err.message}\n`);
+    return null;
+  });
+  if (!server) return 1;
   process.stdout.write(`Eventscope is running in browser mode.\nOpen ${server.url}\n(data: ${dataDir}; Ctrl-C stops it)\n`);
   await new Promise<void>((resolve) => {
     const stop = (): void => resolve();
@@ -223,6 +271,158 @@ function describeText(d: TopicDetail): string {
   lines.push('', 'CONFIG (* = not default)');
   for (const c of d.configs) lines.push(`${c.isDefault ? ' ' : '*'} ${c.name} = ${c.sensitive ? '(sensitive)' : (c.value ?? '')}`);
   return lines.join('\n') + '\n';
+}
+
+/**
+ * Where `export` writes (the output of runTail). Every write is checked: the first failure is
+ * kept (as the error to report, and as it came, for its errno), passed to runTail as the
+ * 'error' it stops reading on, and what comes after it is dropped (never failed: runTail may
+ * be waiting for a 'drain', which must still come).
+ */
+class ExportSink extends Writable {
+  bytes = 0;
+  failure: RpcError | null = null;
+  /** The failure as the file system or stream raised it (EPIPE, ENOSPC…). */
+  cause: NodeJS.ErrnoException | null = null;
+  private readonly put: (chunk: Buffer, wrote: (bytes: number) => void) => Promise<void>;
+  private readonly describe: (err: unknown) => RpcError;
+
+  /** put: writes a chunk, saying as it goes how much got written (a full disk takes part of one). */
+  constructor(put: (chunk: Buffer, wrote: (bytes: number) => void) => Promise<void>, describe: (err: unknown) => RpcError) {
+    super({ highWaterMark: 1024 * 1024 });
+    this.put = put;
+    this.describe = describe;
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    if (this.failure) return callback();
+    this.put(chunk, (bytes) => (this.bytes += bytes)).then(
+      () => callback(),
+      (err: unknown) => {
+        this.fail(err);
+        callback();
+      },
+    );
+  }
+
+  fail(err: unknown): void {
+    if (this.failure) return;
+    this.failure = this.describe(err);
+    this.cause = err as NodeJS.ErrnoException;
+    if (this.listenerCount('error') > 0) this.emit('error', err);
+  }
+
+  /** Resolves once every write has been carried out (or dropped after a failure). */
+  settled(): Promise<void> {
+    return new Promise((resolve) => this.end(resolve));
+  }
+}
+
+interface ExportOutput {
+  sink: ExportSink;
+  /** After a read to the end: everything is written and the file named as asked; else the write error (the partial file named in it). */
+  finish(): Promise<void>;
+  /** After a read that failed (err) or was interrupted (null): says where what was written is; returns the error to throw. */
+  abandon(err: unknown): Promise<unknown>;
+}
+
+/** Whether more than the CSV header row was written: a file with no record is not worth keeping. */
+function holdsRecords(sink: ExportSink, format: ExportFormat): boolean {
+  return sink.bytes > (format === 'csv' ? Buffer.byteLength(CSV_HEADER) + 2 : 0);
+}
+
+/** Adds a sentence to an error (its code kept), or says it on stderr when the error is not ours. */
+function withNotice(err: unknown, notice: string): unknown {
+  if (err instanceof RpcError) return new RpcError(err.code, `${err.message} ${notice}`, err.field);
+  process.stderr.write(`eventscope: ${notice}\n`);
+  return err;
+}
+
+/**
+ * --output FILE: written as FILE.partial and renamed to FILE only once the read reached its end
+ * and every byte is on disk, so a file by the asked name is always complete (and one already
+ * there stays until then). A failed or interrupted export leaves FILE.partial and says so.
+ */
+async function openOutputFile(path: string, format: ExportFormat): Promise<ExportOutput> {
+  const partial = `${path}.partial`;
+  const isFolder = await stat(path).then((s) => s.isDirectory(), () => false);
+  if (isFolder) throw new RpcError('WRITE_FAILED', `Cannot write ${path}: it is a folder. Give --output a file name.`);
+  const handle = await open(partial, 'w').catch((err: unknown) => {
+    throw fileWriteError(err, path);
+  });
+  const sink = new ExportSink(
+    async (chunk, wrote) => {
+      for (let at = 0; at < chunk.length; ) {
+        const { bytesWritten } = await handle.write(chunk, at, chunk.length - at);
+        wrote(bytesWritten);
+        at += bytesWritten;
+      }
+    },
+    (err) => fileWriteError(err, path),
+  );
+  const keepOrRemove = async (): Promise<string> => {
+    await sink.settled();
+    await handle.close().catch(() => undefined);
+    if (holdsRecords(sink, format)) return `The ${sink.bytes} bytes written so far are in ${partial}; ${path} was not written.`;
+    await unlink(partial).catch(() => undefined);
+    return `Nothing was written to ${path}.`;
+  };
+  return {
+    sink,
+    finish: async () => {
+      await sink.settled();
+      if (!sink.failure) {
+        try {
+          await handle.sync();
+          await handle.close();
+          await rename(partial, path);
+          return;
+        } catch (err) {
+          sink.fail(err);
+        }
+      }
+      throw withNotice(sink.failure, await keepOrRemove());
+    },
+    abandon: async (err) => {
+      const notice = await keepOrRemove();
+      if (err === null) {
+        process.stderr.write(`eventscope: export interrupted. ${notice}\n`);
+        return null;
+      }
+      return withNotice(err, `The export stopped there. ${notice}`);
+    },
+  };
+}
+
+/**
+ * Standard output: no file to name as partial, but a failed write is still said and fails the
+ * command; except a closed pipe (`export … | head`): the reader chose to stop, which ends the
+ * export quietly, as it ends `tail` (and kcat).
+ */
+function stdoutOutput(out: NodeJS.WritableStream, format: ExportFormat): ExportOutput {
+  const sink = new ExportSink(
+    (chunk, wrote) => new Promise<void>((resolve, reject) => void out.write(chunk, (err?: Error | null) => (err ? reject(err) : resolve(wrote(chunk.length))))),
+    (err) => fileWriteError(err, 'standard output'),
+  );
+  // A failed write also comes as an 'error' event (ENOSPC, EPIPE): handled, never a crash with
+  // a stack trace. Left attached: a stream that failed may still say so after the export.
+  out.on('error', (err: unknown) => sink.fail(err));
+  const written = (): string => (holdsRecords(sink, format) ? `${sink.bytes} bytes of it were written.` : 'no record was written.');
+  return {
+    sink,
+    finish: async () => {
+      await sink.settled();
+      if (sink.failure && sink.cause?.code !== 'EPIPE') throw withNotice(sink.failure, `The export stopped there: ${written()}`);
+    },
+    abandon: async (err) => {
+      await sink.settled();
+      if (err === null) {
+        process.stderr.write(`eventscope: export interrupted. ${written()}\n`);
+        return null;
+      }
+      return withNotice(err, `The export stopped there: ${written()}`);
+    },
+  };
 }
 
 export async function runCli(argv: string[]): Promise<void> {

@@ -126,16 +126,16 @@ export function createEventscopeService(options: ServiceOptions): EventscopeServ
         for (const [k, v] of Object.entries(secrets) as [keyof ConnectionSecrets, string | undefined][]) {
           if (v !== undefined) merged[k] = v;
         }
-        await vault.save(profile.id, merged, { allowPlaintext: allowPlaintextSecrets === true });
+        await vault.save(profile.id, merged, { allowPlaintext: allowPlaintextSecrets === true }).catch(notSaved('The connection was not saved.'));
       }
-      await store.upsert(profile);
+      await store.upsert(profile).catch(notSaved('The connection was not saved.'));
       await pool.drop(profile.id);
       return summary(profile);
     },
 
     'connections.remove': async ({ id }) => {
-      const removed = await store.remove(id);
-      await vault.remove(id);
+      const removed = await store.remove(id).catch(notSaved('The connection was not removed.'));
+      await vault.remove(id).catch(notSaved('Its stored secrets were not removed.'));
       await pool.drop(id);
       return { removed };
     },
@@ -251,7 +251,7 @@ export function createEventscopeService(options: ServiceOptions): EventscopeServ
         throw new RpcError('BAD_CONFIG', `The replay log's cap is set by EVENTSCOPE_LOG_CAP_MB for this run; unset it to change the cap here.`, 'logCapMb');
       }
       const next = { ...savedSettings, logCapMb };
-      await settingsStore.save(next);
+      await settingsStore.save(next).catch(notSaved('The settings were not saved.'));
       savedSettings = next;
       settingsProblem = null;
       log.setCap(logCapMb * MIB);
@@ -306,9 +306,10 @@ export function createEventscopeService(options: ServiceOptions): EventscopeServ
         if (Date.now() - lastProgress > SEARCH_PROGRESS_MS) {
           lastProgress = Date.now();
           emit({ type: 'progress', scanned, total, matched: matched + pending.length });
-          // Let other calls (and the cancel) through between slices of the scan.
-          await new Promise((resolve) => setImmediate(resolve));
         }
+        // Let other calls (and the cancel) through after every stored batch (up to 4,096
+        // records; a filter costs at most a few µs a record, regexes included: RE2).
+        await new Promise((resolve) => setImmediate(resolve));
       }
       matched += pending.length;
       if (pending.length > 0) emit({ type: 'matches', records: pending });
@@ -345,5 +346,16 @@ export function createEventscopeService(options: ServiceOptions): EventscopeServ
       for (const capture of captures.values()) capture.log.close();
       if (!options.log) log.close();
     },
+  };
+}
+
+/**
+ * A save that failed on the disk (DISK_FULL, WRITE_FAILED from writeFileAtomic, which leaves the
+ * old file as it was) is answered as what was not done, then why and what to do.
+ */
+function notSaved(outcome: string): (err: unknown) => never {
+  return (err) => {
+    if (err instanceof RpcError && (err.code === 'DISK_FULL' || err.code === 'WRITE_FAILED')) throw new RpcError(err.code, `${outcome} ${err.message}`, err.field);
+    throw err;
   };
 }

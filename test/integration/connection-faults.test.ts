@@ -1,8 +1,51 @@
 // Connecting: the right SCRAM password works; every kind of failure comes back quickly
-// with a code and a message that names the cause. Real broker, real sockets.
+// with a code and a message that names the cause, the first time and every time after it on
+// the same connection. Real broker, real sockets; the unreachable host is a loopback listener
+// that never accepts (its queue full, the kernel drops the handshake), never an outside address.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startInProcessHost, type TestHost } from '../support/in-process-host.ts';
 import { startSilentServer } from '../support/silent-server.ts';
+import { startTail } from '../support/tail-probe.ts';
+
+/**
+ * A loopback port where the TCP handshake never completes: what an unroutable or firewalled
+ * host looks like. A child process listens with a backlog of 1 and then blocks (never accepts);
+ * two connections fill its queue, and Linux drops every SYN after them.
+ */
+async function startBlackHole(): Promise<{ address: string; close(): void }> {
+  const script = `const s = require('node:net').createServer();
+s.listen({ port: 0, host: '127.0.0.1', backlog: 1 }, () => {
+  process.stdout.write(s.address().port + '\\n');
+  setTimeout(() => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0), 50);
+});`;
+  const child: ChildProcess = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout!.once('data', (d: Buffer) => resolve(Number(d.toString().trim())));
+    child.once('exit', () => reject(new Error('the black-hole listener exited')));
+  });
+  await new Promise((r) => setTimeout(r, 300));
+  const fillers: Socket[] = [];
+  const connects = async (): Promise<boolean> => {
+    const socket = connect(port, '127.0.0.1');
+    socket.on('error', () => undefined);
+    fillers.push(socket);
+    return new Promise<boolean>((resolve) => {
+      socket.once('connect', () => resolve(true));
+      setTimeout(() => resolve(false), 500);
+    });
+  };
+  // Fill the queue, then prove the next handshake hangs: without that this test proves nothing.
+  while (await connects()) if (fillers.length > 5) throw new Error('the black-hole listener keeps accepting: this kernel does not drop handshakes past the backlog');
+  return {
+    address: `127.0.0.1:${port}`,
+    close: () => {
+      for (const s of fillers) s.destroy();
+      child.kill('SIGKILL');
+    },
+  };
+}
 
 describe('connections: authentication and faults', () => {
   const kafka = inject('kafka');
@@ -79,6 +122,75 @@ describe('connections: authentication and faults', () => {
       expect(ms).toBeLessThan(1_000 + 2_000 + 1_500);
     } finally {
       await silent.close();
+    }
+  });
+
+  it('an unreachable host (the handshake never answered) is a timeout that says so, never "closed" — every time', async () => {
+    const hole = await startBlackHole();
+    try {
+      const wrong = /closed|TLS or SASL|Broker not connected|Kafka error/;
+      const draft = await timed(test(hole.address, { connectTimeoutMs: 1_000 }));
+      expect(draft.error).toMatchObject({ code: 'TIMEOUT', message: expect.stringMatching(new RegExp(`^No connection to ${hole.address}( within 3 s)?: it timed out without any answer\\. The host may be unreachable`)) });
+      expect((draft.error as Error).message).not.toMatch(wrong);
+      expect(draft.ms).toBeLessThan(1_000 + 2_000 + 1_500);
+      // (Whichever ends the wait first says so: kafkajs's second attempt timing out, or ours.)
+      // A saved connection keeps one client: its later calls must say the same, not what a half-done attempt left behind.
+      await host.client.call('connections.save', { profile: { id: 'hole', name: 'hole', bootstrap: hole.address, connectTimeoutMs: 1_000 } });
+      const calls = [
+        () => host.client.call('connections.test', { connectionId: 'hole' }),
+        () => host.client.call('connections.test', { connectionId: 'hole' }),
+        () => host.client.call('topics.list', { connectionId: 'hole', includeInternal: false }),
+        () => host.client.call('topics.describe', { connectionId: 'hole', topic: 'anything' }),
+      ];
+      for (const call of calls) {
+        const { error } = await timed(call());
+        expect(error).toMatchObject({ code: 'TIMEOUT', message: expect.stringMatching(/unreachable|timed out|did not answer/) });
+        expect((error as Error).message).not.toMatch(wrong);
+      }
+      // A tail waits for it (outage), naming the cause the same way.
+      const tail = startTail(host.client, { connectionId: 'hole', topic: 'anything', from: { kind: 'latest' } });
+      try {
+        await tail.until(() => tail.events.some((e) => e.type === 'status'), 10_000);
+        const status = tail.events.find((e) => e.type === 'status');
+        expect(status).toMatchObject({ phase: 'outage', message: expect.stringMatching(/^Cannot start reading anything yet: .*(timed out|did not answer)/) });
+      } finally {
+        tail.subscription.close();
+      }
+    } finally {
+      hole.close();
+      await host.client.call('connections.remove', { id: 'hole' });
+    }
+  });
+
+  it('a listener that accepts and never answers is a timeout that says so, the first time and after', async () => {
+    const silent = await startSilentServer();
+    try {
+      await host.client.call('connections.save', { profile: { id: 'silent', name: 'silent', bootstrap: silent.address, connectTimeoutMs: 1_000 } });
+      for (const call of [
+        () => host.client.call('connections.test', { connectionId: 'silent' }),
+        () => host.client.call('connections.test', { connectionId: 'silent' }),
+        () => host.client.call('topics.list', { connectionId: 'silent', includeInternal: false }),
+      ]) {
+        const { error, ms } = await timed(call());
+        expect(error).toMatchObject({ code: 'TIMEOUT' });
+        expect((error as Error).message).not.toMatch(/Broker not connected|Kafka error/);
+        expect((error as Error).message).toMatch(new RegExp(`^${silent.address} accepted the connection but did not answer Kafka's first request within 3 s: it may not be a Kafka listener`));
+        expect(ms).toBeLessThan(1_000 + 2_000 + 1_500);
+      }
+    } finally {
+      await silent.close();
+      await host.client.call('connections.remove', { id: 'silent' });
+    }
+  });
+
+  it('refused, on a saved connection too, is named as refused every time', async () => {
+    await host.client.call('connections.save', { profile: { id: 'refused', name: 'refused', bootstrap: '127.0.0.1:1', connectTimeoutMs: 1_000 } });
+    try {
+      for (let i = 0; i < 3; i++) {
+        await expect(host.client.call('connections.test', { connectionId: 'refused' })).rejects.toMatchObject({ code: 'CONNECTION_REFUSED', message: expect.stringContaining('Connection refused by 127.0.0.1:1') });
+      }
+    } finally {
+      await host.client.call('connections.remove', { id: 'refused' });
     }
   });
 

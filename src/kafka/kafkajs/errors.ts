@@ -1,7 +1,7 @@
 // Turns whatever kafkajs or Node threw into an RpcError whose message names the cause
-// (DNS, refused, timeout, authentication, TLS) and says what to do next, and decides whether
-// a failure is worth retrying (isRetriable). Kafka error codes are judged by the one table in
-// protocol/kafka-error-codes.ts, whoever raised them (kafkajs or our own decoders).
+// (DNS, refused, unreachable, timeout, authentication, TLS) and says what to do next, and
+// decides whether a failure is worth retrying (isRetriable). Kafka error codes are judged by
+// the one table in protocol/kafka-error-codes.ts, whoever raised them (kafkajs or our decoders).
 import { RpcError } from '../../contract/errors.ts';
 import { unknownTopicError } from '../errors.ts';
 import { KAFKA_ERROR, isRetriableKafkaCode, kafkaErrorCodeByName, KafkaProtocolError } from '../protocol/kafka-error-codes.ts';
@@ -52,7 +52,7 @@ export function hasKafkaErrorCode(err: unknown, code: number): boolean {
 }
 
 /** Socket failures that a later attempt may not meet (the broker restarting, a network blip). */
-const TRANSIENT_SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+const TRANSIENT_SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'ENETDOWN', 'EAI_AGAIN']);
 /** kafkajs's names for "no answer from the broker" (connection lost, timed out, broker or metadata not there yet). */
 const TRANSIENT_KAFKAJS_ERRORS = new Set(['KafkaJSConnectionError', 'KafkaJSConnectionClosedError', 'KafkaJSRequestTimeoutError', 'KafkaJSBrokerNotFound', 'KafkaJSMetadataNotLoaded', 'KafkaJSNoBrokerAvailableError']);
 
@@ -72,6 +72,21 @@ export function isRetriable(err: unknown): boolean {
   return false;
 }
 
+/** The network's "no route": an address no packet can reach (as opposed to one that drops them: a timeout). */
+const UNREACHABLE_CODES = new Set(['EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'ENETDOWN']);
+
+/** No TCP connection within the connect timeout: a black hole (unroutable, firewalled), not a refusal. */
+export function connectTimeoutError(target: string, ms?: number): RpcError {
+  const within = ms === undefined ? '' : ` within ${Math.round(ms / 1000)} s`;
+  return new RpcError('TIMEOUT', `No connection to ${target}${within}: it timed out without any answer. The host may be unreachable, or a firewall drops the traffic; check the address and port, and your network or VPN.`);
+}
+
+/** A TCP connection, but no answer to Kafka's first request: something listens there that does not speak Kafka (or speaks TLS). */
+export function silentListenerError(target: string, ms?: number): RpcError {
+  const within = ms === undefined ? ' in time' : ` within ${Math.round(ms / 1000)} s`;
+  return new RpcError('TIMEOUT', `${target} accepted the connection but did not answer Kafka's first request${within}: it may not be a Kafka listener (or expects TLS), or the broker is stuck.`);
+}
+
 /** topic: the topic the failed operation was about, named in an "unknown topic" message. */
 export function classifyKafkaError(err: unknown, target: string, topic?: string): RpcError {
   if (err instanceof RpcError) return err;
@@ -88,12 +103,19 @@ export function classifyKafkaError(err: unknown, target: string, topic?: string)
   if (dns) return new RpcError('DNS_FAILURE', `DNS lookup failed for ${target}: the host name does not resolve. Check its spelling or your network/VPN.`);
   const refused = has((e) => e.code === 'ECONNREFUSED');
   if (refused) return new RpcError('CONNECTION_REFUSED', `Connection refused by ${target}: nothing is listening there. Is the broker running, and is the port right?`);
+  const unreachable = has((e) => typeof e.code === 'string' && UNREACHABLE_CODES.has(e.code));
+  if (unreachable) return new RpcError('UNREACHABLE', `${target} is unreachable: the network has no route to it (${unreachable.code}). Check the address, and your network or VPN.`);
   const tls = has((e) => (typeof e.code === 'string' && TLS_CODES.has(e.code)) || /certificate|SSL routines|TLS|self[- ]signed/i.test(e.message ?? ''));
   if (tls) return new RpcError('TLS_FAILURE', `TLS failed with ${target}: ${tls.message ?? tls.code}. Check the CA file, the server name, or whether this listener speaks TLS at all.`);
-  const timeout = has((e) => e.name === 'KafkaJSRequestTimeoutError' || e.code === 'ETIMEDOUT' || /timeout|timed out/i.test(e.message ?? ''));
-  if (timeout) return new RpcError('TIMEOUT', `No answer from ${target} in time: ${timeout.message}. The host may be unreachable, firewalled, or not a Kafka listener (TLS vs plaintext?).`);
+  // Timeouts before anything closed: a host that drops packets must never read as "closed".
+  // The TCP connection never came up: nothing answered at all.
+  if (has((e) => e.code === 'ETIMEDOUT' || /^Connection timeout/i.test(e.message ?? ''))) return connectTimeoutError(target);
+  // Connected, but the first request (ApiVersions) got no answer: kafkajs then calls the broker "not connected".
+  if (has((e) => e.message === 'Broker not connected')) return silentListenerError(target);
+  const timeout = has((e) => e.name === 'KafkaJSRequestTimeoutError' || /timeout|timed out/i.test(e.message ?? ''));
+  if (timeout) return new RpcError('TIMEOUT', `${target} did not answer in time (${timeout.message}): the broker may be overloaded or stuck, or the network is dropping traffic.`);
   const closed = has((e) => e.name === 'KafkaJSConnectionClosedError' || /closed by the server/i.test(e.message ?? ''));
-  if (closed) return new RpcError('CONNECTION_REFUSED', `${target} closed the connection: it may expect TLS or SASL that this connection does not use.`);
+  if (closed) return new RpcError('CONNECTION_REFUSED', `${target} closed the connection without a Kafka answer: it may expect TLS or SASL that this connection does not use, or it is not a Kafka listener.`);
   const unknownTopic = has((e) => kafkaCodeOf(e) === KAFKA_ERROR.UNKNOWN_TOPIC_OR_PARTITION);
   if (unknownTopic) return unknownTopicError(topic, target);
   return new RpcError('KAFKA_ERROR', `Kafka error from ${target}: ${text || String(err)}`);

@@ -1,6 +1,10 @@
 // ClusterClient on kafkajs: metadata and offsets through the internal Cluster (batched
 // per leader, one ListOffsets request per broker however many topics), configs through
-// the admin client. Reading never joins a consumer group.
+// the admin client. Reading never joins a consumer group. Connecting is one attempt at a
+// time, bounded by the profile's connect timeout, and a failed attempt never leaves kafkajs
+// half-connected; a read that follows waits (outage reported) for a cluster it cannot reach yet.
+import { connect as netConnect, isIP, type Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
 import kafkajs from 'kafkajs';
 import type { ConfigEntry, ClusterOverview, ConnectionProfile, ConnectionSecrets, PartitionInfo, TopicDetail, TopicSummary } from '../../contract/dto.ts';
 import { RpcError } from '../../contract/errors.ts';
@@ -10,8 +14,9 @@ import { kafkajsConfig } from './client-config.ts';
 import { registerCompressionCodecs } from './compression-codecs.ts';
 import { unknownTopicError } from '../errors.ts';
 import { KAFKA_ERROR } from '../protocol/kafka-error-codes.ts';
-import { classifyKafkaError, hasKafkaErrorCode } from './errors.ts';
-import { PartitionFetcher } from './partition-fetcher.ts';
+import { classifyKafkaError, connectTimeoutError, hasKafkaErrorCode, isRetriable, silentListenerError } from './errors.ts';
+import { PartitionFetcher, RETRY_BACKOFF_MS } from './partition-fetcher.ts';
+import { sleep } from '../../util/sleep.ts';
 import type { Isolation, ReadRequest, ReadSummary, StartOffsets, StartPosition } from '../partition-reader.ts';
 import { createInternalCluster, ISOLATION, OFFSET_SPEC, type InternalCluster, type MetadataTopic } from './internals.ts';
 
@@ -28,6 +33,8 @@ const CONFIG_SOURCES: Record<number, string> = {
 };
 
 const CLOSE_WAIT_MS = 1_000;
+/** kafkajs's own keep-alive delay for its sockets. */
+const KEEP_ALIVE_DELAY_MS = 60_000;
 
 interface PartitionOffsets {
   earliest: string | null;
@@ -36,15 +43,40 @@ interface PartitionOffsets {
 
 export async function openKafkajsClusterClient(profile: ConnectionProfile, secrets: ConnectionSecrets): Promise<ClusterClient> {
   registerCompressionCodecs();
-  const kafka = new kafkajs.Kafka(await kafkajsConfig(profile, secrets));
+  const kafka = new kafkajs.Kafka({ ...(await kafkajsConfig(profile, secrets)), socketFactory });
   return new KafkajsClusterClient(kafka, profile);
 }
+
+/**
+ * kafkajs's default socket factory, except for unref(). kafkajs calls unref() on every
+ * disconnect, also on a connection whose socket died (the broker went away) and is kept while
+ * it retries; Node defers unref() on a socket with no handle to its 'connect' event, one
+ * listener per call, and a dead socket never connects. Against a broker that is down, every
+ * reconnect attempt added a listener (MaxListenersExceededWarning after ten, then without end).
+ */
+const socketFactory: kafkajs.ISocketFactory = ({ host, port, ssl, onConnect }) => {
+  const socket: Socket = ssl ? tlsConnect({ host, port, ...(isIP(host) ? {} : { servername: host }), ...ssl }, onConnect) : netConnect({ host, port }, onConnect);
+  socket.setKeepAlive(true, KEEP_ALIVE_DELAY_MS);
+  const unref = socket.unref.bind(socket);
+  let deferred = false;
+  socket.unref = () => {
+    if (socket.destroyed) return socket; // will never connect: nothing to keep the process alive for
+    if (socket.connecting) {
+      if (!deferred) socket.once('connect', () => unref());
+      deferred = true;
+      return socket;
+    }
+    return unref();
+  };
+  return socket;
+};
 
 class KafkajsClusterClient implements ClusterClient {
   private readonly cluster: InternalCluster;
   private readonly fetcher: PartitionFetcher;
   private admin: kafkajs.Admin | null = null;
   private producer: kafkajs.Producer | null = null;
+  /** The connect attempt under way, shared by every caller until it settles (not just until a caller stops waiting). */
   private connecting: Promise<void> | null = null;
 
   private readonly kafka: kafkajs.Kafka;
@@ -63,11 +95,35 @@ class KafkajsClusterClient implements ClusterClient {
     return this.profile.bootstrap;
   }
 
-  /** Runs fn with a connected cluster, bounded by the profile's connect timeout for the connect step. */
+  /**
+   * Connects if need be, waiting at most the profile's connect timeout (+2 s for kafkajs's one
+   * retry). A caller that stops waiting leaves the attempt running, and the next caller waits
+   * on that same attempt: starting a second one beside it found kafkajs half-connected and
+   * answered "Broker not connected" (KAFKA_ERROR) instead of the timeout.
+   */
   private async connected(): Promise<void> {
-    if (this.cluster.isConnected()) return;
-    this.connecting ??= withTimeout(this.cluster.connect(), this.profile.connectTimeoutMs + 2_000, this.target).finally(() => (this.connecting = null));
-    await this.connecting;
+    if (this.connecting === null && this.cluster.isConnected() && this.cluster.apiVersions() !== null) return;
+    this.connecting ??= this.attemptConnect().finally(() => (this.connecting = null));
+    const ms = this.profile.connectTimeoutMs + 2_000;
+    // Said by what is known when the wait ends: no TCP connection at all (a black hole), or one
+    // that never answered Kafka's first request (a listener that is not Kafka, or is stuck).
+    await withTimeout(this.connecting, ms, () => (this.cluster.isConnected() ? silentListenerError(this.target, ms) : connectTimeoutError(this.target, ms)));
+  }
+
+  private async attemptConnect(): Promise<void> {
+    try {
+      await this.cluster.connect();
+      // kafkajs retries a connection whose first request timed out by finding its socket
+      // still open and calling that connected, with no API versions: every request after it
+      // would fail with "Broker not connected".
+      if (this.cluster.apiVersions() === null) throw silentListenerError(this.target);
+    } catch (err) {
+      // Left half-connected (a socket open, no versions), kafkajs would take itself for
+      // connected from now on: close it so that the next attempt starts afresh. Bounded: kafkajs
+      // waits for requests in flight first, and every later connect waits on this one.
+      if (this.cluster.isConnected()) await Promise.race([this.cluster.disconnect().catch(() => undefined), sleep(CLOSE_WAIT_MS)]);
+      throw err;
+    }
   }
 
   private async run<T>(fn: () => Promise<T>, topic?: string): Promise<T> {
@@ -166,7 +222,39 @@ class KafkajsClusterClient implements ClusterClient {
   }
 
   read(request: ReadRequest): Promise<ReadSummary> {
-    return this.run(() => this.fetcher.read(request), request.topic);
+    if (!request.follow) return this.run(() => this.fetcher.read(request), request.topic);
+    return this.follow(request);
+  }
+
+  /**
+   * A read that follows rides out a cluster it cannot reach at the start as it rides out an
+   * outage once reading (the fetcher's retries): a tail started while the broker is down or
+   * restarting says so (onStatus 'outage', naming the cause), retries with backoff until the
+   * broker answers or the reader stops it, then starts ('recovered'). What waiting cannot cure
+   * (authentication, TLS, a name that does not resolve, an unknown topic) ends it at once.
+   */
+  private async follow(request: ReadRequest): Promise<ReadSummary> {
+    let started = false;
+    let waiting = false;
+    for (let failures = 0; ; failures++) {
+      try {
+        await this.connected();
+        return await this.fetcher.read({
+          ...request,
+          onStart: (offsets) => {
+            started = true;
+            request.onStart?.(offsets);
+            if (waiting) request.onStatus?.({ phase: 'recovered', message: `${this.target} answers again: reading ${request.topic}.` });
+          },
+        });
+      } catch (err) {
+        if (started || request.signal?.aborted || !retriableAtStart(err)) throw classifyKafkaError(err, this.target, request.topic);
+        if (!waiting) request.onStatus?.({ phase: 'outage', message: `Cannot start reading ${request.topic} yet: ${classifyKafkaError(err, this.target).message} Retrying until it answers.` });
+        waiting = true;
+        await sleep(RETRY_BACKOFF_MS[Math.min(failures, RETRY_BACKOFF_MS.length - 1)]!, request.signal);
+        if (request.signal?.aborted) return { records: 0, nextOffsets: new Map() };
+      }
+    }
   }
 
   async produce(topic: string, record: OutgoingRecord): Promise<{ partition: number; offset: bigint }> {
@@ -280,9 +368,18 @@ function isUnderReplicated(p: { isr: number[]; replicas: number[] }): boolean {
   return p.isr.length < p.replicas.length;
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number, target: string): Promise<T> {
+function withTimeout<T>(promise: Promise<T>, ms: number, timedOut: () => Error): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new RpcError('TIMEOUT', `No answer from ${target} within ${Math.round(ms / 1000)} s. The host may be unreachable, firewalled, or not a Kafka listener.`)), ms);
+    const timer = setTimeout(() => reject(timedOut()), ms);
     promise.then(resolve, reject).finally(() => clearTimeout(timer));
   });
+}
+
+/**
+ * Worth waiting for at the start of a read that follows: what isRetriable says of the failure
+ * (a refused or lost connection, a retriable Kafka code), and no answer within the connect
+ * timeout (a broker still starting, a network partition).
+ */
+function retriableAtStart(err: unknown): boolean {
+  return err instanceof RpcError ? err.code === 'TIMEOUT' : isRetriable(err);
 }

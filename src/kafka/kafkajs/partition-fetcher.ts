@@ -11,9 +11,9 @@
 import { sleep } from '../../util/sleep.ts';
 import { unknownTopicError } from '../errors.ts';
 import { fetchLimitsFromEnv, type FetchLimits } from '../fetch-limits.ts';
-import type { Isolation, KafkaRecord, ReadRequest, ReadSummary, StartOffsets, StartPosition } from '../partition-reader.ts';
+import type { Isolation, ReadRequest, ReadSummary, StartOffsets, StartPosition } from '../partition-reader.ts';
 import { KAFKA_ERROR, KafkaProtocolError, isRetriableKafkaCode } from '../protocol/kafka-error-codes.ts';
-import { decodeRecordSet } from '../protocol/record-batch.ts';
+import { decodeRecordSet, scanRecordSet, type AbortedTransaction } from '../protocol/record-batch.ts';
 import { ReadProgress, type PartitionCursor } from '../read-progress.ts';
 import { RpcError } from '../../contract/errors.ts';
 import { hasKafkaErrorCode, isRetriable } from './errors.ts';
@@ -22,22 +22,29 @@ import { ISOLATION, OFFSET_SPEC, rawFetch, type InternalBroker, type InternalClu
 /** How long a broker may hold a fetch open waiting for new records. */
 const FOLLOW_WAIT_MS = 500;
 const CATCH_UP_WAIT_MS = 100;
-const RETRY_BACKOFF_MS = [250, 500, 1_000, 2_000, 5_000];
+export const RETRY_BACKOFF_MS = [250, 500, 1_000, 2_000, 5_000];
 /** Reading to the end gives up after this many failed rounds in a row; following never does. */
 const MAX_FAILED_ROUNDS_TO_END = 8;
 /** Rounds in a row in which a partition's leader refused it (moving, being elected) before that counts as a failure. */
 const MAX_REFUSED_ROUNDS = 20;
 const METADATA_REFRESH_MS = 5_000;
+/**
+ * A round still unanswered this long after the wait time it gave the broker is reported as an
+ * outage ("waiting for the broker"): a frozen or stuck broker keeps the connection open, and
+ * kafkajs gives up on a request only after its request timeout (30 s).
+ */
+const SLOW_ROUND_GRACE_MS = 3_000;
 /** A quota-throttled broker asks us to wait; never longer than this at a time. */
 const MAX_THROTTLE_WAIT_MS = 5_000;
 const LEADER_NOT_AVAILABLE = 5;
 
-/** One partition's answer, settled, waiting to be handed over: the span [from, to) it covered. */
+/** One partition's answer, settled, waiting to be handed over: the span [from, to) it covered, its record set still encoded. */
 interface Delivery {
   partition: number;
   from: bigint;
   to: bigint;
-  records: KafkaRecord[];
+  data: Buffer;
+  aborted: AbortedTransaction[];
 }
 
 /** What one round of requests (one per leader) came to. */
@@ -75,7 +82,8 @@ export class PartitionFetcher {
   async listOffsets(topic: string, partitions: MetadataPartition[], timestamp: number, isolationLevel: number): Promise<Map<number, bigint>> {
     const byLeader = new Map<number, number[]>();
     for (const p of partitions) {
-      if (p.leader < 0) throw new RpcError('KAFKA_ERROR', `Partition ${p.partitionId} of "${topic}" has no leader right now (offline).`);
+      // Retriable, as Kafka says: a tail that starts while leaders are being elected waits for them.
+      if (p.leader < 0) throw new KafkaProtocolError(LEADER_NOT_AVAILABLE, `listing the offsets of ${topic}-${p.partitionId}, which has no leader right now (offline)`);
       byLeader.set(p.leader, [...(byLeader.get(p.leader) ?? []), p.partitionId]);
     }
     const result = new Map<number, bigint>();
@@ -93,6 +101,11 @@ export class PartitionFetcher {
   }
 
   async startOffsets(topic: string, partitionIds: number[] | undefined, from: StartPosition, isolation: Isolation = 'read_committed'): Promise<StartOffsets> {
+    // Negative ListOffsets timestamps are Kafka's special values (latest, earliest, max…);
+    // one the broker does not know comes back as "The version of API is not supported".
+    if (from.kind === 'timestamp' && !(Number.isSafeInteger(from.timestampMs) && from.timestampMs >= 0)) {
+      throw new RpcError('INVALID_PARAMS', `Cannot start at time ${from.timestampMs}: Kafka timestamps are whole milliseconds from 1970-01-01T00:00:00Z on. Start at the earliest offset to read from the start.`, 'from.timestamp');
+    }
     const all = await this.partitionsOf(topic);
     const chosen =
       partitionIds === undefined
@@ -156,12 +169,16 @@ export class PartitionFetcher {
     let delivered = 0;
     let failedRounds = 0;
     let refusedRounds = 0;
-    let outage = false;
+    /** What the reader was last told of an outage: none, a round that is slow to answer, or one that failed. */
+    let outage: 'slow' | 'failed' | null = null;
+    /** The round in flight has gone unanswered past its wait time (a round read ahead included). */
+    let stalled = false;
     let partitions: MetadataPartition[] | null = null;
     let metadataAt = 0;
 
     /** Hands over what one partition's answer brought, stopping exactly at the record limit. */
-    const deliver = async ({ partition, from, to, records }: Delivery): Promise<void> => {
+    const deliver = async ({ partition, from, to, data, aborted }: Delivery): Promise<void> => {
+      let records = decodeRecordSet({ topic, partition }, data, from, aborted).records;
       const room = limit - delivered;
       if (records.length > room) {
         records = records.slice(0, Math.max(0, room));
@@ -198,8 +215,11 @@ export class PartitionFetcher {
             round.refused = new KafkaProtocolError(answer.errorCode, `reading ${topic}-${answer.partition}`);
             continue;
           }
-          const decoded = decodeRecordSet({ topic, partition: cursor.partition }, answer.records, cursor.next, answer.aborted);
-          if (decoded.legacyFormat && decoded.records.length === 0) {
+          // Headers only here: the records are decoded (and their CRCs checked) when handed
+          // over, so a response read ahead is held as its bytes, not as record objects that
+          // would outlive young-generation collections and grow the heap.
+          const decoded = scanRecordSet({ topic, partition: cursor.partition }, answer.records);
+          if (decoded.legacyFormat && decoded.nextOffset === null) {
             throw new RpcError('KAFKA_ERROR', `Partition ${cursor.partition} of "${topic}" holds records in the message format of Kafka before 0.11 at offset ${cursor.next}; Eventscope reads only the current record format.`);
           }
           const span = progress.settle(cursor, {
@@ -212,7 +232,7 @@ export class PartitionFetcher {
           });
           if (span === null) continue;
           round.moved.add(cursor.partition);
-          round.deliveries.push({ partition: cursor.partition, from: span.from, to: span.to, records: decoded.records });
+          round.deliveries.push({ partition: cursor.partition, from: span.from, to: span.to, data: answer.records, aborted: answer.aborted });
         }
       }
     };
@@ -224,6 +244,14 @@ export class PartitionFetcher {
      */
     const fetchRound = async (): Promise<Round> => {
       const round: Round = { deliveries: [], moved: new Set(), refused: null, throttleMs: 0, error: null };
+      const patienceMs = (request.follow ? FOLLOW_WAIT_MS : CATCH_UP_WAIT_MS) + SLOW_ROUND_GRACE_MS;
+      const slow = setTimeout(() => {
+        if (signal?.aborted) return;
+        stalled = true;
+        if (outage !== null) return;
+        outage = 'slow';
+        request.onStatus?.({ phase: 'outage', message: `Waiting for the broker: ${this.target} has not answered for ${patienceMs / 1000} s while reading ${topic}.` });
+      }, patienceMs);
       try {
         // Leaders are looked up again after any error, and now and then while following so
         // that partitions added to the topic are picked up.
@@ -251,6 +279,9 @@ export class PartitionFetcher {
         if (failed) round.error = failed.reason;
       } catch (err) {
         round.error = err;
+      } finally {
+        clearTimeout(slow);
+        stalled = false;
       }
       progress.rotate(round.moved);
       return round;
@@ -282,8 +313,11 @@ export class PartitionFetcher {
           refusedRounds = 0;
         }
         if (round.throttleMs > 0) await sleep(Math.min(round.throttleMs, MAX_THROTTLE_WAIT_MS), signal);
-        if (outage) request.onStatus?.({ phase: 'recovered', message: `Reading ${topic} again.` });
-        outage = false;
+        // Not while the round read ahead is itself stuck: that outage is not over.
+        if (outage !== null && !stalled) {
+          request.onStatus?.({ phase: 'recovered', message: `Reading ${topic} again.` });
+          outage = null;
+        }
         failedRounds = 0;
       } catch (err) {
         if (ahead !== null) {
@@ -295,8 +329,9 @@ export class PartitionFetcher {
         failedRounds++;
         partitions = null;
         if (!isRetriable(err) || (!request.follow && failedRounds > MAX_FAILED_ROUNDS_TO_END)) throw err;
-        if (!outage) request.onStatus?.({ phase: 'outage', message: `Cannot read ${topic} right now (${(err as Error).message}); retrying.` });
-        outage = true;
+        // Said once per outage, and also after "waiting for the broker": this names the cause.
+        if (outage !== 'failed') request.onStatus?.({ phase: 'outage', message: `Cannot read ${topic} right now (${(err as Error).message}); retrying.` });
+        outage = 'failed';
         await this.cluster.refreshMetadata().catch(() => undefined);
         await sleep(RETRY_BACKOFF_MS[Math.min(failedRounds - 1, RETRY_BACKOFF_MS.length - 1)]!, signal);
       }
