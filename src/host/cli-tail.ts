@@ -57,6 +57,19 @@ export interface TailOptions {
   isolation?: Isolation;
 }
 
+const lateErrorsIgnored = new WeakSet<object>();
+
+/**
+ * An error the output raises after runTail has judged it (a stream that failed once may report
+ * again on its way down) would otherwise be an unhandled 'error' event: a stack trace and exit 1
+ * after a quiet `| head`. One listener per stream, however many reads it serves.
+ */
+function ignoreLateWriteErrors(out: NodeJS.WritableStream): void {
+  if (lateErrorsIgnored.has(out)) return;
+  lateErrorsIgnored.add(out);
+  out.on('error', () => undefined);
+}
+
 export async function runTail(client: ClusterClient, options: TailOptions, out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
   const controller = new AbortController();
   const stop = (): void => controller.abort();
@@ -69,6 +82,7 @@ export async function runTail(client: ClusterClient, options: TailOptions, out: 
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   out.on('error', onWriteError);
+  ignoreLateWriteErrors(out);
   /**
    * Waits until the output takes more, or can never take more (closed, failed) or the read is
    * stopped: waiting for 'drain' alone hung forever once the reader of a pipe had gone.
@@ -119,6 +133,9 @@ export async function runTail(client: ClusterClient, options: TailOptions, out: 
         if (!out.write(chunk)) await writable();
       },
     });
+    // Judge the output only once what was written has gone out: a write error (a pipe whose
+    // reader has gone) surfaces a tick after the write, possibly after the read has ended.
+    await new Promise<void>((resolve) => ((out as { destroyed?: boolean }).destroyed ? resolve() : out.write('', () => resolve())));
     const failed = writeError as NodeJS.ErrnoException | null;
     if (failed && failed.code !== 'EPIPE') throw new RpcError('INTERNAL', `Cannot write the output: ${failed.message}. Nothing after that point was written.`);
     return 0;

@@ -18,8 +18,24 @@
 import { RpcError } from '../contract/errors.ts';
 import type { FetchLimits } from './fetch-limits.ts';
 
-/** Answers in a row that gave a partition nothing although the broker has more for it. */
+/**
+ * Answers in a row in which a partition was first in its request (so owed a whole batch) and
+ * still got none although the broker has more: then it cannot advance. Answers further back in
+ * a request do not count: the response budget may simply have been spent on the partitions
+ * before it (with hundreds of partitions a partition waits many rounds for its turn).
+ */
 export const STARVED_ROUNDS_LIMIT = 50;
+/**
+ * Empty answers in a row, first in an unthrottled request, before the offsets below `available`
+ * are taken as gone (a compacted tail). More than one: a tiered-storage broker answers a remote
+ * read that outlasts its wait time with an empty record set too.
+ */
+export const GAP_PROOF_ANSWERS = 3;
+/**
+ * Answers in a row saying the partition ends below the end seen at the start before reading it
+ * stops there: a new leader's high watermark can lag for a moment after a leader change.
+ */
+export const TRUNCATION_PROOF_ANSWERS = 20;
 
 export interface PartitionCursor {
   readonly partition: number;
@@ -31,6 +47,10 @@ export interface PartitionCursor {
   /** This partition's byte budget in the next request. */
   maxBytes: number;
   starvedRounds: number;
+  /** Empty answers in a row while first in an unthrottled request (GAP_PROOF_ANSWERS). */
+  emptyFirstAnswers: number;
+  /** Answers in a row saying the partition ends below `end` (TRUNCATION_PROOF_ANSWERS). */
+  endsLowerAnswers: number;
 }
 
 /** What the broker said about one partition, with what our decoder found in its records. */
@@ -73,7 +93,7 @@ export class ReadProgress {
   }
 
   private cursor(partition: number, next: bigint, end: bigint): PartitionCursor {
-    return { partition, next, end, done: !this.follow && next >= end, maxBytes: this.limits.partitionMaxBytes, starvedRounds: 0 };
+    return { partition, next, end, done: !this.follow && next >= end, maxBytes: this.limits.partitionMaxBytes, starvedRounds: 0, emptyFirstAnswers: 0, endsLowerAnswers: 0 };
   }
 
   /** A partition added to the topic while following: read from `next` (its start). */
@@ -107,10 +127,11 @@ export class ReadProgress {
       return { from, to: cursor.next };
     }
     if (from >= available) {
-      // Nothing readable past us now. Reading to the end: if the partition now ends below the
-      // end seen at the start, its log was truncated (an unclean leader election); stop there.
+      // Nothing readable past us now. Reading to the end: if the partition keeps ending below
+      // the end seen at the start, its log was truncated (an unclean leader election); stop there.
       cursor.starvedRounds = 0;
-      if (!this.follow && available < cursor.end) {
+      cursor.emptyFirstAnswers = 0;
+      if (!this.follow && available < cursor.end && ++cursor.endsLowerAnswers >= TRUNCATION_PROOF_ANSWERS) {
         this.notices.push(`Partition ${cursor.partition} of "${this.topic}" now ends at offset ${available}, below ${cursor.end} where it ended when reading started: its log was truncated. Reading it stops there.`);
         cursor.end = available;
         cursor.done = true;
@@ -122,19 +143,22 @@ export class ReadProgress {
         throw new RpcError('KAFKA_ERROR', `Partition ${cursor.partition} of "${this.topic}" has a record batch of ${answer.truncatedBatchBytes} bytes at offset ${from}, larger than Eventscope reads (${this.limits.largestBatchBytes} bytes).`);
       }
       cursor.maxBytes = Math.min(this.limits.largestBatchBytes, Math.max(answer.truncatedBatchBytes, cursor.maxBytes * 2));
-      return this.starve(cursor, from, available);
+      return answer.position === 0 ? this.starve(cursor, from, available) : null;
     }
-    if (answer.position === 0 && !answer.throttled) {
-      // First in its request and unthrottled, yet empty: no batch is left below `available`.
-      this.advance(cursor, available);
-      return { from, to: cursor.next };
-    }
-    return this.starve(cursor, from, available);
+    cursor.endsLowerAnswers = 0;
+    if (answer.position !== 0 || answer.throttled) return null; // waiting its turn, or told to wait
+    // First in its request and unthrottled, yet empty, several times in a row: no batch is left
+    // below `available` (the broker reads its high watermark before its log).
+    if (++cursor.emptyFirstAnswers < GAP_PROOF_ANSWERS) return null;
+    this.advance(cursor, available);
+    return { from, to: cursor.next };
   }
 
   private advance(cursor: PartitionCursor, to: bigint): void {
     cursor.next = to;
     cursor.starvedRounds = 0;
+    cursor.emptyFirstAnswers = 0;
+    cursor.endsLowerAnswers = 0;
     cursor.maxBytes = this.limits.partitionMaxBytes;
     if (!this.follow && cursor.next >= cursor.end) cursor.done = true;
   }
@@ -168,6 +192,8 @@ export class ReadProgress {
   reposition(cursor: PartitionCursor, next: bigint): void {
     cursor.next = next;
     cursor.starvedRounds = 0;
-    if (!this.follow && cursor.next >= cursor.end) cursor.done = true;
+    cursor.emptyFirstAnswers = 0;
+    // Both ways: a rewind can take a partition back below its end.
+    cursor.done = !this.follow && cursor.next >= cursor.end;
   }
 }

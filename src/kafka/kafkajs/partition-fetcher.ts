@@ -206,8 +206,12 @@ export class PartitionFetcher {
           const cursor = cursors[position];
           if (!cursor || signal?.aborted) continue;
           if (answer.errorCode === KAFKA_ERROR.OFFSET_OUT_OF_RANGE) {
+            const before = cursor.next;
             const message = await this.recoverOutOfRange(topic, cursor, progress, isolation);
             if (message) request.onStatus?.({ phase: 'notice', message });
+            // ListOffsets says the offset is in range after all: back off like a refusal (and
+            // give up, naming it, if it goes on) instead of asking again at once, forever.
+            if (cursor.next === before) round.refused = new KafkaProtocolError(answer.errorCode, `reading ${topic}-${answer.partition} at offset ${before}`);
             continue;
           }
           if (answer.errorCode !== 0) {
