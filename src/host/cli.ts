@@ -389,7 +389,9 @@ async function openOutputFile(path: string, format: ExportFormat): Promise<Expor
         process.stderr.write(`eventscope: export interrupted. ${notice}\n`);
         return null;
       }
-      return withNotice(err, `The export stopped there. ${notice}`);
+      // A failed write says so itself, whether it surfaced during the read or at the end; "stopped
+      // there" is for a read that failed.
+      return withNotice(err, sink.failure ? notice : `The export stopped there. ${notice}`);
     },
   };
 }
