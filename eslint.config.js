@@ -6,7 +6,7 @@ import tseslint from 'typescript-eslint';
 import { builtinModules } from 'node:module';
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
-const NODE_ONLY_CORE = ['**/src/kafka/**', '**/src/connections/**', '**/src/host/**', '**/src/log/**', '**/src/tail/**', '**/src/desktop/**'];
+const NODE_ONLY_CORE = ['**/src/kafka/**', '**/src/connections/**', '**/src/host/**', '**/src/log/**', '**/src/lag/**', '**/src/tail/**', '**/src/desktop/**'];
 const UNIVERSAL = ['src/contract/**', 'src/rpc/**', 'src/format/**', 'src/codecs/**', 'src/util/**', 'src/filters/**', 'src/export/**'];
 
 const noImports = (paths, patterns, message) => ({

@@ -5,6 +5,7 @@ import { benchDecoder, DECODE_RECORDS, describeDecoderBench } from '../test/benc
 import { benchCliTail, CLI_RECORDS, cliTailReport } from '../test/bench/cli-tail.bench.ts';
 import { benchLiveTail, TAIL_RATE, TAIL_RECORDS } from '../test/bench/live-tail.bench.ts';
 import { benchTopicListing, TOPIC_COUNT } from '../test/bench/topic-listing.bench.ts';
+import { benchGroupLag, groupLagReport, LAG_GROUPS, LAG_PARTITIONS } from '../test/bench/group-lag.bench.ts';
 import { endpointsFromEnv, startBroker, type RunningBroker } from '../test/kafka/broker.ts';
 import { stage } from './run-steps.ts';
 
@@ -18,7 +19,7 @@ async function main(): Promise<void> {
   let broker: RunningBroker | null = null;
   stage('kafka broker');
   const bootstrap = external?.bootstrap ?? (broker = await startBroker((l) => process.stdout.write(`[kafka-harness] ${l}\n`))).bootstrap;
-  // BENCH_ONLY=fetch|tail|cli|decode|topics, or several comma-separated.
+  // BENCH_ONLY=fetch|tail|cli|decode|lag|topics, or several comma-separated.
   const only = process.env['BENCH_ONLY']?.split(',');
   const runs = (name: string): boolean => !only || only.includes(name);
   try {
@@ -49,6 +50,11 @@ async function main(): Promise<void> {
       stage(`record-batch decoding: ${DECODE_RECORDS.toLocaleString()} records, with and without the CRC-32C check (no broker)`);
       const d = await benchDecoder((l) => process.stdout.write(`${l}\n`));
       process.stdout.write(describeDecoderBench(d).join('\n') + '\n');
+    }
+    if (runs('lag')) {
+      stage(`consumer lag: ${LAG_GROUPS.toLocaleString()} groups over ${LAG_PARTITIONS} partitions through the API`);
+      const g = await benchGroupLag(bootstrap, (l) => process.stdout.write(`${l}\n`));
+      process.stdout.write(groupLagReport(g).join('\n') + '\n');
     }
     if (!runs('topics')) return;
     stage(`topic listing: ${TOPIC_COUNT} topics with earliest/latest offsets through the API`);

@@ -14,6 +14,8 @@ import {
   ConnectionTestResult,
   ImportedConnection,
   Int64String,
+  LAG_SAMPLE_MAX_SEC,
+  LAG_SAMPLE_MIN_SEC,
   LOG_CAP_MAX_MB,
   LOG_CAP_MIN_MB,
   LogUsage,
@@ -26,6 +28,7 @@ import {
   TopicListUpdate,
   TopicSummary,
 } from './dto.ts';
+import { GroupDetail, GroupLagHistory, GroupSummary, OffsetResetPlan, OffsetResetTarget } from './group-dto.ts';
 
 const ConnectionId = z.strictObject({ connectionId: z.string().min(1).max(64) });
 
@@ -119,7 +122,11 @@ export const methods = {
   },
   'settings.get': { params: z.strictObject({}), result: Settings },
   'settings.update': {
-    params: z.strictObject({ logCapMb: z.number().int().min(LOG_CAP_MIN_MB).max(LOG_CAP_MAX_MB) }),
+    /** Only the settings given change. */
+    params: z.strictObject({
+      logCapMb: z.number().int().min(LOG_CAP_MIN_MB).max(LOG_CAP_MAX_MB).optional(),
+      lagSampleIntervalSec: z.number().int().min(LAG_SAMPLE_MIN_SEC).max(LAG_SAMPLE_MAX_SEC).optional(),
+    }),
     result: Settings,
   },
   /** What the replay log holds per connection, and its cap. */
@@ -131,6 +138,39 @@ export const methods = {
     params: ConnectionId.extend({ topic: z.string().min(1).max(249), partition: z.number().int().nonnegative(), offset: Int64String }),
     result: RecordDto,
   },
+  /** Every consumer group (all types), with lag; `topic`: only the groups with offsets committed on it. */
+  'groups.list': {
+    params: ConnectionId.extend({ topic: z.string().min(1).max(249).optional() }),
+    result: z.array(GroupSummary),
+  },
+  /** Members, assignments and per-partition committed offset, end offset, lag, time lag and status. */
+  'groups.describe': { params: ConnectionId.extend({ groupId: z.string().min(1).max(32_767) }), result: GroupDetail },
+  /** The stored lag history of a group (sampled while watched), over the last `sinceMs` ms. */
+  'groups.history': {
+    params: ConnectionId.extend({ groupId: z.string().min(1).max(32_767), sinceMs: z.number().int().min(1_000).max(366 * 24 * 3600 * 1000).default(24 * 3600 * 1000) }),
+    result: GroupLagHistory,
+  },
+  /** Starts or stops sampling a group's lag every lag sample interval; the choice is kept across restarts. */
+  'groups.watch': {
+    params: ConnectionId.extend({ groupId: z.string().min(1).max(32_767), watch: z.boolean() }),
+    result: z.strictObject({ watched: z.boolean() }),
+  },
+  /**
+   * Moves a group's committed offsets. A dry run (execute: false) answers before and after for
+   * every partition and changes nothing; execute needs a writable connection and an empty group.
+   */
+  'groups.resetOffsets': {
+    params: ConnectionId.extend({
+      groupId: z.string().min(1).max(32_767),
+      /** Default: every topic the group has committed offsets for. */
+      topics: z.array(z.object({ topic: z.string().min(1).max(249), partitions: z.array(z.number().int().nonnegative()).max(10_000).optional() })).max(10_000).optional(),
+      to: OffsetResetTarget,
+      execute: z.boolean(),
+    }),
+    result: OffsetResetPlan,
+  },
+  /** Deletes an empty group (writable connections only). */
+  'groups.delete': { params: ConnectionId.extend({ groupId: z.string().min(1).max(32_767) }), result: z.strictObject({ deleted: z.boolean() }) },
 } as const;
 
 export const streams = {

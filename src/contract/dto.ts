@@ -236,12 +236,18 @@ export type CaptureSummary = z.infer<typeof CaptureSummary>;
 /** The replay log's size cap per cluster may be set from 64 MB to 1 TB. */
 export const LOG_CAP_MIN_MB = 64;
 export const LOG_CAP_MAX_MB = 1_048_576;
+/** Watched consumer groups are sampled every 10 s by default; from 1 s to 1 h. */
+export const LAG_SAMPLE_DEFAULT_SEC = 10;
+export const LAG_SAMPLE_MIN_SEC = 1;
+export const LAG_SAMPLE_MAX_SEC = 3_600;
 
 export const Settings = z.object({
   /** The replay log's size cap per cluster, in MB of stored (compressed) records; the oldest go first. */
   logCapMb: z.number().int(),
   /** The cap comes from EVENTSCOPE_LOG_CAP_MB for this run; it cannot be changed here then. */
   logCapFromEnvironment: z.boolean(),
+  /** How often the lag of watched consumer groups is sampled, in seconds. */
+  lagSampleIntervalSec: z.number().int(),
   /** The saved settings file could not be used (the defaults are in use), and why. */
   problem: z.string().nullable(),
 });

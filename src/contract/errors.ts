@@ -21,6 +21,7 @@ export const ERROR_CODES = [
   'DISCONNECTED',
   'DISK_FULL', // a file could not be written for lack of space: free some, then try again
   'WRITE_FAILED', // a file could not be written for another reason (the message names it)
+  'GROUP_NOT_EMPTY', // a consumer group has members: its offsets cannot be moved, nor it deleted, until they stop
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -31,6 +31,16 @@ Usage:
   eventscope export TOPIC --bootstrap HOST:PORT [--from POSITION] [--partition P]… [--max N] [--format ndjson|csv] [--output FILE] [--isolation LEVEL]
       Like tail --end: every record from POSITION (default earliest) to the end offsets seen at
       the start, as NDJSON (the tail --json lines) or CSV, to FILE or standard output.
+  eventscope groups --bootstrap HOST:PORT [--json]
+      Every consumer group (classic, consumer protocol, share, streams) with state, members,
+      coordinator, total lag and time lag (the age of the oldest unconsumed record).
+  eventscope lag GROUP --bootstrap HOST:PORT [--samples N] [--interval 10s] [--json]
+      The columns of kafka-consumer-groups --describe (CURRENT-OFFSET, LOG-END-OFFSET, LAG,
+      CONSUMER-ID, HOST, CLIENT-ID) plus time lag and status. A status (OK, WARN, STALL, STOP,
+      REWIND) needs a window: --samples 10 reads the offsets 10 times, --interval apart.
+  eventscope reset-offsets GROUP --bootstrap HOST:PORT (--to-earliest | --to-latest | --to-datetime ISO | --to-offset N | --shift-by N) [--topic T[:P,P…]]… [--execute] [--json]
+      Moves the group's committed offsets (default: the partitions it has offsets for).
+      A dry run that prints before and after unless --execute; the group must have no members.
 
 Options:
   --bootstrap HOST:PORT[,HOST:PORT]  where the cluster is (overrides the file's bootstrap.servers)
@@ -45,9 +55,27 @@ Options:
 
 export class UsageError extends Error {}
 
+/**
+ * `--shift-by -4` as kafka-consumer-groups takes it: parseArgs reads a value that starts with a
+ * dash as another option, so a negative number after an option is joined to it (`--shift-by=-4`).
+ */
+function joinNegativeNumbers(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const next = argv[i + 1];
+    if (argv[i]!.startsWith('--') && !argv[i]!.includes('=') && next !== undefined && /^-\d+$/.test(next)) {
+      out.push(`${argv[i]}=${next}`);
+      i++;
+    } else {
+      out.push(argv[i]!);
+    }
+  }
+  return out;
+}
+
 export async function main(argv: string[], out: NodeJS.WritableStream = process.stdout): Promise<number> {
   const { values, positionals } = parseArgs({
-    args: argv,
+    args: joinNegativeNumbers(argv),
     allowPositionals: true,
     strict: true,
     options: {
@@ -65,6 +93,15 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
       port: { type: 'string' },
       'data-dir': { type: 'string' },
       timeout: { type: 'string' },
+      samples: { type: 'string' },
+      interval: { type: 'string' },
+      topic: { type: 'string', multiple: true },
+      execute: { type: 'boolean', default: false },
+      'to-earliest': { type: 'boolean', default: false },
+      'to-latest': { type: 'boolean', default: false },
+      'to-datetime': { type: 'string' },
+      'to-offset': { type: 'string' },
+      'shift-by': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
       version: { type: 'boolean', default: false },
     },
@@ -144,6 +181,23 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
       const client = await openClusterClient(...(await connectionFromFlags(values)));
       try {
         return await runTail(client, options, out, process.stderr);
+      } finally {
+        await client.close();
+      }
+    }
+    case 'groups':
+    case 'lag':
+    case 'reset-offsets': {
+      const groupId = rest[0];
+      if (command !== 'groups' && !groupId) throw new UsageError(`${command} needs a group id: eventscope ${command} GROUP --bootstrap HOST:PORT`);
+      const commands = await import('./cli-groups.ts');
+      const client = await openClusterClient(...(await connectionFromFlags(values)));
+      try {
+        if (command === 'groups') return await commands.groupsCommand(client, values, out);
+        if (command === 'lag') return await commands.lagCommand(client, groupId!, values, out);
+        return await commands.resetOffsetsCommand(client, groupId!, values, out);
+      } catch (err) {
+        throw err instanceof commands.GroupUsageError ? new UsageError(err.message) : err;
       } finally {
         await client.close();
       }

@@ -1,7 +1,7 @@
 // The host side of the contract: what each method does, on Node. Wires (in-process,
 // Electron port, WebSocket) all serve this same object.
 
-import type { AppInfo, ConnectionProfile, ConnectionSecrets, ConnectionSummary, Settings } from '../contract/dto.ts';
+import { LAG_SAMPLE_DEFAULT_SEC, type AppInfo, type ConnectionProfile, type ConnectionSecrets, type ConnectionSummary, type Settings } from '../contract/dto.ts';
 import type { MethodHandlers, StreamHandlers } from '../rpc/server.ts';
 import { ConnectionStore } from '../connections/connection-store.ts';
 import { importConnectionFile } from '../connections/import-config-file.ts';
@@ -19,6 +19,7 @@ import { exportRecords } from '../export/record-export.ts';
 import { RpcError } from '../contract/errors.ts';
 import type { KafkaRecord } from '../kafka/index.ts';
 import { pageBefore } from '../log/log-pages.ts';
+import { checkHeldTopic, type TopicSeen } from '../log/held-topic-check.ts';
 import { ReplayLog } from '../log/replay-log.ts';
 import { PREVIEW_BYTES, TailSession } from '../tail/tail-session.ts';
 import { compileFilter } from '../filters/record-filter.ts';
@@ -30,10 +31,14 @@ const MIB = 1024 * 1024;
 /** A download built in memory stays below this; larger exports go through the CLI. */
 const EXPORT_MAX_BYTES = 200 * 1024 * 1024;
 const SEARCH_PROGRESS_MS = 100;
+/** Browsing a topic's replay log checks it against the cluster at most this often. */
+const HELD_CHECK_MS = 10_000;
 /** In a log.scanPage cursor: this partition has been read to its end. */
 const END_OF_PARTITION = '9223372036854775807';
 import { sleep } from '../util/sleep.ts';
 import { ClusterPool, type OpenClusterClient } from './cluster-pool.ts';
+import { capturedGroups, createGroupService } from './group-handlers.ts';
+import { LagHistoryStore } from '../lag/lag-history-store.ts';
 
 export interface ServiceOptions {
   version: string;
@@ -55,6 +60,8 @@ export interface ServiceOptions {
 interface OpenCapture {
   summary: CaptureSummary;
   log: ReplayLog;
+  /** The consumer groups' lag history the capture carries (the same file). */
+  lagHistory: LagHistoryStore;
   client: OfflineCluster;
 }
 
@@ -71,7 +78,8 @@ export function createEventscopeService(options: ServiceOptions): EventscopeServ
   const settingsStore = new SettingsStore(options.dataDir);
   let { settings: savedSettings, problem: settingsProblem } = settingsStore.load();
   const log = options.log ?? new ReplayLog(join(options.dataDir, 'replay-log.sqlite'), { capBytesPerCluster: options.logCapBytesPerCluster ?? (savedSettings.logCapMb === undefined ? undefined : savedSettings.logCapMb * MIB), checkpointInBackground: true });
-  const currentSettings = (): Settings => ({ logCapMb: Math.round(log.capBytes / MIB), logCapFromEnvironment: options.logCapBytesPerCluster !== undefined, problem: settingsProblem });
+  const lagSampleIntervalSec = (): number => savedSettings.lagSampleIntervalSec ?? LAG_SAMPLE_DEFAULT_SEC;
+  const currentSettings = (): Settings => ({ logCapMb: Math.round(log.capBytes / MIB), logCapFromEnvironment: options.logCapBytesPerCluster !== undefined, lagSampleIntervalSec: lagSampleIntervalSec(), problem: settingsProblem });
   const tails = new Map<string, TailSession>();
   const captures = new Map<string, OpenCapture>();
   let captureCounter = 0;
@@ -89,7 +97,8 @@ export function createEventscopeService(options: ServiceOptions): EventscopeServ
       topics: topics.length,
       records: topics.reduce((n, t) => n + captureLog.recordCount(CAPTURE_CLUSTER, t.topic), 0),
     };
-    captures.set(id, { summary, log: captureLog, client: new OfflineCluster(captureLog, CAPTURE_CLUSTER, summary.name) });
+    const lagHistory = new LagHistoryStore(path, { readOnly: true });
+    captures.set(id, { summary, log: captureLog, lagHistory, client: new OfflineCluster(captureLog, CAPTURE_CLUSTER, summary.name, capturedGroups(lagHistory, CAPTURE_CLUSTER)) });
     return summary;
   };
   if (options.sampleCapturePath && existsSync(options.sampleCapturePath)) openCaptureAs(SAMPLE_CAPTURE_ID, options.sampleCapturePath);
@@ -114,7 +123,46 @@ export function createEventscopeService(options: ServiceOptions): EventscopeServ
     return pool.get(profile, () => vault.load(profile.id));
   };
 
+  /**
+   * Before what the log holds of a topic is shown or added to, check it is still the cluster's
+   * (the topic was not re-created, no partition truncated below it): src/log/held-topic-check.ts.
+   * A tail start always checks; browsing checks at most every HELD_CHECK_MS per topic. A
+   * cluster that cannot be asked (down) leaves the log as it is: browsing it offline is its use.
+   */
+  const heldCheckedAt = new Map<string, number>();
+  const checkHeld = async (connectionId: string, topic: string, force: boolean): Promise<string[]> => {
+    if (captures.has(connectionId)) return [];
+    const key = `${connectionId}\u0000${topic}`;
+    if (!force && Date.now() - (heldCheckedAt.get(key) ?? -Infinity) < HELD_CHECK_MS) return [];
+    heldCheckedAt.set(key, Date.now());
+    let seen: TopicSeen;
+    try {
+      const client = await clientFor(connectionId);
+      const [ids, ends] = await Promise.all([client.topicIds([topic]), client.latestOffsets([topic])]);
+      seen = { topicId: ids.get(topic) ?? null, endOffsets: ends.get(topic) ?? new Map() };
+      if (!ends.has(topic)) return [];
+    } catch {
+      return [];
+    }
+    return checkHeldTopic(log, connectionId, topic, seen);
+  };
+
+  const groups = createGroupService({
+    dataDir: options.dataDir,
+    clientFor,
+    profileOf: async (connectionId) => (captures.has(connectionId) ? null : store.get(connectionId)),
+    captureHistory: (connectionId) => {
+      const capture = captures.get(connectionId);
+      return capture ? { store: capture.lagHistory, cluster: CAPTURE_CLUSTER } : null;
+    },
+    connectionIds: async () => (await store.list()).map((p) => p.id),
+    sampleIntervalMs: () => lagSampleIntervalSec() * 1000,
+  });
+  // Watched groups are sampled again from the start; a cluster that is down says so per group.
+  void groups.resume().catch(() => undefined);
+
   const methods: MethodHandlers = {
+    ...groups.methods,
     'app.info': async () => ({ version: options.version, mode: options.mode, dataDir: options.dataDir, secretStorage: vault.info() }),
 
     'connections.list': async () => Promise.all((await store.list()).map(summary)),
@@ -172,10 +220,12 @@ export function createEventscopeService(options: ServiceOptions): EventscopeServ
       if (!capture) return { closed: false };
       captures.delete(id);
       capture.log.close();
+      capture.lagHistory.close();
       return { closed: true };
     },
 
     'captures.export': async ({ connectionId, topic, partitions, path }) => {
+      await checkHeld(connectionId, topic, false);
       const source = logFor(connectionId);
       const target = path ?? join(options.dataDir, 'captures', `${topic.replace(/[^A-Za-z0-9._-]/g, '_')}-${new Date().toISOString().replace(/[:.]/g, '-')}.eventscope`);
       mkdirSync(dirname(target), { recursive: true });
@@ -186,6 +236,8 @@ export function createEventscopeService(options: ServiceOptions): EventscopeServ
         createdAt: Date.now(),
         source: profile?.bootstrap ?? connectionId,
       });
+      // The lag history of the watched groups that read the topic travels with it.
+      if (!captures.has(connectionId)) groups.copyHistoryToCapture(connectionId, topic, target, CAPTURE_CLUSTER);
       return { path: target, records };
     },
 
@@ -222,12 +274,14 @@ export function createEventscopeService(options: ServiceOptions): EventscopeServ
     },
 
     'log.page': async ({ connectionId, topic, before, limit }) => {
+      await checkHeld(connectionId, topic, false);
       const source = logFor(connectionId);
       const page = pageBefore(source.log, source.cluster, topic, before, limit);
       return { records: page.records.map((r) => toRecordDto(r, PREVIEW_BYTES)), more: page.more };
     },
 
     'log.scanPage': async ({ connectionId, topic, after, limit, previewBytes }) => {
+      if (Object.keys(after).length === 0) await checkHeld(connectionId, topic, false);
       const source = logFor(connectionId);
       const held = source.log.topics(source.cluster).find((t) => t.topic === topic)?.partitions ?? [];
       const next = { ...after };
@@ -246,15 +300,16 @@ export function createEventscopeService(options: ServiceOptions): EventscopeServ
 
     'settings.get': async () => currentSettings(),
 
-    'settings.update': async ({ logCapMb }) => {
-      if (options.logCapBytesPerCluster !== undefined) {
+    'settings.update': async ({ logCapMb, lagSampleIntervalSec: interval }) => {
+      if (logCapMb !== undefined && options.logCapBytesPerCluster !== undefined) {
         throw new RpcError('BAD_CONFIG', `The replay log's cap is set by EVENTSCOPE_LOG_CAP_MB for this run; unset it to change the cap here.`, 'logCapMb');
       }
-      const next = { ...savedSettings, logCapMb };
+      const next = { ...savedSettings, ...(logCapMb !== undefined ? { logCapMb } : {}), ...(interval !== undefined ? { lagSampleIntervalSec: interval } : {}) };
       await settingsStore.save(next).catch(notSaved('The settings were not saved.'));
       savedSettings = next;
       settingsProblem = null;
-      log.setCap(logCapMb * MIB);
+      if (logCapMb !== undefined) log.setCap(logCapMb * MIB);
+      if (interval !== undefined) groups.setSampleInterval(interval * 1000);
       return currentSettings();
     },
 
@@ -267,6 +322,7 @@ export function createEventscopeService(options: ServiceOptions): EventscopeServ
 
     'records.get': async ({ connectionId, topic, partition, offset }) => {
       const at = BigInt(offset);
+      await checkHeld(connectionId, topic, false);
       const source = logFor(connectionId);
       const stored = source.log.read({ cluster: source.cluster, topic, partition }, at, 1)[0];
       if (stored && stored.offset === at) return toRecordDto(stored);
@@ -285,6 +341,7 @@ export function createEventscopeService(options: ServiceOptions): EventscopeServ
       } catch (err) {
         throw new RpcError('INVALID_PARAMS', (err as Error).message, 'filter');
       }
+      await checkHeld(connectionId, topic, false);
       const source = logFor(connectionId);
       const total = source.log.recordCount(source.cluster, topic);
       let scanned = 0;
@@ -320,7 +377,8 @@ export function createEventscopeService(options: ServiceOptions): EventscopeServ
       const client = await clientFor(connectionId);
       // A capture is read from its own file: nothing to store, and nothing new will come.
       const offline = captures.has(connectionId);
-      const session = new TailSession(randomUUID(), client, offline ? null : log, { cluster: connectionId, topic, ...(partitions ? { partitions } : {}), from, follow: follow && !offline }, emit);
+      const notices = await checkHeld(connectionId, topic, true);
+      const session = new TailSession(randomUUID(), client, offline ? null : log, { cluster: connectionId, topic, ...(partitions ? { partitions } : {}), from, follow: follow && !offline, notices }, emit);
       tails.set(session.id, session);
       try {
         await session.run(signal);
@@ -342,8 +400,12 @@ export function createEventscopeService(options: ServiceOptions): EventscopeServ
     methods,
     streams,
     close: async () => {
+      await groups.close();
       await pool.closeAll();
-      for (const capture of captures.values()) capture.log.close();
+      for (const capture of captures.values()) {
+        capture.log.close();
+        capture.lagHistory.close();
+      }
       if (!options.log) log.close();
     },
   };

@@ -1,16 +1,17 @@
 // The user's settings, in <dataDir>/settings.json (written atomically). Today: the replay
-// log's size cap per cluster. A file that does not parse or holds an out-of-range value is
+// log's size cap per cluster and how often watched groups' lag is sampled. A file that does not parse or holds an out-of-range value is
 // not silently replaced (it may be the user's own edit): the app starts with the defaults and
 // the settings screen says what is wrong with the file until the user saves over it.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { LOG_CAP_MAX_MB, LOG_CAP_MIN_MB } from '../contract/dto.ts';
+import { LAG_SAMPLE_MAX_SEC, LAG_SAMPLE_MIN_SEC, LOG_CAP_MAX_MB, LOG_CAP_MIN_MB } from '../contract/dto.ts';
 import { writeFileAtomic } from '../connections/atomic-file.ts';
 
 const SavedSettings = z.object({
   version: z.literal(1),
   logCapMb: z.number().int().min(LOG_CAP_MIN_MB).max(LOG_CAP_MAX_MB).optional(),
+  lagSampleIntervalSec: z.number().int().min(LAG_SAMPLE_MIN_SEC).max(LAG_SAMPLE_MAX_SEC).optional(),
 });
 export type SavedSettings = z.infer<typeof SavedSettings>;
 

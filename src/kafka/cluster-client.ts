@@ -1,6 +1,7 @@
 // What the rest of Eventscope may ask of a Kafka cluster. Everything outside src/kafka/
 // talks to this interface only, so the client library underneath can be swapped.
 import type { ClusterOverview, ConnectionTestResult, TopicDetail, TopicSummary } from '../contract/dto.ts';
+import type { ConsumerGroupClient } from './consumer-groups.ts';
 import type { Isolation, ReadRequest, ReadSummary, StartOffsets, StartPosition } from './partition-reader.ts';
 
 export interface OutgoingRecord {
@@ -11,7 +12,7 @@ export interface OutgoingRecord {
   headers: { key: string; value: Uint8Array | null }[];
 }
 
-export interface ClusterClient {
+export interface ClusterClient extends ConsumerGroupClient {
   /** Connects (if needed) and answers cluster id, brokers and controller: the "test connection" answer. */
   probe(): Promise<ConnectionTestResult>;
   overview(): Promise<ClusterOverview>;

@@ -7,6 +7,14 @@ import type { ClusterClient } from '../kafka/index.ts';
 import { unknownTopicError } from '../kafka/errors.ts';
 import type { KafkaRecord, ReadRequest, ReadSummary, StartOffsets, StartPosition } from '../kafka/partition-reader.ts';
 import type { ReplayLog } from './replay-log.ts';
+import type { CommittedOffset, DescribedGroup, ListedGroup, PartitionPosition } from '../kafka/consumer-groups.ts';
+
+/** The consumer groups a capture carries: as last sampled while it was watched. */
+export interface OfflineGroups {
+  listGroups(): ListedGroup[];
+  describeGroup(groupId: string): DescribedGroup | null;
+  committedOffsets(groupId: string): CommittedOffset[];
+}
 
 const READ_PAGE_RECORDS = 5_000;
 
@@ -14,11 +22,13 @@ export class OfflineCluster implements ClusterClient {
   private readonly log: ReplayLog;
   private readonly cluster: string;
   private readonly name: string;
+  private readonly groups: OfflineGroups | null;
 
-  constructor(log: ReplayLog, cluster: string, name: string) {
+  constructor(log: ReplayLog, cluster: string, name: string, groups: OfflineGroups | null = null) {
     this.log = log;
     this.cluster = cluster;
     this.name = name;
+    this.groups = groups;
   }
 
   private bounds(topic: string, partition: number): { earliest: bigint; latest: bigint } {
@@ -112,6 +122,53 @@ export class OfflineCluster implements ClusterClient {
       if (delivered % READ_PAGE_RECORDS < run.length) await new Promise((resolve) => setImmediate(resolve));
     }
     return { records: delivered, nextOffsets: new Map(cursors.map((c) => [c.partition, c.at])) };
+  }
+
+  private offsetsOf(topics: string[], pick: (topic: string, partition: number) => bigint): Map<string, Map<number, bigint>> {
+    const out = new Map<string, Map<number, bigint>>();
+    for (const topic of topics) out.set(topic, new Map(this.partitionsOf(topic).map((p) => [p, pick(topic, p)])));
+    return out;
+  }
+
+  async latestOffsets(topics: string[]): Promise<Map<string, Map<number, bigint>>> {
+    return this.offsetsOf(topics, (t, p) => this.bounds(t, p).latest);
+  }
+
+  async earliestOffsets(topics: string[]): Promise<Map<string, Map<number, bigint>>> {
+    return this.offsetsOf(topics, (t, p) => this.bounds(t, p).earliest);
+  }
+
+  async offsetsForTime(topics: string[], timestamp: number): Promise<Map<string, Map<number, bigint>>> {
+    return this.offsetsOf(topics, (t, p) => this.log.offsetForTime({ cluster: this.cluster, topic: t, partition: p }, timestamp) ?? this.bounds(t, p).latest);
+  }
+
+  async timestampsAt(positions: PartitionPosition[]): Promise<(number | null)[]> {
+    return positions.map(({ topic, partition, offset }) => this.log.read({ cluster: this.cluster, topic, partition }, offset, 1)[0]?.timestampMs ?? null);
+  }
+
+  /** A capture keeps no topic IDs: what it holds is what it is. */
+  async topicIds(topics: string[]): Promise<Map<string, string | null>> {
+    return new Map(topics.map((t) => [t, null]));
+  }
+
+  async listGroups(): Promise<ListedGroup[]> {
+    return this.groups?.listGroups() ?? [];
+  }
+
+  async describeGroups(groupIds: string[]): Promise<DescribedGroup[]> {
+    return groupIds.map((groupId) => this.groups?.describeGroup(groupId) ?? { groupId, type: 'unknown', protocolType: '', state: 'Dead', notFound: true, coordinator: null, assignor: null, members: [] });
+  }
+
+  async committedOffsets(groupIds: string[]): Promise<Map<string, CommittedOffset[]>> {
+    return new Map(groupIds.map((g) => [g, this.groups?.committedOffsets(g) ?? []]));
+  }
+
+  async commitOffsets(): Promise<never> {
+    throw new RpcError('WRITE_NOT_ALLOWED', `${this.name} is a capture file: its groups' offsets cannot be moved.`);
+  }
+
+  async deleteGroup(): Promise<never> {
+    throw new RpcError('WRITE_NOT_ALLOWED', `${this.name} is a capture file: its groups cannot be deleted.`);
   }
 
   async produce(): Promise<never> {

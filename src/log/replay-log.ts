@@ -104,6 +104,7 @@ CREATE TABLE IF NOT EXISTS batches (
 );
 CREATE INDEX IF NOT EXISTS batches_by_seq ON batches (seq);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS topic_identity (cluster TEXT NOT NULL, topic TEXT NOT NULL, topic_id TEXT NOT NULL, PRIMARY KEY (cluster, topic));
 `;
 
 export class ReplayLog {
@@ -343,6 +344,7 @@ export class ReplayLog {
     try {
       this.stmt('DELETE FROM batches WHERE stream IN (SELECT id FROM streams WHERE cluster = ?)').run(cluster);
       this.stmt('DELETE FROM streams WHERE cluster = ?').run(cluster);
+      if (this.hasTable('topic_identity')) this.stmt('DELETE FROM topic_identity WHERE cluster = ?').run(cluster);
       this.db.exec('COMMIT');
     } catch (err) {
       if (this.db.isTransaction) this.db.exec('ROLLBACK');
@@ -351,6 +353,74 @@ export class ReplayLog {
     this.clusterBytes.delete(cluster);
     for (const key of this.streamIds.keys()) if (key.startsWith(`${cluster}\u0000`)) this.streamIds.delete(key);
     return freed;
+  }
+
+  /** The Kafka topic ID that what the log holds of this topic was fetched from; null if never recorded (older logs, old brokers). */
+  topicId(cluster: string, topic: string): string | null {
+    if (!this.hasTable('topic_identity')) return null;
+    const row = this.stmt('SELECT topic_id FROM topic_identity WHERE cluster = ? AND topic = ?').get(cluster, topic) as { topic_id: string } | undefined;
+    return row?.topic_id ?? null;
+  }
+
+  setTopicId(cluster: string, topic: string, topicId: string): void {
+    this.stmt('INSERT INTO topic_identity (cluster, topic, topic_id) VALUES (?, ?, ?) ON CONFLICT (cluster, topic) DO UPDATE SET topic_id = excluded.topic_id').run(cluster, topic, topicId);
+  }
+
+  /**
+   * Forgets what is held of a partition at and past `offset` (a log truncated below what was
+   * fetched: those offsets now hold other records, or none). A row that straddles `offset`
+   * keeps its records below it. Returns how many records were forgotten.
+   */
+  forgetFrom(key: StreamKey, offset: bigint): number {
+    const stream = this.streamId(key, false);
+    if (stream === null) return 0;
+    let forgotten = 0;
+    let freed = 0;
+    try {
+      this.db.exec('BEGIN IMMEDIATE');
+      const rows = this.stmt('SELECT base_offset AS b, last_offset AS l, count AS c, bytes AS n, records AS r FROM batches WHERE stream = ? AND last_offset >= ? ORDER BY base_offset', true).all(stream, offset) as { b: bigint; l: bigint; c: bigint; n: bigint; r: Uint8Array }[];
+      const remove = this.stmt('DELETE FROM batches WHERE stream = ? AND base_offset = ?');
+      const keep: SpanToStore[] = [];
+      for (const row of rows) {
+        remove.run(stream, row.b);
+        freed += Number(row.n);
+        if (row.b < offset) {
+          const below = unpackRecords(key.partition, row.b, row.r).filter((r) => r.offset < offset);
+          forgotten += Number(row.c) - below.length;
+          keep.push({ key, span: { from: row.b, to: offset }, records: below });
+        } else {
+          forgotten += Number(row.c);
+        }
+      }
+      this.db.exec('COMMIT');
+      this.clusterBytes.set(key.cluster, (this.clusterBytes.get(key.cluster) ?? 0) - freed);
+      if (keep.length > 0) this.appendAll(keep);
+    } catch (err) {
+      if (this.db.isTransaction) this.db.exec('ROLLBACK');
+      throw err;
+    }
+    return forgotten;
+  }
+
+  /** Forgets everything held of a topic (every partition); returns how many records that was. */
+  forgetTopic(cluster: string, topic: string): number {
+    const records = this.recordCount(cluster, topic);
+    const freed = (this.stmt('SELECT COALESCE(SUM(b.bytes), 0) AS n FROM batches b JOIN streams s ON s.id = b.stream WHERE s.cluster = ? AND s.topic = ?').get(cluster, topic) as { n: number }).n;
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      this.stmt('DELETE FROM batches WHERE stream IN (SELECT id FROM streams WHERE cluster = ? AND topic = ?)').run(cluster, topic);
+      this.stmt('DELETE FROM topic_identity WHERE cluster = ? AND topic = ?').run(cluster, topic);
+      this.db.exec('COMMIT');
+    } catch (err) {
+      if (this.db.isTransaction) this.db.exec('ROLLBACK');
+      throw err;
+    }
+    this.clusterBytes.set(cluster, (this.clusterBytes.get(cluster) ?? 0) - freed);
+    return records;
+  }
+
+  private hasTable(name: string): boolean {
+    return this.stmt("SELECT 1 AS x FROM sqlite_schema WHERE type = 'table' AND name = ?").get(name) !== undefined;
   }
 
   getMeta(key: string): string | null {

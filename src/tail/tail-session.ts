@@ -34,6 +34,8 @@ export interface TailRequest {
   partitions?: number[];
   from: Position;
   follow: boolean;
+  /** Said (as notices) once the tail has started: e.g. what the replay log set aside before it. */
+  notices?: string[];
 }
 
 export function toStartPosition(position: Position): { from: StartPosition; perPartition?: Map<number, bigint> } {
@@ -114,6 +116,7 @@ export class TailSession {
           for (const [p, o] of start) this.next.set(p, o);
           this.end = end;
           this.emit({ type: 'started', sessionId: this.id, partitions: [...start.keys()], startOffsets: record(start), endOffsets: record(end) });
+          for (const message of this.request.notices ?? []) this.emit({ type: 'notice', message });
           const unnamed = perPartition ? [...start.keys()].filter((p) => !perPartition.has(p)) : [];
           if (unnamed.length > 0) {
             const which = unnamed.length === 1 ? `Partition ${unnamed[0]} is new to this tail (no offset to resume it at); reading it` : `Partitions ${unnamed.join(', ')} are new to this tail (no offsets to resume them at); reading them`;

@@ -3,7 +3,9 @@
 import { readFileSync } from 'node:fs';
 import kafkajs from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createInternalCluster, ISOLATION, KAFKAJS_VERSION_EXPECTED, OFFSET_SPEC, rawFetch, type InternalCluster } from '../../src/kafka/kafkajs/internals.ts';
+import { apiVersionsOf, createInternalCluster, ISOLATION, KAFKAJS_VERSION_EXPECTED, OFFSET_SPEC, rawFetch, sendRawRequest, type InternalCluster } from '../../src/kafka/kafkajs/internals.ts';
+import { decodeListGroupsResponse, encodeListGroupsRequest, GROUP_APIS, isFlexible } from '../../src/kafka/protocol/group-protocol.ts';
+import { ProtocolDecodeError } from '../../src/kafka/protocol/protocol-decode-error.ts';
 import { decodeRecordSet } from '../../src/kafka/protocol/record-batch.ts';
 import { produceWithKcat } from '../kafka/kcat.ts';
 import { createTopicWithKafkaTool } from '../kafka/kafka-tools.ts';
@@ -77,5 +79,51 @@ describe('kafkajs internals used by src/kafka/kafkajs/internals.ts', () => {
   it('never creates topics it is asked about', async () => {
     const missing = uniqueName('never-created');
     await expect(cluster.metadata({ topics: [missing] })).rejects.toMatchObject({ type: 'UNKNOWN_TOPIC_OR_PARTITION' });
+  });
+});
+
+describe('kafkajs internals used by sendRawRequest (our own requests on kafkajs connections)', () => {
+  const kafka = inject('kafka');
+  let cluster: InternalCluster;
+
+  beforeAll(async () => {
+    cluster = createInternalCluster(new kafkajs.Kafka({ brokers: [kafka.bootstrap], logLevel: kafkajs.logLevel.NOTHING }), ISOLATION.READ_UNCOMMITTED);
+    await cluster.connect();
+  });
+  afterAll(async () => cluster?.disconnect());
+
+  it('finds a connected broker (brokerPool.findConnectedBroker) and its API versions (Broker.versions)', async () => {
+    const broker = await cluster.anyBroker();
+    const versions = apiVersionsOf(broker);
+    expect(versions).not.toBeNull();
+    expect(versions![GROUP_APIS.ListGroups.apiKey]).toMatchObject({ minVersion: expect.any(Number), maxVersion: expect.any(Number) });
+    expect(versions![GROUP_APIS.ConsumerGroupDescribe.apiKey]).toBeDefined(); // Kafka 4: KIP-848
+  });
+
+  it('sends a classic request (header v1) and a flexible one (header v2, response header v1) and decodes both', async () => {
+    const broker = await cluster.anyBroker();
+    const api = GROUP_APIS.ListGroups;
+    const groupsFrom = async (version: number) => {
+      const response = await sendRawRequest(broker, { apiKey: api.apiKey, apiName: api.name, apiVersion: version, flexible: isFlexible(api, version), body: encodeListGroupsRequest(version), decode: (p) => decodeListGroupsResponse(p, version) });
+      expect(response.errorCode).toBe(0);
+      return response.groups.map((g) => g.groupId).sort();
+    };
+    const classic = await groupsFrom(0);
+    const flexible = await groupsFrom(5);
+    expect(flexible).toEqual(classic);
+    // Many requests at once on the one connection: correlation ids keep the answers apart.
+    const many = await Promise.all([0, 3, 4, 5, 0, 5].map(groupsFrom));
+    for (const answer of many) expect(answer).toEqual(classic);
+  });
+
+  it('hands the decoder exactly the response body (a decoder that leaves bytes fails, and the failure reaches the caller)', async () => {
+    const broker = await cluster.anyBroker();
+    const api = GROUP_APIS.ListGroups;
+    await expect(
+      sendRawRequest(broker, { apiKey: api.apiKey, apiName: api.name, apiVersion: 5, flexible: true, body: encodeListGroupsRequest(5), decode: (p) => decodeListGroupsResponse(Buffer.concat([p, Buffer.from([0])]), 5) }),
+    ).rejects.toBeInstanceOf(ProtocolDecodeError);
+    // The connection is still good for the next request.
+    const answer = await sendRawRequest(broker, { apiKey: api.apiKey, apiName: api.name, apiVersion: 5, flexible: true, body: encodeListGroupsRequest(5), decode: (p) => decodeListGroupsResponse(p, 5) });
+    expect(answer.errorCode).toBe(0);
   });
 });

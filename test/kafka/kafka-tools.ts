@@ -76,3 +76,69 @@ export function reassignPartitionWithKafkaTool(bootstrap: string, topic: string,
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/** One row of ConsumerGroupCommand --describe --group: '-' (nothing) becomes null. */
+export interface GroupDescribeRow {
+  group: string;
+  topic: string;
+  partition: number;
+  currentOffset: string | null;
+  logEndOffset: string;
+  lag: string | null;
+  consumerId: string | null;
+  /** As the tool prints it: the broker's "/127.0.0.1". */
+  host: string | null;
+  clientId: string | null;
+}
+
+/**
+ * ConsumerGroupCommand --describe --group G: its table, row by row (sorted by topic and
+ * partition), and whether the group has no active members (no row names a consumer; the tool
+ * says so on stderr). Throws with the tool's output where it printed no table (a group that
+ * does not exist: "Error: … not found").
+ */
+export function describeGroupWithKafkaTool(bootstrap: string, group: string): { rows: GroupDescribeRow[]; noActiveMembers: boolean } {
+  const out = runKafkaClass('org.apache.kafka.tools.consumer.group.ConsumerGroupCommand', ['--bootstrap-server', bootstrap, '--describe', '--group', group]);
+  const lines = out.split('\n').map((l) => l.trim());
+  const header = lines.findIndex((l) => /^GROUP\s+TOPIC\s+PARTITION\s+CURRENT-OFFSET\s+LOG-END-OFFSET\s+LAG\s+CONSUMER-ID\s+HOST\s+CLIENT-ID$/.test(l));
+  if (header < 0) throw new Error(`ConsumerGroupCommand printed no table for group ${group}:\n${out}`);
+  const dash = (v: string | undefined): string | null => (v === undefined || v === '-' ? null : v);
+  const rows: GroupDescribeRow[] = [];
+  for (const line of lines.slice(header + 1)) {
+    if (line === '') continue;
+    const cells = line.split(/\s+/);
+    if (cells.length !== 9 || cells[0] !== group) throw new Error(`Unexpected line in ConsumerGroupCommand's table: "${line}"\n${out}`);
+    rows.push({
+      group: cells[0]!,
+      topic: cells[1]!,
+      partition: Number(cells[2]),
+      currentOffset: dash(cells[3]),
+      logEndOffset: cells[4]!,
+      lag: dash(cells[5]),
+      consumerId: dash(cells[6]),
+      host: dash(cells[7]),
+      clientId: dash(cells[8]),
+    });
+  }
+  rows.sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition));
+  return { rows, noActiveMembers: rows.every((r) => r.consumerId === null) };
+}
+
+/** ConsumerGroupCommand --list --type --state: group id → type and state as the tool prints them (Classic/Consumer/Share/Streams; Stable, Empty…). */
+export function listGroupTypesWithKafkaTool(bootstrap: string): Map<string, { type: string; state: string }> {
+  const out = runKafkaClass('org.apache.kafka.tools.consumer.group.ConsumerGroupCommand', ['--bootstrap-server', bootstrap, '--list', '--type', '--state']);
+  const groups = new Map<string, { type: string; state: string }>();
+  for (const line of out.split('\n').slice(1)) {
+    const [group, type, state] = line.trim().split(/\s+/);
+    if (group && type && state) groups.set(group, { type, state });
+  }
+  return groups;
+}
+
+/** TopicCommand --describe's TopicId of a topic. */
+export function topicIdWithKafkaTool(bootstrap: string, topic: string): string {
+  const out = runKafkaClass('org.apache.kafka.tools.TopicCommand', ['--bootstrap-server', bootstrap, '--describe', '--topic', topic]);
+  const match = /\bTopicId:\s*(\S+)/.exec(out);
+  if (!match) throw new Error(`TopicCommand printed no TopicId for ${topic}:\n${out}`);
+  return match[1]!;
+}

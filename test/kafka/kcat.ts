@@ -18,3 +18,52 @@ export function produceWithKcat(bootstrap: string, topic: string, lines: string[
   const input = lines.map((l) => (options.key !== undefined ? `${options.key}\t${l}` : l)).join('\n') + '\n';
   execFileSync('kcat', args, { input, stdio: ['pipe', 'ignore', 'pipe'], timeout: 60_000 });
 }
+
+// (Appended: the import stays with the code that uses it.)
+import { spawn as spawnChild } from 'node:child_process';
+
+export interface KcatGroupConsumer {
+  readonly pid: number | undefined;
+  /** The record values printed so far. */
+  readonly records: string[];
+  /** SIGTERM: kcat closes its consumer (committing, leaving the group); resolves once it is gone. */
+  stop(): Promise<void>;
+}
+
+/**
+ * A kcat (librdkafka) member of a classic consumer group that stays in the group until stopped:
+ * reads the topics from their start and commits what it read every commitIntervalMs. librdkafka
+ * commits only partitions it has read a record from, so an empty partition has no committed offset.
+ */
+export function startKcatGroupConsumer(bootstrap: string, group: string, topics: string[], options: { commitIntervalMs?: number; clientId?: string } = {}): KcatGroupConsumer {
+  const args = ['-b', bootstrap, '-G', group, '-o', 'beginning', '-q', '-X', `auto.commit.interval.ms=${options.commitIntervalMs ?? 100}`];
+  if (options.clientId !== undefined) args.push('-X', `client.id=${options.clientId}`);
+  const child = spawnChild('kcat', [...args, ...topics], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const records: string[] = [];
+  let partial = '';
+  let exited = false;
+  const exit = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  void exit.then(() => (exited = true));
+  child.stdout.on('data', (chunk: Buffer) => {
+    const lines = (partial + chunk.toString('utf8')).split('\n');
+    partial = lines.pop() ?? '';
+    records.push(...lines);
+  });
+  child.stderr.resume();
+  const killOnExit = (): void => {
+    if (!exited) child.kill('SIGKILL');
+  };
+  process.once('exit', killOnExit);
+  return {
+    pid: child.pid,
+    records,
+    async stop() {
+      process.off('exit', killOnExit);
+      if (exited) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exit;
+      clearTimeout(timer);
+    },
+  };
+}

@@ -25,8 +25,8 @@ export async function startTestService(options: { sampleCapturePath?: string } =
   return { service, dataDir };
 }
 
-export async function startInProcessHost(): Promise<TestHost> {
-  const { service, dataDir } = await startTestService();
+export async function startInProcessHost(options: { sampleCapturePath?: string } = {}): Promise<TestHost> {
+  const { service, dataDir } = await startTestService(options);
   const { port1, port2 } = new MessageChannel();
   const warnings: string[] = [];
   serveRpc(messagePortWire(port1), service.methods, service.streams, { warn: (m) => warnings.push(m) });

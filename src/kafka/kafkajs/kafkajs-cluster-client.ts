@@ -9,6 +9,7 @@ import kafkajs from 'kafkajs';
 import type { ConfigEntry, ClusterOverview, ConnectionProfile, ConnectionSecrets, PartitionInfo, TopicDetail, TopicSummary } from '../../contract/dto.ts';
 import { RpcError } from '../../contract/errors.ts';
 import type { ClusterClient, OutgoingRecord } from '../cluster-client.ts';
+import type { CommittedOffset, ConsumerGroupClient, DescribedGroup, ListedGroup, PartitionPosition } from '../consumer-groups.ts';
 import { inferKafkaVersion } from '../kafka-version.ts';
 import { kafkajsConfig } from './client-config.ts';
 import { registerCompressionCodecs } from './compression-codecs.ts';
@@ -19,6 +20,8 @@ import { PartitionFetcher, RETRY_BACKOFF_MS } from './partition-fetcher.ts';
 import { sleep } from '../../util/sleep.ts';
 import type { Isolation, ReadRequest, ReadSummary, StartOffsets, StartPosition } from '../partition-reader.ts';
 import { createInternalCluster, ISOLATION, OFFSET_SPEC, type InternalCluster, type MetadataTopic } from './internals.ts';
+import { KafkajsConsumerGroups } from './consumer-group-requests.ts';
+import { listOffsetsByLeader, partitionKey } from './list-offsets.ts';
 
 const CONFIG_SOURCES: Record<number, string> = {
   0: 'unknown',
@@ -71,9 +74,10 @@ const socketFactory: kafkajs.ISocketFactory = ({ host, port, ssl, onConnect }) =
   return socket;
 };
 
-class KafkajsClusterClient implements ClusterClient {
+class KafkajsClusterClient implements ClusterClient, ConsumerGroupClient {
   private readonly cluster: InternalCluster;
   private readonly fetcher: PartitionFetcher;
+  private readonly groups: KafkajsConsumerGroups;
   private admin: kafkajs.Admin | null = null;
   private producer: kafkajs.Producer | null = null;
   /** The connect attempt under way, shared by every caller until it settles (not just until a caller stops waiting). */
@@ -89,6 +93,7 @@ class KafkajsClusterClient implements ClusterClient {
     // which read the high watermark (read_uncommitted).
     this.cluster = createInternalCluster(kafka, ISOLATION.READ_UNCOMMITTED);
     this.fetcher = new PartitionFetcher(this.cluster, profile.bootstrap);
+    this.groups = new KafkajsConsumerGroups(this.cluster);
   }
 
   private get target(): string {
@@ -276,6 +281,49 @@ class KafkajsClusterClient implements ClusterClient {
     }, topic);
   }
 
+  // Consumer groups (consumer-group-requests.ts): read with OffsetFetch and the describe
+  // requests at each group's coordinator, never by joining a group.
+
+  listGroups(): Promise<ListedGroup[]> {
+    return this.run(() => this.groups.listGroups());
+  }
+
+  describeGroups(groupIds: string[]): Promise<DescribedGroup[]> {
+    return this.run(() => this.groups.describeGroups(groupIds));
+  }
+
+  committedOffsets(groupIds: string[]): Promise<Map<string, CommittedOffset[]>> {
+    return this.run(() => this.groups.committedOffsets(groupIds));
+  }
+
+  latestOffsets(topics: string[]): Promise<Map<string, Map<number, bigint>>> {
+    return this.run(() => this.groups.latestOffsets(topics));
+  }
+
+  earliestOffsets(topics: string[]): Promise<Map<string, Map<number, bigint>>> {
+    return this.run(() => this.groups.earliestOffsets(topics));
+  }
+
+  offsetsForTime(topics: string[], timestamp: number): Promise<Map<string, Map<number, bigint>>> {
+    return this.run(() => this.groups.offsetsForTime(topics, timestamp));
+  }
+
+  timestampsAt(positions: PartitionPosition[]): Promise<(number | null)[]> {
+    return this.run(() => this.groups.timestampsAt(positions));
+  }
+
+  commitOffsets(groupId: string, offsets: PartitionPosition[]): Promise<void> {
+    return this.run(() => this.groups.commitOffsets(groupId, offsets));
+  }
+
+  deleteGroup(groupId: string): Promise<void> {
+    return this.run(() => this.groups.deleteGroup(groupId));
+  }
+
+  topicIds(topics: string[]): Promise<Map<string, string | null>> {
+    return this.run(() => this.groups.topicIds(topics));
+  }
+
   async close(): Promise<void> {
     // kafkajs waits for requests in flight before it disconnects; a broker that never
     // answers would hold the caller for the whole request timeout. Bound the wait.
@@ -285,52 +333,15 @@ class KafkajsClusterClient implements ClusterClient {
 
   /** Earliest and latest offsets of every partition, one ListOffsets request per leader and spec. */
   private async partitionOffsets(topics: MetadataTopic[]): Promise<Map<string, PartitionOffsets>> {
-    const byLeader = new Map<number, Map<string, number[]>>();
+    const [earliest, latest] = await listOffsetsByLeader(this.cluster, topics, [OFFSET_SPEC.EARLIEST, OFFSET_SPEC.LATEST], ISOLATION.READ_UNCOMMITTED);
+    const result = new Map<string, PartitionOffsets>();
     for (const t of topics) {
       for (const p of t.partitionMetadata) {
         if (p.leader < 0) continue;
-        const perTopic = byLeader.get(p.leader) ?? new Map<string, number[]>();
-        byLeader.set(p.leader, perTopic);
-        const list = perTopic.get(t.topic) ?? [];
-        perTopic.set(t.topic, list);
-        list.push(p.partitionId);
+        const k = key(t.topic, p.partitionId);
+        result.set(k, { earliest: earliest!.get(k) ?? null, latest: latest!.get(k) ?? null });
       }
     }
-    const result = new Map<string, PartitionOffsets>();
-    await Promise.all(
-      [...byLeader].map(async ([nodeId, perTopic]) => {
-        const broker = await this.cluster.findBroker({ nodeId });
-        const ask = async (timestamp: number): Promise<Map<string, string>> => {
-          const answer = new Map<string, string>();
-          try {
-            const response = await broker.listOffsets({
-              isolationLevel: ISOLATION.READ_UNCOMMITTED,
-              topics: [...perTopic].map(([topic, partitions]) => ({ topic, partitions: partitions.map((partition) => ({ partition, timestamp })) })),
-            });
-            for (const r of response.responses) for (const p of r.partitions) answer.set(key(r.topic, p.partition), p.offset);
-          } catch {
-            // One bad partition fails the whole batch in kafkajs; fall back to asking per topic
-            // so the rest of the list still gets its numbers.
-            await Promise.all(
-              [...perTopic].map(async ([topic, partitions]) => {
-                const response = await broker
-                  .listOffsets({ isolationLevel: ISOLATION.READ_UNCOMMITTED, topics: [{ topic, partitions: partitions.map((partition) => ({ partition, timestamp })) }] })
-                  .catch(() => null);
-                for (const r of response?.responses ?? []) for (const p of r.partitions) answer.set(key(r.topic, p.partition), p.offset);
-              }),
-            );
-          }
-          return answer;
-        };
-        const [earliest, latest] = await Promise.all([ask(OFFSET_SPEC.EARLIEST), ask(OFFSET_SPEC.LATEST)]);
-        for (const [topic, partitions] of perTopic) {
-          for (const partition of partitions) {
-            const k = key(topic, partition);
-            result.set(k, { earliest: earliest.get(k) ?? null, latest: latest.get(k) ?? null });
-          }
-        }
-      }),
-    );
     return result;
   }
 
@@ -360,9 +371,7 @@ class KafkajsClusterClient implements ClusterClient {
   }
 }
 
-function key(topic: string, partition: number): string {
-  return `${partition}\u0000${topic}`;
-}
+const key = partitionKey;
 
 function isUnderReplicated(p: { isr: number[]; replicas: number[] }): boolean {
   return p.isr.length < p.replicas.length;

@@ -2,7 +2,7 @@
 // (with a way to forget one connection's records). The cap takes effect at once: a cluster
 // above a lower cap loses its oldest records.
 import { useEffect, useState } from 'react';
-import { LOG_CAP_MAX_MB, LOG_CAP_MIN_MB } from '../../../../src/contract/dto.ts';
+import { LAG_SAMPLE_MAX_SEC, LAG_SAMPLE_MIN_SEC, LOG_CAP_MAX_MB, LOG_CAP_MIN_MB } from '../../../../src/contract/dto.ts';
 import { formatBytes, formatCount } from '../../../../src/format/numbers.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { useHostCall } from '../../components/use-host-call.ts';
@@ -17,6 +17,61 @@ function parseCapMb(text: string): number | string {
   const mb = Number(text.trim());
   if (mb < LOG_CAP_MIN_MB || mb > LOG_CAP_MAX_MB) return `The cap must be between ${formatCount(LOG_CAP_MIN_MB)} MB and ${formatCount(LOG_CAP_MAX_MB)} MB (1 TB).`;
   return mb;
+}
+
+/** The sample interval as typed, or why it is not one. */
+function parseIntervalSec(text: string): number | string {
+  if (!/^\d{1,5}$/.test(text.trim())) return 'Give the interval as a whole number of seconds.';
+  const sec = Number(text.trim());
+  if (sec < LAG_SAMPLE_MIN_SEC || sec > LAG_SAMPLE_MAX_SEC) return `The interval must be between ${LAG_SAMPLE_MIN_SEC} s and ${formatCount(LAG_SAMPLE_MAX_SEC)} s (1 hour).`;
+  return sec;
+}
+
+/** How often watched consumer groups' lag is sampled (stored, so history survives restarts). */
+function LagSamplingSettings({ current, onSaved }: { current: number | undefined; onSaved: () => void }) {
+  const [text, setText] = useState('');
+  const [fieldError, setFieldError] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [saved, setSaved] = useState<string | null>(null);
+  useEffect(() => {
+    if (current !== undefined) setText(String(current));
+  }, [current]);
+  const save = async (): Promise<void> => {
+    setSaved(null);
+    setError(null);
+    const sec = parseIntervalSec(text);
+    if (typeof sec === 'string') return setFieldError(sec);
+    setFieldError(null);
+    try {
+      const next = await rpc().call('settings.update', { lagSampleIntervalSec: sec });
+      setSaved(`Saved: watched groups are sampled every ${next.lagSampleIntervalSec} s.`);
+      onSaved();
+    } catch (err) {
+      setError(err);
+    }
+  };
+  return (
+    <div className="panel connection-form">
+      <h3>Consumer lag</h3>
+      <p className="meta">The lag of the consumer groups you watch is sampled at this interval while Eventscope runs, and kept on this machine for 7 days.</p>
+      <label className="field">
+        <span>Sample every (seconds)</span>
+        <input value={text} onChange={(e) => setText(e.target.value)} disabled={current === undefined} inputMode="numeric" aria-invalid={fieldError !== null} data-testid="lag-interval" style={{ width: 160 }} />
+        {fieldError && (
+          <span className="field-error" role="alert" data-testid="lag-interval-error">
+            {fieldError}
+          </span>
+        )}
+      </label>
+      <div>
+        <button type="button" className="primary" onClick={() => void save()} disabled={current === undefined} data-testid="save-lag-interval">
+          Save
+        </button>
+      </div>
+      <ErrorNotice error={error} />
+      {saved && <div className="notice notice-ok" data-testid="lag-interval-saved">{saved}</div>}
+    </div>
+  );
 }
 
 export function SettingsView() {
@@ -105,6 +160,7 @@ export function SettingsView() {
         <ErrorNotice error={saveError} />
         {saved && <div className="notice notice-ok" data-testid="settings-saved">{saved}</div>}
       </div>
+      <LagSamplingSettings current={settings.data?.lagSampleIntervalSec} onSaved={settings.reload} />
       <h3>What the replay log holds</h3>
       <ErrorNotice error={clearError} />
       {usage.data && usage.data.clusters.length === 0 && <p className="empty">Nothing yet: records are kept as you read them.</p>}
