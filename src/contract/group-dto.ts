@@ -20,6 +20,10 @@ export type PartitionStatus = z.infer<typeof PartitionStatus>;
 export const GroupStatus = z.object({ level: GroupStatusLevel, reason: z.string() });
 export type GroupStatus = z.infer<typeof GroupStatus>;
 
+/** How the last attempt to sample a watched group went (null: not sampled since the host started). */
+export const SamplingState = z.object({ ok: z.boolean(), message: z.string(), at: z.number() }).nullable();
+export type SamplingState = z.infer<typeof SamplingState>;
+
 export const GroupSummary = z.object({
   groupId: z.string(),
   type: GroupType,
@@ -35,6 +39,8 @@ export const GroupSummary = z.object({
   /** Known once the group is watched (sampled over time). */
   status: GroupStatus.nullable(),
   watched: z.boolean(),
+  /** Watched groups: the sampler's last attempt (a deleted group, an unreachable coordinator are said here). */
+  sampling: SamplingState.optional(),
 });
 export type GroupSummary = z.infer<typeof GroupSummary>;
 
@@ -88,6 +94,8 @@ export const GroupLagHistory = z.object({
   partitions: z.array(z.object({ topic: z.string(), partition: z.number().int(), lags: z.array(z.number().nullable()) })),
   /** From the trend of the window: seconds to lag 0, or null and why not. */
   catchUp: z.object({ seconds: z.number().nullable(), reason: z.string() }),
+  /** The sampler's last attempt for this group, where it is watched on a live connection. */
+  sampling: SamplingState.optional(),
 });
 export type GroupLagHistory = z.infer<typeof GroupLagHistory>;
 

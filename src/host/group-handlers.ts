@@ -104,6 +104,11 @@ export function createGroupService(options: GroupServiceOptions): GroupService {
     return ages.length > 0 ? { ...r, maxTimeLagMs: Math.max(...ages) } : r;
   };
 
+  const samplingOf = (connectionId: string, groupId: string): GroupSummary['sampling'] => {
+    const state = samplers.get(connectionId)?.lastState(groupId);
+    return state ? { ok: state.ok, message: state.message, at: state.at } : null;
+  };
+
   const requireWritable = async (connectionId: string, what: string): Promise<void> => {
     const profile = await options.profileOf(connectionId);
     if (!profile) throw new RpcError('WRITE_NOT_ALLOWED', `A capture file can be read, not written to: ${what} needs a live connection.`);
@@ -122,13 +127,17 @@ export function createGroupService(options: GroupServiceOptions): GroupService {
       const readings = await readGroupLags(client, listed.map((g) => g.groupId), { timeLag: true, timeLagPositions: LIST_TIME_LAG_POSITIONS, ...(topic ? { topics: new Set([topic]) } : {}) });
       const watched = new Set(store.watched(connectionId));
       const states = new Map(listed.map((g) => [g.groupId, g]));
+      // A watched group the cluster no longer lists (deleted) stays in the list, said as such.
+      const gone = [...watched].filter((g) => !states.has(g));
+      if (gone.length > 0) readings.push(...(await readGroupLags(client, gone, { timeLag: false, ...(topic ? { topics: new Set([topic]) } : {}) })));
       return readings
         .filter((r) => !topic || r.partitions.length > 0)
         .map((r) => {
           // A group that was deleted between list and describe shows as the list saw it.
           const reading = r.notFound ? { ...r, state: states.get(r.groupId)?.state ?? r.state } : r;
           const isWatched = watched.has(r.groupId);
-          return summaryOf(isWatched ? withSampledTimeLag(reading, connectionId) : reading, isWatched, isWatched ? statusOf(connectionId, r.groupId).status : null);
+          if (!isWatched) return summaryOf(reading, false, null);
+          return { ...summaryOf(withSampledTimeLag(reading, connectionId), true, statusOf(connectionId, r.groupId).status), sampling: samplingOf(connectionId, r.groupId) };
         })
         .sort((a, b) => (a.groupId < b.groupId ? -1 : a.groupId > b.groupId ? 1 : 0));
     },
@@ -151,7 +160,7 @@ export function createGroupService(options: GroupServiceOptions): GroupService {
         evaluated = watched ? statusOf(connectionId, groupId) : null;
       }
       const partitions = reading.partitions.map((p) => ({ ...p, status: evaluated?.byPartition.get(`${p.topic}\u0000${p.partition}`) ?? null }));
-      const detail: GroupDetail = { ...summaryOf(reading, watched, evaluated?.status ?? null), assignor: reading.assignor, groupMembers: reading.members, partitions, readAt: reading.readAt };
+      const detail: GroupDetail = { ...summaryOf(reading, watched, evaluated?.status ?? null), ...(watched && !capture ? { sampling: samplingOf(connectionId, groupId) } : {}), assignor: reading.assignor, groupMembers: reading.members, partitions, readAt: reading.readAt };
       return detail;
     },
 
@@ -162,7 +171,7 @@ export function createGroupService(options: GroupServiceOptions): GroupService {
         const last = capture.store.latest(capture.cluster, groupId);
         return capture.store.history(capture.cluster, groupId, (last?.at ?? Date.now()) - sinceMs);
       }
-      return store.history(connectionId, groupId, Date.now() - sinceMs);
+      return { ...store.history(connectionId, groupId, Date.now() - sinceMs), sampling: samplingOf(connectionId, groupId) };
     },
 
     'groups.watch': async ({ connectionId, groupId, watch }) => {

@@ -42,8 +42,20 @@ describe('consumer lag through the contract', () => {
     const commitAll = () => Promise.all(Object.entries(offsets).map(([group, offset]) => committer.commitOffsets(group, [{ topic, partition: 0, offset: BigInt(offset) }])));
     await commitAll();
     for (const group of Object.values(g)) expect(await host.client.call('groups.watch', { connectionId: readOnly, groupId: group, watch: true })).toEqual({ watched: true });
-    // 12 rounds of about a second: records arrive; each consumer commits as scripted.
+    // 12 rounds, each between two samples (the sampler reads every second): records arrive and
+    // each consumer commits as scripted. Acting between samples keeps a sample from falling
+    // between a round's records and its commits, which no consumer's lag could be judged by.
+    const points = async () => Promise.all(Object.values(g).map(async (groupId) => (await host.client.call('groups.history', { connectionId: readOnly, groupId, sinceMs: 3_600_000 })).points.length));
+    const afterNextSample = async () => {
+      const before = await points();
+      const deadline = Date.now() + 10_000;
+      while ((await points()).some((n, i) => n <= before[i]!)) {
+        if (Date.now() > deadline) throw new Error('no new sample within 10 s');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
     for (let round = 0; round < 12; round++) {
+      await afterNextSample();
       produceWithKcat(kafka.bootstrap, topic, ['a', 'b', 'c'], { partition: 0 });
       end += 3;
       offsets[g.ok] = end;
@@ -51,8 +63,8 @@ describe('consumer lag through the contract', () => {
       if (round === 9) offsets[g.rewind] = 5; // reset backwards
       else if (round < 9) offsets[g.rewind]! += 3;
       await commitAll();
-      await new Promise((r) => setTimeout(r, 1_100));
     }
+    await afterNextSample();
     const status = async () => new Map((await host.client.call('groups.list', { connectionId: readOnly, topic })).map((s) => [s.groupId, s]));
     let listed = await status();
     expect(listed.get(g.ok)).toMatchObject({ watched: true, totalLag: '0', status: { level: 'OK' } });
@@ -132,6 +144,10 @@ describe('consumer lag through the contract', () => {
     expect(after).toBeGreaterThan(before);
     await expect(host.client.call('groups.describe', { connectionId: writable, groupId: doomed })).rejects.toMatchObject({ code: 'NOT_FOUND' });
     expect((await host.client.call('groups.list', { connectionId: writable, topic })).map((g) => g.groupId)).toEqual([survivor]);
+    // Still watched, it stays in the list, and says what happened.
+    const all = await host.client.call('groups.list', { connectionId: writable });
+    expect(all.find((g) => g.groupId === doomed)).toMatchObject({ watched: true, state: 'Dead', totalLag: null, sampling: { ok: false, message: expect.stringContaining(`Group "${doomed}" does not exist on this cluster (deleted?); still watched`) } });
+    expect(all.find((g) => g.groupId === survivor)).toMatchObject({ watched: true, sampling: { ok: true } });
   });
 
   it('shows the sample capture’s groups with their history and every status, no cluster needed', async () => {

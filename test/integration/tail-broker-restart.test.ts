@@ -52,4 +52,34 @@ describe('tail across a broker restart', () => {
     const keys = stored.records.map((r) => `${r.partition}:${r.offset}`);
     expect(new Set(keys).size).toBe(1000);
   }, 240_000);
+
+  it('keeps sampling a watched group across the restart: a clear state while the coordinator is away, samples again after', async () => {
+    const topic = 'restart-lag';
+    createTopicWithKafkaTool(broker.bootstrap, topic, { partitions: 1 });
+    produceWithKcat(broker.bootstrap, topic, ['a', 'b', 'c'], { partition: 0 });
+    await host.client.call('connections.save', { profile: { id: 'restart-rw', name: 'restart-rw', bootstrap: broker.bootstrap, connectTimeoutMs: 2_000, writable: true } });
+    await host.client.call('settings.update', { lagSampleIntervalSec: 1 });
+    await host.client.call('groups.resetOffsets', { connectionId: 'restart-rw', groupId: 'restart-group', topics: [{ topic }], to: { kind: 'offset', offset: '1' }, execute: true });
+    await host.client.call('groups.watch', { connectionId: 'restart', groupId: 'restart-group', watch: true });
+    const history = () => host.client.call('groups.history', { connectionId: 'restart', groupId: 'restart-group', sinceMs: 3_600_000 });
+    expect((await history()).sampling).toMatchObject({ ok: true });
+    await broker.pause();
+    const deadline = Date.now() + 60_000;
+    let during = await history();
+    while (during.sampling?.ok !== false && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 500));
+      during = await history();
+    }
+    expect(during.sampling).toMatchObject({ ok: false, message: expect.stringMatching(/^Could not read (group "restart-group"|the watched groups): .*(again|Trying again)/) });
+    const pointsDuring = during.points.length;
+    await broker.resume();
+    let after = await history();
+    while ((after.sampling?.ok !== true || after.points.length <= pointsDuring) && Date.now() < deadline + 60_000) {
+      await new Promise((r) => setTimeout(r, 500));
+      after = await history();
+    }
+    expect(after.sampling).toMatchObject({ ok: true });
+    expect(after.points.length).toBeGreaterThan(pointsDuring);
+    expect(after.points[after.points.length - 1]!.totalLag).toBe(2);
+  }, 180_000);
 });
