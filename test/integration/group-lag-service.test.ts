@@ -150,6 +150,35 @@ describe('consumer lag through the contract', () => {
     expect(all.find((g) => g.groupId === survivor)).toMatchObject({ watched: true, sampling: { ok: true } });
   });
 
+  it('saves the lag history of the watched groups that read a topic into a capture of it', async () => {
+    const topic = uniqueName('captured-lag');
+    createTopicWithKafkaTool(kafka.bootstrap, topic, { partitions: 2 });
+    produceWithKcat(kafka.bootstrap, topic, Array.from({ length: 30 }, (_, i) => `r${i}`), { partition: 0 });
+    const reader = uniqueName('reader');
+    const elsewhere = uniqueName('elsewhere');
+    await committer.commitOffsets(reader, [{ topic, partition: 0, offset: 10n }]);
+    const other = uniqueName('other-topic');
+    createTopicWithKafkaTool(kafka.bootstrap, other, { partitions: 1 });
+    await committer.commitOffsets(elsewhere, [{ topic: other, partition: 0, offset: 0n }]);
+    await host.client.call('groups.watch', { connectionId: readOnly, groupId: reader, watch: true });
+    await host.client.call('groups.watch', { connectionId: readOnly, groupId: elsewhere, watch: true });
+    await new Promise((r) => setTimeout(r, 2_500));
+    const tail = await host.client.call('log.page', { connectionId: readOnly, topic, before: { 0: '30' }, limit: 10 });
+    expect(tail.records).toEqual([]); // nothing read yet: the capture is of what the log holds
+    const { startTail } = await import('../support/tail-probe.ts');
+    const read = startTail(host.client, { connectionId: readOnly, topic, from: { kind: 'earliest' }, follow: false });
+    await read.until(() => read.events.some((e) => e.type === 'status' && e.phase === 'done'));
+    read.subscription.close();
+    const exported = await host.client.call('captures.export', { connectionId: readOnly, topic });
+    const opened = await host.client.call('captures.open', { path: exported.path });
+    const groups = await host.client.call('groups.list', { connectionId: opened.id });
+    expect(groups.map((g) => [g.groupId, g.totalLag, g.watched])).toEqual([[reader, '20', true]]);
+    const history = await host.client.call('groups.history', { connectionId: opened.id, groupId: reader, sinceMs: 3_600_000 });
+    expect(history.points.length).toBeGreaterThanOrEqual(2);
+    expect(history.points.every((p) => p.totalLag === 20)).toBe(true);
+    await host.client.call('captures.close', { id: opened.id });
+  });
+
   it('shows the sample capture’s groups with their history and every status, no cluster needed', async () => {
     const groups = await host.client.call('groups.list', { connectionId: 'sample' });
     expect(groups.map((g) => [g.groupId, g.status?.level])).toEqual([
