@@ -3,9 +3,7 @@
 import { readFileSync } from 'node:fs';
 import kafkajs from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { apiVersionsOf, createInternalCluster, ISOLATION, KAFKAJS_VERSION_EXPECTED, OFFSET_SPEC, rawFetch, sendRawRequest, type InternalCluster } from '../../src/kafka/kafkajs/internals.ts';
-import { decodeListGroupsResponse, encodeListGroupsRequest, GROUP_APIS, isFlexible } from '../../src/kafka/protocol/group-protocol.ts';
-import { ProtocolDecodeError } from '../../src/kafka/protocol/protocol-decode-error.ts';
+import { createInternalCluster, ISOLATION, KAFKAJS_VERSION_EXPECTED, OFFSET_SPEC, rawFetch, type InternalCluster } from '../../src/kafka/kafkajs/internals.ts';
 import { decodeRecordSet } from '../../src/kafka/protocol/record-batch.ts';
 import { produceWithKcat } from '../kafka/kcat.ts';
 import { createTopicWithKafkaTool } from '../kafka/kafka-tools.ts';
@@ -81,6 +79,11 @@ describe('kafkajs internals used by src/kafka/kafkajs/internals.ts', () => {
     await expect(cluster.metadata({ topics: [missing] })).rejects.toMatchObject({ type: 'UNKNOWN_TOPIC_OR_PARTITION' });
   });
 });
+
+// sendRawRequest: the consumer-group requests and Metadata v10+ we encode ourselves.
+import { apiVersionsOf, sendRawRequest } from '../../src/kafka/kafkajs/internals.ts';
+import { decodeListGroupsResponse, encodeListGroupsRequest, GROUP_APIS, isFlexible } from '../../src/kafka/protocol/group-protocol.ts';
+import { ProtocolDecodeError } from '../../src/kafka/protocol/protocol-decode-error.ts';
 
 describe('kafkajs internals used by sendRawRequest (our own requests on kafkajs connections)', () => {
   const kafka = inject('kafka');

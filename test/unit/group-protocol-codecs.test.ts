@@ -205,7 +205,7 @@ describe('flexible-version primitives', () => {
   });
 
   it('names the API, version and byte in its errors, as a ProtocolDecodeError', () => {
-    const r = new ResponseReader(Buffer.from('0001', 'hex'), 'OffsetFetch v9', true);
+    const r = new ResponseReader(Buffer.from('0001', 'hex'), 'the OffsetFetch v9 response', true);
     const err = (() => {
       try {
         r.int32('throttle_time_ms');
@@ -215,7 +215,7 @@ describe('flexible-version primitives', () => {
     })();
     expect(err).toBeInstanceOf(ProtocolDecodeError);
     expect(err).toBeInstanceOf(ResponseDecodeError);
-    expect((err as Error).message).toBe('Malformed Kafka data in a OffsetFetch v9 response: the response ends inside throttle_time_ms (byte 0 of 2)');
+    expect((err as Error).message).toBe('Malformed Kafka data in the OffsetFetch v9 response: the bytes end inside throttle_time_ms (byte 0 of 2)');
   });
 
   it("prints UUIDs as Kafka does (base64url, no padding) and knows the zero UUID", () => {

@@ -330,7 +330,9 @@ export class KafkajsConsumerGroups implements ConsumerGroupClient {
       const byNode = new Map<number, string[]>();
       for (const id of pending) {
         const nodeId = coordinators.get(id)!;
-        byNode.set(nodeId, [...(byNode.get(nodeId) ?? []), id]);
+        const ids = byNode.get(nodeId) ?? [];
+        byNode.set(nodeId, ids);
+        ids.push(id);
       }
       const again: string[] = [];
       await Promise.all(
@@ -480,7 +482,7 @@ function fromClassicGroup(g: DescribedClassicGroup, coordinator: number): Descri
       host: clientHost(m.clientHost),
       // Only consumers' assignments are in the consumer protocol (Connect's are not); a member
       // between a rebalance and its assignment has none yet.
-      assignments: g.protocolType === 'consumer' && m.memberAssignment.length > 0 ? sortedAssignments(decodeConsumerProtocolAssignment(m.memberAssignment).topics) : [],
+      assignments: g.protocolType === 'consumer' && m.memberAssignment.length > 0 ? sortedAssignments(decodeConsumerProtocolAssignment(m.memberAssignment, `the assignment of member ${m.memberId} of group "${g.groupId}"`).topics) : [],
     })),
   };
 }

@@ -69,8 +69,8 @@ export interface InternalBroker {
 }
 
 /** Response header v1's tagged fields, before a flexible response's body. */
-function skipResponseHeaderTags(payload: Buffer, api: string): Buffer {
-  const reader = new ResponseReader(payload, api, true);
+function skipResponseHeaderTags(payload: Buffer, source: string): Buffer {
+  const reader = new ResponseReader(payload, source, true);
   reader.headerTags();
   return payload.subarray(reader.offset);
 }
@@ -156,7 +156,7 @@ export async function sendRawRequest<T>(broker: InternalBroker, request: RawRequ
       encode: async () => new KafkajsEncoder(body.length).writeBuffer(body),
     },
     response: {
-      decode: async (payload: Buffer) => request.decode(request.flexible ? skipResponseHeaderTags(payload, `${request.apiName} v${request.apiVersion}`) : payload),
+      decode: async (payload: Buffer) => request.decode(request.flexible ? skipResponseHeaderTags(payload, `the ${request.apiName} v${request.apiVersion} response`) : payload),
       parse: async (data: unknown) => data,
     },
     ...(request.requestTimeout !== undefined ? { requestTimeout: request.requestTimeout } : {}),

@@ -75,6 +75,7 @@ export async function readTimestampsAt(cluster: InternalCluster, leadersOf: (top
     const open = [...cursors.values()].filter((c) => c.pending.length > 0);
     if (open.length === 0) break;
     const byLeader = new Map<number, PartitionCursor[]>();
+    let refused = false;
     for (const c of open) {
       const leader = leaders.get(partitionKey(c.topic, c.partition));
       if (leader === undefined) {
@@ -83,6 +84,7 @@ export async function readTimestampsAt(cluster: InternalCluster, leadersOf: (top
       }
       if (leader < 0) {
         if (++c.refused > MAX_REFUSED_ROUNDS) throw new KafkaProtocolError(KAFKA_ERROR.LEADER_NOT_AVAILABLE, `reading ${c.topic}-${c.partition}`);
+        refused = true; // no leader now (one being elected): look again after a pause
         continue;
       }
       const list = byLeader.get(leader) ?? [];
@@ -90,7 +92,6 @@ export async function readTimestampsAt(cluster: InternalCluster, leadersOf: (top
       list.push(c);
     }
     const outOfRange: PartitionCursor[] = [];
-    let refused = false;
     const requests: Promise<void>[] = [];
     for (const [nodeId, list] of byLeader) {
       for (let i = 0; i < list.length; i += MAX_PARTITIONS_PER_REQUEST) {
@@ -99,7 +100,12 @@ export async function readTimestampsAt(cluster: InternalCluster, leadersOf: (top
           (async () => {
             const broker = await findBrokerById(cluster, nodeId);
             const byTopic = new Map<string, PartitionCursor[]>();
-            for (const c of chunk) byTopic.set(c.topic, [...(byTopic.get(c.topic) ?? []), c]);
+            for (const c of chunk) {
+              const list = byTopic.get(c.topic) ?? [];
+              byTopic.set(c.topic, list);
+              list.push(c);
+            }
+            const unanswered = new Map(chunk.map((c) => [partitionKey(c.topic, c.partition), c]));
             const response = await rawFetch(broker, {
               isolationLevel: ISOLATION.READ_UNCOMMITTED,
               maxWaitTime: 0,
@@ -110,8 +116,10 @@ export async function readTimestampsAt(cluster: InternalCluster, leadersOf: (top
             if (response.errorCode !== 0) throw new KafkaProtocolError(response.errorCode, 'reading record timestamps');
             for (const t of response.topics) {
               for (const answer of t.partitions) {
-                const c = byTopic.get(t.topic)?.find((x) => x.partition === answer.partition);
+                const key = partitionKey(t.topic, answer.partition);
+                const c = unanswered.get(key);
                 if (!c) continue;
+                unanswered.delete(key);
                 if (answer.errorCode === KAFKA_ERROR.OFFSET_OUT_OF_RANGE) {
                   outOfRange.push(c);
                   continue;
@@ -124,6 +132,8 @@ export async function readTimestampsAt(cluster: InternalCluster, leadersOf: (top
                 settleAnswer(c, answer.records, answer.highWatermark, settle);
               }
             }
+            // Not in the answer at all (a broker never does that): counted as an empty answer, so no loop goes on for ever.
+            for (const c of unanswered.values()) if (++c.empty > MAX_EMPTY_ANSWERS) settleAll(c, null);
           })(),
         );
       }

@@ -17,14 +17,14 @@ export const REQUEST_HEADER_TAGS: Buffer = Buffer.from([0]);
 
 const MAX_UVARINT_BYTES = 5;
 
-/** A response we could not read: what it was (API and version), where, and why. */
+/** Bytes we could not read: what they were (e.g. "the ListGroups v5 response"), where, and why. */
 export class ResponseDecodeError extends ProtocolDecodeError {
-  readonly api: string;
+  readonly source: string;
 
-  constructor(api: string, reason: string) {
+  constructor(source: string, reason: string) {
     super({ topic: null, partition: null, offset: null }, reason);
-    this.api = api;
-    this.message = `Malformed Kafka data in a ${api} response: ${reason}`;
+    this.source = source;
+    this.message = `Malformed Kafka data in ${source}: ${reason}`;
   }
 }
 
@@ -140,13 +140,13 @@ export class RequestWriter {
 export class ResponseReader {
   readonly flexible: boolean;
   private readonly payload: Buffer;
-  private readonly api: string;
+  private readonly source: string;
   private at = 0;
 
-  /** api: named in errors, e.g. "ListGroups v5". */
-  constructor(payload: Buffer, api: string, flexible: boolean) {
+  /** source: what the bytes are, named in errors, e.g. "the ListGroups v5 response". */
+  constructor(payload: Buffer, source: string, flexible: boolean) {
     this.payload = payload;
-    this.api = api;
+    this.source = source;
     this.flexible = flexible;
   }
 
@@ -159,11 +159,11 @@ export class ResponseReader {
   }
 
   fail(reason: string): never {
-    throw new ResponseDecodeError(this.api, `${reason} (byte ${this.at} of ${this.payload.length})`);
+    throw new ResponseDecodeError(this.source, `${reason} (byte ${this.at} of ${this.payload.length})`);
   }
 
   private need(bytes: number, what: string): void {
-    if (bytes > this.payload.length - this.at) this.fail(`the response ends inside ${what}`);
+    if (bytes > this.payload.length - this.at) this.fail(`the bytes end inside ${what}`);
   }
 
   int8(what: string): number {
@@ -298,7 +298,7 @@ export class ResponseReader {
 
   /** The end of the response: bytes left over mean the version was misread. */
   end(): void {
-    if (this.at !== this.payload.length) this.fail(`${this.payload.length - this.at} bytes are left over after the response`);
+    if (this.at !== this.payload.length) this.fail(`${this.payload.length - this.at} bytes are left over at the end`);
   }
 }
 

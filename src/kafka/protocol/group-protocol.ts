@@ -61,7 +61,7 @@ function writer(api: ApiSpec, version: number): RequestWriter {
 
 function reader(api: ApiSpec, version: number, payload: Buffer): ResponseReader {
   checkVersion(api, version);
-  return new ResponseReader(payload, `${api.name} v${version}`, isFlexible(api, version));
+  return new ResponseReader(payload, `the ${api.name} v${version} response`, isFlexible(api, version));
 }
 
 /** The fewest bytes a string takes: an int16 length (classic) or one varint byte (flexible). */
@@ -476,8 +476,9 @@ export function decodeDeleteGroupsResponse(payload: Buffer, version: number): { 
 // bytes a classic consumer group's leader hands each member. Later versions only add fields
 // at the end, so the ones read here are there in every version and the rest is left unread.
 
-export function decodeConsumerProtocolAssignment(bytes: Buffer): { version: number; topics: { topic: string; partitions: number[] }[] } {
-  const r = new ResponseReader(bytes, 'consumer protocol assignment', false);
+/** source: whose assignment, for errors. */
+export function decodeConsumerProtocolAssignment(bytes: Buffer, source = 'a consumer protocol assignment'): { version: number; topics: { topic: string; partitions: number[] }[] } {
+  const r = new ResponseReader(bytes, source, false);
   const version = r.int16('the assignment version');
   if (version < 0) r.fail(`the assignment has version ${version}`);
   const topics = r.array('assigned topics', 2 + 4, () => ({ topic: r.string('a topic name'), partitions: r.int32Array('assigned partitions') }));

@@ -52,7 +52,7 @@ export function encodeMetadataTopicIdsRequest(version: number, topics: string[])
 
 export function decodeMetadataTopicIdsResponse(payload: Buffer, version: number): MetadataTopicIdsResponse {
   check(version);
-  const r = new ResponseReader(payload, `Metadata v${version}`, true);
+  const r = new ResponseReader(payload, `the Metadata v${version} response`, true);
   const throttleTimeMs = r.int32('throttle_time_ms');
   const brokers = r.array('brokers', 4 + 1 + 4 + 1 + 1, () => {
     const nodeId = r.int32('a node id');
