@@ -5,19 +5,12 @@
 // leader for all their topics — lag for a thousand groups costs a handful of requests.
 // Time lag: the age of the record at the committed offset (the oldest not yet consumed),
 // read without joining any group; positions shared by several groups are read once.
-import type { GroupMember, GroupType, PartitionLag } from '../contract/group-dto.ts';
+import type { GroupMember, PartitionLag } from '../contract/group-dto.ts';
 import type { ConsumerGroupClient, DescribedGroup, PartitionPosition } from '../kafka/consumer-groups.ts';
 import { partitionLag, totalLag } from './partition-lag.ts';
 
-export interface GroupLagReading {
-  groupId: string;
-  type: GroupType;
-  protocolType: string;
-  state: string;
-  notFound: boolean;
-  coordinator: number | null;
-  assignor: string | null;
-  members: GroupMember[];
+/** A described group with its lag: what groups.describe answers before a status is added. */
+export interface GroupLagReading extends DescribedGroup {
   /** Sorted by topic, then partition; status left null (the history decides it). */
   partitions: PartitionLag[];
   totalLag: bigint | null;
