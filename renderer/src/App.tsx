@@ -8,6 +8,9 @@ import { BrokersView } from './features/cluster/BrokersView.tsx';
 import { TopicDetailView } from './features/topics/TopicDetailView.tsx';
 import { TopicsView } from './features/topics/TopicsView.tsx';
 import { MessagesView } from './features/messages/MessagesView.tsx';
+import { ClusterTabs } from './features/consumers/ClusterTabs.tsx';
+import { ConsumersView } from './features/consumers/ConsumersView.tsx';
+import { GroupDetailView } from './features/consumers/GroupDetailView.tsx';
 import { useCaptures } from './state/captures-store.ts';
 import { useConnections } from './state/connections-store.ts';
 import { useHost } from './state/host-store.ts';
@@ -76,7 +79,19 @@ function MainView() {
     case 'brokers':
       return <BrokersView connectionId={view.connectionId} />;
     case 'topics':
-      return <TopicsView connectionId={view.connectionId} />;
+      return (
+        <ClusterTabs connectionId={view.connectionId} current="topics">
+          <TopicsView connectionId={view.connectionId} />
+        </ClusterTabs>
+      );
+    case 'consumers':
+      return (
+        <ClusterTabs connectionId={view.connectionId} current="consumers">
+          <ConsumersView key={view.connectionId} connectionId={view.connectionId} />
+        </ClusterTabs>
+      );
+    case 'group':
+      return <GroupDetailView key={`${view.connectionId}/${view.groupId}`} connectionId={view.connectionId} groupId={view.groupId} />;
     case 'topic':
       return <TopicDetailView connectionId={view.connectionId} topic={view.topic} />;
     case 'messages':

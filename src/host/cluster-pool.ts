@@ -1,12 +1,15 @@
 // One open ClusterClient per saved connection, reused across calls and dropped when the
 // connection is edited or removed.
 import type { ConnectionProfile, ConnectionSecrets } from '../contract/dto.ts';
+import { RpcError } from '../contract/errors.ts';
 import type { ClusterClient } from '../kafka/index.ts';
 
 export type OpenClusterClient = (profile: ConnectionProfile, secrets: ConnectionSecrets) => Promise<ClusterClient>;
 
 export class ClusterPool {
   private readonly clients = new Map<string, Promise<ClusterClient>>();
+  /** After closeAll (the host shutting down): a call still running opens no new client. */
+  private closed = false;
 
   private readonly open: OpenClusterClient;
 
@@ -15,6 +18,7 @@ export class ClusterPool {
   }
 
   get(profile: ConnectionProfile, loadSecrets: () => Promise<ConnectionSecrets>): Promise<ClusterClient> {
+    if (this.closed) return Promise.reject(new RpcError('DISCONNECTED', 'Eventscope is shutting down.'));
     let client = this.clients.get(profile.id);
     if (!client) {
       client = loadSecrets().then((secrets) => this.open(profile, secrets));
@@ -32,6 +36,7 @@ export class ClusterPool {
   }
 
   async closeAll(): Promise<void> {
+    this.closed = true;
     await Promise.all([...this.clients.keys()].map((id) => this.drop(id)));
   }
 }

@@ -119,8 +119,8 @@ export function createGroupService(options: GroupServiceOptions): GroupService {
     'groups.list': async ({ connectionId, topic }) => {
       const capture = options.captureHistory(connectionId);
       if (capture) {
-        const readings = capturedReadings(capture.store, capture.cluster, capture.store.groupsWithHistory(capture.cluster));
-        return readings.filter((r) => !topic || r.partitions.some((p) => p.topic === topic)).map((r) => summaryOf(r, true, historyStatus(capture.store, capture.cluster, r.groupId).status));
+        const readings = capturedReadings(capture.store, capture.cluster, capture.store.groupsWithHistory(capture.cluster), topic);
+        return readings.filter((r) => r.partitions.length > 0).map((r) => summaryOf(r, true, historyStatus(capture.store, capture.cluster, r.groupId).status));
       }
       const client = await options.clientFor(connectionId);
       const listed = await client.listGroups();
@@ -229,14 +229,15 @@ export function createGroupService(options: GroupServiceOptions): GroupService {
   };
 }
 
-/** A capture's groups as readings: each group's last stored sample (members and state are not kept). */
-function capturedReadings(history: LagHistoryStore, cluster: string, groupIds: string[]): GroupLagReading[] {
+/** A capture's groups as readings: each group's last stored sample (members and state are not kept); `topic`: only its partitions. */
+function capturedReadings(history: LagHistoryStore, cluster: string, groupIds: string[], topic?: string): GroupLagReading[] {
   const out: GroupLagReading[] = [];
   for (const groupId of groupIds) {
     const last = history.latest(cluster, groupId);
     if (!last) continue;
-    const lags = last.partitions.map((p) => partitionLag(p.committed, p.end));
-    const partitions: PartitionLag[] = last.partitions.map((p, i) => ({
+    const sampled = topic ? last.partitions.filter((p) => p.topic === topic) : last.partitions;
+    const lags = sampled.map((p) => partitionLag(p.committed, p.end));
+    const partitions: PartitionLag[] = sampled.map((p, i) => ({
       topic: p.topic,
       partition: p.partition,
       committedOffset: p.committed === null ? null : p.committed.toString(),
@@ -248,7 +249,7 @@ function capturedReadings(history: LagHistoryStore, cluster: string, groupIds: s
       host: null,
       status: null,
     }));
-    const ages = last.partitions.flatMap((p, i) => (p.timeLagMs !== null && (lags[i] ?? 0n) > 0n ? [p.timeLagMs] : []));
+    const ages = sampled.flatMap((p, i) => (p.timeLagMs !== null && (lags[i] ?? 0n) > 0n ? [p.timeLagMs] : []));
     const total = totalLag(lags);
     out.push({ groupId, type: 'unknown', protocolType: 'consumer', state: CAPTURED_STATE, notFound: false, coordinator: null, assignor: null, members: [], partitions, totalLag: total, maxTimeLagMs: ages.length > 0 ? Math.max(...ages) : null, readAt: last.at });
   }

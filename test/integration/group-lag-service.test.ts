@@ -188,6 +188,8 @@ describe('consumer lag through the contract', () => {
       ['payment-reconciler', 'OK'],
       ['shipping-service', 'OK'],
     ]);
+    // A topic's readers, with their lag on that topic only.
+    expect((await host.client.call('groups.list', { connectionId: 'sample', topic: 'payments' })).map((g) => [g.groupId, g.totalLag])).toEqual([['payment-reconciler', '0']]);
     const rewound = await host.client.call('groups.describe', { connectionId: 'sample', groupId: 'analytics-loader' });
     expect(rewound.partitions.map((p) => p.status?.level)).toEqual(['REWIND', 'REWIND', 'REWIND']);
     const fraud = await host.client.call('groups.describe', { connectionId: 'sample', groupId: 'fraud-scoring' });

@@ -8,7 +8,9 @@ export type View =
   | { kind: 'brokers'; connectionId: string }
   | { kind: 'topics'; connectionId: string }
   | { kind: 'topic'; connectionId: string; topic: string }
-  | { kind: 'messages'; connectionId: string; topic: string };
+  | { kind: 'messages'; connectionId: string; topic: string }
+  | { kind: 'consumers'; connectionId: string }
+  | { kind: 'group'; connectionId: string; groupId: string };
 
 interface NavigationState {
   view: View;

@@ -80,6 +80,8 @@ class KafkajsClusterClient implements ClusterClient, ConsumerGroupClient {
   private readonly groups: KafkajsConsumerGroups;
   private admin: kafkajs.Admin | null = null;
   private producer: kafkajs.Producer | null = null;
+  /** After close(): every call is refused, so nothing connects again. */
+  private closed = false;
   /** The connect attempt under way, shared by every caller until it settles (not just until a caller stops waiting). */
   private connecting: Promise<void> | null = null;
 
@@ -132,11 +134,16 @@ class KafkajsClusterClient implements ClusterClient, ConsumerGroupClient {
   }
 
   private async run<T>(fn: () => Promise<T>, topic?: string): Promise<T> {
+    if (this.closed) throw new RpcError('DISCONNECTED', `The connection to ${this.target} was closed.`);
     try {
       await this.connected();
       return await fn();
     } catch (err) {
       throw classifyKafkaError(err, this.target, topic);
+    } finally {
+      // A call still running when the client was closed may have connected to brokers again
+      // (kafkajs reconnects on use): those connections would keep the process alive.
+      if (this.closed) void this.disconnectAll();
     }
   }
 
@@ -325,10 +332,14 @@ class KafkajsClusterClient implements ClusterClient, ConsumerGroupClient {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     // kafkajs waits for requests in flight before it disconnects; a broker that never
     // answers would hold the caller for the whole request timeout. Bound the wait.
-    const disconnected = Promise.allSettled([this.cluster.disconnect(), this.admin?.disconnect(), this.producer?.disconnect()]);
-    await Promise.race([disconnected, new Promise((resolve) => setTimeout(resolve, CLOSE_WAIT_MS).unref())]);
+    await Promise.race([this.disconnectAll(), new Promise((resolve) => setTimeout(resolve, CLOSE_WAIT_MS).unref())]);
+  }
+
+  private disconnectAll(): Promise<unknown> {
+    return Promise.allSettled([this.cluster.disconnect(), this.admin?.disconnect(), this.producer?.disconnect()]);
   }
 
   /** Earliest and latest offsets of every partition, one ListOffsets request per leader and spec. */

@@ -27,6 +27,11 @@ function ClusterViews({ id, offline }: { id: string; offline: boolean }) {
           Topics
         </button>
       </li>
+      <li>
+        <button type="button" className={view.kind === 'consumers' || view.kind === 'group' ? 'active' : ''} onClick={() => go({ kind: 'consumers', connectionId: id })} data-testid="rail-consumers">
+          Consumers
+        </button>
+      </li>
       {!offline && (
         <li>
           <button type="button" className={view.kind === 'edit-connection' ? 'active' : ''} onClick={() => go({ kind: 'edit-connection', connectionId: id })}>

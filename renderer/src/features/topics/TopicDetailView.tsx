@@ -7,6 +7,7 @@ import { RefreshButton } from '../../components/RefreshButton.tsx';
 import { useHostCall } from '../../components/use-host-call.ts';
 import { rpc } from '../../state/host-store.ts';
 import { useNavigation } from '../../state/navigation-store.ts';
+import { TopicConsumers } from '../consumers/TopicConsumers.tsx';
 
 function span(earliest: string | null, latest: string | null): string {
   return earliest === null || latest === null ? '?' : formatCount(BigInt(latest) - BigInt(earliest));
@@ -62,6 +63,7 @@ export function TopicDetailView({ connectionId, topic }: { connectionId: string;
               ))}
             </tbody>
           </table>
+          <TopicConsumers connectionId={connectionId} topic={topic} />
           <h3>
             Configuration{' '}
             <label className="check">
