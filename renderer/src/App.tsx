@@ -1,5 +1,5 @@
 // The window: left rail of clusters, the main area showing one view.
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { ConnectionRail } from './features/connections/ConnectionRail.tsx';
 import { EditConnectionView } from './features/connections/EditConnectionView.tsx';
 import { WelcomeScreen } from './features/connections/WelcomeScreen.tsx';
@@ -20,7 +20,6 @@ export function App() {
   const { client, error, disconnected, connect } = useHost();
   const { loaded, connections, error: connectionsError, reload } = useConnections();
   const view = useNavigation((s) => s.view);
-  const go = useNavigation((s) => s.go);
 
   useEffect(() => {
     void connect();
@@ -35,11 +34,14 @@ export function App() {
     }
   }, [client, reload, reloadCaptures]);
 
-  // With saved connections, open the first one instead of the welcome screen.
+  // With saved connections, open the first one instead of the welcome screen (unless an
+  // address asked for the welcome screen itself, or named no view: that is said there).
+  const replace = useNavigation((s) => s.replace);
+  const unknownAddress = useNavigation((s) => s.unknownAddress);
   useEffect(() => {
     const first = connections[0];
-    if (view.kind === 'welcome' && first) go({ kind: 'topics', connectionId: first.profile.id });
-  }, [connections, view.kind, go]);
+    if (view.kind === 'welcome' && first && unknownAddress === null && window.location.hash === '') replace({ kind: 'topics', connectionId: first.profile.id });
+  }, [connections, view.kind, replace, unknownAddress]);
 
   if (error) {
     return (
@@ -61,8 +63,42 @@ export function App() {
       {(connections.length > 0 || captures.length > 0) && <ConnectionRail />}
       <main className="main">
         {connectionsError && <div className="notice notice-error">{connectionsError}</div>}
+        {unknownAddress !== null && (
+          <div className="notice notice-warning" role="alert" data-testid="unknown-address">
+            The address {unknownAddress} names no view of Eventscope (a link from another version, or mistyped).
+          </div>
+        )}
+        <CopyLink />
         <MainView />
       </main>
+    </div>
+  );
+}
+
+/** Copies the address of the view shown: it opens the same view (in this browser, or after a reload of the app). */
+function CopyLink() {
+  const view = useNavigation((s) => s.view);
+  const [copied, setCopied] = useState<string | null>(null);
+  useEffect(() => setCopied(null), [view]);
+  if (view.kind === 'welcome') return null;
+  const copy = async (): Promise<void> => {
+    try {
+      await navigator.clipboard.writeText(window.location.href);
+      setCopied('Link copied');
+    } catch {
+      setCopied(`Copy this: ${window.location.href}`);
+    }
+  };
+  return (
+    <div className="copy-link">
+      <button type="button" onClick={() => void copy()} title="Copy the address of this view" data-testid="copy-link">
+        Copy link
+      </button>
+      {copied && (
+        <span className="meta" role="status" data-testid="copy-link-done">
+          {copied}
+        </span>
+      )}
     </div>
   );
 }
