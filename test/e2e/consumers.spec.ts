@@ -11,17 +11,7 @@ import { uniqueName } from '../support/unique.ts';
 import { expect, test } from './fixtures.ts';
 import { canvasSize, expectPartitionLag, groupRow, openConsumers, openGroup, partitionRow, startKcatMember } from './group-steps.ts';
 import { connect } from './steps.ts';
-
-const SCREENS = new URL('../../docs/screens/', import.meta.url).pathname;
-
-/** A screenshot of the whole main area: the page itself does not scroll, its main area does. */
-async function screenshot(page: Page, name: string, height = 720): Promise<void> {
-  const before = page.viewportSize() ?? { width: 1280, height: 720 };
-  const needed = await page.locator('main').evaluate((main) => main.scrollHeight);
-  await page.setViewportSize({ width: before.width, height: Math.max(height, Math.min(needed + 40, 2400)) });
-  await page.screenshot({ path: `${SCREENS}${name}.png` });
-  await page.setViewportSize(before);
-}
+import { screenshot } from './screenshot.ts';
 
 /** The lags of the listed rows, top to bottom, as numbers (null for "—"). */
 async function listedLags(page: Page): Promise<(number | null)[]> {
