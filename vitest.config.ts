@@ -1,12 +1,18 @@
+// Two projects: `unit` (no broker, files in parallel, seconds: `npm run test:unit`) and
+// `integration` (the real broker of test/kafka/vitest-global-setup.ts, files one at a time so
+// they don't starve the broker on 2 cores; stress tests with real processes live here too).
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts'],
-    globalSetup: ['test/kafka/vitest-global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
-    // Integration tests share one broker; run files one at a time so they don't starve it on 2 cores.
-    fileParallelism: false,
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      {
+        extends: true,
+        test: { name: 'integration', include: ['test/integration/**/*.test.ts'], globalSetup: ['test/kafka/vitest-global-setup.ts'], fileParallelism: false },
+      },
+    ],
   },
 });

@@ -1,6 +1,7 @@
 // npm test: lint (with the layer rules), type-check, build, Electronegativity over the built
-// app (offline), then one real Kafka broker for the Vitest suites (unit + integration) and
-// the Playwright suite (real Chromium through browser mode). Ends with one line "Tests: N passed, N failed, N skipped".
+// app (offline), the Vitest unit project (no broker), then one real Kafka broker for the Vitest
+// integration project and the Playwright suite (real Chromium through browser mode). Prints
+// each stage's duration and every skipped test, and ends with one line "Tests: N passed, N failed, N skipped".
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { endpointsFromEnv, endpointsToEnv, startBroker, type RunningBroker } from '../test/kafka/broker.ts';
@@ -38,11 +39,39 @@ function playwrightSkipReasons(report: PlaywrightReport): string[] {
   return reasons;
 }
 
+const durations: { name: string; ms: number }[] = [];
+
 async function step(name: string, command: string, args: string[], env: Record<string, string> = {}): Promise<boolean> {
   stage(name);
+  const started = performance.now();
   const code = await run(command, args, env);
+  durations.push({ name, ms: performance.now() - started });
   if (code !== 0) failures.push(`${name} (exit ${code})`);
   return code === 0;
+}
+
+interface VitestReport {
+  numPassedTests: number;
+  numFailedTests: number;
+  numPendingTests: number;
+  numTodoTests: number;
+  testResults: { name: string; assertionResults: { fullName: string; status: string }[] }[];
+}
+
+/** Runs one Vitest project and counts its results; its skipped tests are listed with their files. */
+async function vitestProject(project: string, title: string, env: Record<string, string>): Promise<void> {
+  const report = join(REPORTS, `vitest-${project}.json`);
+  await step(title, 'vitest', ['run', '--project', project, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`], env);
+  const v = readJson<VitestReport>(report);
+  if (!v) return;
+  counts.passed += v.numPassedTests;
+  counts.failed += v.numFailedTests;
+  counts.skipped += v.numPendingTests + v.numTodoTests;
+  for (const file of v.testResults) {
+    for (const t of file.assertionResults) {
+      if (t.status === 'skipped' || t.status === 'pending' || t.status === 'todo') skipReasons.push(`${t.fullName} (${file.name.replace(`${ROOT}/`, '')}: its reason is printed in the Vitest output above)`);
+    }
+  }
 }
 
 function readJson<T>(path: string): T | null {
@@ -62,10 +91,13 @@ async function main(): Promise<number> {
   if (built) await step('electronegativity (Electron security checks, built app, offline)', process.execPath, [join(ROOT, 'scripts', 'electronegativity.ts')]);
   else failures.push('electronegativity: not run, the build failed');
 
+  await vitestProject('unit', 'vitest unit (no broker)', {});
+
   let broker: RunningBroker | null = null;
   let env: Record<string, string> = {};
   const external = endpointsFromEnv();
   stage('kafka broker');
+  const brokerStarted = performance.now();
   if (external) {
     process.stdout.write(`using the cluster in KAFKA_BOOTSTRAP_SERVERS=${external.bootstrap}\n`);
   } else {
@@ -77,6 +109,7 @@ async function main(): Promise<number> {
       process.stderr.write(`${(err as Error).message}\n`);
     }
   }
+  durations.push({ name: 'kafka broker (start)', ms: performance.now() - brokerStarted });
   const stopBroker = async (): Promise<void> => {
     if (broker) {
       stage('stopping the kafka broker');
@@ -90,14 +123,7 @@ async function main(): Promise<number> {
 
   try {
     if (broker || external) {
-      const vitestReport = join(REPORTS, 'vitest.json');
-      await step('vitest (unit + integration, real broker)', 'vitest', ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestReport}`], env);
-      const v = readJson<{ numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number }>(vitestReport);
-      if (v) {
-        counts.passed += v.numPassedTests;
-        counts.failed += v.numFailedTests;
-        counts.skipped += v.numPendingTests + v.numTodoTests;
-      }
+      await vitestProject('integration', 'vitest integration (real broker)', env);
       if (built) {
         const playwrightReport = join(REPORTS, 'playwright.json');
         await step('playwright (Chromium through browser mode, real broker)', 'playwright', ['test', '--reporter=list,json'], { ...env, PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightReport });
@@ -117,6 +143,7 @@ async function main(): Promise<number> {
   }
 
   stage('summary');
+  process.stdout.write(`durations:\n${durations.map((d) => `  ${(d.ms / 1000).toFixed(1).padStart(7)} s  ${d.name}`).join('\n')}\n`);
   if (skipReasons.length > 0) process.stdout.write(`skipped:\n${skipReasons.map((r) => `  - ${r}`).join('\n')}\n`);
   if (failures.length > 0) process.stdout.write(`failed stages:\n${failures.map((f) => `  - ${f}`).join('\n')}\n`);
   process.stdout.write(`Tests: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped\n`);

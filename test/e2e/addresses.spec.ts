@@ -37,7 +37,7 @@ test.describe('addresses', () => {
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: app.origin });
     await page.getByTestId('copy-link').click();
     await expect(page.getByTestId('copy-link-done')).toHaveText('Link copied');
-    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(`${app.origin}/#/c/sample/topics/orders`);
+    expect(await page.evaluate('navigator.clipboard.readText()')).toBe(`${app.origin}/#/c/sample/topics/orders`);
 
     // A link to a group, opened in another tab of the same browser (the session's cookie).
     const other = await page.context().newPage();

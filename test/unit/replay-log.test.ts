@@ -1,6 +1,4 @@
-import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, statSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { DatabaseSync } from 'node:sqlite';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,22 +6,11 @@ import { describe, expect, it } from 'vitest';
 import type { KafkaRecord } from '../../src/kafka/index.ts';
 import { LogFullError, ReplayLog, subtract } from '../../src/log/replay-log.ts';
 import { packRecords, unpackRecords } from '../../src/log/record-blob.ts';
+import { offsets, records } from '../support/log-records.ts';
 
 const key = (partition = 0) => ({ cluster: 'c1', topic: 'orders', partition });
 const tempLog = (options = {}) => new ReplayLog(join(mkdtempSync(join(tmpdir(), 'es-log-')), 'log.sqlite'), options);
 
-/** incompressible: random 300-byte values, so sizes on disk are predictable despite zstd. */
-function records(partition: number, from: number, count: number, step = 1, incompressible = false): KafkaRecord[] {
-  return Array.from({ length: count }, (_, i) => ({
-    partition,
-    offset: BigInt(from + i * step),
-    timestampMs: 1_000 + from + i * step,
-    key: i % 5 === 0 ? null : Buffer.from(`k${from + i * step}`),
-    value: incompressible ? randomBytes(300) : i % 7 === 0 ? null : Buffer.from([0xff, 0x00, (from + i) % 256]),
-    headers: i % 3 === 0 ? [{ key: 'a', value: Buffer.from('1') }, { key: 'a', value: null }, { key: 'ü', value: Buffer.alloc(0) }] : [],
-  }));
-}
-const offsets = (rs: KafkaRecord[]) => rs.map((r) => Number(r.offset));
 
 describe('record blobs', () => {
   it('pack and unpack every field exactly, nulls and empties included', () => {
@@ -163,43 +150,6 @@ describe('ReplayLog', () => {
     expect(log.recordCount('c2', 'payments')).toBe(10);
   });
 
-  it('checkpoints its WAL in the background: the WAL stays far smaller than what was written', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'es-wal-'));
-    const path = join(dir, 'log.sqlite');
-    const log = new ReplayLog(path, { checkpointInBackground: true });
-    // 60 commits of about 1 MB (incompressible), paced like a fast tail's flushes. Without the
-    // background checkpoints the WAL would hold all 60 MB (below the 64 MB a commit acts at).
-    let written = 0;
-    for (let i = 0; i < 60; i++) {
-      written += log.append(key(), { from: BigInt(i * 3_000), to: BigInt(i * 3_000 + 3_000) }, records(0, i * 3_000, 3_000, 1, true)) * 300;
-      await new Promise((r) => setTimeout(r, 40));
-    }
-    expect(written).toBeGreaterThan(50_000_000);
-    expect(statSync(`${path}-wal`).size).toBeLessThan(30_000_000);
-    expect(log.recordCount('c1', 'orders')).toBe(180_000);
-    log.close();
-  }, 60_000);
-
-  it('waits in close() for its checkpoint worker: the log reopened at once takes writes', async () => {
-    // The worker's connection, closed after the log's own, was the last one: closing it
-    // checkpointed and deleted the WAL under an exclusive lock, and a log reopened meanwhile
-    // threw "database is locked". Repeated, since it depends on timing.
-    const path = join(mkdtempSync(join(tmpdir(), 'es-reopen-')), 'log.sqlite');
-    let next = 0;
-    for (let round = 0; round < 15; round++) {
-      const log = new ReplayLog(path, { checkpointInBackground: true });
-      // A few MB in several commits, then long enough for the worker to checkpoint (every 100 ms).
-      for (let i = 0; i < 4; i++) {
-        expect(log.append(key(), { from: BigInt(next), to: BigInt(next + 2_000) }, records(0, next, 2_000, 1, true))).toBe(2_000);
-        next += 2_000;
-      }
-      await new Promise((r) => setTimeout(r, 100 + (round % 5) * 10));
-      log.close();
-    }
-    const log = new ReplayLog(path);
-    expect(log.ranges(key())).toEqual([{ from: 0n, to: BigInt(next) }]);
-    log.close();
-  }, 60_000);
 
   it('stores several spans of incompressible values in one transaction and reads them back byte for byte', () => {
     const log = tempLog();
@@ -277,39 +227,4 @@ describe('ReplayLog', () => {
     expect(subtract({ from: 5n, to: 8n }, [{ from: 0n, to: 10n }])).toEqual([]);
   });
 
-  it('survives SIGKILL during writes: every acknowledged record is there, nothing duplicated, the file opens', async () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'es-crash-')), 'log.sqlite');
-    const acked = new Map<number, number>();
-    const CHILD = new URL('../support/log-append-child.ts', import.meta.url).pathname;
-    for (let round = 0; round < 12; round++) {
-      const child = spawn(process.execPath, [CHILD, path], { stdio: ['ignore', 'pipe', 'pipe'] });
-      let buffered = '';
-      let stderr = '';
-      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-      child.stdout.on('data', (c: Buffer) => {
-        buffered += c.toString();
-        const lines = buffered.split('\n');
-        buffered = lines.pop()!;
-        for (const line of lines) {
-          const [, p, o] = line.split(' ');
-          acked.set(Number(p), Math.max(acked.get(Number(p)) ?? -1, Number(o)));
-        }
-      });
-      // Let it write for a random while, then kill it mid-flight.
-      await new Promise((r) => setTimeout(r, 250 + Math.random() * 400));
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGKILL');
-      await exited;
-      expect(stderr.replace(/\(node:\d+\) ExperimentalWarning.*\n.*\n?/g, '')).toBe('');
-      const log = new ReplayLog(path);
-      for (const [partition, last] of acked) {
-        const got = offsets(log.read({ cluster: 'crash', topic: 'orders', partition }, 0n, 10_000_000));
-        expect(got.length).toBeGreaterThanOrEqual(last + 1);
-        expect(got.slice(0, last + 1)).toEqual(Array.from({ length: last + 1 }, (_, i) => i));
-        expect(new Set(got).size).toBe(got.length);
-      }
-      log.close();
-    }
-    expect(acked.size).toBe(3);
-  }, 120_000);
 });

@@ -1,7 +1,6 @@
 // Every view has an address, and every address names one view: view → path → the same view.
 import { describe, expect, it } from 'vitest';
-import type { View } from '../../renderer/src/state/navigation-store.ts';
-import { hashToView, pathToView, viewToPath } from '../../renderer/src/state/view-routes.ts';
+import { hashToView, pathToView, viewToPath, type View } from '../../renderer/src/state/view-routes.ts';
 
 const views: View[] = [
   { kind: 'welcome' },

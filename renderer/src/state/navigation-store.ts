@@ -2,18 +2,9 @@
 // view is also an address (view-routes.ts, in the URL's hash): go() adds a history entry, so
 // Back/Forward and reloads land on the same view, and a copied link opens it.
 import { create } from 'zustand';
-import { hashToView, viewToPath } from './view-routes.ts';
+import { hashToView, viewToPath, type View } from './view-routes.ts';
 
-export type View =
-  | { kind: 'welcome' }
-  | { kind: 'settings' }
-  | { kind: 'edit-connection'; connectionId: string | null }
-  | { kind: 'brokers'; connectionId: string }
-  | { kind: 'topics'; connectionId: string }
-  | { kind: 'topic'; connectionId: string; topic: string }
-  | { kind: 'messages'; connectionId: string; topic: string }
-  | { kind: 'consumers'; connectionId: string }
-  | { kind: 'group'; connectionId: string; groupId: string };
+export type { View };
 
 interface NavigationState {
   view: View;

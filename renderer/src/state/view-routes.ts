@@ -2,7 +2,18 @@
 // mode (http://127.0.0.1:PORT/#/…) and in the desktop window (file://…/index.html#/…), can be
 // bookmarked, shared and copied, and Back/Forward move between views. Pure: a view to a path
 // and back; a path that names no view is null.
-import type { View } from './navigation-store.ts';
+
+/** What the main area shows (navigation-store.ts holds the current one). */
+export type View =
+  | { kind: 'welcome' }
+  | { kind: 'settings' }
+  | { kind: 'edit-connection'; connectionId: string | null }
+  | { kind: 'brokers'; connectionId: string }
+  | { kind: 'topics'; connectionId: string }
+  | { kind: 'topic'; connectionId: string; topic: string }
+  | { kind: 'messages'; connectionId: string; topic: string }
+  | { kind: 'consumers'; connectionId: string }
+  | { kind: 'group'; connectionId: string; groupId: string };
 
 const enc = encodeURIComponent;
 
