@@ -10,6 +10,7 @@ import { evaluateGroup, evaluatePartition, type LagWindowSample } from '../lag/l
 import { executeOffsetReset, planOffsetReset, type ResetScope } from '../lag/offset-reset.ts';
 import { formatDuration } from '../format/durations.ts';
 import { sleep } from '../util/sleep.ts';
+import { table } from './cli-table.ts';
 
 export class GroupUsageError extends Error {}
 
@@ -119,12 +120,6 @@ export function parseDurationMs(text: string, flag: string): number {
   if (!match) throw new GroupUsageError(`${flag} ${text} is not a duration (e.g. 500ms, 10s, 2m).`);
   const n = Number(match[1]);
   return match[2] === 'ms' ? n : match[2] === 'm' ? n * 60_000 : n * 1000;
-}
-
-function table(header: string[], rows: string[][], rightAligned: ReadonlySet<number>): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]): string => cells.map((c, i) => (rightAligned.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
-  return [line(header), ...rows.map(line)].join('\n') + '\n';
 }
 
 const dash = (v: string | number | null | undefined): string => (v === null || v === undefined || v === '' ? '-' : String(v));

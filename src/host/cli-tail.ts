@@ -9,6 +9,8 @@ import { CSV_HEADER, toCsvRow, toNdjsonLine, type ExportFormat } from '../export
 import { createRecordLineEncoder } from '../export/record-lines.ts';
 import { RpcError } from '../contract/errors.ts';
 import type { ClusterClient, Isolation, StartPosition } from '../kafka/index.ts';
+import type { StartOffsets } from '../kafka/partition-reader.ts';
+import { createProgressLine } from './cli-progress.ts';
 
 export class TailUsageError extends Error {}
 
@@ -55,6 +57,11 @@ export interface TailOptions {
   format: LineFormat;
   /** Default read_committed. */
   isolation?: Isolation;
+  /**
+   * Show a progress line on `err` when it is a terminal (cli-progress.ts); never when it is not.
+   * For reads whose records go elsewhere than the terminal (a file, a pipe).
+   */
+  progress?: boolean;
 }
 
 const lateErrorsIgnored = new WeakSet<object>();
@@ -107,6 +114,7 @@ export async function runTail(client: ClusterClient, options: TailOptions, out: 
   if (options.format === 'csv') out.write(CSV_HEADER + newline);
   // Native UTF-8 check and no zero-filling: the encoder's two costs that Node can take over.
   const encoder = options.format === 'csv' ? null : createRecordLineEncoder(options.format, { isUtf8, allocate: (size) => Buffer.allocUnsafe(size) });
+  const progress = options.progress ? createProgressLine(err, { topic: options.topic, toEnd: options.stopAtEnd }) : null;
   try {
     await client.read({
       topic: options.topic,
@@ -116,9 +124,12 @@ export async function runTail(client: ClusterClient, options: TailOptions, out: 
       follow: !options.stopAtEnd,
       ...(options.maxRecords !== undefined ? { maxRecords: options.maxRecords } : {}),
       signal: controller.signal,
-      onStatus: (status) => err.write(`eventscope: ${status.message}\n`),
-      onRecords: async (records) => {
-        if (records.length === 0 || controller.signal.aborted) return;
+      ...(progress ? { onStart: (offsets: StartOffsets) => progress.started(offsets) } : {}),
+      onStatus: (status) => (progress ? progress.say(`eventscope: ${status.message}\n`) : err.write(`eventscope: ${status.message}\n`)),
+      onRecords: async (records, span) => {
+        if (controller.signal.aborted) return;
+        progress?.read(records, span);
+        if (records.length === 0) return;
         if (encoder) {
           const bytes = encoder.encode(records);
           // The buffer goes back to the encoder once written: at once when nothing is left
@@ -140,6 +151,7 @@ export async function runTail(client: ClusterClient, options: TailOptions, out: 
     if (failed && failed.code !== 'EPIPE') throw new RpcError('INTERNAL', `Cannot write the output: ${failed.message}. Nothing after that point was written.`);
     return 0;
   } finally {
+    progress?.finish();
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
     out.off('error', onWriteError);

@@ -2,8 +2,8 @@
 // --json output is the contract's DTOs (offsets as decimal strings).
 import { open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { Writable } from 'node:stream';
-import { parseArgs } from 'node:util';
-import type { ConnectionProfile, ConnectionSecrets, TopicDetail, TopicSummary } from '../contract/dto.ts';
+import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
+import type { ConnectionProfile, ConnectionSecrets } from '../contract/dto.ts';
 import { ConnectionProfile as ProfileSchema } from '../contract/dto.ts';
 import { RpcError } from '../contract/errors.ts';
 import { parseBootstrap } from '../contract/bootstrap.ts';
@@ -11,49 +11,51 @@ import { fileWriteError } from '../connections/atomic-file.ts';
 import { importConnectionFile } from '../connections/import-config-file.ts';
 import { CSV_HEADER, type ExportFormat } from '../export/record-export.ts';
 import { PlaintextFileSecretVault } from '../connections/secret-vault.ts';
-import { formatCount } from '../format/numbers.ts';
 import { openClusterClient } from '../kafka/index.ts';
+import { commandHelp, isCommand, USAGE } from './cli-help.ts';
+import { describeText, topicTable } from './cli-table.ts';
 import { parseFrom, runTail, type TailOptions } from './cli-tail.ts';
 
-const USAGE = `eventscope — inspect Apache Kafka event streams
+/** Bad arguments (exit 2): said with the help of the command they were given to (the overview when there is none). */
+export class UsageError extends Error {
+  command: string | undefined;
 
-Usage:
-  eventscope serve [--port N] [--data-dir DIR]
-      Browser mode: serves the app on 127.0.0.1 and prints its URL with a one-time token.
-  eventscope topics --bootstrap HOST:PORT [--config FILE] [--internal] [--json]
-      Lists topics with partition count, replication factor and message count.
-  eventscope describe TOPIC --bootstrap HOST:PORT [--config FILE] [--json]
-      Partitions (leader, replicas, ISR, earliest/latest offsets) and configs of one topic.
-  eventscope tail TOPIC --bootstrap HOST:PORT [--from POSITION] [--partition P]… [--max N] [--end] [--json] [--isolation LEVEL]
-      Records, one per line, from POSITION: earliest, latest (default), offset:N, time:ISO-8601
-      or last:N (per partition). Follows new records until Ctrl-C, --max N records, or --end
-      (the end offsets when it started). Never joins a consumer group.
-  eventscope export TOPIC --bootstrap HOST:PORT [--from POSITION] [--partition P]… [--max N] [--format ndjson|csv] [--output FILE] [--isolation LEVEL]
-      Like tail --end: every record from POSITION (default earliest) to the end offsets seen at
-      the start, as NDJSON (the tail --json lines) or CSV, to FILE or standard output.
-  eventscope groups --bootstrap HOST:PORT [--json]
-      Every consumer group (classic, consumer protocol, share, streams) with state, members,
-      coordinator, total lag and time lag (the age of the oldest unconsumed record).
-  eventscope lag GROUP --bootstrap HOST:PORT [--samples N] [--interval 10s] [--json]
-      The columns of kafka-consumer-groups --describe (CURRENT-OFFSET, LOG-END-OFFSET, LAG,
-      CONSUMER-ID, HOST, CLIENT-ID) plus time lag and status. A status (OK, WARN, STALL, STOP,
-      REWIND) needs a window: --samples 10 reads the offsets 10 times, --interval apart.
-  eventscope reset-offsets GROUP --bootstrap HOST:PORT (--to-earliest | --to-latest | --to-datetime ISO | --to-offset N | --shift-by N) [--topic T[:P,P…]]… [--execute] [--json]
-      Moves the group's committed offsets (default: the partitions it has offsets for).
-      A dry run that prints before and after unless --execute; the group must have no members.
+  constructor(message: string, command?: string) {
+    super(message);
+    this.command = command;
+  }
+}
 
-Options:
-  --bootstrap HOST:PORT[,HOST:PORT]  where the cluster is (overrides the file's bootstrap.servers)
-  --config FILE   a Kafka client.properties or kcat config file (SASL, TLS settings)
-  --timeout MS    connect timeout (default 10000)
-  --json          machine-readable output; offsets and counts are decimal strings; record bytes
-                  as {"encoding":"utf8","text":…} or, when not valid UTF-8, {"encoding":"base64","base64":…}
-  --isolation LEVEL  read_committed (default: aborted transactions skipped, reading to the end
-                  stops at the last stable offset) or read_uncommitted (every record, open
-                  transactions included, up to the high watermark)
-`;
+const OPTIONS = {
+  bootstrap: { type: 'string' },
+  config: { type: 'string' },
+  internal: { type: 'boolean', default: false },
+  json: { type: 'boolean', default: false },
+  from: { type: 'string' },
+  partition: { type: 'string', multiple: true },
+  max: { type: 'string' },
+  end: { type: 'boolean', default: false },
+  isolation: { type: 'string' },
+  format: { type: 'string' },
+  output: { type: 'string' },
+  port: { type: 'string' },
+  'data-dir': { type: 'string' },
+  timeout: { type: 'string' },
+  samples: { type: 'string' },
+  interval: { type: 'string' },
+  topic: { type: 'string', multiple: true },
+  execute: { type: 'boolean', default: false },
+  'to-earliest': { type: 'boolean', default: false },
+  'to-latest': { type: 'boolean', default: false },
+  'to-datetime': { type: 'string' },
+  'to-offset': { type: 'string' },
+  'shift-by': { type: 'string' },
+  help: { type: 'boolean', short: 'h', default: false },
+  version: { type: 'boolean', default: false },
+} as const satisfies ParseArgsOptionsConfig;
 
-export class UsageError extends Error {}
+const parseStrict = (args: string[]) => parseArgs({ args, options: OPTIONS, allowPositionals: true, strict: true });
+type Flags = ReturnType<typeof parseStrict>['values'];
 
 /**
  * `--shift-by -4` as kafka-consumer-groups takes it: parseArgs reads a value that starts with a
@@ -74,47 +76,41 @@ function joinNegativeNumbers(argv: string[]): string[] {
 }
 
 export async function main(argv: string[], out: NodeJS.WritableStream = process.stdout): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: joinNegativeNumbers(argv),
-    allowPositionals: true,
-    strict: true,
-    options: {
-      bootstrap: { type: 'string' },
-      config: { type: 'string' },
-      internal: { type: 'boolean', default: false },
-      json: { type: 'boolean', default: false },
-      from: { type: 'string' },
-      partition: { type: 'string', multiple: true },
-      max: { type: 'string' },
-      end: { type: 'boolean', default: false },
-      isolation: { type: 'string' },
-      format: { type: 'string' },
-      output: { type: 'string' },
-      port: { type: 'string' },
-      'data-dir': { type: 'string' },
-      timeout: { type: 'string' },
-      samples: { type: 'string' },
-      interval: { type: 'string' },
-      topic: { type: 'string', multiple: true },
-      execute: { type: 'boolean', default: false },
-      'to-earliest': { type: 'boolean', default: false },
-      'to-latest': { type: 'boolean', default: false },
-      'to-datetime': { type: 'string' },
-      'to-offset': { type: 'string' },
-      'shift-by': { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
-      version: { type: 'boolean', default: false },
-    },
-  });
-  const [command, ...rest] = positionals;
+  const args = joinNegativeNumbers(argv);
+  // Read leniently first, to know the command (whose help a bad flag is shown with) and whether
+  // help is asked for: `eventscope tail --help` is help, whatever else is on the line.
+  const loose = parseArgs({ args, options: OPTIONS, allowPositionals: true, strict: false });
+  const named = loose.positionals[0];
+  const command = isCommand(named) ? named : undefined;
+  if (loose.values.help === true && loose.values.version !== true) {
+    out.write(command ? commandHelp(command) : USAGE);
+    return 0;
+  }
+  let parsed;
+  try {
+    parsed = parseStrict(args);
+  } catch (err) {
+    if ((err as { code?: string }).code?.startsWith?.('ERR_PARSE_ARGS')) throw new UsageError((err as Error).message, command);
+    throw err;
+  }
+  const { values, positionals } = parsed;
   if (values.version) {
     out.write(`${(await import('./app-paths.ts')).appVersion()}\n`);
     return 0;
   }
-  if (values.help || !command) {
+  if (!named) {
     out.write(USAGE);
-    return values.help ? 0 : 2;
+    return 2;
   }
+  try {
+    return await runCommand(named, positionals.slice(1), values, out);
+  } catch (err) {
+    if (err instanceof UsageError && command) err.command ??= command;
+    throw err;
+  }
+}
+
+async function runCommand(command: string, rest: string[], values: Flags, out: NodeJS.WritableStream): Promise<number> {
   switch (command) {
     case 'serve':
       return serve(values.port, values['data-dir']);
@@ -145,7 +141,9 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
       if (!topic) throw new UsageError('export needs a topic name: eventscope export TOPIC --bootstrap HOST:PORT');
       const format = values.format ?? 'ndjson';
       if (format !== 'ndjson' && format !== 'csv') throw new UsageError(`--format ${format}: use ndjson or csv.`);
-      const options: TailOptions = { ...tailOptions(topic, { ...values, from: values.from ?? 'earliest' }), stopAtEnd: true, format };
+      // The progress line (stderr, on a terminal) unless the records themselves go to the terminal.
+      const progress = values.output !== undefined || !isTerminal(out);
+      const options: TailOptions = { ...tailOptions(topic, { ...values, from: values.from ?? 'earliest' }), stopAtEnd: true, format, progress };
       const connection = await connectionFromFlags(values);
       // Opened before anything is read: a folder that does not exist is said at once.
       const output = values.output === undefined ? stdoutOutput(out, format) : await openOutputFile(values.output, format);
@@ -178,6 +176,8 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
       const topic = rest[0];
       if (!topic) throw new UsageError('tail needs a topic name: eventscope tail TOPIC --bootstrap HOST:PORT');
       const options = tailOptions(topic, values);
+      // A read with no --max may be long: a progress line (stderr, on a terminal) unless the records go to the terminal.
+      if (options.maxRecords === undefined && !isTerminal(out)) options.progress = true;
       const client = await openClusterClient(...(await connectionFromFlags(values)));
       try {
         return await runTail(client, options, out, process.stderr);
@@ -302,29 +302,6 @@ async function serve(portText: string | undefined, dataDirFlag: string | undefin
   await server.close();
   await service.close();
   return 0;
-}
-
-function pad(text: string, width: number, right = false): string {
-  return right ? text.padStart(width) : text.padEnd(width);
-}
-
-function topicTable(topics: TopicSummary[]): string {
-  const nameWidth = Math.max(5, ...topics.map((t) => t.name.length));
-  const lines = [`${pad('TOPIC', nameWidth)}  PARTITIONS  RF  ${pad('MESSAGES', 14, true)}  UNDER-REPLICATED`];
-  for (const t of topics) {
-    lines.push(`${pad(t.name, nameWidth)}  ${pad(String(t.partitionCount), 10, true)}  ${pad(String(t.replicationFactor), 2, true)}  ${pad(t.messageCount === null ? '?' : formatCount(t.messageCount), 14, true)}  ${t.underReplicatedPartitions || ''}`);
-  }
-  return lines.join('\n') + '\n';
-}
-
-function describeText(d: TopicDetail): string {
-  const lines = [`Topic ${d.name}${d.internal ? ' (internal)' : ''}`, '', 'PARTITION  LEADER  REPLICAS  ISR  EARLIEST  LATEST'];
-  for (const p of d.partitions) {
-    lines.push(`${pad(String(p.partition), 9, true)}  ${pad(String(p.leader), 6, true)}  ${p.replicas.join(',')}  ${p.isr.join(',')}${p.underReplicated ? ' (under-replicated)' : ''}  ${p.earliestOffset ?? '?'}  ${p.latestOffset ?? '?'}`);
-  }
-  lines.push('', 'CONFIG (* = not default)');
-  for (const c of d.configs) lines.push(`${c.isDefault ? ' ' : '*'} ${c.name} = ${c.sensitive ? '(sensitive)' : (c.value ?? '')}`);
-  return lines.join('\n') + '\n';
 }
 
 /**
@@ -481,12 +458,17 @@ function stdoutOutput(out: NodeJS.WritableStream, format: ExportFormat): ExportO
   };
 }
 
+function isTerminal(stream: NodeJS.WritableStream): boolean {
+  return (stream as { isTTY?: boolean }).isTTY === true;
+}
+
 export async function runCli(argv: string[]): Promise<void> {
   try {
     process.exitCode = await main(argv);
   } catch (err) {
     if (err instanceof UsageError || (err as { code?: string }).code?.startsWith?.('ERR_PARSE_ARGS')) {
-      process.stderr.write(`eventscope: ${(err as Error).message}\n\n${USAGE}`);
+      const command = err instanceof UsageError ? err.command : undefined;
+      process.stderr.write(`eventscope: ${(err as Error).message}\n\n${command ? commandHelp(command) : USAGE}`);
       process.exitCode = 2;
     } else if (err instanceof RpcError) {
       process.stderr.write(`eventscope: ${err.message} [${err.code}]\n`);
