@@ -29,6 +29,7 @@ import {
   TopicSummary,
 } from './dto.ts';
 import { GroupDetail, GroupLagHistory, GroupSummary, OffsetResetPlan, OffsetResetTarget } from './group-dto.ts';
+import { AddPartitionsParams, AddPartitionsResult, AlterTopicConfigsParams, AlterTopicConfigsResult, CreateTopicParams, CreateTopicResult, DeleteRecordsParams, DeleteRecordsResult, DeleteTopicParams, DeleteTopicResult } from './topic-admin-dto.ts';
 
 const ConnectionId = z.strictObject({ connectionId: z.string().min(1).max(64) });
 
@@ -126,6 +127,7 @@ export const methods = {
     params: z.strictObject({
       logCapMb: z.number().int().min(LOG_CAP_MIN_MB).max(LOG_CAP_MAX_MB).optional(),
       lagSampleIntervalSec: z.number().int().min(LAG_SAMPLE_MIN_SEC).max(LAG_SAMPLE_MAX_SEC).optional(),
+      timeZone: z.enum(['local', 'utc']).optional(),
     }),
     result: Settings,
   },
@@ -171,6 +173,16 @@ export const methods = {
   },
   /** Deletes an empty group (writable connections only). */
   'groups.delete': { params: ConnectionId.extend({ groupId: z.string().min(1).max(32_767) }), result: z.strictObject({ deleted: z.boolean() }) },
+  /** Creates a topic; dryRun: the controller validates it and answers what it would be, nothing is created. Writable connections only. */
+  'topics.create': { params: CreateTopicParams, result: CreateTopicResult },
+  /** Sets or deletes topic configs, the others left as they are; dryRun: validated by the controller, before and after, nothing changed. Writable connections only. */
+  'topics.alterConfigs': { params: AlterTopicConfigsParams, result: AlterTopicConfigsResult },
+  /** Grows a topic to totalPartitions; dryRun: validated by the controller, nothing added. Writable connections only. */
+  'topics.addPartitions': { params: AddPartitionsParams, result: AddPartitionsResult },
+  /** Deletes the records below an offset per partition; dryRun: what would go, read from the offsets (Kafka has no dry run). Writable connections only. */
+  'topics.deleteRecords': { params: DeleteRecordsParams, result: DeleteRecordsResult },
+  /** Deletes a topic; dryRun: what it holds and which groups read it (Kafka has no dry run). Writable connections only. */
+  'topics.delete': { params: DeleteTopicParams, result: DeleteTopicResult },
 } as const;
 
 export const streams = {

@@ -248,6 +248,8 @@ export const Settings = z.object({
   logCapFromEnvironment: z.boolean(),
   /** How often the lag of watched consumer groups is sampled, in seconds. */
   lagSampleIntervalSec: z.number().int(),
+  /** The time zone record timestamps are shown in (list and detail): the machine's own, or UTC. */
+  timeZone: z.enum(['local', 'utc']),
   /** The saved settings file could not be used (the defaults are in use), and why. */
   problem: z.string().nullable(),
 });

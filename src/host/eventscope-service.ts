@@ -38,6 +38,7 @@ const END_OF_PARTITION = '9223372036854775807';
 import { sleep } from '../util/sleep.ts';
 import { ClusterPool, type OpenClusterClient } from './cluster-pool.ts';
 import { capturedGroups, createGroupService } from './group-handlers.ts';
+import { createTopicAdminHandlers } from './topic-admin-handlers.ts';
 import { LagHistoryStore } from '../lag/lag-history-store.ts';
 
 export interface ServiceOptions {
@@ -79,7 +80,7 @@ export function createEventscopeService(options: ServiceOptions): EventscopeServ
   let { settings: savedSettings, problem: settingsProblem } = settingsStore.load();
   const log = options.log ?? new ReplayLog(join(options.dataDir, 'replay-log.sqlite'), { capBytesPerCluster: options.logCapBytesPerCluster ?? (savedSettings.logCapMb === undefined ? undefined : savedSettings.logCapMb * MIB), checkpointInBackground: true });
   const lagSampleIntervalSec = (): number => savedSettings.lagSampleIntervalSec ?? LAG_SAMPLE_DEFAULT_SEC;
-  const currentSettings = (): Settings => ({ logCapMb: Math.round(log.capBytes / MIB), logCapFromEnvironment: options.logCapBytesPerCluster !== undefined, lagSampleIntervalSec: lagSampleIntervalSec(), problem: settingsProblem });
+  const currentSettings = (): Settings => ({ logCapMb: Math.round(log.capBytes / MIB), logCapFromEnvironment: options.logCapBytesPerCluster !== undefined, lagSampleIntervalSec: lagSampleIntervalSec(), timeZone: savedSettings.timeZone ?? 'local', problem: settingsProblem });
   const tails = new Map<string, TailSession>();
   const captures = new Map<string, OpenCapture>();
   let captureCounter = 0;
@@ -163,6 +164,7 @@ export function createEventscopeService(options: ServiceOptions): EventscopeServ
 
   const methods: MethodHandlers = {
     ...groups.methods,
+    ...createTopicAdminHandlers({ clientFor, profileOf: async (connectionId) => (captures.has(connectionId) ? null : store.get(connectionId)) }),
     'app.info': async () => ({ version: options.version, mode: options.mode, dataDir: options.dataDir, secretStorage: vault.info() }),
 
     'connections.list': async () => Promise.all((await store.list()).map(summary)),
@@ -300,11 +302,11 @@ export function createEventscopeService(options: ServiceOptions): EventscopeServ
 
     'settings.get': async () => currentSettings(),
 
-    'settings.update': async ({ logCapMb, lagSampleIntervalSec: interval }) => {
+    'settings.update': async ({ logCapMb, lagSampleIntervalSec: interval, timeZone }) => {
       if (logCapMb !== undefined && options.logCapBytesPerCluster !== undefined) {
         throw new RpcError('BAD_CONFIG', `The replay log's cap is set by EVENTSCOPE_LOG_CAP_MB for this run; unset it to change the cap here.`, 'logCapMb');
       }
-      const next = { ...savedSettings, ...(logCapMb !== undefined ? { logCapMb } : {}), ...(interval !== undefined ? { lagSampleIntervalSec: interval } : {}) };
+      const next = { ...savedSettings, ...(logCapMb !== undefined ? { logCapMb } : {}), ...(interval !== undefined ? { lagSampleIntervalSec: interval } : {}), ...(timeZone !== undefined ? { timeZone } : {}) };
       await settingsStore.save(next).catch(notSaved('The settings were not saved.'));
       savedSettings = next;
       settingsProblem = null;

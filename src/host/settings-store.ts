@@ -1,5 +1,5 @@
 // The user's settings, in <dataDir>/settings.json (written atomically). Today: the replay
-// log's size cap per cluster and how often watched groups' lag is sampled. A file that does not parse or holds an out-of-range value is
+// log's size cap per cluster, how often watched groups' lag is sampled, and the time zone timestamps are shown in. A file that does not parse or holds an out-of-range value is
 // not silently replaced (it may be the user's own edit): the app starts with the defaults and
 // the settings screen says what is wrong with the file until the user saves over it.
 import { existsSync, readFileSync } from 'node:fs';
@@ -12,6 +12,7 @@ const SavedSettings = z.object({
   version: z.literal(1),
   logCapMb: z.number().int().min(LOG_CAP_MIN_MB).max(LOG_CAP_MAX_MB).optional(),
   lagSampleIntervalSec: z.number().int().min(LAG_SAMPLE_MIN_SEC).max(LAG_SAMPLE_MAX_SEC).optional(),
+  timeZone: z.enum(['local', 'utc']).optional(),
 });
 export type SavedSettings = z.infer<typeof SavedSettings>;
 

@@ -3,6 +3,7 @@
 import type { ClusterOverview, ConnectionTestResult, TopicDetail, TopicSummary } from '../contract/dto.ts';
 import type { ConsumerGroupClient } from './consumer-groups.ts';
 import type { Isolation, ReadRequest, ReadSummary, StartOffsets, StartPosition } from './partition-reader.ts';
+import type { TopicAdminClient } from './topic-admin.ts';
 
 export interface OutgoingRecord {
   /** Default: the producer's partitioner (by key). */
@@ -12,7 +13,7 @@ export interface OutgoingRecord {
   headers: { key: string; value: Uint8Array | null }[];
 }
 
-export interface ClusterClient extends ConsumerGroupClient {
+export interface ClusterClient extends ConsumerGroupClient, TopicAdminClient {
   /** Connects (if needed) and answers cluster id, brokers and controller: the "test connection" answer. */
   probe(): Promise<ConnectionTestResult>;
   overview(): Promise<ClusterOverview>;

@@ -175,5 +175,26 @@ export class OfflineCluster implements ClusterClient {
     throw new RpcError('WRITE_NOT_ALLOWED', `${this.name} is a capture file: it can be read, not written to.`);
   }
 
+  // A capture's topics are what was saved: none can be created, changed or deleted.
+  async createTopic(): Promise<never> {
+    throw new RpcError('WRITE_NOT_ALLOWED', `${this.name} is a capture file: topics cannot be created in it.`);
+  }
+
+  async alterTopicConfigs(): Promise<never> {
+    throw new RpcError('WRITE_NOT_ALLOWED', `${this.name} is a capture file: its topics' configs cannot be changed.`);
+  }
+
+  async createPartitions(): Promise<never> {
+    throw new RpcError('WRITE_NOT_ALLOWED', `${this.name} is a capture file: partitions cannot be added to its topics.`);
+  }
+
+  async deleteRecords(): Promise<never> {
+    throw new RpcError('WRITE_NOT_ALLOWED', `${this.name} is a capture file: its records cannot be deleted.`);
+  }
+
+  async deleteTopic(): Promise<never> {
+    throw new RpcError('WRITE_NOT_ALLOWED', `${this.name} is a capture file: its topics cannot be deleted.`);
+  }
+
   async close(): Promise<void> {}
 }

@@ -142,3 +142,35 @@ export function topicIdWithKafkaTool(bootstrap: string, topic: string): string {
   if (!match) throw new Error(`TopicCommand printed no TopicId for ${topic}:\n${out}`);
   return match[1]!;
 }
+
+/** TopicCommand --list: every topic name (internal ones too). */
+export function listTopicsWithKafkaTool(bootstrap: string): string[] {
+  return runKafkaClass('org.apache.kafka.tools.TopicCommand', ['--bootstrap-server', bootstrap, '--list']).split('\n').map((l) => l.trim()).filter(Boolean);
+}
+
+/** TopicCommand --describe's header line of a topic: its ID, partition count and replication factor; null where the tool says it does not exist. */
+export function describeTopicWithKafkaTool(bootstrap: string, topic: string): { topicId: string; partitionCount: number; replicationFactor: number } | null {
+  let out: string;
+  try {
+    out = runKafkaClass('org.apache.kafka.tools.TopicCommand', ['--bootstrap-server', bootstrap, '--describe', '--topic', topic]);
+  } catch (err) {
+    const text = `${(err as { stdout?: string }).stdout ?? ''}${(err as { stderr?: string }).stderr ?? ''}`;
+    if (/does not exist/.test(text)) return null;
+    throw err;
+  }
+  const match = /\bTopicId:\s*(\S+)\s+PartitionCount:\s*(\d+)\s+ReplicationFactor:\s*(\d+)/.exec(out);
+  if (!match) throw new Error(`TopicCommand printed no description of ${topic}:\n${out}`);
+  return { topicId: match[1]!, partitionCount: Number(match[2]), replicationFactor: Number(match[3]) };
+}
+
+/** ConfigCommand --describe of a topic: the configs set on the topic itself (DYNAMIC_TOPIC_CONFIG), name → value. */
+export function topicConfigsWithKafkaTool(bootstrap: string, topic: string): Map<string, string> {
+  const out = runKafkaClass('kafka.admin.ConfigCommand', ['--bootstrap-server', bootstrap, '--describe', '--entity-type', 'topics', '--entity-name', topic]);
+  if (!/Dynamic configs for topic/.test(out)) throw new Error(`ConfigCommand printed no configs of ${topic}:\n${out}`);
+  const configs = new Map<string, string>();
+  for (const line of out.split('\n')) {
+    const match = /^\s+([^=\s]+)=(.*?) sensitive=(true|false) synonyms=/.exec(line);
+    if (match) configs.set(match[1]!, match[2]!);
+  }
+  return configs;
+}

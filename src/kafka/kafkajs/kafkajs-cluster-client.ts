@@ -22,6 +22,8 @@ import type { Isolation, ReadRequest, ReadSummary, StartOffsets, StartPosition }
 import { createInternalCluster, ISOLATION, OFFSET_SPEC, type InternalCluster, type MetadataTopic } from './internals.ts';
 import { KafkajsConsumerGroups } from './consumer-group-requests.ts';
 import { listOffsetsByLeader, partitionKey } from './list-offsets.ts';
+import { KafkajsTopicAdmin } from './kafkajs-topic-admin.ts';
+import type { CreatedTopic, NewTopic, TopicConfigChange } from '../topic-admin.ts';
 
 const CONFIG_SOURCES: Record<number, string> = {
   0: 'unknown',
@@ -78,6 +80,7 @@ class KafkajsClusterClient implements ClusterClient, ConsumerGroupClient {
   private readonly cluster: InternalCluster;
   private readonly fetcher: PartitionFetcher;
   private readonly groups: KafkajsConsumerGroups;
+  private readonly topicAdmin: KafkajsTopicAdmin;
   private admin: kafkajs.Admin | null = null;
   private producer: kafkajs.Producer | null = null;
   /** After close(): every call is refused, so nothing connects again. */
@@ -96,6 +99,7 @@ class KafkajsClusterClient implements ClusterClient, ConsumerGroupClient {
     this.cluster = createInternalCluster(kafka, ISOLATION.READ_UNCOMMITTED);
     this.fetcher = new PartitionFetcher(this.cluster, profile.bootstrap);
     this.groups = new KafkajsConsumerGroups(this.cluster);
+    this.topicAdmin = new KafkajsTopicAdmin(this.cluster, profile.bootstrap);
   }
 
   private get target(): string {
@@ -329,6 +333,28 @@ class KafkajsClusterClient implements ClusterClient, ConsumerGroupClient {
 
   topicIds(topics: string[]): Promise<Map<string, string | null>> {
     return this.run(() => this.groups.topicIds(topics));
+  }
+
+  // Topic administration (kafkajs-topic-admin.ts): the caller checks that the connection allows writes.
+
+  createTopic(topic: NewTopic, options: { validateOnly: boolean }): Promise<CreatedTopic> {
+    return this.run(() => this.topicAdmin.createTopic(topic, options), topic.topic);
+  }
+
+  alterTopicConfigs(topic: string, changes: TopicConfigChange[], options: { validateOnly: boolean }): Promise<void> {
+    return this.run(() => this.topicAdmin.alterTopicConfigs(topic, changes, options), topic);
+  }
+
+  createPartitions(topic: string, totalCount: number, options: { validateOnly: boolean }): Promise<void> {
+    return this.run(() => this.topicAdmin.createPartitions(topic, totalCount, options), topic);
+  }
+
+  deleteRecords(topic: string, offsets: { partition: number; offset: bigint }[]): Promise<{ partition: number; lowWatermark: bigint }[]> {
+    return this.run(() => this.topicAdmin.deleteRecords(topic, offsets), topic);
+  }
+
+  deleteTopic(topic: string): Promise<void> {
+    return this.run(() => this.topicAdmin.deleteTopic(topic), topic);
   }
 
   async close(): Promise<void> {

@@ -6,8 +6,10 @@ import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { RefreshButton } from '../../components/RefreshButton.tsx';
 import { useHostCall } from '../../components/use-host-call.ts';
 import { rpc } from '../../state/host-store.ts';
+import { useCaptures } from '../../state/captures-store.ts';
 import { useNavigation } from '../../state/navigation-store.ts';
 import { TopicConsumers } from '../consumers/TopicConsumers.tsx';
+import { TopicAdminActions } from './admin/TopicAdminActions.tsx';
 
 function span(earliest: string | null, latest: string | null): string {
   return earliest === null || latest === null ? '?' : formatCount(BigInt(latest) - BigInt(earliest));
@@ -17,6 +19,8 @@ export function TopicDetailView({ connectionId, topic }: { connectionId: string;
   const { data, error, loading, reload } = useHostCall((signal) => rpc().call('topics.describe', { connectionId, topic }, { signal }), [connectionId, topic]);
   const [onlyChanged, setOnlyChanged] = useState(false);
   const go = useNavigation((s) => s.go);
+  // A capture file knows offsets, not leaders or replicas: those are "—", not "none" in red.
+  const isCapture = useCaptures((s) => s.captures.some((c) => c.id === connectionId));
   const configs = (data?.configs ?? []).filter((c) => !onlyChanged || !c.isDefault);
   return (
     <section className="view" data-testid="topic-detail">
@@ -29,6 +33,7 @@ export function TopicDetailView({ connectionId, topic }: { connectionId: string;
           Messages
         </button>
         <RefreshButton loading={loading} onClick={reload} />
+        <TopicAdminActions connectionId={connectionId} detail={data?.name === topic ? data : null} onChanged={reload} />
       </header>
       <ErrorNotice error={error} onRetry={reload} />
       {data && (
@@ -48,12 +53,12 @@ export function TopicDetailView({ connectionId, topic }: { connectionId: string;
             </thead>
             <tbody>
               {data.partitions.map((p) => (
-                <tr key={p.partition} className={p.underReplicated || p.leader < 0 ? 'row-warn' : ''} data-testid="partition-row">
+                <tr key={p.partition} className={!isCapture && (p.underReplicated || p.leader < 0) ? 'row-warn' : ''} data-testid="partition-row">
                   <td className="num">{p.partition}</td>
-                  <td className="num">{p.leader < 0 ? <span className="badge badge-bad">none</span> : p.leader}</td>
-                  <td>{p.replicas.join(', ')}</td>
-                  <td>
-                    {p.isr.join(', ')}
+                  <td className="num" data-testid="partition-leader">{isCapture ? '—' : p.leader < 0 ? <span className="badge badge-bad">none</span> : p.leader}</td>
+                  <td>{isCapture ? '—' : p.replicas.join(', ')}</td>
+                  <td data-testid="partition-isr">
+                    {isCapture ? '—' : p.isr.join(', ')}
                     {p.underReplicated && <span className="badge badge-warn">under-replicated</span>}
                   </td>
                   <td className="num" data-testid="partition-earliest">{p.earliestOffset ?? '?'}</td>

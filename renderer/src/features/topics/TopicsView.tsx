@@ -5,8 +5,10 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { formatCount } from '../../../../src/format/numbers.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { RefreshButton } from '../../components/RefreshButton.tsx';
+import { useCaptures } from '../../state/captures-store.ts';
 import { useNavigation } from '../../state/navigation-store.ts';
 import { useTopicList } from './use-topic-list.ts';
+import { NewTopicButton } from './admin/NewTopicButton.tsx';
 
 const ROW_HEIGHT_PX = 30;
 
@@ -16,6 +18,8 @@ export function TopicsView({ connectionId }: { connectionId: string }) {
   const { topics, refreshedAt, error, loading, refresh } = useTopicList(connectionId, includeInternal);
   const deferredFilter = useDeferredValue(filter);
   const go = useNavigation((s) => s.go);
+  // A capture file knows records, not replicas: what it cannot know is "—", not 0 and red.
+  const isCapture = useCaptures((s) => s.captures.some((c) => c.id === connectionId));
 
   const visible = useMemo(() => {
     const needle = deferredFilter.trim().toLowerCase();
@@ -45,6 +49,7 @@ export function TopicsView({ connectionId }: { connectionId: string }) {
           {topics ? `${formatCount(visible.length)} of ${formatCount(topics.length)} topics` : ''}
           {refreshedAt ? ` · updated ${new Date(refreshedAt).toLocaleTimeString()}` : ''}
         </span>
+        <NewTopicButton connectionId={connectionId} onCreated={refresh} />
       </header>
       <ErrorNotice error={error} onRetry={refresh} />
       <div className="vgrid-head topics-grid" role="row">
@@ -75,10 +80,12 @@ export function TopicsView({ connectionId }: { connectionId: string }) {
                   {t.internal && <span className="badge">internal</span>}
                 </span>
                 <span className="num" data-testid="topic-partitions">{t.partitionCount}</span>
-                <span className="num">{t.replicationFactor}</span>
+                <span className="num" data-testid="topic-rf" title={isCapture ? 'A capture file does not record replication' : undefined}>{isCapture || t.replicationFactor <= 0 ? '—' : t.replicationFactor}</span>
                 <span className="num" data-testid="topic-messages">{t.messageCount === null ? '?' : formatCount(t.messageCount)}</span>
-                <span>
-                  {t.offlinePartitions > 0 ? (
+                <span data-testid="topic-health">
+                  {isCapture ? (
+                    <span className="meta" title="A capture file does not record the health of partitions">—</span>
+                  ) : t.offlinePartitions > 0 ? (
                     <span className="badge badge-bad">{t.offlinePartitions} offline</span>
                   ) : t.underReplicatedPartitions > 0 ? (
                     <span className="badge badge-warn" data-testid="under-replicated">{t.underReplicatedPartitions} under-replicated</span>
