@@ -61,6 +61,13 @@ export interface ReadRequest {
    * reader should know, e.g. a partition's log was truncated under it), with a message in words.
    */
   onStatus?(status: { phase: 'outage' | 'recovered' | 'notice'; message: string }): void;
+  /**
+   * A partition's end offset as the broker's latest Fetch answer gave it (read_committed: the
+   * last stable offset, else the high watermark): how far there is to read right now. Called
+   * per answer, before the records of that answer are handed over (so it may run ahead of
+   * onRecords). Readers that cannot know it (a capture) do not call it.
+   */
+  onEndOffset?(partition: number, endOffset: bigint): void;
 }
 
 export interface FetchedSpan {

@@ -10,6 +10,7 @@
 // exactly after it (nextOffsets): the one source of truth for pause/resume.
 import { encodeRecordFrame } from '../codecs/record-frame.ts';
 import type { Position, TailEvent } from '../contract/dto.ts';
+import { formatCount } from '../format/numbers.ts';
 import type { ClusterClient, FetchedSpan, KafkaRecord, StartPosition } from '../kafka/index.ts';
 import type { ReplayLog } from '../log/replay-log.ts';
 import { SpanBatcher } from '../log/span-batcher.ts';
@@ -27,6 +28,14 @@ export const MAX_BUFFERED_RECORDS = 100_000;
 export const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
 /** Keys, values and header values in a flush are cut to this; the detail pane loads the rest. */
 export const PREVIEW_BYTES = 4 * 1024;
+/**
+ * A following tail is "caught-up" only when every partition is fetched to within this many
+ * records of its end offset (the latest the broker's Fetch answers gave: the high watermark,
+ * read_committed the last stable offset) AND no record has arrived for CAUGHT_UP_QUIET_MS.
+ * While records keep arriving it is "live", however close to the end it reads.
+ */
+export const CAUGHT_UP_DISTANCE = 100n;
+export const CAUGHT_UP_QUIET_MS = 1_000;
 
 export interface TailRequest {
   cluster: string;
@@ -89,6 +98,15 @@ export class TailSession {
   private waiters: (() => void)[] = [];
   private end = new Map<number, bigint>();
   private caughtUp = false;
+  /** Following: per partition, the latest end offset the fetcher reported (from the start's end offsets on). */
+  private readonly latestEnd = new Map<number, bigint>();
+  /** Following: when the read started and when a record last arrived; the phase last said, and why. */
+  private startedAt = 0;
+  private lastArrivalAt = -Infinity;
+  private said: { phase: 'live' | 'caught-up' | 'outage' | 'done'; why: string } | null = null;
+  /** Following: set once every partition has been within CAUGHT_UP_DISTANCE of its end ("catching up" before). */
+  private reachedEnd = false;
+  private quietTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(id: string, client: ClusterClient, log: ReplayLog | null, request: TailRequest, emit: (event: TailEvent) => void) {
     this.id = id;
@@ -115,6 +133,8 @@ export class TailSession {
         onStart: ({ start, end }) => {
           for (const [p, o] of start) this.next.set(p, o);
           this.end = end;
+          for (const [p, o] of end) this.latestEnd.set(p, o);
+          this.startedAt = performance.now();
           this.emit({ type: 'started', sessionId: this.id, partitions: [...start.keys()], startOffsets: record(start), endOffsets: record(end) });
           for (const message of this.request.notices ?? []) this.emit({ type: 'notice', message });
           const unnamed = perPartition ? [...start.keys()].filter((p) => !perPartition.has(p)) : [];
@@ -122,8 +142,14 @@ export class TailSession {
             const which = unnamed.length === 1 ? `Partition ${unnamed[0]} is new to this tail (no offset to resume it at); reading it` : `Partitions ${unnamed.join(', ')} are new to this tail (no offsets to resume them at); reading them`;
             this.emit({ type: 'notice', message: `${which} from the start.` });
           }
+          if (this.request.follow) this.judge();
         },
-        onStatus: (status) => (status.phase === 'notice' ? this.emit({ type: 'notice', message: status.message }) : this.status(status.phase === 'outage' ? 'outage' : 'live', status.message)),
+        onStatus: (status) => {
+          if (status.phase === 'notice') return this.emit({ type: 'notice', message: status.message });
+          this.status(status.phase === 'outage' ? 'outage' : 'live', status.message);
+          if (status.phase === 'recovered') this.judge();
+        },
+        onEndOffset: (partition, offset) => void this.latestEnd.set(partition, offset),
         onRecords: (records, span) => this.accept(records, span, signal),
       });
       // Reading ended (the end offsets reached, or stopped): what is still held back goes out as
@@ -134,10 +160,12 @@ export class TailSession {
         await new Promise<void>((resolve) => this.waiters.push(resolve));
         this.flush();
       }
+      this.stopJudging();
       this.status(this.request.follow ? 'live' : 'done', this.request.follow ? 'Stopped.' : 'Read to the end offsets seen at the start.');
     } finally {
       signal.removeEventListener('abort', onAbort);
       if (this.flushTimer) clearTimeout(this.flushTimer);
+      this.stopJudging();
       // Stopped mid-flush: what was fetched still goes to the log.
       this.storeFetched();
     }
@@ -166,7 +194,11 @@ export class TailSession {
         this.bufferedBytes += recordBytes(r);
       }
     }
-    if (!this.caughtUp && [...this.end].every(([p, o]) => (this.next.get(p) ?? 0n) >= o)) {
+    if (records.length > 0) this.lastArrivalAt = performance.now();
+    if (this.request.follow) {
+      this.judge();
+    } else if (!this.caughtUp && [...this.end].every(([p, o]) => (this.next.get(p) ?? 0n) >= o)) {
+      // Reading to the end offsets seen at the start: nothing more will come.
       this.caughtUp = true;
       this.flush();
       this.status('caught-up', 'Caught up with the records that were there when the tail started.');
@@ -243,7 +275,68 @@ export class TailSession {
     for (const w of waiters) w();
   }
 
-  private status(phase: 'live' | 'caught-up' | 'outage' | 'done', message: string): void {
+  /**
+   * Following: decides between "live" (catching up, or records arriving) and "caught-up" (every
+   * partition within CAUGHT_UP_DISTANCE of its latest end offset, and no record for
+   * CAUGHT_UP_QUIET_MS), and says it when that changes. Not during an outage: that phase stands
+   * until the fetcher says it is over.
+   */
+  private judge(): void {
+    if (this.said?.phase === 'outage' || this.said?.phase === 'done') return;
+    const now = performance.now();
+    const arriving = now - this.lastArrivalAt < CAUGHT_UP_QUIET_MS;
+    // Records keep arriving at the live edge: still live, nothing to work out per partition
+    // (this runs per fetched batch); the timer looks again once they may have stopped.
+    if (arriving && this.said?.phase === 'live' && this.said.why === 'live') return this.lookAgain(now);
+    let behind = 0n;
+    let atEnd = true;
+    for (const [p, end] of this.latestEnd) {
+      const distance = end - (this.next.get(p) ?? end);
+      if (distance > 0n) behind += distance;
+      if (distance > CAUGHT_UP_DISTANCE) atEnd = false;
+    }
+    const quietFor = now - Math.max(this.startedAt, this.lastArrivalAt);
+    if (atEnd) this.reachedEnd = true;
+    if (atEnd && quietFor >= CAUGHT_UP_QUIET_MS) {
+      if (this.said?.phase === 'caught-up') return;
+      this.flush();
+      const near = behind === 0n ? 'read to its end offset' : `within ${CAUGHT_UP_DISTANCE} records of its end offset`;
+      this.say('caught-up', 'caught-up', `Caught up: every partition is ${near}, and no new record for ${CAUGHT_UP_QUIET_MS / 1000} s.`);
+      return;
+    }
+    if (!this.reachedEnd) this.say('live', 'catching-up', `Catching up: ${formatCount(behind)} records to read before the end offsets.`);
+    // Records arriving (or known to be there): live. At the end with nothing new yet: wait for the quiet spell.
+    else if (!atEnd || arriving) this.say('live', 'live', 'Live: new records are arriving.');
+    this.lookAgain(now);
+  }
+
+  /** Judges again once it may have been quiet long enough (a fetch that brings nothing calls nothing here). */
+  private lookAgain(now: number): void {
+    if (this.quietTimer !== null) return;
+    const quietAt = Math.max(this.startedAt, this.lastArrivalAt) + CAUGHT_UP_QUIET_MS;
+    this.quietTimer = setTimeout(
+      () => {
+        this.quietTimer = null;
+        this.judge();
+      },
+      // Quiet already, yet not at the end (a slow subscriber holds the fetcher back): once a second.
+      quietAt > now ? quietAt - now + 5 : CAUGHT_UP_QUIET_MS,
+    );
+  }
+
+  /** Says a phase unless it (for the same reason) was said last. */
+  private say(phase: 'live' | 'caught-up', why: string, message: string): void {
+    if (this.said?.phase === phase && this.said.why === why) return;
+    this.status(phase, message, why);
+  }
+
+  private stopJudging(): void {
+    if (this.quietTimer) clearTimeout(this.quietTimer);
+    this.quietTimer = null;
+  }
+
+  private status(phase: 'live' | 'caught-up' | 'outage' | 'done', message: string, why = message): void {
+    this.said = { phase, why };
     this.emit({ type: 'status', phase, message, logStopped: this.logStopped, nextOffsets: this.resumeOffsets() });
   }
 }

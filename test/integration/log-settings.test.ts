@@ -43,7 +43,7 @@ describe('replay log settings and usage', () => {
 
   it('saves the cap, applies it, and a restarted host keeps it; out-of-range caps are refused at the field', async () => {
     const first = hostOn(dataDir);
-    expect(await first.client.call('settings.get', {})).toEqual({ logCapMb: 2048, logCapFromEnvironment: false, lagSampleIntervalSec: 10, problem: null });
+    expect(await first.client.call('settings.get', {})).toEqual({ logCapMb: 2048, logCapFromEnvironment: false, lagSampleIntervalSec: 10, timeZone: 'local', problem: null });
     expect(await first.client.call('settings.update', { logCapMb: 256 })).toMatchObject({ logCapMb: 256 });
     expect((await first.client.call('log.usage', {})).capBytes).toBe(256 * 1024 * 1024);
     for (const bad of [0, 63, 2 ** 21, 100.5]) {
@@ -57,7 +57,7 @@ describe('replay log settings and usage', () => {
 
   it('lets EVENTSCOPE_LOG_CAP_MB win for the run, and says so instead of saving', async () => {
     const host = hostOn(dataDir, 100 * 1024 * 1024);
-    expect(await host.client.call('settings.get', {})).toEqual({ logCapMb: 100, logCapFromEnvironment: true, lagSampleIntervalSec: 10, problem: null });
+    expect(await host.client.call('settings.get', {})).toEqual({ logCapMb: 100, logCapFromEnvironment: true, lagSampleIntervalSec: 10, timeZone: 'local', problem: null });
     await expect(host.client.call('settings.update', { logCapMb: 512 })).rejects.toMatchObject({ code: 'BAD_CONFIG', field: 'logCapMb', message: expect.stringMatching(/EVENTSCOPE_LOG_CAP_MB/) });
     await host.close();
     const after = hostOn(dataDir);

@@ -30,8 +30,16 @@ export const useTimeZoneStore = create<TimeZoneState>((set, get) => ({
     return loading;
   },
   choose: async (zone) => {
-    const settings = await rpc().call('settings.update', { timeZone: zone });
-    set({ zone: settings.timeZone, loaded: true });
+    // Shown at once (a radio button follows the click); put back if the host does not keep it.
+    const before = get().zone;
+    set({ zone });
+    try {
+      const settings = await rpc().call('settings.update', { timeZone: zone });
+      set({ zone: settings.timeZone, loaded: true });
+    } catch (err) {
+      set({ zone: before });
+      throw err;
+    }
   },
 }));
 

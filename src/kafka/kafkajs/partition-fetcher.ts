@@ -222,6 +222,8 @@ export class PartitionFetcher {
           // Headers only here: the records are decoded (and their CRCs checked) when handed
           // over, so a response read ahead is held as its bytes, not as record objects that
           // would outlive young-generation collections and grow the heap.
+          // How far the partition goes now, for the reader's "caught up?" (before the records are handed over).
+          request.onEndOffset?.(cursor.partition, isolation === 'read_committed' && answer.lastStableOffset >= 0n ? answer.lastStableOffset : answer.highWatermark);
           const decoded = scanRecordSet({ topic, partition: cursor.partition }, answer.records);
           if (decoded.legacyFormat && decoded.nextOffset === null) {
             throw new RpcError('KAFKA_ERROR', `Partition ${cursor.partition} of "${topic}" holds records in the message format of Kafka before 0.11 at offset ${cursor.next}; Eventscope reads only the current record format.`);

@@ -2,10 +2,12 @@
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { RefreshButton } from '../../components/RefreshButton.tsx';
 import { useHostCall } from '../../components/use-host-call.ts';
+import { useCaptures } from '../../state/captures-store.ts';
 import { rpc } from '../../state/host-store.ts';
 
 export function BrokersView({ connectionId }: { connectionId: string }) {
   const { data, error, loading, reload } = useHostCall((signal) => rpc().call('cluster.describe', { connectionId }, { signal }), [connectionId]);
+  const isCapture = useCaptures((s) => s.captures.some((c) => c.id === connectionId));
   return (
     <section className="view" data-testid="brokers-view">
       <header className="view-header">
@@ -17,8 +19,13 @@ export function BrokersView({ connectionId }: { connectionId: string }) {
         <>
           <p className="meta">
             Cluster id <code data-testid="cluster-id">{data.clusterId ?? 'unknown'}</code>
-            {data.kafkaVersion && <> · Kafka {data.kafkaVersion}</>} · controller {data.controllerId ?? 'unknown'}
+            {data.kafkaVersion && <> · Kafka {data.kafkaVersion}</>} · controller {data.controllerId ?? '—'}
           </p>
+          {isCapture && data.brokers.length === 0 && (
+            <p className="meta" data-testid="capture-no-brokers">
+              A capture file holds records, not the cluster they came from: its brokers, controller and replicas are not known here (—).
+            </p>
+          )}
           <table className="grid">
             <thead>
               <tr>
@@ -29,6 +36,14 @@ export function BrokersView({ connectionId }: { connectionId: string }) {
               </tr>
             </thead>
             <tbody>
+              {data.brokers.length === 0 && (
+                <tr>
+                  <td className="num">—</td>
+                  <td>—</td>
+                  <td>—</td>
+                  <td />
+                </tr>
+              )}
               {data.brokers.map((b) => (
                 <tr key={b.nodeId} data-testid="broker-row">
                   <td className="num">{b.nodeId}</td>

@@ -39,6 +39,10 @@ export function ConnectionForm({ initial, isNew, storedSecrets, title }: Props) 
   const set = <K extends keyof ConnectionDraft>(key: K, value: ConnectionDraft[K]): void => {
     setDraft((d) => ({ ...d, [key]: value }));
     setTestResult(null);
+    // What the host said (connection refused, authentication failed, a bad field) was about
+    // what the form held then: a change makes it stale, so it goes with the old result. Not
+    // the name alone, which changes nothing about the connection (unless the error is about it).
+    if (key !== 'name' || serverField === 'name') setError(null);
   };
   const text = (key: keyof ConnectionDraft) => ({
     value: String(draft[key]),

@@ -7,16 +7,18 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import type { Position, RecordDto } from '../../../../src/contract/dto.ts';
 import { compileFilter, type FilterSpec } from '../../../../src/filters/record-filter.ts';
 import { formatBytes, formatCount } from '../../../../src/format/numbers.ts';
+import { formatTimestamp, parseTimestamp, type TimeZoneChoice } from '../../../../src/format/timestamps.ts';
 import { ErrorNotice, errorText } from '../../components/ErrorNotice.tsx';
 import { useConnections } from '../../state/connections-store.ts';
 import { rpc } from '../../state/host-store.ts';
 import { useNavigation } from '../../state/navigation-store.ts';
+import { useTimeZone } from '../../state/time-zone-store.ts';
 import { downloadText } from './download.ts';
 import { ProduceDialog } from './ProduceDialog.tsx';
 import { RecordDetail } from './RecordDetail.tsx';
 import { useLogSearch } from './use-log-search.ts';
 import { useFittingChars } from './use-fitting-chars.ts';
-import { useTail } from './use-tail.ts';
+import { useTail, type TailState } from './use-tail.ts';
 import { usePredicateFilter } from './use-predicate-filter.ts';
 
 const ROW_HEIGHT_PX = 26;
@@ -33,13 +35,53 @@ type FromKind = 'last' | 'latest' | 'earliest' | 'offset' | 'timestamp';
 type FilterKind = FilterSpec['kind'] | 'javascript';
 
 /** Cut to what the column can show: the browser shapes every character of a cell's text, shown or not. */
-function preview(p: RecordDto['value'], chars: number): string {
-  if (p === null) return 'null';
+function preview(p: NonNullable<RecordDto['value']>, chars: number): string {
   const text = p.encoding === 'utf8' ? p.text : `base64:${p.base64}`;
   return text.length > chars ? text.slice(0, chars) + '…' : text;
 }
 
-function positionOf(kind: FromKind, value: string): Position | string {
+/** A key cell: its text, or a mark for no key (null), never the word "null" (a key may be that text). */
+function KeyCell({ p }: { p: RecordDto['key'] }) {
+  return p === null ? (
+    <span className="mono cell null-mark" data-testid="message-key" data-null="true" title="This record has no key (null)">
+      no key
+    </span>
+  ) : (
+    <span className="mono cell" data-testid="message-key">{preview(p, KEY_PREVIEW_CHARS)}</span>
+  );
+}
+
+/** A value cell: its text, or a tombstone badge for a null value (it deletes the key in a compacted topic). */
+function ValueCell({ p, chars }: { p: RecordDto['value']; chars: number }) {
+  return p === null ? (
+    <span className="mono cell" data-testid="message-value" data-tombstone="true" title="A null value: a tombstone, which deletes this key in a compacted topic">
+      <span className="badge badge-tombstone">tombstone</span>
+    </span>
+  ) : (
+    <span className="mono cell" data-testid="message-value">{preview(p, chars)}</span>
+  );
+}
+
+/** The banner under the toolbar: what the tail is doing, in words, with the rate while records arrive. */
+function statusBanner(state: TailState): { className: string; text: string } | null {
+  const rate = state.rate > 0 ? ` · ${formatCount(state.rate)} records/s` : '';
+  switch (state.phase) {
+    case 'live':
+      return { className: 'notice-live', text: rate ? `${(state.message ?? 'Live').replace(/\.$/, '')}${rate}` : (state.message ?? 'Live.') };
+    case 'caught-up':
+      return { className: 'notice-ok', text: state.message ?? 'Caught up.' };
+    case 'outage':
+      return state.message ? { className: 'notice-error', text: state.message } : null;
+    case 'paused':
+      return state.message ? { className: 'notice-warning', text: state.message } : null;
+    case 'done':
+      return state.message ? { className: 'notice-ok', text: state.message } : null;
+    default:
+      return null;
+  }
+}
+
+function positionOf(kind: FromKind, value: string, zone: TimeZoneChoice): Position | string {
   switch (kind) {
     case 'latest':
     case 'earliest':
@@ -49,8 +91,9 @@ function positionOf(kind: FromKind, value: string): Position | string {
     case 'offset':
       return /^\d{1,19}$/.test(value) ? { kind: 'offset', offset: value } : 'Give an offset (a whole number).';
     case 'timestamp': {
-      const ms = Date.parse(value);
-      return Number.isFinite(ms) ? { kind: 'timestamp', timestamp: ms } : 'Give a time like 2026-11-26T10:00:00Z.';
+      // Read in the chosen time zone unless it names its own; other forms as the browser reads them.
+      const ms = parseTimestamp(value, zone) ?? Date.parse(value);
+      return Number.isFinite(ms) ? { kind: 'timestamp', timestamp: ms } : `Give a time like 2026-11-26 10:00:00 (${zone === 'utc' ? 'UTC' : 'local time'}) or 2026-11-26T10:00:00Z.`;
     }
   }
 }
@@ -78,6 +121,7 @@ export function MessagesView({ connectionId, topic }: { connectionId: string; to
   const [exportError, setExportError] = useState<unknown>(null);
   const writable = useConnections((s) => s.connections.find((c) => c.profile.id === connectionId)?.profile.writable ?? false);
   const { state } = tail;
+  const zone = useTimeZone();
 
   const spec = filterSpec(filterKind, filterText, filterEquals);
   const compiled = useMemo(() => {
@@ -171,7 +215,7 @@ export function MessagesView({ connectionId, topic }: { connectionId: string; to
   };
 
   const start = (): void => {
-    const position = positionOf(fromKind, fromValue);
+    const position = positionOf(fromKind, fromValue, zone);
     if (typeof position === 'string') return setFormError(position);
     setFormError(null);
     setSelected(null);
@@ -180,12 +224,13 @@ export function MessagesView({ connectionId, topic }: { connectionId: string; to
     tail.start(position, partition === 'all' ? undefined : [Number(partition)]);
   };
 
-  const statusClass = state.phase === 'outage' || state.phase === 'error' ? 'badge-bad' : state.phase === 'paused' ? 'badge-warn' : '';
+  const statusClass = state.phase === 'outage' || state.phase === 'error' ? 'badge-bad' : state.phase === 'paused' ? 'badge-warn' : state.phase === 'caught-up' ? 'badge-ok' : '';
+  const banner = statusBanner(state);
 
   return (
     <section className="view messages-view" data-testid="messages-view">
-      <header className="view-header">
-        <button type="button" className="link" onClick={() => go({ kind: 'topic', connectionId, topic })}>
+      <header className="view-header messages-toolbar" data-testid="messages-toolbar">
+        <button type="button" className="link topic-link" onClick={() => go({ kind: 'topic', connectionId, topic })} title={`Back to ${topic}`}>
           ← {topic}
         </button>
         <h2>Messages</h2>
@@ -200,7 +245,7 @@ export function MessagesView({ connectionId, topic }: { connectionId: string; to
           </select>
         </label>
         {(fromKind === 'last' || fromKind === 'offset' || fromKind === 'timestamp') && (
-          <input value={fromValue} onChange={(e) => setFromValue(e.target.value)} data-testid="from-value" aria-label="Start position" style={{ width: 190 }} placeholder={fromKind === 'timestamp' ? '2026-11-26T10:00:00Z' : ''} />
+          <input value={fromValue} onChange={(e) => setFromValue(e.target.value)} data-testid="from-value" aria-label="Start position" style={{ width: 170 }} placeholder={fromKind === 'timestamp' ? '2026-11-26 10:00:00' : ''} title={fromKind === 'timestamp' ? `A time in ${zone === 'utc' ? 'UTC' : 'local time'} (Settings → Time zone), or with its own zone: 2026-11-26T10:00:00Z` : undefined} />
         )}
         <label>
           Partition{' '}
@@ -219,23 +264,8 @@ export function MessagesView({ connectionId, topic }: { connectionId: string; to
           </button>
         ) : null}
         <span className={`badge ${statusClass}`} data-testid="tail-phase">{state.phase}</span>
-        <button type="button" onClick={() => void exportShown('ndjson')} disabled={rows.length === 0} data-testid="export-ndjson" title="Whole records, as shown (filtered)">
-          Export NDJSON
-        </button>
-        <button type="button" onClick={() => void exportShown('csv')} disabled={rows.length === 0} data-testid="export-csv">
-          CSV
-        </button>
-        <button type="button" onClick={() => void exportCapture()} data-testid="export-capture" title="Everything the replay log holds of this topic, as a capture file that opens offline">
-          Save capture
-        </button>
-        <button type="button" onClick={() => setProducing({ from: null })} disabled={!writable} data-testid="produce" title={writable ? 'Write a record' : 'This connection is read-only (connection settings → Allow writes)'}>
-          Produce…
-        </button>
-        <span className="meta" data-testid="row-count">
-          {formatCount(rows.length)} shown · {formatCount(state.received)} received
-        </span>
       </header>
-      <div className="view-header">
+      <div className="view-header messages-toolbar" data-testid="messages-filterbar">
         <select value={filterKind} onChange={(e) => setFilterKind(e.target.value as FilterKind)} data-testid="filter-kind" aria-label="Filter kind">
           <option value="contains">contains</option>
           <option value="regex">regex</option>
@@ -272,6 +302,23 @@ export function MessagesView({ connectionId, topic }: { connectionId: string; to
             </button>
           </>
         )}
+        <span className="toolbar-end">
+          <span className="meta" data-testid="row-count">
+            {formatCount(rows.length)} shown · {formatCount(state.received)} received
+          </span>
+          <button type="button" onClick={() => void exportShown('ndjson')} disabled={rows.length === 0} data-testid="export-ndjson" title="Whole records, as shown (filtered)">
+            Export NDJSON
+          </button>
+          <button type="button" onClick={() => void exportShown('csv')} disabled={rows.length === 0} data-testid="export-csv">
+            CSV
+          </button>
+          <button type="button" onClick={() => void exportCapture()} data-testid="export-capture" title="Everything the replay log holds of this topic, as a capture file that opens offline">
+            Save capture
+          </button>
+          <button type="button" onClick={() => setProducing({ from: null })} disabled={!writable} data-testid="produce" title={writable ? 'Write a record' : 'This connection is read-only (connection settings → Allow writes)'}>
+            Produce…
+          </button>
+        </span>
       </div>
       {formError && <div className="notice notice-error" role="alert">{formError}</div>}
       <ErrorNotice error={exportError} />
@@ -280,7 +327,11 @@ export function MessagesView({ connectionId, topic }: { connectionId: string; to
       {(compiled.error ?? byPredicate.error) && <div className="notice notice-error" role="alert" data-testid="filter-error">{compiled.error ?? byPredicate.error}</div>}
       {byPredicate.pending && <div className="meta" data-testid="filter-pending">Filtering…</div>}
       <ErrorNotice error={state.error ?? search.error} />
-      {state.message && state.phase !== 'live' && <div className={`notice ${state.phase === 'outage' ? 'notice-error' : 'notice-ok'}`} data-testid="tail-message">{state.message}</div>}
+      {banner && (
+        <div className={`notice ${banner.className}`} data-testid="tail-message">
+          {banner.text}
+        </div>
+      )}
       {state.logStopped && <div className="notice notice-warning" data-testid="log-stopped">{state.logStopped}</div>}
       {state.notices.map((notice, i) => (
         <div key={i} className="notice notice-warning" data-testid="tail-notice">
@@ -295,12 +346,14 @@ export function MessagesView({ connectionId, topic }: { connectionId: string; to
           </button>
         </div>
       )}
-      <div className="messages-body">
+      <div className={`messages-body${selected ? ' with-detail' : ''}`}>
         <div className="messages-list">
           <div className="vgrid-head messages-grid" role="row">
             <span className="num">Part.</span>
             <span className="num">Offset</span>
-            <span>Time</span>
+            <span title={zone === 'utc' ? 'Record timestamps in UTC (Settings → Time zone)' : 'Record timestamps in this machine’s time zone (Settings → Time zone)'} data-testid="time-header">
+              Time ({zone === 'utc' ? 'UTC' : 'local'})
+            </span>
             <span>Key</span>
             <span ref={valueHeadRef}>Value</span>
             <span className="num">Size</span>
@@ -330,9 +383,9 @@ export function MessagesView({ connectionId, topic }: { connectionId: string; to
                   >
                     <span className="num">{r.partition}</span>
                     <span className="num mono">{r.offset}</span>
-                    <span className="mono">{new Date(r.timestamp).toISOString().replace('T', ' ').slice(0, 23)}</span>
-                    <span className="mono cell">{preview(r.key, KEY_PREVIEW_CHARS)}</span>
-                    <span className="mono cell" data-testid="message-value">{preview(r.value, valueChars)}</span>
+                    <span className="mono" data-testid="message-time">{formatTimestamp(r.timestamp, zone)}</span>
+                    <KeyCell p={r.key} />
+                    <ValueCell p={r.value} chars={valueChars} />
                     <span className="num">{r.value === null ? '' : formatBytes(r.value.size)}</span>
                     <span className="num">{r.headers.length || ''}</span>
                   </div>

@@ -3,9 +3,11 @@
 import { useMemo, useState } from 'react';
 import type { RecordDto } from '../../../../src/contract/dto.ts';
 import { formatBytes } from '../../../../src/format/numbers.ts';
+import { formatTimestampWithZone } from '../../../../src/format/timestamps.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { useHostCall } from '../../components/use-host-call.ts';
 import { rpc } from '../../state/host-store.ts';
+import { useTimeZone } from '../../state/time-zone-store.ts';
 import { JsonTree } from './JsonTree.tsx';
 import { asBase64, asJson, asText, hexDump, INITIAL_SHOW_BYTES, payloadBytes } from './payload-views.ts';
 
@@ -20,7 +22,23 @@ function PayloadView({ payload, label, testId }: { payload: RecordDto['value']; 
   const text = asText(payload);
   const [mode, setMode] = useState<Mode>(json.ok ? 'json' : text !== null ? 'text' : 'hex');
   const [showAll, setShowAll] = useState(false);
-  if (payload === null) return <div className="detail-section"><h4>{label}</h4><span className="meta" data-testid={`${testId}-null`}>null</span></div>;
+  if (payload === null) {
+    // A null value is a tombstone (in a compacted topic it deletes the key); a null key is no key at all.
+    return (
+      <div className="detail-section">
+        <h4>{label}</h4>
+        {label === 'Value' ? (
+          <p className="meta" data-testid={`${testId}-null`}>
+            <span className="badge badge-tombstone" data-testid={`${testId}-tombstone`}>tombstone</span> No value (null): in a compacted topic this record deletes its key.
+          </p>
+        ) : (
+          <p className="meta" data-testid={`${testId}-null`}>
+            <span className="null-mark">no key</span> This record has no key (null), which is not the same as an empty key.
+          </p>
+        )}
+      </div>
+    );
+  }
   const bytes = payloadBytes(payload)!;
   const limit = showAll ? Infinity : INITIAL_SHOW_BYTES;
   const cut = bytes.length > INITIAL_SHOW_BYTES && !showAll;
@@ -65,6 +83,7 @@ function PayloadView({ payload, label, testId }: { payload: RecordDto['value']; 
 }
 
 export function RecordDetail({ connectionId, topic, partition, offset, onClose, onReproduce }: { connectionId: string; topic: string; partition: number; offset: string; onClose(): void; onReproduce?: (record: RecordDto) => void }) {
+  const zone = useTimeZone();
   const { data, error, loading } = useHostCall((signal) => rpc().call('records.get', { connectionId, topic, partition, offset }, { signal }), [connectionId, topic, partition, offset]);
   return (
     <aside className="detail" data-testid="record-detail">
@@ -81,7 +100,10 @@ export function RecordDetail({ connectionId, topic, partition, offset, onClose, 
       {data && (
         <>
           <p className="meta">
-            {new Date(data.timestamp).toISOString()}{' '}
+            <span data-testid="detail-timestamp" title={`${data.timestamp} ms since 1970-01-01 UTC`}>
+              {formatTimestampWithZone(data.timestamp, zone)}
+            </span>
+            {data.timestampType && <> · {data.timestampType === 'CreateTime' ? 'set by the producer' : 'set by the broker (LogAppendTime)'}</>}{' '}
             {onReproduce && (
               <button type="button" onClick={() => onReproduce(data)} data-testid="reproduce">
                 Re-produce…

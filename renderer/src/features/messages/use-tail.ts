@@ -20,6 +20,9 @@ const PAGE_ROWS = 2_000;
  */
 const APPLY_INTERVAL_MS = 4;
 const MIN_APPLY_GAP_MS = 50;
+/** The rate shown is of the records applied over this last stretch, looked at this often. */
+const RATE_WINDOW_MS = 3_000;
+const RATE_TICK_MS = 1_000;
 
 export type TailPhase = 'idle' | 'starting' | 'live' | 'caught-up' | 'outage' | 'paused' | 'done' | 'error';
 
@@ -32,6 +35,8 @@ export interface TailState {
   partitions: number[];
   loadingOlder: boolean;
   received: number;
+  /** Records per second applied to the list lately (RATE_WINDOW_MS); 0 when none came. */
+  rate: number;
   /** What the host said that changes no phase (a start moved past deleted records, …): the latest few, kept until a fresh start. */
   notices: string[];
 }
@@ -39,7 +44,7 @@ export interface TailState {
 /** Notices kept on screen; older ones give way (a tail rarely has more than one per partition). */
 const MAX_NOTICES = 8;
 
-const initial: TailState = { window: emptyWindow(), phase: 'idle', message: null, logStopped: null, error: null, partitions: [], loadingOlder: false, received: 0, notices: [] };
+const initial: TailState = { window: emptyWindow(), phase: 'idle', message: null, logStopped: null, error: null, partitions: [], loadingOlder: false, received: 0, rate: 0, notices: [] };
 
 export function useTail(connectionId: string, topic: string) {
   const [state, setState] = useState<TailState>(initial);
@@ -55,6 +60,8 @@ export function useTail(connectionId: string, topic: string) {
   stateRef.current = state;
 
   const lastApply = useRef(0);
+  /** When records were applied and how many, over the last RATE_WINDOW_MS (of the current subscription). */
+  const arrivals = useRef<{ at: number; count: number }[]>([]);
   const applyPending = useCallback(() => {
     frame.current = null;
     lastApply.current = performance.now();
@@ -63,6 +70,7 @@ export function useTail(connectionId: string, topic: string) {
     pending.current = { records: [], flush, nextOffsets: null };
     // Only with its records applied: a flush received but dropped at pause is read again.
     if (nextOffsets) resumeAt.current = nextOffsets;
+    arrivals.current.push({ at: lastApply.current, count: records.length });
     setState((s) => ({ ...s, window: appendLive(s.window, records), received: s.received + records.length }));
     void rpc().call('tail.ack', { sessionId: session.current, flush }).catch(() => undefined);
   }, []);
@@ -79,6 +87,7 @@ export function useTail(connectionId: string, topic: string) {
       stopSubscription();
       // A fresh start forgets where the last tail ended (after the stop applied its last rows).
       if (fresh) resumeAt.current = null;
+      arrivals.current = [];
       // The log may hold records older than where a fresh tail starts: offer to page back.
       setState((s) => ({ ...(fresh ? { ...initial, window: { ...emptyWindow(), olderAvailable: true } } : s), phase: 'starting', error: null, message: null }));
       const sub = rpc().subscribe('tail.records', { connectionId, topic, from, ...(partitions ? { partitions } : {}) }, {
@@ -159,6 +168,22 @@ export function useTail(connectionId: string, topic: string) {
   }, [connectionId, topic]);
 
   useEffect(() => () => stopSubscription(), [stopSubscription]);
+
+  // The rate, looked at once a second (also while nothing comes, so it falls to 0).
+  useEffect(() => {
+    const timer = window.setInterval(() => {
+      const now = performance.now();
+      const recent = arrivals.current.filter((a) => a.at > now - RATE_WINDOW_MS);
+      arrivals.current = recent;
+      // Over the stretch the records came in (a stream that began a moment ago is not averaged
+      // over the whole window), at least a tick long (a single burst is not "millions per second").
+      const span = recent.length === 0 ? 0 : Math.max(RATE_TICK_MS, now - recent[0]!.at);
+      const count = recent.reduce((n, a) => n + a.count, 0);
+      const rate = subscription.current && span > 0 && count > 0 ? Math.round((count * 1000) / span) : 0;
+      setState((s) => (s.rate === rate ? s : { ...s, rate }));
+    }, RATE_TICK_MS);
+    return () => window.clearInterval(timer);
+  }, []);
 
   return { state, start, pause, resume, loadOlder, jumpToLatest, stop: stopSubscription };
 }

@@ -8,6 +8,8 @@ import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { useHostCall } from '../../components/use-host-call.ts';
 import { useConnections } from '../../state/connections-store.ts';
 import { rpc } from '../../state/host-store.ts';
+import { useTimeZone, useTimeZoneStore } from '../../state/time-zone-store.ts';
+import { zoneSuffix, type TimeZoneChoice } from '../../../../src/format/timestamps.ts';
 
 const MB = 1024 * 1024;
 
@@ -70,6 +72,37 @@ function LagSamplingSettings({ current, onSaved }: { current: number | undefined
       </div>
       <ErrorNotice error={error} />
       {saved && <div className="notice notice-ok" data-testid="lag-interval-saved">{saved}</div>}
+    </div>
+  );
+}
+
+/** The one time zone record timestamps are shown in, everywhere (saved at once). */
+function TimeZoneSettings() {
+  const zone = useTimeZone();
+  const [error, setError] = useState<unknown>(null);
+  const [saved, setSaved] = useState<string | null>(null);
+  const choose = async (next: TimeZoneChoice): Promise<void> => {
+    setSaved(null);
+    setError(null);
+    try {
+      await useTimeZoneStore.getState().choose(next);
+      setSaved(next === 'utc' ? 'Saved: timestamps are shown in UTC.' : 'Saved: timestamps are shown in local time.');
+    } catch (err) {
+      setError(err);
+    }
+  };
+  return (
+    <div className="panel connection-form" data-testid="time-zone-settings">
+      <h3>Time zone</h3>
+      <p className="meta">Record timestamps in the message list and the detail pane are shown in this zone.</p>
+      <label className="check">
+        <input type="radio" name="time-zone" checked={zone === 'local'} onChange={() => void choose('local')} data-testid="time-zone-local" /> Local time (this machine, now {zoneSuffix(Date.now(), 'local')})
+      </label>
+      <label className="check">
+        <input type="radio" name="time-zone" checked={zone === 'utc'} onChange={() => void choose('utc')} data-testid="time-zone-utc" /> UTC
+      </label>
+      <ErrorNotice error={error} />
+      {saved && <div className="notice notice-ok" data-testid="time-zone-saved">{saved}</div>}
     </div>
   );
 }
@@ -161,6 +194,7 @@ export function SettingsView() {
         {saved && <div className="notice notice-ok" data-testid="settings-saved">{saved}</div>}
       </div>
       <LagSamplingSettings current={settings.data?.lagSampleIntervalSec} onSaved={settings.reload} />
+      <TimeZoneSettings />
       <h3>What the replay log holds</h3>
       <ErrorNotice error={clearError} />
       {usage.data && usage.data.clusters.length === 0 && <p className="empty">Nothing yet: records are kept as you read them.</p>}
