@@ -49,8 +49,39 @@ export interface GroupService {
 }
 
 export function createGroupService(options: GroupServiceOptions): GroupService {
-  const store = new LagHistoryStore(defaultLagHistoryPath(options.dataDir));
   const samplers = new Map<string, LagSampler>();
+  // Opened on first use, not at start: a data folder on a full disk must not keep the host
+  // from starting (groups can be listed without it), and it is tried again on each use.
+  let opened: LagHistoryStore | null = null;
+  const history = (): LagHistoryStore => {
+    if (opened) return opened;
+    try {
+      opened = new LagHistoryStore(defaultLagHistoryPath(options.dataDir));
+    } catch (err) {
+      const message = (err as Error).message;
+      throw new RpcError(/disk is full/.test(message) ? 'DISK_FULL' : 'WRITE_FAILED', message);
+    }
+    return opened;
+  };
+  /** The history where it can be opened, else none: what only adds to an answer (watched, statuses) goes without it. */
+  const historyIfAny = (): LagHistoryStore | null => {
+    try {
+      return history();
+    } catch {
+      return null;
+    }
+  };
+  // The samplers' sink: the store, opened when they first write.
+  const store = {
+    watched: (cluster: string) => historyIfAny()?.watched(cluster) ?? [],
+    addSample: (...args: Parameters<LagHistoryStore['addSample']>) => history().addSample(...args),
+    window: (...args: Parameters<LagHistoryStore['window']>) => historyIfAny()?.window(...args) ?? [],
+    latest: (...args: Parameters<LagHistoryStore['latest']>) => historyIfAny()?.latest(...args) ?? null,
+    history: (...args: Parameters<LagHistoryStore['history']>) => history().history(...args),
+    watch: (...args: Parameters<LagHistoryStore['watch']>) => history().watch(...args),
+    unwatch: (...args: Parameters<LagHistoryStore['unwatch']>) => history().unwatch(...args),
+    copyGroupsTo: (...args: Parameters<LagHistoryStore['copyGroupsTo']>) => history().copyGroupsTo(...args),
+  };
 
   const samplerFor = (connectionId: string): LagSampler => {
     let sampler = samplers.get(connectionId);
@@ -224,7 +255,7 @@ export function createGroupService(options: GroupServiceOptions): GroupService {
     close: async () => {
       await Promise.all([...samplers.values()].map((s) => s.stop()));
       samplers.clear();
-      store.close();
+      opened?.close();
     },
   };
 }

@@ -150,7 +150,9 @@ export class LagHistoryStore {
       this.empty = this.readOnly && tables.length === 0;
     } catch (err) {
       this.db.close();
-      throw new LagHistoryError(`${path} is not a lag history database: ${(err as Error).message}`, { cause: err });
+      const message = (err as Error).message;
+      if (/full/i.test(message)) throw new LagHistoryError(`Cannot write the lag history ${path}: the disk is full. Free some space; watched groups are sampled again once there is room.`, { cause: err });
+      throw new LagHistoryError(`${path} is not a lag history database: ${message}`, { cause: err });
     }
   }
 
