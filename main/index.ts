@@ -1,10 +1,10 @@
-// Electron main: app lifecycle, one window, and the hand-off of a MessagePort to the
+// Electron main: app lifecycle, its windows (one, plus any opened on a view), and the hand-off of a MessagePort to the
 // sandboxed renderer. Everything else lives in src/ (the host service, and the desktop
 // rules in src/desktop/) and is the same code that browser mode and the tests run.
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, ipcMain, MessageChannelMain, protocol } from 'electron';
 import { EncryptedSecretVault } from '../src/connections/secret-vault.ts';
-import { createPortBroker } from '../src/desktop/port-broker.ts';
+import { createPortBroker, type PortBroker } from '../src/desktop/port-broker.ts';
 import { rendererFileResponse } from '../src/desktop/renderer-files.ts';
 import { appUrlMatcher } from '../src/desktop/web-contents-guard.ts';
 import { logCapBytesFromEnv, sampleCapturePath } from '../src/host/app-paths.ts';
@@ -32,12 +32,16 @@ function desktopSampleCapturePath(): string {
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
-  lockDownApp(appUrlMatcher(rendererDirUrl.href, devServer));
-  let window: BrowserWindow | null = null;
+  /** The app's windows: the first, and those opened on one of its views ("Open in new window"). */
+  const windows = new Set<BrowserWindow>();
+  /** Set once the app is ready: opens a window on a view (the hash of an app URL), or on the start view. */
+  let openWindow: ((url?: string) => void) | null = null;
+  lockDownApp(appUrlMatcher(rendererDirUrl.href, devServer), (url) => openWindow?.(url));
 
   app.on('second-instance', () => {
-    if (window?.isMinimized()) window.restore();
-    window?.focus();
+    const first = [...windows][0];
+    if (first?.isMinimized()) first.restore();
+    first?.focus();
   });
 
   app.whenReady().then(() => {
@@ -55,52 +59,64 @@ if (!app.requestSingleInstanceLock()) {
       sampleCapturePath: desktopSampleCapturePath(),
       logCapBytesPerCluster: logCapBytesFromEnv(),
     });
-
-    window = new BrowserWindow({
-      width: 1280,
-      height: 820,
-      show: false,
-      title: 'Eventscope',
-      webPreferences: {
-        preload: fileURLToPath(new URL('../preload/index.cjs', import.meta.url)),
-        sandbox: true,
-        contextIsolation: true,
-        nodeIntegration: false,
-        webSecurity: true,
-        spellcheck: false,
-        // No middle-click (auxclick) link opening: the app opens no windows at all.
-        disableBlinkFeatures: 'Auxclick',
-      },
-    });
-    const own = window;
-    own.once('ready-to-show', () => own.show());
-
     const warn = (m: string): void => console.warn(m);
-    const ports = createPortBroker({
-      owner: () => (own.isDestroyed() ? null : { contents: own.webContents, mainFrame: own.webContents.mainFrame }),
-      open: (sender: Electron.WebContents) => {
-        const { port1, port2 } = new MessageChannelMain();
-        const wire = electronPortWire(port1);
-        const stop = serveRpc(wire, service.methods, service.streams, { warn });
-        sender.postMessage(PORT_CHANNEL, null, [port2]);
-        return {
-          close: () => {
-            stop();
-            wire.close();
-          },
-          onClosed: (listener) => wire.onClose(listener),
-        };
-      },
-      warn,
-    });
-    ipcMain.on(PORT_REQUEST_CHANNEL, (event) => ports.request(event));
-    own.on('closed', () => {
-      ports.closeAll();
-      window = null;
+    /** Each window's port broker: a port goes only to the window's own top frame. */
+    const brokers = new Map<Electron.WebContents, PortBroker<Electron.WebContents>>();
+    ipcMain.on(PORT_REQUEST_CHANNEL, (event) => {
+      const broker = brokers.get(event.sender);
+      if (broker) broker.request(event);
+      else warn('desktop: refused a port request from web contents that is not a window of the app');
     });
 
-    if (devServer) void own.loadURL(devServer);
-    else void own.loadFile(fileURLToPath(new URL('index.html', rendererDirUrl)));
+    openWindow = (url?: string) => {
+      const own = new BrowserWindow({
+        width: 1280,
+        height: 820,
+        show: false,
+        title: 'Eventscope',
+        webPreferences: {
+          preload: fileURLToPath(new URL('../preload/index.cjs', import.meta.url)),
+          sandbox: true,
+          contextIsolation: true,
+          nodeIntegration: false,
+          webSecurity: true,
+          spellcheck: false,
+          // No middle-click (auxclick) link opening: windows open only through the app's own handler.
+          disableBlinkFeatures: 'Auxclick',
+        },
+      });
+      windows.add(own);
+      own.once('ready-to-show', () => own.show());
+      const contents = own.webContents;
+      const ports = createPortBroker({
+        owner: () => (own.isDestroyed() ? null : { contents, mainFrame: contents.mainFrame }),
+        open: (sender: Electron.WebContents) => {
+          const { port1, port2 } = new MessageChannelMain();
+          const wire = electronPortWire(port1);
+          const stop = serveRpc(wire, service.methods, service.streams, { warn });
+          sender.postMessage(PORT_CHANNEL, null, [port2]);
+          return {
+            close: () => {
+              stop();
+              wire.close();
+            },
+            onClosed: (listener) => wire.onClose(listener),
+          };
+        },
+        warn,
+      });
+      brokers.set(contents, ports);
+      own.on('closed', () => {
+        ports.closeAll();
+        brokers.delete(contents);
+        windows.delete(own);
+      });
+      // Only the view (the hash) is taken from the asking page's URL: the page loaded is always the app's own.
+      const hash = url ? new URL(url).hash.replace(/^#/, '') : '';
+      if (devServer) void own.loadURL(hash ? `${devServer}#${hash}` : devServer);
+      else void own.loadFile(fileURLToPath(new URL('index.html', rendererDirUrl)), hash ? { hash } : {});
+    };
+    openWindow();
 
     app.on('before-quit', () => void service.close());
   });

@@ -3,7 +3,8 @@
 import { app, session } from 'electron';
 import { denyPermissions, lockDownWebContents } from '../src/desktop/web-contents-guard.ts';
 
-export function lockDownApp(isAppUrl: (url: string) => boolean): void {
-  app.on('web-contents-created', (_event, contents) => lockDownWebContents(contents));
+/** openAppWindow: opens one of the app's own views in a new window (the page asked with window.open). */
+export function lockDownApp(isAppUrl: (url: string) => boolean, openAppWindow: (url: string) => void): void {
+  app.on('web-contents-created', (_event, contents) => lockDownWebContents(contents, { isAppUrl, openAppWindow }));
   app.whenReady().then(() => denyPermissions(session.defaultSession, isAppUrl));
 }

@@ -1,4 +1,5 @@
-// The window: left rail of clusters, the main area showing one view.
+// The window: left rail of clusters, the main area showing one view (above it, the tabs of
+// the open message views, which stay mounted while other views show).
 import { useEffect, useState } from 'react';
 import { ConnectionRail } from './features/connections/ConnectionRail.tsx';
 import { EditConnectionView } from './features/connections/EditConnectionView.tsx';
@@ -7,7 +8,7 @@ import { SettingsView } from './features/settings/SettingsView.tsx';
 import { BrokersView } from './features/cluster/BrokersView.tsx';
 import { TopicDetailView } from './features/topics/TopicDetailView.tsx';
 import { TopicsView } from './features/topics/TopicsView.tsx';
-import { MessagesView } from './features/messages/MessagesView.tsx';
+import { MessageTabStrip, MessageTabViews } from './features/messages/MessageTabs.tsx';
 import { ClusterTabs } from './features/consumers/ClusterTabs.tsx';
 import { ConsumersView } from './features/consumers/ConsumersView.tsx';
 import { GroupDetailView } from './features/consumers/GroupDetailView.tsx';
@@ -15,6 +16,8 @@ import { useCaptures } from './state/captures-store.ts';
 import { useConnections } from './state/connections-store.ts';
 import { useHost } from './state/host-store.ts';
 import { useNavigation } from './state/navigation-store.ts';
+// Opens a tab whenever a messages view is shown (it follows the navigation).
+import './state/tabs-store.ts';
 
 export function App() {
   const { client, error, disconnected, connect } = useHost();
@@ -69,7 +72,9 @@ export function App() {
           </div>
         )}
         <CopyLink />
+        <MessageTabStrip />
         <MainView />
+        <MessageTabViews />
       </main>
     </div>
   );
@@ -93,6 +98,10 @@ function CopyLink() {
     <div className="copy-link">
       <button type="button" onClick={() => void copy()} title="Copy the address of this view" data-testid="copy-link">
         Copy link
+      </button>
+      {/* A browser opens a tab; the desktop app opens a window of its own on the same view (main/index.ts). */}
+      <button type="button" onClick={() => window.open(window.location.href, '_blank', 'noopener')} title="Open this view in a new window" data-testid="open-new-window">
+        Open in new window
       </button>
       {copied && (
         <span className="meta" role="status" data-testid="copy-link-done">
@@ -131,6 +140,7 @@ function MainView() {
     case 'topic':
       return <TopicDetailView connectionId={view.connectionId} topic={view.topic} />;
     case 'messages':
-      return <MessagesView key={`${view.connectionId}/${view.topic}`} connectionId={view.connectionId} topic={view.topic} />;
+      // Shown by MessageTabViews: every open tab's view stays mounted, only the shown one visible.
+      return null;
   }
 }

@@ -39,14 +39,33 @@ export interface GuardedSession {
  */
 export const ALLOWED_PERMISSIONS: ReadonlySet<string> = new Set(['clipboard-sanitized-write']);
 
-export function lockDownWebContents(contents: GuardedWebContents): void {
+/**
+ * openAppWindow: a page of the app asking for another of its own views in a new window ("Open
+ * in new window": window.open of its own address with a view in the hash). The native popup is
+ * always denied; main opens a window of its own making instead (the same locked-down
+ * preferences, its own port), for app URLs only: anything else is refused.
+ */
+export function lockDownWebContents(contents: GuardedWebContents, options: { isAppUrl?: (url: string) => boolean; openAppWindow?: (url: string) => void } = {}): void {
   const block: Block = (event) => event.preventDefault();
   // The app is one page that never navigates: any navigation is content trying to leave it.
   contents.on('will-navigate', block);
   contents.on('will-frame-navigate', block);
   contents.on('will-redirect', block);
   contents.on('will-attach-webview', block);
-  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  contents.setWindowOpenHandler(({ url }) => {
+    if (options.openAppWindow && options.isAppUrl?.(url) && isAppPage(url)) options.openAppWindow(url);
+    return { action: 'deny' };
+  });
+}
+
+/** The app's page itself (index.html, or the dev server's root) with at most a hash: a view of the app, nothing else it could be made to load. */
+function isAppPage(url: string): boolean {
+  try {
+    const parsed = new URL(url);
+    return parsed.search === '' && (parsed.pathname.endsWith('/index.html') || parsed.pathname === '/');
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -64,6 +64,18 @@ describe('web contents lock-down', () => {
     expect(contents.openHandler?.({ url: 'https://evil.example/' })).toEqual({ action: 'deny' });
     expect(contents.openHandler?.({ url: PAGE })).toEqual({ action: 'deny' });
   });
+
+  it('opens a window of its own for the app page with a view in its hash, and for nothing else', () => {
+    const contents = new FakeContents();
+    const opened: string[] = [];
+    lockDownWebContents(contents, { isAppUrl: appUrlMatcher(RENDERER), openAppWindow: (url) => opened.push(url) });
+    const view = `${PAGE}#/c/sample/groups/fraud-scoring`;
+    for (const url of [view, 'https://evil.example/#/c/x/topics', `${PAGE}?x=1#/settings`, `${RENDERER}assets/index.js#/settings`, 'file:///etc/passwd#/settings', 'javascript:alert(1)', 'not a url']) {
+      // The native popup is always denied; only our own window is opened, and only for the app's page.
+      expect(contents.openHandler?.({ url })).toEqual({ action: 'deny' });
+    }
+    expect(opened).toEqual([view]);
+  });
 });
 
 describe('permissions', () => {
