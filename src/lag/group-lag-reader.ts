@@ -22,9 +22,8 @@ export interface ReadGroupLagOptions {
   /** Read the age of the oldest unconsumed record of each lagging partition (one fetch per distinct position). */
   timeLag: boolean;
   /**
-   * At most this many distinct positions are read for time lag; past it, time lag is left
-   * unknown (null) for all: a thousand groups lagging at different offsets would cost a
-   * thousand fetches per partition. Default: no limit.
+   * At most this many distinct positions are read for time lag (groups with the fewest first);
+   * the groups past it have time lag unknown (null). Default: no limit.
    */
   timeLagPositions?: number;
   /** Only these topics' partitions (a topic's readers). */
@@ -96,26 +95,33 @@ function toReading(group: DescribedGroup, committed: { topic: string; partition:
 }
 
 async function addTimeLags(client: ConsumerGroupClient, readings: GroupLagReading[], readAt: number, budget: number): Promise<void> {
-  const positions = new Map<string, PartitionPosition>();
   const key = (topic: string, partition: number, offset: string): string => `${topic}\u0000${partition}\u0000${offset}`;
-  for (const r of readings) {
-    for (const p of r.partitions) {
-      if (p.committedOffset === null || p.lag === null || p.lag === '0') continue;
-      positions.set(key(p.topic, p.partition, p.committedOffset), { topic: p.topic, partition: p.partition, offset: BigInt(p.committedOffset) });
-    }
+  const lagging = (p: PartitionLag): p is PartitionLag & { committedOffset: string } => p.committedOffset !== null && p.lag !== null && p.lag !== '0';
+  // Within the budget, groups with the fewest positions first: on a busy cluster most groups get
+  // their time lag, rather than none because a few groups lag on thousands of partitions.
+  const positions = new Map<string, PartitionPosition>();
+  const timed = new Set<GroupLagReading>();
+  for (const r of [...readings].sort((a, b) => a.partitions.length - b.partitions.length)) {
+    const own = r.partitions.filter(lagging).map((p) => [key(p.topic, p.partition, p.committedOffset), { topic: p.topic, partition: p.partition, offset: BigInt(p.committedOffset) }] as const);
+    const added = own.filter(([k]) => !positions.has(k)).length;
+    if (positions.size + added > budget) continue;
+    for (const [k, position] of own) positions.set(k, position);
+    timed.add(r);
   }
-  if (positions.size === 0 || positions.size > budget) return;
-  const list = [...positions.values()];
-  const timestamps = await client.timestampsAt(list);
   const age = new Map<string, number>();
-  list.forEach((p, i) => {
-    const ts = timestamps[i];
-    if (ts !== null && ts !== undefined) age.set(key(p.topic, p.partition, p.offset.toString()), Math.max(0, readAt - ts));
-  });
+  if (positions.size > 0) {
+    const list = [...positions.values()];
+    const timestamps = await client.timestampsAt(list);
+    list.forEach((p, i) => {
+      const ts = timestamps[i];
+      if (ts !== null && ts !== undefined) age.set(key(p.topic, p.partition, p.offset.toString()), Math.max(0, readAt - ts));
+    });
+  }
   for (const r of readings) {
     for (const p of r.partitions) {
       if (p.committedOffset === null) continue;
-      p.timeLagMs = p.lag === '0' ? 0 : (age.get(key(p.topic, p.partition, p.committedOffset)) ?? null);
+      if (p.lag === '0') p.timeLagMs = 0;
+      else if (timed.has(r)) p.timeLagMs = age.get(key(p.topic, p.partition, p.committedOffset)) ?? null;
       if (p.timeLagMs !== null && p.lag !== '0') r.maxTimeLagMs = Math.max(r.maxTimeLagMs ?? 0, p.timeLagMs);
     }
   }

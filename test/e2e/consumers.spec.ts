@@ -243,6 +243,8 @@ test.describe('a classic consumer group on the real broker', () => {
     await expectPartitionLag(page, topic, 1, '4', '10', '6');
     await expect(page.getByTestId('group-total-lag')).toHaveText('23');
     await page.getByTestId('back-to-consumers').click();
+    // The shared broker holds many groups by now: find this one as a user would.
+    await page.getByTestId('group-filter').fill(group);
     await expect(groupRow(page, group).getByTestId('group-lag')).toHaveText('23');
 
     // With a member running, the host refuses and says why; the page shows its message.
