@@ -12,13 +12,16 @@ import { ErrorNotice, errorText } from '../../components/ErrorNotice.tsx';
 import { useConnections } from '../../state/connections-store.ts';
 import { rpc } from '../../state/host-store.ts';
 import { useNavigation } from '../../state/navigation-store.ts';
+import { useTabs } from '../../state/tabs-store.ts';
+import type { MessagesQuery } from '../../state/view-routes.ts';
 import { useTimeZone } from '../../state/time-zone-store.ts';
 import { downloadText } from './download.ts';
 import { ProduceDialog } from './ProduceDialog.tsx';
 import { RecordDetail } from './RecordDetail.tsx';
 import { useLogSearch } from './use-log-search.ts';
 import { useFittingChars } from './use-fitting-chars.ts';
-import { useTail, type TailState } from './use-tail.ts';
+import { useTail, type TailProgress, type TailState } from './use-tail.ts';
+import { MAX_WINDOW_ROWS } from './message-window.ts';
 import { usePredicateFilter } from './use-predicate-filter.ts';
 
 const ROW_HEIGHT_PX = 26;
@@ -98,6 +101,71 @@ function positionOf(kind: FromKind, value: string, zone: TimeZoneChoice): Positi
   }
 }
 
+/** The start position as an address carries it (view-routes.ts MessagesQuery.from). */
+function fromText(position: Position): string | undefined {
+  switch (position.kind) {
+    case 'earliest':
+    case 'latest':
+      return position.kind;
+    case 'last':
+      return `last:${position.count}`;
+    case 'offset':
+      return `offset:${position.offset}`;
+    case 'timestamp':
+      return `time:${new Date(position.timestamp).toISOString()}`;
+    default:
+      return undefined;
+  }
+}
+
+/** The form's start fields for an address's from= (null: none, or not one this view reads). */
+function fromFields(from: string | undefined): { kind: FromKind; value: string } | null {
+  if (from === 'earliest' || from === 'latest') return { kind: from, value: '' };
+  const m = /^(last|offset|time):(.+)$/.exec(from ?? '');
+  if (!m) return null;
+  if (m[1] === 'time') return { kind: 'timestamp', value: /^\d+$/.test(m[2]!) ? new Date(Number(m[2])).toISOString() : m[2]! };
+  return { kind: m[1] as 'last' | 'offset', value: m[2]! };
+}
+
+/** The filter fields for an address's filter= ("kind:text"). */
+function filterFields(filter: string | undefined): { kind: FilterKind; text: string } {
+  const m = /^(contains|regex|jsonPath|javascript):([\s\S]*)$/.exec(filter ?? '');
+  return m ? { kind: m[1] as FilterKind, text: m[2]! } : { kind: 'contains', text: '' };
+}
+
+function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds)) return '—';
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ${s % 60} s`;
+  return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
+}
+
+/** Progress of a read against the end offsets seen at its start, until it has caught up with them. */
+function ProgressLine({ progress, rate, running }: { progress: TailProgress; rate: number; running: boolean }) {
+  if (progress.target === 0) return null;
+  const finished = progress.done >= progress.target;
+  const pct = finished ? 100 : Math.min(99, Math.floor((progress.done * 100) / progress.target));
+  const left = progress.target - progress.done;
+  const elapsed = ((progress.finishedAt ?? Date.now()) - progress.startedAt) / 1000;
+  const detail = finished
+    ? `in ${formatDuration(elapsed)}`
+    : running && rate > 0
+      ? `${formatCount(rate)} records/s · about ${formatDuration(left / rate)} left`
+      : running
+        ? 'reading…'
+        : 'stopped';
+  return (
+    <div className={`tail-progress${finished ? ' tail-progress-done' : ''}`} data-testid="tail-progress" data-percent={pct}>
+      <progress max={progress.target} value={Math.min(progress.done, progress.target)} aria-label="Read progress" />
+      <span className="meta">
+        {finished ? 'Caught up with the end seen at the start: ' : 'Reading to the end seen at the start: '}
+        <span data-testid="tail-progress-percent">{pct} %</span> · {formatCount(progress.records)} records · {formatBytes(progress.bytes)} · {formatCount(Math.min(progress.done, progress.target))} of {formatCount(progress.target)} offsets · {detail}
+      </span>
+    </div>
+  );
+}
+
 function filterSpec(kind: FilterKind, text: string, equals: string): FilterSpec | null {
   if (text.trim() === '' || kind === 'javascript') return null;
   if (kind === 'contains') return { kind, text };
@@ -105,17 +173,34 @@ function filterSpec(kind: FilterKind, text: string, equals: string): FilterSpec 
   return { kind, path: text, equals };
 }
 
-export function MessagesView({ connectionId, topic }: { connectionId: string; topic: string }) {
+export interface MessagesViewProps {
+  connectionId: string;
+  topic: string;
+  /** The tab this view lives in (tabs-store.ts); its address is kept there. */
+  tabId?: string;
+  /** Shown (its tab is the view): a hidden tab keeps its tail, rows, scroll, filter and selection. */
+  active?: boolean;
+  /** What the address asked for when the tab opened; with from=, the tail starts at once. */
+  initial?: MessagesQuery;
+}
+
+export function MessagesView({ connectionId, topic, tabId, active = true, initial = {} }: MessagesViewProps) {
   const go = useNavigation((s) => s.go);
+  const replace = useNavigation((s) => s.replace);
+  const setTabView = useTabs((s) => s.setView);
   const tail = useTail(connectionId, topic);
   const search = useLogSearch(connectionId, topic);
-  const [fromKind, setFromKind] = useState<FromKind>('last');
-  const [fromValue, setFromValue] = useState('100');
-  const [partition, setPartition] = useState('all');
+  const [initialFrom] = useState(() => fromFields(initial.from));
+  const [initialFilter] = useState(() => filterFields(initial.filter));
+  const [fromKind, setFromKind] = useState<FromKind>(initialFrom?.kind ?? 'last');
+  const [fromValue, setFromValue] = useState(initialFrom && initialFrom.value !== '' ? initialFrom.value : '100');
+  const [partition, setPartition] = useState(initial.partition ?? 'all');
   const [formError, setFormError] = useState<string | null>(null);
-  const [filterKind, setFilterKind] = useState<FilterKind>('contains');
-  const [filterText, setFilterText] = useState('');
-  const [filterEquals, setFilterEquals] = useState('');
+  const [filterKind, setFilterKind] = useState<FilterKind>(initialFilter.kind);
+  const [filterText, setFilterText] = useState(initialFilter.text);
+  const [filterEquals, setFilterEquals] = useState(initial.equals ?? '');
+  /** The position and partition the tail was last started with: what the address carries. */
+  const [startedWith, setStartedWith] = useState<{ from: string | undefined; partition: string } | null>(null);
   const [selected, setSelected] = useState<RecordDto | null>(null);
   const [producing, setProducing] = useState<{ from: RecordDto | null } | null>(null);
   const [exportError, setExportError] = useState<unknown>(null);
@@ -155,15 +240,25 @@ export function MessagesView({ connectionId, topic }: { connectionId: string; to
   const heights = `${virtualizer.getTotalSize()}:${virtualizer.scrollRect?.height ?? 0}`;
   useLayoutEffect(() => {
     const el = scrollRef.current;
-    if (!el || !stuckToBottom.current || rows.length === 0 || scrolledTo.current === heights) return;
+    if (!el || !active || !stuckToBottom.current || rows.length === 0 || scrolledTo.current === heights) return;
     scrolledTo.current = heights;
     el.scrollTop = el.scrollHeight;
-  }, [rows, heights]);
+  }, [rows, heights, active]);
+
+  // Back in view: where the user left the list (a hidden element has no scroll position to read).
+  const activeRef = useRef(active);
+  activeRef.current = active;
+  useLayoutEffect(() => {
+    const el = scrollRef.current;
+    if (!active || !el) return;
+    if (stuckToBottom.current) el.scrollTop = el.scrollHeight;
+    else el.scrollTop = lastScrollTop.current;
+  }, [active]);
 
   const lastScrollTop = useRef(0);
   const onScroll = async (): Promise<void> => {
     const el = scrollRef.current;
-    if (!el) return;
+    if (!el || !activeRef.current) return;
     // Only the user scrolling up unsticks the list; rows arriving (the content growing under
     // a scroll in flight) must not, or a fast tail would drift away from its newest rows.
     if (el.scrollHeight - el.scrollTop - el.clientHeight < ROW_HEIGHT_PX * 2) {
@@ -172,10 +267,16 @@ export function MessagesView({ connectionId, topic }: { connectionId: string; to
     }
     else if (el.scrollTop < lastScrollTop.current) stuckToBottom.current = false;
     lastScrollTop.current = el.scrollTop;
-    if (el.scrollTop === 0 && !search.active && state.window.olderAvailable && !state.loadingOlder) {
-      const added = await tail.loadOlder();
-      // Keep the rows the user was looking at in place.
-      if (added > 0 && scrollRef.current) scrollRef.current.scrollTop = added * ROW_HEIGHT_PX;
+    if (el.scrollTop === 0 && !search.active && state.window.olderAvailable && !state.loadingOlder) await loadOlder();
+  };
+
+  const loadOlder = async (): Promise<void> => {
+    const added = await tail.loadOlder();
+    // Keep the rows the user was looking at in place.
+    if (added > 0 && scrollRef.current) {
+      stuckToBottom.current = false;
+      scrollRef.current.scrollTop = added * ROW_HEIGHT_PX;
+      lastScrollTop.current = scrollRef.current.scrollTop;
     }
   };
 
@@ -193,6 +294,7 @@ export function MessagesView({ connectionId, topic }: { connectionId: string; to
   // Space pauses and resumes the tail (when not typing in a field).
   const running = state.phase === 'live' || state.phase === 'caught-up' || state.phase === 'outage' || state.phase === 'starting';
   useEffect(() => {
+    if (!active) return;
     const onKey = (e: KeyboardEvent): void => {
       const target = e.target as HTMLElement | null;
       if (e.key !== ' ' || target?.closest('input, textarea, select, button')) return;
@@ -202,7 +304,7 @@ export function MessagesView({ connectionId, topic }: { connectionId: string; to
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [running, state.phase, tail]);
+  }, [running, state.phase, tail, active]);
 
   const exportShown = async (format: 'ndjson' | 'csv'): Promise<void> => {
     setExportError(null);
@@ -221,14 +323,41 @@ export function MessagesView({ connectionId, topic }: { connectionId: string; to
     setSelected(null);
     stuckToBottom.current = true;
     scrolledTo.current = '';
+    setStartedWith({ from: fromText(position), partition });
     tail.start(position, partition === 'all' ? undefined : [Number(partition)]);
   };
+
+  // An address with a start position (a copied link) starts the tail there at once.
+  const startRef = useRef(start);
+  startRef.current = start;
+  useEffect(() => {
+    if (initialFrom) startRef.current();
+  }, [initialFrom]);
+
+  // The address says where this tail started and what it filters (replacing the entry: typing a
+  // filter adds no history), and the tab keeps it for its link.
+  const address = useMemo(() => {
+    const query: MessagesQuery = {};
+    if (startedWith?.from) query.from = startedWith.from;
+    if (startedWith && startedWith.partition !== 'all') query.partition = startedWith.partition;
+    if (filterText !== '') query.filter = `${filterKind}:${filterText}`;
+    if (filterText !== '' && filterKind === 'jsonPath' && filterEquals !== '') query.equals = filterEquals;
+    return { kind: 'messages' as const, connectionId, topic, ...query };
+  }, [connectionId, topic, startedWith, filterKind, filterText, filterEquals]);
+  useEffect(() => {
+    if (tabId) setTabView(tabId, address);
+  }, [tabId, address, setTabView]);
+  useEffect(() => {
+    if (!active) return;
+    const shown = useNavigation.getState().view;
+    if (shown.kind === 'messages' && shown.connectionId === connectionId && shown.topic === topic) replace(address);
+  }, [active, address, connectionId, topic, replace]);
 
   const statusClass = state.phase === 'outage' || state.phase === 'error' ? 'badge-bad' : state.phase === 'paused' ? 'badge-warn' : state.phase === 'caught-up' ? 'badge-ok' : '';
   const banner = statusBanner(state);
 
   return (
-    <section className="view messages-view" data-testid="messages-view">
+    <section className="view messages-view" data-testid="messages-view" data-topic={topic} data-active={active} style={active ? undefined : { display: 'none' }} aria-hidden={!active}>
       <header className="view-header messages-toolbar" data-testid="messages-toolbar">
         <button type="button" className="link topic-link" onClick={() => go({ kind: 'topic', connectionId, topic })} title={`Back to ${topic}`}>
           ← {topic}
@@ -338,6 +467,15 @@ export function MessagesView({ connectionId, topic }: { connectionId: string; to
           {notice}
         </div>
       ))}
+      {state.progress && <ProgressLine progress={state.progress} rate={state.rate} running={running} />}
+      {state.window.droppedOlder > 0 && !search.active && (
+        <div className="notice notice-info" data-testid="older-in-log" data-count={state.window.droppedOlder}>
+          {formatCount(state.window.droppedOlder)} older rows are in the replay log: this list keeps {formatCount(MAX_WINDOW_ROWS)} rows in memory.{' '}
+          <button type="button" onClick={() => void loadOlder()} disabled={state.loadingOlder || !state.window.olderAvailable} data-testid="load-older">
+            Load older rows
+          </button>
+        </div>
+      )}
       {state.window.detached && !search.active && (
         <div className="notice notice-warning">
           {formatCount(state.window.newerHidden)} newer records are not shown.{' '}

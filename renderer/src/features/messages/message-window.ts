@@ -11,6 +11,8 @@ export interface MessageWindow {
   rows: RecordDto[];
   /** Rows pushed out of the top since the window was last at the log's start (older rows exist). */
   olderAvailable: boolean;
+  /** Rows this window pushed out of its top (they are in the replay log); paging older rows back in counts down. */
+  droppedOlder: number;
   /** The window no longer reaches the live edge; newerHidden live records arrived meanwhile. */
   detached: boolean;
   newerHidden: number;
@@ -23,7 +25,7 @@ export interface MessageWindow {
 }
 
 export function emptyWindow(): MessageWindow {
-  return { rows: [], olderAvailable: false, detached: false, newerHidden: 0, liveNext: {} };
+  return { rows: [], olderAvailable: false, droppedOlder: 0, detached: false, newerHidden: 0, liveNext: {} };
 }
 
 function advanceLive(liveNext: Record<string, string>, records: readonly RecordDto[]): Record<string, string> {
@@ -52,14 +54,15 @@ export function appendLive(window: MessageWindow, records: readonly RecordDto[],
   if (window.detached) return { ...window, liveNext, newerHidden: window.newerHidden + records.length };
   const rows = window.rows.concat(records);
   const overflow = rows.length - max;
-  return overflow > 0 ? { ...window, rows: rows.slice(overflow), olderAvailable: true, liveNext } : { ...window, rows, liveNext };
+  return overflow > 0 ? { ...window, rows: rows.slice(overflow), olderAvailable: true, droppedOlder: window.droppedOlder + overflow, liveNext } : { ...window, rows, liveNext };
 }
 
 export function prependOlder(window: MessageWindow, older: readonly RecordDto[], more: boolean, max = MAX_WINDOW_ROWS): MessageWindow {
   const rows = older.concat(window.rows);
   const overflow = rows.length - max;
-  if (overflow <= 0) return { ...window, rows, olderAvailable: more };
-  return { ...window, rows: rows.slice(0, max), olderAvailable: more, detached: true };
+  const droppedOlder = more ? Math.max(0, window.droppedOlder - older.length) : 0;
+  if (overflow <= 0) return { ...window, rows, olderAvailable: more, droppedOlder };
+  return { ...window, rows: rows.slice(0, max), olderAvailable: more, droppedOlder, detached: true };
 }
 
 /** Per partition, the offset of the oldest row shown: where the next page of older rows ends. */
@@ -76,5 +79,5 @@ export function oldestCursor(window: MessageWindow, partitions: readonly number[
 
 /** Back to the live edge with the given newest rows (read from the log). */
 export function reattach(window: MessageWindow, newest: readonly RecordDto[], more: boolean): MessageWindow {
-  return { ...window, rows: [...newest], olderAvailable: more, detached: false, newerHidden: 0 };
+  return { ...window, rows: [...newest], olderAvailable: more, droppedOlder: more ? Math.max(1, window.droppedOlder + window.rows.length + window.newerHidden - newest.length) : 0, detached: false, newerHidden: 0 };
 }

@@ -28,10 +28,13 @@ export function usePredicateFilter(code: string | null, rows: readonly RecordDto
     busy.current = true;
     r.compile(code).then(
       () => {
+        if (runner.current !== r) return;
         busy.current = false;
         setVersion((v) => v + 1);
       },
-      (err: Error) => setError(err.message),
+      (err: Error) => {
+        if (runner.current === r) setError(err.message);
+      },
     );
     return () => {
       r.terminate();
@@ -48,6 +51,8 @@ export function usePredicateFilter(code: string | null, rows: readonly RecordDto
     busy.current = true;
     r.test(untested).then(
       (matches) => {
+        // A filter replaced meanwhile: its answers are not this filter's (nor is its busy flag).
+        if (runner.current !== r) return;
         untested.forEach((row, i) => results.current.set(keyOf(row), matches[i] ?? false));
         busy.current = false;
         setVersion((v) => v + 1);

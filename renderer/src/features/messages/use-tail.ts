@@ -39,12 +39,65 @@ export interface TailState {
   rate: number;
   /** What the host said that changes no phase (a start moved past deleted records, …): the latest few, kept until a fresh start. */
   notices: string[];
+  /** How far the read is toward the end offsets seen at its start; null before the host says. */
+  progress: TailProgress | null;
+}
+
+/**
+ * A read measured against the end offsets the `started` event gave (what was in the topic when
+ * the tail began): offsets covered (from the nextOffsets of the flushes applied), records and
+ * bytes (keys and values, whole sizes) applied. Records produced after the start are not counted
+ * in the target: "caught up" is 100 %.
+ */
+export interface TailProgress {
+  /** Offsets between the start and the end offsets seen at the start, over all partitions. */
+  target: number;
+  /** Of those, how many the applied flushes have covered (gaps included). */
+  done: number;
+  records: number;
+  bytes: number;
+  startedAt: number;
+  /** When done first reached target. */
+  finishedAt: number | null;
 }
 
 /** Notices kept on screen; older ones give way (a tail rarely has more than one per partition). */
 const MAX_NOTICES = 8;
 
-const initial: TailState = { window: emptyWindow(), phase: 'idle', message: null, logStopped: null, error: null, partitions: [], loadingOlder: false, received: 0, rate: 0, notices: [] };
+const initial: TailState = { window: emptyWindow(), phase: 'idle', message: null, logStopped: null, error: null, partitions: [], loadingOlder: false, received: 0, rate: 0, notices: [], progress: null };
+
+type Offsets = Record<string, string>;
+
+function span(from: string | undefined, to: string | undefined): number {
+  if (from === undefined || to === undefined) return 0;
+  const d = Number(BigInt(to) - BigInt(from));
+  return d > 0 ? d : 0;
+}
+
+/** Offsets covered between start and next, each partition capped at its end. */
+function covered(base: { start: Offsets; end: Offsets }, next: Offsets): number {
+  let done = 0;
+  for (const p of Object.keys(base.end)) done += Math.min(span(base.start[p], next[p] ?? base.start[p]), span(base.start[p], base.end[p]));
+  return done;
+}
+
+function recordBytes(records: readonly RecordDto[]): number {
+  let bytes = 0;
+  for (const r of records) bytes += (r.key?.size ?? 0) + (r.value?.size ?? 0);
+  return bytes;
+}
+
+function advance(progress: TailProgress | null, base: { start: Offsets; end: Offsets } | null, next: Offsets | null, records: readonly RecordDto[]): TailProgress | null {
+  if (!progress || !base) return progress;
+  const done = next ? covered(base, next) : progress.done;
+  return {
+    ...progress,
+    done,
+    records: progress.records + records.length,
+    bytes: progress.bytes + recordBytes(records),
+    finishedAt: progress.finishedAt ?? (done >= progress.target ? Date.now() : null),
+  };
+}
 
 export function useTail(connectionId: string, topic: string) {
   const [state, setState] = useState<TailState>(initial);
@@ -56,6 +109,9 @@ export function useTail(connectionId: string, topic: string) {
   /** Per partition, where the rows applied so far end (host offsets); null until the host says. */
   const resumeAt = useRef<Record<string, string> | null>(null);
   const frame = useRef<number | null>(null);
+  /** The start and end offsets of the fresh read the progress is measured against (a resume keeps them). */
+  const progressBase = useRef<{ start: Offsets; end: Offsets } | null>(null);
+  const freshSession = useRef(false);
   const stateRef = useRef(state);
   stateRef.current = state;
 
@@ -71,7 +127,7 @@ export function useTail(connectionId: string, topic: string) {
     // Only with its records applied: a flush received but dropped at pause is read again.
     if (nextOffsets) resumeAt.current = nextOffsets;
     arrivals.current.push({ at: lastApply.current, count: records.length });
-    setState((s) => ({ ...s, window: appendLive(s.window, records), received: s.received + records.length }));
+    setState((s) => ({ ...s, window: appendLive(s.window, records), received: s.received + records.length, progress: advance(s.progress, progressBase.current, nextOffsets, records) }));
     void rpc().call('tail.ack', { sessionId: session.current, flush }).catch(() => undefined);
   }, []);
 
@@ -86,7 +142,11 @@ export function useTail(connectionId: string, topic: string) {
     (from: Position, partitions: number[] | undefined, fresh: boolean) => {
       stopSubscription();
       // A fresh start forgets where the last tail ended (after the stop applied its last rows).
-      if (fresh) resumeAt.current = null;
+      if (fresh) {
+        resumeAt.current = null;
+        progressBase.current = null;
+      }
+      freshSession.current = fresh;
       arrivals.current = [];
       // The log may hold records older than where a fresh tail starts: offer to page back.
       setState((s) => ({ ...(fresh ? { ...initial, window: { ...emptyWindow(), olderAvailable: true } } : s), phase: 'starting', error: null, message: null }));
@@ -95,7 +155,13 @@ export function useTail(connectionId: string, topic: string) {
           if (event.type === 'started') {
             session.current = event.sessionId;
             resumeAt.current = event.startOffsets;
-            setState((s) => ({ ...s, partitions: event.partitions, phase: 'live' }));
+            if (freshSession.current) {
+              const base = { start: event.startOffsets, end: event.endOffsets };
+              progressBase.current = base;
+              const target = Object.keys(base.end).reduce((n, p) => n + span(base.start[p], base.end[p]), 0);
+              const progress: TailProgress = { target, done: 0, records: 0, bytes: 0, startedAt: Date.now(), finishedAt: target === 0 ? Date.now() : null };
+              setState((s) => ({ ...s, partitions: event.partitions, phase: 'live', progress }));
+            } else setState((s) => ({ ...s, partitions: event.partitions, phase: 'live' }));
           } else if (event.type === 'records') {
             let records: RecordDto[];
             try {
@@ -113,7 +179,9 @@ export function useTail(connectionId: string, topic: string) {
           } else if (event.type === 'notice') {
             setState((s) => ({ ...s, notices: [...s.notices, event.message].slice(-MAX_NOTICES) }));
           } else {
-            setState((s) => ({ ...s, phase: s.phase === 'paused' ? s.phase : event.phase, message: event.message, logStopped: event.logStopped }));
+            // With nothing waiting to be applied, the status's nextOffsets are where the rows shown end.
+            const settled = pending.current.records.length === 0 ? event.nextOffsets : null;
+            setState((s) => ({ ...s, phase: s.phase === 'paused' ? s.phase : event.phase, message: event.message, logStopped: event.logStopped, progress: settled ? advance(s.progress, progressBase.current, settled, []) : s.progress }));
           }
         },
       });
