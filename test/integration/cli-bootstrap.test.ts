@@ -1,21 +1,8 @@
 // The eventscope command (the built bin) given a bootstrap that is not host:port: a usage
 // error (exit 2) that names what is wrong, before anything is sent. Text with colons is not
 // guessed to be an IPv6 address; a real IPv6 address is asked for in brackets.
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-
-const BIN = new URL('../../bin/eventscope.js', import.meta.url).pathname;
-
-async function eventscope(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [BIN, ...args], { timeout: 60_000 });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
-}
+import { eventscope } from '../support/run-cli.ts';
 
 /** The first line of standard error: the message (the usage text follows it). */
 const firstLine = (stderr: string): string => stderr.split('\n')[0]!;

@@ -1,25 +1,12 @@
 // The group commands as a user runs them (the built bin) against the real broker: `lag`'s
 // table carries ConsumerGroupCommand's numbers column for column, `groups` lists the group,
 // `reset-offsets` is a dry run unless --execute and refuses a group with members.
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { GroupDetail, GroupSummary, OffsetResetPlan } from '../../src/contract/group-dto.ts';
 import { createTopicWithKafkaTool, describeGroupWithKafkaTool } from '../kafka/kafka-tools.ts';
 import { produceWithKcat, startKcatGroupConsumer, type KcatGroupConsumer } from '../kafka/kcat.ts';
 import { uniqueName } from '../support/unique.ts';
-
-const BIN = new URL('../../bin/eventscope.js', import.meta.url).pathname;
-
-async function eventscope(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [BIN, ...args], { timeout: 60_000 });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
-}
+import { eventscope } from '../support/run-cli.ts';
 
 async function until(predicate: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

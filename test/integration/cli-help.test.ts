@@ -3,29 +3,17 @@
 // it was made in; describe's columns line up for offsets of any width; and with a stderr that is
 // not a terminal (a pipe, as here) long reads print no progress line: only the messages they
 // always printed.
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { createTopicWithKafkaTool, deleteRecordsWithKafkaTool } from '../kafka/kafka-tools.ts';
 import { produceWithKcat } from '../kafka/kcat.ts';
 import { uniqueName } from '../support/unique.ts';
+import { eventscope } from '../support/run-cli.ts';
 
-const BIN = new URL('../../bin/eventscope.js', import.meta.url).pathname;
 const COMMANDS = ['serve', 'topics', 'describe', 'tail', 'export', 'groups', 'lag', 'reset-offsets'];
 const OVERVIEW = 'eventscope — inspect Apache Kafka event streams';
-
-async function eventscope(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [BIN, ...args], { timeout: 60_000, maxBuffer: 64 * 1024 * 1024 });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
-}
 
 /** The help of one command: its usage line first, its options, examples; not the overview. */
 function expectCommandHelp(text: string, command: string): void {

@@ -1,27 +1,15 @@
 // The eventscope command, run as a user runs it (the built bin), against the real broker.
-import { execFile, execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { TopicDetail, TopicSummary } from '../../src/contract/dto.ts';
 import { createTopicWithKafkaTool, offsetsFromGetOffsetShell } from '../kafka/kafka-tools.ts';
 import { produceWithKcat } from '../kafka/kcat.ts';
 import { uniqueName } from '../support/unique.ts';
-
-const BIN = new URL('../../bin/eventscope.js', import.meta.url).pathname;
-
-async function eventscope(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [BIN, ...args], { timeout: 60_000, maxBuffer: 64 * 1024 * 1024 });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
-}
+import { BIN, eventscope } from '../support/run-cli.ts';
 
 /** Runs the CLI with its standard output on a file descriptor of ours (a file, /dev/full). */
 async function eventscopeTo(stdoutPath: string, args: string[]): Promise<{ code: number | null; stderr: string }> {

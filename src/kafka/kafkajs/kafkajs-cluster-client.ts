@@ -24,18 +24,7 @@ import { KafkajsConsumerGroups } from './consumer-group-requests.ts';
 import { listOffsetsByLeader, partitionKey } from './list-offsets.ts';
 import { KafkajsTopicAdmin } from './kafkajs-topic-admin.ts';
 import type { CreatedTopic, NewTopic, TopicConfigChange } from '../topic-admin.ts';
-
-const CONFIG_SOURCES: Record<number, string> = {
-  0: 'unknown',
-  1: 'topic',
-  2: 'dynamic broker',
-  3: 'dynamic cluster default',
-  4: 'static broker',
-  5: 'default',
-  6: 'dynamic broker logger',
-  7: 'client metrics',
-  8: 'group',
-};
+import { CONFIG_SOURCES } from '../protocol/config-sources.ts';
 
 const CLOSE_WAIT_MS = 1_000;
 /** kafkajs's own keep-alive delay for its sockets. */

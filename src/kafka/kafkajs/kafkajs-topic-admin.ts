@@ -34,6 +34,7 @@ import {
 import { topicAdminError, type CreatedTopic, type NewTopic, type TopicAdminClient, type TopicAdminField, type TopicConfigChange } from '../topic-admin.ts';
 import { apiVersionsOf, sendRawRequest, type InternalBroker, type InternalCluster } from './internals.ts';
 import { findBrokerById } from './list-offsets.ts';
+import { CONFIG_SOURCES } from '../protocol/config-sources.ts';
 
 /** How long the broker may take over a request (its timeout_ms), and how long we wait for its answer. */
 const BROKER_TIMEOUT_MS = 25_000;
@@ -49,19 +50,6 @@ const SETTLE_POLL_MS = 150;
 const RETRY_CODES: ReadonlySet<string> = new Set(['NOT_CONTROLLER', 'NOT_LEADER_OR_FOLLOWER', 'LEADER_NOT_AVAILABLE', 'REQUEST_TIMED_OUT', 'THROTTLING_QUOTA_EXCEEDED', 'BROKER_NOT_AVAILABLE']);
 
 const LEADER_NOT_AVAILABLE = kafkaErrorCodeByName('LEADER_NOT_AVAILABLE')!;
-
-/** DescribeConfigs' and CreateTopics' config_source, as kafkajs-cluster-client.ts names them for topics.describe. */
-const CONFIG_SOURCES: Record<number, string> = {
-  0: 'unknown',
-  1: 'topic',
-  2: 'dynamic broker',
-  3: 'dynamic cluster default',
-  4: 'static broker',
-  5: 'default',
-  6: 'dynamic broker logger',
-  7: 'client metrics',
-  8: 'group',
-};
 
 interface ClusterState {
   controllerId: number;
