@@ -253,6 +253,10 @@ export function MessagesView({ connectionId, topic, tabId, active = true, initia
     if (!active || !el) return;
     if (stuckToBottom.current) el.scrollTop = el.scrollHeight;
     else el.scrollTop = lastScrollTop.current;
+    // Chromium may give a shown element its old scroll position back by itself, and setting the
+    // same value fires no scroll event: the virtualizer would keep drawing the rows of the offset
+    // it last read while hidden (0). Tell it to read the offset again.
+    el.dispatchEvent(new Event('scroll'));
   }, [active]);
 
   const lastScrollTop = useRef(0);
