@@ -6,8 +6,8 @@ import tseslint from 'typescript-eslint';
 import { builtinModules } from 'node:module';
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
-const NODE_ONLY_CORE = ['**/src/kafka/**', '**/src/connections/**', '**/src/host/**', '**/src/log/**', '**/src/lag/**', '**/src/tail/**', '**/src/desktop/**'];
-const UNIVERSAL = ['src/contract/**', 'src/rpc/**', 'src/format/**', 'src/codecs/**', 'src/util/**', 'src/filters/**', 'src/export/**'];
+const NODE_ONLY_CORE = ['**/src/kafka/**', '**/src/connections/**', '**/src/host/**', '**/src/log/**', '**/src/lag/**', '**/src/tail/**', '**/src/desktop/**', '**/src/projections/node/**'];
+const UNIVERSAL = ['src/contract/**', 'src/rpc/**', 'src/format/**', 'src/codecs/**', 'src/util/**', 'src/filters/**', 'src/export/**', 'src/projections/*.ts'];
 
 const noImports = (paths, patterns, message) => ({
   'no-restricted-imports': ['error', { paths: paths.map((name) => ({ name, message })), patterns: patterns.map((group) => ({ group: [group], message })) }],

@@ -6,6 +6,7 @@ import { benchCliTail, CLI_RECORDS, cliTailReport } from '../test/bench/cli-tail
 import { benchLiveTail, TAIL_RATE, TAIL_RECORDS } from '../test/bench/live-tail.bench.ts';
 import { benchTopicListing, TOPIC_COUNT } from '../test/bench/topic-listing.bench.ts';
 import { benchGroupLag, groupLagReport, LAG_GROUPS, LAG_PARTITIONS } from '../test/bench/group-lag.bench.ts';
+import { benchProjectionReplay, PROJECTION_EVENTS, projectionReplayReport } from '../test/bench/projection-replay.bench.ts';
 import { endpointsFromEnv, startBroker, type RunningBroker } from '../test/kafka/broker.ts';
 import { stage } from './run-steps.ts';
 
@@ -19,7 +20,7 @@ async function main(): Promise<void> {
   let broker: RunningBroker | null = null;
   stage('kafka broker');
   const bootstrap = external?.bootstrap ?? (broker = await startBroker((l) => process.stdout.write(`[kafka-harness] ${l}\n`))).bootstrap;
-  // BENCH_ONLY=fetch|tail|cli|decode|lag|topics, or several comma-separated.
+  // BENCH_ONLY=fetch|tail|cli|decode|lag|projection|topics, or several comma-separated.
   const only = process.env['BENCH_ONLY']?.split(',');
   const runs = (name: string): boolean => !only || only.includes(name);
   try {
@@ -50,6 +51,11 @@ async function main(): Promise<void> {
       stage(`record-batch decoding: ${DECODE_RECORDS.toLocaleString()} records, with and without the CRC-32C check (no broker)`);
       const d = await benchDecoder((l) => process.stdout.write(`${l}\n`));
       process.stdout.write(describeDecoderBench(d).join('\n') + '\n');
+    }
+    if (runs('projection')) {
+      stage(`projection replay: ${PROJECTION_EVENTS.toLocaleString()} JSON events from the replay log through a projection in its sandbox, against a bare loop (no broker)`);
+      const p = await benchProjectionReplay((l) => process.stdout.write(`${l}\n`));
+      process.stdout.write(projectionReplayReport(p).join('\n') + '\n');
     }
     if (runs('lag')) {
       stage(`consumer lag: ${LAG_GROUPS.toLocaleString()} groups over ${LAG_PARTITIONS} partitions through the API`);

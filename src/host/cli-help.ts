@@ -161,6 +161,34 @@ export const COMMANDS: readonly CommandHelp[] = [
     ],
     examples: ['eventscope reset-offsets billing --bootstrap localhost:9092 --to-datetime 2026-11-28T09:00:00Z', 'eventscope reset-offsets billing --bootstrap localhost:9092 --topic orders:0,2 --shift-by -100'],
   },
+  {  name: 'replay',
+  args: '--projection FILE --topic T (--bootstrap HOST:PORT | --capture FILE) [--from POSITION] [--to OFFSET|time:ISO] [--partition P]… [--json]',
+  summary: ['Replays a range of topics through a projection (a JavaScript reducer) and prints its final state.'],
+  details: [
+    'Events are fed in order: per partition by offset; across partitions (and topics) by timestamp, then topic, then partition.',
+    'The projection runs in a sandbox (a worker thread with no modules, no network, no files) with a memory limit and a time limit per batch of events.',
+    'Exit 1 when the projection fails: the message names the file, the line and the event (topic, partition, offset).',
+  ],
+  options: [
+    { flag: '--projection FILE', text: 'the projection: a JavaScript module whose default export is { typeFrom, init, keyBy?, on, any? } (see README "Projections")' },
+    { flag: '--topic T', text: 'a topic to replay; repeat for more (their events are merged by timestamp)' },
+    { flag: '--bootstrap HOST:PORT[,HOST:PORT]', text: 'read from this cluster' },
+    { flag: '--config FILE', text: 'a Kafka client.properties or kcat config file (SASL, TLS settings)' },
+    { flag: '--capture FILE', text: 'read from a capture file (.eventscope) instead of a cluster' },
+    { flag: '--from POSITION', text: 'earliest, latest, offset:N, time:ISO-8601 (or epoch ms) or last:N per partition (default earliest)' },
+    { flag: '--to OFFSET|time:ISO', text: 'the last offset to replay in each partition (inclusive), or a time: each partition stops before its first event later than it (default: the end offsets seen at the start)' },
+    { flag: '--partition P', text: 'replay only partition P of each topic; repeat for more (default: every partition)' },
+    { flag: '--isolation LEVEL', text: 'read_committed (default) or read_uncommitted' },
+    { flag: '--time-limit DURATION', text: 'how long one batch of events may take before the projection is stopped (e.g. 500ms, 10s; default 5s)' },
+    { flag: '--memory-limit MB', text: "the sandbox's heap limit in MB (default 1024)" },
+    { flag: '--json', text: 'one JSON object: { projection, keyed, state | states, counts, ranges } (on failure: { failure })' },
+    { flag: '-h, --help', text: 'this help' },
+  ],
+  examples: [
+    'eventscope replay --projection resources/projections/revenue-per-customer.js --topic orders --capture resources/sample-capture.eventscope',
+    'eventscope replay --projection order-lifecycle.js --topic orders --topic payments --bootstrap localhost:9092 --from time:2026-11-25T06:00:00Z --json',
+  ],
+},
 ];
 
 const byName = new Map(COMMANDS.map((c) => [c.name, c]));

@@ -1,28 +1,37 @@
 // Runs a JavaScript filter expression over records in a Web Worker (predicate.worker.ts):
 // compile once, then test batches. A batch that takes longer than PREDICATE_BATCH_TIMEOUT_MS
-// stops the worker — the expression probably loops forever — and says on which records.
+// stops the worker — the expression probably loops forever — and says on which records. The
+// turn-taking and the time limit are the sandbox channel projections use too
+// (src/projections/sandbox-channel.ts).
 import { plainRecord } from '../../../../src/codecs/record-frame.ts';
 import type { RecordDto } from '../../../../src/contract/dto.ts';
+import { SandboxChannel, SandboxStopped, type SandboxTransport } from '../../../../src/projections/sandbox-channel.ts';
 import type { PredicateReply, PredicateRequest } from './predicate.worker.ts';
 
 export const PREDICATE_BATCH_TIMEOUT_MS = 2_000;
 
 export class PredicateError extends Error {}
 
+/** A Web Worker as the sandbox channel's transport. */
+function webWorkerTransport(worker: Worker): SandboxTransport<PredicateRequest, PredicateReply> {
+  return {
+    post: (message, transfer) => worker.postMessage(message, transfer),
+    connect({ reply, died }) {
+      worker.onmessage = (event: MessageEvent<PredicateReply>) => reply(event.data);
+      worker.onerror = (event) => died({ kind: 'crashed', message: event.message });
+    },
+    terminate: () => worker.terminate(),
+  };
+}
+
 export class PredicateRunner {
-  private readonly worker: Worker;
-  private waiting: { resolve(reply: PredicateReply): void; reject(err: Error): void } | null = null;
+  private readonly channel: SandboxChannel<PredicateRequest, PredicateReply, string>;
   private batchNo = 0;
-  private stopped: string | null = null;
+  private failed: string | null = null;
 
   constructor() {
-    this.worker = new Worker(new URL('./predicate.worker.ts', import.meta.url), { type: 'module' });
-    this.worker.onmessage = (event: MessageEvent<PredicateReply>) => {
-      const waiting = this.waiting;
-      this.waiting = null;
-      waiting?.resolve(event.data);
-    };
-    this.worker.onerror = (event) => this.stop(`The filter's worker failed: ${event.message}`);
+    const worker = new Worker(new URL('./predicate.worker.ts', import.meta.url), { type: 'module' });
+    this.channel = new SandboxChannel(webWorkerTransport(worker), { timeLimitMs: PREDICATE_BATCH_TIMEOUT_MS });
   }
 
   async compile(code: string): Promise<void> {
@@ -42,38 +51,31 @@ export class PredicateRunner {
   }
 
   terminate(): void {
-    this.stop('Stopped.');
+    this.failed ??= 'Stopped.';
+    this.channel.terminate('Stopped.');
   }
 
-  private ask(request: PredicateRequest, what: string): Promise<PredicateReply> {
-    if (this.stopped) return Promise.reject(new PredicateError(this.stopped));
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => this.stop(`The filter ran longer than ${PREDICATE_BATCH_TIMEOUT_MS / 1000} s on ${what}, and was stopped. Does it loop forever?`), PREDICATE_BATCH_TIMEOUT_MS);
-      this.waiting = {
-        resolve: (reply) => {
-          clearTimeout(timer);
-          resolve(reply);
-        },
-        reject: (err) => {
-          clearTimeout(timer);
-          reject(err);
-        },
-      };
-      this.worker.postMessage(request);
-    });
+  private async ask(request: PredicateRequest, what: string): Promise<PredicateReply> {
+    if (this.failed) throw new PredicateError(this.failed);
+    try {
+      return await this.channel.request(request, what);
+    } catch (err) {
+      if (!(err instanceof SandboxStopped)) throw err;
+      this.failed ??= stoppedMessage(err as SandboxStopped<string>);
+      throw new PredicateError(this.failed);
+    }
   }
 
   private fail(message: string): PredicateError {
-    this.stop(message);
+    this.failed ??= message;
+    this.channel.terminate(message);
     return new PredicateError(message);
   }
+}
 
-  private stop(message: string): void {
-    if (this.stopped) return;
-    this.stopped = message;
-    this.worker.terminate();
-    const waiting = this.waiting;
-    this.waiting = null;
-    waiting?.reject(new PredicateError(message));
-  }
+function stoppedMessage(err: SandboxStopped<string>): string {
+  const reason = err.reason;
+  if (reason.kind === 'timeout') return `The filter ran longer than ${PREDICATE_BATCH_TIMEOUT_MS / 1000} s on ${err.context ?? 'a batch'}, and was stopped. Does it loop forever?`;
+  if (reason.kind === 'terminated') return reason.message;
+  return `The filter's worker failed: ${reason.message}`;
 }

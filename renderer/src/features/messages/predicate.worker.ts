@@ -1,8 +1,12 @@
 // Runs the user's JavaScript filter away from the page: in a dedicated worker with no DOM,
 // no access to the app's state, and a CSP that forbids network access (browser mode: a header
-// from the local server; desktop: the same header from main's file: handler). The
-// page terminates it if a batch takes too long (an endless loop).
+// from the local server; desktop: the same header from main's file: handler). The page
+// terminates it if a batch takes too long (an endless loop). The sandbox core is shared with
+// projections (src/projections/sandbox-core.ts): the worker's capabilities (postMessage, fetch,
+// timers…) are taken out of its scope before any filter is compiled, so a filter cannot answer
+// for the worker or reach anything but the record it is given.
 import type { RecordDto } from '../../../../src/contract/dto.ts';
+import { compileUserCode, describeThrown, lockDownScope } from '../../../../src/projections/sandbox-core.ts';
 
 export type PredicateRequest = { type: 'compile'; code: string } | { type: 'test'; batch: number; records: RecordDto[] };
 export type PredicateReply =
@@ -12,22 +16,25 @@ export type PredicateReply =
 
 type Predicate = (record: RecordDto, value: unknown, key: string | null, headers: Record<string, string | null>) => unknown;
 
-const scope = self as unknown as { postMessage(reply: PredicateReply): void; onmessage: ((e: MessageEvent<PredicateRequest>) => void) | null };
+const scope = self as unknown as { postMessage(reply: PredicateReply): void; addEventListener(type: 'message', listener: (e: MessageEvent<PredicateRequest>) => void): void };
+// Taken before the lock-down: the only way out of this worker is this bound function.
+const post = scope.postMessage.bind(scope);
 let predicate: Predicate | null = null;
 
 function text(p: RecordDto['value']): string | null {
   return p === null ? null : p.encoding === 'utf8' ? p.text : null;
 }
 
-scope.onmessage = (event) => {
+scope.addEventListener('message', (event) => {
   const request = event.data;
   if (request.type === 'compile') {
-    try {
-      predicate = new Function('record', 'value', 'key', 'headers', `"use strict"; return (${request.code});`) as Predicate;
-      scope.postMessage({ type: 'compiled' });
-    } catch (err) {
+    const compiled = compileUserCode(['record', 'value', 'key', 'headers'], `"use strict"; return (${request.code});`, 'filter.js');
+    if (compiled.ok) {
+      predicate = compiled.fn as Predicate;
+      post({ type: 'compiled' });
+    } else {
       predicate = null;
-      scope.postMessage({ type: 'error', message: `The filter is not a JavaScript expression: ${(err as Error).message}` });
+      post({ type: 'error', message: `The filter is not a JavaScript expression: ${compiled.message.replace(/^SyntaxError: /, '')}` });
     }
     return;
   }
@@ -47,9 +54,12 @@ scope.onmessage = (event) => {
     try {
       matches[i] = Boolean(predicate(r, value, text(r.key), Object.fromEntries(r.headers.map((h) => [h.key, text(h.value)]))));
     } catch (err) {
-      scope.postMessage({ type: 'error', message: `The filter threw on partition ${r.partition}, offset ${r.offset}: ${(err as Error).message}`, partition: r.partition, offset: r.offset });
+      const thrown = describeThrown(err);
+      post({ type: 'error', message: `The filter threw on partition ${r.partition}, offset ${r.offset}: ${err instanceof Error ? err.message : thrown}`, partition: r.partition, offset: r.offset });
       return;
     }
   }
-  scope.postMessage({ type: 'tested', batch: request.batch, matches });
-};
+  post({ type: 'tested', batch: request.batch, matches });
+});
+
+lockDownScope(self);
