@@ -311,7 +311,7 @@ export function createEventscopeService(options: ServiceOptions): EventscopeServ
       savedSettings = next;
       settingsProblem = null;
       if (logCapMb !== undefined) log.setCap(logCapMb * MIB);
-      if (interval !== undefined) groups.setSampleInterval(interval * 1000);
+      if (interval !== undefined) groups.restartSampling();
       return currentSettings();
     },
 

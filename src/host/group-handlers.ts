@@ -46,7 +46,8 @@ export interface GroupService {
   methods: GroupMethods;
   /** Starts sampling the groups watched on every connection (after a restart). */
   resume(): Promise<void>;
-  setSampleInterval(ms: number): void;
+  /** The lag sample interval setting changed: samplers start again with it (options.sampleIntervalMs). */
+  restartSampling(): void;
   /** Copies the history of the watched groups that read `topic` into a capture file being written. */
   copyHistoryToCapture(connectionId: string, topic: string, capturePath: string, captureCluster: string): void;
   close(): Promise<void>;
@@ -245,12 +246,11 @@ export function createGroupService(options: GroupServiceOptions): GroupService {
     resume: async () => {
       for (const id of await options.connectionIds()) if (store.watched(id).length > 0) samplerFor(id);
     },
-    setSampleInterval: (ms) => {
+    restartSampling: () => {
       for (const [id, sampler] of [...samplers]) {
         samplers.delete(id);
         void sampler.stop().then(() => samplerFor(id));
       }
-      void ms; // read through options.sampleIntervalMs() by the samplers made from now on
     },
     copyHistoryToCapture: (connectionId, topic, capturePath, captureCluster) => {
       const groups = store.watched(connectionId).filter((g) => store.latest(connectionId, g)?.partitions.some((p) => p.topic === topic));

@@ -7,7 +7,7 @@
 // read without joining any group; positions shared by several groups are read once.
 import type { GroupMember, PartitionLag } from '../contract/group-dto.ts';
 import type { ConsumerGroupClient, DescribedGroup, PartitionPosition } from '../kafka/consumer-groups.ts';
-import { partitionLag, totalLag } from './partition-lag.ts';
+import { byTopicPartition, partitionLag, totalLag } from './partition-lag.ts';
 
 /** A described group with its lag: what groups.describe answers before a status is added. */
 export interface GroupLagReading extends DescribedGroup {
@@ -59,7 +59,7 @@ function toReading(group: DescribedGroup, committed: { topic: string; partition:
   }
   const partitions: PartitionLag[] = [];
   const lags: (bigint | null)[] = [];
-  for (const [key, row] of [...rows].sort(([, a], [, b]) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition))) {
+  for (const [key, row] of [...rows].sort(([, a], [, b]) => byTopicPartition(a, b))) {
     const end = ends.get(row.topic)?.get(row.partition);
     // A committed offset on a partition the topic no longer has (deleted topic): no end to compare with.
     const lag = end === undefined ? null : partitionLag(row.committed, end);

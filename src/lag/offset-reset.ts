@@ -6,6 +6,7 @@
 import { RpcError } from '../contract/errors.ts';
 import type { OffsetResetPlan, OffsetResetTarget } from '../contract/group-dto.ts';
 import type { ConsumerGroupClient } from '../kafka/consumer-groups.ts';
+import { byTopicPartition } from './partition-lag.ts';
 
 export interface ResetScope {
   topic: string;
@@ -39,7 +40,7 @@ export async function planOffsetReset(client: ConsumerGroupClient, groupId: stri
     to.kind === 'timestamp' ? client.offsetsForTime(topics, to.timestamp) : Promise.resolve(null),
   ]);
   const partitions = chosen
-    .sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition))
+    .sort(byTopicPartition)
     .map(({ topic, partition }) => {
       const low = earliest.get(topic)?.get(partition) ?? 0n;
       const high = latest.get(topic)?.get(partition) ?? 0n;
