@@ -29,6 +29,7 @@ import {
   TopicSummary,
 } from './dto.ts';
 import { GroupDetail, GroupLagHistory, GroupSummary, OffsetResetPlan, OffsetResetTarget } from './group-dto.ts';
+import { ChangelogState, ProjectionEventsEvent, ProjectionEventsParams, ProjectionFileName, ProjectionWorkspace } from './projection-dto.ts';
 import { AddPartitionsParams, AddPartitionsResult, AlterTopicConfigsParams, AlterTopicConfigsResult, CreateTopicParams, CreateTopicResult, DeleteRecordsParams, DeleteRecordsResult, DeleteTopicParams, DeleteTopicResult } from './topic-admin-dto.ts';
 
 const ConnectionId = z.strictObject({ connectionId: z.string().min(1).max(64) });
@@ -183,6 +184,24 @@ export const methods = {
   'topics.deleteRecords': { params: DeleteRecordsParams, result: DeleteRecordsResult },
   /** Deletes a topic; dryRun: what it holds and which groups read it (Kafka has no dry run). Writable connections only. */
   'topics.delete': { params: DeleteTopicParams, result: DeleteTopicResult },
+  /** The projections folder and its files. */
+  'projections.workspace': { params: z.strictObject({}), result: ProjectionWorkspace },
+  /** Keeps projections in another folder from now on (kept across restarts); create: make it when it does not exist. */
+  'projections.setFolder': { params: z.strictObject({ folder: z.string().min(1).max(4096), create: z.boolean().default(false) }), result: ProjectionWorkspace },
+  'projections.read': { params: z.strictObject({ name: ProjectionFileName }), result: z.object({ name: z.string(), source: z.string(), modifiedMs: z.number() }) },
+  /** Saves a projection file (atomically). expectedModifiedMs: refuse (CONFLICT) when the file changed on disk since it was read; null: it must not exist yet. */
+  'projections.write': {
+    params: z.strictObject({ name: ProjectionFileName, source: z.string().max(1_000_000), expectedModifiedMs: z.number().nullable().optional() }),
+    result: z.object({ name: z.string(), modifiedMs: z.number() }),
+  },
+  'projections.delete': { params: z.strictObject({ name: ProjectionFileName }), result: z.strictObject({ deleted: z.boolean() }) },
+  /** The page has used frame `seq` of a projections.events read: the host may send further. */
+  'projections.ack': { params: z.strictObject({ readId: z.string().max(64), seq: z.number().int().nonnegative() }), result: z.strictObject({ known: z.boolean() }) },
+  /** A consumer's state from the compacted topic it writes: the latest value per key, to compare with a projection's state. */
+  'projections.readChangelog': {
+    params: ConnectionId.extend({ topic: z.string().min(1).max(249), maxKeys: z.number().int().min(1).max(1_000_000).default(100_000) }),
+    result: ChangelogState,
+  },
 } as const;
 
 export const streams = {
@@ -205,6 +224,8 @@ export const streams = {
       z.object({ type: z.literal('matches'), records: z.array(RecordDto) }),
     ]),
   },
+  /** The events of a range for a projection run in the page (see projection-dto.ts). */
+  'projections.events': { params: ProjectionEventsParams, event: ProjectionEventsEvent },
   'topics.watch': {
     params: ConnectionId.extend({
       includeInternal: z.boolean().default(false),

@@ -22,6 +22,7 @@ export const ERROR_CODES = [
   'DISK_FULL', // a file could not be written for lack of space: free some, then try again
   'WRITE_FAILED', // a file could not be written for another reason (the message names it)
   'GROUP_NOT_EMPTY', // a consumer group has members: its offsets cannot be moved, nor it deleted, until they stop
+  'CONFLICT', // a file changed on disk since it was read: read it again (or save under another name)
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
