@@ -3,6 +3,7 @@
 import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
 import { builtinModules } from 'node:module';
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
@@ -25,6 +26,18 @@ export default tseslint.config(
   },
   { files: ['**/*.{js,mjs,ts}'], ignores: ['renderer/**'], languageOptions: { globals: globals.node } },
   { files: ['renderer/**/*.{ts,tsx}'], languageOptions: { globals: globals.browser } },
+  {
+    // The two rules of hooks: a hook called conditionally, or an effect missing a dependency,
+    // is a bug React does not report at run time (stale values, effects that never re-run).
+    // useHostCall and usePolledCall take a callback and its dependencies as useEffect does:
+    // their callers' lists are checked the same way.
+    files: ['renderer/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      'react-hooks/rules-of-hooks': 'error',
+      'react-hooks/exhaustive-deps': ['warn', { additionalHooks: '^(useHostCall|usePolledCall)$' }],
+    },
+  },
   {
     // The core: no Electron, no React, nothing from the shells that use it.
     files: ['src/**/*.ts'],

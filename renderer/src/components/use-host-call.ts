@@ -34,6 +34,8 @@ export function useHostCall<T>(run: (signal: AbortSignal) => Promise<T>, deps: u
       },
     );
     return () => controller.abort();
+    // The caller's dependencies, as useEffect's own (eslint.config.js checks them at each call: additionalHooks).
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [...deps, generation]);
 
   const reload = useCallback(() => setGeneration((g) => g + 1), []);

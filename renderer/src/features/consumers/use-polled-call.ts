@@ -54,6 +54,8 @@ export function usePolledCall<T>(run: (signal: AbortSignal) => Promise<T>, deps:
       inFlight?.abort();
       window.clearInterval(timer);
     };
+    // The caller's dependencies, as useEffect's own (eslint.config.js checks them at each call: additionalHooks).
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [...deps, generation, intervalMs]);
 
   const reload = useCallback(() => setGeneration((g) => g + 1), []);

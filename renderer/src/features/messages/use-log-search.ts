@@ -1,9 +1,10 @@
 // Searching everything the replay log holds for a topic: progress as it scans, matches as
-// they are found (kept up to the window size, counted beyond), cancellable.
-import { useCallback, useRef, useState } from 'react';
+// they are found (kept up to the window size, counted beyond), cancellable. The log.search
+// stream and a JavaScript scan's worker stop when the view goes away.
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { RecordDto } from '../../../../src/contract/dto.ts';
 import type { FilterSpec } from '../../../../src/filters/record-filter.ts';
-import type { Subscription } from '../../../../src/rpc/client.ts';
+import { useSubscription } from '../../components/use-subscription.ts';
 import { rpc } from '../../state/host-store.ts';
 import { MAX_WINDOW_ROWS } from './message-window.ts';
 import { PredicateRunner } from './predicate-runner.ts';
@@ -19,7 +20,7 @@ export function useLogSearch(connectionId: string, topic: string) {
   const [active, setActive] = useState(false);
   const [cancelled, setCancelled] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const sub = useRef<Subscription | null>(null);
+  const stream = useSubscription();
 
   const scanning = useRef<{ cancelled: boolean; runner: PredicateRunner } | null>(null);
 
@@ -60,7 +61,7 @@ export function useLogSearch(connectionId: string, topic: string) {
 
   const run = useCallback(
     (filter: FilterSpec | { kind: 'javascript'; code: string }) => {
-      sub.current?.close();
+      stream.close();
       if (scanning.current) scanning.current.cancelled = true;
       setMatches([]);
       setProgress({ scanned: 0, total: 0, matched: 0 });
@@ -72,35 +73,36 @@ export function useLogSearch(connectionId: string, topic: string) {
         void runScript(filter.code);
         return;
       }
-      const s = rpc().subscribe('log.search', { connectionId, topic, filter }, {
+      stream.open('log.search', { connectionId, topic, filter }, {
         onEvent: (event) => {
           if (event.type === 'progress') setProgress({ scanned: event.scanned, total: event.total, matched: event.matched });
           else setMatches((m) => (m.length >= MAX_WINDOW_ROWS ? m : m.concat(event.records.slice(0, MAX_WINDOW_ROWS - m.length))));
         },
-      });
-      sub.current = s;
-      s.done.then(
-        () => setRunning(false),
-        (err: unknown) => {
+        onEnd: (err) => {
           setRunning(false);
-          setError(err);
+          if (err !== null) setError(err);
         },
-      );
+      });
     },
-    [connectionId, topic, runScript],
+    [connectionId, topic, runScript, stream],
   );
 
+  const stopScan = useCallback(() => {
+    if (!scanning.current) return;
+    scanning.current.cancelled = true;
+    scanning.current.runner.terminate();
+    scanning.current = null;
+  }, []);
+
   const cancel = useCallback(() => {
-    sub.current?.close();
-    sub.current = null;
-    if (scanning.current) {
-      scanning.current.cancelled = true;
-      scanning.current.runner.terminate();
-      scanning.current = null;
-    }
+    stream.close();
+    stopScan();
     setCancelled(true);
     setRunning(false);
-  }, []);
+  }, [stream, stopScan]);
+
+  // The view went away (its tab closed): a JavaScript scan's worker stops with it.
+  useEffect(() => stopScan, [stopScan]);
 
   const clear = useCallback(() => {
     cancel();

@@ -1,27 +1,35 @@
 // A JavaScript filter over the rows of the list, evaluated in a Web Worker through a
-// PredicateRunner. Results are cached per record; new rows are tested in batches.
+// PredicateRunner. Answers are kept per record in a bounded cache (predicate-cache.ts: a live
+// tail must not grow it without end); new rows are tested in batches.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { RecordDto } from '../../../../src/contract/dto.ts';
+import { PredicateCache } from './predicate-cache.ts';
 import { PredicateRunner } from './predicate-runner.ts';
 
 const BATCH_RECORDS = 5_000;
 
-const keyOf = (r: RecordDto): string => `${r.partition}:${r.offset}`;
+/**
+ * The answers of one filter. A new object (around the same cache) each time answers arrive, so
+ * what reads them re-renders; answers of another filter's code are never read as this one's.
+ */
+interface Answers {
+  code: string | null;
+  cache: PredicateCache;
+}
 
 export function usePredicateFilter(code: string | null, rows: readonly RecordDto[]): { visible: RecordDto[] | null; error: string | null; pending: boolean } {
   const [error, setError] = useState<string | null>(null);
-  const [version, setVersion] = useState(0);
+  const [answers, setAnswers] = useState<Answers>(() => ({ code, cache: new PredicateCache() }));
   const runner = useRef<PredicateRunner | null>(null);
   const busy = useRef(false);
-  const results = useRef(new Map<string, boolean>());
   const rowsRef = useRef(rows);
   rowsRef.current = rows;
 
   // A new filter: a fresh worker and an empty cache.
   useEffect(() => {
-    results.current = new Map();
     busy.current = false;
     setError(null);
+    setAnswers({ code, cache: new PredicateCache() });
     if (!code) return;
     const r = new PredicateRunner();
     runner.current = r;
@@ -30,7 +38,7 @@ export function usePredicateFilter(code: string | null, rows: readonly RecordDto
       () => {
         if (runner.current !== r) return;
         busy.current = false;
-        setVersion((v) => v + 1);
+        setAnswers((a) => ({ ...a }));
       },
       (err: Error) => {
         if (runner.current === r) setError(err.message);
@@ -45,25 +53,29 @@ export function usePredicateFilter(code: string | null, rows: readonly RecordDto
   // Test the next batch of untested rows whenever the worker is idle.
   useEffect(() => {
     const r = runner.current;
-    if (!code || !r || busy.current || error) return;
-    const untested = rowsRef.current.filter((row) => !results.current.has(keyOf(row))).slice(0, BATCH_RECORDS);
+    if (!code || !r || busy.current || error || answers.code !== code) return;
+    const { cache } = answers;
+    const untested = rowsRef.current.filter((row) => !cache.has(row)).slice(0, BATCH_RECORDS);
     if (untested.length === 0) return;
     busy.current = true;
     r.test(untested).then(
       (matches) => {
         // A filter replaced meanwhile: its answers are not this filter's (nor is its busy flag).
         if (runner.current !== r) return;
-        untested.forEach((row, i) => results.current.set(keyOf(row), matches[i] ?? false));
+        cache.record(untested, matches);
         busy.current = false;
-        setVersion((v) => v + 1);
+        setAnswers((a) => (a.cache === cache ? { ...a } : a));
       },
       (err: Error) => {
         if (runner.current === r) setError(err.message);
       },
     );
-  }, [code, rows, version, error]);
+  }, [code, rows, answers, error]);
 
-  const visible = useMemo(() => (code ? rows.filter((r) => results.current.get(keyOf(r)) === true) : null), [code, rows, version]);
-  const pending = code !== null && error === null && rows.some((r) => !results.current.has(keyOf(r)));
+  const visible = useMemo(() => {
+    if (!code) return null;
+    return answers.code === code ? rows.filter((r) => answers.cache.get(r) === true) : [];
+  }, [code, rows, answers]);
+  const pending = code !== null && error === null && (answers.code !== code || rows.some((r) => !answers.cache.has(r)));
   return { visible, error, pending };
 }

@@ -1,14 +1,16 @@
 // The tail behind the message list: subscribes to tail.records, applies flushes to the
 // bounded window as they come (a timer, not requestAnimationFrame: under load frames come
-// late, and rows should not wait for them), acknowledges what it applied (the host holds
-// records back otherwise), pauses and resumes at the exact offsets, and pages older rows in
-// from the replay log. Where to resume is the host's word, never worked out from the rows:
-// the nextOffsets of the last flush applied (every partition, those that delivered nothing
-// too), or the started event's startOffsets before any flush.
+// late, and rows should not wait for them), acknowledges a flush once the render that holds
+// its rows is committed (the host holds records back until then: a page slower to draw than
+// the broker is to deliver slows the tail instead of queueing renders), pauses and resumes at
+// the exact offsets, and pages older rows in from the replay log. Where to resume is the
+// host's word, never worked out from the rows: the nextOffsets of the last flush applied
+// (every partition, those that delivered nothing too), or the started event's startOffsets
+// before any flush.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { decodeRecordFrame } from '../../../../src/codecs/record-frame.ts';
 import type { Position, RecordDto } from '../../../../src/contract/dto.ts';
-import type { Subscription } from '../../../../src/rpc/client.ts';
+import { useSubscription } from '../../components/use-subscription.ts';
 import { rpc } from '../../state/host-store.ts';
 import { appendLive, emptyWindow, oldestCursor, prependOlder, reattach, type MessageWindow } from './message-window.ts';
 
@@ -101,7 +103,9 @@ function advance(progress: TailProgress | null, base: { start: Offsets; end: Off
 
 export function useTail(connectionId: string, topic: string) {
   const [state, setState] = useState<TailState>(initial);
-  const subscription = useRef<Subscription | null>(null);
+  const subscription = useSubscription();
+  /** The newest flush applied to the state, acknowledged once that state is committed (below). */
+  const [ackDue, setAckDue] = useState<{ sessionId: string; flush: number } | null>(null);
   const session = useRef('');
   const pending = useRef<{ records: RecordDto[]; flush: number; nextOffsets: Record<string, string> | null }>({ records: [], flush: 0, nextOffsets: null });
   /** What the tail was started with; a resume keeps its partitions ("all" takes in new ones). */
@@ -128,15 +132,22 @@ export function useTail(connectionId: string, topic: string) {
     if (nextOffsets) resumeAt.current = nextOffsets;
     arrivals.current.push({ at: lastApply.current, count: records.length });
     setState((s) => ({ ...s, window: appendLive(s.window, records), received: s.received + records.length, progress: advance(s.progress, progressBase.current, nextOffsets, records) }));
-    void rpc().call('tail.ack', { sessionId: session.current, flush }).catch(() => undefined);
+    // Batched with the rows into one render: the effect below sees both committed together.
+    setAckDue({ sessionId: session.current, flush });
   }, []);
 
+  // Acknowledged after the render holding the flush's rows is committed to the DOM. An effect,
+  // not requestAnimationFrame: a hidden tab or a background window gets no frames, and its tail
+  // would stall on acks that never go; its rows are committed (display: none) all the same.
+  useEffect(() => {
+    if (ackDue) void rpc().call('tail.ack', ackDue).catch(() => undefined);
+  }, [ackDue]);
+
   const stopSubscription = useCallback(() => {
-    subscription.current?.close();
-    subscription.current = null;
+    subscription.close();
     if (frame.current !== null) clearTimeout(frame.current);
     applyPending();
-  }, [applyPending]);
+  }, [applyPending, subscription]);
 
   const subscribe = useCallback(
     (from: Position, partitions: number[] | undefined, fresh: boolean) => {
@@ -150,7 +161,7 @@ export function useTail(connectionId: string, topic: string) {
       arrivals.current = [];
       // The log may hold records older than where a fresh tail starts: offer to page back.
       setState((s) => ({ ...(fresh ? { ...initial, window: { ...emptyWindow(), olderAvailable: true } } : s), phase: 'starting', error: null, message: null }));
-      const sub = rpc().subscribe('tail.records', { connectionId, topic, from, ...(partitions ? { partitions } : {}) }, {
+      subscription.open('tail.records', { connectionId, topic, from, ...(partitions ? { partitions } : {}) }, {
         onEvent: (event) => {
           if (event.type === 'started') {
             session.current = event.sessionId;
@@ -168,7 +179,7 @@ export function useTail(connectionId: string, topic: string) {
               records = decodeRecordFrame(event.frame);
             } catch (error) {
               // A frame this page cannot read: stop and say so rather than show a gap.
-              subscription.current?.close();
+              subscription.close();
               setState((s) => ({ ...s, phase: 'error', error }));
               return;
             }
@@ -184,16 +195,12 @@ export function useTail(connectionId: string, topic: string) {
             setState((s) => ({ ...s, phase: s.phase === 'paused' ? s.phase : event.phase, message: event.message, logStopped: event.logStopped, progress: settled ? advance(s.progress, progressBase.current, settled, []) : s.progress }));
           }
         },
-      });
-      subscription.current = sub;
-      sub.done.then(
-        () => undefined,
-        (error: unknown) => {
-          if (subscription.current === sub) setState((s) => ({ ...s, phase: 'error', error }));
+        onEnd: (error) => {
+          if (error !== null) setState((s) => ({ ...s, phase: 'error', error }));
         },
-      );
+      });
     },
-    [connectionId, topic, stopSubscription, applyPending],
+    [connectionId, topic, stopSubscription, applyPending, subscription],
   );
 
   const start = useCallback(
@@ -235,7 +242,14 @@ export function useTail(connectionId: string, topic: string) {
     setState((x) => ({ ...x, window: reattach(x.window, page.records, page.more) }));
   }, [connectionId, topic]);
 
-  useEffect(() => () => stopSubscription(), [stopSubscription]);
+  // Gone (the tab closed): the stream is closed by useSubscription; a flush waiting for the
+  // timer is dropped with the view.
+  useEffect(
+    () => () => {
+      if (frame.current !== null) clearTimeout(frame.current);
+    },
+    [],
+  );
 
   // The rate, looked at once a second (also while nothing comes, so it falls to 0).
   useEffect(() => {
@@ -247,11 +261,11 @@ export function useTail(connectionId: string, topic: string) {
       // over the whole window), at least a tick long (a single burst is not "millions per second").
       const span = recent.length === 0 ? 0 : Math.max(RATE_TICK_MS, now - recent[0]!.at);
       const count = recent.reduce((n, a) => n + a.count, 0);
-      const rate = subscription.current && span > 0 && count > 0 ? Math.round((count * 1000) / span) : 0;
+      const rate = subscription.isOpen && span > 0 && count > 0 ? Math.round((count * 1000) / span) : 0;
       setState((s) => (s.rate === rate ? s : { ...s, rate }));
     }, RATE_TICK_MS);
     return () => window.clearInterval(timer);
-  }, []);
+  }, [subscription]);
 
   return { state, start, pause, resume, loadOlder, jumpToLatest, stop: stopSubscription };
 }

@@ -2,7 +2,7 @@
 // page is visible, and at once on demand.
 import { useCallback, useEffect, useState } from 'react';
 import type { TopicSummary } from '../../../../src/contract/dto.ts';
-import { rpc } from '../../state/host-store.ts';
+import { useSubscription } from '../../components/use-subscription.ts';
 
 export const TOPIC_REFRESH_INTERVAL_MS = 15_000;
 
@@ -36,11 +36,12 @@ export function useTopicList(connectionId: string, includeInternal: boolean): To
     setTopics(null);
   }, [connectionId]);
 
+  const watch = useSubscription();
   useEffect(() => {
     if (!visible) return;
     setLoading(true);
     setError(null);
-    const subscription = rpc().subscribe(
+    watch.open(
       'topics.watch',
       { connectionId, includeInternal, intervalMs: TOPIC_REFRESH_INTERVAL_MS },
       {
@@ -50,14 +51,15 @@ export function useTopicList(connectionId: string, includeInternal: boolean): To
           setError(null);
           setLoading(false);
         },
+        onEnd: (err) => {
+          if (err === null) return;
+          setError(err);
+          setLoading(false);
+        },
       },
     );
-    subscription.done.catch((err: unknown) => {
-      setError(err);
-      setLoading(false);
-    });
-    return () => subscription.close();
-  }, [connectionId, includeInternal, visible, generation]);
+    return () => watch.close();
+  }, [connectionId, includeInternal, visible, generation, watch]);
 
   const refresh = useCallback(() => setGeneration((g) => g + 1), []);
   return { topics, refreshedAt, error, loading, refresh };
