@@ -1,7 +1,9 @@
 // Record bytes as JSON-safe DTOs: text where the bytes are valid UTF-8, base64 (flagged by
 // `encoding`) where they are not, null for a null key or value. Universal: no Buffer, no DOM.
+// The type is the contract's (src/contract/dto.ts Payload), re-exported for the codec's users.
+import type { PayloadDto } from '../contract/dto.ts';
 
-export type PayloadDto = { encoding: 'utf8'; text: string; size: number; truncated?: boolean } | { encoding: 'base64'; base64: string; size: number; truncated?: boolean };
+export type { PayloadDto };
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const utf8Encoder = new TextEncoder();

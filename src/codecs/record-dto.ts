@@ -1,13 +1,14 @@
 // A fetched record as the JSON-safe RecordDto: offsets as decimal strings, bytes as text or
 // flagged base64. Universal, so the renderer decodes what the host sends with the same code.
-import type { RecordDto } from '../contract/dto.ts';
+import type { RecordDto, TimestampType } from '../contract/dto.ts';
 import { encodePayload } from './payload.ts';
 
+/** A record with its bytes as read (the shape src/kafka's KafkaRecord and the replay log give). */
 export interface RecordBytes {
   partition: number;
   offset: bigint;
   timestampMs: number;
-  timestampType?: 'CreateTime' | 'LogAppendTime';
+  timestampType?: TimestampType;
   key: Uint8Array | null;
   value: Uint8Array | null;
   headers: { key: string; value: Uint8Array | null }[];

@@ -10,8 +10,8 @@
 // per header: u32 key length + UTF-8 key, payload value.
 // A payload is i32 full size (-1: null) and, when not null, u32 kept length + the kept bytes
 // (fewer than the full size when cut to a preview).
-import type { RecordDto } from '../contract/dto.ts';
-import { payloadOfPrefix, type PayloadDto } from './payload.ts';
+import type { PayloadDto, RecordDto, RecordHeaderDto } from '../contract/dto.ts';
+import { payloadOfPrefix } from './payload.ts';
 import type { RecordBytes } from './record-dto.ts';
 
 const NULL_SIZE = -1;
@@ -87,7 +87,7 @@ class FrameRecord implements RecordDto {
   private readonly view: DataView;
   /** Where the key payload starts. */
   private readonly keyAt: number;
-  private decoded: { key: PayloadDto | null; value: PayloadDto | null; headers: RecordDto['headers'] } | null = null;
+  private decoded: { key: PayloadDto | null; value: PayloadDto | null; headers: RecordHeaderDto[] } | null = null;
 
   constructor(frame: Uint8Array, view: DataView, partition: number, offset: string, timestamp: number, keyAt: number) {
     this.frame = frame;
@@ -106,7 +106,7 @@ class FrameRecord implements RecordDto {
     return this.decode().value;
   }
 
-  get headers(): RecordDto['headers'] {
+  get headers(): RecordHeaderDto[] {
     return this.decode().headers;
   }
 
@@ -128,7 +128,7 @@ class FrameRecord implements RecordDto {
     const value = readPayload();
     const count = this.view.getUint32(at, true);
     at += 4;
-    const headers: RecordDto['headers'] = new Array(count);
+    const headers: RecordHeaderDto[] = new Array(count);
     for (let i = 0; i < count; i++) {
       const length = this.view.getUint32(at, true);
       const headerKey = utf8Decoder.decode(this.frame.subarray(at + 4, at + 4 + length));

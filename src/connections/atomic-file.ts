@@ -3,7 +3,7 @@
 // comes back as an error that says what to do (fileWriteError), never a bare ENOSPC.
 import { mkdir, open, rename, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { RpcError } from '../contract/errors.ts';
+import { EventscopeError } from '../contract/errors.ts';
 
 export async function writeFileAtomic(path: string, data: string, mode = 0o644): Promise<void> {
   const temp = `${path}.${process.pid}.${Date.now()}.tmp`;
@@ -28,32 +28,32 @@ export async function writeFileAtomic(path: string, data: string, mode = 0o644):
 }
 
 /** What a failed write comes to for people: DISK_FULL (free space, then try again) or WRITE_FAILED naming the cause. */
-export function fileWriteError(err: unknown, path: string, outcome = ''): RpcError {
-  if (err instanceof RpcError) return err;
+export function fileWriteError(err: unknown, path: string, outcome = ''): EventscopeError {
+  if (err instanceof EventscopeError) return err;
   const code = (err as NodeJS.ErrnoException).code;
   const then = outcome ? ` ${outcome}` : '';
   switch (code) {
     case 'ENOSPC':
     case 'EDQUOT':
-      return new RpcError('DISK_FULL', `Cannot write ${path}: the disk is full${code === 'EDQUOT' ? ' (your disk quota is used up)' : ''}. Free some space, then try again.${then}`);
+      return new EventscopeError('DISK_FULL', `Cannot write ${path}: the disk is full${code === 'EDQUOT' ? ' (your disk quota is used up)' : ''}. Free some space, then try again.${then}`);
     case 'ENOENT':
-      return new RpcError('WRITE_FAILED', `Cannot write ${path}: the folder ${dirname(path)} does not exist.${then}`);
+      return new EventscopeError('WRITE_FAILED', `Cannot write ${path}: the folder ${dirname(path)} does not exist.${then}`);
     case 'ENOTDIR':
-      return new RpcError('WRITE_FAILED', `Cannot write ${path}: part of that path is a file, not a folder.${then}`);
+      return new EventscopeError('WRITE_FAILED', `Cannot write ${path}: part of that path is a file, not a folder.${then}`);
     case 'EISDIR':
-      return new RpcError('WRITE_FAILED', `Cannot write ${path}: it is a folder.${then}`);
+      return new EventscopeError('WRITE_FAILED', `Cannot write ${path}: it is a folder.${then}`);
     case 'EACCES':
     case 'EPERM':
-      return new RpcError('WRITE_FAILED', `Cannot write ${path}: permission denied. Choose a folder you can write to, or fix its permissions.${then}`);
+      return new EventscopeError('WRITE_FAILED', `Cannot write ${path}: permission denied. Choose a folder you can write to, or fix its permissions.${then}`);
     case 'EROFS':
-      return new RpcError('WRITE_FAILED', `Cannot write ${path}: the file system is read-only.${then}`);
+      return new EventscopeError('WRITE_FAILED', `Cannot write ${path}: the file system is read-only.${then}`);
     case 'EFBIG':
-      return new RpcError('WRITE_FAILED', `Cannot write ${path}: the file would be larger than this system allows (file size limit).${then}`);
+      return new EventscopeError('WRITE_FAILED', `Cannot write ${path}: the file would be larger than this system allows (file size limit).${then}`);
     case 'EPIPE':
-      return new RpcError('WRITE_FAILED', `Cannot write ${path}: the program reading it closed it before the end.${then}`);
+      return new EventscopeError('WRITE_FAILED', `Cannot write ${path}: the program reading it closed it before the end.${then}`);
     case 'EIO':
-      return new RpcError('WRITE_FAILED', `Cannot write ${path}: the device reported an I/O error. Check the disk.${then}`);
+      return new EventscopeError('WRITE_FAILED', `Cannot write ${path}: the device reported an I/O error. Check the disk.${then}`);
     default:
-      return new RpcError('WRITE_FAILED', `Cannot write ${path}: ${(err as Error).message ?? String(err)}.${then}`);
+      return new EventscopeError('WRITE_FAILED', `Cannot write ${path}: ${(err as Error).message ?? String(err)}.${then}`);
   }
 }

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { ConnectionProfile } from '../contract/dto.ts';
-import { RpcError } from '../contract/errors.ts';
+import { EventscopeError } from '../contract/errors.ts';
 import { writeFileAtomic } from './atomic-file.ts';
 
 const StoreFile = z.object({ version: z.literal(1), connections: z.array(ConnectionProfile) });
@@ -29,16 +29,16 @@ export class ConnectionStore {
     try {
       json = JSON.parse(text);
     } catch {
-      throw new RpcError('BAD_CONFIG', `${this.path} is not valid JSON. Fix it or move it away to start with no saved connections.`);
+      throw new EventscopeError('BAD_CONFIG', `${this.path} is not valid JSON. Fix it or move it away to start with no saved connections.`);
     }
     const parsed = StoreFile.safeParse(json);
-    if (!parsed.success) throw new RpcError('BAD_CONFIG', `${this.path} does not hold valid connections: ${parsed.error.issues[0]?.message ?? 'unknown shape'}.`);
+    if (!parsed.success) throw new EventscopeError('BAD_CONFIG', `${this.path} does not hold valid connections: ${parsed.error.issues[0]?.message ?? 'unknown shape'}.`);
     return parsed.data.connections;
   }
 
   async get(id: string): Promise<ConnectionProfile> {
     const found = (await this.list()).find((c) => c.id === id);
-    if (!found) throw new RpcError('NOT_FOUND', `No saved connection with id "${id}".`);
+    if (!found) throw new EventscopeError('NOT_FOUND', `No saved connection with id "${id}".`);
     return found;
   }
 

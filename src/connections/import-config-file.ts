@@ -2,7 +2,7 @@
 // into a connection draft. Both are Java-properties syntax; the key names differ.
 import { parseBootstrap } from '../contract/bootstrap.ts';
 import type { ConnectionSecrets, ImportedConnection, SaslMechanism } from '../contract/dto.ts';
-import { RpcError } from '../contract/errors.ts';
+import { EventscopeError } from '../contract/errors.ts';
 
 export function parseProperties(text: string, fileName: string): Map<string, { value: string; line: number }> {
   const result = new Map<string, { value: string; line: number }>();
@@ -16,7 +16,7 @@ export function parseProperties(text: string, fileName: string): Map<string, { v
       logical = logical.slice(0, -1) + (lines[++i] ?? '').replace(/^\s+/, '');
     }
     const { key, value } = splitKeyValue(logical);
-    if (key === '') throw new RpcError('BAD_CONFIG', `${fileName}, line ${startLine}: a value without a key ("${logical.slice(0, 60)}").`, 'text');
+    if (key === '') throw new EventscopeError('BAD_CONFIG', `${fileName}, line ${startLine}: a value without a key ("${logical.slice(0, 60)}").`, 'text');
     result.set(key, { value: unescape(value), line: startLine });
   }
   return result;
@@ -78,14 +78,14 @@ export function importConnectionFile(fileName: string, text: string): ImportedCo
   const bootstrapKey = props.has('bootstrap.servers') ? 'bootstrap.servers' : 'metadata.broker.list';
   const bootstrap = get('bootstrap.servers', 'metadata.broker.list');
   if (bootstrap === undefined) {
-    throw new RpcError('BAD_CONFIG', `${fileName} has no bootstrap.servers (or metadata.broker.list): it does not look like a Kafka client.properties or kcat config file.`, 'text');
+    throw new EventscopeError('BAD_CONFIG', `${fileName} has no bootstrap.servers (or metadata.broker.list): it does not look like a Kafka client.properties or kcat config file.`, 'text');
   }
   const parsed = parseBootstrap(bootstrap);
-  if (!parsed.ok) throw new RpcError('BAD_CONFIG', `${lineOf(bootstrapKey)}: ${parsed.error}`, 'bootstrap');
+  if (!parsed.ok) throw new EventscopeError('BAD_CONFIG', `${lineOf(bootstrapKey)}: ${parsed.error}`, 'bootstrap');
 
   const protocol = (get('security.protocol') ?? 'PLAINTEXT').toUpperCase();
   if (!['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL'].includes(protocol)) {
-    throw new RpcError('BAD_CONFIG', `${lineOf('security.protocol')}: security.protocol "${protocol}" is not one of PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL.`, 'security.protocol');
+    throw new EventscopeError('BAD_CONFIG', `${lineOf('security.protocol')}: security.protocol "${protocol}" is not one of PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL.`, 'security.protocol');
   }
   const secrets: ConnectionSecrets = {};
   const profile: ImportedConnection['profile'] = {
@@ -102,12 +102,12 @@ export function importConnectionFile(fileName: string, text: string): ImportedCo
     const rawMechanism = (get('sasl.mechanism', 'sasl.mechanisms') ?? 'GSSAPI').toUpperCase();
     const mechanism = MECHANISMS[rawMechanism];
     if (!mechanism) {
-      throw new RpcError('BAD_CONFIG', `${lineOf(mechanismKey)}: SASL mechanism ${rawMechanism} is not supported; Eventscope supports PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512.`, 'sasl.mechanism');
+      throw new EventscopeError('BAD_CONFIG', `${lineOf(mechanismKey)}: SASL mechanism ${rawMechanism} is not supported; Eventscope supports PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512.`, 'sasl.mechanism');
     }
     const jaas = parseJaas(get('sasl.jaas.config') ?? '');
     const username = get('sasl.username') ?? jaas.username;
     const password = get('sasl.password') ?? jaas.password;
-    if (!username) throw new RpcError('BAD_CONFIG', `${fileName}: SASL is on but no user name was found (sasl.username or username="…" in sasl.jaas.config).`, 'sasl.username');
+    if (!username) throw new EventscopeError('BAD_CONFIG', `${fileName}: SASL is on but no user name was found (sasl.username or username="…" in sasl.jaas.config).`, 'sasl.username');
     profile.sasl = { mechanism, username };
     if (password !== undefined) secrets.saslPassword = password;
     else warnings.push('No SASL password in the file: enter it before connecting.');

@@ -7,7 +7,7 @@
 import { chmod, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ConnectionSecrets, SecretStorageInfo } from '../contract/dto.ts';
-import { RpcError } from '../contract/errors.ts';
+import { EventscopeError } from '../contract/errors.ts';
 import { writeFileAtomic } from './atomic-file.ts';
 
 export interface SecretVault {
@@ -51,7 +51,7 @@ async function readJson<T>(path: string, fallback: T): Promise<T> {
   try {
     return JSON.parse(text) as T;
   } catch {
-    throw new RpcError('BAD_CONFIG', `${path} is not valid JSON; fix or remove it (it holds saved secrets).`);
+    throw new EventscopeError('BAD_CONFIG', `${path} is not valid JSON; fix or remove it (it holds saved secrets).`);
   }
 }
 
@@ -120,7 +120,7 @@ export class EncryptedSecretVault implements SecretVault {
     try {
       return JSON.parse(this.encryptor.decrypt(Buffer.from(sealed, 'base64'))) as ConnectionSecrets;
     } catch (err) {
-      throw new RpcError('BAD_CONFIG', `The saved secrets of connection ${id} cannot be decrypted (${(err as Error).message}); enter the password again.`);
+      throw new EventscopeError('BAD_CONFIG', `The saved secrets of connection ${id} cannot be decrypted (${(err as Error).message}); enter the password again.`);
     }
   }
 
@@ -128,7 +128,7 @@ export class EncryptedSecretVault implements SecretVault {
     const all = await readJson<Record<string, string>>(this.path, {});
     if (hasAny(secrets)) {
       if (!this.encryptor.isSecure() && !options.allowPlaintext) {
-        throw new RpcError('SECRET_STORAGE_INSECURE', this.info().description, 'allowPlaintextSecrets');
+        throw new EventscopeError('SECRET_STORAGE_INSECURE', this.info().description, 'allowPlaintextSecrets');
       }
       all[id] = this.encryptor.encrypt(JSON.stringify(clean(secrets))).toString('base64');
     } else {

@@ -3,7 +3,6 @@
 // it is cancelled or ends. The host validates params with these schemas; nothing from a
 // wire is trusted.
 import { z } from 'zod';
-import { FilterSpec } from '../filters/record-filter.ts';
 import {
   AppInfo,
   CaptureSummary,
@@ -13,7 +12,6 @@ import {
   ConnectionSummary,
   ConnectionTestResult,
   ImportedConnection,
-  Int64String,
   LAG_SAMPLE_MAX_SEC,
   LAG_SAMPLE_MIN_SEC,
   LOG_CAP_MAX_MB,
@@ -28,11 +26,14 @@ import {
   TopicListUpdate,
   TopicSummary,
 } from './dto.ts';
+import { ConnectionId, FilePath, GroupId, Int64String, OffsetsByPartition, PartitionList, PartitionNumber, TopicName } from './fields.ts';
+import { FilterSpec } from './filter-spec.ts';
 import { GroupDetail, GroupLagHistory, GroupSummary, OffsetResetPlan, OffsetResetTarget } from './group-dto.ts';
 import { ChangelogState, ProjectionEventsEvent, ProjectionEventsParams, ProjectionFileName, ProjectionWorkspace } from './projection-dto.ts';
 import { AddPartitionsParams, AddPartitionsResult, AlterTopicConfigsParams, AlterTopicConfigsResult, CreateTopicParams, CreateTopicResult, DeleteRecordsParams, DeleteRecordsResult, DeleteTopicParams, DeleteTopicResult } from './topic-admin-dto.ts';
 
-const ConnectionId = z.strictObject({ connectionId: z.string().min(1).max(64) });
+/** What most methods start from: the connection (or capture) they are about. */
+const OnConnection = z.strictObject({ connectionId: ConnectionId });
 
 export const methods = {
   'app.info': { params: z.strictObject({}), result: AppInfo },
@@ -47,10 +48,10 @@ export const methods = {
     }),
     result: ConnectionSummary,
   },
-  'connections.remove': { params: z.strictObject({ id: z.string().min(1).max(64) }), result: z.strictObject({ removed: z.boolean() }) },
+  'connections.remove': { params: z.strictObject({ id: ConnectionId }), result: z.strictObject({ removed: z.boolean() }) },
   'connections.test': {
     params: z.union([
-      z.strictObject({ connectionId: z.string().min(1).max(64) }),
+      OnConnection,
       z.strictObject({ profile: ConnectionProfile, secrets: ConnectionSecrets.optional() }),
     ]),
     result: ConnectionTestResult,
@@ -59,29 +60,29 @@ export const methods = {
     params: z.strictObject({ fileName: z.string().max(4096), text: z.string().max(1_000_000) }),
     result: ImportedConnection,
   },
-  'cluster.describe': { params: ConnectionId, result: ClusterOverview },
+  'cluster.describe': { params: OnConnection, result: ClusterOverview },
   'topics.list': {
-    params: ConnectionId.extend({ includeInternal: z.boolean().default(false) }),
+    params: OnConnection.extend({ includeInternal: z.boolean().default(false) }),
     result: z.array(TopicSummary),
   },
   'topics.describe': {
-    params: ConnectionId.extend({ topic: z.string().min(1).max(249) }),
+    params: OnConnection.extend({ topic: TopicName }),
     result: TopicDetail,
   },
   'captures.list': { params: z.strictObject({}), result: z.array(CaptureSummary) },
   /** Opens a capture file on the host's disk as an offline cluster. */
-  'captures.open': { params: z.strictObject({ path: z.string().min(1).max(4096) }), result: CaptureSummary },
-  'captures.close': { params: z.strictObject({ id: z.string().min(1).max(64) }), result: z.strictObject({ closed: z.boolean() }) },
+  'captures.open': { params: z.strictObject({ path: FilePath }), result: CaptureSummary },
+  'captures.close': { params: z.strictObject({ id: ConnectionId }), result: z.strictObject({ closed: z.boolean() }) },
   /** Writes what the replay log holds of a topic to a new capture file (default: in the data folder). */
   'captures.export': {
-    params: ConnectionId.extend({ topic: z.string().min(1).max(249), partitions: z.array(z.number().int().nonnegative()).optional(), path: z.string().min(1).max(4096).optional() }),
+    params: OnConnection.extend({ topic: TopicName, partitions: z.array(PartitionNumber).optional(), path: FilePath.optional() }),
     result: z.object({ path: z.string(), records: z.number().int() }),
   },
   /** Writes one record; refused unless the connection is marked writable. */
   'records.produce': {
-    params: ConnectionId.extend({
-      topic: z.string().min(1).max(249),
-      partition: z.number().int().nonnegative().optional(),
+    params: OnConnection.extend({
+      topic: TopicName,
+      partition: PartitionNumber.optional(),
       key: Payload.nullable(),
       value: Payload.nullable(),
       headers: z.array(z.object({ key: z.string().max(10_000), value: Payload.nullable() })).max(10_000),
@@ -90,9 +91,9 @@ export const methods = {
   },
   /** Whole records (no preview cut) as an NDJSON or CSV file's text, for a download. */
   'records.export': {
-    params: ConnectionId.extend({
-      topic: z.string().min(1).max(249),
-      records: z.array(z.object({ partition: z.number().int().nonnegative(), offset: Int64String })).max(100_000),
+    params: OnConnection.extend({
+      topic: TopicName,
+      records: z.array(z.object({ partition: PartitionNumber, offset: Int64String })).max(100_000),
       format: z.enum(['ndjson', 'csv']),
     }),
     result: z.object({ text: z.string(), count: z.number().int() }),
@@ -101,9 +102,9 @@ export const methods = {
   'tail.ack': { params: z.strictObject({ sessionId: z.string().max(64), flush: z.number().int().nonnegative() }), result: z.strictObject({ known: z.boolean() }) },
   /** Records older than `before` (per partition) from the replay log, newest `limit`, oldest first. */
   'log.page': {
-    params: ConnectionId.extend({
-      topic: z.string().min(1).max(249),
-      before: z.record(z.string().regex(/^\d+$/), Int64String),
+    params: OnConnection.extend({
+      topic: TopicName,
+      before: OffsetsByPartition,
       limit: z.number().int().min(1).max(5_000),
     }),
     result: z.object({ records: z.array(RecordDto), more: z.boolean() }),
@@ -114,9 +115,9 @@ export const methods = {
    * `after` of each answer until done.
    */
   'log.scanPage': {
-    params: ConnectionId.extend({
-      topic: z.string().min(1).max(249),
-      after: z.record(z.string().regex(/^\d+$/), Int64String),
+    params: OnConnection.extend({
+      topic: TopicName,
+      after: OffsetsByPartition,
       limit: z.number().int().min(1).max(5_000),
       previewBytes: z.number().int().min(256).max(1024 * 1024),
     }),
@@ -135,27 +136,27 @@ export const methods = {
   /** What the replay log holds per connection, and its cap. */
   'log.usage': { params: z.strictObject({}), result: LogUsage },
   /** Forgets everything the replay log holds for a connection. */
-  'log.clear': { params: ConnectionId, result: z.strictObject({ freedBytes: z.number() }) },
+  'log.clear': { params: OnConnection, result: z.strictObject({ freedBytes: z.number() }) },
   /** One whole record (no preview cut): from the replay log, or from the cluster if the log lacks it. */
   'records.get': {
-    params: ConnectionId.extend({ topic: z.string().min(1).max(249), partition: z.number().int().nonnegative(), offset: Int64String }),
+    params: OnConnection.extend({ topic: TopicName, partition: PartitionNumber, offset: Int64String }),
     result: RecordDto,
   },
   /** Every consumer group (all types), with lag; `topic`: only the groups with offsets committed on it. */
   'groups.list': {
-    params: ConnectionId.extend({ topic: z.string().min(1).max(249).optional() }),
+    params: OnConnection.extend({ topic: TopicName.optional() }),
     result: z.array(GroupSummary),
   },
   /** Members, assignments and per-partition committed offset, end offset, lag, time lag and status. */
-  'groups.describe': { params: ConnectionId.extend({ groupId: z.string().min(1).max(32_767) }), result: GroupDetail },
+  'groups.describe': { params: OnConnection.extend({ groupId: GroupId }), result: GroupDetail },
   /** The stored lag history of a group (sampled while watched), over the last `sinceMs` ms. */
   'groups.history': {
-    params: ConnectionId.extend({ groupId: z.string().min(1).max(32_767), sinceMs: z.number().int().min(1_000).max(366 * 24 * 3600 * 1000).default(24 * 3600 * 1000) }),
+    params: OnConnection.extend({ groupId: GroupId, sinceMs: z.number().int().min(1_000).max(366 * 24 * 3600 * 1000).default(24 * 3600 * 1000) }),
     result: GroupLagHistory,
   },
   /** Starts or stops sampling a group's lag every lag sample interval; the choice is kept across restarts. */
   'groups.watch': {
-    params: ConnectionId.extend({ groupId: z.string().min(1).max(32_767), watch: z.boolean() }),
+    params: OnConnection.extend({ groupId: GroupId, watch: z.boolean() }),
     result: z.strictObject({ watched: z.boolean() }),
   },
   /**
@@ -163,17 +164,17 @@ export const methods = {
    * every partition and changes nothing; execute needs a writable connection and an empty group.
    */
   'groups.resetOffsets': {
-    params: ConnectionId.extend({
-      groupId: z.string().min(1).max(32_767),
+    params: OnConnection.extend({
+      groupId: GroupId,
       /** Default: every topic the group has committed offsets for. */
-      topics: z.array(z.object({ topic: z.string().min(1).max(249), partitions: z.array(z.number().int().nonnegative()).max(10_000).optional() })).max(10_000).optional(),
+      topics: z.array(z.object({ topic: TopicName, partitions: PartitionList.optional() })).max(10_000).optional(),
       to: OffsetResetTarget,
       execute: z.boolean(),
     }),
     result: OffsetResetPlan,
   },
   /** Deletes an empty group (writable connections only). */
-  'groups.delete': { params: ConnectionId.extend({ groupId: z.string().min(1).max(32_767) }), result: z.strictObject({ deleted: z.boolean() }) },
+  'groups.delete': { params: OnConnection.extend({ groupId: GroupId }), result: z.strictObject({ deleted: z.boolean() }) },
   /** Creates a topic; dryRun: the controller validates it and answers what it would be, nothing is created. Writable connections only. */
   'topics.create': { params: CreateTopicParams, result: CreateTopicResult },
   /** Sets or deletes topic configs, the others left as they are; dryRun: validated by the controller, before and after, nothing changed. Writable connections only. */
@@ -187,7 +188,7 @@ export const methods = {
   /** The projections folder and its files. */
   'projections.workspace': { params: z.strictObject({}), result: ProjectionWorkspace },
   /** Keeps projections in another folder from now on (kept across restarts); create: make it when it does not exist. */
-  'projections.setFolder': { params: z.strictObject({ folder: z.string().min(1).max(4096), create: z.boolean().default(false) }), result: ProjectionWorkspace },
+  'projections.setFolder': { params: z.strictObject({ folder: FilePath, create: z.boolean().default(false) }), result: ProjectionWorkspace },
   'projections.read': { params: z.strictObject({ name: ProjectionFileName }), result: z.object({ name: z.string(), source: z.string(), modifiedMs: z.number() }) },
   /** Saves a projection file (atomically). expectedModifiedMs: refuse (CONFLICT) when the file changed on disk since it was read; null: it must not exist yet. */
   'projections.write': {
@@ -199,7 +200,7 @@ export const methods = {
   'projections.ack': { params: z.strictObject({ readId: z.string().max(64), seq: z.number().int().nonnegative() }), result: z.strictObject({ known: z.boolean() }) },
   /** A consumer's state from the compacted topic it writes: the latest value per key, to compare with a projection's state. */
   'projections.readChangelog': {
-    params: ConnectionId.extend({ topic: z.string().min(1).max(249), maxKeys: z.number().int().min(1).max(1_000_000).default(100_000) }),
+    params: OnConnection.extend({ topic: TopicName, maxKeys: z.number().int().min(1).max(1_000_000).default(100_000) }),
     result: ChangelogState,
   },
 } as const;
@@ -208,9 +209,9 @@ export const streams = {
   /** Pushes the topic list now and again every intervalMs while subscribed. */
   /** A live tail (or, follow: false, a read to the current end) of a topic, through the replay log. */
   'tail.records': {
-    params: ConnectionId.extend({
-      topic: z.string().min(1).max(249),
-      partitions: z.array(z.number().int().nonnegative()).max(10_000).optional(),
+    params: OnConnection.extend({
+      topic: TopicName,
+      partitions: PartitionList.optional(),
       from: Position,
       follow: z.boolean().default(true),
     }),
@@ -218,7 +219,7 @@ export const streams = {
   },
   /** Scans everything the replay log holds for a topic; no cap on how much is scanned. */
   'log.search': {
-    params: ConnectionId.extend({ topic: z.string().min(1).max(249), filter: FilterSpec }),
+    params: OnConnection.extend({ topic: TopicName, filter: FilterSpec }),
     event: z.discriminatedUnion('type', [
       z.object({ type: z.literal('progress'), scanned: z.number().int(), total: z.number().int(), matched: z.number().int() }),
       z.object({ type: z.literal('matches'), records: z.array(RecordDto) }),
@@ -227,7 +228,7 @@ export const streams = {
   /** The events of a range for a projection run in the page (see projection-dto.ts). */
   'projections.events': { params: ProjectionEventsParams, event: ProjectionEventsEvent },
   'topics.watch': {
-    params: ConnectionId.extend({
+    params: OnConnection.extend({
       includeInternal: z.boolean().default(false),
       intervalMs: z.number().int().min(1_000).max(600_000).default(15_000),
     }),

@@ -2,9 +2,9 @@
 // offsets and counts that can exceed 2^53 are decimal strings, times are epoch milliseconds.
 import { z } from 'zod';
 import { parseBootstrap } from './bootstrap.ts';
+import { FilePath, Int64String, OffsetsByPartition } from './fields.ts';
 
-/** A non-negative int64 (or -1 where Kafka uses it for "none") as a decimal string. */
-export const Int64String = z.string().regex(/^-?\d{1,19}$/, 'must be a decimal integer string');
+export { Int64String } from './fields.ts';
 
 export const Bootstrap = z.string().superRefine((value, ctx) => {
   const parsed = parseBootstrap(value);
@@ -13,8 +13,6 @@ export const Bootstrap = z.string().superRefine((value, ctx) => {
 
 export const SaslMechanism = z.enum(['plain', 'scram-sha-256', 'scram-sha-512']);
 export type SaslMechanism = z.infer<typeof SaslMechanism>;
-
-const FilePath = z.string().min(1).max(4096);
 
 /** A connection as saved, without its secrets. */
 export const ConnectionProfile = z.strictObject({
@@ -165,17 +163,26 @@ export const Payload = z.discriminatedUnion('encoding', [
   z.object({ encoding: z.literal('utf8'), text: z.string(), size: z.number().int(), truncated: z.boolean().optional() }),
   z.object({ encoding: z.literal('base64'), base64: z.string(), size: z.number().int(), truncated: z.boolean().optional() }),
 ]);
+/** The one payload type: src/codecs/payload.ts encodes and decodes it. */
+export type PayloadDto = z.infer<typeof Payload>;
+
+/** Who set a record's timestamp: the producer (CreateTime) or the broker (LogAppendTime). */
+export const TimestampType = z.enum(['CreateTime', 'LogAppendTime']);
+export type TimestampType = z.infer<typeof TimestampType>;
+
+export const RecordHeaderDto = z.object({ key: z.string(), value: Payload.nullable() });
+export type RecordHeaderDto = z.infer<typeof RecordHeaderDto>;
 
 export const RecordDto = z.object({
   partition: z.number().int(),
   offset: Int64String,
   /** Epoch milliseconds. */
   timestamp: z.number(),
-  /** Who set the timestamp (the producer: CreateTime; the broker: LogAppendTime); absent where not known (records from the replay log). */
-  timestampType: z.enum(['CreateTime', 'LogAppendTime']).optional(),
+  /** Absent where not known (records from the replay log). */
+  timestampType: TimestampType.optional(),
   key: Payload.nullable(),
   value: Payload.nullable(),
-  headers: z.array(z.object({ key: z.string(), value: Payload.nullable() })),
+  headers: z.array(RecordHeaderDto),
 });
 export type RecordDto = z.infer<typeof RecordDto>;
 
@@ -186,7 +193,7 @@ export const Position = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('offset'), offset: Int64String }),
   z.strictObject({ kind: z.literal('timestamp'), timestamp: z.number() }),
   z.strictObject({ kind: z.literal('last'), count: Int64String }),
-  z.strictObject({ kind: z.literal('offsets'), offsets: z.record(z.string().regex(/^\d+$/), Int64String) }),
+  z.strictObject({ kind: z.literal('offsets'), offsets: OffsetsByPartition }),
 ]);
 export type Position = z.infer<typeof Position>;
 

@@ -34,13 +34,17 @@ export interface ErrorDto {
   field?: string;
 }
 
-export class RpcError extends Error {
+/**
+ * An error Eventscope raises on purpose: a code and a message for people. Thrown by the kafka,
+ * log, connections and host layers alike, and carried over every wire as an ErrorDto.
+ */
+export class EventscopeError extends Error {
   readonly code: ErrorCode;
   readonly field: string | undefined;
 
   constructor(code: ErrorCode, message: string, field?: string) {
     super(message);
-    this.name = 'RpcError';
+    this.name = 'EventscopeError';
     this.code = code;
     this.field = field;
   }
@@ -51,10 +55,14 @@ export class RpcError extends Error {
       : { code: this.code, message: this.message, field: this.field };
   }
 
-  static fromDto(dto: ErrorDto): RpcError {
-    return new RpcError(dto.code, dto.message, dto.field);
+  static fromDto(dto: ErrorDto): EventscopeError {
+    return new EventscopeError(dto.code, dto.message, dto.field);
   }
 }
+
+/** The wire's older name for EventscopeError (the same class: instanceof works either way). */
+export const RpcError = EventscopeError;
+export type RpcError = EventscopeError;
 
 export function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);

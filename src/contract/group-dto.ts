@@ -2,7 +2,7 @@
 // strings (int64); null means "not known" (never zero): a partition with no committed offset
 // has committed: null and lag: null, and a group whose lag cannot be computed has totalLag: null.
 import { z } from 'zod';
-import { Int64String } from './dto.ts';
+import { Int64String } from './fields.ts';
 
 /** classic: the pre-KIP-848 protocol; consumer: KIP-848 (Kafka 4); share and streams where the broker has them. */
 export const GroupType = z.enum(['classic', 'consumer', 'share', 'streams', 'unknown']);

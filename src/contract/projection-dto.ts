@@ -5,7 +5,8 @@
 // partition in offset order; across partitions by timestamp, then partition, then offset), as
 // record frames the page packs into batches for its worker.
 import { z } from 'zod';
-import { Int64String, Position, RecordFrame } from './dto.ts';
+import { Position, RecordFrame } from './dto.ts';
+import { ConnectionId, GroupId, Int64String, OffsetsByPartition, PartitionList, TopicName } from './fields.ts';
 
 /** A projection file's name in the workspace folder: no folders, ends in .js or .mjs. */
 export const ProjectionFileName = z
@@ -37,7 +38,7 @@ export const RangeEnd = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('latest') }),
   z.strictObject({ kind: z.literal('offset'), offset: Int64String }),
   z.strictObject({ kind: z.literal('timestamp'), timestamp: z.number() }),
-  z.strictObject({ kind: z.literal('group'), groupId: z.string().min(1).max(32_767) }),
+  z.strictObject({ kind: z.literal('group'), groupId: GroupId }),
 ]);
 export type RangeEnd = z.infer<typeof RangeEnd>;
 
@@ -50,10 +51,10 @@ export const DeliveredRange = z.object({ partition: z.number().int(), firstOffse
 export type DeliveredRange = z.infer<typeof DeliveredRange>;
 
 export const ProjectionEventsParams = z.strictObject({
-  connectionId: z.string().min(1).max(64),
-  topic: z.string().min(1).max(249),
+  connectionId: ConnectionId,
+  topic: TopicName,
   /** Default: every partition. */
-  partitions: z.array(z.number().int().nonnegative()).max(10_000).optional(),
+  partitions: PartitionList.optional(),
   from: Position,
   to: RangeEnd,
   /**
@@ -61,7 +62,7 @@ export const ProjectionEventsParams = z.strictObject({
    * a step-through does from a snapshot. The merge order is deterministic, so the events after
    * a cut are the same as in the first read. Partitions not named start at `from`.
    */
-  startAt: z.record(z.string().regex(/^\d+$/), Int64String).optional(),
+  startAt: OffsetsByPartition.optional(),
   /** Stop after this many events (a step-through reads a window). Default: the whole range. */
   maxEvents: z.number().int().min(1).optional(),
 });

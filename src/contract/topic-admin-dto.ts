@@ -6,9 +6,9 @@
 // The params schemas carry messages for people: the renderer checks its form with them before
 // anything is sent, the host checks every message with them.
 import { z } from 'zod';
-import { Int64String } from './dto.ts';
+import { ConnectionId, Int64String, PartitionNumber, TOPIC_NAME_MAX, TopicName } from './fields.ts';
 
-export const TOPIC_NAME_MAX = 249;
+export { TOPIC_NAME_MAX } from './fields.ts';
 /** Kafka's own limits (Topic.validate): these characters, at most 249 of them, not "." or "..". */
 export const NewTopicName = z
   .string()
@@ -17,8 +17,6 @@ export const NewTopicName = z
   .regex(/^[a-zA-Z0-9._-]+$/, 'a topic name may only hold the letters a–z and A–Z, digits, ".", "_" and "-"')
   .refine((n) => n !== '.' && n !== '..', 'a topic cannot be called "." or ".."');
 
-const TopicName = z.string().min(1, 'name the topic').max(TOPIC_NAME_MAX);
-const ConnectionId = z.string().min(1).max(64);
 /** Kafka's brokers cap partitions far lower; this only keeps nonsense out of a request. */
 export const MAX_PARTITIONS = 1_000_000;
 
@@ -144,7 +142,7 @@ export const DeleteRecordsParams = z.strictObject({
   topic: TopicName,
   /** Per partition: every record below `before` goes (before = the latest offset: all of them). */
   partitions: z
-    .array(z.strictObject({ partition: z.number().int().nonnegative(), before: Int64String.refine((s) => !s.startsWith('-'), 'an offset is 0 or more') }))
+    .array(z.strictObject({ partition: PartitionNumber, before: Int64String.refine((s) => !s.startsWith('-'), 'an offset is 0 or more') }))
     .min(1, 'choose at least one partition')
     .max(100_000)
     .refine((ps) => new Set(ps.map((p) => p.partition)).size === ps.length, 'each partition may be given once'),

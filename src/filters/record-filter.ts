@@ -3,16 +3,11 @@
 // regular expression (RE2: linear time, whatever the pattern), and JSON path equals. A bad
 // regex or path is a clear error at once.
 import { RE2JS } from 're2js';
-import { z } from 'zod';
-import type { PayloadDto } from '../codecs/payload.ts';
-import type { RecordDto } from '../contract/dto.ts';
+import type { PayloadDto, RecordDto } from '../contract/dto.ts';
+import type { FilterSpec } from '../contract/filter-spec.ts';
 
-export const FilterSpec = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('contains'), text: z.string().min(1).max(10_000) }),
-  z.strictObject({ kind: z.literal('regex'), pattern: z.string().min(1).max(10_000), flags: z.string().regex(/^[imsu]*$/).default('') }),
-  z.strictObject({ kind: z.literal('jsonPath'), path: z.string().min(1).max(1_000), equals: z.string().max(10_000) }),
-]);
-export type FilterSpec = z.infer<typeof FilterSpec>;
+// The spec is the contract's (src/contract/filter-spec.ts); re-exported for the filter's users.
+export { FilterSpec } from '../contract/filter-spec.ts';
 
 export class FilterError extends Error {}
 

@@ -2,7 +2,7 @@
 // of kafka-consumer-groups --describe, plus time lag and status) and `reset-offsets GROUP`
 // (a dry run unless --execute). --json prints the contract's DTOs.
 import type { GroupDetail, GroupSummary, OffsetResetPlan, OffsetResetTarget, PartitionLag } from '../contract/group-dto.ts';
-import { RpcError } from '../contract/errors.ts';
+import { EventscopeError } from '../contract/errors.ts';
 import { formatCount } from '../format/numbers.ts';
 import type { ClusterClient } from '../kafka/index.ts';
 import { readGroupLags, type GroupLagReading } from '../lag/group-lag-reader.ts';
@@ -54,7 +54,7 @@ export async function lagCommand(client: ClusterClient, groupId: string, flags: 
     }
   }
   const r = reading!;
-  if (r.notFound) throw new RpcError('NOT_FOUND', `Group "${groupId}" does not exist on this cluster (eventscope groups lists them).`);
+  if (r.notFound) throw new EventscopeError('NOT_FOUND', `Group "${groupId}" does not exist on this cluster (eventscope groups lists them).`);
   for (const p of r.partitions) p.status = evaluatePartition(p.topic, p.partition, windows.get(`${p.topic}\u0000${p.partition}`) ?? [], r.readAt);
   const detail: GroupDetail = { ...toSummary(r, evaluateGroup(r.partitions)), assignor: r.assignor, groupMembers: r.members, partitions: r.partitions, readAt: r.readAt };
   out.write(flags.json ? JSON.stringify(detail, null, 2) + '\n' : lagTable(detail));

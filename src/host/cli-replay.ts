@@ -9,7 +9,7 @@ import { basename } from 'node:path';
 import type { ConnectionProfile } from '../contract/dto.ts';
 import { ConnectionProfile as ProfileSchema } from '../contract/dto.ts';
 import { parseBootstrap } from '../contract/bootstrap.ts';
-import { RpcError } from '../contract/errors.ts';
+import { EventscopeError } from '../contract/errors.ts';
 import { formatCount } from '../format/numbers.ts';
 import type { ClusterClient, Isolation, StartPosition } from '../kafka/index.ts';
 import type { PartitionSource } from '../projections/event-order.ts';
@@ -199,7 +199,7 @@ export async function replayCommand(values: ReplayFlags, out: NodeJS.WritableStr
       err.write(`eventscope: ${e.message}\n\nUsage: ${REPLAY_USAGE}\n`);
       return 2;
     }
-    if (e instanceof RpcError) {
+    if (e instanceof EventscopeError) {
       err.write(`eventscope: ${e.message} [${e.code}]\n`);
       return 1;
     }
@@ -227,7 +227,7 @@ function write(out: NodeJS.WritableStream, text: string): Promise<void> {
     out.write(text, (e?: Error | null) => {
       const code = (e as NodeJS.ErrnoException | null | undefined)?.code;
       if (!e || code === 'EPIPE') resolve();
-      else reject(new RpcError('INTERNAL', `Cannot write the result: ${e.message}.`));
+      else reject(new EventscopeError('INTERNAL', `Cannot write the result: ${e.message}.`));
     });
   });
 }

@@ -7,7 +7,7 @@ import type { RecordDto } from '../contract/dto.ts';
 import { toRecordDto } from '../codecs/record-dto.ts';
 import { CSV_HEADER, toCsvRow, toNdjsonLine, type ExportFormat } from '../export/record-export.ts';
 import { createRecordLineEncoder } from '../export/record-lines.ts';
-import { RpcError } from '../contract/errors.ts';
+import { EventscopeError } from '../contract/errors.ts';
 import type { ClusterClient, Isolation, StartPosition } from '../kafka/index.ts';
 import type { StartOffsets } from '../kafka/partition-reader.ts';
 import { createProgressLine } from './cli-progress.ts';
@@ -148,7 +148,7 @@ export async function runTail(client: ClusterClient, options: TailOptions, out: 
     // reader has gone) surfaces a tick after the write, possibly after the read has ended.
     await new Promise<void>((resolve) => ((out as { destroyed?: boolean }).destroyed ? resolve() : out.write('', () => resolve())));
     const failed = writeError as NodeJS.ErrnoException | null;
-    if (failed && failed.code !== 'EPIPE') throw new RpcError('INTERNAL', `Cannot write the output: ${failed.message}. Nothing after that point was written.`);
+    if (failed && failed.code !== 'EPIPE') throw new EventscopeError('INTERNAL', `Cannot write the output: ${failed.message}. Nothing after that point was written.`);
     return 0;
   } finally {
     progress?.finish();

@@ -5,7 +5,7 @@ import { Writable } from 'node:stream';
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import type { ConnectionProfile, ConnectionSecrets } from '../contract/dto.ts';
 import { ConnectionProfile as ProfileSchema } from '../contract/dto.ts';
-import { RpcError } from '../contract/errors.ts';
+import { EventscopeError } from '../contract/errors.ts';
 import { parseBootstrap } from '../contract/bootstrap.ts';
 import { fileWriteError } from '../connections/atomic-file.ts';
 import { importConnectionFile } from '../connections/import-config-file.ts';
@@ -326,14 +326,14 @@ async function serve(portText: string | undefined, dataDirFlag: string | undefin
  */
 class ExportSink extends Writable {
   bytes = 0;
-  failure: RpcError | null = null;
+  failure: EventscopeError | null = null;
   /** The failure as the file system or stream raised it (EPIPE, ENOSPC…). */
   cause: NodeJS.ErrnoException | null = null;
   private readonly put: (chunk: Buffer, wrote: (bytes: number) => void) => Promise<void>;
-  private readonly describe: (err: unknown) => RpcError;
+  private readonly describe: (err: unknown) => EventscopeError;
 
   /** put: writes a chunk, saying as it goes how much got written (a full disk takes part of one). */
-  constructor(put: (chunk: Buffer, wrote: (bytes: number) => void) => Promise<void>, describe: (err: unknown) => RpcError) {
+  constructor(put: (chunk: Buffer, wrote: (bytes: number) => void) => Promise<void>, describe: (err: unknown) => EventscopeError) {
     super({ highWaterMark: 1024 * 1024 });
     this.put = put;
     this.describe = describe;
@@ -378,7 +378,7 @@ function holdsRecords(sink: ExportSink, format: ExportFormat): boolean {
 
 /** Adds a sentence to an error (its code kept), or says it on stderr when the error is not ours. */
 function withNotice(err: unknown, notice: string): unknown {
-  if (err instanceof RpcError) return new RpcError(err.code, `${err.message} ${notice}`, err.field);
+  if (err instanceof EventscopeError) return new EventscopeError(err.code, `${err.message} ${notice}`, err.field);
   process.stderr.write(`eventscope: ${notice}\n`);
   return err;
 }
@@ -391,7 +391,7 @@ function withNotice(err: unknown, notice: string): unknown {
 async function openOutputFile(path: string, format: ExportFormat): Promise<ExportOutput> {
   const partial = `${path}.partial`;
   const isFolder = await stat(path).then((s) => s.isDirectory(), () => false);
-  if (isFolder) throw new RpcError('WRITE_FAILED', `Cannot write ${path}: it is a folder. Give --output a file name.`);
+  if (isFolder) throw new EventscopeError('WRITE_FAILED', `Cannot write ${path}: it is a folder. Give --output a file name.`);
   const handle = await open(partial, 'w').catch((err: unknown) => {
     throw fileWriteError(err, path);
   });
@@ -484,7 +484,7 @@ export async function runCli(argv: string[]): Promise<void> {
       const command = err instanceof UsageError ? err.command : undefined;
       process.stderr.write(`eventscope: ${(err as Error).message}\n\n${command ? commandHelp(command) : USAGE}`);
       process.exitCode = 2;
-    } else if (err instanceof RpcError) {
+    } else if (err instanceof EventscopeError) {
       process.stderr.write(`eventscope: ${err.message} [${err.code}]\n`);
       process.exitCode = 1;
     } else {

@@ -1,7 +1,7 @@
 // One open ClusterClient per saved connection, reused across calls and dropped when the
 // connection is edited or removed.
 import type { ConnectionProfile, ConnectionSecrets } from '../contract/dto.ts';
-import { RpcError } from '../contract/errors.ts';
+import { EventscopeError } from '../contract/errors.ts';
 import type { ClusterClient } from '../kafka/index.ts';
 
 export type OpenClusterClient = (profile: ConnectionProfile, secrets: ConnectionSecrets) => Promise<ClusterClient>;
@@ -18,7 +18,7 @@ export class ClusterPool {
   }
 
   get(profile: ConnectionProfile, loadSecrets: () => Promise<ConnectionSecrets>): Promise<ClusterClient> {
-    if (this.closed) return Promise.reject(new RpcError('DISCONNECTED', 'Eventscope is shutting down.'));
+    if (this.closed) return Promise.reject(new EventscopeError('DISCONNECTED', 'Eventscope is shutting down.'));
     let client = this.clients.get(profile.id);
     if (!client) {
       client = loadSecrets().then((secrets) => this.open(profile, secrets));

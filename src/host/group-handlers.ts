@@ -4,7 +4,7 @@
 // <dataDir>/lag-history.sqlite; Burrow-style status from the last samples; offset reset and
 // group deletion on writable connections only.
 import type { ConnectionProfile } from '../contract/dto.ts';
-import { RpcError } from '../contract/errors.ts';
+import { EventscopeError } from '../contract/errors.ts';
 import type { GroupDetail, GroupLagHistory, GroupStatus, GroupSummary, PartitionLag } from '../contract/group-dto.ts';
 import type { ClusterClient } from '../kafka/index.ts';
 import type { CommittedOffset, DescribedGroup, ListedGroup } from '../kafka/consumer-groups.ts';
@@ -64,7 +64,7 @@ export function createGroupService(options: GroupServiceOptions): GroupService {
       opened = new LagHistoryStore(defaultLagHistoryPath(options.dataDir));
     } catch (err) {
       const message = (err as Error).message;
-      throw new RpcError(/disk is full/.test(message) ? 'DISK_FULL' : 'WRITE_FAILED', message);
+      throw new EventscopeError(/disk is full/.test(message) ? 'DISK_FULL' : 'WRITE_FAILED', message);
     }
     return opened;
   };
@@ -147,8 +147,8 @@ export function createGroupService(options: GroupServiceOptions): GroupService {
 
   const requireWritable = async (connectionId: string, what: string): Promise<void> => {
     const profile = await options.profileOf(connectionId);
-    if (!profile) throw new RpcError('WRITE_NOT_ALLOWED', `A capture file can be read, not written to: ${what} needs a live connection.`);
-    if (!profile.writable) throw new RpcError('WRITE_NOT_ALLOWED', `"${profile.name}" is read-only. Mark it "Allow writes" in its connection settings to ${what}.`);
+    if (!profile) throw new EventscopeError('WRITE_NOT_ALLOWED', `A capture file can be read, not written to: ${what} needs a live connection.`);
+    if (!profile.writable) throw new EventscopeError('WRITE_NOT_ALLOWED', `"${profile.name}" is read-only. Mark it "Allow writes" in its connection settings to ${what}.`);
   };
 
   const methods: GroupMethods = {
@@ -185,13 +185,13 @@ export function createGroupService(options: GroupServiceOptions): GroupService {
       let evaluated: ReturnType<typeof statusOf> | null;
       if (capture) {
         const found = capturedReadings(capture.store, capture.cluster, [groupId])[0];
-        if (!found) throw new RpcError('NOT_FOUND', `This capture holds no consumer group "${groupId}".`, 'groupId');
+        if (!found) throw new EventscopeError('NOT_FOUND', `This capture holds no consumer group "${groupId}".`, 'groupId');
         reading = found;
         watched = true;
         evaluated = historyStatus(capture.store, capture.cluster, groupId);
       } else {
         [reading] = (await readGroupLags(await options.clientFor(connectionId), [groupId], { timeLag: true })) as [GroupLagReading];
-        if (reading.notFound && reading.partitions.length === 0) throw new RpcError('NOT_FOUND', `Consumer group "${groupId}" does not exist on this cluster.`, 'groupId');
+        if (reading.notFound && reading.partitions.length === 0) throw new EventscopeError('NOT_FOUND', `Consumer group "${groupId}" does not exist on this cluster.`, 'groupId');
         watched = store.watched(connectionId).includes(groupId);
         evaluated = watched ? statusOf(connectionId, groupId) : null;
       }
@@ -211,7 +211,7 @@ export function createGroupService(options: GroupServiceOptions): GroupService {
     },
 
     'groups.watch': async ({ connectionId, groupId, watch }) => {
-      if (options.captureHistory(connectionId)) throw new RpcError('BAD_CONFIG', 'A capture holds the history it was saved with; there is nothing new to sample.');
+      if (options.captureHistory(connectionId)) throw new EventscopeError('BAD_CONFIG', 'A capture holds the history it was saved with; there is nothing new to sample.');
       if (watch) {
         store.watch(connectionId, groupId);
         // A first point now, not in an interval's time.
@@ -233,8 +233,8 @@ export function createGroupService(options: GroupServiceOptions): GroupService {
       await requireWritable(connectionId, 'delete a group');
       const client = await options.clientFor(connectionId);
       const [group] = await client.describeGroups([groupId]);
-      if (!group || group.notFound) throw new RpcError('NOT_FOUND', `Consumer group "${groupId}" does not exist on this cluster.`, 'groupId');
-      if (group.members.length > 0) throw new RpcError('GROUP_NOT_EMPTY', `Group "${groupId}" has ${group.members.length} member${group.members.length === 1 ? '' : 's'} (state ${group.state}): stop its consumers before deleting it.`);
+      if (!group || group.notFound) throw new EventscopeError('NOT_FOUND', `Consumer group "${groupId}" does not exist on this cluster.`, 'groupId');
+      if (group.members.length > 0) throw new EventscopeError('GROUP_NOT_EMPTY', `Group "${groupId}" has ${group.members.length} member${group.members.length === 1 ? '' : 's'} (state ${group.state}): stop its consumers before deleting it.`);
       await client.deleteGroup(groupId);
       store.unwatch(connectionId, groupId);
       return { deleted: true };

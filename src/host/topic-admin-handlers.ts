@@ -6,7 +6,7 @@
 // change (configs before, partition counts, offsets, the groups that read a topic); the run
 // then does it and answers what it did, read back from the cluster.
 import type { ConnectionProfile, TopicDetail } from '../contract/dto.ts';
-import { RpcError } from '../contract/errors.ts';
+import { EventscopeError } from '../contract/errors.ts';
 import type { ConfigChangeOutcome, DeleteRecordsPartition } from '../contract/topic-admin-dto.ts';
 import type { ClusterClient } from '../kafka/index.ts';
 import type { MethodHandlers } from '../rpc/server.ts';
@@ -28,14 +28,14 @@ export function createTopicAdminHandlers(options: TopicAdminOptions): TopicAdmin
   /** what: what the user tried, to follow "to" ("create topics"). */
   const requireWritable = async (connectionId: string, what: string): Promise<void> => {
     const profile = await options.profileOf(connectionId);
-    if (!profile) throw new RpcError('WRITE_NOT_ALLOWED', `A capture file can be read, not written to: to ${what}, use a live connection marked "Allow writes".`);
-    if (!profile.writable) throw new RpcError('WRITE_NOT_ALLOWED', `"${profile.name}" is read-only. Mark it "Allow writes" in its connection settings to ${what}.`);
+    if (!profile) throw new EventscopeError('WRITE_NOT_ALLOWED', `A capture file can be read, not written to: to ${what}, use a live connection marked "Allow writes".`);
+    if (!profile.writable) throw new EventscopeError('WRITE_NOT_ALLOWED', `"${profile.name}" is read-only. Mark it "Allow writes" in its connection settings to ${what}.`);
   };
 
   /** The topic as it is now; an internal topic is Kafka's own and is never changed from here. */
   const describeChangeable = async (client: ClusterClient, topic: string, what: string): Promise<TopicDetail> => {
     const detail = await client.describeTopic(topic);
-    if (detail.internal) throw new RpcError('INVALID_PARAMS', `"${topic}" is an internal topic that Kafka itself keeps: Eventscope does not ${what} it.`, 'topic');
+    if (detail.internal) throw new EventscopeError('INVALID_PARAMS', `"${topic}" is an internal topic that Kafka itself keeps: Eventscope does not ${what} it.`, 'topic');
     return detail;
   };
 
@@ -54,7 +54,7 @@ export function createTopicAdminHandlers(options: TopicAdminOptions): TopicAdmin
       const current = new Map(detail.configs.map((c) => [c.name, c]));
       // Kafka takes deleting a name it does not know as a change that does nothing: say it is not one.
       const unknown = changes.find((c) => c.op === 'delete' && current.size > 0 && !current.has(c.name));
-      if (unknown) throw new RpcError('INVALID_PARAMS', `"${unknown.name}" is not a config of topic "${topic}": check its name (topic configs such as retention.ms, cleanup.policy).`, 'changes');
+      if (unknown) throw new EventscopeError('INVALID_PARAMS', `"${unknown.name}" is not a config of topic "${topic}": check its name (topic configs such as retention.ms, cleanup.policy).`, 'changes');
       await client.alterTopicConfigs(topic, changes, { validateOnly: dryRun });
       const planned: ConfigChangeOutcome[] = changes.map((change) => {
         const was = current.get(change.name);
@@ -93,7 +93,7 @@ export function createTopicAdminHandlers(options: TopicAdminOptions): TopicAdmin
       const before = detail.partitions.length;
       if (totalPartitions <= before) {
         const why = totalPartitions < before ? `Kafka can add partitions but never remove them` : `that is the count it has now`;
-        throw new RpcError('INVALID_PARAMS', `"${topic}" has ${before} partition${before === 1 ? '' : 's'} and ${totalPartitions} ${totalPartitions === 1 ? 'was' : 'were'} asked for: ${why}. Ask for more than ${before}.`, 'totalPartitions');
+        throw new EventscopeError('INVALID_PARAMS', `"${topic}" has ${before} partition${before === 1 ? '' : 's'} and ${totalPartitions} ${totalPartitions === 1 ? 'was' : 'were'} asked for: ${why}. Ask for more than ${before}.`, 'totalPartitions');
       }
       await client.createPartitions(topic, totalPartitions, { validateOnly: dryRun });
       return { dryRun, topic, before, after: totalPartitions, added: Array.from({ length: totalPartitions - before }, (_, i) => before + i) };
@@ -108,13 +108,13 @@ export function createTopicAdminHandlers(options: TopicAdminOptions): TopicAdmin
         .sort((a, b) => a.partition - b.partition)
         .map(({ partition, before }) => {
           const p = byPartition.get(partition);
-          if (!p) throw new RpcError('INVALID_PARAMS', `"${topic}" has no partition ${partition}: its partitions are 0 to ${detail.partitions.length - 1}.`, 'partitions');
-          if (p.earliestOffset === null || p.latestOffset === null) throw new RpcError('KAFKA_ERROR', `The offsets of partition ${partition} of "${topic}" cannot be read now (no leader answers for it): try again once it has a leader.`);
+          if (!p) throw new EventscopeError('INVALID_PARAMS', `"${topic}" has no partition ${partition}: its partitions are 0 to ${detail.partitions.length - 1}.`, 'partitions');
+          if (p.earliestOffset === null || p.latestOffset === null) throw new EventscopeError('KAFKA_ERROR', `The offsets of partition ${partition} of "${topic}" cannot be read now (no leader answers for it): try again once it has a leader.`);
           const earliest = BigInt(p.earliestOffset);
           const latest = BigInt(p.latestOffset);
           const upTo = BigInt(before);
           if (upTo > latest) {
-            throw new RpcError('INVALID_PARAMS', `Partition ${partition} of "${topic}" ends at offset ${latest}: records can be deleted below an offset up to ${latest} (that deletes all of them), not ${upTo}.`, 'partitions');
+            throw new EventscopeError('INVALID_PARAMS', `Partition ${partition} of "${topic}" ends at offset ${latest}: records can be deleted below an offset up to ${latest} (that deletes all of them), not ${upTo}.`, 'partitions');
           }
           const earliestAfter = upTo > earliest ? upTo : earliest;
           return { partition, earliestBefore: earliest.toString(), latest: latest.toString(), before: upTo.toString(), records: (earliestAfter - earliest).toString(), earliestAfter: earliestAfter.toString() };
@@ -137,7 +137,7 @@ export function createTopicAdminHandlers(options: TopicAdminOptions): TopicAdmin
       const detail = await describeChangeable(client, topic, 'delete');
       const id = (await client.topicIds([topic])).get(topic) ?? null;
       if (topicId !== undefined && id !== null && id !== topicId) {
-        throw new RpcError('INVALID_PARAMS', `"${topic}" is not the topic that was previewed: it was deleted and created again since (its topic ID is now ${id}). Preview again before deleting it.`, 'topicId');
+        throw new EventscopeError('INVALID_PARAMS', `"${topic}" is not the topic that was previewed: it was deleted and created again since (its topic ID is now ${id}). Preview again before deleting it.`, 'topicId');
       }
       const known = detail.partitions.every((p) => p.earliestOffset !== null && p.latestOffset !== null);
       const records = known ? detail.partitions.reduce((n, p) => n + BigInt(p.latestOffset!) - BigInt(p.earliestOffset!), 0n).toString() : null;

@@ -8,7 +8,7 @@
 //
 // EVENTSCOPE_FETCH_MAX_BYTES and EVENTSCOPE_PARTITION_FETCH_MAX_BYTES override the defaults,
 // for tuning and for tests that must reach "more than one response holds" with little data.
-import { RpcError } from '../contract/errors.ts';
+import { EventscopeError } from '../contract/errors.ts';
 
 export interface FetchLimits {
   /** The response's byte budget (Fetch max_bytes). */
@@ -32,7 +32,7 @@ function bytesFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): n
   if (text === undefined || text === '') return fallback;
   const n = Number(text);
   if (!Number.isInteger(n) || n < MIN_BYTES || n > DEFAULT_FETCH_LIMITS.largestBatchBytes) {
-    throw new RpcError('BAD_CONFIG', `${name}=${text} is not a byte count from ${MIN_BYTES} to ${DEFAULT_FETCH_LIMITS.largestBatchBytes}. Unset it to use the default.`);
+    throw new EventscopeError('BAD_CONFIG', `${name}=${text} is not a byte count from ${MIN_BYTES} to ${DEFAULT_FETCH_LIMITS.largestBatchBytes}. Unset it to use the default.`);
   }
   return n;
 }

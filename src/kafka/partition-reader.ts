@@ -1,5 +1,6 @@
 // Reading records from chosen partitions at chosen positions, without ever joining a
 // consumer group or committing. The interface the tail, the replay log and the CLI use.
+import type { TimestampType } from '../contract/dto.ts';
 
 export type StartPosition =
   | { kind: 'earliest' }
@@ -14,8 +15,8 @@ export interface RecordHeader {
   value: Uint8Array | null;
 }
 
-/** Who set a record's timestamp: the producer (CreateTime) or the broker on append (LogAppendTime), as the topic's message.timestamp.type says. */
-export type TimestampType = 'CreateTime' | 'LogAppendTime';
+/** Who set a record's timestamp: the producer (CreateTime) or the broker on append (LogAppendTime), as the topic's message.timestamp.type says. The contract's type. */
+export type { TimestampType };
 
 export interface KafkaRecord {
   partition: number;

@@ -15,7 +15,7 @@
 // - A batch cut short by the partition's budget grows the budget for the next request.
 // - A partition that does not advance for STARVED_ROUNDS_LIMIT answers in a row although the
 //   broker says it has more is an error that names it, never a silent stop.
-import { RpcError } from '../contract/errors.ts';
+import { EventscopeError } from '../contract/errors.ts';
 import type { FetchLimits } from './fetch-limits.ts';
 
 /**
@@ -116,7 +116,7 @@ export class ReadProgress {
 
   /**
    * Applies one partition's answer. Returns the span it covered (records may be fewer: gaps),
-   * or null if the partition did not move. Throws an RpcError naming the partition if it
+   * or null if the partition did not move. Throws an EventscopeError naming the partition if it
    * cannot advance.
    */
   settle(cursor: PartitionCursor, answer: PartitionAnswer): CoveredSpan | null {
@@ -140,7 +140,7 @@ export class ReadProgress {
     }
     if (answer.truncatedBatchBytes !== null) {
       if (answer.truncatedBatchBytes > this.limits.largestBatchBytes) {
-        throw new RpcError('KAFKA_ERROR', `Partition ${cursor.partition} of "${this.topic}" has a record batch of ${answer.truncatedBatchBytes} bytes at offset ${from}, larger than Eventscope reads (${this.limits.largestBatchBytes} bytes).`);
+        throw new EventscopeError('KAFKA_ERROR', `Partition ${cursor.partition} of "${this.topic}" has a record batch of ${answer.truncatedBatchBytes} bytes at offset ${from}, larger than Eventscope reads (${this.limits.largestBatchBytes} bytes).`);
       }
       cursor.maxBytes = Math.min(this.limits.largestBatchBytes, Math.max(answer.truncatedBatchBytes, cursor.maxBytes * 2));
       return answer.position === 0 ? this.starve(cursor, from, available) : null;
@@ -165,7 +165,7 @@ export class ReadProgress {
 
   private starve(cursor: PartitionCursor, from: bigint, available: bigint): null {
     if (++cursor.starvedRounds >= STARVED_ROUNDS_LIMIT) {
-      throw new RpcError(
+      throw new EventscopeError(
         'KAFKA_ERROR',
         `Partition ${cursor.partition} of "${this.topic}" does not advance at offset ${from}: the broker says it holds records up to ${available} but returned none in ${cursor.starvedRounds} fetches in a row.`,
       );

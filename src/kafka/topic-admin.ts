@@ -5,7 +5,7 @@
 // DeleteRecords and DeleteTopics have no such mode, so the caller previews those from offsets.
 // Callers check that the connection allows writes (src/host/topic-admin-handlers.ts); a
 // capture refuses all of it (src/log/offline-cluster.ts). Nothing here joins a group.
-import { RpcError } from '../contract/errors.ts';
+import { EventscopeError } from '../contract/errors.ts';
 import { unknownTopicError } from './errors.ts';
 import { kafkaErrorName } from './protocol/kafka-error-codes.ts';
 
@@ -58,16 +58,16 @@ export interface TopicAdminClient {
 export type TopicAdminField = 'topic' | 'partitions' | 'replicationFactor' | 'configs' | 'changes' | 'totalPartitions' | 'offsets';
 
 /**
- * A Kafka error code answered to a topic-administration request, as an RpcError whose message
+ * A Kafka error code answered to a topic-administration request, as an EventscopeError whose message
  * says what to change. brokerMessage: the broker's own words where the response carries them
  * (they name the config, the broker count…). Input the broker refused is INVALID_PARAMS with
  * the field it is about; the rest is KAFKA_ERROR (or UNKNOWN_TOPIC).
  */
-export function topicAdminError(code: number, context: { topic: string; target: string; /** What was asked, to follow "to": "create", "delete records of"… */ action: string; brokerMessage?: string | null; field?: TopicAdminField; /** What exactly was refused, e.g. "Partition 2 (offset 500)". */ subject?: string }): RpcError {
+export function topicAdminError(code: number, context: { topic: string; target: string; /** What was asked, to follow "to": "create", "delete records of"… */ action: string; brokerMessage?: string | null; field?: TopicAdminField; /** What exactly was refused, e.g. "Partition 2 (offset 500)". */ subject?: string }): EventscopeError {
   const { topic, target, action } = context;
   const name = kafkaErrorName(code);
   const said = context.brokerMessage ? ` Kafka says: "${context.brokerMessage}"` : '';
-  const bad = (field: TopicAdminField, message: string): RpcError => new RpcError('INVALID_PARAMS', `${context.subject ? `${context.subject}: ` : ''}${message}${said}`, field);
+  const bad = (field: TopicAdminField, message: string): EventscopeError => new EventscopeError('INVALID_PARAMS', `${context.subject ? `${context.subject}: ` : ''}${message}${said}`, field);
   switch (name) {
     case 'UNKNOWN_TOPIC_OR_PARTITION':
     case 'UNKNOWN_TOPIC_ID':
@@ -89,15 +89,15 @@ export function topicAdminError(code: number, context: { topic: string; target: 
     case 'OFFSET_OUT_OF_RANGE':
       return bad('offsets', `An offset to delete records up to is beyond the end of its partition of "${topic}": choose an offset no larger than the partition's latest offset.`);
     case 'TOPIC_DELETION_DISABLED':
-      return new RpcError('KAFKA_ERROR', `${target} does not allow deleting topics (delete.topic.enable=false on its brokers): ask its administrators.${said}`);
+      return new EventscopeError('KAFKA_ERROR', `${target} does not allow deleting topics (delete.topic.enable=false on its brokers): ask its administrators.${said}`);
     case 'TOPIC_AUTHORIZATION_FAILED':
     case 'CLUSTER_AUTHORIZATION_FAILED':
-      return new RpcError('KAFKA_ERROR', `This connection's user may not ${action} "${topic}" (${name}): ask the cluster's administrators for the ACL.${said}`);
+      return new EventscopeError('KAFKA_ERROR', `This connection's user may not ${action} "${topic}" (${name}): ask the cluster's administrators for the ACL.${said}`);
     case 'REASSIGNMENT_IN_PROGRESS':
-      return new RpcError('KAFKA_ERROR', `A partition reassignment of "${topic}" is in progress: wait for it to finish, then try again.${said}`);
+      return new EventscopeError('KAFKA_ERROR', `A partition reassignment of "${topic}" is in progress: wait for it to finish, then try again.${said}`);
     case 'UNSUPPORTED_VERSION':
-      return new RpcError('KAFKA_ERROR', `${target} does not support the request to ${action} "${topic}" (UNSUPPORTED_VERSION).${said}`);
+      return new EventscopeError('KAFKA_ERROR', `${target} does not support the request to ${action} "${topic}" (UNSUPPORTED_VERSION).${said}`);
     default:
-      return new RpcError('KAFKA_ERROR', `Kafka answered ${name} (error code ${code}) trying to ${action} "${topic}" on ${target}.${said}`);
+      return new EventscopeError('KAFKA_ERROR', `Kafka answered ${name} (error code ${code}) trying to ${action} "${topic}" on ${target}.${said}`);
   }
 }

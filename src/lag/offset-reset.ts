@@ -3,7 +3,7 @@
 // N; every target is kept within [earliest, latest] of its partition, as Kafka's tool clamps
 // it. planOffsetReset changes nothing (the dry run: before and after for every partition);
 // executeOffsetReset commits the plan, only for a group with no members.
-import { RpcError } from '../contract/errors.ts';
+import { EventscopeError } from '../contract/errors.ts';
 import type { OffsetResetPlan, OffsetResetTarget } from '../contract/group-dto.ts';
 import type { ConsumerGroupClient } from '../kafka/consumer-groups.ts';
 import { byTopicPartition } from './partition-lag.ts';
@@ -25,13 +25,13 @@ export async function planOffsetReset(client: ConsumerGroupClient, groupId: stri
     const latest = await client.latestOffsets(scope.map((s) => s.topic));
     chosen = scope.flatMap(({ topic, partitions }) => {
       const all = [...(latest.get(topic)?.keys() ?? [])].sort((a, b) => a - b);
-      if (all.length === 0) throw new RpcError('UNKNOWN_TOPIC', `Topic "${topic}" does not exist on this cluster.`, 'topics');
-      for (const p of partitions ?? []) if (!all.includes(p)) throw new RpcError('BAD_CONFIG', `Partition ${p} is not a partition of "${topic}" (it has ${all.length}).`, 'topics');
+      if (all.length === 0) throw new EventscopeError('UNKNOWN_TOPIC', `Topic "${topic}" does not exist on this cluster.`, 'topics');
+      for (const p of partitions ?? []) if (!all.includes(p)) throw new EventscopeError('BAD_CONFIG', `Partition ${p} is not a partition of "${topic}" (it has ${all.length}).`, 'topics');
       return (partitions ?? all).map((partition) => ({ topic, partition }));
     });
   } else {
     chosen = committed.filter((c) => c.offset !== null).map(({ topic, partition }) => ({ topic, partition }));
-    if (chosen.length === 0) throw new RpcError('NOT_FOUND', `Group "${groupId}" has no committed offsets; name the topics whose offsets to set.`, 'topics');
+    if (chosen.length === 0) throw new EventscopeError('NOT_FOUND', `Group "${groupId}" has no committed offsets; name the topics whose offsets to set.`, 'topics');
   }
   const topics = [...new Set(chosen.map((c) => c.topic))];
   const [earliest, latest, atTime] = await Promise.all([
@@ -60,7 +60,7 @@ export async function planOffsetReset(client: ConsumerGroupClient, groupId: stri
           target = BigInt(to.offset);
           break;
         case 'shift':
-          if (current === null) throw new RpcError('BAD_CONFIG', `Partition ${partition} of "${topic}" has no committed offset to shift from; reset it to an offset, a time, earliest or latest instead.`, 'to');
+          if (current === null) throw new EventscopeError('BAD_CONFIG', `Partition ${partition} of "${topic}" has no committed offset to shift from; reset it to an offset, a time, earliest or latest instead.`, 'to');
           target = current + BigInt(to.by);
           break;
       }
@@ -74,7 +74,7 @@ export async function planOffsetReset(client: ConsumerGroupClient, groupId: stri
 export async function executeOffsetReset(client: ConsumerGroupClient, plan: OffsetResetPlan): Promise<OffsetResetPlan> {
   const [group] = await client.describeGroups([plan.groupId]);
   if (group && (group.members.length > 0 || !EMPTY_STATES.has(group.state))) {
-    throw new RpcError('GROUP_NOT_EMPTY', `Group "${plan.groupId}" has ${group.members.length} member${group.members.length === 1 ? '' : 's'} (state ${group.state}): stop its consumers first; offsets can only be moved for an empty group.`);
+    throw new EventscopeError('GROUP_NOT_EMPTY', `Group "${plan.groupId}" has ${group.members.length} member${group.members.length === 1 ? '' : 's'} (state ${group.state}): stop its consumers first; offsets can only be moved for an empty group.`);
   }
   await client.commitOffsets(plan.groupId, plan.partitions.map((p) => ({ topic: p.topic, partition: p.partition, offset: BigInt(p.after) })));
   return { ...plan, executed: true };

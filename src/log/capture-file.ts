@@ -2,7 +2,7 @@
 // (the same SQLite layout as the log). Opened later with no cluster, a capture shows as an
 // offline cluster (src/log/offline-cluster.ts).
 import { existsSync, rmSync } from 'node:fs';
-import { RpcError } from '../contract/errors.ts';
+import { EventscopeError } from '../contract/errors.ts';
 import { ReplayLog } from './replay-log.ts';
 
 export const CAPTURE_FORMAT = 'eventscope-capture/1';
@@ -24,7 +24,7 @@ export interface CaptureSelection {
 
 /** Copies the chosen topics (all they hold) of one cluster's log into a new capture file. */
 export function exportCapture(source: ReplayLog, cluster: string, selection: CaptureSelection[], path: string, info: CaptureInfo): { records: number } {
-  if (existsSync(path)) throw new RpcError('BAD_CONFIG', `${path} exists already; choose another file name.`, 'path');
+  if (existsSync(path)) throw new EventscopeError('BAD_CONFIG', `${path} exists already; choose another file name.`, 'path');
   const target = new ReplayLog(path, { capBytesPerCluster: Number.MAX_SAFE_INTEGER });
   let records = 0;
   try {
@@ -32,7 +32,7 @@ export function exportCapture(source: ReplayLog, cluster: string, selection: Cap
     target.setMeta('info', JSON.stringify(info));
     for (const { topic, partitions } of selection) {
       const held = source.topics(cluster).find((t) => t.topic === topic);
-      if (!held) throw new RpcError('NOT_FOUND', `The replay log holds nothing of "${topic}" to export.`, 'topic');
+      if (!held) throw new EventscopeError('NOT_FOUND', `The replay log holds nothing of "${topic}" to export.`, 'topic');
       for (const partition of held.partitions) {
         if (partitions && !partitions.includes(partition)) continue;
         for (const range of source.ranges({ cluster, topic, partition })) {
@@ -52,12 +52,12 @@ export function exportCapture(source: ReplayLog, cluster: string, selection: Cap
 }
 
 export function openCapture(path: string): { log: ReplayLog; info: CaptureInfo } {
-  if (!existsSync(path)) throw new RpcError('NOT_FOUND', `No capture file at ${path}.`, 'path');
+  if (!existsSync(path)) throw new EventscopeError('NOT_FOUND', `No capture file at ${path}.`, 'path');
   let log: ReplayLog;
   try {
     log = new ReplayLog(path, { readOnly: true });
   } catch (err) {
-    throw new RpcError('BAD_CONFIG', `${path} is not an Eventscope capture file: ${(err as Error).message}`, 'path');
+    throw new EventscopeError('BAD_CONFIG', `${path} is not an Eventscope capture file: ${(err as Error).message}`, 'path');
   }
   let format: string | null;
   try {
@@ -67,7 +67,7 @@ export function openCapture(path: string): { log: ReplayLog; info: CaptureInfo }
   }
   if (format !== CAPTURE_FORMAT) {
     log.close();
-    throw new RpcError('BAD_CONFIG', `${path} is not an Eventscope capture file (format ${format ?? 'unknown'}).`, 'path');
+    throw new EventscopeError('BAD_CONFIG', `${path} is not an Eventscope capture file (format ${format ?? 'unknown'}).`, 'path');
   }
   return { log, info: JSON.parse(log.getMeta('info') ?? '{}') as CaptureInfo };
 }

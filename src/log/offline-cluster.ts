@@ -2,7 +2,7 @@
 // browses, tails and searches like a cluster, with no cluster behind it. Offsets are what
 // the log holds; "following" ends at the last stored record, since nothing new can come.
 import type { ClusterOverview, ConnectionTestResult, PartitionInfo, TopicDetail, TopicSummary } from '../contract/dto.ts';
-import { RpcError } from '../contract/errors.ts';
+import { EventscopeError } from '../contract/errors.ts';
 import type { ClusterClient } from '../kafka/index.ts';
 import { unknownTopicError } from '../kafka/errors.ts';
 import type { KafkaRecord, ReadRequest, ReadSummary, StartOffsets, StartPosition } from '../kafka/partition-reader.ts';
@@ -76,7 +76,7 @@ export class OfflineCluster implements ClusterClient {
     const start = new Map<number, bigint>();
     const end = new Map<number, bigint>();
     for (const p of chosen) {
-      if (!all.includes(p)) throw new RpcError('BAD_CONFIG', `Partition ${p} is not in ${this.name}'s copy of "${topic}".`, 'partition');
+      if (!all.includes(p)) throw new EventscopeError('BAD_CONFIG', `Partition ${p} is not in ${this.name}'s copy of "${topic}".`, 'partition');
       const { earliest, latest } = this.bounds(topic, p);
       const clamp = (o: bigint): bigint => (o < earliest ? earliest : o > latest ? latest : o);
       end.set(p, latest);
@@ -164,36 +164,36 @@ export class OfflineCluster implements ClusterClient {
   }
 
   async commitOffsets(): Promise<never> {
-    throw new RpcError('WRITE_NOT_ALLOWED', `${this.name} is a capture file: its groups' offsets cannot be moved.`);
+    throw new EventscopeError('WRITE_NOT_ALLOWED', `${this.name} is a capture file: its groups' offsets cannot be moved.`);
   }
 
   async deleteGroup(): Promise<never> {
-    throw new RpcError('WRITE_NOT_ALLOWED', `${this.name} is a capture file: its groups cannot be deleted.`);
+    throw new EventscopeError('WRITE_NOT_ALLOWED', `${this.name} is a capture file: its groups cannot be deleted.`);
   }
 
   async produce(): Promise<never> {
-    throw new RpcError('WRITE_NOT_ALLOWED', `${this.name} is a capture file: it can be read, not written to.`);
+    throw new EventscopeError('WRITE_NOT_ALLOWED', `${this.name} is a capture file: it can be read, not written to.`);
   }
 
   // A capture's topics are what was saved: none can be created, changed or deleted.
   async createTopic(): Promise<never> {
-    throw new RpcError('WRITE_NOT_ALLOWED', `${this.name} is a capture file: topics cannot be created in it.`);
+    throw new EventscopeError('WRITE_NOT_ALLOWED', `${this.name} is a capture file: topics cannot be created in it.`);
   }
 
   async alterTopicConfigs(): Promise<never> {
-    throw new RpcError('WRITE_NOT_ALLOWED', `${this.name} is a capture file: its topics' configs cannot be changed.`);
+    throw new EventscopeError('WRITE_NOT_ALLOWED', `${this.name} is a capture file: its topics' configs cannot be changed.`);
   }
 
   async createPartitions(): Promise<never> {
-    throw new RpcError('WRITE_NOT_ALLOWED', `${this.name} is a capture file: partitions cannot be added to its topics.`);
+    throw new EventscopeError('WRITE_NOT_ALLOWED', `${this.name} is a capture file: partitions cannot be added to its topics.`);
   }
 
   async deleteRecords(): Promise<never> {
-    throw new RpcError('WRITE_NOT_ALLOWED', `${this.name} is a capture file: its records cannot be deleted.`);
+    throw new EventscopeError('WRITE_NOT_ALLOWED', `${this.name} is a capture file: its records cannot be deleted.`);
   }
 
   async deleteTopic(): Promise<never> {
-    throw new RpcError('WRITE_NOT_ALLOWED', `${this.name} is a capture file: its topics cannot be deleted.`);
+    throw new EventscopeError('WRITE_NOT_ALLOWED', `${this.name} is a capture file: its topics cannot be deleted.`);
   }
 
   async close(): Promise<void> {}

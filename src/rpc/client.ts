@@ -1,7 +1,7 @@
 // The calling end of the contract: typed calls that can be cancelled, and subscriptions.
 // Used by the renderer, the CLI's tests and the contract suite, over any wire.
 import type { EventOf, MethodName, ParamsOf, ResultOf, StreamName, StreamParamsOf } from '../contract/api.ts';
-import { isErrorCode, RpcError } from '../contract/errors.ts';
+import { isErrorCode, EventscopeError } from '../contract/errors.ts';
 import type { ClientMessage } from './envelope.ts';
 import type { Wire } from './wire.ts';
 
@@ -22,12 +22,12 @@ export interface StreamListener<E> {
 
 interface PendingCall {
   resolve(value: unknown): void;
-  reject(err: RpcError): void;
+  reject(err: EventscopeError): void;
 }
 
 interface OpenStream {
   onEvent(data: unknown, seq: number): void;
-  end(error?: RpcError): void;
+  end(error?: EventscopeError): void;
 }
 
 export class RpcClient {
@@ -46,15 +46,15 @@ export class RpcClient {
   }
 
   call<M extends MethodName>(method: M, params: ParamsOf<M>, options: CallOptions = {}): Promise<ResultOf<M>> {
-    if (this.closed) return Promise.reject(new RpcError('DISCONNECTED', 'Not connected to the Eventscope host.'));
+    if (this.closed) return Promise.reject(new EventscopeError('DISCONNECTED', 'Not connected to the Eventscope host.'));
     const id = this.nextId++;
     const { signal } = options;
     return new Promise<ResultOf<M>>((resolve, reject) => {
-      if (signal?.aborted) return reject(new RpcError('CANCELLED', 'Cancelled.'));
+      if (signal?.aborted) return reject(new EventscopeError('CANCELLED', 'Cancelled.'));
       const onAbort = (): void => {
         if (!this.calls.delete(id)) return;
         this.send({ t: 'cancel', id });
-        reject(new RpcError('CANCELLED', 'Cancelled.'));
+        reject(new EventscopeError('CANCELLED', 'Cancelled.'));
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       this.calls.set(id, {
@@ -73,12 +73,12 @@ export class RpcClient {
 
   subscribe<S extends StreamName>(stream: S, params: StreamParamsOf<S>, handlers: StreamListener<EventOf<S>>): Subscription {
     const id = this.nextId++;
-    let settle!: { resolve(): void; reject(e: RpcError): void };
+    let settle!: { resolve(): void; reject(e: EventscopeError): void };
     const done = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
     // A subscription nobody awaits must not surface as an unhandled rejection.
     done.catch(() => undefined);
     if (this.closed) {
-      settle.reject(new RpcError('DISCONNECTED', 'Not connected to the Eventscope host.'));
+      settle.reject(new EventscopeError('DISCONNECTED', 'Not connected to the Eventscope host.'));
       return { close: () => undefined, done };
     }
     this.streams.set(id, {
@@ -134,7 +134,7 @@ export class RpcClient {
   private failAll(): void {
     if (this.closed) return;
     this.closed = true;
-    const error = new RpcError('DISCONNECTED', 'The connection to the Eventscope host closed.');
+    const error = new EventscopeError('DISCONNECTED', 'The connection to the Eventscope host closed.');
     for (const call of this.calls.values()) call.reject(error);
     this.calls.clear();
     for (const stream of this.streams.values()) stream.end(error);
@@ -143,10 +143,10 @@ export class RpcClient {
   }
 }
 
-function toRpcError(raw: unknown): RpcError {
+function toRpcError(raw: unknown): EventscopeError {
   const dto = raw as { code?: unknown; message?: unknown; field?: unknown } | null;
   if (dto && isErrorCode(dto.code) && typeof dto.message === 'string') {
-    return new RpcError(dto.code, dto.message, typeof dto.field === 'string' ? dto.field : undefined);
+    return new EventscopeError(dto.code, dto.message, typeof dto.field === 'string' ? dto.field : undefined);
   }
-  return new RpcError('INTERNAL', 'The host sent an error that does not match the contract.');
+  return new EventscopeError('INTERNAL', 'The host sent an error that does not match the contract.');
 }

@@ -14,7 +14,7 @@ import {
   type ResultOf,
   type StreamName,
 } from '../contract/api.ts';
-import { RpcError, type ErrorDto } from '../contract/errors.ts';
+import { EventscopeError, type ErrorDto } from '../contract/errors.ts';
 import { ClientMessage, type ServerMessage } from './envelope.ts';
 import { isUndecodableFrame, type Wire } from './wire.ts';
 
@@ -157,7 +157,7 @@ function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   // A handler that cannot stop its work early (a Kafka request in flight) still answers
   // the caller at once; its late result is dropped.
   return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(new RpcError('CANCELLED', 'Cancelled by the caller.'));
+    const onAbort = (): void => reject(new EventscopeError('CANCELLED', 'Cancelled by the caller.'));
     if (signal.aborted) return onAbort();
     signal.addEventListener('abort', onAbort, { once: true });
     promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
@@ -165,7 +165,7 @@ function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
 }
 
 export function toErrorDto(err: unknown, log?: ServerLog): ErrorDto {
-  if (err instanceof RpcError) return err.toDto();
+  if (err instanceof EventscopeError) return err.toDto();
   log?.warn(`rpc: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
   return { code: 'INTERNAL', message: `Internal error: ${err instanceof Error ? err.message : String(err)}` };
 }

@@ -9,7 +9,7 @@
 // partitions takes under 3 s.
 import kafkajs from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { RpcError } from '../../src/contract/errors.ts';
+import { EventscopeError } from '../../src/contract/errors.ts';
 import { ConnectionProfile } from '../../src/contract/dto.ts';
 import { openClusterClient, type ClusterClient } from '../../src/kafka/index.ts';
 import type { CommittedOffset, DescribedGroup } from '../../src/kafka/consumer-groups.ts';
@@ -246,7 +246,7 @@ describe('consumer groups on kafkajs, against Kafka 4.1 and its tools', () => {
     for (const group of [classicGroup, consumerGroup]) {
       const before = await committedOf(group);
       const commit = client.commitOffsets(group, [{ topic, partition: 0, offset: 1n }]);
-      await expect(commit).rejects.toBeInstanceOf(RpcError);
+      await expect(commit).rejects.toBeInstanceOf(EventscopeError);
       await expect(commit).rejects.toMatchObject({ code: 'GROUP_NOT_EMPTY', message: expect.stringContaining(`UNKNOWN_MEMBER_ID for ${topic}-0`) });
       await expect(client.deleteGroup(group)).rejects.toMatchObject({ code: 'GROUP_NOT_EMPTY', message: `Group "${group}" still has members; stop them first.` });
       expect(await committedOf(group)).toEqual(before);

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import WebSocket from 'ws';
 import type { RecordDto } from '../../src/contract/dto.ts';
-import { RpcError } from '../../src/contract/errors.ts';
+import { EventscopeError } from '../../src/contract/errors.ts';
 import { SAMPLE_CAPTURE_ID } from '../../src/host/eventscope-service.ts';
 import { startBrowserServer } from '../../src/host/browser-server.ts';
 import type { EventscopeService } from '../../src/host/eventscope-service.ts';
@@ -124,7 +124,7 @@ for (const [wireName, makeWire] of Object.entries(wires)) {
 
     it('rejects invalid params naming the field and the cause', async () => {
       const err = await wire.client.call('connections.save', { profile: { id: 'x', name: 'x', bootstrap: 'localhost:99999' } }).catch((e: unknown) => e);
-      expect(err).toBeInstanceOf(RpcError);
+      expect(err).toBeInstanceOf(EventscopeError);
       expect(err).toMatchObject({ code: 'INVALID_PARAMS', field: 'profile.bootstrap', message: expect.stringContaining('out of range') });
       const extra = await wire.client.call('app.info', { sneaky: true } as never).catch((e: unknown) => e);
       expect(extra).toMatchObject({ code: 'INVALID_PARAMS' });

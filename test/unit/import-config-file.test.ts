@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { importConnectionFile, parseJaas, parseProperties } from '../../src/connections/import-config-file.ts';
-import { RpcError } from '../../src/contract/errors.ts';
+import { EventscopeError } from '../../src/contract/errors.ts';
 
-function importError(text: string, name = 'client.properties'): RpcError {
+function importError(text: string, name = 'client.properties'): EventscopeError {
   try {
     importConnectionFile(name, text);
   } catch (err) {
-    if (err instanceof RpcError) return err;
+    if (err instanceof EventscopeError) return err;
     throw err;
   }
   throw new Error('expected an error');

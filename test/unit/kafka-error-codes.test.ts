@@ -3,7 +3,7 @@
 // errors by that table (not by their message text).
 import kafkajsErrors from 'kafkajs/src/protocol/error.js';
 import { describe, expect, it } from 'vitest';
-import { RpcError } from '../../src/contract/errors.ts';
+import { EventscopeError } from '../../src/contract/errors.ts';
 import { isRetriable } from '../../src/kafka/kafkajs/errors.ts';
 import { isRetriableKafkaCode, kafkaErrorCodeByName, kafkaErrorName, KafkaProtocolError } from '../../src/kafka/protocol/kafka-error-codes.ts';
 
@@ -35,7 +35,7 @@ describe('Kafka error codes', () => {
     expect(isRetriable(Object.assign(new Error('retries exceeded'), { name: 'KafkaJSNumberOfRetriesExceeded', cause: protocol }))).toBe(true);
     expect(isRetriable(Object.assign(new Error('Connection error: connect ECONNREFUSED'), { name: 'KafkaJSConnectionError', code: 'ECONNREFUSED' }))).toBe(true);
     expect(isRetriable(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }))).toBe(true);
-    expect(isRetriable(new RpcError('UNKNOWN_TOPIC', 'Topic "x" does not exist'))).toBe(false);
+    expect(isRetriable(new EventscopeError('UNKNOWN_TOPIC', 'Topic "x" does not exist'))).toBe(false);
     // Message text alone decides nothing (the old regex took any "closed" or "timeout" as retriable).
     expect(isRetriable(new Error('the window was closed after a timeout'))).toBe(false);
   });

@@ -5,11 +5,11 @@ import type { ConnectionOptions } from 'node:tls';
 import kafkajs from 'kafkajs';
 import { formatHostPort, parseBootstrap } from '../../contract/bootstrap.ts';
 import type { ConnectionProfile, ConnectionSecrets } from '../../contract/dto.ts';
-import { RpcError } from '../../contract/errors.ts';
+import { EventscopeError } from '../../contract/errors.ts';
 
 export async function kafkajsConfig(profile: ConnectionProfile, secrets: ConnectionSecrets): Promise<kafkajs.KafkaConfig> {
   const parsed = parseBootstrap(profile.bootstrap);
-  if (!parsed.ok) throw new RpcError('BAD_CONFIG', parsed.error, 'bootstrap');
+  if (!parsed.ok) throw new EventscopeError('BAD_CONFIG', parsed.error, 'bootstrap');
   const config: kafkajs.KafkaConfig = {
     clientId: profile.clientId || 'eventscope',
     brokers: parsed.servers.map(formatHostPort),
@@ -22,7 +22,7 @@ export async function kafkajsConfig(profile: ConnectionProfile, secrets: Connect
   };
   if (profile.sasl) {
     const password = secrets.saslPassword;
-    if (password === undefined) throw new RpcError('BAD_CONFIG', `SASL ${profile.sasl.mechanism} needs a password for user "${profile.sasl.username}".`, 'saslPassword');
+    if (password === undefined) throw new EventscopeError('BAD_CONFIG', `SASL ${profile.sasl.mechanism} needs a password for user "${profile.sasl.username}".`, 'saslPassword');
     config.sasl = { mechanism: profile.sasl.mechanism, username: profile.sasl.username, password } as kafkajs.SASLOptions;
   }
   if (profile.tls) config.ssl = await tlsOptions(profile.tls, secrets);
@@ -36,7 +36,7 @@ async function tlsOptions(tls: NonNullable<ConnectionProfile['tls']>, secrets: C
   if (tls.caFile) options.ca = await readPem(tls.caFile, 'CA certificate', 'tls.caFile');
   if (tls.certFile) options.cert = await readPem(tls.certFile, 'client certificate', 'tls.certFile');
   if (tls.keyFile) options.key = await readPem(tls.keyFile, 'client key', 'tls.keyFile');
-  if (tls.certFile && !tls.keyFile) throw new RpcError('BAD_CONFIG', 'A client certificate was given without its key file.', 'tls.keyFile');
+  if (tls.certFile && !tls.keyFile) throw new EventscopeError('BAD_CONFIG', 'A client certificate was given without its key file.', 'tls.keyFile');
   if (secrets.tlsKeyPassword) options.passphrase = secrets.tlsKeyPassword;
   return options;
 }
@@ -46,10 +46,10 @@ async function readPem(path: string, what: string, field: string): Promise<strin
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
-    throw new RpcError('BAD_CONFIG', `Cannot read the ${what} file ${path}: ${(err as Error).message}`, field);
+    throw new EventscopeError('BAD_CONFIG', `Cannot read the ${what} file ${path}: ${(err as Error).message}`, field);
   }
   if (!text.includes('-----BEGIN ')) {
-    throw new RpcError('BAD_CONFIG', `The ${what} file ${path} is not PEM (no "-----BEGIN" line). JKS or PKCS#12 stores must be exported to PEM first.`, field);
+    throw new EventscopeError('BAD_CONFIG', `The ${what} file ${path} is not PEM (no "-----BEGIN" line). JKS or PKCS#12 stores must be exported to PEM first.`, field);
   }
   return text;
 }

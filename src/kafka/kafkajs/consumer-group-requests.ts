@@ -8,7 +8,7 @@
 // come from ListOffsets per leader (list-offsets.ts), record timestamps from our group-free
 // Fetch (record-timestamps.ts). Nothing here joins a group: commits are standalone (generation
 // -1, no member id), as Kafka's admin client commits for an empty group.
-import { RpcError } from '../../contract/errors.ts';
+import { EventscopeError } from '../../contract/errors.ts';
 import type { GroupMember, GroupType } from '../../contract/group-dto.ts';
 import type { CommittedOffset, ConsumerGroupClient, DescribedGroup, ListedGroup, PartitionPosition } from '../consumer-groups.ts';
 import {
@@ -115,7 +115,7 @@ export class KafkajsConsumerGroups implements ConsumerGroupClient {
   }
 
   async offsetsForTime(topics: string[], timestamp: number): Promise<Map<string, Map<number, bigint>>> {
-    if (!Number.isSafeInteger(timestamp) || timestamp < 0) throw new RpcError('INVALID_PARAMS', `${timestamp} is not a time (ms since the epoch).`, 'timestamp');
+    if (!Number.isSafeInteger(timestamp) || timestamp < 0) throw new EventscopeError('INVALID_PARAMS', `${timestamp} is not a time (ms since the epoch).`, 'timestamp');
     const [atTime, latest] = await this.offsetsAt(topics, [timestamp, OFFSET_SPEC.LATEST]);
     for (const [topic, partitions] of atTime!) {
       for (const [partition, offset] of partitions) {
@@ -138,7 +138,7 @@ export class KafkajsConsumerGroups implements ConsumerGroupClient {
     if (offsets.length === 0) return;
     const byTopic = new Map<string, Map<number, bigint>>();
     for (const o of offsets) {
-      if (o.offset < 0n) throw new RpcError('INVALID_PARAMS', `Offset ${o.offset} of ${o.topic}-${o.partition} is negative.`, 'offsets');
+      if (o.offset < 0n) throw new EventscopeError('INVALID_PARAMS', `Offset ${o.offset} of ${o.topic}-${o.partition} is negative.`, 'offsets');
       const partitions = byTopic.get(o.topic) ?? new Map<number, bigint>();
       byTopic.set(o.topic, partitions);
       partitions.set(o.partition, o.offset);
@@ -162,10 +162,10 @@ export class KafkajsConsumerGroups implements ConsumerGroupClient {
         const [code, partitions] = first;
         const where = listed(partitions);
         if (code === KAFKA_ERROR.UNKNOWN_TOPIC_OR_PARTITION) {
-          throw new RpcError('UNKNOWN_TOPIC', `Cannot commit offsets of group "${groupId}" for ${where}: Kafka answered ${kafkaErrorName(code)} (the topic or partition does not exist).`);
+          throw new EventscopeError('UNKNOWN_TOPIC', `Cannot commit offsets of group "${groupId}" for ${where}: Kafka answered ${kafkaErrorName(code)} (the topic or partition does not exist).`);
         }
         if (LIVE_MEMBER_ERRORS.has(code)) {
-          throw new RpcError('GROUP_NOT_EMPTY', `Kafka refused to move the offsets of group "${groupId}" (${kafkaErrorName(code)} for ${where}): the group has active members. Stop its consumers first; offsets can only be set for an empty group.`);
+          throw new EventscopeError('GROUP_NOT_EMPTY', `Kafka refused to move the offsets of group "${groupId}" (${kafkaErrorName(code)} for ${where}): the group has active members. Stop its consumers first; offsets can only be set for an empty group.`);
         }
         throw new KafkaProtocolError(code, `committing the offsets of group "${groupId}" for ${where}`);
       }
@@ -182,8 +182,8 @@ export class KafkajsConsumerGroups implements ConsumerGroupClient {
       if (!result) return new Map();
       if (result.errorCode === 0) return new Map([[groupId, { ok: true }]]);
       if (COORDINATOR_ERRORS.has(result.errorCode)) return new Map([[groupId, { retry: result.errorCode }]]);
-      if (result.errorCode === KAFKA_ERROR.NON_EMPTY_GROUP) throw new RpcError('GROUP_NOT_EMPTY', `Group "${groupId}" still has members; stop them first.`);
-      if (result.errorCode === KAFKA_ERROR.GROUP_ID_NOT_FOUND) throw new RpcError('NOT_FOUND', `Group "${groupId}" does not exist (it may have been deleted already).`);
+      if (result.errorCode === KAFKA_ERROR.NON_EMPTY_GROUP) throw new EventscopeError('GROUP_NOT_EMPTY', `Group "${groupId}" still has members; stop them first.`);
+      if (result.errorCode === KAFKA_ERROR.GROUP_ID_NOT_FOUND) throw new EventscopeError('NOT_FOUND', `Group "${groupId}" does not exist (it may have been deleted already).`);
       throw new KafkaProtocolError(result.errorCode, `deleting group "${groupId}"`);
     });
   }
@@ -207,7 +207,7 @@ export class KafkajsConsumerGroups implements ConsumerGroupClient {
 
   private version(broker: InternalBroker, api: ApiSpec): number {
     const v = negotiateVersion(api, this.versionsOf(broker));
-    if (v === null) throw new RpcError('KAFKA_ERROR', `The broker does not accept ${api.name} v${api.minVersion}–v${api.maxVersion}, which Eventscope needs for consumer groups (Kafka 0.11 or newer).`);
+    if (v === null) throw new EventscopeError('KAFKA_ERROR', `The broker does not accept ${api.name} v${api.minVersion}–v${api.maxVersion}, which Eventscope needs for consumer groups (Kafka 0.11 or newer).`);
     return v;
   }
 

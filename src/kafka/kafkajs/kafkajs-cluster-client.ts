@@ -7,7 +7,7 @@ import { connect as netConnect, isIP, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import kafkajs from 'kafkajs';
 import type { ConfigEntry, ClusterOverview, ConnectionProfile, ConnectionSecrets, PartitionInfo, TopicDetail, TopicSummary } from '../../contract/dto.ts';
-import { RpcError } from '../../contract/errors.ts';
+import { EventscopeError } from '../../contract/errors.ts';
 import type { ClusterClient, OutgoingRecord } from '../cluster-client.ts';
 import type { CommittedOffset, ConsumerGroupClient, DescribedGroup, ListedGroup, PartitionPosition } from '../consumer-groups.ts';
 import { inferKafkaVersion } from '../kafka-version.ts';
@@ -127,7 +127,7 @@ class KafkajsClusterClient implements ClusterClient, ConsumerGroupClient {
   }
 
   private async run<T>(fn: () => Promise<T>, topic?: string): Promise<T> {
-    if (this.closed) throw new RpcError('DISCONNECTED', `The connection to ${this.target} was closed.`);
+    if (this.closed) throw new EventscopeError('DISCONNECTED', `The connection to ${this.target} was closed.`);
     try {
       await this.connected();
       return await fn();
@@ -276,7 +276,7 @@ class KafkajsClusterClient implements ClusterClient, ConsumerGroupClient {
         acks: -1,
         messages: [{ ...(record.partition !== undefined ? { partition: record.partition } : {}), key: record.key && Buffer.from(record.key), value: record.value && Buffer.from(record.value), headers }],
       });
-      if (!result || result.baseOffset === undefined) throw new RpcError('KAFKA_ERROR', `The broker did not say where the record to "${topic}" was written.`);
+      if (!result || result.baseOffset === undefined) throw new EventscopeError('KAFKA_ERROR', `The broker did not say where the record to "${topic}" was written.`);
       return { partition: result.partition, offset: BigInt(result.baseOffset) };
     }, topic);
   }
@@ -416,5 +416,5 @@ function withTimeout<T>(promise: Promise<T>, ms: number, timedOut: () => Error):
  * timeout (a broker still starting, a network partition).
  */
 function retriableAtStart(err: unknown): boolean {
-  return err instanceof RpcError ? err.code === 'TIMEOUT' : isRetriable(err);
+  return err instanceof EventscopeError ? err.code === 'TIMEOUT' : isRetriable(err);
 }

@@ -9,7 +9,7 @@
 // one on NOT_CONTROLLER; DeleteRecords goes to each partition's leader, again after a leader
 // moved. A change that was made is waited for in metadata (new partitions with leaders, a
 // deleted topic gone) so that the caller's next read sees it.
-import { RpcError } from '../../contract/errors.ts';
+import { EventscopeError } from '../../contract/errors.ts';
 import { sleep } from '../../util/sleep.ts';
 import { unknownTopicError } from '../errors.ts';
 import { isFlexible, negotiateVersion, type ApiSpec } from '../protocol/group-protocol.ts';
@@ -72,7 +72,7 @@ export class KafkajsTopicAdmin implements TopicAdminClient {
     const context = { topic: topic.topic, target: this.target, action: 'create' };
     const result = await this.atController(api, async (broker, v) => {
       if (v < CREATE_TOPICS_DEFAULTS_VERSION && (topic.partitions === null || topic.replicationFactor === null)) {
-        throw new RpcError('INVALID_PARAMS', `${this.target} is older than Kafka 2.4 and has no default partition count or replication factor for new topics: give both.`, topic.partitions === null ? 'partitions' : 'replicationFactor');
+        throw new EventscopeError('INVALID_PARAMS', `${this.target} is older than Kafka 2.4 and has no default partition count or replication factor for new topics: give both.`, topic.partitions === null ? 'partitions' : 'replicationFactor');
       }
       const body = encodeCreateTopicsRequest(v, {
         topics: [{ name: topic.topic, numPartitions: topic.partitions ?? -1, replicationFactor: topic.replicationFactor ?? -1, configs: topic.configs }],
@@ -81,7 +81,7 @@ export class KafkajsTopicAdmin implements TopicAdminClient {
       });
       const response = await this.send(broker, api, v, body, (p) => decodeCreateTopicsResponse(p, v));
       const answer = response.topics.find((t) => t.name === topic.topic) ?? response.topics[0];
-      if (!answer) throw new RpcError('KAFKA_ERROR', `${this.target} answered CreateTopics without a result for "${topic.topic}".`);
+      if (!answer) throw new EventscopeError('KAFKA_ERROR', `${this.target} answered CreateTopics without a result for "${topic.topic}".`);
       return this.judge(answer.errorCode, answer, { ...context, brokerMessage: answer.errorMessage, ...fieldOfCreateError(answer.errorMessage) });
     });
     const created: CreatedTopic = {
@@ -113,7 +113,7 @@ export class KafkajsTopicAdmin implements TopicAdminClient {
       );
       const response = await this.send(broker, api, v, body, (p) => decodeIncrementalAlterConfigsResponse(p, v));
       const answer = response.responses.find((r) => r.resourceName === topic) ?? response.responses[0];
-      if (!answer) throw new RpcError('KAFKA_ERROR', `${this.target} answered IncrementalAlterConfigs without a result for "${topic}".`);
+      if (!answer) throw new EventscopeError('KAFKA_ERROR', `${this.target} answered IncrementalAlterConfigs without a result for "${topic}".`);
       return this.judge(answer.errorCode, undefined, { ...context, brokerMessage: answer.errorMessage });
     });
   }
@@ -124,7 +124,7 @@ export class KafkajsTopicAdmin implements TopicAdminClient {
     await this.atController(api, async (broker, v) => {
       const response = await this.send(broker, api, v, encodeCreatePartitionsRequest(v, [{ name: topic, count: totalCount }], BROKER_TIMEOUT_MS, validateOnly), (p) => decodeCreatePartitionsResponse(p, v));
       const answer = response.results.find((r) => r.name === topic) ?? response.results[0];
-      if (!answer) throw new RpcError('KAFKA_ERROR', `${this.target} answered CreatePartitions without a result for "${topic}".`);
+      if (!answer) throw new EventscopeError('KAFKA_ERROR', `${this.target} answered CreatePartitions without a result for "${topic}".`);
       return this.judge(answer.errorCode, undefined, { ...context, brokerMessage: answer.errorMessage });
     });
     if (validateOnly) return;
@@ -152,7 +152,7 @@ export class KafkajsTopicAdmin implements TopicAdminClient {
       for (const [partition, offset] of wanted) {
         if (done.has(partition)) continue;
         const p = t.partitions.find((x) => x.partition === partition);
-        if (!p) throw new RpcError('INVALID_PARAMS', `Topic "${topic}" has no partition ${partition} (it has ${t.partitions.length}).`, 'offsets');
+        if (!p) throw new EventscopeError('INVALID_PARAMS', `Topic "${topic}" has no partition ${partition} (it has ${t.partitions.length}).`, 'offsets');
         if (p.leader < 0) {
           lastRetry = LEADER_NOT_AVAILABLE;
           continue;
@@ -190,13 +190,13 @@ export class KafkajsTopicAdmin implements TopicAdminClient {
     await this.atController(api, async (broker, v) => {
       const response = await this.send(broker, api, v, encodeDeleteTopicsRequest(v, [topic], BROKER_TIMEOUT_MS), (p) => decodeDeleteTopicsResponse(p, v));
       const answer = response.topics.find((t) => t.name === topic) ?? response.topics[0];
-      if (!answer) throw new RpcError('KAFKA_ERROR', `${this.target} answered DeleteTopics without a result for "${topic}".`);
+      if (!answer) throw new EventscopeError('KAFKA_ERROR', `${this.target} answered DeleteTopics without a result for "${topic}".`);
       return this.judge(answer.errorCode, undefined, { ...context, brokerMessage: answer.errorMessage });
     });
     await this.settle([topic], (state) => !state.topics.some((t) => t.name === topic && t.errorCode === 0));
   }
 
-  /** ok, retry (the broker is not the controller or leader any more, or is busy), or the error as an RpcError. */
+  /** ok, retry (the broker is not the controller or leader any more, or is busy), or the error as an EventscopeError. */
   private judge<T>(errorCode: number, value: T, context: Parameters<typeof topicAdminError>[1]): Attempt<T> {
     if (errorCode === 0) return { ok: value };
     if (RETRY_CODES.has(kafkaErrorName(errorCode))) return { retry: errorCode };
@@ -213,7 +213,7 @@ export class KafkajsTopicAdmin implements TopicAdminClient {
       if ('ok' in answer) return answer.ok;
       lastRetry = answer.retry;
     }
-    throw new RpcError('KAFKA_ERROR', `${this.target} kept answering ${kafkaErrorName(lastRetry)} to ${api.name}: the cluster may be electing a controller or overloaded. Try again in a moment.`);
+    throw new EventscopeError('KAFKA_ERROR', `${this.target} kept answering ${kafkaErrorName(lastRetry)} to ${api.name}: the cluster may be electing a controller or overloaded. Try again in a moment.`);
   }
 
   private async controller(): Promise<InternalBroker> {
@@ -223,7 +223,7 @@ export class KafkajsTopicAdmin implements TopicAdminClient {
 
   private version(broker: InternalBroker, api: ApiSpec): number {
     const v = negotiateVersion(api, apiVersionsOf(broker) ?? this.cluster.apiVersions());
-    if (v === null) throw new RpcError('KAFKA_ERROR', `${this.target} does not accept ${api.name} v${api.minVersion}–v${api.maxVersion}, which Eventscope needs for this (Kafka 2.4 or newer works).`);
+    if (v === null) throw new EventscopeError('KAFKA_ERROR', `${this.target} does not accept ${api.name} v${api.minVersion}–v${api.maxVersion}, which Eventscope needs for this (Kafka 2.4 or newer works).`);
     return v;
   }
 
