@@ -76,6 +76,8 @@ export interface StepView {
   /** Keyed: how many keys have a state at this point. */
   keys: number | null;
   changes: StateChange[];
+  /** Changes left out of `changes` (a diff is bounded). */
+  moreChanges?: number;
 }
 
 /** A consumer's state: the whole state, or (keyed projections) a state per key. */
@@ -84,7 +86,10 @@ export type ConsumerState = { keyed: false; state: unknown } | { keyed: true; st
 export interface Divergence {
   /** The key (keyed), or null for the whole state. */
   key: string | null;
+  /** before: the consumer's value, after: the projection's. */
   changes: StateChange[];
+  /** Changes left out of `changes` (a diff is bounded). */
+  moreChanges?: number;
   /**
    * The first event after which the projection's state (of this key) differs from the
    * consumer's and never agrees again: the event after the last point where they agreed (the
