@@ -6,7 +6,7 @@ import { benchCliTail, CLI_RECORDS, cliTailReport } from '../test/bench/cli-tail
 import { benchLiveTail, TAIL_RATE, TAIL_RECORDS } from '../test/bench/live-tail.bench.ts';
 import { benchTopicListing, TOPIC_COUNT } from '../test/bench/topic-listing.bench.ts';
 import { benchGroupLag, groupLagReport, LAG_GROUPS, LAG_PARTITIONS } from '../test/bench/group-lag.bench.ts';
-import { benchProjectionReplay, PROJECTION_EVENTS, projectionReplayReport } from '../test/bench/projection-replay.bench.ts';
+import { benchBigProjection, benchProjectionReplay, bigProjectionReport, PROJECTION_BIG_EVENTS, PROJECTION_EVENTS, projectionReplayReport } from '../test/bench/projection-replay.bench.ts';
 import { endpointsFromEnv, startBroker, type RunningBroker } from '../test/kafka/broker.ts';
 import { stage } from './run-steps.ts';
 
@@ -56,6 +56,11 @@ async function main(): Promise<void> {
       stage(`projection replay: ${PROJECTION_EVENTS.toLocaleString()} JSON events from the replay log through a projection in its sandbox, against a bare loop (no broker)`);
       const p = await benchProjectionReplay((l) => process.stdout.write(`${l}\n`));
       process.stdout.write(projectionReplayReport(p).join('\n') + '\n');
+      if (PROJECTION_BIG_EVENTS > 0) {
+        stage(`projection replay, long: a keyed projection over ${PROJECTION_BIG_EVENTS.toLocaleString()} events of a capture file, with the memory of the host and the worker (BENCH_PROJECTION_BIG_EVENTS; 0: skip)`);
+        const big = await benchBigProjection(PROJECTION_BIG_EVENTS, (l) => process.stdout.write(`${l}\n`));
+        process.stdout.write(bigProjectionReport(big).join('\n') + '\n');
+      }
     }
     if (runs('lag')) {
       stage(`consumer lag: ${LAG_GROUPS.toLocaleString()} groups over ${LAG_PARTITIONS} partitions through the API`);

@@ -11,7 +11,7 @@ import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { KafkaRecord } from '../kafka/index.ts';
-import { RecordPacker, unpackRecords } from './record-blob.ts';
+import { RecordPacker, unpackColumns, unpackRecords, type RecordColumns } from './record-blob.ts';
 import { WalCheckpointer } from './wal-checkpointer.ts';
 
 export const DEFAULT_CAP_BYTES_PER_CLUSTER = 2 * 1024 * 1024 * 1024;
@@ -276,6 +276,18 @@ export class ReplayLog {
       if (out.length >= limit) break;
     }
     return out;
+  }
+
+  /**
+   * The stored row that holds `from`, or the first after it, as columns (record-blob.ts
+   * unpackColumns: no object per record), or null past the last. A projection replay reads a
+   * capture this way; its first row may begin before `from`.
+   */
+  readRowColumns(key: StreamKey, from: bigint): { baseOffset: bigint; lastOffset: bigint; columns: RecordColumns } | null {
+    const stream = this.streamId(key, false);
+    if (stream === null) return null;
+    const row = this.stmt(`SELECT base_offset AS b, last_offset AS l, records AS r FROM batches WHERE stream = ?1 AND base_offset >= ${STARTING_ROW} AND last_offset >= ?2 AND count > 0 ORDER BY base_offset LIMIT 1`, true).get(stream, from) as { b: bigint; l: bigint; r: Uint8Array } | undefined;
+    return row ? { baseOffset: row.b, lastOffset: row.l, columns: unpackColumns(row.r) } : null;
   }
 
   /** The first stored offset whose timestamp is at or after ts, or null. */

@@ -4,7 +4,7 @@
 // first; on equal timestamps, by topic name, then partition number. Sources are read as needed
 // (a merge waits for every partition's next record before it picks), so memory holds a few
 // fetched batches per partition, not the range.
-import type { SourceRecord } from './event-batch.ts';
+import type { RecordPage, SourceRecord } from './event-batch.ts';
 
 /** One partition's records, in offset order, as they are read. */
 export interface PartitionSource {
@@ -12,14 +12,26 @@ export interface PartitionSource {
   partition: number;
   /** The next records (in offset order), or null at the end. */
   next(): Promise<SourceRecord[] | null>;
+  /**
+   * The same as columns (a replay log's source): the next page, or null at the end. A merge
+   * that takes pages (mergePartitionPages) reads a source through this when it has it; one
+   * source is read through one of the two only.
+   */
+  nextPage?(): Promise<RecordPage | null>;
 }
+
+/** What a source hands over: records, or a page of columns (its records [start, end)). */
+export type SourceRun = SourceRecord[] | RecordPage;
 
 interface Cursor {
   source: PartitionSource;
   /** Rank of (topic, partition): the tie-break on equal timestamps. */
   rank: number;
-  records: SourceRecord[];
+  run: SourceRun;
+  /** The run's timestamps (a page's own column; copied out of records). */
+  times: Float64Array;
   at: number;
+  end: number;
 }
 
 /** Compares topic names as the merge does (code units, so the same everywhere). */
@@ -29,19 +41,31 @@ function byTopicThenPartition(a: PartitionSource, b: PartitionSource): number {
 }
 
 /** Gives a cursor its partition's next non-empty records, or marks it ended (at = -1). */
-async function refill(c: Cursor): Promise<void> {
+async function refill(c: Cursor, pages: boolean): Promise<void> {
   for (;;) {
-    const next = await c.source.next();
+    const source = c.source;
+    const next: SourceRun | null = pages && source.nextPage ? await source.nextPage() : await source.next();
     if (next === null) {
-      c.records = [];
+      c.run = [];
       c.at = -1;
       return;
     }
-    if (next.length > 0) {
-      c.records = next;
+    if (Array.isArray(next)) {
+      if (next.length === 0) continue;
+      const times = new Float64Array(next.length);
+      for (let i = 0; i < next.length; i++) times[i] = next[i]!.timestampMs;
+      c.run = next;
+      c.times = times;
       c.at = 0;
+      c.end = next.length;
       return;
     }
+    if (next.end <= next.start) continue;
+    c.run = next;
+    c.times = next.timestamp;
+    c.at = next.start;
+    c.end = next.end;
+    return;
   }
 }
 
@@ -50,21 +74,30 @@ async function refill(c: Cursor): Promise<void> {
  * ends where another partition's next record comes first. `take` may return a promise
  * (backpressure): the merge waits for it.
  */
-export async function mergePartitions(sources: PartitionSource[], take: (source: PartitionSource, records: SourceRecord[], from: number, to: number) => void | Promise<void>): Promise<void> {
+export function mergePartitions(sources: PartitionSource[], take: (source: PartitionSource, records: SourceRecord[], from: number, to: number) => void | Promise<void>): Promise<void> {
+  return merge(sources, false, take as (source: PartitionSource, run: SourceRun, from: number, to: number) => void | Promise<void>);
+}
+
+/** mergePartitions, reading sources that have pages (nextPage) as pages: `take` gets a page's records [from, to) then. */
+export function mergePartitionPages(sources: PartitionSource[], take: (source: PartitionSource, run: SourceRun, from: number, to: number) => void | Promise<void>): Promise<void> {
+  return merge(sources, true, take);
+}
+
+async function merge(sources: PartitionSource[], pages: boolean, take: (source: PartitionSource, run: SourceRun, from: number, to: number) => void | Promise<void>): Promise<void> {
   const ranked = [...sources].sort(byTopicThenPartition);
-  const cursors: Cursor[] = ranked.map((source, rank) => ({ source, rank, records: [], at: 0 }));
+  const cursors: Cursor[] = ranked.map((source, rank) => ({ source, rank, run: [], times: new Float64Array(0), at: 0, end: 0 }));
   // Every partition needs its next record in hand before one can be picked.
-  await Promise.all(cursors.map(refill));
+  await Promise.all(cursors.map((c) => refill(c, pages)));
   let live = cursors.filter((c) => c.at >= 0);
   while (live.length > 0) {
     // The earliest head (timestamp, then rank), and the one after it, which ends the run.
     let first = live[0]!;
-    let firstTs = first.records[first.at]!.timestampMs;
+    let firstTs = first.times[first.at]!;
     let nextTs = Infinity;
     let nextRank = Infinity;
     for (let k = 1; k < live.length; k++) {
       const c = live[k]!;
-      const t = c.records[c.at]!.timestampMs;
+      const t = c.times[c.at]!;
       if (t < firstTs || (t === firstTs && c.rank < first.rank)) {
         nextTs = firstTs;
         nextRank = first.rank;
@@ -75,21 +108,22 @@ export async function mergePartitions(sources: PartitionSource[], take: (source:
         nextRank = c.rank;
       }
     }
-    const records = first.records;
+    const times = first.times;
+    const end = first.end;
     const from = first.at;
     const rank = first.rank;
     let to = from + 1;
-    while (to < records.length) {
-      const t = records[to]!.timestampMs;
+    while (to < end) {
+      const t = times[to]!;
       if (t < nextTs || (t === nextTs && rank < nextRank)) to++;
       else break;
     }
     first.at = to;
-    const pending = take(first.source, records, from, to);
+    const pending = take(first.source, first.run, from, to);
     if (pending) await pending;
     // Only the partition a run came from can have run out.
-    if (to >= records.length) {
-      await refill(first);
+    if (to >= end) {
+      await refill(first, pages);
       if (first.at < 0) live = live.filter((c) => c !== first);
     }
   }

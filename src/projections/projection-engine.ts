@@ -48,6 +48,12 @@ export interface EventBatch {
 export interface BatchDecoder {
   utf8(start: number, end: number): string | null;
   text(start: number, end: number): string;
+  /**
+   * utf8's text may be a view of the whole batch's text (cheaper to parse; node-sandbox.ts):
+   * to parse only, a value kept as text is taken again with text(), a string of its own (a
+   * kept view would hold the batch's memory).
+   */
+  views?: boolean;
 }
 
 /** What the sandbox was handed besides the engine itself (see the SELF-CONTAINED note). */
@@ -74,6 +80,37 @@ export interface ProjectionEngine {
   feed(batch: EventBatch, decoder: BatchDecoder, progress: Int32Array | null): ProjectionFailure | null;
   /** The final state(s) and counts, once they are checked to be JSON. */
   finish(): { ok: true; outcome: ProjectionOutcome } | { ok: false; failure: ProjectionFailure };
+  // Step-through and comparison (projection-session.ts). Separate from feed so that its hot
+  // loop stays as it is: these handle one event at a time and say what it did.
+  /** The state and counters as JSON text (a snapshot to restore later), or why the state is not JSON. */
+  snapshot(): { ok: true; snapshot: string } | { ok: false; problem: string };
+  /** Puts back what snapshot() answered (into a freshly loaded engine). */
+  restore(snapshot: string): void;
+  /** Feeds event i of a batch alone and says what it did; beforeApply runs once the event's key is known, just before its handler. */
+  feedOne(batch: EventBatch, i: number, decoder: BatchDecoder, progress: Int32Array | null, beforeApply: ((key: string | null) => void) | null): FedEvent | { failure: ProjectionFailure };
+  /** The state of a key (keyed; undefined: no state yet) or the whole state (key null; unkeyed). */
+  stateOf(key: string | null): unknown;
+  /** Keyed: how many keys have a state; null when not keyed. */
+  keyCount(): number | null;
+  /** Events fed so far (the index of the last one, 1-based). */
+  eventCount(): number;
+  /** Compiles a predicate over `state` and `event` (run until); the error in words, or null. */
+  compilePredicate(expression: string): string | null;
+  /** The compiled predicate after an event: true/false, or what it threw. */
+  testPredicate(state: unknown, event: unknown): boolean | { threw: string };
+}
+
+/** What feedOne did with one event. */
+export interface FedEvent {
+  /** Its index among every event fed (1-based). */
+  index: number;
+  event: { topic: string; partition: number; offset: string; timestamp: number; key: string | null; value: unknown; headers: Record<string, string | null>; type: string | null };
+  /** What ran: "on.OrderPaid", "any", or null (no handler took it, or keyBy skipped it). */
+  handler: string | null;
+  /** Keyed: the key its state is kept under (null: keyBy skipped it, or no handler took it); unkeyed: null. */
+  key: string | null;
+  /** Whether a handler ran (the state may have changed). */
+  applied: boolean;
 }
 
 /** Names the user's code might reach for: shadowed as parameters (undefined) besides being taken out of the worker's scope. */
@@ -296,6 +333,7 @@ export function createProjectionEngine(source: string, fileName: string, lib: En
       }
       // The type header's index among this batch's header names (-1: no event has it).
       const typeHeaderId = typeKind === 1 ? headerNames.indexOf(typeHeader) : -1;
+      const views = dec.views === true;
       /** A value: parsed JSON when it is JSON, else its text, else its bytes; null for none. */
       const valueAt = (vs: number, vl: number): unknown => {
         if (vl < 0) return null;
@@ -311,10 +349,10 @@ export function createProjectionEngine(source: string, fileName: string, lib: En
           try {
             return JSON.parse(text);
           } catch {
-            return text;
+            return views ? dec.text(vs, vs + vl) : text;
           }
         }
-        return text;
+        return views ? dec.text(vs, vs + vl) : text;
       };
       /** Counts an event of a type and answers its `on` handler (null: none). */
       const countType = (type: string | null): ((state: unknown, event: unknown) => unknown) | null => {
@@ -486,12 +524,229 @@ export function createProjectionEngine(source: string, fileName: string, lib: En
     }
   };
 
+
+  // ---- Step-through and comparison (projection-session.ts): one event at a time, with what it did. ----
+
+  const snapshot = (): { ok: true; snapshot: string } | { ok: false; problem: string } => {
+    // A state that is not JSON would come back changed (a Map as {}): no snapshot then.
+    if (!keyed && started) {
+      const problem = jsonProblem(state, 'state', []);
+      if (problem) return { ok: false, problem };
+    }
+    if (keyed) {
+      for (const [key, s] of states) {
+        const problem = jsonProblem(s, `the state of key ${JSON.stringify(key)}`, []);
+        if (problem) return { ok: false, problem };
+      }
+    }
+    const typeCounts: [string, number][] = [];
+    for (const [type, e] of types) typeCounts.push([type, e.events]);
+    return { ok: true, snapshot: JSON.stringify({ v: 1, events, untyped, unmatched, unkeyed, types: typeCounts, started, state: keyed || !started ? null : state, states: keyed ? [...states] : [] }) };
+  };
+
+  const restore = (text: string): void => {
+    const s = JSON.parse(text) as { v: number; events: number; untyped: number; unmatched: number; unkeyed: number; types: [string, number][]; started: boolean; state: unknown; states: [string, unknown][] };
+    if (s.v !== 1) throw new TypeError(`unknown snapshot version ${String(s.v)}`);
+    events = s.events;
+    untyped = s.untyped;
+    unmatched = s.unmatched;
+    unkeyed = s.unkeyed;
+    types.clear();
+    for (const [type, count] of s.types) types.set(type, { events: count, handler: Object.prototype.hasOwnProperty.call(handlers, type) ? handlers[type]! : null });
+    // feed's one-entry cache would point at an entry no longer in the map.
+    lastType = null;
+    lastEntry = undefined;
+    started = s.started;
+    state = s.started ? s.state : undefined;
+    states.clear();
+    for (const [key, value] of s.states) states.set(key, value);
+  };
+
+  /** The same steps as feed's loop (see there), for one event, without its shortcuts. */
+  const feedOne = (batch: EventBatch, i: number, dec: BatchDecoder, progress: Int32Array | null, beforeApply: ((key: string | null) => void) | null): FedEvent | { failure: ProjectionFailure } => {
+    if (stopped) return { failure: stopped };
+    let stage = 0;
+    let event: FedEvent['event'] | null = null;
+    try {
+      if (!keyed && !started) {
+        state = initial();
+        started = true;
+      }
+      if (progress !== null) progress[1] = i;
+      events++;
+      const index = events;
+      const bytes = batch.bytes;
+      const vs = batch.value[2 * i]!;
+      const vl = batch.value[2 * i + 1]!;
+      let value: unknown = null;
+      if (vl >= 0) {
+        const text = dec.utf8(vs, vs + vl);
+        if (text === null) value = bytes.slice(vs, vs + vl);
+        else {
+          const t = text.trimStart();
+          const c = t.length > 0 ? t.charCodeAt(0) : 0;
+          value = text;
+          if (c === 123 || c === 91 || c === 34 || c === 45 || (c >= 48 && c <= 57) || c === 116 || c === 102 || c === 110) {
+            try {
+              value = JSON.parse(text);
+            } catch {
+              value = text;
+            }
+          }
+        }
+      }
+      const headers: Record<string, string | null> = {};
+      let headerType: string | null = null;
+      for (let h = batch.headerIndex[i]!; h < batch.headerIndex[i + 1]!; h++) {
+        const hs = batch.headerValue[2 * h]!;
+        const hl = batch.headerValue[2 * h + 1]!;
+        const hk = batch.headerNames[batch.headerName[h]!]!;
+        const hv = hl < 0 ? null : dec.text(hs, hs + hl);
+        if (hk === '__proto__') Object.defineProperty(headers, hk, { value: hv, enumerable: true, writable: true, configurable: true });
+        else headers[hk] = hv;
+        if (typeKind === 1 && hk === typeHeader) headerType = hv;
+      }
+      const kl = batch.key[2 * i + 1]!;
+      event = {
+        topic: batch.topics[batch.topic[i]!]!,
+        partition: batch.partition[i]!,
+        offset: batch.offset !== null ? String(batch.offset[i]) : batch.offsetText![i]!,
+        timestamp: batch.timestamp[i]!,
+        key: kl < 0 ? null : dec.text(batch.key[2 * i]!, batch.key[2 * i]! + kl),
+        value,
+        headers: batch.headerIndex[i] === batch.headerIndex[i + 1] ? noHeaders : headers,
+        type: null,
+      };
+      let type: string | null = null;
+      if (typeKind === 1) type = headerType;
+      else if (typeKind === 2) {
+        let v: unknown = value;
+        for (let p = 0; p < typePath.length; p++) {
+          if (v === null || typeof v !== 'object') {
+            v = undefined;
+            break;
+          }
+          v = (v as Record<string, unknown>)[typePath[p]!];
+        }
+        type = typeof v === 'string' ? v : typeof v === 'number' ? String(v) : null;
+      } else if (typeKind === 3) {
+        stage = 1;
+        const t = typeFn!.call(def, event);
+        if (typeof t === 'string') type = t;
+        else if (typeof t === 'number') type = String(t);
+        else if (t !== null && t !== undefined) throw new TypeError(`typeFrom returned ${kindOfValue(t)}; it must return the event's type as a string (or null)`);
+      }
+      event.type = type;
+      let handler: ((state: unknown, event: unknown) => unknown) | null = null;
+      if (typeKind === 0 || type === null) untyped++;
+      else {
+        let entry = types.get(type);
+        if (entry === undefined) {
+          entry = { events: 0, handler: Object.prototype.hasOwnProperty.call(handlers, type) ? handlers[type]! : null };
+          types.set(type, entry);
+        }
+        entry.events++;
+        handler = entry.handler;
+      }
+      let self: unknown = handlers;
+      let name: string | null = `on.${type ?? ''}`;
+      if (handler === null) {
+        if (anyFn === undefined) {
+          unmatched++;
+          return { index, event, handler: null, key: null, applied: false };
+        }
+        handler = anyFn;
+        self = def;
+        name = 'any';
+        stage = 4;
+      } else {
+        stage = 3;
+      }
+      if (!keyed) {
+        if (beforeApply) beforeApply(null);
+        const r = handler.call(self, state, event);
+        if (r !== undefined) {
+          if (isThenable(r)) throw new TypeError('it returned a Promise: handlers run synchronously (is it async?)');
+          state = r;
+        }
+        return { index, event, handler: name, key: null, applied: true };
+      }
+      const handlerStage = stage;
+      stage = 2;
+      const rawKey = keyFn!.call(def, event);
+      if (rawKey === null || rawKey === undefined) {
+        unkeyed++;
+        return { index, event, handler: null, key: null, applied: false };
+      }
+      if (typeof rawKey !== 'string' && typeof rawKey !== 'number') throw new TypeError(`keyBy returned ${kindOfValue(rawKey)}; it must return a string or a number (or null to skip the event)`);
+      const key = typeof rawKey === 'string' ? rawKey : String(rawKey);
+      if (beforeApply) beforeApply(key);
+      let s = states.get(key);
+      if (s === undefined && !states.has(key)) {
+        stage = 0;
+        s = initial();
+        states.set(key, s);
+      }
+      stage = handlerStage;
+      const r = handler.call(self, s, event);
+      if (r !== undefined && r !== s) {
+        if (isThenable(r)) throw new TypeError('it returned a Promise: handlers run synchronously (is it async?)');
+        states.set(key, r);
+      }
+      return { index, event, handler: name, key, applied: true };
+    } catch (err) {
+      const at = lib.userLocation(err, fileName);
+      const position: EventPosition | null = event === null ? null : { topic: event.topic, partition: event.partition, offset: event.offset, type: event.type };
+      const running = stage === 0 ? 'init' : stage === 1 ? 'typeFrom' : stage === 2 ? 'keyBy' : stage === 3 ? `on.${event?.type ?? ''}` : 'any';
+      stopped = projectionFailure('threw', fileName, at ? Math.min(at.line, lastLine) : null, at ? at.column : null, lib.describeThrown(err), position, running);
+      return { failure: stopped };
+    }
+  };
+
+  const stateOf = (key: string | null): unknown => {
+    if (keyed) return key === null ? undefined : states.get(key);
+    if (!started) {
+      state = initial();
+      started = true;
+    }
+    return state;
+  };
+
+  /** The run-until predicate, compiled in this sandbox like the projection (the same names shadowed). */
+  let predicate: ((...args: unknown[]) => unknown) | null = null;
+  const compilePredicate = (expression: string): string | null => {
+    predicate = null;
+    if (expression.trim() === '') return 'the expression is empty: write one over state and event, e.g. state.orders > 10 or event.type === "OrderCancelled"';
+    const params = ['state', 'event', ...shadowed];
+    const compiled = lib.compileUserCode(params, `"use strict"; return (\n${expression}\n);`, 'run-until.js');
+    if (!compiled.ok) return `it is not a JavaScript expression: ${compiled.message.replace(/^SyntaxError: /, '')}`;
+    predicate = compiled.fn;
+    return null;
+  };
+  const testPredicate = (s: unknown, e: unknown): boolean | { threw: string } => {
+    if (predicate === null) return { threw: 'no expression was compiled' };
+    try {
+      const r = predicate(s, e, ...shadowed.map(() => undefined));
+      return Boolean(r);
+    } catch (err) {
+      return { threw: lib.describeThrown(err) };
+    }
+  };
+
   return {
     ok: true,
     engine: {
       info: { keyed, handlers: handlerTypes, hasAny: anyFn !== undefined, typeFrom: typeDescription, name },
       feed,
       finish,
+      snapshot,
+      restore,
+      feedOne,
+      stateOf,
+      keyCount: () => (keyed ? states.size : null),
+      eventCount: () => events,
+      compilePredicate,
+      testPredicate,
     },
   };
 }

@@ -8,7 +8,7 @@ import type { EventPosition, ProjectionFailure, ProjectionOutcome } from './proj
 import type { BuiltBatch } from './event-batch.ts';
 import type { LoadedInfo } from './projection-engine.ts';
 import { projectionFailure } from './projection-engine.ts';
-import type { ProjectionReply, ProjectionRequest } from './projection-worker.ts';
+import type { ProjectionReply, ProjectionRequest, StepDetail, WatchResult } from './projection-worker.ts';
 import { SandboxChannel, SandboxStopped, type SandboxTransport } from './sandbox-channel.ts';
 import { sourceUrlOf } from './sandbox-core.ts';
 
@@ -29,7 +29,7 @@ export class ProjectionFailedError extends Error {
 }
 
 /** What the host knows of each request, to say where the worker was when it had to be stopped. */
-type RequestContext = { kind: 'load' } | { kind: 'finish' } | { kind: 'feed'; seq: number; count: number; positionOf(index: number): EventPosition };
+type RequestContext = { kind: 'load' } | { kind: 'finish' } | { kind: 'feed'; seq: number; count: number; positionOf(index: number): EventPosition } | { kind: 'session'; doing: string };
 
 export interface ProjectionRunnerOptions {
   /** The projection's file name, as messages name it. */
@@ -99,6 +99,70 @@ export class ProjectionRunner {
     return reply.outcome;
   }
 
+  // Step-through and comparison (projection-session.ts): one request at a time, each answered
+  // in order after every batch fed before it.
+
+  /** The state and counters after every batch fed so far (a snapshot to restore later), or why there can be none (the state is not JSON). */
+  async snapshot(): Promise<{ snapshot: string } | { problem: string }> {
+    const reply = await this.ask({ type: 'snapshot' }, { kind: 'session', doing: 'while a snapshot of its state was taken' }, [], this.slowLimitMs());
+    if (reply.type !== 'snapshot') throw this.unexpected(reply);
+    return reply.snapshot !== null ? { snapshot: reply.snapshot } : { problem: reply.problem ?? 'the state is not JSON' };
+  }
+
+  /** Puts a snapshot back (into a freshly loaded projection). */
+  async restore(snapshot: string): Promise<void> {
+    const reply = await this.ask({ type: 'restore', snapshot }, { kind: 'session', doing: 'while a snapshot of its state was restored' }, [], this.slowLimitMs());
+    if (reply.type !== 'restored') throw this.unexpected(reply);
+  }
+
+  /** The state of a key (keyed) or the whole state (null), as JSON, and how many keys. */
+  async peek(key: string | null): Promise<{ state: unknown; keys: number | null }> {
+    const reply = await this.ask({ type: 'peek', key }, { kind: 'session', doing: 'while its state was read' }, [], this.slowLimitMs());
+    if (reply.type !== 'peeked') throw this.unexpected(reply);
+    return { state: reply.state, keys: reply.keys };
+  }
+
+  /** Compiles a run-until expression in the sandbox: null, or why it is not one. */
+  async compilePredicate(expression: string): Promise<string | null> {
+    const reply = await this.ask({ type: 'predicate', expression }, { kind: 'session', doing: 'while the run-until expression was compiled' });
+    if (reply.type !== 'predicate') throw this.unexpected(reply);
+    return reply.error;
+  }
+
+  /**
+   * Feeds a batch an event at a time (after the batches before it): what the last event did
+   * (detail), or where the run-until expression first held (until: the events after it are not fed).
+   */
+  async step(built: BuiltBatch, options: { detail: boolean; until: boolean }): Promise<{ fed: number; matched: boolean; predicateError: string | null; detail: StepDetail | null }> {
+    const seq = ++this.seq;
+    const reply = await this.ask(
+      { type: 'step', seq, batch: built.batch, detail: options.detail, until: options.until },
+      { kind: 'feed', seq, count: built.batch.count, positionOf: built.positionOf },
+      built.transfer,
+    );
+    if (reply.type !== 'stepped' || reply.seq !== seq) throw this.unexpected(reply);
+    built.recycle(reply.buffers);
+    return { fed: reply.fed, matched: reply.matched, predicateError: reply.predicateError, detail: reply.detail };
+  }
+
+  /** From now on (step), follows these keys (null: the whole state) against a consumer's states (canonical JSON). */
+  async watch(targets: { key: string | null; canonical: string }[]): Promise<void> {
+    const reply = await this.ask({ type: 'watch', targets }, { kind: 'session', doing: 'while it was set to compare' }, [], this.slowLimitMs());
+    if (reply.type !== 'watched') throw this.unexpected(reply);
+  }
+
+  /** Per watched key: the last event after which it agreed, and the event it went apart on. */
+  async watched(): Promise<WatchResult[]> {
+    const reply = await this.ask({ type: 'watched' }, { kind: 'session', doing: 'while the comparison was read' });
+    if (reply.type !== 'watched') throw this.unexpected(reply);
+    return reply.results;
+  }
+
+  /** Copying a whole state in or out may take longer than a batch. */
+  private slowLimitMs(): number {
+    return Math.max(this.timeLimitMs, FINISH_TIME_LIMIT_MS);
+  }
+
   /** Stops the worker (at the end of a run, or to abandon it). */
   terminate(): void {
     this.channel.terminate();
@@ -140,6 +204,7 @@ export class ProjectionRunner {
     let event: EventPosition | null = null;
     let doing = 'while it was loaded';
     if (context?.kind === 'finish') doing = 'while its final state was read';
+    if (context?.kind === 'session') doing = context.doing;
     if (context?.kind === 'feed') {
       const first = context.positionOf(0);
       const last = context.positionOf(context.count - 1);

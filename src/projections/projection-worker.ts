@@ -9,21 +9,66 @@
 //
 // SELF-CONTAINED, like the engine: runs inside the sandbox; the CLI's worker gets it as source
 // text. Everything it calls comes in `lib` or from the port.
-import type { BatchDecoder, createProjectionEngine, EngineLib, EventBatch, LoadedInfo } from './projection-engine.ts';
+import type { BatchDecoder, createProjectionEngine, EngineLib, EventBatch, FedEvent, LoadedInfo, ProjectionEngine } from './projection-engine.ts';
 import type { ProjectionFailure, ProjectionOutcome } from './projection-api.ts';
 import type { BatchBuffers } from './event-batch.ts';
 
 export type ProjectionRequest =
   | { type: 'load'; source: string; fileName: string; progress: SharedArrayBuffer | null }
   | { type: 'feed'; seq: number; batch: EventBatch }
-  | { type: 'finish' };
+  | { type: 'finish' }
+  | SessionRequest;
 
 export type ProjectionReply =
   | { type: 'loaded'; info: LoadedInfo }
   /** A batch applied; its buffers go back to the host for the next one. */
   | { type: 'fed'; seq: number; buffers: BatchBuffers }
   | { type: 'finished'; outcome: ProjectionOutcome }
-  | { type: 'failed'; failure: ProjectionFailure };
+  | { type: 'failed'; failure: ProjectionFailure }
+  | SessionReply;
+
+// Step-through and comparison (projection-session.ts), besides the run's load/feed/finish.
+export type SessionRequest =
+  /** The state and counters now, to restore later. */
+  | { type: 'snapshot' }
+  | { type: 'restore'; snapshot: string }
+  /** The state of a key (keyed) or the whole state (key null), and how many keys. */
+  | { type: 'peek'; key: string | null }
+  /** Compiles a run-until expression over `state` and `event`. */
+  | { type: 'predicate'; expression: string }
+  /**
+   * Feeds a batch an event at a time. detail: say what the last event did (its state before
+   * and after); until: stop after the first event the compiled predicate is true after.
+   * Watched keys (watch) are followed on every event.
+   */
+  | { type: 'step'; seq: number; batch: EventBatch; detail: boolean; until: boolean }
+  /** From now on, follow these keys (null: the whole state): when their state last equalled the consumer's (canonical JSON, keys sorted). */
+  | { type: 'watch'; targets: { key: string | null; canonical: string }[] }
+  | { type: 'watched' };
+
+/** What the last event of a step did. */
+export interface StepDetail {
+  fed: FedEvent;
+  /** The state of its key (unkeyed: the whole state) before and after it; undefined: none. */
+  before: unknown;
+  after: unknown;
+  keys: number | null;
+}
+
+/** Per watched key: the last event after which it agreed (0: before any, -1: never), and the event after that, where it went apart for good. */
+export interface WatchResult {
+  key: string | null;
+  lastAgreed: number;
+  diverging: { index: number; topic: string; partition: number; offset: string; type: string | null } | null;
+}
+
+export type SessionReply =
+  | { type: 'snapshot'; snapshot: string | null; problem: string | null }
+  | { type: 'restored' }
+  | { type: 'peeked'; state: unknown; keys: number | null }
+  | { type: 'predicate'; error: string | null }
+  | { type: 'stepped'; seq: number; buffers: BatchBuffers; fed: number; matched: boolean; predicateError: string | null; detail: StepDetail | null }
+  | { type: 'watched'; results: WatchResult[] };
 
 /** The worker's side of the wire, and its way of turning a batch's bytes into text (platform-specific: Node's Buffer, else TextDecoder). */
 export interface ProjectionPort {
@@ -44,6 +89,107 @@ export function runProjectionWorker(port: ProjectionPort, lib: ProjectionWorkerL
   const failWith = (failure: ProjectionFailure): void => {
     failed = true;
     port.post({ type: 'failed', failure });
+  };
+  // Step-through and comparison: see SessionRequest.
+  /** A copy of a state as it is now (JSON: what a snapshot and the final state keep); undefined stays undefined. */
+  const copyOf = (value: unknown): unknown => {
+    if (value === undefined) return undefined;
+    try {
+      return JSON.parse(JSON.stringify(value)) as unknown;
+    } catch (err) {
+      return `(not JSON: ${err instanceof Error ? err.message : String(err)})`;
+    }
+  };
+  /** The same text for the same JSON, whatever order its objects' keys were written in. */
+  const canonical = (value: unknown): string =>
+    JSON.stringify(value, (_k, v: unknown) => {
+      if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;
+      const sorted: Record<string, unknown> = {};
+      for (const k of Object.keys(v).sort()) Object.defineProperty(sorted, k, { value: (v as Record<string, unknown>)[k], enumerable: true, writable: true, configurable: true });
+      return sorted;
+    }) ?? 'undefined';
+  type Watch = { target: string; lastAgreed: number; diverging: WatchResult['diverging'] };
+  let watched: Map<string | null, Watch> | null = null;
+  const sessionRequest = (engine: ProjectionEngine, request: SessionRequest): void => {
+    if (request.type === 'snapshot') {
+      const taken = engine.snapshot();
+      return port.post(taken.ok ? { type: 'snapshot', snapshot: taken.snapshot, problem: null } : { type: 'snapshot', snapshot: null, problem: taken.problem });
+    }
+    if (request.type === 'restore') {
+      engine.restore(request.snapshot);
+      return port.post({ type: 'restored' });
+    }
+    if (request.type === 'peek') {
+      try {
+        return port.post({ type: 'peeked', state: copyOf(engine.stateOf(request.key)), keys: engine.keyCount() });
+      } catch (err) {
+        const at = lib.userLocation(err, fileName);
+        return failWith({ kind: 'threw', message: `${fileName}${at ? ` line ${at.line}` : ''}: init failed: ${lib.describeThrown(err)}`, file: fileName, line: at ? at.line : null, column: at ? at.column : null, event: null, handler: 'init' });
+      }
+    }
+    if (request.type === 'predicate') return port.post({ type: 'predicate', error: engine.compilePredicate(request.expression) });
+    if (request.type === 'watch') {
+      watched = new Map();
+      for (const t of request.targets) {
+        // The whole state can agree before any event (the consumer saw nothing it handles); a key has no state before its first.
+        const agreesNow = t.key === null && canonical(copyOf(engine.stateOf(null))) === t.canonical;
+        watched.set(t.key, { target: t.canonical, lastAgreed: agreesNow ? engine.eventCount() : -1, diverging: null });
+      }
+      return port.post({ type: 'watched', results: [] });
+    }
+    if (request.type === 'watched') {
+      const results: WatchResult[] = [];
+      for (const [key, w] of watched ?? []) results.push({ key, lastAgreed: w.lastAgreed, diverging: w.diverging });
+      return port.post({ type: 'watched', results });
+    }
+    // step
+    if (progress !== null) progress[0] = request.seq;
+    const batch = request.batch;
+    const decoder = port.decoderFor(batch.bytes);
+    let fed = 0;
+    let matched = false;
+    let predicateError: string | null = null;
+    let detail: StepDetail | null = null;
+    for (let i = 0; i < batch.count; i++) {
+      const last = request.detail && i === batch.count - 1;
+      let before: unknown = undefined;
+      const done = engine.feedOne(batch, i, decoder, progress, last ? (key) => void (before = copyOf(engine.stateOf(key))) : null);
+      if ('failure' in done) return failWith(done.failure);
+      fed++;
+      if (watched !== null && done.applied) {
+        const w = watched.get(done.key);
+        if (w !== undefined) {
+          if (canonical(copyOf(engine.stateOf(done.key))) === w.target) {
+            w.lastAgreed = done.index;
+            w.diverging = null;
+          } else if (w.diverging === null) {
+            w.diverging = { index: done.index, topic: done.event.topic, partition: done.event.partition, offset: done.event.offset, type: done.event.type };
+          }
+        }
+      }
+      if (last) {
+        // Unkeyed, an event no handler took leaves the state as it was; keyed, it has no key to show.
+        const after = done.applied || !engine.info.keyed ? copyOf(engine.stateOf(done.key)) : undefined;
+        detail = { fed: done, before: done.applied ? before : after, after, keys: engine.keyCount() };
+      }
+      if (request.until) {
+        const holds = engine.testPredicate(engine.info.keyed ? (done.key === null ? null : engine.stateOf(done.key)) : engine.stateOf(null), done.event);
+        if (typeof holds !== 'boolean') {
+          predicateError = `the run-until expression threw after ${done.event.topic} partition ${done.event.partition} offset ${done.event.offset}: ${holds.threw}`;
+          break;
+        }
+        if (holds) {
+          matched = true;
+          break;
+        }
+      }
+    }
+    const buffers = { bytes: batch.bytes.buffer as ArrayBuffer, ints: batch.partition.buffer as ArrayBuffer, floats: batch.timestamp.buffer as ArrayBuffer, shorts: batch.topic.buffer as ArrayBuffer };
+    try {
+      port.post({ type: 'stepped', seq: request.seq, buffers, fed, matched, predicateError, detail }, [buffers.bytes, buffers.ints, buffers.floats, buffers.shorts]);
+    } catch (err) {
+      failWith({ kind: 'state', message: `${fileName}: the state cannot be copied out of the sandbox: ${err instanceof Error ? err.message : String(err)}`, file: fileName, line: null, column: null, event: null, handler: null });
+    }
   };
   port.listen((request) => {
     if (failed) return;
@@ -66,6 +212,7 @@ export function runProjectionWorker(port: ProjectionPort, lib: ProjectionWorkerL
       port.post({ type: 'fed', seq: request.seq, buffers }, [buffers.bytes, buffers.ints, buffers.floats, buffers.shorts]);
       return;
     }
+    if (request.type !== 'finish') return sessionRequest(engine.engine, request);
     const result = engine.engine.finish();
     if (!result.ok) return failWith(result.failure);
     try {

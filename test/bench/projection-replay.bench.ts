@@ -9,13 +9,14 @@
 // state equals the bare loop's: a projection that skips events must not show a flattering rate.
 // Asserts nothing else (timings are noisy here).
 // BENCH_ONLY=projection npm run bench, or on its own: node test/bench/projection-replay.bench.ts
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { Worker } from 'node:worker_threads';
 import type { KafkaRecord } from '../../src/kafka/index.ts';
+import { CAPTURE_CLUSTER, CAPTURE_FORMAT, openCapture } from '../../src/log/capture-file.ts';
 import { OfflineCluster } from '../../src/log/offline-cluster.ts';
 import { ReplayLog } from '../../src/log/replay-log.ts';
 import type { ProjectionOutcome } from '../../src/projections/projection-api.ts';
@@ -24,6 +25,8 @@ import { logPartitionSources } from '../../src/projections/node/log-sources.ts';
 import { startProjectionSandbox } from '../../src/projections/node/node-sandbox.ts';
 
 export const PROJECTION_EVENTS = Number(process.env['BENCH_PROJECTION_EVENTS'] ?? 1_000_000);
+/** The long run: a keyed projection over this many events of a capture file (0: none). */
+export const PROJECTION_BIG_EVENTS = Number(process.env['BENCH_PROJECTION_BIG_EVENTS'] ?? 10_000_000);
 const ROUNDS = Number(process.env['BENCH_PROJECTION_ROUNDS'] ?? 5);
 const PARTITIONS = 3;
 const CUSTOMERS = 10_000;
@@ -298,7 +301,164 @@ export function projectionReplayReport(r: ProjectionBenchResult): string[] {
   ];
 }
 
+export interface BigProjectionResult {
+  events: number;
+  writeMs: number;
+  fileMb: number;
+  ms: number;
+  eventsPerSec: number;
+  /** Host heap, worker heap and process RSS (MB) when each quarter of the events was fed: flat when memory does not grow with the range. */
+  quarters: { events: number; hostHeapMb: number; workerHeapMb: number; rssMb: number }[];
+  hostHeapMb: number;
+  workerHeapMb: number;
+  rssMb: number;
+  stateEqual: boolean;
+}
+
+/**
+ * A capture file of `events` JSON events over the partitions (the same shape as writeLog's),
+ * written straight into the log (rows of ROW_RECORDS records, as a capture holds them), and the
+ * totals per customer a correct projection must reach.
+ */
+function writeCapture(path: string, events: number): { totals: Totals } {
+  const log = new ReplayLog(path, { capBytesPerCluster: Number.MAX_SAFE_INTEGER });
+  const totals: Totals = new Map();
+  try {
+    log.setMeta('format', CAPTURE_FORMAT);
+    log.setMeta('info', JSON.stringify({ name: 'bench', description: `${events} generated order events`, createdAt: Date.now(), source: 'generated' }));
+    const pending: KafkaRecord[][] = Array.from({ length: PARTITIONS }, () => []);
+    const stored = new Array<number>(PARTITIONS).fill(0);
+    // Each row's keys and values are written into one buffer (TextEncoder per value took a third of the build).
+    const rowBytes = 4 * 1024 * 1024;
+    const buffers = Array.from({ length: PARTITIONS }, () => Buffer.allocUnsafe(rowBytes));
+    const used = new Array<number>(PARTITIONS).fill(0);
+    const bytesOf = (p: number, text: string): Buffer => {
+      const at = used[p]!;
+      const n = buffers[p]!.write(text, at, 'latin1');
+      used[p] = at + n;
+      return buffers[p]!.subarray(at, at + n);
+    };
+    const flush = (p: number): void => {
+      const records = pending[p]!;
+      if (records.length === 0) return;
+      const from = BigInt(stored[p]!);
+      log.appendAll([{ key: { cluster: CAPTURE_CLUSTER, topic: TOPIC, partition: p }, span: { from, to: from + BigInt(records.length) }, records }]);
+      stored[p]! += records.length;
+      pending[p] = [];
+      buffers[p] = Buffer.allocUnsafe(rowBytes);
+      used[p] = 0;
+    };
+    for (let i = 0; i < events; i++) {
+      const p = i % PARTITIONS;
+      const customerId = `cus_${(i * 7919) % CUSTOMERS}`;
+      const paid = i % 3 !== 0;
+      const amountCents = (i * 131) % 50_000;
+      // Written as text directly (JSON.stringify of an object per event would double the build time).
+      const orderId = `ord_${i.toString().padStart(9, '0')}`;
+      const value = paid
+        ? `{"type":"OrderPaid","orderId":"${orderId}","customerId":"${customerId}","paymentId":"pay_${i}","amountCents":${amountCents},"currency":"EUR"}`
+        : `{"type":"OrderPlaced","orderId":"${orderId}","customerId":"${customerId}","items":[{"sku":"SKU-${i % 97}","quantity":${1 + (i % 3)},"unitPriceCents":${500 + (i % 800)}}],"currency":"EUR"}`;
+      if (paid) {
+        let s = totals.get(customerId);
+        if (s === undefined) totals.set(customerId, (s = { orders: 0, cents: 0 }));
+        s.orders += 1;
+        s.cents += amountCents;
+      }
+      pending[p]!.push({ partition: p, offset: BigInt(stored[p]! + pending[p]!.length), timestampMs: 1_767_225_600_000 + i, key: bytesOf(p, customerId), value: bytesOf(p, value), headers: [] });
+      if (pending[p]!.length >= ROW_RECORDS) flush(p);
+    }
+    for (let p = 0; p < PARTITIONS; p++) flush(p);
+    log.seal();
+  } finally {
+    log.close();
+  }
+  return { totals };
+}
+
+/** The keyed projection over a capture of `events` events, as `eventscope replay --capture` runs it, with its memory at each quarter. */
+export async function benchBigProjection(events: number, log: (line: string) => void): Promise<BigProjectionResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'es-bench-projection-big-'));
+  try {
+    const path = join(dir, 'orders.capture');
+    const writeStarted = performance.now();
+    const { totals } = writeCapture(path, events);
+    const writeMs = performance.now() - writeStarted;
+    const fileMb = statSync(path).size / 2 ** 20;
+    log(`wrote a capture of ${events.toLocaleString()} events (${fileMb.toFixed(0)} MB) in ${(writeMs / 1000).toFixed(1)} s`);
+    collectGarbage();
+    const { log: capture } = openCapture(path);
+    const cluster = new OfflineCluster(capture, CAPTURE_CLUSTER, 'bench capture');
+    let worker: Worker | null = null;
+    const peak = { hostHeap: 0, rss: 0, workerHeap: 0 };
+    let workerHeapNow = 0;
+    const sample = (): void => {
+      const m = process.memoryUsage();
+      peak.hostHeap = Math.max(peak.hostHeap, m.heapUsed);
+      peak.rss = Math.max(peak.rss, m.rss);
+      worker?.getHeapStatistics().then(
+        (s) => {
+          workerHeapNow = s.used_heap_size;
+          peak.workerHeap = Math.max(peak.workerHeap, s.used_heap_size);
+        },
+        () => undefined,
+      );
+    };
+    const quarters: BigProjectionResult['quarters'] = [];
+    let nextQuarter = 1;
+    const sampler = setInterval(sample, SAMPLE_MS);
+    const runner = startProjectionSandbox({ fileName: 'bench.js', onWorker: (w) => (worker = w) });
+    try {
+      const started = performance.now();
+      await runner.load(KEYED);
+      const { sources, close } = await logPartitionSources(cluster, capture, CAPTURE_CLUSTER, [TOPIC], null, { from: { kind: 'earliest' } });
+      try {
+        const { outcome } = await replayIntoProjection(runner, sources, {
+          onFed: (fed) => {
+            if (fed < (nextQuarter * events) / 4) return;
+            nextQuarter++;
+            quarters.push({ events: fed, hostHeapMb: process.memoryUsage().heapUsed / 2 ** 20, workerHeapMb: workerHeapNow / 2 ** 20, rssMb: process.memoryUsage().rss / 2 ** 20 });
+          },
+        });
+        const ms = performance.now() - started;
+        sample();
+        return {
+          events,
+          writeMs,
+          fileMb,
+          ms,
+          eventsPerSec: events / (ms / 1000),
+          quarters,
+          hostHeapMb: peak.hostHeap / 2 ** 20,
+          workerHeapMb: peak.workerHeap / 2 ** 20,
+          rssMb: peak.rss / 2 ** 20,
+          stateEqual: sameTotals(outcome, totals),
+        };
+      } finally {
+        close();
+      }
+    } finally {
+      clearInterval(sampler);
+      runner.terminate();
+      capture.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export function bigProjectionReport(r: BigProjectionResult): string[] {
+  const mb = (n: number): string => n.toFixed(0);
+  return [
+    `keyed projection over ${r.events.toLocaleString('en-US')} events of a capture file (${mb(r.fileMb)} MB): ${(r.ms / 1000).toFixed(1)} s = ${Math.round(r.eventsPerSec).toLocaleString('en-US')} events/s; state equals the generator's totals: ${r.stateEqual ? 'yes' : 'NO'}`,
+    `memory at each quarter of the events (host heap / worker heap / process RSS, MB): ${r.quarters.map((q) => `${mb(q.hostHeapMb)} / ${mb(q.workerHeapMb)} / ${mb(q.rssMb)}`).join(', ')}; peak host heap ${mb(r.hostHeapMb)} MB, worker heap ${mb(r.workerHeapMb)} MB, RSS ${mb(r.rssMb)} MB`,
+  ];
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   const r = await benchProjectionReplay((l) => process.stdout.write(`${l}\n`));
   process.stdout.write(projectionReplayReport(r).join('\n') + '\n');
+  if (PROJECTION_BIG_EVENTS > 0) {
+    const big = await benchBigProjection(PROJECTION_BIG_EVENTS, (l) => process.stdout.write(`${l}\n`));
+    process.stdout.write(bigProjectionReport(big).join('\n') + '\n');
+  }
 }

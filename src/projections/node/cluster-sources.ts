@@ -3,7 +3,7 @@
 // (event-order.ts) can wait for one partition without holding the others' records: each read
 // keeps at most a few fetched batches ahead and waits (its onRecords is awaited) until the merge
 // takes them. Reads never join a group or commit (the readers never do).
-import { RpcError } from '../../contract/errors.ts';
+import { EventscopeError } from '../../contract/errors.ts';
 import type { ClusterClient, Isolation, KafkaRecord, StartPosition } from '../../kafka/index.ts';
 import type { PartitionSource } from '../event-order.ts';
 
@@ -137,7 +137,7 @@ export async function clusterPartitionSources(client: ClusterClient, topics: str
     const chosen = partitions ?? held;
     const missing = chosen.filter((p) => !held.includes(p));
     if (missing.length > 0) {
-      throw new RpcError('NOT_FOUND', `"${topic}" has no partition ${missing.join(', ')} (it has ${held.length === 0 ? 'none' : `${held[0]}–${held[held.length - 1]}`}).`, 'partition');
+      throw new EventscopeError('NOT_FOUND', `"${topic}" has no partition ${missing.join(', ')} (it has ${held.length === 0 ? 'none' : `${held[0]}–${held[held.length - 1]}`}).`, 'partition');
     }
     for (const p of chosen) sources.push(new ClusterPartitionSource(client, topic, p, options));
   }
