@@ -22,6 +22,7 @@ import { createLogHandlers } from './log-handlers.ts';
 import { createRecordHandlers } from './record-handlers.ts';
 import { createSettingsHandlers, HostSettings } from './settings-handlers.ts';
 import { createTailHandlers } from './tail-handlers.ts';
+import { createProjectionHandlers, sampleProjectionsDir } from './projection-handlers.ts';
 import { createTopicAdminHandlers } from './topic-admin-handlers.ts';
 
 export { SAMPLE_CAPTURE_ID } from './capture-registry.ts';
@@ -75,8 +76,7 @@ export function createEventscopeService(options: ServiceOptions): EventscopeServ
   const cluster = createClusterHandlers(ctx);
   const logHandlers = createLogHandlers(ctx);
   const tail = createTailHandlers(ctx);
-  // Projections: createProjectionHandlers (projection-handlers.ts) joins here, its methods and
-  // streams spread into the two objects below like the others.
+  const projections = createProjectionHandlers(ctx, settings, sampleProjectionsDir(options.sampleCapturePath));
 
   const methods: MethodHandlers = {
     'app.info': async () => ({ version: options.version, mode: options.mode, dataDir: options.dataDir, secretStorage: options.vault.info() }),
@@ -89,12 +89,14 @@ export function createEventscopeService(options: ServiceOptions): EventscopeServ
     ...tail.methods,
     ...groups.methods,
     ...createTopicAdminHandlers({ clientFor: ctx.clientFor, profileOf: ctx.profileOf }),
+    ...projections.methods,
   };
 
   const streams: StreamHandlers = {
     ...logHandlers.streams,
     ...tail.streams,
     ...cluster.streams,
+    ...projections.streams,
   };
 
   return {

@@ -13,6 +13,8 @@ const SavedSettings = z.object({
   logCapMb: z.number().int().min(LOG_CAP_MIN_MB).max(LOG_CAP_MAX_MB).optional(),
   lagSampleIntervalSec: z.number().int().min(LAG_SAMPLE_MIN_SEC).max(LAG_SAMPLE_MAX_SEC).optional(),
   timeZone: z.enum(['local', 'utc']).optional(),
+  /** The folder projection files are kept in (projections.setFolder); absent: <dataDir>/projections. */
+  projectionsFolder: z.string().min(1).max(4096).optional(),
 });
 export type SavedSettings = z.infer<typeof SavedSettings>;
 

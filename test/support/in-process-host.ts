@@ -19,13 +19,15 @@ export interface TestHost {
 }
 
 /** sampleCapturePath: open this capture as the sample offline cluster (as the app does at start). */
-export async function startTestService(options: { sampleCapturePath?: string } = {}): Promise<{ service: EventscopeService; dataDir: string }> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'eventscope-host-'));
-  const service = createEventscopeService({ version: 'test', mode: 'test', dataDir, vault: new PlaintextFileSecretVault(dataDir), openClusterClient, ...options });
+/** dataDir: a data folder the caller made and removes (a host started again over the same files); default a fresh temp folder removed on close. */
+export async function startTestService(options: { sampleCapturePath?: string; dataDir?: string } = {}): Promise<{ service: EventscopeService; dataDir: string }> {
+  const { dataDir: given, ...rest } = options;
+  const dataDir = given ?? (await mkdtemp(join(tmpdir(), 'eventscope-host-')));
+  const service = createEventscopeService({ version: 'test', mode: 'test', dataDir, vault: new PlaintextFileSecretVault(dataDir), openClusterClient, ...rest });
   return { service, dataDir };
 }
 
-export async function startInProcessHost(options: { sampleCapturePath?: string } = {}): Promise<TestHost> {
+export async function startInProcessHost(options: { sampleCapturePath?: string; dataDir?: string } = {}): Promise<TestHost> {
   const { service, dataDir } = await startTestService(options);
   const { port1, port2 } = new MessageChannel();
   const warnings: string[] = [];
@@ -40,7 +42,7 @@ export async function startInProcessHost(options: { sampleCapturePath?: string }
       client.close();
       port1.close();
       await service.close();
-      await rm(dataDir, { recursive: true, force: true });
+      if (options.dataDir === undefined) await rm(dataDir, { recursive: true, force: true });
     },
   };
 }
