@@ -12,6 +12,7 @@ import { MessageTabStrip, MessageTabViews } from './features/messages/MessageTab
 import { ClusterTabs } from './features/consumers/ClusterTabs.tsx';
 import { ConsumersView } from './features/consumers/ConsumersView.tsx';
 import { GroupDetailView } from './features/consumers/GroupDetailView.tsx';
+import { ProjectionsView } from './features/projections/ProjectionsView.tsx';
 import { useCaptures } from './state/captures-store.ts';
 import { useConnections } from './state/connections-store.ts';
 import { useHost } from './state/host-store.ts';
@@ -119,6 +120,8 @@ function MainView() {
       return <WelcomeScreen />;
     case 'settings':
       return <SettingsView />;
+    case 'projections':
+      return <ProjectionsView />;
     case 'edit-connection':
       return <EditConnectionView connectionId={view.connectionId} />;
     case 'brokers':

@@ -193,3 +193,62 @@ export function decodeRecordFrame(frame: Uint8Array): RecordDto[] {
 export function plainRecord(record: RecordDto): RecordDto {
   return { partition: record.partition, offset: record.offset, timestamp: record.timestamp, key: record.key, value: record.value, headers: record.headers };
 }
+
+/**
+ * The records of a frame with their bytes as sent (views into the frame, no copy), for code
+ * that needs the bytes themselves: a projection run packs them into batches for its sandbox
+ * (renderer/src/features/projections/host-range-reader.ts). Throws RecordFrameError when the
+ * frame is cut or malformed, or holds a payload cut to a preview (its bytes are not all there).
+ */
+export function decodeRecordFrameBytes(frame: Uint8Array): RecordBytes[] {
+  const view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
+  const fail = (why: string): never => {
+    throw new RecordFrameError(`A record frame of ${frame.byteLength} bytes ${why}.`);
+  };
+  if (frame.byteLength < 4) fail('is cut short or malformed');
+  const count = view.getUint32(0, true);
+  if (count > (frame.byteLength - 4) / MIN_RECORD_BYTES) fail('is cut short or malformed');
+  let at = 4;
+  const need = (n: number): void => {
+    if (at + n > frame.byteLength) fail('is cut short or malformed');
+  };
+  const readPayload = (): Uint8Array | null => {
+    need(4);
+    const size = view.getInt32(at, true);
+    if (size === NULL_SIZE) {
+      at += 4;
+      return null;
+    }
+    need(8);
+    const kept = view.getUint32(at + 4, true);
+    if (kept !== size) fail('holds a value cut to a preview');
+    need(8 + kept);
+    const bytes = frame.subarray(at + 8, at + 8 + kept);
+    at += 8 + kept;
+    return bytes;
+  };
+  const records: RecordBytes[] = new Array(count);
+  for (let r = 0; r < count; r++) {
+    need(20);
+    const partition = view.getUint32(at, true);
+    const offset = (BigInt(view.getUint32(at + 4, true)) << 32n) | BigInt(view.getUint32(at + 8, true));
+    const timestampMs = view.getFloat64(at + 12, true);
+    at += 20;
+    const key = readPayload();
+    const value = readPayload();
+    need(4);
+    const headerCount = view.getUint32(at, true);
+    at += 4;
+    const headers: RecordBytes['headers'] = [];
+    for (let h = 0; h < headerCount; h++) {
+      need(4);
+      const length = view.getUint32(at, true);
+      need(4 + length);
+      const headerKey = utf8Decoder.decode(frame.subarray(at + 4, at + 4 + length));
+      at += 4 + length;
+      headers.push({ key: headerKey, value: readPayload() });
+    }
+    records[r] = { partition, offset, timestampMs, key, value, headers };
+  }
+  return records;
+}

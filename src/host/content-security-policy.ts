@@ -12,9 +12,12 @@ export const CONTENT_SECURITY_POLICY =
  */
 export const USER_CODE_WORKER_CSP = "default-src 'none'; script-src 'self' 'unsafe-eval'";
 
-/** Built worker scripts that run user code: Vite names them after their source file. */
+/**
+ * Built worker scripts that run user code: the JavaScript filter's (predicate.worker.ts) and a
+ * projection's (projection.worker.ts). Vite names them after their source file plus a hash.
+ */
 export function isUserCodeWorker(fileName: string): boolean {
-  return /(^|[\\/])predicate\.worker-[\w-]+\.js$/.test(fileName);
+  return /(^|[\\/])(predicate|projection)\.worker-[\w-]+\.js$/.test(fileName);
 }
 
 /** The policy a served renderer file carries as a header (desktop and browser mode alike). */

@@ -23,22 +23,31 @@ function directives(policy: string): Map<string, string[]> {
 
 describe('desktop file handler over the built renderer', () => {
   let workerFile: string;
+  let workerFiles: string[];
 
   beforeAll(() => {
     if (!existsSync(join(RENDERER, 'index.html'))) throw new Error('out/renderer is not built: run "npx electron-vite build" (npm test does).');
     const workers = readdirSync(join(RENDERER, 'assets')).filter((f) => isUserCodeWorker(f));
-    // Exactly one: if Vite renamed the worker, neither shell would give it its CSP.
-    expect(workers).toHaveLength(1);
-    workerFile = join(RENDERER, 'assets', workers[0]!);
+    // Exactly the filter's and the projection's: if Vite renamed a worker, neither shell would give it its CSP.
+    expect(workers.map((f) => f.replace(/-[\w-]+\.js$/, '')).sort()).toEqual(['predicate.worker', 'projection.worker']);
+    workerFiles = workers.map((f) => join(RENDERER, 'assets', f));
+    workerFile = workerFiles[0]!;
   });
 
-  it('the built page starts the worker that gets the CSP (the bundle names that very file)', () => {
+  it('the built page starts the workers that get the CSP (the bundle names those very files)', () => {
     const bundles = readdirSync(join(RENDERER, 'assets')).filter((f) => f.endsWith('.js') && !isUserCodeWorker(f));
-    const names = workerFile.split('/').at(-1)!;
-    expect(bundles.some((b) => readFileSync(join(RENDERER, 'assets', b), 'utf8').includes(names))).toBe(true);
+    for (const file of workerFiles) {
+      const name = file.split('/').at(-1)!;
+      expect(bundles.some((b) => readFileSync(join(RENDERER, 'assets', b), 'utf8').includes(name)), name).toBe(true);
+    }
   });
 
-  it('serves the filter worker with the user-code CSP: eval, no network, no other script', async () => {
+  it('serves the filter and projection workers with the user-code CSP: eval, no network, no other script', async () => {
+    for (const file of workerFiles) {
+      const each = await rendererFileResponse({ url: pathToFileURL(file).href, method: 'GET' }, RENDERER);
+      expect(each.status, file).toBe(200);
+      expect(each.headers.get('content-security-policy'), file).toBe(USER_CODE_WORKER_CSP);
+    }
     const reply = await rendererFileResponse({ url: pathToFileURL(workerFile).href, method: 'GET' }, RENDERER);
     expect(reply.status).toBe(200);
     expect(reply.headers.get('content-type')).toMatch(/^text\/javascript/);

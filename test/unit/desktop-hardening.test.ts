@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createPortBroker, MAX_PORTS_PER_WINDOW, type ServedPort } from '../../src/desktop/port-broker.ts';
 import { appUrlMatcher, denyPermissions, lockDownWebContents, type GuardedSession, type PermissionAsker } from '../../src/desktop/web-contents-guard.ts';
+import { CONTENT_SECURITY_POLICY, USER_CODE_WORKER_CSP, contentSecurityPolicyFor, isUserCodeWorker } from '../../src/host/content-security-policy.ts';
 
 class FakeContents extends EventEmitter {
   openHandler: ((details: { url: string }) => { action: string }) | null = null;
@@ -179,5 +180,19 @@ describe('RPC ports', () => {
     const warnings: string[] = [];
     const b = createPortBroker<object>({ owner: () => null, open: () => expect.unreachable('opened a port for a closed window'), warn: (m) => warnings.push(m) });
     expect(b.request({ sender: ownContents, senderFrame: ownFrame })).toBe(false);
+  });
+});
+
+describe('user-code worker CSP', () => {
+  it('gives the built filter and projection workers, and only them, the user-code CSP', () => {
+    for (const f of ['assets/predicate.worker-B1x_9kQz.js', 'assets/projection.worker-Dq3-aZ.js', 'C:\\app\\assets\\projection.worker-abc.js']) {
+      expect(isUserCodeWorker(f), f).toBe(true);
+      expect(contentSecurityPolicyFor(f), f).toBe(USER_CODE_WORKER_CSP);
+    }
+    const others = ['assets/index-abc.js', 'assets/projection.worker.ts', 'assets/projection.worker-abc.js.map', 'assets/myprojection.worker-abc.js', 'assets/projection-worker-abc.js', 'assets/projection.worker-abc.css', 'index.html'];
+    for (const f of others) {
+      expect(isUserCodeWorker(f), f).toBe(false);
+      expect(contentSecurityPolicyFor(f), f).toBe(CONTENT_SECURITY_POLICY);
+    }
   });
 });

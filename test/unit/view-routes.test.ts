@@ -5,6 +5,7 @@ import { hashToView, pathToView, viewToPath, type View } from '../../renderer/sr
 const views: View[] = [
   { kind: 'welcome' },
   { kind: 'settings' },
+  { kind: 'projections' },
   { kind: 'edit-connection', connectionId: null },
   { kind: 'edit-connection', connectionId: 'c1' },
   { kind: 'brokers', connectionId: 'c1' },
@@ -36,6 +37,7 @@ describe('view addresses', () => {
   it('read the hash of a URL; an address that names no view is null', () => {
     expect(hashToView('')).toEqual({ kind: 'welcome' });
     expect(hashToView('#/c/sample/groups/fraud-scoring')).toEqual({ kind: 'group', connectionId: 'sample', groupId: 'fraud-scoring' });
-    for (const bad of ['#/nowhere', '#/c', '#/c/x', '#/c/x/topics/t/nope', '#/c/x/groups/g/extra', '#/c/%E0%A4%A/topics', '#/settings/extra']) expect(hashToView(bad)).toBeNull();
+    for (const bad of ['#/nowhere', '#/c', '#/c/x', '#/c/x/topics/t/nope', '#/c/x/groups/g/extra', '#/c/%E0%A4%A/topics', '#/settings/extra', '#/projections/extra']) expect(hashToView(bad)).toBeNull();
+    expect(hashToView('#/projections')).toEqual({ kind: 'projections' });
   });
 });

@@ -13,7 +13,8 @@ export type View =
   | { kind: 'topic'; connectionId: string; topic: string }
   | ({ kind: 'messages'; connectionId: string; topic: string } & MessagesQuery)
   | { kind: 'consumers'; connectionId: string }
-  | { kind: 'group'; connectionId: string; groupId: string };
+  | { kind: 'group'; connectionId: string; groupId: string }
+  | { kind: 'projections' };
 
 /**
  * Where a messages view starts and what it filters, carried in its address after '?' so a copied
@@ -64,6 +65,8 @@ export function viewToPath(view: View): string {
       return '/';
     case 'settings':
       return '/settings';
+    case 'projections':
+      return '/projections';
     case 'edit-connection':
       return view.connectionId === null ? '/connections/new' : `/c/${enc(view.connectionId)}/settings`;
     case 'brokers':
@@ -101,6 +104,7 @@ export function pathToView(address: string): View | null {
   }
   if (parts.length === 1 && first === '') return { kind: 'welcome' };
   if (parts.length === 1 && first === 'settings') return { kind: 'settings' };
+  if (parts.length === 1 && first === 'projections') return { kind: 'projections' };
   if (parts.length === 2 && first === 'connections' && connectionId === 'new') return { kind: 'edit-connection', connectionId: null };
   if (first !== 'c' || !connectionId || rest.length > 0) return null;
   if (parts.length === 3 && section === 'settings') return { kind: 'edit-connection', connectionId };

@@ -118,6 +118,9 @@ export function ConnectionRail() {
         </form>
       )}
       {openError && <div className="notice notice-error" role="alert">{openError}</div>}
+      <button type="button" className={`rail-add${view.kind === 'projections' ? ' active' : ''}`} onClick={() => go({ kind: 'projections' })} data-testid="open-projections">
+        Projections
+      </button>
       <button type="button" className={`rail-add${view.kind === 'settings' ? ' active' : ''}`} onClick={() => go({ kind: 'settings' })} data-testid="open-settings">
         Settings
       </button>

@@ -5,24 +5,13 @@
 // (src/projections/sandbox-channel.ts).
 import { plainRecord } from '../../../../src/codecs/record-frame.ts';
 import type { RecordDto } from '../../../../src/contract/dto.ts';
-import { SandboxChannel, SandboxStopped, type SandboxTransport } from '../../../../src/projections/sandbox-channel.ts';
+import { SandboxChannel, SandboxStopped } from '../../../../src/projections/sandbox-channel.ts';
+import { webWorkerTransport } from '../projections/web-worker-transport.ts';
 import type { PredicateReply, PredicateRequest } from './predicate.worker.ts';
 
 export const PREDICATE_BATCH_TIMEOUT_MS = 2_000;
 
 export class PredicateError extends Error {}
-
-/** A Web Worker as the sandbox channel's transport. */
-function webWorkerTransport(worker: Worker): SandboxTransport<PredicateRequest, PredicateReply> {
-  return {
-    post: (message, transfer) => worker.postMessage(message, transfer),
-    connect({ reply, died }) {
-      worker.onmessage = (event: MessageEvent<PredicateReply>) => reply(event.data);
-      worker.onerror = (event) => died({ kind: 'crashed', message: event.message });
-    },
-    terminate: () => worker.terminate(),
-  };
-}
 
 export class PredicateRunner {
   private readonly channel: SandboxChannel<PredicateRequest, PredicateReply, string>;
@@ -31,7 +20,7 @@ export class PredicateRunner {
 
   constructor() {
     const worker = new Worker(new URL('./predicate.worker.ts', import.meta.url), { type: 'module' });
-    this.channel = new SandboxChannel(webWorkerTransport(worker), { timeLimitMs: PREDICATE_BATCH_TIMEOUT_MS });
+    this.channel = new SandboxChannel(webWorkerTransport<PredicateRequest, PredicateReply>(worker), { timeLimitMs: PREDICATE_BATCH_TIMEOUT_MS });
   }
 
   async compile(code: string): Promise<void> {
