@@ -12,6 +12,8 @@ import type { RpcClient } from '../../src/rpc/client.ts';
 import { FRAMES_AHEAD } from '../../src/projections/node/range-events.ts';
 import { createTopicWithKafkaTool, deleteRecordsWithKafkaTool, deleteTopicWithKafkaTool } from '../kafka/kafka-tools.ts';
 import { kcatAvailable, produceWithKcat } from '../kafka/kcat.ts';
+import { sampleCapturePath } from '../../src/host/app-paths.ts';
+import { SAMPLE_CAPTURE_ID } from '../../src/host/eventscope-service.ts';
 import { startInProcessHost, type TestHost } from '../support/in-process-host.ts';
 import { uniqueName } from '../support/unique.ts';
 
@@ -39,7 +41,7 @@ function readRange(client: RpcClient, params: StreamParamsOf<'projections.events
     end: null,
     frames: 0,
     ackAll: () => {
-      for (const seq of pending.splice(0)) void client.call('projections.ack', { readId, seq });
+      for (const seq of pending.splice(0)) void client.call('projections.ack', { readId, seq }).catch(() => undefined);
     },
     done: Promise.resolve(),
     close: () => subscription.close(),
@@ -55,7 +57,7 @@ function readRange(client: RpcClient, params: StreamParamsOf<'projections.events
           read.values.push(r.value === null ? '' : text.decode(r.value));
         }
         if (options.ack === false) pending.push(event.seq);
-        else void client.call('projections.ack', { readId, seq: event.seq });
+        else void client.call('projections.ack', { readId, seq: event.seq }).catch(() => undefined); // the host may close first
       }
       if (event.type === 'end') read.end = event;
     },
@@ -240,6 +242,30 @@ describe('projections.events', () => {
     expect(before).toBeGreaterThanOrEqual(20_000);
     expect(before).toBeLessThan(45_000);
     expect(read.order).toEqual(Array.from({ length: before }, (_, i) => `0:${i}`));
+  }, 120_000);
+
+  it('reads the sample capture from its log alone (nothing to fetch), each event once', async () => {
+    const offline = await startInProcessHost({ sampleCapturePath: sampleCapturePath() });
+    try {
+      const topics = await offline.client.call('topics.list', { connectionId: SAMPLE_CAPTURE_ID });
+      const count = Number(topics.find((t) => t.name === 'orders')!.messageCount);
+      const read = readRange(offline.client, { connectionId: SAMPLE_CAPTURE_ID, topic: 'orders', from: { kind: 'earliest' }, to: { kind: 'latest' } });
+      await read.done;
+      expect(read.end).toMatchObject({ reason: 'complete' });
+      expect(read.order).toHaveLength(count);
+      expect(read.events.some((e) => e.type === 'fetching')).toBe(false);
+      expect(new Set(read.order).size).toBe(count);
+    } finally {
+      await offline.close();
+    }
+  });
+
+  it('refuses a cluster that cannot be reached with the classified cause', async () => {
+    const unreachable = uniqueName('conn-down');
+    await host.client.call('connections.save', { profile: { id: unreachable, name: 'down', bootstrap: '127.0.0.1:1', writable: false } });
+    const read = readRange(host.client, { connectionId: unreachable, topic: uneven, from: { kind: 'earliest' }, to: { kind: 'latest' } });
+    await expect(read.done).rejects.toMatchObject({ code: expect.stringMatching(/CONNECTION_REFUSED|UNREACHABLE|TIMEOUT/), message: expect.stringContaining('127.0.0.1:1') });
+    expect(read.events.filter((e) => e.type === 'records')).toHaveLength(0);
   }, 120_000);
 
   it('reads a consumer’s changelog: the latest value per key, tombstones removing keys, as kcat reads it', async () => {
