@@ -148,7 +148,7 @@ describe('replay from a replay log in pages', () => {
           expect(pages.ranges).toEqual(records.ranges);
         },
       ),
-      { numRuns: 40 },
+      { numRuns: 15 },
     );
   }, 120_000);
 

@@ -78,20 +78,21 @@ describe('records.export from the replay log', () => {
     return whole;
   };
 
-  it('gives the same NDJSON and CSV as reading the records one by one, for 2,300 rows picked across the topic', async () => {
+  it('gives the same NDJSON and CSV as reading the records one by one, for 650 rows picked across the topic', async () => {
     const random = seeded(42);
     const wanted: { partition: number; offset: string }[] = [];
+    // (The reference reads one record at a time, unpacking a stored row each: a few hundred keep it quick.)
     // A contiguous run (what a list selection is), scattered picks with wide jumps, and repeats.
-    for (const offset of held.get(0)!.slice(3_000, 4_200)) wanted.push({ partition: 0, offset: offset.toString() });
-    for (let i = 0; i < 700; i++) {
+    for (const offset of held.get(0)!.slice(3_000, 3_300)) wanted.push({ partition: 0, offset: offset.toString() });
+    for (let i = 0; i < 200; i++) {
       const partition = Math.floor(random() * 3);
       const offsets = held.get(partition)!;
       wanted.push({ partition, offset: offsets[Math.floor(random() * offsets.length)]!.toString() });
     }
     // Partition 3 has no gaps: a lone record, and a run read to its last offset exactly.
     wanted.push({ partition: 3, offset: '100' });
-    for (let offset = 20_000; offset <= 20_300; offset++) wanted.push({ partition: 3, offset: String(offset) });
-    wanted.push(...wanted.slice(0, 100));
+    for (let offset = 20_000; offset <= 20_100; offset++) wanted.push({ partition: 3, offset: String(offset) });
+    wanted.push(...wanted.slice(0, 50));
     const before = await oneByOne(wanted);
     for (const format of ['ndjson', 'csv'] as const) {
       const batched = await service.methods['records.export']({ connectionId: CONNECTION, topic: TOPIC, records: wanted, format }, { signal });
