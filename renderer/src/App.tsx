@@ -13,6 +13,8 @@ import { ClusterTabs } from './features/consumers/ClusterTabs.tsx';
 import { ConsumersView } from './features/consumers/ConsumersView.tsx';
 import { GroupDetailView } from './features/consumers/GroupDetailView.tsx';
 import { ProjectionsView } from './features/projections/ProjectionsView.tsx';
+import { CommandPalette } from './features/palette/CommandPalette.tsx';
+import { Copy, ExternalLink } from 'lucide-react';
 import { useCaptures } from './state/captures-store.ts';
 import { useConnections } from './state/connections-store.ts';
 import { useHost } from './state/host-store.ts';
@@ -77,6 +79,7 @@ export function App() {
         <MainView />
         <MessageTabViews />
       </main>
+      <CommandPalette />
     </div>
   );
 }
@@ -98,10 +101,12 @@ function CopyLink() {
   return (
     <div className="copy-link">
       <button type="button" onClick={() => void copy()} title="Copy the address of this view" data-testid="copy-link">
+        <Copy aria-hidden />
         Copy link
       </button>
       {/* A browser opens a tab; the desktop app opens a window of its own on the same view (main/index.ts). */}
       <button type="button" onClick={() => window.open(window.location.href, '_blank', 'noopener')} title="Open this view in a new window" data-testid="open-new-window">
+        <ExternalLink aria-hidden />
         Open in new window
       </button>
       {copied && (

@@ -1,9 +1,11 @@
 // A tiny line with no axes, legend or cursor, on uPlot: the shape of one series at a glance
-// (a partition's lag over the chosen range). As wide as its container, destroyed on unmount.
+// (a partition's lag over the chosen range). As wide as its container, destroyed on unmount;
+// its colour is a design token, drawn again when the OS switches theme.
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { cssColor, widthOf } from './TimeSeriesChart.tsx';
+import { useColorScheme } from './use-color-scheme.ts';
 
 const SPARKLINE_FALLBACK_WIDTH_PX = 120;
 
@@ -19,16 +21,18 @@ export interface SparklineProps {
   testId?: string;
 }
 
-export function Sparkline({ times, values, height = 22, color = '--accent', label, testId }: SparklineProps) {
+export function Sparkline({ times, values, height = 22, color = '--color-chart-1', label, testId }: SparklineProps) {
   const containerRef = useRef<HTMLDivElement>(null);
   const chartRef = useRef<uPlot | null>(null);
   const dataRef = useRef<uPlot.AlignedData>([times, values]);
   dataRef.current = [times, values];
+  const scheme = useColorScheme();
 
   useEffect(() => {
     const container = containerRef.current;
     if (!container) return;
     const stroke = cssColor(color);
+    // A faint fill under the line: the same colour at 15 % alpha (tokens are #rrggbb).
     const fill = /^#[0-9a-f]{6}$/i.test(stroke) ? `${stroke}26` : undefined;
     const chart = new uPlot(
       {
@@ -58,7 +62,7 @@ export function Sparkline({ times, values, height = 22, color = '--accent', labe
       chart.destroy();
       chartRef.current = null;
     };
-  }, [height, color]);
+  }, [height, color, scheme]);
 
   useEffect(() => {
     chartRef.current?.setData([times, values]);

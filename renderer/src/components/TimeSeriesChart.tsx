@@ -1,15 +1,17 @@
 // A time-series line chart on uPlot (canvas; small and fast with tens of thousands of points).
 // One instance per mounted chart: made when the series change, fed new data in place, sized to
 // its container (a ResizeObserver), destroyed on unmount. Times are ms since the epoch (uPlot's
-// `ms: 1`); null values are gaps, not zeros. Colors may name CSS custom properties ("--accent"):
-// a canvas cannot read CSS, so they are resolved when the chart is made.
+// `ms: 1`); null values are gaps, not zeros. Colors name design tokens ("--color-chart-1",
+// styles/tokens.css): a canvas cannot read CSS, so they are resolved when the chart is made, and
+// the chart is made again when the OS switches between the light and dark theme.
 import { useEffect, useMemo, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { useColorScheme } from './use-color-scheme.ts';
 
 export interface ChartSeries {
   label: string;
-  /** A color, or a CSS custom property name such as "--accent". */
+  /** A color, or a design token such as "--color-chart-1". */
   color: string;
 }
 
@@ -27,9 +29,12 @@ export interface TimeSeriesChartProps {
 
 const FALLBACK_WIDTH_PX = 600;
 
+/** A colour as the canvas needs it: a token's value in the theme shown now (or the colour itself). */
 export function cssColor(color: string): string {
   if (!color.startsWith('--')) return color;
-  return getComputedStyle(document.documentElement).getPropertyValue(color).trim() || '#2f6fed';
+  const value = getComputedStyle(document.documentElement).getPropertyValue(color).trim();
+  if (value === '') throw new Error(`No design token ${color} (styles/tokens.css)`);
+  return value;
 }
 
 /** The width a chart may take: its container's content box, or a fallback before layout. */
@@ -46,14 +51,15 @@ export function TimeSeriesChart({ data, series, height = 180, format, title, tes
   formatRef.current = format;
   // A new array of the same series must not remake the chart.
   const seriesKey = useMemo(() => JSON.stringify(series.map((s) => [s.label, s.color])), [series]);
+  const scheme = useColorScheme();
 
   useEffect(() => {
     const container = containerRef.current;
     if (!container) return;
     const described = JSON.parse(seriesKey) as [string, string][];
     const text = (value: number | null | undefined): string => (value === null || value === undefined ? '—' : (formatRef.current ?? String)(value));
-    const fg = cssColor('--fg-muted');
-    const grid = cssColor('--border');
+    const fg = cssColor('--color-chart-axis');
+    const grid = cssColor('--color-chart-grid');
     const axis: uPlot.Axis = { stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
     const options: uPlot.Options = {
       width: widthOf(container),
@@ -87,7 +93,7 @@ export function TimeSeriesChart({ data, series, height = 180, format, title, tes
       chart.destroy();
       chartRef.current = null;
     };
-  }, [seriesKey, height, title]);
+  }, [seriesKey, height, title, scheme]);
 
   useEffect(() => {
     chartRef.current?.setData(data as uPlot.AlignedData);

@@ -1,8 +1,9 @@
 // Add or edit a cluster connection: bootstrap, SASL, TLS, import from a client.properties
 // or kcat config file, test, save, remove.
 import { useState, type ChangeEvent, type ReactNode } from 'react';
+import { ChevronDown, ChevronRight, FileUp, PlugZap, Save, Trash2 } from 'lucide-react';
 import type { ConnectionTestResult } from '../../../../src/contract/dto.ts';
-import { RpcError } from '../../../../src/contract/errors.ts';
+import { EventscopeError } from '../../../../src/contract/errors.ts';
 import { ErrorNotice, errorText } from '../../components/ErrorNotice.tsx';
 import { rpc, useHost } from '../../state/host-store.ts';
 import { useConnections } from '../../state/connections-store.ts';
@@ -34,7 +35,7 @@ export function ConnectionForm({ initial, isNew, storedSecrets, title }: Props) 
 
   const errors = validateDraft(draft);
   // A host error about one of the form's fields is shown at that field; any other above the buttons.
-  const rawField = error instanceof RpcError ? error.field?.replace(/^profile\./, '') : undefined;
+  const rawField = error instanceof EventscopeError ? error.field?.replace(/^profile\./, '') : undefined;
   const serverField = rawField !== undefined && FORM_FIELDS.has(rawField) ? rawField : undefined;
   const set = <K extends keyof ConnectionDraft>(key: K, value: ConnectionDraft[K]): void => {
     setDraft((d) => ({ ...d, [key]: value }));
@@ -79,7 +80,7 @@ export function ConnectionForm({ initial, isNew, storedSecrets, title }: Props) 
       await reloadConnections();
       go({ kind: 'topics', connectionId: saved.profile.id });
     } catch (err) {
-      if (err instanceof RpcError && err.code === 'SECRET_STORAGE_INSECURE') setNeedsConsent(true);
+      if (err instanceof EventscopeError && err.code === 'SECRET_STORAGE_INSECURE') setNeedsConsent(true);
       setError(err);
     } finally {
       setBusy(null);
@@ -123,7 +124,7 @@ export function ConnectionForm({ initial, isNew, storedSecrets, title }: Props) 
       <h2>{title}</h2>
       <div className="form-row">
         <label className="import-button">
-          Import client.properties or kcat config…
+          <FileUp className="icon" aria-hidden /> Import client.properties or kcat config…
           <input type="file" data-testid="import-file" accept=".properties,.conf,.config,.cfg,text/plain" onChange={(e) => void importFile(e)} />
         </label>
       </div>
@@ -137,7 +138,7 @@ export function ConnectionForm({ initial, isNew, storedSecrets, title }: Props) 
         <input {...text('bootstrap')} data-testid="connection-bootstrap" autoFocus spellCheck={false} />
       </Field>
       <button type="button" className="link" onClick={() => setShowAdvanced((v) => !v)} aria-expanded={showAdvanced}>
-        {showAdvanced ? '▾' : '▸'} Authentication, TLS and other settings
+        {showAdvanced ? <ChevronDown aria-hidden /> : <ChevronRight aria-hidden />} Authentication, TLS and other settings
       </button>
       {showAdvanced && (
         <div className="advanced">
@@ -214,13 +215,16 @@ export function ConnectionForm({ initial, isNew, storedSecrets, title }: Props) 
       )}
       <div className="form-actions">
         <button type="button" onClick={() => void test()} disabled={busy !== null} data-testid="test-connection">
+          <PlugZap aria-hidden />
           {busy === 'test' ? 'Testing…' : 'Test connection'}
         </button>
         <button type="submit" className="primary" disabled={busy !== null} data-testid="save-connection">
+          <Save aria-hidden />
           {busy === 'save' ? 'Saving…' : isNew ? 'Save and open' : 'Save'}
         </button>
         {!isNew && (
           <button type="button" className="danger" onClick={() => void remove()} disabled={busy !== null} data-testid="remove-connection">
+            <Trash2 aria-hidden />
             Remove
           </button>
         )}

@@ -1,6 +1,10 @@
-// The left rail: saved clusters, and under the open one its views.
+// The left rail: saved clusters, and under the open one its views. Every entry has its icon
+// (Lucide) before its name; ↑/↓/Home/End move between entries and Enter opens one
+// (use-list-keyboard.ts); the search entry at the top opens the command palette.
 import { useState } from 'react';
-import { errorText } from '../../components/ErrorNotice.tsx';
+import { Archive, Cable, FolderOpen, Layers, Plus, Search, Server, Settings, SquarePen, Telescope, Users, Workflow } from 'lucide-react';
+import { useListKeyboard } from '../../components/use-list-keyboard.ts';
+import { usePalette } from '../palette/palette-store.ts';import { errorText } from '../../components/ErrorNotice.tsx';
 import { useCaptures } from '../../state/captures-store.ts';
 import { rpc } from '../../state/host-store.ts';
 import { useConnections } from '../../state/connections-store.ts';
@@ -17,24 +21,28 @@ function ClusterViews({ id, offline }: { id: string; offline: boolean }) {
     <ul className="rail-sub">
       {!offline && (
         <li>
-          <button type="button" className={view.kind === 'brokers' ? 'active' : ''} onClick={() => go({ kind: 'brokers', connectionId: id })}>
+          <button type="button" data-list-item="" className={view.kind === 'brokers' ? 'active' : ''} onClick={() => go({ kind: 'brokers', connectionId: id })}>
+            <Server aria-hidden />
             Brokers
           </button>
         </li>
       )}
       <li>
-        <button type="button" className={view.kind === 'topics' || view.kind === 'topic' || view.kind === 'messages' ? 'active' : ''} onClick={() => go({ kind: 'topics', connectionId: id })} data-testid="rail-topics">
+        <button type="button" className={view.kind === 'topics' || view.kind === 'topic' || view.kind === 'messages' ? 'active' : ''} onClick={() => go({ kind: 'topics', connectionId: id })} data-testid="rail-topics" data-list-item="">
+          <Layers aria-hidden />
           Topics
         </button>
       </li>
       <li>
-        <button type="button" className={view.kind === 'consumers' || view.kind === 'group' ? 'active' : ''} onClick={() => go({ kind: 'consumers', connectionId: id })} data-testid="rail-consumers">
+        <button type="button" className={view.kind === 'consumers' || view.kind === 'group' ? 'active' : ''} onClick={() => go({ kind: 'consumers', connectionId: id })} data-testid="rail-consumers" data-list-item="">
+          <Users aria-hidden />
           Consumers
         </button>
       </li>
       {!offline && (
         <li>
-          <button type="button" className={view.kind === 'edit-connection' ? 'active' : ''} onClick={() => go({ kind: 'edit-connection', connectionId: id })}>
+          <button type="button" data-list-item="" className={view.kind === 'edit-connection' ? 'active' : ''} onClick={() => go({ kind: 'edit-connection', connectionId: id })}>
+            <SquarePen aria-hidden />
             Connection settings
           </button>
         </li>
@@ -68,14 +76,26 @@ export function ConnectionRail() {
   const view = useNavigation((s) => s.view);
   const go = useNavigation((s) => s.go);
   const open = connectionOf(view);
+  const keys = useListKeyboard<HTMLElement>();
+  const openPalette = usePalette((s) => s.open);
+  const shortcut = /Mac|iPhone|iPad/.test(navigator.platform) ? '⌘K' : 'Ctrl K';
   return (
-    <nav className="rail" aria-label="Clusters" data-testid="rail">
+    <nav className="rail" aria-label="Clusters" data-testid="rail" {...keys.containerProps}>
+      <div className="rail-brand">
+        <Telescope aria-hidden /> Eventscope
+      </div>
+      <button type="button" className="rail-search" onClick={() => openPalette()} data-testid="open-palette" data-list-item="" aria-keyshortcuts="Control+K Meta+K" title="Jump to a connection, topic, group or view">
+        <Search aria-hidden />
+        <span className="rail-label">Go to…</span>
+        <kbd aria-hidden>{shortcut}</kbd>
+      </button>
       {connections.length > 0 && <div className="rail-title">Clusters</div>}
       <ul>
         {connections.map(({ profile }) => (
           <li key={profile.id} className={open === profile.id ? 'open' : ''}>
-            <button type="button" className="rail-cluster" onClick={() => go({ kind: 'topics', connectionId: profile.id })} title={profile.bootstrap}>
-              {profile.name}
+            <button type="button" className="rail-cluster" onClick={() => go({ kind: 'topics', connectionId: profile.id })} title={profile.bootstrap} data-list-item="">
+              <Cable aria-hidden />
+              <span className="rail-label">{profile.name}</span>
               {profile.writable && <span className="badge" title="Writes allowed">rw</span>}
             </button>
             {open === profile.id && <ClusterViews id={profile.id} offline={false} />}
@@ -88,8 +108,9 @@ export function ConnectionRail() {
           <ul>
             {captures.map((c) => (
               <li key={c.id} className={open === c.id ? 'open' : ''}>
-                <button type="button" className="rail-cluster" onClick={() => go({ kind: 'topics', connectionId: c.id })} title={`${c.description}\n${c.path}`} data-testid="rail-capture">
-                  {c.name}
+                <button type="button" className="rail-cluster" onClick={() => go({ kind: 'topics', connectionId: c.id })} title={`${c.description}\n${c.path}`} data-testid="rail-capture" data-list-item="">
+                  <Archive aria-hidden />
+                  <span className="rail-label">{c.name}</span>
                 </button>
                 {open === c.id && <ClusterViews id={c.id} offline />}
               </li>
@@ -97,10 +118,13 @@ export function ConnectionRail() {
           </ul>
         </>
       )}
-      <button type="button" className="rail-add" onClick={() => go({ kind: 'edit-connection', connectionId: null })} data-testid="add-connection">
-        + Add connection
+      <div className="rail-actions">
+      <button type="button" className="rail-add" onClick={() => go({ kind: 'edit-connection', connectionId: null })} data-testid="add-connection" data-list-item="">
+        <Plus aria-hidden />
+        Add connection
       </button>
-      <button type="button" className="rail-add" onClick={() => setAskingPath((v) => !v)} data-testid="open-capture">
+      <button type="button" className="rail-add" onClick={() => setAskingPath((v) => !v)} data-testid="open-capture" data-list-item="" aria-expanded={askingPath}>
+        <FolderOpen aria-hidden />
         Open capture file…
       </button>
       {askingPath && (
@@ -118,10 +142,14 @@ export function ConnectionRail() {
         </form>
       )}
       {openError && <div className="notice notice-error" role="alert">{openError}</div>}
-      <button type="button" className={`rail-add${view.kind === 'projections' ? ' active' : ''}`} onClick={() => go({ kind: 'projections' })} data-testid="open-projections">
+      </div>
+      <div className="rail-spacer" />
+      <button type="button" className={`rail-add${view.kind === 'projections' ? ' active' : ''}`} onClick={() => go({ kind: 'projections' })} data-testid="open-projections" data-list-item="">
+        <Workflow aria-hidden />
         Projections
       </button>
-      <button type="button" className={`rail-add${view.kind === 'settings' ? ' active' : ''}`} onClick={() => go({ kind: 'settings' })} data-testid="open-settings">
+      <button type="button" className={`rail-add${view.kind === 'settings' ? ' active' : ''}`} onClick={() => go({ kind: 'settings' })} data-testid="open-settings" data-list-item="">
+        <Settings aria-hidden />
         Settings
       </button>
     </nav>

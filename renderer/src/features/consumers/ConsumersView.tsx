@@ -1,14 +1,19 @@
 // Every consumer group of a cluster (or of an opened capture) with its lag: an instant filter
 // on the group id, sorting by the column headers, a virtualized list so thousands of groups
-// scroll like ten, refreshed every 10 s while the page is visible and on demand.
+// scroll like ten, refreshed every 10 s while the page is visible and on demand. ↑/↓/Home/End
+// move through the list, Enter opens a group (use-list-keyboard.ts).
 import { useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
+import { ArrowDown, ArrowUp } from 'lucide-react';
 import type { GroupSummary } from '../../../../src/contract/group-dto.ts';
 import { formatCount } from '../../../../src/format/numbers.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { RefreshButton } from '../../components/RefreshButton.tsx';
+import { useListKeyboard } from '../../components/use-list-keyboard.ts';
+import { ViewState } from '../../components/ViewState.tsx';
 import { rpc } from '../../state/host-store.ts';
 import { useNavigation } from '../../state/navigation-store.ts';
+import { usePalette } from '../palette/palette-store.ts';
 import { lagText, NO_COMMITTED_OFFSET, timeLagText } from './consumer-format.ts';
 import { DEFAULT_GROUP_SORT, filterGroups, nextSort, sortGroups, type GroupSort, type GroupSortKey } from './group-list-model.ts';
 import { StatusBadge } from './StatusBadge.tsx';
@@ -25,7 +30,7 @@ function SortHeader({ label, sortKey, sort, onSort, className }: { label: string
       <button type="button" className={`sort-header${active ? ' active' : ''}`} onClick={() => onSort(sortKey)} data-testid={`sort-${sortKey}`}>
         {label}
         <span className="sort-arrow" aria-hidden>
-          {active ? (sort.descending ? '▼' : '▲') : ''}
+          {active ? sort.descending ? <ArrowDown className="icon" /> : <ArrowUp className="icon" /> : ''}
         </span>
       </button>
     </span>
@@ -42,6 +47,10 @@ export function ConsumersView({ connectionId }: { connectionId: string }) {
   // A toggle shows at once; the next list answer has the host's word on it.
   const [watchOverrides, setWatchOverrides] = useState<ReadonlyMap<string, boolean>>(new Map());
   useEffect(() => setWatchOverrides(new Map()), [data]);
+  // The palette offers the groups as last listed here.
+  useEffect(() => {
+    if (data) usePalette.getState().rememberGroups(connectionId, data.map((g) => g.groupId));
+  }, [data, connectionId]);
   const go = useNavigation((s) => s.go);
 
   const visible = useMemo(() => sortGroups(filterGroups(data ?? [], deferredFilter), sort), [data, deferredFilter, sort]);
@@ -65,6 +74,14 @@ export function ConsumersView({ connectionId }: { connectionId: string }) {
     }
   };
   const open = (groupId: string): void => go({ kind: 'group', connectionId, groupId });
+  const keys = useListKeyboard<HTMLDivElement>({
+    count: visible.length,
+    onOpen: (i) => {
+      const g = visible[i];
+      if (g) open(g.groupId);
+    },
+    scrollToIndex: (i) => virtualizer.scrollToIndex(i),
+  });
 
   return (
     <section className="view consumers-view" data-testid="consumers-view">
@@ -85,7 +102,7 @@ export function ConsumersView({ connectionId }: { connectionId: string }) {
           {kind.isCapture ? ' · as captured' : ''}
         </span>
       </header>
-      <ErrorNotice error={error} onRetry={reload} />
+      {data ? <ErrorNotice error={error} onRetry={reload} /> : error ? <ViewState state="error" title="The consumer groups could not be listed" error={error} onRetry={reload} /> : null}
       <ErrorNotice error={watchError} />
       <div className="vgrid-head groups-grid" role="row">
         <SortHeader label="Group" sortKey="group" sort={sort} onSort={(k) => setSort((s) => nextSort(s, k))} />
@@ -98,7 +115,7 @@ export function ConsumersView({ connectionId }: { connectionId: string }) {
         <span role="columnheader">Watched</span>
       </div>
       <div className="vgrid-body" ref={scrollRef} role="grid" aria-rowcount={visible.length} data-testid="group-list">
-        <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+        <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }} {...keys.containerProps}>
           {virtualizer.getVirtualItems().map((item) => {
             const g = visible[item.index]!;
             const watched = watchOverrides.get(g.groupId) ?? g.watched;
@@ -106,11 +123,10 @@ export function ConsumersView({ connectionId }: { connectionId: string }) {
               <div
                 key={g.groupId}
                 role="row"
-                tabIndex={0}
+                {...keys.itemProps(item.index)}
                 className="vgrid-row groups-grid"
                 style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT_PX, transform: `translateY(${item.start}px)` }}
                 onClick={() => open(g.groupId)}
-                onKeyDown={(e) => e.key === 'Enter' && e.target === e.currentTarget && open(g.groupId)}
                 data-testid="group-row"
                 data-group={g.groupId}
               >
@@ -148,10 +164,11 @@ export function ConsumersView({ connectionId }: { connectionId: string }) {
             );
           })}
         </div>
+        {!data && !error && <ViewState state="loading" title="Listing consumer groups…" />}
         {data && visible.length === 0 && (
-          <p className="empty" data-testid="groups-empty">
-            {data.length === 0 ? (kind.isCapture ? 'This capture holds no consumer groups.' : 'This cluster has no consumer groups.') : `No group id contains "${deferredFilter}".`}
-          </p>
+          <ViewState state="empty" testId="groups-empty" title={data.length === 0 ? (kind.isCapture ? 'This capture holds no consumer groups.' : 'This cluster has no consumer groups.') : `No group id contains "${deferredFilter}".`}>
+            {data.length === 0 ? (kind.isCapture ? undefined : 'A group shows here once a consumer commits offsets with its group id.') : 'Clear the filter to see every group.'}
+          </ViewState>
         )}
       </div>
     </section>

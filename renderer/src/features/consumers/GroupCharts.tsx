@@ -15,10 +15,10 @@ export const HISTORY_RANGES = [
 ] as const;
 export type HistoryRangeId = (typeof HISTORY_RANGES)[number]['id'];
 
-const LAG_SERIES: ChartSeries[] = [{ label: 'Total lag (records)', color: '--accent' }];
+const LAG_SERIES: ChartSeries[] = [{ label: 'Total lag (records)', color: '--color-chart-1' }];
 const RATE_SERIES: ChartSeries[] = [
-  { label: 'Consumed (records/s)', color: '--ok' },
-  { label: 'Produced (records/s)', color: '--warn' },
+  { label: 'Consumed (records/s)', color: '--color-chart-2' },
+  { label: 'Produced (records/s)', color: '--color-chart-3' },
 ];
 const lagAxis = (v: number): string => formatCount(Math.round(v));
 

@@ -2,11 +2,16 @@
 // assigned, and per partition the committed offset, log-end offset, lag, time lag, owner and
 // status with its reason; charts of its lag history over a chosen range; on a writable
 // connection, Reset offsets… and Delete group (a capture never; read-only: shown disabled).
+// The partition rows take ↑/↓/Home/End; Enter (or a click) opens that partition's messages from
+// the group's committed offset (use-list-keyboard.ts). Loading and error states (ViewState).
 import { useMemo, useState, type ReactNode } from 'react';
 import type { GroupDetail, GroupLagHistory, PartitionLag } from '../../../../src/contract/group-dto.ts';
 import { formatCount } from '../../../../src/format/numbers.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { RefreshButton } from '../../components/RefreshButton.tsx';
+import { useListKeyboard } from '../../components/use-list-keyboard.ts';
+import { ViewState } from '../../components/ViewState.tsx';
+import { ArrowLeft, RotateCcw, Trash2 } from 'lucide-react';
 import { Sparkline } from '../../components/Sparkline.tsx';
 import { rpc } from '../../state/host-store.ts';
 import { useNavigation } from '../../state/navigation-store.ts';
@@ -69,7 +74,15 @@ function MembersTable({ detail }: { detail: GroupDetail }) {
   );
 }
 
-function PartitionsTable({ detail, history }: { detail: GroupDetail; history: GroupLagHistory | null }) {
+function PartitionsTable({ connectionId, detail, history }: { connectionId: string; detail: GroupDetail; history: GroupLagHistory | null }) {
+  const go = useNavigation((s) => s.go);
+  // A partition opens in the message view where the group will read next (or from the start).
+  const open = (index: number): void => {
+    const p = detail.partitions[index];
+    if (!p) return;
+    go({ kind: 'messages', connectionId, topic: p.topic, partition: String(p.partition), from: p.committedOffset === null ? 'earliest' : `offset:${p.committedOffset}` });
+  };
+  const keys = useListKeyboard<HTMLTableSectionElement>({ count: detail.partitions.length, onOpen: open });
   const lines = useMemo(() => {
     const times = history?.points.map((p) => p.at) ?? [];
     return { times, byPartition: new Map((history?.partitions ?? []).map((p) => [partitionKey(p.topic, p.partition), p.lags])) };
@@ -89,12 +102,20 @@ function PartitionsTable({ detail, history }: { detail: GroupDetail; history: Gr
           <th>Status</th>
         </tr>
       </thead>
-      <tbody>
-        {detail.partitions.map((p) => {
+      <tbody {...keys.containerProps}>
+        {detail.partitions.map((p, index) => {
           const key = partitionKey(p.topic, p.partition);
           const lags = lines.byPartition.get(key);
           return (
-            <tr key={key} data-testid="group-partition-row" data-partition={`${p.topic}/${p.partition}`} className={p.status && p.status.level !== 'OK' ? 'row-warn' : ''}>
+            <tr
+              key={key}
+              data-testid="group-partition-row"
+              data-partition={`${p.topic}/${p.partition}`}
+              className={p.status && p.status.level !== 'OK' ? 'row-warn clickable' : 'clickable'}
+              title={`Enter: messages of ${p.topic} partition ${p.partition} from ${p.committedOffset === null ? 'the earliest offset' : `the committed offset ${p.committedOffset}`}`}
+              onClick={() => open(index)}
+              {...keys.itemProps(index)}
+            >
               <td>{p.topic}</td>
               <td className="num">{p.partition}</td>
               <td className="num" data-testid="partition-committed">
@@ -164,7 +185,8 @@ export function GroupDetailView({ connectionId, groupId }: { connectionId: strin
     <section className="view group-detail" data-testid="group-detail">
       <header className="view-header">
         <button type="button" className="link" onClick={() => go({ kind: 'consumers', connectionId })} data-testid="back-to-consumers">
-          ← Consumers
+          <ArrowLeft aria-hidden />
+          Consumers
         </button>
         <h2 data-testid="group-title">{groupId}</h2>
         {!kind.isCapture && d && (
@@ -176,15 +198,17 @@ export function GroupDetailView({ connectionId, groupId }: { connectionId: strin
         {!kind.isCapture && (
           <span className="group-actions">
             <button type="button" onClick={() => setResetting(true)} disabled={!kind.writable || !d || resetting} title={kind.writable ? 'Move the group’s committed offsets (dry run first)' : READ_ONLY_HINT} data-testid="reset-offsets">
+              <RotateCcw aria-hidden />
               Reset offsets…
             </button>
             <button type="button" className="danger" onClick={() => setConfirmDelete(true)} disabled={!kind.writable || !d} title={kind.writable ? 'Delete this group (it must have no members)' : READ_ONLY_HINT} data-testid="delete-group">
+              <Trash2 aria-hidden />
               Delete group
             </button>
           </span>
         )}
       </header>
-      <ErrorNotice error={detail.error} onRetry={reloadAll} />
+      {d ? <ErrorNotice error={detail.error} onRetry={reloadAll} /> : detail.error ? <ViewState state="error" title="The group could not be described" error={detail.error} onRetry={reloadAll} /> : <ViewState state="loading" title="Reading the group’s offsets and members…" />}
       <ErrorNotice error={actionError} />
       {confirmDelete && (
         <div className="notice notice-warning" data-testid="delete-confirm">
@@ -242,7 +266,7 @@ export function GroupDetailView({ connectionId, groupId }: { connectionId: strin
           <h3>Members ({d.groupMembers.length})</h3>
           <MembersTable detail={d} />
           <h3>Partitions ({d.partitions.length})</h3>
-          <PartitionsTable detail={d} history={history.data} />
+          <PartitionsTable connectionId={connectionId} detail={d} history={history.data} />
         </>
       )}
     </section>

@@ -6,6 +6,7 @@ import { LAG_SAMPLE_MAX_SEC, LAG_SAMPLE_MIN_SEC, LOG_CAP_MAX_MB, LOG_CAP_MIN_MB 
 import { formatBytes, formatCount } from '../../../../src/format/numbers.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { useHostCall } from '../../components/use-host-call.ts';
+import { ViewState } from '../../components/ViewState.tsx';
 import { useConnections } from '../../state/connections-store.ts';
 import { rpc } from '../../state/host-store.ts';
 import { useTimeZone, useTimeZoneStore } from '../../state/time-zone-store.ts';
@@ -159,7 +160,8 @@ export function SettingsView() {
       <header className="view-header">
         <h2>Settings</h2>
       </header>
-      <ErrorNotice error={settings.error ?? usage.error} />
+      <ErrorNotice error={settings.error ?? usage.error} onRetry={() => (settings.error ? settings.reload() : usage.reload())} />
+      {!settings.data && settings.loading && <ViewState state="loading" title="Reading the settings…" />}
       {settings.data?.problem && <div className="notice notice-warning" data-testid="settings-problem">{settings.data.problem}</div>}
       <div className="panel connection-form">
         <h3>Replay log</h3>
@@ -197,7 +199,12 @@ export function SettingsView() {
       <TimeZoneSettings />
       <h3>What the replay log holds</h3>
       <ErrorNotice error={clearError} />
-      {usage.data && usage.data.clusters.length === 0 && <p className="empty">Nothing yet: records are kept as you read them.</p>}
+      {!usage.data && usage.loading && <ViewState state="loading" title="Measuring the replay log…" testId="usage-loading" />}
+      {usage.data && usage.data.clusters.length === 0 && (
+        <ViewState state="empty" testId="log-usage-empty" title="The replay log holds nothing yet.">
+          Records are kept as you read them.
+        </ViewState>
+      )}
       {usage.data && usage.data.clusters.length > 0 && (
         <table className="grid" data-testid="log-usage">
           <thead>

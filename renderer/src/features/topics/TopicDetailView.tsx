@@ -1,10 +1,12 @@
 // One topic: per partition its leader, replicas, ISR and offsets; then its configs with
-// the values that differ from the default marked.
+// the values that differ from the default marked. Loading and error states (ViewState).
 import { useState } from 'react';
+import { ArrowLeft, MessagesSquare } from 'lucide-react';
 import { formatCount } from '../../../../src/format/numbers.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { RefreshButton } from '../../components/RefreshButton.tsx';
 import { useHostCall } from '../../components/use-host-call.ts';
+import { ViewState } from '../../components/ViewState.tsx';
 import { rpc } from '../../state/host-store.ts';
 import { useCaptures } from '../../state/captures-store.ts';
 import { useNavigation } from '../../state/navigation-store.ts';
@@ -26,16 +28,18 @@ export function TopicDetailView({ connectionId, topic }: { connectionId: string;
     <section className="view" data-testid="topic-detail">
       <header className="view-header">
         <button type="button" className="link" onClick={() => go({ kind: 'topics', connectionId })}>
-          ← Topics
+          <ArrowLeft aria-hidden />
+          Topics
         </button>
         <h2 data-testid="topic-title">{topic}</h2>
         <button type="button" className="primary" onClick={() => go({ kind: 'messages', connectionId, topic })} data-testid="open-messages">
+          <MessagesSquare aria-hidden />
           Messages
         </button>
         <RefreshButton loading={loading} onClick={reload} />
         <TopicAdminActions connectionId={connectionId} detail={data?.name === topic ? data : null} onChanged={reload} />
       </header>
-      <ErrorNotice error={error} onRetry={reload} />
+      {data ? <ErrorNotice error={error} onRetry={reload} /> : error ? <ViewState state="error" title={`Topic ${topic} could not be described`} error={error} onRetry={reload} /> : <ViewState state="loading" title="Reading the topic’s partitions and configuration…" />}
       {data && (
         <>
           <h3>Partitions ({data.partitions.length})</h3>
@@ -75,7 +79,10 @@ export function TopicDetailView({ connectionId, topic }: { connectionId: string;
               <input type="checkbox" checked={onlyChanged} onChange={(e) => setOnlyChanged(e.target.checked)} /> only values not at their default
             </label>
           </h3>
-          <table className="grid" data-testid="config-table">
+          {configs.length === 0 && (
+            <ViewState state="empty" testId="configs-empty" title={isCapture ? 'A capture file does not record topic configuration.' : onlyChanged ? 'Every value is at its default.' : 'No configuration was returned for this topic.'} />
+          )}
+          <table className="grid" data-testid="config-table" hidden={configs.length === 0}>
             <thead>
               <tr>
                 <th>Name</th>

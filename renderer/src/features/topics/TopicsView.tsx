@@ -1,10 +1,13 @@
 // All topics of a cluster: an instant name filter, internal topics on demand, and a
-// virtualized list so ten thousand topics scroll like ten.
+// virtualized list so ten thousand topics scroll like ten; ↑/↓/Home/End move through it and
+// Enter opens a topic (use-list-keyboard.ts). Loading, empty and error states (ViewState).
 import { useDeferredValue, useMemo, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { formatCount } from '../../../../src/format/numbers.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { RefreshButton } from '../../components/RefreshButton.tsx';
+import { useListKeyboard } from '../../components/use-list-keyboard.ts';
+import { ViewState } from '../../components/ViewState.tsx';
 import { useCaptures } from '../../state/captures-store.ts';
 import { useNavigation } from '../../state/navigation-store.ts';
 import { useTopicList } from './use-topic-list.ts';
@@ -28,6 +31,11 @@ export function TopicsView({ connectionId }: { connectionId: string }) {
 
   const scrollRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({ count: visible.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT_PX, overscan: 20 });
+  const open = (index: number): void => {
+    const t = visible[index];
+    if (t) go({ kind: 'topic', connectionId, topic: t.name });
+  };
+  const keys = useListKeyboard<HTMLDivElement>({ count: visible.length, onOpen: open, scrollToIndex: (i) => virtualizer.scrollToIndex(i) });
 
   return (
     <section className="view topics-view" data-testid="topics-view">
@@ -51,7 +59,7 @@ export function TopicsView({ connectionId }: { connectionId: string }) {
         </span>
         <NewTopicButton connectionId={connectionId} onCreated={refresh} />
       </header>
-      <ErrorNotice error={error} onRetry={refresh} />
+      {topics ? <ErrorNotice error={error} onRetry={refresh} /> : error ? <ViewState state="error" title="The topics could not be listed" error={error} onRetry={refresh} /> : null}
       <div className="vgrid-head topics-grid" role="row">
         <span role="columnheader">Name</span>
         <span role="columnheader" className="num">Partitions</span>
@@ -60,18 +68,17 @@ export function TopicsView({ connectionId }: { connectionId: string }) {
         <span role="columnheader">Health</span>
       </div>
       <div className="vgrid-body" ref={scrollRef} role="grid" aria-rowcount={visible.length} data-testid="topic-list">
-        <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+        <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }} {...keys.containerProps}>
           {virtualizer.getVirtualItems().map((item) => {
             const t = visible[item.index]!;
             return (
               <div
                 key={t.name}
                 role="row"
-                tabIndex={0}
+                {...keys.itemProps(item.index)}
                 className="vgrid-row topics-grid"
                 style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT_PX, transform: `translateY(${item.start}px)` }}
-                onClick={() => go({ kind: 'topic', connectionId, topic: t.name })}
-                onKeyDown={(e) => e.key === 'Enter' && go({ kind: 'topic', connectionId, topic: t.name })}
+                onClick={() => open(item.index)}
                 data-testid="topic-row"
                 data-topic={t.name}
               >
@@ -95,7 +102,12 @@ export function TopicsView({ connectionId }: { connectionId: string }) {
             );
           })}
         </div>
-        {topics && visible.length === 0 && <p className="empty">{topics.length === 0 ? 'This cluster has no topics yet.' : `No topic name contains "${deferredFilter}".`}</p>}
+        {!topics && !error && <ViewState state="loading" title="Listing topics…" />}
+        {topics && visible.length === 0 && (
+          <ViewState state="empty" testId="topics-empty" title={topics.length === 0 ? (isCapture ? 'This capture holds no topics.' : 'This cluster has no topics yet.') : `No topic name contains "${deferredFilter}".`}>
+            {topics.length === 0 ? (isCapture ? undefined : 'Create one with New topic, or show internal topics.') : 'Clear the filter to see every topic.'}
+          </ViewState>
+        )}
       </div>
     </section>
   );

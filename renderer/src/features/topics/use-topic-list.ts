@@ -1,8 +1,10 @@
 // The topic list of a cluster, refreshed by the host's topics.watch stream while the
-// page is visible, and at once on demand.
+// page is visible, and at once on demand. Each list read is handed to the command palette
+// (its topic names), which offers them without reading the cluster again.
 import { useCallback, useEffect, useState } from 'react';
 import type { TopicSummary } from '../../../../src/contract/dto.ts';
 import { useSubscription } from '../../components/use-subscription.ts';
+import { usePalette } from '../palette/palette-store.ts';
 
 export const TOPIC_REFRESH_INTERVAL_MS = 15_000;
 
@@ -47,6 +49,7 @@ export function useTopicList(connectionId: string, includeInternal: boolean): To
       {
         onEvent: (update) => {
           setTopics(update.topics);
+          usePalette.getState().rememberTopics(connectionId, update.topics.map((t) => t.name));
           setRefreshedAt(update.refreshedAt);
           setError(null);
           setLoading(false);
