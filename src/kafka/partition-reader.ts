@@ -69,6 +69,12 @@ export interface ReadRequest {
    * onRecords). Readers that cannot know it (a capture) do not call it.
    */
   onEndOffset?(partition: number, endOffset: bigint): void;
+  /**
+   * While following: how often (ms) the topic's partitions and leaders are looked up again, so
+   * that partitions added to the topic are picked up; default 5 s. Tests shorten it rather than
+   * sleep past the default. Readers without a cluster (a capture) ignore it.
+   */
+  metadataRefreshMs?: number;
 }
 
 export interface FetchedSpan {

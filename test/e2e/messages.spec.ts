@@ -2,7 +2,7 @@
 // on the real broker with pause/resume (resuming every partition exactly where it stopped,
 // on the broker and on the sample capture), a 10 MB value, producing after a confirmation.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
@@ -77,6 +77,7 @@ test('a live tail shows new records, pauses, and resumes without losing or repea
   await expect(page.getByTestId('tail-phase')).toHaveText('paused');
   produceWithKcat(kafka.bootstrap, topic, ['b1', 'b2'], { partition: 1 });
   produceWithKcat(kafka.bootstrap, topic, ['a4'], { partition: 0 });
+  // About time passing: a paused tail shows nothing new, which only a wait can show.
   await page.waitForTimeout(1_000);
   await expect(page.getByTestId('message-row')).toHaveCount(3);
   await page.getByTestId('resume-tail').click();
@@ -89,8 +90,12 @@ test('a 10 MB value: the list shows its size, the detail pane loads it lazily an
   const topic = uniqueName('huge');
   createTopicWithKafkaTool(kafka.bootstrap, topic, { partitions: 1, configs: { 'max.message.bytes': String(11 * 1024 * 1024) } });
   const dir = mkdtempSync(join(tmpdir(), 'es-huge-'));
-  writeFileSync(join(dir, 'huge.txt'), 'x'.repeat(10 * 1024 * 1024));
-  execFileSync('kcat', ['-b', kafka.bootstrap, '-P', '-t', topic, '-p', '0', '-X', 'message.max.bytes=12000000', join(dir, 'huge.txt')]);
+  try {
+    writeFileSync(join(dir, 'huge.txt'), 'x'.repeat(10 * 1024 * 1024));
+    execFileSync('kcat', ['-b', kafka.bootstrap, '-P', '-t', topic, '-p', '0', '-X', 'message.max.bytes=12000000', join(dir, 'huge.txt')]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
   produceWithKcat(kafka.bootstrap, topic, ['small'], { partition: 0 });
   await connect(page, app.url, kafka.bootstrap);
   await openMessages(page, topic);
@@ -228,7 +233,7 @@ test('resume picks up every partition where it stopped: a quiet partition is not
   produceWithKcat(kafka.bootstrap, topic, ['b-2-0'], { partition: 2 });
   await page.getByTestId('resume-tail').click();
   await expect(page.getByTestId('message-row')).toHaveCount(9);
-  // Anything replayed (the quiet partition's history) would have arrived by now.
+  // About time passing: anything replayed (the quiet partition's history) would have arrived by now.
   await page.waitForTimeout(1_500);
   await expect(page.getByTestId('row-count')).toHaveText(/^9 shown · 9 received/);
   const values = await page.getByTestId('message-value').allTextContents();
@@ -271,6 +276,7 @@ test('the sample capture: a tail from "now" paused and resumed replays nothing',
   release();
   await page.getByTestId('resume-tail').click();
   await expect(page.getByTestId('tail-phase')).toHaveText('done');
+  // About time passing: a replayed row would be drawn within half a second of the end.
   await page.waitForTimeout(500);
   await expect(page.getByTestId('row-count')).toHaveText(/^0 shown · 0 received/);
 });

@@ -6,8 +6,7 @@
 // the broker is down waits, says why, and starts when it is back, as an outage mid-tail does;
 // an export that stops on damaged data keeps what it wrote as FILE.partial and says so.
 import { execFile } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readSync, statSync, writeFileSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, existsSync, openSync, readFileSync, readSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TailEvent } from '../../src/contract/dto.ts';
@@ -16,6 +15,7 @@ import { createTopicWithKafkaTool } from '../kafka/kafka-tools.ts';
 import { produceWithKcat } from '../kafka/kcat.ts';
 import { startInProcessHost, type TestHost } from '../support/in-process-host.ts';
 import { startTail, type TailProbe } from '../support/tail-probe.ts';
+import { testTempDir } from '../support/temp-dir.ts';
 
 const BIN = new URL('../../bin/eventscope.js', import.meta.url).pathname;
 
@@ -61,6 +61,7 @@ describe('a broker that freezes, stops, or serves damaged data', () => {
 
     produceWithKcat(broker.bootstrap, 'frozen', lines('after', 50), { partition: 0 });
     await tail.until(() => tail.records.length >= 150, 30_000);
+    // About time passing: a record delivered twice after the thaw would show within half a second.
     await new Promise((r) => setTimeout(r, 500));
     expect(tail.records.map((r) => Number(r.offset))).toEqual(Array.from({ length: 150 }, (_, i) => i));
   }, 90_000);
@@ -102,7 +103,8 @@ describe('a broker that freezes, stops, or serves damaged data', () => {
         expect(statuses(t)[0]!.message).toMatch(new RegExp(`^Cannot start reading frozen yet: Connection refused by ${broker.bootstrap}: nothing is listening there\\..* Retrying until it answers\\.$`));
         expect(t.events.some((e) => e.type === 'started')).toBe(false);
       }
-      // Still waiting a few retries later, not ended.
+      // Still waiting a few retries later, not ended. About time passing: the tails must not
+      // give up, which only time can show (retries come at 250 ms, 500 ms, 1 s, 2 s).
       await new Promise((r) => setTimeout(r, 3_000));
       expect(ended).toBe(false);
 
@@ -135,7 +137,7 @@ describe('a broker that freezes, stops, or serves damaged data', () => {
     expect(damagedAt).toBeGreaterThan(0);
     flipByte(segment, last.start + Math.floor((last.end - last.start) / 2));
 
-    const dir = mkdtempSync(join(tmpdir(), 'es-damaged-export-'));
+    const dir = testTempDir('es-damaged-export-');
     const file = join(dir, 'out.ndjson');
     writeFileSync(file, 'the previous export\n');
     // One batch per fetch, so the good batches are written before the damaged one is read.

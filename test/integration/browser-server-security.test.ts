@@ -2,7 +2,7 @@
 // refuses foreign Host and Origin, redirects only to its own page, and says so plainly
 // when its port is taken. Real HTTP requests and WebSockets against startBrowserServer.
 import { execFile } from 'node:child_process';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -13,6 +13,7 @@ import WebSocket from 'ws';
 import { startBrowserServer, type BrowserServer } from '../../src/host/browser-server.ts';
 import type { EventscopeService } from '../../src/host/eventscope-service.ts';
 import { startTestService } from '../support/in-process-host.ts';
+import { testTempDir } from '../support/temp-dir.ts';
 
 const BIN = new URL('../../bin/eventscope.js', import.meta.url).pathname;
 
@@ -64,6 +65,7 @@ async function staticDir(): Promise<string> {
 
 describe('browser mode server', () => {
   let service: EventscopeService;
+  let closeService: () => Promise<void>;
   let root: string;
   let server: BrowserServer;
   let origin: string;
@@ -71,15 +73,19 @@ describe('browser mode server', () => {
   let cookie: string;
 
   beforeAll(async () => {
-    service = (await startTestService()).service;
+    ({ service, close: closeService } = await startTestService());
     root = await staticDir();
     server = await startBrowserServer({ service, staticDir: root, log: { warn: () => undefined } });
     origin = `http://127.0.0.1:${server.port}`;
     cookie = setCookie(await get(server.port, `/?token=${server.token}`)).pair;
   });
   afterAll(async () => {
-    await server.close();
-    await service.close();
+    try {
+      await server?.close();
+      await closeService?.();
+    } finally {
+      if (root !== undefined) await rm(root, { recursive: true, force: true });
+    }
   });
 
   it('listens on 127.0.0.1 and prints a URL with a long random token', () => {
@@ -257,7 +263,7 @@ describe('browser mode server', () => {
     await new Promise<void>((resolve) => squatter.listen(0, '127.0.0.1', () => resolve()));
     const taken = (squatter.address() as AddressInfo).port;
     try {
-      const dataDir = await mkdtemp(join(tmpdir(), 'es-serve-'));
+      const dataDir = testTempDir('es-serve-');
       const result = await promisify(execFile)(process.execPath, [BIN, 'serve', '--port', String(taken), '--data-dir', dataDir], { timeout: 30_000 }).then(
         ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
         (err: { code?: number; stdout?: string; stderr?: string }) => ({ code: err.code, stdout: err.stdout ?? '', stderr: err.stderr ?? '' }),

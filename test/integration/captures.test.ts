@@ -1,7 +1,6 @@
 // Capture files and the sample capture: offline clusters that browse, tail and search like
 // a cluster; export from the replay log and open again; bad files named clearly.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { decodePayload } from '../../src/codecs/payload.ts';
@@ -18,12 +17,13 @@ import { createTopicWithKafkaTool } from '../kafka/kafka-tools.ts';
 import { produceWithKcat } from '../kafka/kcat.ts';
 import { startTail } from '../support/tail-probe.ts';
 import { uniqueName } from '../support/unique.ts';
+import { fileTempDir, testTempDir } from '../support/temp-dir.ts';
 
 describe('captures and the sample capture', () => {
   const kafka = inject('kafka');
   let service: EventscopeService;
   let client: RpcClient;
-  const dataDir = mkdtempSync(join(tmpdir(), 'es-captures-'));
+  const dataDir = fileTempDir('es-captures-');
 
   beforeAll(() => {
     service = createEventscopeService({ version: 'test', mode: 'test', dataDir, vault: new PlaintextFileSecretVault(dataDir), openClusterClient, sampleCapturePath: SAMPLE_CAPTURE_PATH });
@@ -37,7 +37,7 @@ describe('captures and the sample capture', () => {
   });
 
   it('the committed sample capture is what scripts/make-sample-capture.ts makes', () => {
-    const fresh = join(mkdtempSync(join(tmpdir(), 'es-sample-')), 'sample.eventscope');
+    const fresh = join(testTempDir('es-sample-'), 'sample.eventscope');
     makeSampleCapture(fresh);
     const a = new ReplayLog(SAMPLE_CAPTURE_PATH, { readOnly: true });
     const b = new ReplayLog(fresh, { readOnly: true });
@@ -139,7 +139,7 @@ describe('captures and the sample capture', () => {
   });
 
   it('names what is wrong with a file that is not a capture', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'es-badcap-'));
+    const dir = testTempDir('es-badcap-');
     writeFileSync(join(dir, 'notes.txt'), 'hello');
     await expect(client.call('captures.open', { path: join(dir, 'notes.txt') })).rejects.toMatchObject({ code: 'BAD_CONFIG', message: expect.stringContaining('not an Eventscope capture file') });
     await expect(client.call('captures.open', { path: join(dir, 'missing.eventscope') })).rejects.toMatchObject({ code: 'NOT_FOUND' });

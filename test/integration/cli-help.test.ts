@@ -3,14 +3,14 @@
 // it was made in; describe's columns line up for offsets of any width; and with a stderr that is
 // not a terminal (a pipe, as here) long reads print no progress line: only the messages they
 // always printed.
-import { mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { createTopicWithKafkaTool, deleteRecordsWithKafkaTool } from '../kafka/kafka-tools.ts';
 import { produceWithKcat } from '../kafka/kcat.ts';
 import { uniqueName } from '../support/unique.ts';
 import { eventscope } from '../support/run-cli.ts';
+import { testTempDir } from '../support/temp-dir.ts';
 
 const COMMANDS = ['serve', 'topics', 'describe', 'tail', 'export', 'groups', 'lag', 'reset-offsets'];
 const OVERVIEW = 'eventscope — inspect Apache Kafka event streams';
@@ -146,7 +146,7 @@ describe('describe and topics tables, and quiet long reads', () => {
   });
 
   it('with a stderr that is not a terminal, export and tail print no progress: stderr is as before', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'es-cli-help-'));
+    const dir = testTempDir('es-cli-help-');
     const file = join(dir, 'out.ndjson');
     const toFile = await eventscope(['export', topic, '--bootstrap', kafka.bootstrap, '--output', file]);
     expect({ code: toFile.code, stdout: toFile.stdout, stderr: toFile.stderr }).toEqual({ code: 0, stdout: '', stderr: '' });

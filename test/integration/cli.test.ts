@@ -1,8 +1,7 @@
 // The eventscope command, run as a user runs it (the built bin), against the real broker.
 import { execFileSync, spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { TopicDetail, TopicSummary } from '../../src/contract/dto.ts';
@@ -10,6 +9,7 @@ import { createTopicWithKafkaTool, offsetsFromGetOffsetShell } from '../kafka/ka
 import { produceWithKcat } from '../kafka/kcat.ts';
 import { uniqueName } from '../support/unique.ts';
 import { BIN, eventscope } from '../support/run-cli.ts';
+import { testTempDir } from '../support/temp-dir.ts';
 
 /** Runs the CLI with its standard output on a file descriptor of ours (a file, /dev/full). */
 async function eventscopeTo(stdoutPath: string, args: string[]): Promise<{ code: number | null; stderr: string }> {
@@ -63,7 +63,7 @@ describe('eventscope CLI', () => {
 
   it('reads SASL settings from a client.properties file given with --config', async ({ skip }) => {
     if (!kafka.saslBootstrap) skip('the cluster has no SASL listener (KAFKA_SASL_BOOTSTRAP_SERVERS unset)');
-    const dir = await mkdtemp(join(tmpdir(), 'es-cli-'));
+    const dir = testTempDir('es-cli-');
     const file = join(dir, 'client.properties');
     await writeFile(
       file,
@@ -127,7 +127,7 @@ describe('eventscope CLI', () => {
     });
 
     it('a complete export to --output replaces the file there and leaves no .partial file', async () => {
-      const dir = await mkdtemp(join(tmpdir(), 'es-cli-export-'));
+      const dir = testTempDir('es-cli-export-');
       const file = join(dir, 'out.ndjson');
       writeFileSync(file, 'the previous export\n');
       const { code, stderr } = await eventscope(['export', topic, '--bootstrap', kafka.bootstrap, '--output', file]);
@@ -143,7 +143,7 @@ describe('eventscope CLI', () => {
       // One record per batch and one batch per fetch: thousands of round trips, seconds to read.
       const lines = Array.from({ length: 3_000 }, (_, i) => `${i}:${'x'.repeat(200)}`).join('\n') + '\n';
       execFileSync('kcat', ['-b', kafka.bootstrap, '-P', '-t', slow, '-p', '0', '-X', 'batch.num.messages=1', '-X', 'linger.ms=0'], { input: lines, stdio: ['pipe', 'ignore', 'pipe'], timeout: 60_000 });
-      const dir = await mkdtemp(join(tmpdir(), 'es-cli-export-'));
+      const dir = testTempDir('es-cli-export-');
       const file = join(dir, 'out.ndjson');
       const env = { ...process.env, EVENTSCOPE_PARTITION_FETCH_MAX_BYTES: '1024', EVENTSCOPE_FETCH_MAX_BYTES: '1024' };
       const child = spawn(process.execPath, [BIN, 'export', slow, '--bootstrap', kafka.bootstrap, '--output', file], { env, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -165,7 +165,7 @@ describe('eventscope CLI', () => {
     });
 
     it('an export that ends in an error before writing a record leaves no file behind', async () => {
-      const dir = await mkdtemp(join(tmpdir(), 'es-cli-export-'));
+      const dir = testTempDir('es-cli-export-');
       const file = join(dir, 'out.csv');
       const { code, stderr } = await eventscope(['export', uniqueName('nope'), '--bootstrap', kafka.bootstrap, '--format', 'csv', '--output', file]);
       expect(code).toBe(1);

@@ -12,20 +12,21 @@ import { startTail } from '../support/tail-probe.ts';
 /**
  * A loopback port where the TCP handshake never completes: what an unroutable or firewalled
  * host looks like. A child process listens with a backlog of 1 and then blocks (never accepts);
- * two connections fill its queue, and Linux drops every SYN after them.
+ * two connections fill its queue, and Linux drops every SYN after them. It blocks in the same
+ * tick as it prints its port (a write to a pipe is synchronous on Linux), so no connection can
+ * be accepted once the port is known, and there is nothing to wait for.
  */
 async function startBlackHole(): Promise<{ address: string; close(): void }> {
   const script = `const s = require('node:net').createServer();
 s.listen({ port: 0, host: '127.0.0.1', backlog: 1 }, () => {
   process.stdout.write(s.address().port + '\\n');
-  setTimeout(() => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0), 50);
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
 });`;
   const child: ChildProcess = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise<number>((resolve, reject) => {
     child.stdout!.once('data', (d: Buffer) => resolve(Number(d.toString().trim())));
     child.once('exit', () => reject(new Error('the black-hole listener exited')));
   });
-  await new Promise((r) => setTimeout(r, 300));
   const fillers: Socket[] = [];
   const connects = async (): Promise<boolean> => {
     const socket = connect(port, '127.0.0.1');
@@ -33,6 +34,8 @@ s.listen({ port: 0, host: '127.0.0.1', backlog: 1 }, () => {
     fillers.push(socket);
     return new Promise<boolean>((resolve) => {
       socket.once('connect', () => resolve(true));
+      // About time passing: a handshake that has not completed in 500 ms (loopback takes well
+      // under 1 ms) is one the kernel dropped.
       setTimeout(() => resolve(false), 500);
     });
   };

@@ -2,7 +2,7 @@
 // the Electron MessagePortMain adapter (over a Node MessagePort shaped like one), and the
 // browser-mode WebSocket. Real service, real broker, real files.
 import { MessageChannel as NodeMessageChannel, type MessagePort as NodeMessagePort } from 'node:worker_threads';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -64,7 +64,8 @@ const wires: Record<string, WireFactory> = {
   },
   'WebSocket (browser mode)': async (service) => {
     const warnings: string[] = [];
-    const server = await startBrowserServer({ service, staticDir: await mkdtemp(join(tmpdir(), 'es-static-')), log: { warn: (m) => warnings.push(m) } });
+    const staticDir = await mkdtemp(join(tmpdir(), 'es-static-'));
+    const server = await startBrowserServer({ service, staticDir, log: { warn: (m) => warnings.push(m) } });
     const socket = new WebSocket(`ws://127.0.0.1:${server.port}/rpc?token=${server.token}`, { headers: { Origin: `http://127.0.0.1:${server.port}` } });
     await new Promise<void>((resolve, reject) => {
       socket.once('open', () => resolve());
@@ -80,7 +81,11 @@ const wires: Record<string, WireFactory> = {
       warnings,
       close: async () => {
         wire.close();
-        await server.close();
+        try {
+          await server.close();
+        } finally {
+          await rm(staticDir, { recursive: true, force: true });
+        }
       },
     };
   },
@@ -100,15 +105,16 @@ for (const [wireName, makeWire] of Object.entries(wires)) {
   describe(`contract over ${wireName}`, () => {
     const kafka = inject('kafka');
     let service: EventscopeService;
+    let closeService: () => Promise<void>;
     let wire: WireUnderTest;
 
     beforeAll(async () => {
-      service = (await startTestService({ sampleCapturePath: SAMPLE_CAPTURE_PATH })).service;
+      ({ service, close: closeService } = await startTestService({ sampleCapturePath: SAMPLE_CAPTURE_PATH }));
       wire = await makeWire(service);
     });
     afterAll(async () => {
-      await wire.close();
-      await service.close();
+      await wire?.close();
+      await closeService?.();
     });
 
     it('answers calls with JSON-safe values', async () => {
@@ -166,7 +172,8 @@ for (const [wireName, makeWire] of Object.entries(wires)) {
         const controller = new AbortController();
         const started = Date.now();
         const pending = wire.client.call('connections.test', { profile: { id: 'slow', name: 'slow', bootstrap: silent.address, connectTimeoutMs: 60_000 } }, { signal: controller.signal });
-        setTimeout(() => controller.abort(), 200);
+        // Cancel once the host's client is connected to the server that never answers: the call is in flight.
+        void silent.connected().then(() => controller.abort());
         await expect(pending).rejects.toMatchObject({ code: 'CANCELLED' });
         expect(Date.now() - started).toBeLessThan(5_000);
         expect((await wire.client.call('app.info', {})).mode).toBe('test');
@@ -192,6 +199,8 @@ for (const [wireName, makeWire] of Object.entries(wires)) {
       sub.close();
       await sub.done;
       const count = seqs.length;
+      // About time passing: no event may come after unsubscribing, so wait longer than the
+      // watch's interval (1 s, the least the contract allows) and count again.
       await new Promise((r) => setTimeout(r, 1_500));
       expect(seqs.length).toBe(count);
     });
@@ -217,7 +226,7 @@ for (const [wireName, makeWire] of Object.entries(wires)) {
       const extra = await makeWire(service);
       try {
         const pending = extra.client.call('connections.test', { profile: { id: 'slow2', name: 's', bootstrap: silent.address, connectTimeoutMs: 60_000 } });
-        await new Promise((r) => setTimeout(r, 100));
+        await silent.connected(); // the call is in flight: the host is waiting on the silent server
         extra.client.close();
         await expect(pending).rejects.toMatchObject({ code: 'DISCONNECTED' });
         await expect(extra.client.call('app.info', {})).rejects.toMatchObject({ code: 'DISCONNECTED' });

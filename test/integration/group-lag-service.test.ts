@@ -4,7 +4,7 @@
 // executed, runs only on writable connections and empty groups; a group deleted while watched
 // becomes a state, never an error that stops the sampler. And the sample capture's groups.
 import kafkajs from 'kafkajs';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { ConnectionProfile } from '../../src/contract/dto.ts';
 import { openClusterClient, type ClusterClient } from '../../src/kafka/index.ts';
 import { SAMPLE_CAPTURE_PATH } from '../../scripts/make-sample-capture.ts';
@@ -79,10 +79,15 @@ describe('consumer lag through the contract', () => {
     expect(history.partitions).toEqual([expect.objectContaining({ topic, partition: 0 })]);
     expect(history.catchUp.seconds).toBeNull();
     expect(history.catchUp.reason).toMatch(/growing/);
-    // Stuck for longer than the window: STOP.
-    await new Promise((r) => setTimeout(r, 11_000));
-    listed = await status();
-    expect(listed.get(g.stall)?.status).toMatchObject({ level: 'ERR', reason: expect.stringMatching(/has not moved for \d+ s, longer than the \d+ s window, while \d+ behind/) });
+    // Stuck for longer than the window: STOP. About time passing (the window is wall-clock
+    // seconds), so it waits for the status to change rather than a fixed 11 s.
+    await vi.waitFor(
+      async () => {
+        listed = await status();
+        expect(listed.get(g.stall)?.status).toMatchObject({ level: 'ERR', reason: expect.stringMatching(/has not moved for \d+ s, longer than the \d+ s window, while \d+ behind/) });
+      },
+      { timeout: 30_000, interval: 250 },
+    );
     expect((await host.client.call('groups.describe', { connectionId: readOnly, groupId: g.stall })).partitions[0]!.status?.level).toBe('STOP');
   }, 90_000);
 
@@ -138,10 +143,10 @@ describe('consumer lag through the contract', () => {
     await host.client.call('groups.watch', { connectionId: writable, groupId: survivor, watch: true });
     await expect(host.client.call('groups.delete', { connectionId: readOnly, groupId: doomed })).rejects.toMatchObject({ code: 'WRITE_NOT_ALLOWED' });
     await committer.deleteGroup(doomed); // deleted behind the app's back
-    const before = (await host.client.call('groups.history', { connectionId: writable, groupId: survivor, sinceMs: 3_600_000 })).points.length;
-    await new Promise((r) => setTimeout(r, 3_500));
-    const after = (await host.client.call('groups.history', { connectionId: writable, groupId: survivor, sinceMs: 3_600_000 })).points.length;
-    expect(after).toBeGreaterThan(before);
+    const points = async () => (await host.client.call('groups.history', { connectionId: writable, groupId: survivor, sinceMs: 3_600_000 })).points.length;
+    const before = await points();
+    // Two more samples of the survivor: the second began after the delete, so it saw the group gone.
+    await vi.waitFor(async () => expect(await points()).toBeGreaterThanOrEqual(before + 2), { timeout: 30_000, interval: 100 });
     await expect(host.client.call('groups.describe', { connectionId: writable, groupId: doomed })).rejects.toMatchObject({ code: 'NOT_FOUND' });
     expect((await host.client.call('groups.list', { connectionId: writable, topic })).map((g) => g.groupId)).toEqual([survivor]);
     // Still watched, it stays in the list, and says what happened.
@@ -162,7 +167,8 @@ describe('consumer lag through the contract', () => {
     await committer.commitOffsets(elsewhere, [{ topic: other, partition: 0, offset: 0n }]);
     await host.client.call('groups.watch', { connectionId: readOnly, groupId: reader, watch: true });
     await host.client.call('groups.watch', { connectionId: readOnly, groupId: elsewhere, watch: true });
-    await new Promise((r) => setTimeout(r, 2_500));
+    // Two samples of the reader's lag (what the capture must carry), however long the sampler takes.
+    await vi.waitFor(async () => expect((await host.client.call('groups.history', { connectionId: readOnly, groupId: reader, sinceMs: 3_600_000 })).points.length).toBeGreaterThanOrEqual(2), { timeout: 30_000, interval: 100 });
     const tail = await host.client.call('log.page', { connectionId: readOnly, topic, before: { 0: '30' }, limit: 10 });
     expect(tail.records).toEqual([]); // nothing read yet: the capture is of what the log holds
     const { startTail } = await import('../support/tail-probe.ts');

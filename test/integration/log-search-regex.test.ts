@@ -14,13 +14,13 @@ describe('log search with a catastrophic regex', () => {
   let client: RpcClient;
   let close: () => Promise<void>;
   beforeAll(async () => {
-    const { service } = await startTestService({ sampleCapturePath: SAMPLE_CAPTURE_PATH });
+    const { service, close: closeService } = await startTestService({ sampleCapturePath: SAMPLE_CAPTURE_PATH });
     const { port1, port2 } = new MessageChannel();
     serveRpc(messagePortWire(port1), service.methods, service.streams, { warn: () => undefined });
     client = new RpcClient(messagePortWire(port2));
     close = async () => {
       client.close();
-      await service.close();
+      await closeService();
     };
   });
   afterAll(async () => close?.());

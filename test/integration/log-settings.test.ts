@@ -1,10 +1,7 @@
 // The replay log's settings over the contract, against the real broker: the cap is saved
 // and applied at once, the environment's cap wins and says so, bad values are refused at the
 // field, and what the log holds per connection can be seen and forgotten.
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { PlaintextFileSecretVault } from '../../src/connections/secret-vault.ts';
 import { createEventscopeService, SAMPLE_CAPTURE_ID } from '../../src/host/eventscope-service.ts';
 import { openClusterClient } from '../../src/kafka/index.ts';
@@ -16,6 +13,7 @@ import { createTopicWithKafkaTool } from '../kafka/kafka-tools.ts';
 import { produceWithKcat } from '../kafka/kcat.ts';
 import { startTail } from '../support/tail-probe.ts';
 import { uniqueName } from '../support/unique.ts';
+import { fileTempDir, testTempDir } from '../support/temp-dir.ts';
 
 /** A host on dataDir (a second one on the same dir sees what the first saved). */
 function hostOn(dataDir: string, logCapBytesPerCluster?: number) {
@@ -35,11 +33,7 @@ function hostOn(dataDir: string, logCapBytesPerCluster?: number) {
 
 describe('replay log settings and usage', () => {
   const kafka = inject('kafka');
-  let dataDir: string;
-
-  beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'es-log-settings-'));
-  });
+  const dataDir = fileTempDir('es-log-settings-');
 
   it('saves the cap, applies it, and a restarted host keeps it; out-of-range caps are refused at the field', async () => {
     const first = hostOn(dataDir);
@@ -66,7 +60,7 @@ describe('replay log settings and usage', () => {
   });
 
   it('shows what it holds per connection, and forgets one connection on request; capture files are not cleared', async () => {
-    const host = hostOn(await mkdtemp(join(tmpdir(), 'es-log-usage-')));
+    const host = hostOn(testTempDir('es-log-usage-'));
     try {
       await host.client.call('connections.save', { profile: { id: 'kept', name: 'kept', bootstrap: kafka.bootstrap } });
       await host.client.call('connections.save', { profile: { id: 'cleared', name: 'cleared', bootstrap: kafka.bootstrap } });

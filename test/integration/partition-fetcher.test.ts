@@ -2,17 +2,17 @@
 // second client) wrote them, through the API and the CLI's JSON; every codec; aborted
 // transactions skipped; offsets by time equal Kafka's; and no consumer group appears.
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import kafkajs from 'kafkajs';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { decodePayload } from '../../src/codecs/payload.ts';
 import { ConnectionProfile, RecordDto } from '../../src/contract/dto.ts';
 import { openClusterClient, type ClusterClient, type KafkaRecord, type ReadRequest } from '../../src/kafka/index.ts';
-import { createTopicWithKafkaTool, listGroupsWithKafkaTool, runGetOffsetShellAtTime } from '../kafka/kafka-tools.ts';
+import { addPartitionsWithKafkaTool, createTopicWithKafkaTool, listGroupsWithKafkaTool, runGetOffsetShellAtTime } from '../kafka/kafka-tools.ts';
 import { produceWithKcat } from '../kafka/kcat.ts';
+import { testTempDir } from '../support/temp-dir.ts';
 import { uniqueName } from '../support/unique.ts';
 
 const BIN = new URL('../../bin/eventscope.js', import.meta.url).pathname;
@@ -58,7 +58,7 @@ describe('partition fetcher', () => {
     for (const m of sent) await bigProducer.send({ topic, messages: [{ partition: 0, ...m }] as kafkajs.Message[] });
     await bigProducer.disconnect();
     // …and some from kcat, an independent client (librdkafka).
-    const dir = mkdtempSync(join(tmpdir(), 'es-kcat-'));
+    const dir = testTempDir('es-kcat-');
     writeFileSync(join(dir, 'binary.bin'), invalidUtf8);
     execFileSync('kcat', ['-b', kafka.bootstrap, '-P', '-t', topic, '-p', '0', '-k', 'kcat-key', '-H', 'source=kcat', '-H', 'source=again', join(dir, 'binary.bin')]);
 
@@ -174,8 +174,11 @@ describe('partition fetcher', () => {
     createTopicWithKafkaTool(kafka.bootstrap, topic, { partitions: 2 });
     const seen: string[] = [];
     const controller = new AbortController();
-    const reading = client.read({ topic, from: { kind: 'latest' }, follow: true, signal: controller.signal, onRecords: (batch) => void seen.push(...batch.map((r) => Buffer.from(r.value!).toString())) });
-    await new Promise((r) => setTimeout(r, 1_000));
+    let started!: () => void;
+    const hasStarted = new Promise<void>((resolve) => (started = resolve));
+    const reading = client.read({ topic, from: { kind: 'latest' }, follow: true, signal: controller.signal, onStart: () => started(), onRecords: (batch) => void seen.push(...batch.map((r) => Buffer.from(r.value!).toString())) });
+    // Produce once "latest" is resolved to offsets, or the new records could be taken for old ones.
+    await hasStarted;
     produceWithKcat(kafka.bootstrap, topic, ['x1', 'x2'], { partition: 0 });
     produceWithKcat(kafka.bootstrap, topic, ['y1'], { partition: 1 });
     const deadline = Date.now() + 15_000;
@@ -184,6 +187,37 @@ describe('partition fetcher', () => {
     const summary = await reading;
     expect(seen.sort()).toEqual(['x1', 'x2', 'y1']);
     expect(summary.nextOffsets).toEqual(new Map([[0, 2n], [1, 1n]]));
+  });
+
+  it('while following, picks up partitions added to the topic at the metadata refresh interval asked for', async () => {
+    const topic = uniqueName('follow-grow');
+    createTopicWithKafkaTool(kafka.bootstrap, topic, { partitions: 1 });
+    const seen: string[] = [];
+    const notices: string[] = [];
+    const controller = new AbortController();
+    let started!: () => void;
+    const hasStarted = new Promise<void>((resolve) => (started = resolve));
+    const reading = client.read({
+      topic,
+      from: { kind: 'latest' },
+      follow: true,
+      // 100 ms instead of the 5 s default: the test waits for the new partition, not the interval.
+      metadataRefreshMs: 100,
+      signal: controller.signal,
+      onStart: () => started(),
+      onStatus: (s) => void notices.push(s.message),
+      onRecords: (batch) => void seen.push(...batch.map((r) => `${r.partition}:${Buffer.from(r.value!).toString()}`)),
+    });
+    try {
+      await hasStarted;
+      addPartitionsWithKafkaTool(kafka.bootstrap, topic, 2);
+      await vi.waitFor(() => expect(notices).toContain(`Partition 1 was added to ${topic}; reading it from its start.`), { timeout: 30_000, interval: 50 });
+      produceWithKcat(kafka.bootstrap, topic, ['new'], { partition: 1 });
+      await vi.waitFor(() => expect(seen).toEqual(['1:new']), { timeout: 30_000, interval: 50 });
+    } finally {
+      controller.abort();
+    }
+    expect((await reading).nextOffsets).toEqual(new Map([[0, 0n], [1, 1n]]));
   });
 
   it('says clearly when the topic or partition does not exist', async () => {

@@ -2,8 +2,7 @@
 // allowed (re-produce keeps binary keys, values and headers). Export as NDJSON/CSV through
 // the API and the CLI, equal to what was written.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -14,6 +13,7 @@ import { createTopicWithKafkaTool } from '../kafka/kafka-tools.ts';
 import { startInProcessHost, type TestHost } from '../support/in-process-host.ts';
 import { startTail } from '../support/tail-probe.ts';
 import { uniqueName } from '../support/unique.ts';
+import { testTempDir } from '../support/temp-dir.ts';
 
 const BIN = new URL('../../bin/eventscope.js', import.meta.url).pathname;
 const binary = new Uint8Array([0xde, 0xad, 0xbe, 0xef, 0x00, 0xff]);
@@ -63,7 +63,7 @@ describe('produce and export', () => {
     const fromApi = ndjson.text.trim().split('\n').map((l) => RecordDto.parse(JSON.parse(l)));
     expect(fromApi).toHaveLength(6);
 
-    const dir = mkdtempSync(join(tmpdir(), 'es-export-'));
+    const dir = testTempDir('es-export-');
     await promisify(execFile)(process.execPath, [BIN, 'export', topic, '--bootstrap', kafka.bootstrap, '--output', join(dir, 'out.ndjson')]);
     const fromCli = readFileSync(join(dir, 'out.ndjson'), 'utf8').trim().split('\n').map((l) => RecordDto.parse(JSON.parse(l)));
     const key = (r: RecordDto) => `${r.partition}:${r.offset}`;

@@ -38,6 +38,7 @@ describe('tail across a broker restart', () => {
     produceWithKcat(broker.bootstrap, topic, Array.from({ length: 300 }, (_, i) => `after-${i}`), { partition: 0 });
     produceWithKcat(broker.bootstrap, topic, Array.from({ length: 200 }, (_, i) => `other-${i}`), { partition: 1 });
     await tail.until(() => tail.records.length >= 1000, 90_000);
+    // About time passing: a record delivered twice after the restart would show within a second.
     await new Promise((r) => setTimeout(r, 1_000));
     expect(tail.events.some((e) => e.type === 'status' && e.phase === 'live' && /again/.test(e.message))).toBe(true);
 

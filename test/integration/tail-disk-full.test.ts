@@ -1,8 +1,6 @@
 // Disk full while writing the replay log: the tail goes on in memory, says the log stopped,
 // and loses no record on the way to the subscriber.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { PlaintextFileSecretVault } from '../../src/connections/secret-vault.ts';
@@ -16,15 +14,16 @@ import { createTopicWithKafkaTool } from '../kafka/kafka-tools.ts';
 import { produceWithKcat } from '../kafka/kcat.ts';
 import { startTail } from '../support/tail-probe.ts';
 import { uniqueName } from '../support/unique.ts';
+import { fileTempDir } from '../support/temp-dir.ts';
 
 describe('tail with a full disk', () => {
   const kafka = inject('kafka');
   let service: EventscopeService;
   let client: RpcClient;
   let log: ReplayLog;
+  const dataDir = fileTempDir('es-full-');
 
   beforeAll(async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'es-full-'));
     // SQLite's max_page_count stands in for a full disk: the same "database or disk is full".
     log = new ReplayLog(join(dataDir, 'replay-log.sqlite'), { maxPageCount: 24, checkpointInBackground: true });
     service = createEventscopeService({ version: 'test', mode: 'test', dataDir, vault: new PlaintextFileSecretVault(dataDir), openClusterClient, log });

@@ -77,6 +77,7 @@ describe('tail across partition leader changes', () => {
     }, 90_000);
     produce('fourth', 300);
     await tail.until(() => tail.records.length === 2_400, 90_000);
+    // About time passing: an outage said late, or a record delivered twice, would show within a second.
     await new Promise((r) => setTimeout(r, 1_000));
     // A refusal from a former leader is not an outage: the fetcher asks for the leaders again and goes on.
     expect(tail.events.slice(eventsBeforeElection).filter((e) => e.type === 'status' && e.phase === 'outage')).toEqual([]);

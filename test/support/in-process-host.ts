@@ -4,6 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PlaintextFileSecretVault } from '../../src/connections/secret-vault.ts';
+import type { OpenClusterClient } from '../../src/host/cluster-pool.ts';
 import { createEventscopeService, type EventscopeService } from '../../src/host/eventscope-service.ts';
 import { openClusterClient } from '../../src/kafka/index.ts';
 import { RpcClient } from '../../src/rpc/client.ts';
@@ -18,17 +19,52 @@ export interface TestHost {
   close(): Promise<void>;
 }
 
-/** sampleCapturePath: open this capture as the sample offline cluster (as the app does at start). */
-/** dataDir: a data folder the caller made and removes (a host started again over the same files); default a fresh temp folder removed on close. */
-export async function startTestService(options: { sampleCapturePath?: string; dataDir?: string } = {}): Promise<{ service: EventscopeService; dataDir: string }> {
-  const { dataDir: given, ...rest } = options;
-  const dataDir = given ?? (await mkdtemp(join(tmpdir(), 'eventscope-host-')));
-  const service = createEventscopeService({ version: 'test', mode: 'test', dataDir, vault: new PlaintextFileSecretVault(dataDir), openClusterClient, ...rest });
-  return { service, dataDir };
+export interface TestHostOptions {
+  /** Open this capture as the sample offline cluster (as the app does at start). */
+  sampleCapturePath?: string;
+  /** A data folder the caller made and removes (a host started again over the same files); default a fresh temp folder removed on close. */
+  dataDir?: string;
+  /**
+   * While following, look the topic up again this often (ms) instead of every 5 s: a test of
+   * partitions added while tailing waits on the event, not on the production interval.
+   */
+  metadataRefreshMs?: number;
 }
 
-export async function startInProcessHost(options: { sampleCapturePath?: string; dataDir?: string } = {}): Promise<TestHost> {
-  const { service, dataDir } = await startTestService(options);
+/** The real Kafka client, its reads given the test's metadata refresh interval where one is set. */
+function clusterClientOpener(metadataRefreshMs: number | undefined): OpenClusterClient {
+  if (metadataRefreshMs === undefined) return openClusterClient;
+  return async (profile, secrets) => {
+    const client = await openClusterClient(profile, secrets);
+    const read = client.read.bind(client);
+    client.read = (request) => read({ metadataRefreshMs, ...request });
+    return client;
+  };
+}
+
+/** close: closes the service, then removes its data folder unless the caller gave it (even if closing failed). */
+export async function startTestService(options: TestHostOptions = {}): Promise<{ service: EventscopeService; dataDir: string; close(): Promise<void> }> {
+  const { dataDir: given, metadataRefreshMs, ...rest } = options;
+  const dataDir = given ?? (await mkdtemp(join(tmpdir(), 'eventscope-host-')));
+  try {
+    const service = createEventscopeService({ version: 'test', mode: 'test', dataDir, vault: new PlaintextFileSecretVault(dataDir), openClusterClient: clusterClientOpener(metadataRefreshMs), ...rest });
+    const close = async (): Promise<void> => {
+      try {
+        await service.close();
+      } finally {
+        if (given === undefined) await rm(dataDir, { recursive: true, force: true });
+      }
+    };
+    return { service, dataDir, close };
+  } catch (err) {
+    // A host that failed to start leaves no temp folder behind (one the caller gave stays theirs).
+    if (given === undefined) await rm(dataDir, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+export async function startInProcessHost(options: TestHostOptions = {}): Promise<TestHost> {
+  const { service, dataDir, close: closeService } = await startTestService(options);
   const { port1, port2 } = new MessageChannel();
   const warnings: string[] = [];
   serveRpc(messagePortWire(port1), service.methods, service.streams, { warn: (m) => warnings.push(m) });
@@ -41,8 +77,7 @@ export async function startInProcessHost(options: { sampleCapturePath?: string; 
     close: async () => {
       client.close();
       port1.close();
-      await service.close();
-      if (options.dataDir === undefined) await rm(dataDir, { recursive: true, force: true });
+      await closeService();
     },
   };
 }

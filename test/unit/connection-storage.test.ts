@@ -1,12 +1,12 @@
-import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConnectionStore } from '../../src/connections/connection-store.ts';
 import { EncryptedSecretVault, PlaintextFileSecretVault, type Encryptor } from '../../src/connections/secret-vault.ts';
 import { ConnectionProfile } from '../../src/contract/dto.ts';
+import { testTempDir } from '../support/temp-dir.ts';
 
-const tempDir = () => mkdtemp(join(tmpdir(), 'eventscope-unit-'));
+const tempDir = async () => testTempDir('eventscope-unit-');
 const profile = (id: string, name = id) => ConnectionProfile.parse({ id, name, bootstrap: 'localhost:9092' });
 
 // Reversible stand-in for safeStorage: encryption itself is Electron's job; what is tested

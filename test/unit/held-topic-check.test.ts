@@ -1,16 +1,15 @@
 // What the replay log holds of a topic is forgotten when it no longer matches the cluster's
 // topic: another topic ID (deleted and re-created) or a partition that now ends below what
 // was held (truncated). What still matches is kept, record for record.
-import { mkdtempSync } from 'node:fs';
 import { DatabaseSync } from 'node:sqlite';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { KafkaRecord } from '../../src/kafka/index.ts';
 import { checkHeldTopic } from '../../src/log/held-topic-check.ts';
 import { ReplayLog } from '../../src/log/replay-log.ts';
+import { testTempDir } from '../support/temp-dir.ts';
 
-const tempLog = () => new ReplayLog(join(mkdtempSync(join(tmpdir(), 'es-held-')), 'log.sqlite'));
+const tempLog = () => new ReplayLog(join(testTempDir('es-held-'), 'log.sqlite'));
 const records = (partition: number, from: number, count: number, tag = 'v'): KafkaRecord[] =>
   Array.from({ length: count }, (_, i) => ({ partition, offset: BigInt(from + i), timestampMs: 1_000 + i, key: null, value: Buffer.from(`${tag}${from + i}`), headers: [] }));
 const key = (partition: number) => ({ cluster: 'c', topic: 'orders', partition });
@@ -74,7 +73,7 @@ describe('checking what the replay log holds of a topic', () => {
   });
 
   it('opens a log made before topic IDs were kept (no topic_identity table) read-only and answers "not recorded"', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'es-held-old-'));
+    const dir = testTempDir('es-held-old-');
     const path = join(dir, 'old.sqlite');
     const writable = new ReplayLog(path);
     writable.append(key(0), { from: 0n, to: 2n }, records(0, 0, 2));

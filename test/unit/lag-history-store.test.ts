@@ -1,12 +1,12 @@
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RETENTION_MS, LagHistoryError, LagHistoryStore, defaultLagHistoryPath, type PartitionSample } from '../../src/lag/lag-history-store.ts';
 import { evaluateGroupWindows } from '../../src/lag/lag-status.ts';
+import { testTempDir } from '../support/temp-dir.ts';
 
-const tempDir = () => mkdtempSync(join(tmpdir(), 'es-lag-history-'));
+const tempDir = () => testTempDir('es-lag-history-');
 const T0 = 1_700_000_000_000;
 
 function p(topic: string, partition: number, committed: number | null, end: number, timeLagMs: number | null = null): PartitionSample {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { LagHistoryStore, type PartitionSample } from '../../src/lag/lag-history-store.ts';
 import { LagSampler, type LagSampleSink, type SampledGroup, type SamplerTimers } from '../../src/lag/lag-sampler.ts';
 
@@ -276,10 +276,10 @@ describe('LagSampler', () => {
     let calls = 0;
     const sampler = new LagSampler({ cluster: 'c1', store, intervalMs: 20, source: { sampleGroup: async () => (calls++, stable([part('t', 0, calls, 100)])) } });
     sampler.start();
-    await new Promise((resolve) => setTimeout(resolve, 110));
+    await vi.waitFor(() => expect(calls).toBeGreaterThanOrEqual(2), { timeout: 10_000, interval: 5 });
     await sampler.stop();
     const after = calls;
-    expect(after).toBeGreaterThanOrEqual(2);
+    // About time passing: a stopped sampler makes no more calls, which only a wait (three intervals) shows.
     await new Promise((resolve) => setTimeout(resolve, 60));
     expect(calls).toBe(after);
     expect(() => new LagSampler({ cluster: 'c1', store, intervalMs: 0, source: { sampleGroup: async () => stable([]) } })).toThrow(RangeError);

@@ -1,15 +1,14 @@
-import { mkdtempSync } from 'node:fs';
 import { DatabaseSync } from 'node:sqlite';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { KafkaRecord } from '../../src/kafka/index.ts';
 import { LogFullError, ReplayLog, subtract } from '../../src/log/replay-log.ts';
 import { packRecords, unpackRecords } from '../../src/log/record-blob.ts';
 import { offsets, records } from '../support/log-records.ts';
+import { testTempDir } from '../support/temp-dir.ts';
 
 const key = (partition = 0) => ({ cluster: 'c1', topic: 'orders', partition });
-const tempLog = (options = {}) => new ReplayLog(join(mkdtempSync(join(tmpdir(), 'es-log-')), 'log.sqlite'), options);
+const tempLog = (options = {}) => new ReplayLog(join(testTempDir('es-log-'), 'log.sqlite'), options);
 
 
 describe('record blobs', () => {
@@ -168,7 +167,7 @@ describe('ReplayLog', () => {
   });
 
   it('opens and writes a log made with the WITHOUT ROWID layout of before; new logs key their rows by rowid', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'es-layout-'));
+    const dir = testTempDir('es-layout-');
     const old = new DatabaseSync(join(dir, 'old.sqlite'));
     old.exec(`PRAGMA page_size = 65536; PRAGMA journal_mode = WAL;
       CREATE TABLE streams (id INTEGER PRIMARY KEY, cluster TEXT NOT NULL, topic TEXT NOT NULL, partition INTEGER NOT NULL, UNIQUE (cluster, topic, partition));

@@ -1,10 +1,10 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SettingsStore } from '../../src/host/settings-store.ts';
+import { testTempDir } from '../support/temp-dir.ts';
 
-const tempDir = () => mkdtempSync(join(tmpdir(), 'es-settings-'));
+const tempDir = () => testTempDir('es-settings-');
 
 describe('SettingsStore', () => {
   it('starts empty, and keeps what is saved', async () => {

@@ -1,13 +1,12 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { describe, expect, it } from 'vitest';
 import type { KafkaRecord } from '../../src/kafka/index.ts';
 import { ReplayLog } from '../../src/log/replay-log.ts';
 import { SpanBatcher } from '../../src/log/span-batcher.ts';
+import { testTempDir } from '../support/temp-dir.ts';
 
-const tempPath = () => join(mkdtempSync(join(tmpdir(), 'es-batch-')), 'log.sqlite');
+const tempPath = () => join(testTempDir('es-batch-'), 'log.sqlite');
 const tempLog = () => new ReplayLog(tempPath());
 const records = (partition: number, from: number, count: number): KafkaRecord[] =>
   Array.from({ length: count }, (_, i) => ({ partition, offset: BigInt(from + i), timestampMs: from + i, key: null, value: Buffer.from(`v${from + i}`), headers: [] }));

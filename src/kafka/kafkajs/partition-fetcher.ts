@@ -15,7 +15,7 @@ import type { Isolation, ReadRequest, ReadSummary, StartOffsets, StartPosition }
 import { KAFKA_ERROR, KafkaProtocolError, isRetriableKafkaCode } from '../protocol/kafka-error-codes.ts';
 import { decodeRecordSet, scanRecordSet, type AbortedTransaction } from '../protocol/record-batch.ts';
 import { ReadProgress, type PartitionCursor } from '../read-progress.ts';
-import { RpcError } from '../../contract/errors.ts';
+import { EventscopeError } from '../../contract/errors.ts';
 import { hasKafkaErrorCode, isRetriable } from './errors.ts';
 import { ISOLATION, OFFSET_SPEC, rawFetch, type InternalBroker, type InternalCluster, type MetadataPartition } from './internals.ts';
 
@@ -27,7 +27,8 @@ export const RETRY_BACKOFF_MS = [250, 500, 1_000, 2_000, 5_000];
 const MAX_FAILED_ROUNDS_TO_END = 8;
 /** Rounds in a row in which a partition's leader refused it (moving, being elected) before that counts as a failure. */
 const MAX_REFUSED_ROUNDS = 20;
-const METADATA_REFRESH_MS = 5_000;
+/** How often a following read looks the topic up again (partitions added, leaders moved), unless the request says otherwise. */
+export const METADATA_REFRESH_MS = 5_000;
 /**
  * A round still unanswered this long after the wait time it gave the broker is reported as an
  * outage ("waiting for the broker"): a frozen or stuck broker keeps the connection open, and
@@ -104,7 +105,7 @@ export class PartitionFetcher {
     // Negative ListOffsets timestamps are Kafka's special values (latest, earliest, max…);
     // one the broker does not know comes back as "The version of API is not supported".
     if (from.kind === 'timestamp' && !(Number.isSafeInteger(from.timestampMs) && from.timestampMs >= 0)) {
-      throw new RpcError('INVALID_PARAMS', `Cannot start at time ${from.timestampMs}: Kafka timestamps are whole milliseconds from 1970-01-01T00:00:00Z on. Start at the earliest offset to read from the start.`, 'from.timestamp');
+      throw new EventscopeError('INVALID_PARAMS', `Cannot start at time ${from.timestampMs}: Kafka timestamps are whole milliseconds from 1970-01-01T00:00:00Z on. Start at the earliest offset to read from the start.`, 'from.timestamp');
     }
     const all = await this.partitionsOf(topic);
     const chosen =
@@ -112,7 +113,7 @@ export class PartitionFetcher {
         ? all
         : partitionIds.map((id) => {
             const p = all.find((x) => x.partitionId === id);
-            if (!p) throw new RpcError('BAD_CONFIG', `Partition ${id} does not exist: "${topic}" has partitions 0–${all.length - 1}.`, 'partition');
+            if (!p) throw new EventscopeError('BAD_CONFIG', `Partition ${id} does not exist: "${topic}" has partitions 0–${all.length - 1}.`, 'partition');
             return p;
           });
     const level = isolationLevel(isolation);
@@ -226,7 +227,7 @@ export class PartitionFetcher {
           request.onEndOffset?.(cursor.partition, isolation === 'read_committed' && answer.lastStableOffset >= 0n ? answer.lastStableOffset : answer.highWatermark);
           const decoded = scanRecordSet({ topic, partition: cursor.partition }, answer.records);
           if (decoded.legacyFormat && decoded.nextOffset === null) {
-            throw new RpcError('KAFKA_ERROR', `Partition ${cursor.partition} of "${topic}" holds records in the message format of Kafka before 0.11 at offset ${cursor.next}; Eventscope reads only the current record format.`);
+            throw new EventscopeError('KAFKA_ERROR', `Partition ${cursor.partition} of "${topic}" holds records in the message format of Kafka before 0.11 at offset ${cursor.next}; Eventscope reads only the current record format.`);
           }
           const span = progress.settle(cursor, {
             position,
@@ -261,7 +262,7 @@ export class PartitionFetcher {
       try {
         // Leaders are looked up again after any error, and now and then while following so
         // that partitions added to the topic are picked up.
-        if (partitions === null || (request.follow && Date.now() - metadataAt > METADATA_REFRESH_MS)) {
+        if (partitions === null || (request.follow && Date.now() - metadataAt > (request.metadataRefreshMs ?? METADATA_REFRESH_MS))) {
           partitions = await this.partitionsOf(topic);
           metadataAt = Date.now();
           if (request.follow && request.partitions === undefined) {
