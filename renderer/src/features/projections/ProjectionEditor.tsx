@@ -10,6 +10,8 @@ import { javascript, javascriptLanguage } from '@codemirror/lang-javascript';
 import { linter, lintGutter, setDiagnostics, type Diagnostic } from '@codemirror/lint';
 import { EditorState, type Text } from '@codemirror/state';
 import { EditorView, keymap } from '@codemirror/view';
+import { HighlightStyle, syntaxHighlighting } from '@codemirror/language';
+import { tags } from '@lezer/highlight';
 import { projectionCompletions } from './projection-completions.ts';
 
 /** A problem of the source at a line (1-based; null: the whole file). */
@@ -58,6 +60,8 @@ export function ProjectionEditor({ value, docKey, onChange, onSave, check, failu
         doc: value,
         extensions: [
           basicSetup,
+          editorTheme,
+          syntaxHighlighting(codeHighlight),
           javascript(),
           javascriptLanguage.data.of({ autocomplete: projectionCompletions }),
           keymap.of([
@@ -126,3 +130,27 @@ export function ProjectionEditor({ value, docKey, onChange, onSave, check, failu
 
   return <div className="projection-editor" ref={host} data-testid="projection-editor" data-doc={docKey} />;
 }
+
+// Colours from the design tokens (tokens.css), so the editor follows the app's light or dark
+// theme; CodeMirror's default highlight style is for light backgrounds only. Ours comes after it
+// in the extensions and wins where both style a token.
+const codeHighlight = HighlightStyle.define([
+  { tag: [tags.keyword, tags.controlKeyword, tags.definitionKeyword, tags.moduleKeyword, tags.operatorKeyword], color: 'var(--color-code-keyword)' },
+  { tag: [tags.string, tags.special(tags.string), tags.regexp], color: 'var(--color-code-string)' },
+  { tag: [tags.number, tags.bool, tags.null, tags.atom], color: 'var(--color-code-number)' },
+  { tag: [tags.comment, tags.lineComment, tags.blockComment], color: 'var(--color-code-comment)', fontStyle: 'italic' },
+  { tag: [tags.propertyName, tags.definition(tags.propertyName)], color: 'var(--color-code-property)' },
+  { tag: [tags.function(tags.variableName), tags.function(tags.propertyName), tags.definition(tags.variableName)], color: 'var(--color-code-function)' },
+  { tag: [tags.variableName, tags.punctuation, tags.operator, tags.bracket], color: 'var(--color-text)' },
+]);
+
+const editorTheme = EditorView.theme({
+  '&': { color: 'var(--color-text)', backgroundColor: 'var(--color-surface)' },
+  '.cm-content': { caretColor: 'var(--color-code-cursor)' },
+  '.cm-cursor, .cm-dropCursor': { borderLeftColor: 'var(--color-code-cursor)' },
+  '&.cm-focused .cm-selectionBackground, .cm-selectionBackground, ::selection': { backgroundColor: 'var(--color-code-selection)' },
+  '.cm-activeLine': { backgroundColor: 'var(--color-code-active-line)' },
+  '.cm-gutters': { backgroundColor: 'var(--color-surface-2)', color: 'var(--color-muted)', borderRight: '1px solid var(--color-border)' },
+  '.cm-activeLineGutter': { backgroundColor: 'var(--color-code-active-line)' },
+  '.cm-tooltip': { backgroundColor: 'var(--color-surface)', color: 'var(--color-text)', border: '1px solid var(--color-border)' },
+});
