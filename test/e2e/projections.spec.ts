@@ -484,3 +484,90 @@ test('on the real broker: a range up to a consumer group’s committed offsets g
   expect(await shownJson(page, 'projection-state')).toEqual({ sales: expected, refunds });
   expect(errors).toEqual([]);
 });
+
+test('step through: the event and its key’s state after any event N, the next one, and run until an expression holds', async ({ page, app }) => {
+  const errors = watchErrors(page);
+  await openProjections(page, app.url);
+  await page.getByTestId('new-file').click();
+  await page.getByTestId('new-name').fill('per-order-steps');
+  await page.getByTestId('new-create').click();
+  await setSource(page, PER_ORDER);
+  await page.getByTestId('range-topic').fill('orders');
+  await runToEnd(page);
+  const events = captureEvents('orders');
+  await page.getByTestId('result-tab-step').click();
+  const keyOf = (e: PlainEvent): string | null => {
+    const v = e.value as { orderId?: unknown } | null;
+    return v !== null && typeof v === 'object' && !(v instanceof Uint8Array) && v.orderId !== undefined && v.orderId !== null ? String(v.orderId) : null;
+  };
+  // Events with a key, somewhere inside the range (after the first snapshot too).
+  const picks = [3, Math.floor(events.length / 3), events.length - 2].map((n) => {
+    while (keyOf(events[n - 1]!) === null) n++;
+    return n;
+  });
+  for (const n of picks) {
+    await page.getByTestId('step-index').fill(String(n));
+    await page.getByTestId('step-index').press('Enter');
+    const event = events[n - 1]!;
+    const shown = page.getByTestId('step-event');
+    await expect(shown).toContainText(`Partition${event.partition}`);
+    await expect(shown).toContainText(`Offset${event.offset}`);
+    // The key's state after N equals a plain loop over the first N events.
+    const expected = perOrderLoop(events.slice(0, n)).states.get(keyOf(event)!)!;
+    await expect(page.getByTestId('step-details')).toContainText(`of key ${keyOf(event)}`);
+    await expect(page.getByTestId('step-state')).toContainText(String(expected.events));
+    expect(expected.types[expected.types.length - 1]).toBe(event.headers['event-type'] ?? null);
+  }
+  // Next: event N + 1.
+  const last = picks[picks.length - 1]!;
+  await page.getByTestId('step-next').click();
+  await expect(page.getByTestId('step-index')).toHaveValue(String(last + 1));
+  await expect(page.getByTestId('step-event')).toContainText(`Offset${events[last]!.offset}`);
+
+  // Run until: from the start, the first cancelled order.
+  await page.getByTestId('step-index').fill('0');
+  await page.getByTestId('step-index').press('Enter');
+  await page.getByTestId('step-until-expression').fill("event.type === 'OrderCancelled'");
+  await page.getByTestId('step-until-run').click();
+  const firstCancelled = events.findIndex((e) => e.headers['event-type'] === 'OrderCancelled') + 1;
+  expect(firstCancelled).toBeGreaterThan(0);
+  await expect(page.getByTestId('step-until-result')).toBeVisible();
+  await expect(page.getByTestId('step-index')).toHaveValue(String(firstCancelled));
+  expect(errors).toEqual([]);
+});
+
+test('compare: a consumer state that missed one event is reported at that event; a state that is not JSON says where', async ({ page, app }) => {
+  const errors = watchErrors(page);
+  await openProjections(page, app.url);
+  await page.getByTestId('new-file').click();
+  await page.getByTestId('new-name').fill('per-order-compare');
+  await page.getByTestId('new-create').click();
+  await setSource(page, PER_ORDER);
+  await page.getByTestId('range-topic').fill('orders');
+  await runToEnd(page);
+  const events = captureEvents('orders');
+  const { states } = perOrderLoop(events);
+  // The consumer missed the last event of one order with several events.
+  const [key, state] = [...states.entries()].find(([, s]) => s.events >= 3)!;
+  const consumer = Object.fromEntries([...states.entries()].map(([k, s]) => [k, k === key ? { events: s.events - 1, types: s.types.slice(0, -1) } : s]));
+  const lastOfKey = events.map((e, i) => ({ e, i })).filter(({ e }) => (e.value as { orderId?: unknown } | null)?.orderId !== undefined && String((e.value as { orderId: unknown }).orderId) === key).pop()!;
+  expect(state.events).toBeGreaterThanOrEqual(3);
+
+  await page.getByTestId('result-tab-compare').click();
+  await page.getByTestId('compare-json').fill('{ "a": 1,, }');
+  await page.getByTestId('compare-run').click();
+  await expect(page.getByTestId('compare-panel')).toContainText('is not JSON');
+  await expect(page.getByTestId('compare-panel')).toContainText('line 1');
+
+  await page.getByTestId('compare-json').fill(JSON.stringify(consumer));
+  await page.getByTestId('compare-run').click();
+  await expect(page.getByTestId('compare-summary')).toContainText(`${(states.size - 1).toLocaleString('en-US')} agree, 1 differ`);
+  await expect(page.getByTestId('compare-divergence')).toHaveCount(1);
+  await expect(page.getByTestId('compare-divergence')).toContainText(`Key ${key}`);
+  await expect(page.getByTestId('compare-divergence-event')).toContainText(`event ${(lastOfKey.i + 1).toLocaleString('en-US')} (partition ${lastOfKey.e.partition}, offset ${lastOfKey.e.offset}`);
+  // The event link shows it in Step through.
+  await page.getByTestId('compare-divergence-event').click();
+  await expect(page.getByTestId('result-tab-step')).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByTestId('step-index')).toHaveValue(String(lastOfKey.i + 1));
+  expect(errors).toEqual([]);
+});

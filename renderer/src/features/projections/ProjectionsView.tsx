@@ -9,6 +9,7 @@ import type { ProjectionWorkspace } from '../../../../src/contract/projection-dt
 import { EventscopeError } from '../../../../src/contract/errors.ts';
 import { ErrorNotice, errorText } from '../../components/ErrorNotice.tsx';
 import { useCaptures } from '../../state/captures-store.ts';
+import { useStepTarget } from './step/step-target.ts';
 import { rpc } from '../../state/host-store.ts';
 import { useTimeZone } from '../../state/time-zone-store.ts';
 import { ComparePanel } from './compare/ComparePanel.tsx';
@@ -93,6 +94,11 @@ export function ProjectionsView() {
   const [range, setRange] = useState<RangeForm>(() => remembered().range ?? EMPTY_RANGE);
   const [rangeError, setRangeError] = useState<string | null>(null);
   const [tab, setTab] = useState<ResultTab>('state');
+  // Compare's links to an event show it in Step through (step/step-target.ts).
+  const stepRequest = useStepTarget((s) => s.seq);
+  useEffect(() => {
+    if (stepRequest > 0) setTab('step');
+  }, [stepRequest]);
   const editor = useRef<ProjectionEditorHandle | null>(null);
   const loadIds = useRef(1);
   const { run, start, cancel } = useProjectionRun();

@@ -3,9 +3,10 @@
 // state) and the diff it made, and "run until" an expression over state and event holds.
 // Every move asks the session for the state at the new index; a move made before the answer
 // cancels the one before (dragging the slider asks for many and waits for the last).
-import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useCallback, useEffect, useState, type KeyboardEvent } from 'react';
 import type { ProjectionSession, StepView } from '../../../../../src/projections/session-api.ts';
 import { ErrorNotice } from '../../../components/ErrorNotice.tsx';
+import { useHostCall } from '../../../components/use-host-call.ts';
 import { JsonTree } from '../../messages/JsonTree.tsx';
 import { showValue } from './show-value.ts';
 import { useStepTarget } from './step-target.ts';
@@ -15,9 +16,6 @@ export function StepThrough({ session }: { session: ProjectionSession }) {
   const events = session.events;
   const [index, setIndex] = useState(0);
   const [typed, setTyped] = useState('0');
-  const [view, setView] = useState<StepView | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [loading, setLoading] = useState(false);
 
   const go = useCallback(
     (n: number) => {
@@ -35,35 +33,14 @@ export function StepThrough({ session }: { session: ProjectionSession }) {
 
   // A comparison asking to show an event of this session.
   const target = useStepTarget();
-  const handledSeq = useRef(target.seq);
   useEffect(() => {
-    if (target.seq === handledSeq.current) return;
-    handledSeq.current = target.seq;
-    if (target.session === session) go(target.index);
-  }, [target.seq, target.session, target.index, session, go]);
+    if (target.seq === target.taken || target.session !== session) return;
+    target.take(target.seq);
+    go(target.index);
+  }, [target, session, go]);
 
-  useEffect(() => {
-    if (events === 0) {
-      setView(null);
-      return;
-    }
-    const controller = new AbortController();
-    setLoading(true);
-    session.stateAt(index, controller.signal).then(
-      (v) => {
-        if (controller.signal.aborted) return;
-        setView(v);
-        setError(null);
-        setLoading(false);
-      },
-      (err: unknown) => {
-        if (controller.signal.aborted) return;
-        setError(err);
-        setLoading(false);
-      },
-    );
-    return () => controller.abort();
-  }, [session, index, events]);
+  // The state at the index; a move made before the answer cancels the call before.
+  const { data: view, error, loading } = useHostCall<StepView | null>((signal) => (events === 0 ? Promise.resolve(null) : session.stateAt(index, signal)), [session, index, events]);
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>): void => {
     const tag = (e.target as HTMLElement).tagName;
