@@ -199,6 +199,7 @@ export function MessageList({ rows, phase, searching, olderAvailable, loadingOld
                 key={item.index % ROW_SLOTS}
                 id={rowId(r)}
                 role="row"
+                aria-rowindex={item.index + 1}
                 aria-selected={isSelected}
                 className={`vgrid-row messages-grid${isSelected ? ' selected' : ''}`}
                 style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT_PX, transform: `translateY(${item.start}px)` }}
