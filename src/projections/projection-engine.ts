@@ -312,6 +312,30 @@ export function createProjectionEngine(source: string, fileName: string, lib: En
   /** The headers of every event that has none: one object, frozen (a measurable share of a replay's allocations otherwise). */
   const noHeaders: Record<string, string | null> = Object.freeze({}) as Record<string, string | null>;
   const isThenable = (r: unknown): boolean => r !== null && typeof r === 'object' && typeof (r as { then?: unknown }).then === 'function';
+  /**
+   * A value (feed and feedOne alike): parsed JSON when it is JSON, else its text, else its
+   * bytes; null for none. With a decoder whose texts are views (dec.views), a value kept as
+   * text is taken again as a string of its own: a kept view would hold its part of the batch.
+   */
+  const decodeValue = (bytes: Uint8Array, dec: BatchDecoder, vs: number, vl: number): unknown => {
+    if (vl < 0) return null;
+    const text = dec.utf8(vs, vs + vl);
+    if (text === null) return bytes.slice(vs, vs + vl);
+    // Parse what may be JSON: an object, array, string, number, true/false/null (after whitespace).
+    let c = vl > 0 ? text.charCodeAt(0) : 0;
+    if (c === 32 || c === 9 || c === 10 || c === 13) {
+      const t = text.trimStart();
+      c = t.length > 0 ? t.charCodeAt(0) : 0;
+    }
+    if (c === 123 || c === 91 || c === 34 || c === 45 || (c >= 48 && c <= 57) || c === 116 || c === 102 || c === 110) {
+      try {
+        return JSON.parse(text);
+      } catch {
+        return dec.views === true ? dec.text(vs, vs + vl) : text;
+      }
+    }
+    return dec.views === true ? dec.text(vs, vs + vl) : text;
+  };
 
   const feed = (batch: EventBatch, dec: BatchDecoder, progress: Int32Array | null): ProjectionFailure | null => {
     if (stopped) return stopped;
@@ -333,27 +357,7 @@ export function createProjectionEngine(source: string, fileName: string, lib: En
       }
       // The type header's index among this batch's header names (-1: no event has it).
       const typeHeaderId = typeKind === 1 ? headerNames.indexOf(typeHeader) : -1;
-      const views = dec.views === true;
-      /** A value: parsed JSON when it is JSON, else its text, else its bytes; null for none. */
-      const valueAt = (vs: number, vl: number): unknown => {
-        if (vl < 0) return null;
-        const text = dec.utf8(vs, vs + vl);
-        if (text === null) return bytes.slice(vs, vs + vl);
-        // Parse what may be JSON: an object, array, string, number, true/false/null (after whitespace).
-        let c = vl > 0 ? text.charCodeAt(0) : 0;
-        if (c === 32 || c === 9 || c === 10 || c === 13) {
-          const t = text.trimStart();
-          c = t.length > 0 ? t.charCodeAt(0) : 0;
-        }
-        if (c === 123 || c === 91 || c === 34 || c === 45 || (c >= 48 && c <= 57) || c === 116 || c === 102 || c === 110) {
-          try {
-            return JSON.parse(text);
-          } catch {
-            return views ? dec.text(vs, vs + vl) : text;
-          }
-        }
-        return views ? dec.text(vs, vs + vl) : text;
-      };
+      const valueAt = (vs: number, vl: number): unknown => decodeValue(bytes, dec, vs, vl);
       /** Counts an event of a type and answers its `on` handler (null: none). */
       const countType = (type: string | null): ((state: unknown, event: unknown) => unknown) | null => {
         if (type === null) {
@@ -575,26 +579,7 @@ export function createProjectionEngine(source: string, fileName: string, lib: En
       if (progress !== null) progress[1] = i;
       events++;
       const index = events;
-      const bytes = batch.bytes;
-      const vs = batch.value[2 * i]!;
-      const vl = batch.value[2 * i + 1]!;
-      let value: unknown = null;
-      if (vl >= 0) {
-        const text = dec.utf8(vs, vs + vl);
-        if (text === null) value = bytes.slice(vs, vs + vl);
-        else {
-          const t = text.trimStart();
-          const c = t.length > 0 ? t.charCodeAt(0) : 0;
-          value = text;
-          if (c === 123 || c === 91 || c === 34 || c === 45 || (c >= 48 && c <= 57) || c === 116 || c === 102 || c === 110) {
-            try {
-              value = JSON.parse(text);
-            } catch {
-              value = text;
-            }
-          }
-        }
-      }
+      const value = decodeValue(batch.bytes, dec, batch.value[2 * i]!, batch.value[2 * i + 1]!);
       const headers: Record<string, string | null> = {};
       let headerType: string | null = null;
       for (let h = batch.headerIndex[i]!; h < batch.headerIndex[i + 1]!; h++) {

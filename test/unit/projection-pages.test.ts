@@ -171,6 +171,20 @@ describe('replay from a replay log in pages', () => {
     expect((pages.outcome as { state: { offset: string }[] }).state.map((e) => e.offset)).toEqual(['9007199254740997', '9007199254740998', '9007199254740999', '9007199254741000', '9007199254741001']);
     expect(pages.ranges).toEqual([{ topic: 't', partition: 0, firstOffset: '9007199254740997', lastOffset: '9007199254741001', events: 5 }]);
   });
+
+  it('feeds large ASCII values, long keys and header values whole, as JSON or as text of their own', async () => {
+    // The ASCII path hands out views of a batch's text (node-sandbox.ts): sizes on both sides of
+    // 64 KB powers, so that a decoder cutting that text in pieces is caught at their edges.
+    const sizes = [10, 65_530, 3, 65_536, 20, 140_000, 7, 70_000, 64_000, 2_000, 131_072, 5];
+    const texts = sizes.map((n, i) => (i % 3 === 0 ? JSON.stringify({ i, pad: 'x'.repeat(n) }) : i % 3 === 1 ? `text ${i} ${'y'.repeat(n)}` : JSON.stringify('z'.repeat(n))));
+    const specs = texts.map((t, i) => ({ timestampMs: i, key: enc.encode(`a key longer than a short string ${i}`), value: enc.encode(t), headers: [{ key: 'h', value: enc.encode(`header value ${i} ${'h'.repeat(i * 997)}`) }], gap: 1 }));
+    const { pages, records: viaRecords } = await bothWays([toRecords(0, 0n, specs)], 4, { from: { kind: 'earliest' } });
+    expect(pages.outcome).toEqual(viaRecords.outcome);
+    const state = (pages.outcome as { state: { key: string; value: unknown; headers: [string, string][] }[] }).state;
+    expect(state.map((e) => e.value)).toEqual(texts.map((t, i) => (i % 3 === 1 ? t : JSON.parse(t))));
+    expect(state.map((e) => e.key)).toEqual(specs.map((_, i) => `a key longer than a short string ${i}`));
+    expect(state.map((e) => e.headers[0]![1])).toEqual(specs.map((_, i) => `header value ${i} ${'h'.repeat(i * 997)}`));
+  });
 });
 
 describe('a batch of pages and records', () => {
