@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
 import type { Plugin } from 'vite';
-import { CONTENT_SECURITY_POLICY } from './src/host/content-security-policy.ts';
+import { CONTENT_SECURITY_POLICY } from './src/node/host/content-security-policy.ts';
 
 // The CSP goes into the built page only: the dev server's React refresh needs inline scripts.
 const contentSecurityPolicy = (): Plugin => ({
@@ -20,7 +20,7 @@ export default defineConfig({
     build: {
       outDir: 'out/main',
       rollupOptions: {
-        input: { index: resolve('main/index.ts'), cli: resolve('src/host/cli.ts') },
+        input: { index: resolve('main/index.ts'), cli: resolve('src/node/host/cli.ts') },
       },
     },
   },
@@ -35,6 +35,8 @@ export default defineConfig({
   },
   renderer: {
     root: 'renderer',
+    // The renderer imports the universal core as @common/… (src/common/); nothing else of src/.
+    resolve: { alias: { '@common': resolve('src/common') } },
     plugins: [react(), contentSecurityPolicy()],
     build: {
       outDir: 'out/renderer',

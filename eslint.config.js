@@ -7,8 +7,9 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import { builtinModules } from 'node:module';
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
-const NODE_ONLY_CORE = ['**/src/kafka/**', '**/src/connections/**', '**/src/host/**', '**/src/log/**', '**/src/lag/**', '**/src/tail/**', '**/src/desktop/**', '**/src/projections/node/**'];
-const UNIVERSAL = ['src/contract/**', 'src/rpc/**', 'src/format/**', 'src/codecs/**', 'src/util/**', 'src/filters/**', 'src/export/**', 'src/projections/*.ts'];
+// The tree is the list: src/common/ is universal (the renderer and Node), src/node/ is Node-only.
+const NODE_ONLY_CORE = ['**/src/node/**'];
+const UNIVERSAL = ['src/common/**'];
 
 const noImports = (paths, patterns, message) => ({
   'no-restricted-imports': ['error', { paths: paths.map((name) => ({ name, message })), patterns: patterns.map((group) => ({ group: [group], message })) }],
@@ -47,7 +48,7 @@ export default tseslint.config(
     // The universal core runs in the renderer and on Node: no node:*, no Node-only core, no DOM.
     files: UNIVERSAL,
     rules: {
-      ...noImports(['electron', 'react', 'kafkajs', 'ws', ...nodeBuiltins], ['**/main/**', '**/renderer/**', ...NODE_ONLY_CORE, 'node:*'], 'Universal core (contract, rpc, format): no Node builtins, Node-only core or Electron (docs/architecture.md).'),
+      ...noImports(['electron', 'react', 'kafkajs', 'ws', ...nodeBuiltins], ['**/main/**', '**/renderer/**', ...NODE_ONLY_CORE, 'node:*'], 'Universal core (src/common/): no Node builtins, Node-only core or Electron (docs/architecture.md).'),
       'no-restricted-globals': ['error', 'window', 'document', 'localStorage', 'navigator', 'process', 'Buffer', 'require'],
     },
   },

@@ -1,9 +1,11 @@
 // Two projects: `unit` (no broker, files in parallel, seconds: `npm run test:unit`) and
-// `integration` (the real broker of test/kafka/vitest-global-setup.ts, files one at a time so
+// `integration` (the real broker of test/harness/vitest-global-setup.ts, files one at a time so
 // they don't starve the broker on 2 cores; stress tests with real processes live here too).
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // Unit tests import renderer modules, which import the universal core as @common/… (as Vite resolves it).
+  resolve: { alias: { '@common': new URL('./src/common', import.meta.url).pathname } },
   test: {
     testTimeout: 60_000,
     // Unit files wait on worker threads and SQLite as much as on the CPU: three at a time on two
@@ -15,7 +17,7 @@ export default defineConfig({
       { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
       {
         extends: true,
-        test: { name: 'integration', include: ['test/integration/**/*.test.ts'], globalSetup: ['test/kafka/vitest-global-setup.ts'], fileParallelism: false },
+        test: { name: 'integration', include: ['test/integration/**/*.test.ts'], globalSetup: ['test/harness/vitest-global-setup.ts'], fileParallelism: false },
       },
     ],
   },

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The eventscope command. Runs the built CLI (out/main/cli.js); see src/host/cli.ts.
+// The eventscope command. Runs the built CLI (out/main/cli.js); see src/node/host/cli.ts.
 import { existsSync } from 'node:fs';
 
 import { requireNode24 } from './require-node-24.mjs';

@@ -1,17 +1,17 @@
 // Electron main: app lifecycle, its windows (one, plus any opened on a view), and the hand-off of a MessagePort to the
 // sandboxed renderer. Everything else lives in src/ (the host service, and the desktop
-// rules in src/desktop/) and is the same code that browser mode and the tests run.
+// rules in src/node/desktop/) and is the same code that browser mode and the tests run.
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, ipcMain, MessageChannelMain, protocol } from 'electron';
-import { EncryptedSecretVault } from '../src/connections/secret-vault.ts';
-import { createPortBroker, type PortBroker } from '../src/desktop/port-broker.ts';
-import { rendererFileResponse } from '../src/desktop/renderer-files.ts';
-import { appUrlMatcher } from '../src/desktop/web-contents-guard.ts';
-import { logCapBytesFromEnv, sampleCapturePath } from '../src/host/app-paths.ts';
-import { createEventscopeService } from '../src/host/eventscope-service.ts';
-import { openClusterClient } from '../src/kafka/index.ts';
-import { serveRpc } from '../src/rpc/server.ts';
-import { electronPortWire } from '../src/rpc/wires/electron-port-wire.ts';
+import { EncryptedSecretVault } from '../src/node/connections/secret-vault.ts';
+import { createPortBroker, type PortBroker } from '../src/node/desktop/port-broker.ts';
+import { rendererFileResponse } from '../src/node/desktop/renderer-files.ts';
+import { appUrlMatcher } from '../src/node/desktop/web-contents-guard.ts';
+import { logCapBytesFromEnv, sampleCapturePath } from '../src/node/host/app-paths.ts';
+import { createEventscopeService } from '../src/node/host/eventscope-service.ts';
+import { openClusterClient } from '../src/node/kafka/index.ts';
+import { serveRpc } from '../src/common/rpc/server.ts';
+import { electronPortWire } from '../src/common/rpc/wires/electron-port-wire.ts';
 import { installAppMenu } from './app-menu.ts';
 import { safeStorageEncryptor } from './safe-storage-encryptor.ts';
 import { lockDownApp } from './window-security.ts';

@@ -1,6 +1,6 @@
 // Electron safeStorage as the Encryptor the secret vault in src/ expects.
 import { safeStorage } from 'electron';
-import type { Encryptor } from '../src/connections/secret-vault.ts';
+import type { Encryptor } from '../src/node/connections/secret-vault.ts';
 
 export function safeStorageEncryptor(): Encryptor {
   const backend = (): string => (process.platform === 'linux' ? safeStorage.getSelectedStorageBackend() : process.platform === 'darwin' ? 'keychain' : 'dpapi');

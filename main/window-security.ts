@@ -1,7 +1,7 @@
 // Locks down every web contents the app creates and the session they share; the rules
-// themselves live in src/desktop/web-contents-guard.ts (tested without Electron).
+// themselves live in src/node/desktop/web-contents-guard.ts (tested without Electron).
 import { app, session } from 'electron';
-import { denyPermissions, lockDownWebContents } from '../src/desktop/web-contents-guard.ts';
+import { denyPermissions, lockDownWebContents } from '../src/node/desktop/web-contents-guard.ts';
 
 /** openAppWindow: opens one of the app's own views in a new window (the page asked with window.open). */
 export function lockDownApp(isAppUrl: (url: string) => boolean, openAppWindow: (url: string) => void): void {

@@ -7,7 +7,7 @@ import { benchLiveTail, TAIL_RATE, TAIL_RECORDS } from '../test/bench/live-tail.
 import { benchTopicListing, TOPIC_COUNT } from '../test/bench/topic-listing.bench.ts';
 import { benchGroupLag, groupLagReport, LAG_GROUPS, LAG_PARTITIONS } from '../test/bench/group-lag.bench.ts';
 import { benchBigProjection, benchProjectionReplay, bigProjectionReport, PROJECTION_BIG_EVENTS, PROJECTION_EVENTS, projectionReplayReport } from '../test/bench/projection-replay.bench.ts';
-import { endpointsFromEnv, startBroker, type RunningBroker } from '../test/kafka/broker.ts';
+import { endpointsFromEnv, startBroker, type RunningBroker } from '../test/harness/broker.ts';
 import { stage } from './run-steps.ts';
 
 const LIST_GOAL_MS = 2_000;

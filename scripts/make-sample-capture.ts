@@ -5,11 +5,11 @@
 // a value that is not JSON. Deterministic: the same file every run.
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { CAPTURE_CLUSTER, CAPTURE_FORMAT } from '../src/log/capture-file.ts';
-import { ReplayLog } from '../src/log/replay-log.ts';
-import type { KafkaRecord } from '../src/kafka/index.ts';
+import { CAPTURE_CLUSTER, CAPTURE_FORMAT } from '../src/node/log/capture-file.ts';
+import { ReplayLog } from '../src/node/log/replay-log.ts';
+import type { KafkaRecord } from '../src/node/kafka/index.ts';
 import { ROOT } from './run-steps.ts';
-import { LagHistoryStore, type PartitionSample } from '../src/lag/lag-history-store.ts';
+import { LagHistoryStore, type PartitionSample } from '../src/node/lag/lag-history-store.ts';
 
 export const SAMPLE_CAPTURE_PATH = join(ROOT, 'resources', 'sample-capture.eventscope');
 const DAY_START = Date.UTC(2026, 10, 25, 6, 0, 0);

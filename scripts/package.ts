@@ -37,7 +37,7 @@ export const FUSES: FuseV1Config = {
   [FuseV1Options.LoadBrowserProcessSpecificV8Snapshot]: false,
   // Stays on: the window loads the built renderer from file:// (module scripts and a module
   // worker), which needs Electron's file: privileges; main/index.ts limits file: to the
-  // renderer's own folder (src/desktop/renderer-files.ts).
+  // renderer's own folder (src/node/desktop/renderer-files.ts).
   [FuseV1Options.GrantFileProtocolExtraPrivileges]: true,
   // Electron's default: WebAssembly bounds checks by trap handlers.
   [FuseV1Options.WasmTrapHandlers]: true,

@@ -4,7 +4,7 @@
 // each stage's duration and every skipped test, and ends with one line "Tests: N passed, N failed, N skipped".
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { endpointsFromEnv, endpointsToEnv, startBroker, type RunningBroker } from '../test/kafka/broker.ts';
+import { endpointsFromEnv, endpointsToEnv, startBroker, type RunningBroker } from '../test/harness/broker.ts';
 import { ROOT, run, stage } from './run-steps.ts';
 
 const REPORTS = join(ROOT, 'test-results', 'reports');

@@ -9,10 +9,10 @@ import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConnectionProfile } from '../../src/contract/dto.ts';
-import { openClusterClient } from '../../src/kafka/index.ts';
-import { ReplayLog } from '../../src/log/replay-log.ts';
-import { createTopicWithKafkaTool, deleteTopicWithKafkaTool } from '../kafka/kafka-tools.ts';
+import { ConnectionProfile } from '../../src/common/contract/dto.ts';
+import { openClusterClient } from '../../src/node/kafka/index.ts';
+import { ReplayLog } from '../../src/node/log/replay-log.ts';
+import { createTopicWithKafkaTool, deleteTopicWithKafkaTool } from '../harness/kafka-tools.ts';
 
 export const BULK_RECORDS = Number(process.env['BENCH_BULK_RECORDS'] ?? 1_000_000);
 /** Timed runs of each contender; the fastest counts (the machine is shared, slow runs are noise). */

@@ -14,7 +14,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, createWriteStream, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTopicWithKafkaTool, deleteTopicWithKafkaTool, offsetsFromGetOffsetShell } from '../kafka/kafka-tools.ts';
+import { createTopicWithKafkaTool, deleteTopicWithKafkaTool, offsetsFromGetOffsetShell } from '../harness/kafka-tools.ts';
 
 export const CLI_RECORDS = Number(process.env['BENCH_CLI_RECORDS'] ?? 2_000_000);
 const REPEATS = Number(process.env['BENCH_CLI_REPEATS'] ?? 3);

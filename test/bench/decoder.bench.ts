@@ -6,8 +6,8 @@
 // check on and off. Prints figures and ratios; asserts nothing (timings are noisy here).
 // BENCH_ONLY=decode npm run bench, or on its own: node test/bench/decoder.bench.ts
 import { crc32, zstdCompressSync } from 'node:zlib';
-import { crc32c } from '../../src/kafka/protocol/crc32c.ts';
-import { decodeRecordSet } from '../../src/kafka/protocol/record-batch.ts';
+import { crc32c } from '../../src/node/kafka/protocol/crc32c.ts';
+import { decodeRecordSet } from '../../src/node/kafka/protocol/record-batch.ts';
 
 export const DECODE_RECORDS = Number(process.env['BENCH_DECODE_RECORDS'] ?? 1_000_000);
 const RECORDS_PER_BATCH = 1_000;

@@ -3,11 +3,11 @@
 // Reference in the same run: Kafka's own ConsumerGroupCommand --describe --all-groups, which
 // prints the same numbers for the same groups. Goal (issue 8): under 3 s.
 import { performance } from 'node:perf_hooks';
-import { ConnectionProfile } from '../../src/contract/dto.ts';
-import { openClusterClient } from '../../src/kafka/index.ts';
-import { runKafkaClass } from '../kafka/broker.ts';
-import { createTopicWithKafkaTool } from '../kafka/kafka-tools.ts';
-import { produceWithKcat } from '../kafka/kcat.ts';
+import { ConnectionProfile } from '../../src/common/contract/dto.ts';
+import { openClusterClient } from '../../src/node/kafka/index.ts';
+import { runKafkaClass } from '../harness/broker.ts';
+import { createTopicWithKafkaTool } from '../harness/kafka-tools.ts';
+import { produceWithKcat } from '../harness/kcat.ts';
 import { startInProcessHost } from '../support/in-process-host.ts';
 
 export const LAG_GROUPS = Number(process.env['BENCH_LAG_GROUPS'] ?? 1_000);

@@ -10,9 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { chromium, type Page } from 'playwright-core';
-import { ConnectionProfile } from '../../src/contract/dto.ts';
-import { openClusterClient } from '../../src/kafka/index.ts';
-import { createTopicWithKafkaTool, deleteTopicWithKafkaTool } from '../kafka/kafka-tools.ts';
+import { ConnectionProfile } from '../../src/common/contract/dto.ts';
+import { openClusterClient } from '../../src/node/kafka/index.ts';
+import { createTopicWithKafkaTool, deleteTopicWithKafkaTool } from '../harness/kafka-tools.ts';
 
 export const TAIL_RATE = Number(process.env['BENCH_TAIL_RATE'] ?? 50_000);
 export const TAIL_RECORDS = Number(process.env['BENCH_TAIL_RECORDS'] ?? 2_000_000);

@@ -16,14 +16,14 @@ import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { Worker } from 'node:worker_threads';
-import type { KafkaRecord } from '../../src/kafka/index.ts';
-import { CAPTURE_CLUSTER, CAPTURE_FORMAT, openCapture } from '../../src/log/capture-file.ts';
-import { OfflineCluster } from '../../src/log/offline-cluster.ts';
-import { ReplayLog } from '../../src/log/replay-log.ts';
-import type { ProjectionOutcome } from '../../src/projections/projection-api.ts';
-import { replayIntoProjection } from '../../src/projections/replay.ts';
-import { logPartitionSources } from '../../src/projections/node/log-sources.ts';
-import { startProjectionSandbox } from '../../src/projections/node/node-sandbox.ts';
+import type { KafkaRecord } from '../../src/node/kafka/index.ts';
+import { CAPTURE_CLUSTER, CAPTURE_FORMAT, openCapture } from '../../src/node/log/capture-file.ts';
+import { OfflineCluster } from '../../src/node/log/offline-cluster.ts';
+import { ReplayLog } from '../../src/node/log/replay-log.ts';
+import type { ProjectionOutcome } from '../../src/common/projections/projection-api.ts';
+import { replayIntoProjection } from '../../src/common/projections/replay.ts';
+import { logPartitionSources } from '../../src/node/projections/log-sources.ts';
+import { startProjectionSandbox } from '../../src/node/projections/node-sandbox.ts';
 
 export const PROJECTION_EVENTS = Number(process.env['BENCH_PROJECTION_EVENTS'] ?? 1_000_000);
 /** The long run: a keyed projection over this many events of a capture file (0: none). */

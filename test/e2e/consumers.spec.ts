@@ -5,8 +5,8 @@
 // and after, whose reset moves the offsets, whose bad input is refused before anything is
 // sent, and whose running group is refused with the host's message.
 import type { Page } from '@playwright/test';
-import { createTopicWithKafkaTool } from '../kafka/kafka-tools.ts';
-import { consumeWithKcatGroup, produceWithKcat } from '../kafka/kcat.ts';
+import { createTopicWithKafkaTool } from '../harness/kafka-tools.ts';
+import { consumeWithKcatGroup, produceWithKcat } from '../harness/kcat.ts';
 import { uniqueName } from '../support/unique.ts';
 import { expect, test } from './fixtures.ts';
 import { canvasSize, expectPartitionLag, groupRow, openConsumers, openGroup, partitionRow, startKcatMember } from './group-steps.ts';

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test as base, expect } from '@playwright/test';
-import { endpointsFromEnv, type KafkaEndpoints } from '../kafka/broker.ts';
+import { endpointsFromEnv, type KafkaEndpoints } from '../harness/broker.ts';
 
 const BIN = new URL('../../bin/eventscope.js', import.meta.url).pathname;
 

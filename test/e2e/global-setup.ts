@@ -1,7 +1,7 @@
 // Playwright global setup: a real broker (or the one in KAFKA_BOOTSTRAP_SERVERS) and a
 // built app. Environment variables set here reach the test workers.
 import { existsSync } from 'node:fs';
-import { endpointsFromEnv, endpointsToEnv, startBroker } from '../kafka/broker.ts';
+import { endpointsFromEnv, endpointsToEnv, startBroker } from '../harness/broker.ts';
 
 export default async function globalSetup(): Promise<(() => Promise<void>) | undefined> {
   if (!existsSync(new URL('../../out/renderer/index.html', import.meta.url))) {

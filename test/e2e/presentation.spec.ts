@@ -5,8 +5,8 @@
 // while records stream in and "caught-up" only once they stop.
 import type { Locator, Page } from '@playwright/test';
 import kafkajs from 'kafkajs';
-import { createTopicWithKafkaTool } from '../kafka/kafka-tools.ts';
-import { produceWithKcat } from '../kafka/kcat.ts';
+import { createTopicWithKafkaTool } from '../harness/kafka-tools.ts';
+import { produceWithKcat } from '../harness/kcat.ts';
 import { uniqueName } from '../support/unique.ts';
 import { expect, test } from './fixtures.ts';
 import { connect, openMessages } from './steps.ts';

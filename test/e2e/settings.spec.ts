@@ -1,8 +1,8 @@
 // The settings screen as a user drives it: the replay log's cap (bad input named at the
 // field, a good one saved and kept across a reload), what the log holds per connection, and
 // forgetting one connection's records after a confirmation.
-import { createTopicWithKafkaTool } from '../kafka/kafka-tools.ts';
-import { produceWithKcat } from '../kafka/kcat.ts';
+import { createTopicWithKafkaTool } from '../harness/kafka-tools.ts';
+import { produceWithKcat } from '../harness/kcat.ts';
 import { uniqueName } from '../support/unique.ts';
 import { expect, test } from './fixtures.ts';
 import { connect, openMessages } from './steps.ts';

@@ -4,8 +4,8 @@
 // older rows are in the replay log and loads them; a messages address carries its start
 // position and filter.
 import type { Locator, Page } from '@playwright/test';
-import { createTopicWithKafkaTool } from '../kafka/kafka-tools.ts';
-import { produceWithKcat } from '../kafka/kcat.ts';
+import { createTopicWithKafkaTool } from '../harness/kafka-tools.ts';
+import { produceWithKcat } from '../harness/kcat.ts';
 import { uniqueName } from '../support/unique.ts';
 import { expect, test } from './fixtures.ts';
 import { connect } from './steps.ts';

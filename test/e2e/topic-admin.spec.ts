@@ -4,8 +4,8 @@
 // earliest offset moves), and the topic deleted after its name is typed — each cross-checked
 // with Kafka's own tools. A read-only connection and the sample capture offer none of it.
 import type { Locator, Page } from '@playwright/test';
-import { createTopicWithKafkaTool, describeTopicWithKafkaTool, offsetsFromGetOffsetShell, topicConfigsWithKafkaTool } from '../kafka/kafka-tools.ts';
-import { produceWithKcat } from '../kafka/kcat.ts';
+import { createTopicWithKafkaTool, describeTopicWithKafkaTool, offsetsFromGetOffsetShell, topicConfigsWithKafkaTool } from '../harness/kafka-tools.ts';
+import { produceWithKcat } from '../harness/kcat.ts';
 import { uniqueName } from '../support/unique.ts';
 import { expect, test } from './fixtures.ts';
 import { connect } from './steps.ts';

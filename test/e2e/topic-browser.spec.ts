@@ -1,7 +1,7 @@
 // What a user sees: first start, a connection to the real broker, topics made by Kafka's
 // own tool and filled by kcat, with the numbers Kafka's own tools print.
-import { createTopicWithKafkaTool, offsetsFromGetOffsetShell } from '../kafka/kafka-tools.ts';
-import { consumeWithKcatGroup, produceWithKcat } from '../kafka/kcat.ts';
+import { createTopicWithKafkaTool, offsetsFromGetOffsetShell } from '../harness/kafka-tools.ts';
+import { consumeWithKcatGroup, produceWithKcat } from '../harness/kcat.ts';
 import { uniqueName } from '../support/unique.ts';
 import { expect, test } from './fixtures.ts';
 

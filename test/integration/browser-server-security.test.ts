@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { startBrowserServer, type BrowserServer } from '../../src/host/browser-server.ts';
-import type { EventscopeService } from '../../src/host/eventscope-service.ts';
+import { startBrowserServer, type BrowserServer } from '../../src/node/host/browser-server.ts';
+import type { EventscopeService } from '../../src/node/host/eventscope-service.ts';
 import { startTestService } from '../support/in-process-host.ts';
 import { testTempDir } from '../support/temp-dir.ts';
 

@@ -2,9 +2,9 @@
 // table carries ConsumerGroupCommand's numbers column for column, `groups` lists the group,
 // `reset-offsets` is a dry run unless --execute and refuses a group with members.
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { GroupDetail, GroupSummary, OffsetResetPlan } from '../../src/contract/group-dto.ts';
-import { createTopicWithKafkaTool, describeGroupWithKafkaTool } from '../kafka/kafka-tools.ts';
-import { produceWithKcat, startKcatGroupConsumer, type KcatGroupConsumer } from '../kafka/kcat.ts';
+import { GroupDetail, GroupSummary, OffsetResetPlan } from '../../src/common/contract/group-dto.ts';
+import { createTopicWithKafkaTool, describeGroupWithKafkaTool } from '../harness/kafka-tools.ts';
+import { produceWithKcat, startKcatGroupConsumer, type KcatGroupConsumer } from '../harness/kcat.ts';
 import { uniqueName } from '../support/unique.ts';
 import { eventscope } from '../support/run-cli.ts';
 

@@ -6,8 +6,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { createTopicWithKafkaTool, deleteRecordsWithKafkaTool } from '../kafka/kafka-tools.ts';
-import { produceWithKcat } from '../kafka/kcat.ts';
+import { createTopicWithKafkaTool, deleteRecordsWithKafkaTool } from '../harness/kafka-tools.ts';
+import { produceWithKcat } from '../harness/kcat.ts';
 import { uniqueName } from '../support/unique.ts';
 import { eventscope } from '../support/run-cli.ts';
 import { testTempDir } from '../support/temp-dir.ts';

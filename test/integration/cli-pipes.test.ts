@@ -6,8 +6,8 @@ import { execFile, execFileSync, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import kafkajs from 'kafkajs';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { RecordDto } from '../../src/contract/dto.ts';
-import { createTopicWithKafkaTool } from '../kafka/kafka-tools.ts';
+import { RecordDto } from '../../src/common/contract/dto.ts';
+import { createTopicWithKafkaTool } from '../harness/kafka-tools.ts';
 import { uniqueName } from '../support/unique.ts';
 
 const BIN = new URL('../../bin/eventscope.js', import.meta.url).pathname;

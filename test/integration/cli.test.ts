@@ -4,9 +4,9 @@ import { closeSync, existsSync, openSync, readdirSync, readFileSync, statSync, w
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { TopicDetail, TopicSummary } from '../../src/contract/dto.ts';
-import { createTopicWithKafkaTool, offsetsFromGetOffsetShell } from '../kafka/kafka-tools.ts';
-import { produceWithKcat } from '../kafka/kcat.ts';
+import { TopicDetail, TopicSummary } from '../../src/common/contract/dto.ts';
+import { createTopicWithKafkaTool, offsetsFromGetOffsetShell } from '../harness/kafka-tools.ts';
+import { produceWithKcat } from '../harness/kcat.ts';
 import { uniqueName } from '../support/unique.ts';
 import { BIN, eventscope } from '../support/run-cli.ts';
 import { testTempDir } from '../support/temp-dir.ts';

@@ -3,9 +3,9 @@
 // each key.
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { ConnectionProfile } from '../../src/contract/dto.ts';
-import { openClusterClient, type ClusterClient, type KafkaRecord } from '../../src/kafka/index.ts';
-import { createTopicWithKafkaTool, offsetsFromGetOffsetShell } from '../kafka/kafka-tools.ts';
+import { ConnectionProfile } from '../../src/common/contract/dto.ts';
+import { openClusterClient, type ClusterClient, type KafkaRecord } from '../../src/node/kafka/index.ts';
+import { createTopicWithKafkaTool, offsetsFromGetOffsetShell } from '../harness/kafka-tools.ts';
 import { uniqueName } from '../support/unique.ts';
 
 describe('compacted topic', () => {

@@ -9,12 +9,12 @@
 // partitions takes under 3 s.
 import kafkajs from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { EventscopeError } from '../../src/contract/errors.ts';
-import { ConnectionProfile } from '../../src/contract/dto.ts';
-import { openClusterClient, type ClusterClient } from '../../src/kafka/index.ts';
-import type { CommittedOffset, DescribedGroup } from '../../src/kafka/consumer-groups.ts';
-import { readGroupLags } from '../../src/lag/group-lag-reader.ts';
-import { startConsoleConsumer, type ConsoleConsumer } from '../kafka/console-consumer.ts';
+import { EventscopeError } from '../../src/common/contract/errors.ts';
+import { ConnectionProfile } from '../../src/common/contract/dto.ts';
+import { openClusterClient, type ClusterClient } from '../../src/node/kafka/index.ts';
+import type { CommittedOffset, DescribedGroup } from '../../src/node/kafka/consumer-groups.ts';
+import { readGroupLags } from '../../src/node/lag/group-lag-reader.ts';
+import { startConsoleConsumer, type ConsoleConsumer } from '../harness/console-consumer.ts';
 import {
   createTopicWithKafkaTool,
   deleteTopicWithKafkaTool,
@@ -24,8 +24,8 @@ import {
   runGetOffsetShellAtTime,
   topicIdWithKafkaTool,
   type GroupDescribeRow,
-} from '../kafka/kafka-tools.ts';
-import { startKcatGroupConsumer, type KcatGroupConsumer } from '../kafka/kcat.ts';
+} from '../harness/kafka-tools.ts';
+import { startKcatGroupConsumer, type KcatGroupConsumer } from '../harness/kcat.ts';
 import { uniqueName } from '../support/unique.ts';
 
 /** An hour ago, to the second: within the broker's retention (a week), or the records would be deleted under the test. */

@@ -5,8 +5,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { rendererFileResponse } from '../../src/desktop/renderer-files.ts';
-import { CONTENT_SECURITY_POLICY, USER_CODE_WORKER_CSP, isUserCodeWorker } from '../../src/host/content-security-policy.ts';
+import { rendererFileResponse } from '../../src/node/desktop/renderer-files.ts';
+import { CONTENT_SECURITY_POLICY, USER_CODE_WORKER_CSP, isUserCodeWorker } from '../../src/node/host/content-security-policy.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const RENDERER = join(ROOT, 'out', 'renderer');

@@ -10,15 +10,15 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, u
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { PlaintextFileSecretVault } from '../../src/connections/secret-vault.ts';
-import { createEventscopeService, type EventscopeService } from '../../src/host/eventscope-service.ts';
-import { openClusterClient } from '../../src/kafka/index.ts';
-import { ReplayLog } from '../../src/log/replay-log.ts';
-import { RpcClient } from '../../src/rpc/client.ts';
-import { serveRpc } from '../../src/rpc/server.ts';
-import { messagePortWire } from '../../src/rpc/wires/message-port-wire.ts';
-import { createTopicWithKafkaTool } from '../kafka/kafka-tools.ts';
-import { produceWithKcat } from '../kafka/kcat.ts';
+import { PlaintextFileSecretVault } from '../../src/node/connections/secret-vault.ts';
+import { createEventscopeService, type EventscopeService } from '../../src/node/host/eventscope-service.ts';
+import { openClusterClient } from '../../src/node/kafka/index.ts';
+import { ReplayLog } from '../../src/node/log/replay-log.ts';
+import { RpcClient } from '../../src/common/rpc/client.ts';
+import { serveRpc } from '../../src/common/rpc/server.ts';
+import { messagePortWire } from '../../src/common/rpc/wires/message-port-wire.ts';
+import { createTopicWithKafkaTool } from '../harness/kafka-tools.ts';
+import { produceWithKcat } from '../harness/kcat.ts';
 import { uniqueName } from '../support/unique.ts';
 
 const BIN = new URL('../../bin/eventscope.js', import.meta.url).pathname;

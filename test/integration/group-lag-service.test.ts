@@ -5,11 +5,11 @@
 // becomes a state, never an error that stops the sampler. And the sample capture's groups.
 import kafkajs from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { ConnectionProfile } from '../../src/contract/dto.ts';
-import { openClusterClient, type ClusterClient } from '../../src/kafka/index.ts';
+import { ConnectionProfile } from '../../src/common/contract/dto.ts';
+import { openClusterClient, type ClusterClient } from '../../src/node/kafka/index.ts';
 import { SAMPLE_CAPTURE_PATH } from '../../scripts/make-sample-capture.ts';
-import { createTopicWithKafkaTool } from '../kafka/kafka-tools.ts';
-import { produceWithKcat } from '../kafka/kcat.ts';
+import { createTopicWithKafkaTool } from '../harness/kafka-tools.ts';
+import { produceWithKcat } from '../harness/kcat.ts';
 import { startInProcessHost, type TestHost } from '../support/in-process-host.ts';
 import { uniqueName } from '../support/unique.ts';
 

@@ -3,13 +3,13 @@
 import { readFileSync } from 'node:fs';
 import kafkajs from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createInternalCluster, ISOLATION, KAFKAJS_VERSION_EXPECTED, OFFSET_SPEC, rawFetch, type InternalCluster } from '../../src/kafka/kafkajs/internals.ts';
-import { decodeRecordSet } from '../../src/kafka/protocol/record-batch.ts';
-import { produceWithKcat } from '../kafka/kcat.ts';
-import { createTopicWithKafkaTool } from '../kafka/kafka-tools.ts';
+import { createInternalCluster, ISOLATION, KAFKAJS_VERSION_EXPECTED, OFFSET_SPEC, rawFetch, type InternalCluster } from '../../src/node/kafka/kafkajs/internals.ts';
+import { decodeRecordSet } from '../../src/node/kafka/protocol/record-batch.ts';
+import { produceWithKcat } from '../harness/kcat.ts';
+import { createTopicWithKafkaTool } from '../harness/kafka-tools.ts';
 import { uniqueName } from '../support/unique.ts';
 
-describe('kafkajs internals used by src/kafka/kafkajs/internals.ts', () => {
+describe('kafkajs internals used by src/node/kafka/kafkajs/internals.ts', () => {
   const kafka = inject('kafka');
   const topic = uniqueName('internals');
   let cluster: InternalCluster;
@@ -81,9 +81,9 @@ describe('kafkajs internals used by src/kafka/kafkajs/internals.ts', () => {
 });
 
 // sendRawRequest: the consumer-group requests and Metadata v10+ we encode ourselves.
-import { apiVersionsOf, sendRawRequest } from '../../src/kafka/kafkajs/internals.ts';
-import { decodeListGroupsResponse, encodeListGroupsRequest, GROUP_APIS, isFlexible } from '../../src/kafka/protocol/group-protocol.ts';
-import { ProtocolDecodeError } from '../../src/kafka/protocol/protocol-decode-error.ts';
+import { apiVersionsOf, sendRawRequest } from '../../src/node/kafka/kafkajs/internals.ts';
+import { decodeListGroupsResponse, encodeListGroupsRequest, GROUP_APIS, isFlexible } from '../../src/node/kafka/protocol/group-protocol.ts';
+import { ProtocolDecodeError } from '../../src/node/kafka/protocol/protocol-decode-error.ts';
 
 describe('kafkajs internals used by sendRawRequest (our own requests on kafkajs connections)', () => {
   const kafka = inject('kafka');

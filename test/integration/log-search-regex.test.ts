@@ -3,10 +3,10 @@
 // hundred characters: years) finishes at once with RE2, and the host answers other calls
 // meanwhile.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SAMPLE_CAPTURE_ID } from '../../src/host/eventscope-service.ts';
-import { RpcClient } from '../../src/rpc/client.ts';
-import { serveRpc } from '../../src/rpc/server.ts';
-import { messagePortWire } from '../../src/rpc/wires/message-port-wire.ts';
+import { SAMPLE_CAPTURE_ID } from '../../src/node/host/eventscope-service.ts';
+import { RpcClient } from '../../src/common/rpc/client.ts';
+import { serveRpc } from '../../src/common/rpc/server.ts';
+import { messagePortWire } from '../../src/common/rpc/wires/message-port-wire.ts';
 import { SAMPLE_CAPTURE_PATH } from '../../scripts/make-sample-capture.ts';
 import { startTestService } from '../support/in-process-host.ts';
 

@@ -2,15 +2,15 @@
 // and applied at once, the environment's cap wins and says so, bad values are refused at the
 // field, and what the log holds per connection can be seen and forgotten.
 import { describe, expect, inject, it } from 'vitest';
-import { PlaintextFileSecretVault } from '../../src/connections/secret-vault.ts';
-import { createEventscopeService, SAMPLE_CAPTURE_ID } from '../../src/host/eventscope-service.ts';
-import { openClusterClient } from '../../src/kafka/index.ts';
-import { RpcClient } from '../../src/rpc/client.ts';
-import { serveRpc } from '../../src/rpc/server.ts';
-import { messagePortWire } from '../../src/rpc/wires/message-port-wire.ts';
+import { PlaintextFileSecretVault } from '../../src/node/connections/secret-vault.ts';
+import { createEventscopeService, SAMPLE_CAPTURE_ID } from '../../src/node/host/eventscope-service.ts';
+import { openClusterClient } from '../../src/node/kafka/index.ts';
+import { RpcClient } from '../../src/common/rpc/client.ts';
+import { serveRpc } from '../../src/common/rpc/server.ts';
+import { messagePortWire } from '../../src/common/rpc/wires/message-port-wire.ts';
 import { SAMPLE_CAPTURE_PATH } from '../../scripts/make-sample-capture.ts';
-import { createTopicWithKafkaTool } from '../kafka/kafka-tools.ts';
-import { produceWithKcat } from '../kafka/kcat.ts';
+import { createTopicWithKafkaTool } from '../harness/kafka-tools.ts';
+import { produceWithKcat } from '../harness/kcat.ts';
 import { startTail } from '../support/tail-probe.ts';
 import { uniqueName } from '../support/unique.ts';
 import { fileTempDir, testTempDir } from '../support/temp-dir.ts';

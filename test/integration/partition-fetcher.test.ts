@@ -7,11 +7,11 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import kafkajs from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { decodePayload } from '../../src/codecs/payload.ts';
-import { ConnectionProfile, RecordDto } from '../../src/contract/dto.ts';
-import { openClusterClient, type ClusterClient, type KafkaRecord, type ReadRequest } from '../../src/kafka/index.ts';
-import { addPartitionsWithKafkaTool, createTopicWithKafkaTool, listGroupsWithKafkaTool, runGetOffsetShellAtTime } from '../kafka/kafka-tools.ts';
-import { produceWithKcat } from '../kafka/kcat.ts';
+import { decodePayload } from '../../src/common/codecs/payload.ts';
+import { ConnectionProfile, RecordDto } from '../../src/common/contract/dto.ts';
+import { openClusterClient, type ClusterClient, type KafkaRecord, type ReadRequest } from '../../src/node/kafka/index.ts';
+import { addPartitionsWithKafkaTool, createTopicWithKafkaTool, listGroupsWithKafkaTool, runGetOffsetShellAtTime } from '../harness/kafka-tools.ts';
+import { produceWithKcat } from '../harness/kcat.ts';
 import { testTempDir } from '../support/temp-dir.ts';
 import { uniqueName } from '../support/unique.ts';
 

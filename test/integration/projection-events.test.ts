@@ -5,15 +5,15 @@
 // or a group's committed offsets, and what happens when records or the topic go away mid-read.
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { decodeRecordFrameBytes } from '../../src/codecs/record-frame.ts';
-import type { StreamParamsOf } from '../../src/contract/api.ts';
-import type { ProjectionEventsEvent } from '../../src/contract/projection-dto.ts';
-import type { RpcClient } from '../../src/rpc/client.ts';
-import { FRAMES_AHEAD } from '../../src/projections/node/range-events.ts';
-import { createTopicWithKafkaTool, deleteRecordsWithKafkaTool, deleteTopicWithKafkaTool } from '../kafka/kafka-tools.ts';
-import { kcatAvailable, produceWithKcat } from '../kafka/kcat.ts';
-import { sampleCapturePath } from '../../src/host/app-paths.ts';
-import { SAMPLE_CAPTURE_ID } from '../../src/host/eventscope-service.ts';
+import { decodeRecordFrameBytes } from '../../src/common/codecs/record-frame.ts';
+import type { StreamParamsOf } from '../../src/common/contract/api.ts';
+import type { ProjectionEventsEvent } from '../../src/common/contract/projection-dto.ts';
+import type { RpcClient } from '../../src/common/rpc/client.ts';
+import { FRAMES_AHEAD } from '../../src/node/projections/range-events.ts';
+import { createTopicWithKafkaTool, deleteRecordsWithKafkaTool, deleteTopicWithKafkaTool } from '../harness/kafka-tools.ts';
+import { kcatAvailable, produceWithKcat } from '../harness/kcat.ts';
+import { sampleCapturePath } from '../../src/node/host/app-paths.ts';
+import { SAMPLE_CAPTURE_ID } from '../../src/node/host/eventscope-service.ts';
 import { startInProcessHost, type TestHost } from '../support/in-process-host.ts';
 import { uniqueName } from '../support/unique.ts';
 

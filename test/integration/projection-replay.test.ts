@@ -11,9 +11,9 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { replayCommand, type ReplayFlags } from '../../src/host/cli-replay.ts';
+import { replayCommand, type ReplayFlags } from '../../src/node/host/cli-replay.ts';
 import { sampleEvents, SAMPLE_CAPTURE_PATH } from '../../scripts/make-sample-capture.ts';
-import { createTopicWithKafkaTool } from '../kafka/kafka-tools.ts';
+import { createTopicWithKafkaTool } from '../harness/kafka-tools.ts';
 import { uniqueName } from '../support/unique.ts';
 
 const PROJECTIONS = new URL('../../resources/projections/', import.meta.url).pathname;

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ReplayLog } from '../../src/log/replay-log.ts';
+import { ReplayLog } from '../../src/node/log/replay-log.ts';
 import { offsets, records } from '../support/log-records.ts';
 import { randomInt, seededRandom, testSeed } from '../support/seeded-random.ts';
 import { testTempDir } from '../support/temp-dir.ts';

@@ -2,9 +2,9 @@
 // holds new records at the old offsets, and the log must show those, store them, and say that
 // it set the old ones aside. Real broker, real log, over the contract.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { decodePayload } from '../../src/codecs/payload.ts';
-import { createTopicWithKafkaTool, deleteTopicWithKafkaTool } from '../kafka/kafka-tools.ts';
-import { produceWithKcat } from '../kafka/kcat.ts';
+import { decodePayload } from '../../src/common/codecs/payload.ts';
+import { createTopicWithKafkaTool, deleteTopicWithKafkaTool } from '../harness/kafka-tools.ts';
+import { produceWithKcat } from '../harness/kcat.ts';
 import { startInProcessHost, type TestHost } from '../support/in-process-host.ts';
 import { startTail } from '../support/tail-probe.ts';
 import { uniqueName } from '../support/unique.ts';
@@ -67,7 +67,7 @@ describe('the replay log keyed by topic identity', () => {
     produceWithKcat(kafka.bootstrap, topic, ['x'], { partition: 0 });
     // Browsing checks at most every 10 s per topic; the read above checked it last. About time
     // passing: that the check comes again once the 10 s are over is what this test shows (the
-    // interval is the host's, src/host/host-context.ts, not injectable from here).
+    // interval is the host's, src/node/host/host-context.ts, not injectable from here).
     await new Promise((r) => setTimeout(r, 10_500));
     const page = await host.client.call('log.page', { connectionId, topic, before: { 0: '3' }, limit: 100 });
     expect(page.records).toEqual([]);

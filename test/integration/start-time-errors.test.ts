@@ -2,7 +2,7 @@
 // ListOffsets' special values, and an unknown one came back as "The version of API is not
 // supported") is refused naming the field, through the same service the app uses.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createTopicWithKafkaTool } from '../kafka/kafka-tools.ts';
+import { createTopicWithKafkaTool } from '../harness/kafka-tools.ts';
 import { startInProcessHost, type TestHost } from '../support/in-process-host.ts';
 import { startTail } from '../support/tail-probe.ts';
 import { uniqueName } from '../support/unique.ts';

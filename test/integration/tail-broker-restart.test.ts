@@ -2,9 +2,9 @@
 // offset it saw, and neither the subscriber nor the replay log gets a record twice or
 // misses one. This file runs its own harness broker, because it stops it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBroker, type RunningBroker } from '../kafka/broker.ts';
-import { createTopicWithKafkaTool } from '../kafka/kafka-tools.ts';
-import { produceWithKcat } from '../kafka/kcat.ts';
+import { startBroker, type RunningBroker } from '../harness/broker.ts';
+import { createTopicWithKafkaTool } from '../harness/kafka-tools.ts';
+import { produceWithKcat } from '../harness/kcat.ts';
 import { startInProcessHost, type TestHost } from '../support/in-process-host.ts';
 import { startTail } from '../support/tail-probe.ts';
 

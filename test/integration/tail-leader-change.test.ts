@@ -5,9 +5,9 @@
 // tail reads from (which then answers NOT_LEADER_OR_FOLLOWER). The tail follows each time:
 // every record once, in order, none missed. This file runs its own cluster.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCluster, type RunningCluster } from '../kafka/cluster.ts';
-import { createTopicWithKafkaTool, electPreferredLeaderWithKafkaTool, reassignPartitionWithKafkaTool } from '../kafka/kafka-tools.ts';
-import { produceWithKcat } from '../kafka/kcat.ts';
+import { startCluster, type RunningCluster } from '../harness/cluster.ts';
+import { createTopicWithKafkaTool, electPreferredLeaderWithKafkaTool, reassignPartitionWithKafkaTool } from '../harness/kafka-tools.ts';
+import { produceWithKcat } from '../harness/kcat.ts';
 import { startInProcessHost, type TestHost } from '../support/in-process-host.ts';
 import { startTail } from '../support/tail-probe.ts';
 

@@ -3,10 +3,10 @@
 // stopping and resuming at the host's nextOffsets with nothing repeated or missed, and the
 // faults a tail meets: topic deleted, partitions added.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { decodePayload } from '../../src/codecs/payload.ts';
-import { MAX_UNACKED_FLUSHES, PREVIEW_BYTES } from '../../src/tail/tail-session.ts';
-import { addPartitionsWithKafkaTool, createTopicWithKafkaTool, deleteTopicWithKafkaTool } from '../kafka/kafka-tools.ts';
-import { produceWithKcat } from '../kafka/kcat.ts';
+import { decodePayload } from '../../src/common/codecs/payload.ts';
+import { MAX_UNACKED_FLUSHES, PREVIEW_BYTES } from '../../src/node/tail/tail-session.ts';
+import { addPartitionsWithKafkaTool, createTopicWithKafkaTool, deleteTopicWithKafkaTool } from '../harness/kafka-tools.ts';
+import { produceWithKcat } from '../harness/kcat.ts';
 import { startInProcessHost, type TestHost } from '../support/in-process-host.ts';
 import { startTail } from '../support/tail-probe.ts';
 import { uniqueName } from '../support/unique.ts';

@@ -4,10 +4,10 @@
 // CAUGHT_UP_DISTANCE records of its end offset and no new record for CAUGHT_UP_QUIET_MS).
 import kafkajs from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { TailEvent } from '../../src/contract/dto.ts';
-import { CAUGHT_UP_QUIET_MS } from '../../src/tail/tail-session.ts';
-import { createTopicWithKafkaTool } from '../kafka/kafka-tools.ts';
-import { produceWithKcat } from '../kafka/kcat.ts';
+import type { TailEvent } from '../../src/common/contract/dto.ts';
+import { CAUGHT_UP_QUIET_MS } from '../../src/node/tail/tail-session.ts';
+import { createTopicWithKafkaTool } from '../harness/kafka-tools.ts';
+import { produceWithKcat } from '../harness/kcat.ts';
 import { startInProcessHost, type TestHost } from '../support/in-process-host.ts';
 import { startTail } from '../support/tail-probe.ts';
 import { uniqueName } from '../support/unique.ts';

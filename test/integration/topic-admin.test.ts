@@ -3,10 +3,10 @@
 // (TopicCommand, ConfigCommand, GetOffsetShell); bad input is refused with a message that names
 // the cause; a read-only connection and the sample capture refuse all of it; nothing joins a group.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { encodePayload } from '../../src/codecs/payload.ts';
-import { SAMPLE_CAPTURE_ID } from '../../src/host/eventscope-service.ts';
+import { encodePayload } from '../../src/common/codecs/payload.ts';
+import { SAMPLE_CAPTURE_ID } from '../../src/node/host/eventscope-service.ts';
 import { SAMPLE_CAPTURE_PATH } from '../../scripts/make-sample-capture.ts';
-import { createTopicWithKafkaTool, describeTopicWithKafkaTool, listGroupsWithKafkaTool, listTopicsWithKafkaTool, offsetsFromGetOffsetShell, topicConfigsWithKafkaTool } from '../kafka/kafka-tools.ts';
+import { createTopicWithKafkaTool, describeTopicWithKafkaTool, listGroupsWithKafkaTool, listTopicsWithKafkaTool, offsetsFromGetOffsetShell, topicConfigsWithKafkaTool } from '../harness/kafka-tools.ts';
 import { startInProcessHost, type TestHost } from '../support/in-process-host.ts';
 import { uniqueName } from '../support/unique.ts';
 

@@ -2,8 +2,8 @@
 // tools: topics made by TopicCommand and filled by kcat show the right partition counts,
 // and offsets equal GetOffsetShell's.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createTopicWithKafkaTool, deleteRecordsWithKafkaTool, listGroupsWithKafkaTool, offsetsFromGetOffsetShell } from '../kafka/kafka-tools.ts';
-import { kcatAvailable, produceWithKcat } from '../kafka/kcat.ts';
+import { createTopicWithKafkaTool, deleteRecordsWithKafkaTool, listGroupsWithKafkaTool, offsetsFromGetOffsetShell } from '../harness/kafka-tools.ts';
+import { kcatAvailable, produceWithKcat } from '../harness/kcat.ts';
 import { startInProcessHost, type TestHost } from '../support/in-process-host.ts';
 import { uniqueName } from '../support/unique.ts';
 

@@ -10,8 +10,8 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import kafkajs from 'kafkajs';
-import { registerCompressionCodecs } from '../../src/kafka/kafkajs/compression-codecs.ts';
-import { createInternalCluster, ISOLATION, rawFetch, type FetchRequest, type InternalBroker } from '../../src/kafka/kafkajs/internals.ts';
+import { registerCompressionCodecs } from '../../src/node/kafka/kafkajs/compression-codecs.ts';
+import { createInternalCluster, ISOLATION, rawFetch, type FetchRequest, type InternalBroker } from '../../src/node/kafka/kafkajs/internals.ts';
 import type { FetchFixture, FixturePartition, FixtureRecord } from '../fixtures/fetch/fixtures.ts';
 
 const OUT = new URL('../fixtures/fetch/', import.meta.url);

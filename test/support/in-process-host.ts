@@ -3,13 +3,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PlaintextFileSecretVault } from '../../src/connections/secret-vault.ts';
-import type { OpenClusterClient } from '../../src/host/cluster-pool.ts';
-import { createEventscopeService, type EventscopeService } from '../../src/host/eventscope-service.ts';
-import { openClusterClient } from '../../src/kafka/index.ts';
-import { RpcClient } from '../../src/rpc/client.ts';
-import { serveRpc } from '../../src/rpc/server.ts';
-import { messagePortWire } from '../../src/rpc/wires/message-port-wire.ts';
+import { PlaintextFileSecretVault } from '../../src/node/connections/secret-vault.ts';
+import type { OpenClusterClient } from '../../src/node/host/cluster-pool.ts';
+import { createEventscopeService, type EventscopeService } from '../../src/node/host/eventscope-service.ts';
+import { openClusterClient } from '../../src/node/kafka/index.ts';
+import { RpcClient } from '../../src/common/rpc/client.ts';
+import { serveRpc } from '../../src/common/rpc/server.ts';
+import { messagePortWire } from '../../src/common/rpc/wires/message-port-wire.ts';
 
 export interface TestHost {
   client: RpcClient;

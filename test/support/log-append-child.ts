@@ -1,8 +1,8 @@
 // Child process for the crash test: appends batches to a replay log as fast as it can and
 // prints "ack <partition> <lastOffset>" after each append returns. The parent kills it with
 // SIGKILL at a random moment.
-import { ReplayLog } from '../../src/log/replay-log.ts';
-import type { KafkaRecord } from '../../src/kafka/index.ts';
+import { ReplayLog } from '../../src/node/log/replay-log.ts';
+import type { KafkaRecord } from '../../src/node/kafka/index.ts';
 
 const [path] = process.argv.slice(2);
 const log = new ReplayLog(path!, { checkpointInBackground: true });

@@ -1,7 +1,7 @@
 // Records to store in a replay log in tests: every kind of key, value and header (nulls,
 // empties, repeats, non-ASCII), or incompressible values when sizes on disk must be predictable.
 import { randomBytes } from 'node:crypto';
-import type { KafkaRecord } from '../../src/kafka/index.ts';
+import type { KafkaRecord } from '../../src/node/kafka/index.ts';
 
 /** incompressible: random 300-byte values, so sizes on disk are predictable despite zstd. */
 export function records(partition: number, from: number, count: number, step = 1, incompressible = false): KafkaRecord[] {

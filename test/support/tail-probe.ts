@@ -1,7 +1,7 @@
 // Subscribes to tail.records like the renderer does and collects what arrives.
-import { decodeRecordFrame, plainRecord } from '../../src/codecs/record-frame.ts';
-import type { Position, RecordDto, TailEvent } from '../../src/contract/dto.ts';
-import type { RpcClient, Subscription } from '../../src/rpc/client.ts';
+import { decodeRecordFrame, plainRecord } from '../../src/common/codecs/record-frame.ts';
+import type { Position, RecordDto, TailEvent } from '../../src/common/contract/dto.ts';
+import type { RpcClient, Subscription } from '../../src/common/rpc/client.ts';
 
 export interface TailProbe {
   records: RecordDto[];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BinaryMessageError, decodeBinaryMessage, encodeMessage } from '../../src/rpc/wires/binary-message.ts';
+import { BinaryMessageError, decodeBinaryMessage, encodeMessage } from '../../src/common/rpc/wires/binary-message.ts';
 
 describe('binary messages', () => {
   it('leave a message without bytes as one JSON text', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBootstrap, isIpv6Address, parseBootstrap } from '../../src/contract/bootstrap.ts';
+import { formatBootstrap, isIpv6Address, parseBootstrap } from '../../src/common/contract/bootstrap.ts';
 
 describe('parseBootstrap', () => {
   it('accepts host:port lists, IPv6 in brackets and listener prefixes', () => {

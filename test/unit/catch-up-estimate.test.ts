@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { estimateCatchUp, leastSquaresSlope, ratesBetween } from '../../src/lag/catch-up-estimate.ts';
+import { estimateCatchUp, leastSquaresSlope, ratesBetween } from '../../src/node/lag/catch-up-estimate.ts';
 
 const T0 = 1_700_000_000_000;
 const points = (lags: (number | null)[], stepMs = 10_000) => lags.map((totalLag, i) => ({ at: T0 + i * stepMs, totalLag }));

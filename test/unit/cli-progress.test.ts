@@ -1,11 +1,11 @@
-// The CLI's progress line (src/host/cli-progress.ts), driven with a fake terminal and a fake
+// The CLI's progress line (src/node/host/cli-progress.ts), driven with a fake terminal and a fake
 // clock: drawn only on a terminal, at most every 200 ms, rewritten in place with \r, measured
 // against the end offsets seen at the start (gaps included), cleared before any other message
 // and at the end. runTail with a stderr that is not a terminal writes nothing of it.
 import { describe, expect, it } from 'vitest';
-import { createProgressLine, REDRAW_MS, type ProgressClock, type ProgressOptions } from '../../src/host/cli-progress.ts';
-import { runTail } from '../../src/host/cli-tail.ts';
-import type { ClusterClient, KafkaRecord, ReadRequest } from '../../src/kafka/index.ts';
+import { createProgressLine, REDRAW_MS, type ProgressClock, type ProgressOptions } from '../../src/node/host/cli-progress.ts';
+import { runTail } from '../../src/node/host/cli-tail.ts';
+import type { ClusterClient, KafkaRecord, ReadRequest } from '../../src/node/kafka/index.ts';
 
 class FakeTerminal {
   isTTY = true;

@@ -1,8 +1,8 @@
-// The CLI's tables (src/host/cli-table.ts): one column-width routine for topics, describe and
+// The CLI's tables (src/node/host/cli-table.ts): one column-width routine for topics, describe and
 // the group commands, so that columns line up whatever the width of what is in them.
 import { describe, expect, it } from 'vitest';
-import type { PartitionInfo, TopicDetail } from '../../src/contract/dto.ts';
-import { DESCRIBE_HEADER, describeText, table, topicTable } from '../../src/host/cli-table.ts';
+import type { PartitionInfo, TopicDetail } from '../../src/common/contract/dto.ts';
+import { DESCRIBE_HEADER, describeText, table, topicTable } from '../../src/node/host/cli-table.ts';
 
 /** Whitespace-separated cells of a line, with where each starts and ends. */
 function cells(line: string): { text: string; start: number; end: number }[] {

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import kafkajs from 'kafkajs';
 import { describe, expect, it } from 'vitest';
-import { registerCompressionCodecs } from '../../src/kafka/kafkajs/compression-codecs.ts';
-import { snappyCompress, snappyDecompress } from '../../src/kafka/protocol/snappy-framing.ts';
+import { registerCompressionCodecs } from '../../src/node/kafka/kafkajs/compression-codecs.ts';
+import { snappyCompress, snappyDecompress } from '../../src/node/kafka/protocol/snappy-framing.ts';
 
 describe('compression codecs', () => {
   const payload = Buffer.concat([Buffer.from('{"type":"OrderPlaced","id":1}'.repeat(3000)), randomBytes(70_000)]);

@@ -1,9 +1,9 @@
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConnectionStore } from '../../src/connections/connection-store.ts';
-import { EncryptedSecretVault, PlaintextFileSecretVault, type Encryptor } from '../../src/connections/secret-vault.ts';
-import { ConnectionProfile } from '../../src/contract/dto.ts';
+import { ConnectionStore } from '../../src/node/connections/connection-store.ts';
+import { EncryptedSecretVault, PlaintextFileSecretVault, type Encryptor } from '../../src/node/connections/secret-vault.ts';
+import { ConnectionProfile } from '../../src/common/contract/dto.ts';
 import { testTempDir } from '../support/temp-dir.ts';
 
 const tempDir = async () => testTempDir('eventscope-unit-');

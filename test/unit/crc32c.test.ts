@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { crc32c } from '../../src/kafka/protocol/crc32c.ts';
+import { crc32c } from '../../src/node/kafka/protocol/crc32c.ts';
 
 /** CRC-32C straight from its definition (reflected polynomial 0x82F63B78), one bit at a time. */
 function reference(bytes: Uint8Array): number {

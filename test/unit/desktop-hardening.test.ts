@@ -4,9 +4,9 @@
 import { EventEmitter } from 'node:events';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { createPortBroker, MAX_PORTS_PER_WINDOW, type ServedPort } from '../../src/desktop/port-broker.ts';
-import { appUrlMatcher, denyPermissions, lockDownWebContents, type GuardedSession, type PermissionAsker } from '../../src/desktop/web-contents-guard.ts';
-import { CONTENT_SECURITY_POLICY, USER_CODE_WORKER_CSP, contentSecurityPolicyFor, isUserCodeWorker } from '../../src/host/content-security-policy.ts';
+import { createPortBroker, MAX_PORTS_PER_WINDOW, type ServedPort } from '../../src/node/desktop/port-broker.ts';
+import { appUrlMatcher, denyPermissions, lockDownWebContents, type GuardedSession, type PermissionAsker } from '../../src/node/desktop/web-contents-guard.ts';
+import { CONTENT_SECURITY_POLICY, USER_CODE_WORKER_CSP, contentSecurityPolicyFor, isUserCodeWorker } from '../../src/node/host/content-security-policy.ts';
 
 class FakeContents extends EventEmitter {
   openHandler: ((details: { url: string }) => { action: string }) | null = null;

@@ -6,9 +6,9 @@
 // the record decoder's CRC check with its offset.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeFetchResponse, type FetchResponseData } from '../../src/kafka/protocol/fetch-response.ts';
-import { ProtocolDecodeError } from '../../src/kafka/protocol/protocol-decode-error.ts';
-import { decodeRecordSet } from '../../src/kafka/protocol/record-batch.ts';
+import { decodeFetchResponse, type FetchResponseData } from '../../src/node/kafka/protocol/fetch-response.ts';
+import { ProtocolDecodeError } from '../../src/node/kafka/protocol/protocol-decode-error.ts';
+import { decodeRecordSet } from '../../src/node/kafka/protocol/record-batch.ts';
 import { decodeError, FIXTURE_NAMES, loadFixture } from '../fixtures/fetch/fixtures.ts';
 
 const FIXTURES = FIXTURE_NAMES.map((name) => ({ name, ...loadFixture(name) }));

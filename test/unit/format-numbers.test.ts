@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatCount } from '../../src/format/numbers.ts';
+import { formatBytes, formatCount } from '../../src/common/format/numbers.ts';
 
 describe('formatCount', () => {
   it('groups digits of int64 strings without going through floating point', () => {
@@ -18,7 +18,7 @@ describe('formatCount', () => {
 
 describe('durations for people', () => {
   it('use the two largest units that matter', async () => {
-    const { formatDuration } = await import('../../src/format/durations.ts');
+    const { formatDuration } = await import('../../src/common/format/durations.ts');
     expect([0, 999, 1_000, 59_999, 60_000, 200_000, 3_600_000, 7_500_000, 86_400_000, 97_200_000, -5_000, Infinity].map(formatDuration)).toEqual([
       '0 ms', '999 ms', '1 s', '59 s', '1 min', '3 min 20 s', '1 h', '2 h 5 min', '1 d', '1 d 3 h', '-5 s', '∞',
     ]);

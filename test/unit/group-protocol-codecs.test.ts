@@ -1,4 +1,4 @@
-// The consumer-group codecs (src/kafka/protocol/group-protocol.ts, metadata-topic-ids.ts) and
+// The consumer-group codecs (src/node/kafka/protocol/group-protocol.ts, metadata-topic-ids.ts) and
 // the flexible-version primitives under them (flexible-codec.ts), without a broker: responses a
 // real Kafka 4.1 broker sent (captured once through sendRawRequest, header tags already
 // skipped, as the decoders receive them) decode to what the broker said; every version's
@@ -7,7 +7,7 @@
 // never a RangeError.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatKafkaUuid, isZeroUuid, RequestWriter, ResponseDecodeError, ResponseReader } from '../../src/kafka/protocol/flexible-codec.ts';
+import { formatKafkaUuid, isZeroUuid, RequestWriter, ResponseDecodeError, ResponseReader } from '../../src/node/kafka/protocol/flexible-codec.ts';
 import {
   decodeConsumerGroupDescribeResponse,
   decodeConsumerProtocolAssignment,
@@ -27,9 +27,9 @@ import {
   GROUP_APIS,
   isFlexible,
   negotiateVersion,
-} from '../../src/kafka/protocol/group-protocol.ts';
-import { decodeMetadataTopicIdsResponse, encodeMetadataTopicIdsRequest } from '../../src/kafka/protocol/metadata-topic-ids.ts';
-import { ProtocolDecodeError } from '../../src/kafka/protocol/protocol-decode-error.ts';
+} from '../../src/node/kafka/protocol/group-protocol.ts';
+import { decodeMetadataTopicIdsResponse, encodeMetadataTopicIdsRequest } from '../../src/node/kafka/protocol/metadata-topic-ids.ts';
+import { ProtocolDecodeError } from '../../src/node/kafka/protocol/protocol-decode-error.ts';
 
 // Captured from Apache Kafka 4.1.1: groups "expg1" (classic, a kcat member, range assignor) and
 // "expg2" (KIP-848 consumer group, a console consumer) on topic "exp1" (3 partitions).

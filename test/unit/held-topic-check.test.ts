@@ -4,9 +4,9 @@
 import { DatabaseSync } from 'node:sqlite';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { KafkaRecord } from '../../src/kafka/index.ts';
-import { checkHeldTopic } from '../../src/log/held-topic-check.ts';
-import { ReplayLog } from '../../src/log/replay-log.ts';
+import type { KafkaRecord } from '../../src/node/kafka/index.ts';
+import { checkHeldTopic } from '../../src/node/log/held-topic-check.ts';
+import { ReplayLog } from '../../src/node/log/replay-log.ts';
 import { testTempDir } from '../support/temp-dir.ts';
 
 const tempLog = () => new ReplayLog(join(testTempDir('es-held-'), 'log.sqlite'));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { importConnectionFile, parseJaas, parseProperties } from '../../src/connections/import-config-file.ts';
-import { EventscopeError } from '../../src/contract/errors.ts';
+import { importConnectionFile, parseJaas, parseProperties } from '../../src/node/connections/import-config-file.ts';
+import { EventscopeError } from '../../src/common/contract/errors.ts';
 
 function importError(text: string, name = 'client.properties'): EventscopeError {
   try {

@@ -4,7 +4,7 @@
 // for real in test/integration/connection-faults.test.ts.
 import kafkajs from 'kafkajs';
 import { describe, expect, it } from 'vitest';
-import { classifyKafkaError, isRetriable } from '../../src/kafka/kafkajs/errors.ts';
+import { classifyKafkaError, isRetriable } from '../../src/node/kafka/kafkajs/errors.ts';
 
 const target = '10.1.2.3:9092';
 // kafkajs exports it, but its type definitions leave it out.

@@ -3,9 +3,9 @@
 // errors by that table (not by their message text).
 import kafkajsErrors from 'kafkajs/src/protocol/error.js';
 import { describe, expect, it } from 'vitest';
-import { EventscopeError } from '../../src/contract/errors.ts';
-import { isRetriable } from '../../src/kafka/kafkajs/errors.ts';
-import { isRetriableKafkaCode, kafkaErrorCodeByName, kafkaErrorName, KafkaProtocolError } from '../../src/kafka/protocol/kafka-error-codes.ts';
+import { EventscopeError } from '../../src/common/contract/errors.ts';
+import { isRetriable } from '../../src/node/kafka/kafkajs/errors.ts';
+import { isRetriableKafkaCode, kafkaErrorCodeByName, kafkaErrorName, KafkaProtocolError } from '../../src/node/kafka/protocol/kafka-error-codes.ts';
 
 describe('Kafka error codes', () => {
   it('knows names and retriable flags as Kafka publishes them', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { inferKafkaVersion } from '../../src/kafka/kafka-version.ts';
+import { inferKafkaVersion } from '../../src/node/kafka/kafka-version.ts';
 
 const table = (entries: Record<number, [number, number]>) =>
   Object.fromEntries(Object.entries(entries).map(([k, [minVersion, maxVersion]]) => [k, { minVersion, maxVersion }]));

@@ -2,8 +2,8 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RETENTION_MS, LagHistoryError, LagHistoryStore, defaultLagHistoryPath, type PartitionSample } from '../../src/lag/lag-history-store.ts';
-import { evaluateGroupWindows } from '../../src/lag/lag-status.ts';
+import { DEFAULT_RETENTION_MS, LagHistoryError, LagHistoryStore, defaultLagHistoryPath, type PartitionSample } from '../../src/node/lag/lag-history-store.ts';
+import { evaluateGroupWindows } from '../../src/node/lag/lag-status.ts';
 import { testTempDir } from '../support/temp-dir.ts';
 
 const tempDir = () => testTempDir('es-lag-history-');

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { LagHistoryStore, type PartitionSample } from '../../src/lag/lag-history-store.ts';
-import { LagSampler, type LagSampleSink, type SampledGroup, type SamplerTimers } from '../../src/lag/lag-sampler.ts';
+import { LagHistoryStore, type PartitionSample } from '../../src/node/lag/lag-history-store.ts';
+import { LagSampler, type LagSampleSink, type SampledGroup, type SamplerTimers } from '../../src/node/lag/lag-sampler.ts';
 
 const T0 = 1_700_000_000_000;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateGroup, evaluateGroupWindows, evaluatePartition, groupLevel, type LagWindowSample } from '../../src/lag/lag-status.ts';
+import { evaluateGroup, evaluateGroupWindows, evaluatePartition, groupLevel, type LagWindowSample } from '../../src/node/lag/lag-status.ts';
 
 const T0 = 1_700_000_000_000;
 const STEP = 10_000;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RecordDto } from '../../src/contract/dto.ts';
+import type { RecordDto } from '../../src/common/contract/dto.ts';
 import { appendLive, emptyWindow, oldestCursor, prependOlder, reattach } from '../../renderer/src/features/messages/message-window.ts';
 
 const rec = (partition: number, offset: number): RecordDto => ({ partition, offset: String(offset), timestamp: offset, key: null, value: null, headers: [] });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { partitionLag, totalLag } from '../../src/lag/partition-lag.ts';
+import { partitionLag, totalLag } from '../../src/node/lag/partition-lag.ts';
 
 describe('partition lag', () => {
   it('is end − committed, never negative, null where nothing is committed', () => {

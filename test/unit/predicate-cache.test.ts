@@ -1,7 +1,7 @@
 // The JavaScript filter's answer cache stays bounded however long a live tail runs, and the
 // rows the list holds stay answered (no row is tested twice while it is in the window).
 import { describe, expect, it } from 'vitest';
-import type { RecordDto } from '../../src/contract/dto.ts';
+import type { RecordDto } from '../../src/common/contract/dto.ts';
 import { PREDICATE_CACHE_MAX, PredicateCache } from '../../renderer/src/features/messages/predicate-cache.ts';
 import { appendLive, emptyWindow, MAX_WINDOW_ROWS, prependOlder } from '../../renderer/src/features/messages/message-window.ts';
 

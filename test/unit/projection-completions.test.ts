@@ -7,7 +7,7 @@ import { EditorState } from '@codemirror/state';
 import { describe, expect, it } from 'vitest';
 import { EVENT_FIELDS, PROJECTION_PROPERTIES, projectionCompletions } from '../../renderer/src/features/projections/projection-completions.ts';
 
-const API = readFileSync(new URL('../../src/projections/projection-api.ts', import.meta.url), 'utf8').replace(/\s*\n\s*(\*\s*)?/g, ' ');
+const API = readFileSync(new URL('../../src/common/projections/projection-api.ts', import.meta.url), 'utf8').replace(/\s*\n\s*(\*\s*)?/g, ' ');
 
 function complete(text: string, explicit = false): string[] | null {
   const pos = text.indexOf('|');

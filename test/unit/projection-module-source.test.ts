@@ -1,8 +1,8 @@
 // A projection's module source → the function body the sandbox compiles: `export default`
 // found only where it is code, lines kept, imports refused; syntax errors located by line.
 import { describe, expect, it } from 'vitest';
-import { projectionModuleBody } from '../../src/projections/module-source.ts';
-import { compileUserCode, locateSyntaxError, userLocation } from '../../src/projections/sandbox-core.ts';
+import { projectionModuleBody } from '../../src/common/projections/module-source.ts';
+import { compileUserCode, locateSyntaxError, userLocation } from '../../src/common/projections/sandbox-core.ts';
 
 /** Compiles and runs a module body here (in the test's own thread: only the transform is under test). */
 function evaluate(source: string): unknown {

@@ -6,13 +6,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { SourceRecord } from '../../src/projections/event-batch.ts';
-import { mergePartitions, type PartitionSource } from '../../src/projections/event-order.ts';
-import { replayIntoProjection } from '../../src/projections/replay.ts';
-import { clusterPartitionSources } from '../../src/projections/node/cluster-sources.ts';
-import { startProjectionSandbox } from '../../src/projections/node/node-sandbox.ts';
-import { OfflineCluster } from '../../src/log/offline-cluster.ts';
-import { ReplayLog } from '../../src/log/replay-log.ts';
+import type { SourceRecord } from '../../src/common/projections/event-batch.ts';
+import { mergePartitions, type PartitionSource } from '../../src/common/projections/event-order.ts';
+import { replayIntoProjection } from '../../src/common/projections/replay.ts';
+import { clusterPartitionSources } from '../../src/node/projections/cluster-sources.ts';
+import { startProjectionSandbox } from '../../src/node/projections/node-sandbox.ts';
+import { OfflineCluster } from '../../src/node/log/offline-cluster.ts';
+import { ReplayLog } from '../../src/node/log/replay-log.ts';
 
 function record(partition: number, offset: number, timestampMs: number): SourceRecord {
   return { partition, offset: BigInt(offset), timestampMs, key: null, value: new TextEncoder().encode(JSON.stringify({ n: offset })), headers: [] };

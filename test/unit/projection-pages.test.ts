@@ -8,16 +8,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { KafkaRecord } from '../../src/kafka/index.ts';
-import { OfflineCluster } from '../../src/log/offline-cluster.ts';
-import { packRecords, unpackColumns, unpackRecords } from '../../src/log/record-blob.ts';
-import { ReplayLog } from '../../src/log/replay-log.ts';
-import { EventBatchBuilder } from '../../src/projections/event-batch.ts';
-import { clusterPartitionSources, type ClusterSourceOptions } from '../../src/projections/node/cluster-sources.ts';
-import { logPartitionSources } from '../../src/projections/node/log-sources.ts';
-import { startProjectionSandbox } from '../../src/projections/node/node-sandbox.ts';
-import { textDecoderFor } from '../../src/projections/projection-worker.ts';
-import { replayIntoProjection, type ReplayResult } from '../../src/projections/replay.ts';
+import type { KafkaRecord } from '../../src/node/kafka/index.ts';
+import { OfflineCluster } from '../../src/node/log/offline-cluster.ts';
+import { packRecords, unpackColumns, unpackRecords } from '../../src/node/log/record-blob.ts';
+import { ReplayLog } from '../../src/node/log/replay-log.ts';
+import { EventBatchBuilder } from '../../src/common/projections/event-batch.ts';
+import { clusterPartitionSources, type ClusterSourceOptions } from '../../src/node/projections/cluster-sources.ts';
+import { logPartitionSources } from '../../src/node/projections/log-sources.ts';
+import { startProjectionSandbox } from '../../src/node/projections/node-sandbox.ts';
+import { textDecoderFor } from '../../src/common/projections/projection-worker.ts';
+import { replayIntoProjection, type ReplayResult } from '../../src/common/projections/replay.ts';
 
 const enc = new TextEncoder();
 const bytes = fc.oneof(

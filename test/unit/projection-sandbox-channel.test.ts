@@ -2,7 +2,7 @@
 // limit per request counted from when the worker can start on it, and a worker that stops
 // (time limit, memory, crash) fails everything still waiting, saying where it was.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { SandboxChannel, SandboxStopped, type SandboxTransport } from '../../src/projections/sandbox-channel.ts';
+import { SandboxChannel, SandboxStopped, type SandboxTransport } from '../../src/common/projections/sandbox-channel.ts';
 
 /** A worker whose answers the test gives by hand. */
 function fakeWorker(): { transport: SandboxTransport<string, string>; sent: string[]; answer(reply: string): void; die(kind: 'memory' | 'crashed', message: string): void; terminated: () => boolean } {

@@ -3,12 +3,12 @@
 import { Writable } from 'node:stream';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { SourceRecord } from '../../src/projections/event-batch.ts';
-import type { PartitionSource } from '../../src/projections/event-order.ts';
-import type { ProjectionFailure, ProjectionOutcome } from '../../src/projections/projection-api.ts';
-import { ProjectionFailedError, type ProjectionRunner } from '../../src/projections/projection-runner.ts';
-import { replayIntoProjection } from '../../src/projections/replay.ts';
-import { startProjectionSandbox } from '../../src/projections/node/node-sandbox.ts';
+import type { SourceRecord } from '../../src/common/projections/event-batch.ts';
+import type { PartitionSource } from '../../src/common/projections/event-order.ts';
+import type { ProjectionFailure, ProjectionOutcome } from '../../src/common/projections/projection-api.ts';
+import { ProjectionFailedError, type ProjectionRunner } from '../../src/common/projections/projection-runner.ts';
+import { replayIntoProjection } from '../../src/common/projections/replay.ts';
+import { startProjectionSandbox } from '../../src/node/projections/node-sandbox.ts';
 
 const enc = new TextEncoder();
 

@@ -1,6 +1,6 @@
 // A consumer's state as the user pastes it or loads it from a file.
 import { describe, expect, it } from 'vitest';
-import { parseConsumerJson } from '../../src/projections/consumer-input.ts';
+import { parseConsumerJson } from '../../src/common/projections/consumer-input.ts';
 
 describe('parseConsumerJson', () => {
   it('takes any JSON as the whole state (the session reads an object as key → state for a keyed projection)', () => {

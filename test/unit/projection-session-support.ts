@@ -3,11 +3,11 @@
 // in-memory RangeReader that merges it in event order and resumes at cuts like the host's
 // projections.events read, and fresh runs in the CLI's worker-thread sandbox to compare with.
 import { Writable } from 'node:stream';
-import { EventBatchBuilder, BATCH_EVENTS } from '../../src/projections/event-batch.ts';
-import type { ProjectionOutcome } from '../../src/projections/projection-api.ts';
-import type { ProjectionRunner } from '../../src/projections/projection-runner.ts';
-import { startProjectionSandbox } from '../../src/projections/node/node-sandbox.ts';
-import type { RangeRead, RangeReader, RangeReadEnd, RangeRecord } from '../../src/projections/session-api.ts';
+import { EventBatchBuilder, BATCH_EVENTS } from '../../src/common/projections/event-batch.ts';
+import type { ProjectionOutcome } from '../../src/common/projections/projection-api.ts';
+import type { ProjectionRunner } from '../../src/common/projections/projection-runner.ts';
+import { startProjectionSandbox } from '../../src/node/projections/node-sandbox.ts';
+import type { RangeRead, RangeReader, RangeReadEnd, RangeRecord } from '../../src/common/projections/session-api.ts';
 
 const enc = new TextEncoder();
 

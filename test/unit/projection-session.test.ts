@@ -3,10 +3,10 @@
 // diff an event made, run-until, snapshots within their budget, a read that ends early, and a
 // comparison with a consumer that missed an event, reported at the first event they part on.
 import { afterEach, describe, expect, it } from 'vitest';
-import { ProjectionFailedError } from '../../src/projections/projection-runner.ts';
-import { createProjectionSession, type ProjectionSessionHandle } from '../../src/projections/projection-session.ts';
-import { canonicalJson } from '../../src/projections/state-diff.ts';
-import type { RangeRecord } from '../../src/projections/session-api.ts';
+import { ProjectionFailedError } from '../../src/common/projections/projection-runner.ts';
+import { createProjectionSession, type ProjectionSessionHandle } from '../../src/common/projections/projection-session.ts';
+import { canonicalJson } from '../../src/common/projections/state-diff.ts';
+import type { RangeRecord } from '../../src/common/projections/session-api.ts';
 import { createRunner, eventOf, freshRun, memoryReader, merged, ORDER_STATES, orderStatesByLoop, orderStream, REVENUE, seeded, started, type MemoryReader } from './projection-session-support.ts';
 
 const sessions: ProjectionSessionHandle[] = [];

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, utimesSync, writeFileSync, readdirSync, mkdirSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { sampleCapturePath } from '../../src/host/app-paths.ts';
+import { sampleCapturePath } from '../../src/node/host/app-paths.ts';
 import { startInProcessHost, type TestHost } from '../support/in-process-host.ts';
 
 describe('projections workspace', () => {

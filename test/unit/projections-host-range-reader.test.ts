@@ -5,10 +5,10 @@
 // session on top is the real one with the CLI's worker-thread sandbox, and its final state is
 // checked against a plain loop over the same events.
 import { afterEach, describe, expect, it } from 'vitest';
-import { decodeRecordFrameBytes, encodeRecordFrame } from '../../src/codecs/record-frame.ts';
-import type { EventOf, StreamParamsOf } from '../../src/contract/api.ts';
-import { createProjectionSession } from '../../src/projections/projection-session.ts';
-import type { RangeReadProgress, RangeRecord } from '../../src/projections/session-api.ts';
+import { decodeRecordFrameBytes, encodeRecordFrame } from '../../src/common/codecs/record-frame.ts';
+import type { EventOf, StreamParamsOf } from '../../src/common/contract/api.ts';
+import { createProjectionSession } from '../../src/common/projections/projection-session.ts';
+import type { RangeReadProgress, RangeRecord } from '../../src/common/projections/session-api.ts';
 import { HostRangeReader, type RangeHost } from '../../renderer/src/features/projections/host-range-reader.ts';
 import { createRunner, eventOf, merged, orderStream, REVENUE, started } from './projection-session-support.ts';
 

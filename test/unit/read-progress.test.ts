@@ -1,10 +1,10 @@
-// What each Fetch answer proves about a partition (src/kafka/read-progress.ts), without a
+// What each Fetch answer proves about a partition (src/node/kafka/read-progress.ts), without a
 // broker: an empty answer is never "the end"; rotation gives every partition its turn first;
 // a compacted tail is skipped only on proof; a batch larger than the budget grows it; a
 // partition that cannot advance is an error naming it.
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_FETCH_LIMITS, fetchLimitsFromEnv } from '../../src/kafka/fetch-limits.ts';
-import { GAP_PROOF_ANSWERS, ReadProgress, STARVED_ROUNDS_LIMIT, TRUNCATION_PROOF_ANSWERS, type PartitionAnswer } from '../../src/kafka/read-progress.ts';
+import { DEFAULT_FETCH_LIMITS, fetchLimitsFromEnv } from '../../src/node/kafka/fetch-limits.ts';
+import { GAP_PROOF_ANSWERS, ReadProgress, STARVED_ROUNDS_LIMIT, TRUNCATION_PROOF_ANSWERS, type PartitionAnswer } from '../../src/node/kafka/read-progress.ts';
 
 const limits = { ...DEFAULT_FETCH_LIMITS, partitionMaxBytes: 1000, largestBatchBytes: 100_000 };
 

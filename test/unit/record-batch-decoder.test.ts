@@ -10,13 +10,13 @@ import fc from 'fast-check';
 import * as lz4js from 'lz4js';
 import * as snappyjs from 'snappyjs';
 import { describe, expect, it } from 'vitest';
-import type { KafkaRecord } from '../../src/kafka/partition-reader.ts';
-import { crc32c } from '../../src/kafka/protocol/crc32c.ts';
-import { decodeFetchResponse, type FetchedPartition } from '../../src/kafka/protocol/fetch-response.ts';
-import { lz4DecompressFrame } from '../../src/kafka/protocol/lz4-frame.ts';
-import { ProtocolDecodeError } from '../../src/kafka/protocol/protocol-decode-error.ts';
-import { decodeRecordSet, type AbortedTransaction, type DecodedRecords } from '../../src/kafka/protocol/record-batch.ts';
-import { snappyCompress, snappyDecompress, snappyUncompressBlock } from '../../src/kafka/protocol/snappy-framing.ts';
+import type { KafkaRecord } from '../../src/node/kafka/partition-reader.ts';
+import { crc32c } from '../../src/node/kafka/protocol/crc32c.ts';
+import { decodeFetchResponse, type FetchedPartition } from '../../src/node/kafka/protocol/fetch-response.ts';
+import { lz4DecompressFrame } from '../../src/node/kafka/protocol/lz4-frame.ts';
+import { ProtocolDecodeError } from '../../src/node/kafka/protocol/protocol-decode-error.ts';
+import { decodeRecordSet, type AbortedTransaction, type DecodedRecords } from '../../src/node/kafka/protocol/record-batch.ts';
+import { snappyCompress, snappyDecompress, snappyUncompressBlock } from '../../src/node/kafka/protocol/snappy-framing.ts';
 import { CODECS, decodeError, FIXTURE_NAMES, loadFixture, type FixturePartition, type FixtureRecord } from '../fixtures/fetch/fixtures.ts';
 
 interface RecordSetCase {

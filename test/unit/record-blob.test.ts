@@ -3,8 +3,8 @@
 import { randomBytes } from 'node:crypto';
 import { zstdCompressSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import type { KafkaRecord } from '../../src/kafka/index.ts';
-import { packRecords, RecordPacker, unpackRecords } from '../../src/log/record-blob.ts';
+import type { KafkaRecord } from '../../src/node/kafka/index.ts';
+import { packRecords, RecordPacker, unpackRecords } from '../../src/node/log/record-blob.ts';
 
 const ZSTD = 1;
 const WIDE = 2;
@@ -91,7 +91,7 @@ describe('record blobs: compressed when it pays', () => {
   });
 });
 
-/** The flags byte and the packed records, uncompressed (the layout in src/log/record-blob.ts). */
+/** The flags byte and the packed records, uncompressed (the layout in src/node/log/record-blob.ts). */
 function packedLength(rs: KafkaRecord[]): number {
   let n = 1 + 4;
   for (const r of rs) {

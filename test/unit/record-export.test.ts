@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { decodePayload, encodePayload } from '../../src/codecs/payload.ts';
-import { RecordDto } from '../../src/contract/dto.ts';
-import { CSV_HEADER, exportRecords, parseCsv } from '../../src/export/record-export.ts';
+import { decodePayload, encodePayload } from '../../src/common/codecs/payload.ts';
+import { RecordDto } from '../../src/common/contract/dto.ts';
+import { CSV_HEADER, exportRecords, parseCsv } from '../../src/common/export/record-export.ts';
 
 const records: RecordDto[] = [
   { partition: 0, offset: '9007199254740993', timestamp: 1764150000123, key: encodePayload(new TextEncoder().encode('k,"1"')), value: encodePayload(new TextEncoder().encode('line1\r\nline2, "quoted"')), headers: [{ key: 'h', value: null }] },

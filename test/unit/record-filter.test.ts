@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { encodePayload } from '../../src/codecs/payload.ts';
-import type { RecordDto } from '../../src/contract/dto.ts';
-import { compileFilter, FilterError, parsePath } from '../../src/filters/record-filter.ts';
+import { encodePayload } from '../../src/common/codecs/payload.ts';
+import type { RecordDto } from '../../src/common/contract/dto.ts';
+import { compileFilter, FilterError, parsePath } from '../../src/common/filters/record-filter.ts';
 
 const bytes = (s: string) => new TextEncoder().encode(s);
 const rec = (value: string | Uint8Array | null, key: string | null = null, headers: [string, string][] = []): RecordDto => ({

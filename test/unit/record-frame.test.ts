@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { encodePayload } from '../../src/codecs/payload.ts';
-import { toRecordDto, type RecordBytes } from '../../src/codecs/record-dto.ts';
-import { decodeRecordFrame, encodeRecordFrame, plainRecord, RecordFrameError } from '../../src/codecs/record-frame.ts';
+import { encodePayload } from '../../src/common/codecs/payload.ts';
+import { toRecordDto, type RecordBytes } from '../../src/common/codecs/record-dto.ts';
+import { decodeRecordFrame, encodeRecordFrame, plainRecord, RecordFrameError } from '../../src/common/codecs/record-frame.ts';
 
 const bytes = (...values: number[]) => new Uint8Array(values);
 const text = (s: string) => new TextEncoder().encode(s);

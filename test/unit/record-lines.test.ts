@@ -1,12 +1,12 @@
-// The byte encoder of `tail` lines (src/export/record-lines.ts) must write exactly what the
+// The byte encoder of `tail` lines (src/common/export/record-lines.ts) must write exactly what the
 // RecordDto path writes: formatRecordLine(toRecordDto(record)) + "\n", encoded as UTF-8 the way
 // a stream encodes a string. Checked on arbitrary records, with the JS UTF-8 check and with Node's.
 import { isUtf8 as nodeIsUtf8 } from 'node:buffer';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { toRecordDto, type RecordBytes } from '../../src/codecs/record-dto.ts';
-import { createRecordLineEncoder, isUtf8, type ByteLineFormat } from '../../src/export/record-lines.ts';
-import { formatRecordLine } from '../../src/host/cli-tail.ts';
+import { toRecordDto, type RecordBytes } from '../../src/common/codecs/record-dto.ts';
+import { createRecordLineEncoder, isUtf8, type ByteLineFormat } from '../../src/common/export/record-lines.ts';
+import { formatRecordLine } from '../../src/node/host/cli-tail.ts';
 
 const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);
 

@@ -1,5 +1,5 @@
 // records.export reads the records it is asked for from the replay log in a few batched reads
-// (src/log/record-lookup.ts), not one records.get per record. The text must be exactly what
+// (src/node/log/record-lookup.ts), not one records.get per record. The text must be exactly what
 // the record-by-record way gave: same records, same order (as asked, repeats included), over
 // partitions, compaction gaps, wide jumps, binary values, headers and null keys. A real host
 // service over a real replay log file; every record asked for is held, so no cluster is asked.
@@ -7,14 +7,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PlaintextFileSecretVault } from '../../src/connections/secret-vault.ts';
-import type { RecordDto } from '../../src/contract/dto.ts';
-import { EventscopeError } from '../../src/contract/errors.ts';
-import { exportRecords } from '../../src/export/record-export.ts';
-import { createEventscopeService, type EventscopeService } from '../../src/host/eventscope-service.ts';
-import { openClusterClient, type KafkaRecord } from '../../src/kafka/index.ts';
-import { forEachHeldRecord } from '../../src/log/record-lookup.ts';
-import { ReplayLog } from '../../src/log/replay-log.ts';
+import { PlaintextFileSecretVault } from '../../src/node/connections/secret-vault.ts';
+import type { RecordDto } from '../../src/common/contract/dto.ts';
+import { EventscopeError } from '../../src/common/contract/errors.ts';
+import { exportRecords } from '../../src/common/export/record-export.ts';
+import { createEventscopeService, type EventscopeService } from '../../src/node/host/eventscope-service.ts';
+import { openClusterClient, type KafkaRecord } from '../../src/node/kafka/index.ts';
+import { forEachHeldRecord } from '../../src/node/log/record-lookup.ts';
+import { ReplayLog } from '../../src/node/log/replay-log.ts';
 import { seededRandom, testSeed } from '../support/seeded-random.ts';
 
 const CONNECTION = 'c1';

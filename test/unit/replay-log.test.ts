@@ -1,9 +1,9 @@
 import { DatabaseSync } from 'node:sqlite';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { KafkaRecord } from '../../src/kafka/index.ts';
-import { LogFullError, ReplayLog, subtract } from '../../src/log/replay-log.ts';
-import { packRecords, unpackRecords } from '../../src/log/record-blob.ts';
+import type { KafkaRecord } from '../../src/node/kafka/index.ts';
+import { LogFullError, ReplayLog, subtract } from '../../src/node/log/replay-log.ts';
+import { packRecords, unpackRecords } from '../../src/node/log/record-blob.ts';
 import { offsets, records } from '../support/log-records.ts';
 import { testTempDir } from '../support/temp-dir.ts';
 

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SettingsStore } from '../../src/host/settings-store.ts';
+import { SettingsStore } from '../../src/node/host/settings-store.ts';
 import { testTempDir } from '../support/temp-dir.ts';
 
 const tempDir = () => testTempDir('es-settings-');

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { describe, expect, it } from 'vitest';
-import type { KafkaRecord } from '../../src/kafka/index.ts';
-import { ReplayLog } from '../../src/log/replay-log.ts';
-import { SpanBatcher } from '../../src/log/span-batcher.ts';
+import type { KafkaRecord } from '../../src/node/kafka/index.ts';
+import { ReplayLog } from '../../src/node/log/replay-log.ts';
+import { SpanBatcher } from '../../src/node/log/span-batcher.ts';
 import { testTempDir } from '../support/temp-dir.ts';
 
 const tempPath = () => join(testTempDir('es-batch-'), 'log.sqlite');

@@ -1,6 +1,6 @@
 // The diff between two JSON states: readable paths, before and after, bounded output.
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, diffStates, pathStep } from '../../src/projections/state-diff.ts';
+import { canonicalJson, diffStates, pathStep } from '../../src/common/projections/state-diff.ts';
 
 describe('diffStates', () => {
   it('lists changed leaves with paths a person can read', () => {

@@ -2,7 +2,7 @@
 // useSubscription): opening another closes the one before, close() (what the hook calls when
 // its component unmounts) stops it, and only the stream still held hears of its end.
 import { describe, expect, it } from 'vitest';
-import type { Subscription } from '../../src/rpc/client.ts';
+import type { Subscription } from '../../src/common/rpc/client.ts';
 import { SubscriptionSlot } from '../../renderer/src/components/subscription-slot.ts';
 
 /** A stream as the RPC client hands it out, driven by the test (the client itself is tested over real wires in the contract suite). */

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { formatTimestamp, formatTimestampWithZone, NO_TIMESTAMP, parseTimestamp, zoneLabel, zoneSuffix } from '../../src/format/timestamps.ts';
+import { formatTimestamp, formatTimestampWithZone, NO_TIMESTAMP, parseTimestamp, zoneLabel, zoneSuffix } from '../../src/common/format/timestamps.ts';
 
 // 2026-11-28T13:29:17.045Z, and a summer time in Berlin (+02:00).
 const WINTER = Date.UTC(2026, 10, 28, 13, 29, 17, 45);

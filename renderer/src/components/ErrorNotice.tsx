@@ -1,7 +1,7 @@
 // An error where it happened: what went wrong (the host's message names the cause) and,
 // where it helps, a way to try again.
 import { CircleAlert } from 'lucide-react';
-import { EventscopeError } from '../../../src/contract/errors.ts';
+import { EventscopeError } from '@common/contract/errors.ts';
 
 export function errorText(err: unknown): string {
   if (err instanceof EventscopeError) return err.message;

@@ -3,7 +3,7 @@
 // blank area never leaves the user guessing whether something is still coming.
 import type { ReactNode } from 'react';
 import { CircleAlert, Inbox, LoaderCircle } from 'lucide-react';
-import { EventscopeError } from '../../../src/contract/errors.ts';
+import { EventscopeError } from '@common/contract/errors.ts';
 import { errorText } from './ErrorNotice.tsx';
 
 type Props =

@@ -4,7 +4,7 @@
 // state, a stream left running after its component went away). No React and no DOM here, so
 // it is unit-tested on its own (test/unit/subscription-slot.test.ts); use-subscription.ts
 // ties it to a component's life.
-import type { Subscription } from '../../../src/rpc/client.ts';
+import type { Subscription } from '@common/rpc/client.ts';
 
 export interface SlotHandlers<E> {
   onEvent(event: E, seq: number): void;

@@ -4,7 +4,7 @@
 // its own end (subscription-slot.ts). Use it from an effect (open in the effect, close in its
 // cleanup) or from event handlers (start, pause, run a search).
 import { useEffect, useMemo } from 'react';
-import type { EventOf, StreamName, StreamParamsOf } from '../../../src/contract/api.ts';
+import type { EventOf, StreamName, StreamParamsOf } from '@common/contract/api.ts';
 import { rpc } from '../state/host-store.ts';
 import { SubscriptionSlot, type SlotHandlers } from './subscription-slot.ts';
 

@@ -1,6 +1,6 @@
 // Opened capture files (offline clusters), the sample capture among them.
 import { create } from 'zustand';
-import type { CaptureSummary } from '../../../src/contract/dto.ts';
+import type { CaptureSummary } from '@common/contract/dto.ts';
 import { rpc } from './host-store.ts';
 
 interface CapturesState {

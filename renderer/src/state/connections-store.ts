@@ -1,6 +1,6 @@
 // Saved connections and which one is open.
 import { create } from 'zustand';
-import type { ConnectionSummary } from '../../../src/contract/dto.ts';
+import type { ConnectionSummary } from '@common/contract/dto.ts';
 import { rpc } from './host-store.ts';
 
 interface ConnectionsState {

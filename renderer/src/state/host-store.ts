@@ -1,7 +1,7 @@
 // The connection to the host and what it told us about itself.
 import { create } from 'zustand';
-import type { AppInfo } from '../../../src/contract/dto.ts';
-import type { RpcClient } from '../../../src/rpc/client.ts';
+import type { AppInfo } from '@common/contract/dto.ts';
+import type { RpcClient } from '@common/rpc/client.ts';
 import { connectHost } from '../transport/connect-host.ts';
 
 interface HostState {

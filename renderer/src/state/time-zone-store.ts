@@ -3,7 +3,7 @@
 // from the host the first time a view that shows timestamps asks for it.
 import { useEffect } from 'react';
 import { create } from 'zustand';
-import type { TimeZoneChoice } from '../../../src/format/timestamps.ts';
+import type { TimeZoneChoice } from '@common/format/timestamps.ts';
 import { rpc } from './host-store.ts';
 
 interface TimeZoneState {

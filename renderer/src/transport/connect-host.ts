@@ -1,8 +1,8 @@
 // Connects the renderer to the host: in the desktop app through the MessagePort the
 // preload hands over, in browser mode through the WebSocket of the page's own origin.
-import { RpcClient } from '../../../src/rpc/client.ts';
-import { messagePortWire } from '../../../src/rpc/wires/message-port-wire.ts';
-import { webSocketWire } from '../../../src/rpc/wires/websocket-wire.ts';
+import { RpcClient } from '@common/rpc/client.ts';
+import { messagePortWire } from '@common/rpc/wires/message-port-wire.ts';
+import { webSocketWire } from '@common/rpc/wires/websocket-wire.ts';
 
 const PORT_WAIT_MS = 5_000;
 

@@ -2,8 +2,8 @@
 // or kcat config file, test, save, remove.
 import { useState, type ChangeEvent, type ReactNode } from 'react';
 import { ChevronDown, ChevronRight, FileUp, PlugZap, Save, Trash2 } from 'lucide-react';
-import type { ConnectionTestResult } from '../../../../src/contract/dto.ts';
-import { EventscopeError } from '../../../../src/contract/errors.ts';
+import type { ConnectionTestResult } from '@common/contract/dto.ts';
+import { EventscopeError } from '@common/contract/errors.ts';
 import { ErrorNotice, errorText } from '../../components/ErrorNotice.tsx';
 import { rpc, useHost } from '../../state/host-store.ts';
 import { useConnections } from '../../state/connections-store.ts';

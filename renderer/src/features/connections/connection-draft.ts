@@ -1,6 +1,6 @@
 // The connection form's state: plain strings as typed, turned into a profile on save.
-import { parseBootstrap } from '../../../../src/contract/bootstrap.ts';
-import type { ConnectionProfileInput, ConnectionSecrets, ImportedConnection, SaslMechanism } from '../../../../src/contract/dto.ts';
+import { parseBootstrap } from '@common/contract/bootstrap.ts';
+import type { ConnectionProfileInput, ConnectionSecrets, ImportedConnection, SaslMechanism } from '@common/contract/dto.ts';
 
 export interface ConnectionDraft {
   id: string;

@@ -5,8 +5,8 @@
 import { useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { ArrowDown, ArrowUp } from 'lucide-react';
-import type { GroupSummary } from '../../../../src/contract/group-dto.ts';
-import { formatCount } from '../../../../src/format/numbers.ts';
+import type { GroupSummary } from '@common/contract/group-dto.ts';
+import { formatCount } from '@common/format/numbers.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { RefreshButton } from '../../components/RefreshButton.tsx';
 import { useListKeyboard } from '../../components/use-list-keyboard.ts';

@@ -2,9 +2,9 @@
 // produced at (records/s), over the chosen range; under them how long catching up should
 // take. The per-partition lines are sparklines in the partition table (GroupDetailView).
 import { useMemo } from 'react';
-import type { GroupLagHistory } from '../../../../src/contract/group-dto.ts';
-import { formatCount } from '../../../../src/format/numbers.ts';
-import { formatDuration } from '../../../../src/format/durations.ts';
+import type { GroupLagHistory } from '@common/contract/group-dto.ts';
+import { formatCount } from '@common/format/numbers.ts';
+import { formatDuration } from '@common/format/durations.ts';
 import { TimeSeriesChart, type ChartSeries } from '../../components/TimeSeriesChart.tsx';
 import { catchUpSentence, formatRate } from './consumer-format.ts';
 

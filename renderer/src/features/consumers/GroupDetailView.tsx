@@ -5,8 +5,8 @@
 // The partition rows take ↑/↓/Home/End; Enter (or a click) opens that partition's messages from
 // the group's committed offset (use-list-keyboard.ts). Loading and error states (ViewState).
 import { useMemo, useState, type ReactNode } from 'react';
-import type { GroupDetail, GroupLagHistory, PartitionLag } from '../../../../src/contract/group-dto.ts';
-import { formatCount } from '../../../../src/format/numbers.ts';
+import type { GroupDetail, GroupLagHistory, PartitionLag } from '@common/contract/group-dto.ts';
+import { formatCount } from '@common/format/numbers.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { RefreshButton } from '../../components/RefreshButton.tsx';
 import { useListKeyboard } from '../../components/use-list-keyboard.ts';

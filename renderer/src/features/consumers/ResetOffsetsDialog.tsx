@@ -4,8 +4,8 @@
 // host refuses a group with members (GROUP_NOT_EMPTY) and a read-only connection
 // (WRITE_NOT_ALLOWED); its message says what to do.
 import { useMemo, useState } from 'react';
-import type { OffsetResetPlan, PartitionLag } from '../../../../src/contract/group-dto.ts';
-import { formatCount } from '../../../../src/format/numbers.ts';
+import type { OffsetResetPlan, PartitionLag } from '@common/contract/group-dto.ts';
+import { formatCount } from '@common/format/numbers.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { rpc } from '../../state/host-store.ts';
 import { partitionKey, resetRequest, type ResetForm, type ResetKind, type ResetRequest } from './reset-form.ts';

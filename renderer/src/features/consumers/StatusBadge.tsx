@@ -1,6 +1,6 @@
 // A status as a level badge (its reason as the tooltip) and, where there is room, the reason
 // in words beside it. A group nobody watches has no status yet: said so, not shown as OK.
-import type { GroupStatus, PartitionStatus } from '../../../../src/contract/group-dto.ts';
+import type { GroupStatus, PartitionStatus } from '@common/contract/group-dto.ts';
 import { sentence, statusClass, statusWord } from './consumer-format.ts';
 
 export function StatusBadge({ status, withReason = true, testId = 'status', notJudged = 'not watched' }: { status: GroupStatus | PartitionStatus | null; withReason?: boolean; testId?: string; notJudged?: string }) {

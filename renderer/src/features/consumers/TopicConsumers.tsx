@@ -1,6 +1,6 @@
 // On a topic's page: the consumer groups that read it (committed offsets on it), their lag on
 // this topic, each linking to the group.
-import { formatCount } from '../../../../src/format/numbers.ts';
+import { formatCount } from '@common/format/numbers.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { useHostCall } from '../../components/use-host-call.ts';
 import { rpc } from '../../state/host-store.ts';

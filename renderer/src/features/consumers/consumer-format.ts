@@ -1,10 +1,10 @@
-// How the Consumers screens word lag for people. Counts go through src/format/numbers.ts and
-// durations through src/format/durations.ts; "not known" is "—", never 0.
-// (src/lag/lag-text.ts words rates for the CLI, but src/lag is Node-only core the sandboxed
+// How the Consumers screens word lag for people. Counts go through src/common/format/numbers.ts and
+// durations through src/common/format/durations.ts; "not known" is "—", never 0.
+// (src/node/lag/lag-text.ts words rates for the CLI, but src/node/lag is Node-only core the sandboxed
 // page may not import, so the page keeps its own small formatRate with the same rules.)
-import type { GroupStatusLevel, PartitionStatusLevel } from '../../../../src/contract/group-dto.ts';
-import { formatDuration } from '../../../../src/format/durations.ts';
-import { formatCount } from '../../../../src/format/numbers.ts';
+import type { GroupStatusLevel, PartitionStatusLevel } from '@common/contract/group-dto.ts';
+import { formatDuration } from '@common/format/durations.ts';
+import { formatCount } from '@common/format/numbers.ts';
 
 export const NOT_KNOWN = '—';
 export const NO_COMMITTED_OFFSET = 'no committed offset';

@@ -1,7 +1,7 @@
 // The Consumers list's filter and sort, pure: a substring of the group id (no round trip),
 // and sort by group id, total lag, time lag or status. Groups whose value is not known
 // (no committed offset, not watched) go last whichever way a column is sorted.
-import type { GroupSummary } from '../../../../src/contract/group-dto.ts';
+import type { GroupSummary } from '@common/contract/group-dto.ts';
 import { STATUS_RANK } from './consumer-format.ts';
 
 export type GroupSortKey = 'group' | 'lag' | 'timeLag' | 'status';

@@ -1,6 +1,6 @@
 // The Reset offsets dialog's inputs turned into groups.resetOffsets params, or the one
 // sentence that says what to fix. Nothing is sent while an input is wrong.
-import type { OffsetResetTarget } from '../../../../src/contract/group-dto.ts';
+import type { OffsetResetTarget } from '@common/contract/group-dto.ts';
 
 export type ResetKind = 'earliest' | 'latest' | 'datetime' | 'offset' | 'shift';
 

@@ -1,7 +1,7 @@
 // The bar under the toolbar: the filter of the list, a search of everything the replay log
 // holds with its progress, how many rows are shown, and what can be done with them (export,
 // save as capture, produce).
-import { formatCount } from '../../../../src/format/numbers.ts';
+import { formatCount } from '@common/format/numbers.ts';
 import type { MessageExports } from './use-message-exports.ts';
 import type { FilterKind, MessageFilter } from './use-message-filter.ts';
 import type { useLogSearch } from './use-log-search.ts';

@@ -1,6 +1,6 @@
 // The cells of a message row whose text depends on the record: key and value previews cut to
 // what their column shows, with marks for a null key and a tombstone.
-import type { RecordDto } from '../../../../src/contract/dto.ts';
+import type { RecordDto } from '@common/contract/dto.ts';
 
 /** The key column is narrow and fixed. */
 const KEY_PREVIEW_CHARS = 40;

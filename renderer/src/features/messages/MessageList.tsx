@@ -5,9 +5,9 @@
 // is the grid's active descendant), Enter opens it in the detail pane, Escape closes the pane.
 import { useImperativeHandle, useId, useLayoutEffect, useRef, type KeyboardEvent, type Ref } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import type { RecordDto } from '../../../../src/contract/dto.ts';
-import { formatBytes } from '../../../../src/format/numbers.ts';
-import { formatTimestamp, type TimeZoneChoice } from '../../../../src/format/timestamps.ts';
+import type { RecordDto } from '@common/contract/dto.ts';
+import { formatBytes } from '@common/format/numbers.ts';
+import { formatTimestamp, type TimeZoneChoice } from '@common/format/timestamps.ts';
 import { moveSelection, shownRows } from './list-keys.ts';
 import { KeyCell, ValueCell } from './MessageCells.tsx';
 import { useFittingChars } from './use-fitting-chars.ts';

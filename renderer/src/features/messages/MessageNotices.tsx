@@ -2,7 +2,7 @@
 // position that does not read, an export, a saved capture), and what the tail and the filter
 // are doing (errors, the phase in words, notices from the host, read progress, rows pushed out
 // to the replay log, newer rows not shown).
-import { formatBytes, formatCount } from '../../../../src/format/numbers.ts';
+import { formatBytes, formatCount } from '@common/format/numbers.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { MAX_WINDOW_ROWS } from './message-window.ts';
 import type { TailProgress, TailState } from './use-tail.ts';

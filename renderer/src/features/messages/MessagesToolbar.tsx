@@ -1,7 +1,7 @@
 // The messages view's top bar: back to the topic, where to start and which partition, Start /
 // Restart, Pause / Resume (also Space, when not typing in a field) and the tail's phase.
 import { useEffect } from 'react';
-import type { TimeZoneChoice } from '../../../../src/format/timestamps.ts';
+import type { TimeZoneChoice } from '@common/format/timestamps.ts';
 import { useNavigation } from '../../state/navigation-store.ts';
 import type { FromKind, StartForm } from './use-start-form.ts';
 import type { TailPhase } from './use-tail.ts';

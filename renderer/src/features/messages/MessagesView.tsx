@@ -5,7 +5,7 @@
 // (filter, search, export), the notices, the list and the detail pane; each keeps its own state
 // and the tail, the search and the selection are shared from here.
 import { useEffect, useRef, useState } from 'react';
-import type { RecordDto } from '../../../../src/contract/dto.ts';
+import type { RecordDto } from '@common/contract/dto.ts';
 import { useConnections } from '../../state/connections-store.ts';
 import { useTimeZone } from '../../state/time-zone-store.ts';
 import type { MessagesQuery } from '../../state/view-routes.ts';

@@ -1,8 +1,8 @@
 // Produce a record, or re-produce a selected one (to the same or another topic). Only on
 // connections marked writable, and only after the user confirms.
 import { useState } from 'react';
-import { encodePayload } from '../../../../src/codecs/payload.ts';
-import type { RecordDto } from '../../../../src/contract/dto.ts';
+import { encodePayload } from '@common/codecs/payload.ts';
+import type { RecordDto } from '@common/contract/dto.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { rpc } from '../../state/host-store.ts';
 

@@ -1,9 +1,9 @@
 // The detail pane: one whole record, loaded lazily when selected (lists carry previews of
 // at most a few KB). Key, value and headers as text, JSON, hex or base64, with copy buttons.
 import { useMemo, useState } from 'react';
-import type { RecordDto } from '../../../../src/contract/dto.ts';
-import { formatBytes } from '../../../../src/format/numbers.ts';
-import { formatTimestampWithZone } from '../../../../src/format/timestamps.ts';
+import type { RecordDto } from '@common/contract/dto.ts';
+import { formatBytes } from '@common/format/numbers.ts';
+import { formatTimestampWithZone } from '@common/format/timestamps.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { useHostCall } from '../../components/use-host-call.ts';
 import { rpc } from '../../state/host-store.ts';

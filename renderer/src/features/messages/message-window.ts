@@ -3,7 +3,7 @@
 // replay log and, when the window is full, pushes the newest out of the bottom — the list is
 // then "detached" from the live edge and counts what it is not showing until the user jumps
 // back. Memory stays flat however long a tail runs.
-import type { RecordDto } from '../../../../src/contract/dto.ts';
+import type { RecordDto } from '@common/contract/dto.ts';
 
 export const MAX_WINDOW_ROWS = 50_000;
 

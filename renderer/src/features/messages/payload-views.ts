@@ -1,7 +1,7 @@
 // Ways to show record bytes: text, pretty JSON, hex dump, base64. Large values are shown in
 // part first; the full text is only built when asked for.
-import { decodePayload, toBase64 } from '../../../../src/codecs/payload.ts';
-import type { RecordDto } from '../../../../src/contract/dto.ts';
+import { decodePayload, toBase64 } from '@common/codecs/payload.ts';
+import type { RecordDto } from '@common/contract/dto.ts';
 
 export const INITIAL_SHOW_BYTES = 256 * 1024;
 

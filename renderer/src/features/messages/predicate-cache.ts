@@ -4,7 +4,7 @@
 // it are dropped, oldest answered first. Twice the window leaves room for the rows shown (the
 // tail's or a search's) plus those paged in from the log; a row evicted while still shown is
 // only tested again, never shown wrongly. No React or DOM here: unit-tested alone.
-import type { RecordDto } from '../../../../src/contract/dto.ts';
+import type { RecordDto } from '@common/contract/dto.ts';
 import { MAX_WINDOW_ROWS } from './message-window.ts';
 
 export const PREDICATE_CACHE_MAX = 2 * MAX_WINDOW_ROWS;

@@ -2,10 +2,10 @@
 // compile once, then test batches. A batch that takes longer than PREDICATE_BATCH_TIMEOUT_MS
 // stops the worker — the expression probably loops forever — and says on which records. The
 // turn-taking and the time limit are the sandbox channel projections use too
-// (src/projections/sandbox-channel.ts).
-import { plainRecord } from '../../../../src/codecs/record-frame.ts';
-import type { RecordDto } from '../../../../src/contract/dto.ts';
-import { SandboxChannel, SandboxStopped } from '../../../../src/projections/sandbox-channel.ts';
+// (src/common/projections/sandbox-channel.ts).
+import { plainRecord } from '@common/codecs/record-frame.ts';
+import type { RecordDto } from '@common/contract/dto.ts';
+import { SandboxChannel, SandboxStopped } from '@common/projections/sandbox-channel.ts';
 import { webWorkerTransport } from '../projections/web-worker-transport.ts';
 import type { PredicateReply, PredicateRequest } from './predicate.worker.ts';
 

@@ -2,11 +2,11 @@
 // no access to the app's state, and a CSP that forbids network access (browser mode: a header
 // from the local server; desktop: the same header from main's file: handler). The page
 // terminates it if a batch takes too long (an endless loop). The sandbox core is shared with
-// projections (src/projections/sandbox-core.ts): the worker's capabilities (postMessage, fetch,
+// projections (src/common/projections/sandbox-core.ts): the worker's capabilities (postMessage, fetch,
 // timers…) are taken out of its scope before any filter is compiled, so a filter cannot answer
 // for the worker or reach anything but the record it is given.
-import type { RecordDto } from '../../../../src/contract/dto.ts';
-import { compileUserCode, describeThrown, lockDownScope } from '../../../../src/projections/sandbox-core.ts';
+import type { RecordDto } from '@common/contract/dto.ts';
+import { compileUserCode, describeThrown, lockDownScope } from '@common/projections/sandbox-core.ts';
 
 export type PredicateRequest = { type: 'compile'; code: string } | { type: 'test'; batch: number; records: RecordDto[] };
 export type PredicateReply =

@@ -2,8 +2,8 @@
 // they are found (kept up to the window size, counted beyond), cancellable. The log.search
 // stream and a JavaScript scan's worker stop when the view goes away.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { RecordDto } from '../../../../src/contract/dto.ts';
-import type { FilterSpec } from '../../../../src/filters/record-filter.ts';
+import type { RecordDto } from '@common/contract/dto.ts';
+import type { FilterSpec } from '@common/filters/record-filter.ts';
 import { useSubscription } from '../../components/use-subscription.ts';
 import { rpc } from '../../state/host-store.ts';
 import { MAX_WINDOW_ROWS } from './message-window.ts';

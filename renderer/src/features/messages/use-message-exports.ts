@@ -1,8 +1,8 @@
 // Export of the rows shown (NDJSON or CSV, whole records read by the host) and saving what the
 // replay log holds of the topic as a capture file; each says how it went.
 import { useState } from 'react';
-import type { RecordDto } from '../../../../src/contract/dto.ts';
-import { formatCount } from '../../../../src/format/numbers.ts';
+import type { RecordDto } from '@common/contract/dto.ts';
+import { formatCount } from '@common/format/numbers.ts';
 import { rpc } from '../../state/host-store.ts';
 import { downloadText } from './download.ts';
 

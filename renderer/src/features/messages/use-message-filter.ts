@@ -1,10 +1,10 @@
 // The filter bar's state and what it does to the list: contains, regex and JSON path compiled
-// here (src/filters/record-filter.ts, the same code the host's log.search runs), a JavaScript
+// here (src/common/filters/record-filter.ts, the same code the host's log.search runs), a JavaScript
 // expression tested in a worker (use-predicate-filter.ts). Search results were already
 // filtered by the same expression on their way in, so they are shown as they come.
 import { useMemo, useState } from 'react';
-import type { RecordDto } from '../../../../src/contract/dto.ts';
-import { compileFilter, type FilterSpec } from '../../../../src/filters/record-filter.ts';
+import type { RecordDto } from '@common/contract/dto.ts';
+import { compileFilter, type FilterSpec } from '@common/filters/record-filter.ts';
 import { errorText } from '../../components/ErrorNotice.tsx';
 import { usePredicateFilter } from './use-predicate-filter.ts';
 

@@ -2,7 +2,7 @@
 // PredicateRunner. Answers are kept per record in a bounded cache (predicate-cache.ts: a live
 // tail must not grow it without end); new rows are tested in batches.
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { RecordDto } from '../../../../src/contract/dto.ts';
+import type { RecordDto } from '@common/contract/dto.ts';
 import { PredicateCache } from './predicate-cache.ts';
 import { PredicateRunner } from './predicate-runner.ts';
 

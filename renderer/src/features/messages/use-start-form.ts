@@ -2,8 +2,8 @@
 // with (what the address carries). Reading the fields into a position is here too, with the
 // message that says what to type when they do not make one.
 import { useState } from 'react';
-import type { Position } from '../../../../src/contract/dto.ts';
-import { parseTimestamp, type TimeZoneChoice } from '../../../../src/format/timestamps.ts';
+import type { Position } from '@common/contract/dto.ts';
+import { parseTimestamp, type TimeZoneChoice } from '@common/format/timestamps.ts';
 
 export type FromKind = 'last' | 'latest' | 'earliest' | 'offset' | 'timestamp';
 

@@ -8,8 +8,8 @@
 // (every partition, those that delivered nothing too), or the started event's startOffsets
 // before any flush.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { decodeRecordFrame } from '../../../../src/codecs/record-frame.ts';
-import type { Position, RecordDto } from '../../../../src/contract/dto.ts';
+import { decodeRecordFrame } from '@common/codecs/record-frame.ts';
+import type { Position, RecordDto } from '@common/contract/dto.ts';
 import { useSubscription } from '../../components/use-subscription.ts';
 import { rpc } from '../../state/host-store.ts';
 import { appendLive, emptyWindow, oldestCursor, prependOlder, reattach, type MessageWindow } from './message-window.ts';

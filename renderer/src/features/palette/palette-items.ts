@@ -1,7 +1,7 @@
 // What the command palette offers, built from what the app knows now: its views, its actions,
 // every saved connection and opened capture, and the topics and consumer groups of the
 // connection shown (as last listed). Pure: the palette runs an item's target.
-import type { CaptureSummary, ConnectionSummary } from '../../../../src/contract/dto.ts';
+import type { CaptureSummary, ConnectionSummary } from '@common/contract/dto.ts';
 import type { View } from '../../state/view-routes.ts';
 
 export type PaletteSection = 'Views' | 'Actions' | 'Connections' | 'Topics' | 'Consumer groups';

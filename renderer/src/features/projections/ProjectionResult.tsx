@@ -4,8 +4,8 @@
 // per type, untyped, unmatched and unkeyed events.
 import { useMemo, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import type { ProjectionCounts, ProjectionFailure, ProjectionOutcome } from '../../../../src/projections/projection-api.ts';
-import type { SessionRunResult } from '../../../../src/projections/session-api.ts';
+import type { ProjectionCounts, ProjectionFailure, ProjectionOutcome } from '@common/projections/projection-api.ts';
+import type { SessionRunResult } from '@common/projections/session-api.ts';
 import { JsonTree } from '../messages/JsonTree.tsx';
 
 const KEY_ROW_PX = 26;

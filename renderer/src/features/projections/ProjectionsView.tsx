@@ -5,8 +5,8 @@
 // The file and range last used are kept in this browser's storage; on first start the first
 // projection of the workspace (a sample) opens over the sample capture, so Run works at once.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { ProjectionWorkspace } from '../../../../src/contract/projection-dto.ts';
-import { EventscopeError } from '../../../../src/contract/errors.ts';
+import type { ProjectionWorkspace } from '@common/contract/projection-dto.ts';
+import { EventscopeError } from '@common/contract/errors.ts';
 import { ErrorNotice, errorText } from '../../components/ErrorNotice.tsx';
 import { useCaptures } from '../../state/captures-store.ts';
 import { useStepTarget } from './step/step-target.ts';

@@ -3,7 +3,7 @@
 // and, when it does not exist, an offer to create it), what is wrong with it, and its files —
 // open one, start a new one, delete one after a confirmation.
 import { useState } from 'react';
-import type { ProjectionWorkspace } from '../../../../src/contract/projection-dto.ts';
+import type { ProjectionWorkspace } from '@common/contract/projection-dto.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 
 const FILE_NAME = /^[A-Za-z0-9][\w.-]*\.m?js$/;

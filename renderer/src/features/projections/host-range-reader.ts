@@ -4,9 +4,9 @@
 // decoded into records with their bytes only when the session takes it, and acknowledged then:
 // the host keeps only a few frames ahead of the last acknowledged one, so a slow projection
 // slows the read instead of filling the page's memory. Cancelling a read unsubscribes.
-import { decodeRecordFrameBytes } from '../../../../src/codecs/record-frame.ts';
-import type { EventOf, StreamParamsOf } from '../../../../src/contract/api.ts';
-import type { RangeRead, RangeReader, RangeReadEnd, RangeReadProgress, RangeRecord } from '../../../../src/projections/session-api.ts';
+import { decodeRecordFrameBytes } from '@common/codecs/record-frame.ts';
+import type { EventOf, StreamParamsOf } from '@common/contract/api.ts';
+import type { RangeRead, RangeReader, RangeReadEnd, RangeReadProgress, RangeRecord } from '@common/projections/session-api.ts';
 
 export type RangeParams = Omit<StreamParamsOf<'projections.events'>, 'startAt' | 'maxEvents'>;
 type RangeEvent = EventOf<'projections.events'>;

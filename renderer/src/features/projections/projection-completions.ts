@@ -1,7 +1,7 @@
 // Completions for the projection editor: the properties of a projection (typeFrom, init,
 // keyBy, on, any, name, description) where a property of the exported object is typed, and an
 // event's fields (topic, partition, offset…) after `event.`. Their doc text is the projection
-// API's own (src/projections/projection-api.ts; test/unit/projection-completions.test.ts checks
+// API's own (src/common/projections/projection-api.ts; test/unit/projection-completions.test.ts checks
 // that each one is said there, so the two cannot drift apart).
 import type { Completion, CompletionContext, CompletionResult } from '@codemirror/autocomplete';
 

@@ -2,8 +2,8 @@
 // ProjectionRunner, with the per-batch time limit that stops an endless loop. Also the check
 // the editor runs a moment after each edit: whether the source loads (it parses, its default
 // export is a projection), in a sandbox of its own that is stopped right after.
-import { ProjectionFailedError, ProjectionRunner } from '../../../../src/projections/projection-runner.ts';
-import type { ProjectionFailure } from '../../../../src/projections/projection-api.ts';
+import { ProjectionFailedError, ProjectionRunner } from '@common/projections/projection-runner.ts';
+import type { ProjectionFailure } from '@common/projections/projection-api.ts';
 import { webWorkerTransport } from './web-worker-transport.ts';
 
 /** A batch (or the load) that takes longer than this stops the sandbox: an endless loop, probably. */

@@ -2,8 +2,8 @@
 // connection and topic, which partitions, where it starts (earliest, an offset, a time) and
 // where it ends (the end offsets at the start, an offset, a time, or a consumer group's
 // committed offsets). Pure: every field that is not valid gets a sentence naming it.
-import type { StreamParamsOf } from '../../../../src/contract/api.ts';
-import { parseTimestamp, type TimeZoneChoice } from '../../../../src/format/timestamps.ts';
+import type { StreamParamsOf } from '@common/contract/api.ts';
+import { parseTimestamp, type TimeZoneChoice } from '@common/format/timestamps.ts';
 
 export type FromKind = 'earliest' | 'offset' | 'time';
 export type ToKind = 'latest' | 'offset' | 'time' | 'group';

@@ -3,9 +3,9 @@
 // (projection-sandbox.ts); progress while it runs, Cancel, and the result. The session stays
 // after the run for step-through and comparison until the next run or leaving the screen.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { ProjectionRunner } from '../../../../src/projections/projection-runner.ts';
-import { createProjectionSession, type ProjectionSessionHandle } from '../../../../src/projections/projection-session.ts';
-import type { RangeReadProgress, SessionRunResult } from '../../../../src/projections/session-api.ts';
+import type { ProjectionRunner } from '@common/projections/projection-runner.ts';
+import { createProjectionSession, type ProjectionSessionHandle } from '@common/projections/projection-session.ts';
+import type { RangeReadProgress, SessionRunResult } from '@common/projections/session-api.ts';
 import { rpc } from '../../state/host-store.ts';
 import { HostRangeReader, type RangeHost } from './host-range-reader.ts';
 import { createProjectionRunner } from './projection-sandbox.ts';

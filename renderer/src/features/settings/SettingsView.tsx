@@ -2,15 +2,15 @@
 // (with a way to forget one connection's records). The cap takes effect at once: a cluster
 // above a lower cap loses its oldest records.
 import { useEffect, useState } from 'react';
-import { LAG_SAMPLE_MAX_SEC, LAG_SAMPLE_MIN_SEC, LOG_CAP_MAX_MB, LOG_CAP_MIN_MB } from '../../../../src/contract/dto.ts';
-import { formatBytes, formatCount } from '../../../../src/format/numbers.ts';
+import { LAG_SAMPLE_MAX_SEC, LAG_SAMPLE_MIN_SEC, LOG_CAP_MAX_MB, LOG_CAP_MIN_MB } from '@common/contract/dto.ts';
+import { formatBytes, formatCount } from '@common/format/numbers.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { useHostCall } from '../../components/use-host-call.ts';
 import { ViewState } from '../../components/ViewState.tsx';
 import { useConnections } from '../../state/connections-store.ts';
 import { rpc } from '../../state/host-store.ts';
 import { useTimeZone, useTimeZoneStore } from '../../state/time-zone-store.ts';
-import { zoneSuffix, type TimeZoneChoice } from '../../../../src/format/timestamps.ts';
+import { zoneSuffix, type TimeZoneChoice } from '@common/format/timestamps.ts';
 
 const MB = 1024 * 1024;
 

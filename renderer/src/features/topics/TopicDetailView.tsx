@@ -2,7 +2,7 @@
 // the values that differ from the default marked. Loading and error states (ViewState).
 import { useState } from 'react';
 import { ArrowLeft, MessagesSquare } from 'lucide-react';
-import { formatCount } from '../../../../src/format/numbers.ts';
+import { formatCount } from '@common/format/numbers.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { RefreshButton } from '../../components/RefreshButton.tsx';
 import { useHostCall } from '../../components/use-host-call.ts';

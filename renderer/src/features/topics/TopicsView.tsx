@@ -3,7 +3,7 @@
 // Enter opens a topic (use-list-keyboard.ts). Loading, empty and error states (ViewState).
 import { useDeferredValue, useMemo, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { formatCount } from '../../../../src/format/numbers.ts';
+import { formatCount } from '@common/format/numbers.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { RefreshButton } from '../../components/RefreshButton.tsx';
 import { useListKeyboard } from '../../components/use-list-keyboard.ts';

@@ -2,7 +2,7 @@
 // page is visible, and at once on demand. Each list read is handed to the command palette
 // (its topic names), which offers them without reading the cluster again.
 import { useCallback, useEffect, useState } from 'react';
-import type { TopicSummary } from '../../../../src/contract/dto.ts';
+import type { TopicSummary } from '@common/contract/dto.ts';
 import { useSubscription } from '../../components/use-subscription.ts';
 import { usePalette } from '../palette/palette-store.ts';
 

@@ -4,13 +4,13 @@
 // key that differs its changes and the first event after which they part for good; clicking
 // that event shows it in step-through.
 import { useEffect, useRef, useState } from 'react';
-import type { ChangelogState } from '../../../../../src/contract/projection-dto.ts';
-import type { ComparisonReport, ConsumerState, ProjectionSession } from '../../../../../src/projections/session-api.ts';
+import type { ChangelogState } from '@common/contract/projection-dto.ts';
+import type { ComparisonReport, ConsumerState, ProjectionSession } from '@common/projections/session-api.ts';
 import { ErrorNotice } from '../../../components/ErrorNotice.tsx';
 import { rpc } from '../../../state/host-store.ts';
 import { StateChanges } from '../step/StepThrough.tsx';
 import { useStepTarget } from '../step/step-target.ts';
-import { parseConsumerJson } from '../../../../../src/projections/consumer-input.ts';
+import { parseConsumerJson } from '@common/projections/consumer-input.ts';
 import '../step-compare.css';
 
 type Source = 'paste' | 'file' | 'topic';

@@ -4,7 +4,7 @@
 // Every move asks the session for the state at the new index; a move made before the answer
 // cancels the one before (dragging the slider asks for many and waits for the last).
 import { useCallback, useEffect, useState, type KeyboardEvent } from 'react';
-import type { ProjectionSession, StepView } from '../../../../../src/projections/session-api.ts';
+import type { ProjectionSession, StepView } from '@common/projections/session-api.ts';
 import { ErrorNotice } from '../../../components/ErrorNotice.tsx';
 import { useHostCall } from '../../../components/use-host-call.ts';
 import { JsonTree } from '../../messages/JsonTree.tsx';

@@ -3,7 +3,7 @@
 // moves there — also when it mounts after the request (the tabs mount one panel at a time), so a
 // request stays pending until a StepThrough takes it. A small store: no wiring through the screen.
 import { create } from 'zustand';
-import type { ProjectionSession } from '../../../../../src/projections/session-api.ts';
+import type { ProjectionSession } from '@common/projections/session-api.ts';
 
 interface StepTarget {
   session: ProjectionSession | null;

@@ -1,7 +1,7 @@
 // Add partitions: the topic's new partition count (Kafka adds, never removes). Preview asks the
 // controller to validate it (CreatePartitions, validateOnly); "Add partitions" asks once more.
 import { useState } from 'react';
-import { AddPartitionsParams, type AddPartitionsResult } from '../../../../../src/contract/topic-admin-dto.ts';
+import { AddPartitionsParams, type AddPartitionsResult } from '@common/contract/topic-admin-dto.ts';
 import { rpc } from '../../../state/host-store.ts';
 import { DryRunNote, FlowActions } from './FlowActions.tsx';
 import './topic-admin.css';

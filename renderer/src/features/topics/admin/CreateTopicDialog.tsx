@@ -3,7 +3,7 @@
 // validateOnly) and shows what the topic would get, defaults resolved; "Create topic" then
 // asks once more before it creates it.
 import { useState } from 'react';
-import { CreateTopicParams, type CreateTopicResult } from '../../../../../src/contract/topic-admin-dto.ts';
+import { CreateTopicParams, type CreateTopicResult } from '@common/contract/topic-admin-dto.ts';
 import { rpc } from '../../../state/host-store.ts';
 import { DryRunNote, FlowActions } from './FlowActions.tsx';
 import './topic-admin.css';

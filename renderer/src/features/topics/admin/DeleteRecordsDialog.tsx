@@ -2,9 +2,9 @@
 // earliest offset moves up to it). Kafka has no dry run for this: Preview reads each
 // partition's offsets and says how many would go; "Delete records" asks once more.
 import { useState } from 'react';
-import type { PartitionInfo } from '../../../../../src/contract/dto.ts';
-import { DeleteRecordsParams, type DeleteRecordsResult } from '../../../../../src/contract/topic-admin-dto.ts';
-import { formatCount } from '../../../../../src/format/numbers.ts';
+import type { PartitionInfo } from '@common/contract/dto.ts';
+import { DeleteRecordsParams, type DeleteRecordsResult } from '@common/contract/topic-admin-dto.ts';
+import { formatCount } from '@common/format/numbers.ts';
 import { rpc } from '../../../state/host-store.ts';
 import { DryRunNote, FlowActions } from './FlowActions.tsx';
 import './topic-admin.css';

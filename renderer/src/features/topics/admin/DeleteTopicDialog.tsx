@@ -2,8 +2,8 @@
 // nothing) says what the topic holds and which consumer groups read it; the topic goes only
 // after its name is typed, and only if it is still the topic previewed (its topic ID).
 import { useEffect, useState } from 'react';
-import type { DeleteTopicResult } from '../../../../../src/contract/topic-admin-dto.ts';
-import { formatCount } from '../../../../../src/format/numbers.ts';
+import type { DeleteTopicResult } from '@common/contract/topic-admin-dto.ts';
+import { formatCount } from '@common/format/numbers.ts';
 import { ErrorNotice } from '../../../components/ErrorNotice.tsx';
 import { rpc } from '../../../state/host-store.ts';
 import { DryRunNote } from './FlowActions.tsx';

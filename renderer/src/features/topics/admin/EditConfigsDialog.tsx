@@ -3,8 +3,8 @@
 // Preview asks the controller to validate the change (IncrementalAlterConfigs, validateOnly)
 // and shows before and after; "Apply changes" then asks once more.
 import { useState } from 'react';
-import type { ConfigEntry } from '../../../../../src/contract/dto.ts';
-import { AlterTopicConfigsParams, type AlterTopicConfigsResult } from '../../../../../src/contract/topic-admin-dto.ts';
+import type { ConfigEntry } from '@common/contract/dto.ts';
+import { AlterTopicConfigsParams, type AlterTopicConfigsResult } from '@common/contract/topic-admin-dto.ts';
 import { rpc } from '../../../state/host-store.ts';
 import { DryRunNote, FlowActions } from './FlowActions.tsx';
 import './topic-admin.css';

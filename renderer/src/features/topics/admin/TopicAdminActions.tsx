@@ -2,7 +2,7 @@
 // a capture, never for Kafka's internal topics): Edit configs, Add partitions, Delete records…,
 // Delete topic, each opening its dialog below the page's header.
 import { useState } from 'react';
-import type { TopicDetail } from '../../../../../src/contract/dto.ts';
+import type { TopicDetail } from '@common/contract/dto.ts';
 import { useNavigation } from '../../../state/navigation-store.ts';
 import { useConnectionKind } from '../../consumers/use-connection-kind.ts';
 import { AddPartitionsDialog } from './AddPartitionsDialog.tsx';
