@@ -12,7 +12,10 @@ const contentSecurityPolicy = (): Plugin => ({
   apply: 'build',
   transformIndexHtml: (html: string) =>
     // frame-ancestors only works as a header (browser mode sends it); in a meta tag it is ignored with a warning.
-    html.replace('<head>', `<head>\n    <meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY.replace(/\s*frame-ancestors[^;]*;/, '')}" />`),
+    html.replace(
+      '<head>',
+      `<head>\n    <meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY.replace(/\s*frame-ancestors[^;]*;/, '')}" />`,
+    ),
 });
 
 export default defineConfig({

@@ -12,7 +12,13 @@ const NODE_ONLY_CORE = ['**/src/node/**'];
 const UNIVERSAL = ['src/common/**'];
 
 const noImports = (paths, patterns, message) => ({
-  'no-restricted-imports': ['error', { paths: paths.map((name) => ({ name, message })), patterns: patterns.map((group) => ({ group: [group], message })) }],
+  'no-restricted-imports': [
+    'error',
+    {
+      paths: paths.map((name) => ({ name, message })),
+      patterns: patterns.map((group) => ({ group: [group], message })),
+    },
+  ],
 });
 
 export default tseslint.config(
@@ -42,19 +48,40 @@ export default tseslint.config(
   {
     // The core: no Electron, no React, nothing from the shells that use it.
     files: ['src/**/*.ts'],
-    rules: noImports(['electron', 'react', 'react-dom'], ['**/main/**', '**/renderer/**', 'react-dom/*', 'zustand'], 'src/ is the core: it must not depend on Electron, React or the shells (docs/architecture.md).'),
+    rules: noImports(
+      ['electron', 'react', 'react-dom'],
+      ['**/main/**', '**/renderer/**', 'react-dom/*', 'zustand'],
+      'src/ is the core: it must not depend on Electron, React or the shells (docs/architecture.md).',
+    ),
   },
   {
     // The universal core runs in the renderer and on Node: no node:*, no Node-only core, no DOM.
     files: UNIVERSAL,
     rules: {
-      ...noImports(['electron', 'react', 'kafkajs', 'ws', ...nodeBuiltins], ['**/main/**', '**/renderer/**', ...NODE_ONLY_CORE, 'node:*'], 'Universal core (src/common/): no Node builtins, Node-only core or Electron (docs/architecture.md).'),
-      'no-restricted-globals': ['error', 'window', 'document', 'localStorage', 'navigator', 'process', 'Buffer', 'require'],
+      ...noImports(
+        ['electron', 'react', 'kafkajs', 'ws', ...nodeBuiltins],
+        ['**/main/**', '**/renderer/**', ...NODE_ONLY_CORE, 'node:*'],
+        'Universal core (src/common/): no Node builtins, Node-only core or Electron (docs/architecture.md).',
+      ),
+      'no-restricted-globals': [
+        'error',
+        'window',
+        'document',
+        'localStorage',
+        'navigator',
+        'process',
+        'Buffer',
+        'require',
+      ],
     },
   },
   {
     // The renderer is a sandboxed web page: no Electron, no Node, no Node-only core.
     files: ['renderer/**/*.{ts,tsx}'],
-    rules: noImports(['electron', 'kafkajs', 'ws', ...nodeBuiltins], ['**/main/**', ...NODE_ONLY_CORE, 'node:*'], 'renderer/ is a sandboxed page: it may import only the universal core (docs/architecture.md).'),
+    rules: noImports(
+      ['electron', 'kafkajs', 'ws', ...nodeBuiltins],
+      ['**/main/**', ...NODE_ONLY_CORE, 'node:*'],
+      'renderer/ is a sandboxed page: it may import only the universal core (docs/architecture.md).',
+    ),
   },
 );

@@ -18,12 +18,21 @@ export default defineConfig({
     {
       name: 'browser',
       // screens.spec.ts writes docs/screens/: `npm run screenshots`, not npm test.
-      testIgnore: process.env['EVENTSCOPE_SCREENS'] ? /electron\.spec\.ts/ : [/electron\.spec\.ts/, /screens\.spec\.ts/],
+      testIgnore: process.env['EVENTSCOPE_SCREENS']
+        ? /electron\.spec\.ts/
+        : [/electron\.spec\.ts/, /screens\.spec\.ts/],
       use: {
         browserName: 'chromium',
         launchOptions: {
           executablePath: CHROMIUM_PATH,
-          args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+          args: [
+            '--no-sandbox',
+            '--disable-gpu',
+            '--disable-background-networking',
+            '--disable-component-update',
+            '--disable-sync',
+            '--no-first-run',
+          ],
         },
       },
     },

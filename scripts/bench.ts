@@ -6,7 +6,14 @@ import { benchCliTail, CLI_RECORDS, cliTailReport } from '../test/bench/cli-tail
 import { benchLiveTail, TAIL_RATE, TAIL_RECORDS } from '../test/bench/live-tail.bench.ts';
 import { benchTopicListing, TOPIC_COUNT } from '../test/bench/topic-listing.bench.ts';
 import { benchGroupLag, groupLagReport, LAG_GROUPS, LAG_PARTITIONS } from '../test/bench/group-lag.bench.ts';
-import { benchBigProjection, benchProjectionReplay, bigProjectionReport, PROJECTION_BIG_EVENTS, PROJECTION_EVENTS, projectionReplayReport } from '../test/bench/projection-replay.bench.ts';
+import {
+  benchBigProjection,
+  benchProjectionReplay,
+  bigProjectionReport,
+  PROJECTION_BIG_EVENTS,
+  PROJECTION_EVENTS,
+  projectionReplayReport,
+} from '../test/bench/projection-replay.bench.ts';
 import { endpointsFromEnv, startBroker, type RunningBroker } from '../test/harness/broker.ts';
 import { stage } from './run-steps.ts';
 
@@ -15,22 +22,30 @@ const LIST_GOAL_MS = 2_000;
 async function main(): Promise<void> {
   const external = endpointsFromEnv();
   if (external && process.env['EVENTSCOPE_BENCH_ALLOW_EXTERNAL'] !== '1') {
-    throw new Error(`KAFKA_BOOTSTRAP_SERVERS is set, but the benchmarks create ${TOPIC_COUNT} topics. Set EVENTSCOPE_BENCH_ALLOW_EXTERNAL=1 if that cluster may take them, or unset it to use the harness broker.`);
+    throw new Error(
+      `KAFKA_BOOTSTRAP_SERVERS is set, but the benchmarks create ${TOPIC_COUNT} topics. Set EVENTSCOPE_BENCH_ALLOW_EXTERNAL=1 if that cluster may take them, or unset it to use the harness broker.`,
+    );
   }
   let broker: RunningBroker | null = null;
   stage('kafka broker');
-  const bootstrap = external?.bootstrap ?? (broker = await startBroker((l) => process.stdout.write(`[kafka-harness] ${l}\n`))).bootstrap;
+  const bootstrap =
+    external?.bootstrap ??
+    (broker = await startBroker((l) => process.stdout.write(`[kafka-harness] ${l}\n`))).bootstrap;
   // BENCH_ONLY=fetch|tail|cli|decode|lag|projection|topics, or several comma-separated.
   const only = process.env['BENCH_ONLY']?.split(',');
   const runs = (name: string): boolean => !only || only.includes(name);
   try {
     if (runs('fetch')) {
-      stage(`bulk fetch: ${BULK_RECORDS.toLocaleString()} records, 6 partitions, from the beginning to the end; JSON values, then random ones`);
+      stage(
+        `bulk fetch: ${BULK_RECORDS.toLocaleString()} records, 6 partitions, from the beginning to the end; JSON values, then random ones`,
+      );
       const f = await benchBulkFetch(bootstrap, (l) => process.stdout.write(`${l}\n`));
       process.stdout.write(bulkFetchReport(f).join('\n') + '\n');
     }
     if (runs('tail')) {
-      stage(`live tail in Chromium: ${TAIL_RECORDS.toLocaleString()} records produced at ${TAIL_RATE.toLocaleString()}/s`);
+      stage(
+        `live tail in Chromium: ${TAIL_RECORDS.toLocaleString()} records produced at ${TAIL_RATE.toLocaleString()}/s`,
+      );
       const t = await benchLiveTail(bootstrap, (l) => process.stdout.write(`${l}\n`));
       const heap = t.heapMb;
       const quarter = heap[Math.floor(heap.length / 4)] ?? 0;
@@ -43,21 +58,29 @@ async function main(): Promise<void> {
       );
     }
     if (runs('cli')) {
-      stage(`command line: tail ${CLI_RECORDS.toLocaleString()} records (200 B values, 6 partitions) from the beginning to the end, plain and --json, against kcat`);
+      stage(
+        `command line: tail ${CLI_RECORDS.toLocaleString()} records (200 B values, 6 partitions) from the beginning to the end, plain and --json, against kcat`,
+      );
       const c = await benchCliTail(bootstrap, (l) => process.stdout.write(`${l}\n`));
       process.stdout.write(cliTailReport(c).join('\n') + '\n');
     }
     if (runs('decode')) {
-      stage(`record-batch decoding: ${DECODE_RECORDS.toLocaleString()} records, with and without the CRC-32C check (no broker)`);
+      stage(
+        `record-batch decoding: ${DECODE_RECORDS.toLocaleString()} records, with and without the CRC-32C check (no broker)`,
+      );
       const d = await benchDecoder((l) => process.stdout.write(`${l}\n`));
       process.stdout.write(describeDecoderBench(d).join('\n') + '\n');
     }
     if (runs('projection')) {
-      stage(`projection replay: ${PROJECTION_EVENTS.toLocaleString()} JSON events from the replay log through a projection in its sandbox, against a bare loop (no broker)`);
+      stage(
+        `projection replay: ${PROJECTION_EVENTS.toLocaleString()} JSON events from the replay log through a projection in its sandbox, against a bare loop (no broker)`,
+      );
       const p = await benchProjectionReplay((l) => process.stdout.write(`${l}\n`));
       process.stdout.write(projectionReplayReport(p).join('\n') + '\n');
       if (PROJECTION_BIG_EVENTS > 0) {
-        stage(`projection replay, long: a keyed projection over ${PROJECTION_BIG_EVENTS.toLocaleString()} events of a capture file, with the memory of the host and the worker (BENCH_PROJECTION_BIG_EVENTS; 0: skip)`);
+        stage(
+          `projection replay, long: a keyed projection over ${PROJECTION_BIG_EVENTS.toLocaleString()} events of a capture file, with the memory of the host and the worker (BENCH_PROJECTION_BIG_EVENTS; 0: skip)`,
+        );
         const big = await benchBigProjection(PROJECTION_BIG_EVENTS, (l) => process.stdout.write(`${l}\n`));
         process.stdout.write(bigProjectionReport(big).join('\n') + '\n');
       }

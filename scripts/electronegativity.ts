@@ -67,18 +67,25 @@ function refuseNetwork(runnerPath: string, attempts: string[]): void {
 function stageBuiltApp(): string {
   const out = join(ROOT, 'out');
   for (const needed of ['main/index.js', 'preload/index.cjs', 'renderer/index.html']) {
-    if (!existsSync(join(out, needed))) throw new Error(`out/${needed} is missing: build first ("npx electron-vite build").`);
+    if (!existsSync(join(out, needed)))
+      throw new Error(`out/${needed} is missing: build first ("npx electron-vite build").`);
   }
   const dir = mkdtempSync(join(tmpdir(), 'eventscope-electronegativity-'));
   cpSync(join(out, 'main'), join(dir, 'main'), { recursive: true, filter: (f) => !f.endsWith('.map') });
   mkdirSync(join(dir, 'preload'));
   cpSync(join(out, 'preload', 'index.cjs'), join(dir, 'preload', 'index.js'));
-  cpSync(join(out, 'renderer'), join(dir, 'renderer'), { recursive: true, filter: (f) => !f.endsWith('.map') && !f.endsWith('.css') });
+  cpSync(join(out, 'renderer'), join(dir, 'renderer'), {
+    recursive: true,
+    filter: (f) => !f.endsWith('.map') && !f.endsWith('.css'),
+  });
   cpSync(join(ROOT, 'package.json'), join(dir, 'package.json'));
   return dir;
 }
 
-export function isAccepted(finding: Pick<Finding, 'id' | 'file'>, accepted: AcceptedFinding[]): AcceptedFinding | undefined {
+export function isAccepted(
+  finding: Pick<Finding, 'id' | 'file'>,
+  accepted: AcceptedFinding[],
+): AcceptedFinding | undefined {
   return accepted.find((a) => a.id === finding.id && (a.file === undefined || a.file === finding.file));
 }
 
@@ -89,7 +96,9 @@ export async function scan(input: string): Promise<ScanResult & { networkAttempt
   // Electronegativity takes its message language from LANG; only en-US is bundled in full.
   process.env['LANG'] = 'en-US';
   const run = require(runnerPath) as (options: Record<string, unknown>, forCli: boolean) => Promise<ScanResult>;
-  const electronVersion = (JSON.parse(readFileSync(join(ROOT, 'node_modules', 'electron', 'package.json'), 'utf8')) as { version: string }).version;
+  const electronVersion = (
+    JSON.parse(readFileSync(join(ROOT, 'node_modules', 'electron', 'package.json'), 'utf8')) as { version: string }
+  ).version;
   const quietLog = console.log;
   // It prints "could not retrieve translations" when the refused request fails: expected here.
   console.log = (...args: unknown[]) => {
@@ -123,13 +132,20 @@ async function main(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { input: { type: 'string' }, accepted: { type: 'string' } } });
   const acceptedFile = values.accepted ?? join(ROOT, 'electronegativity-accepted.json');
   const accepted = (JSON.parse(readFileSync(acceptedFile, 'utf8')) as { accepted: AcceptedFinding[] }).accepted;
-  for (const a of accepted) if (!a.reason?.trim()) throw new Error(`${acceptedFile}: the entry for ${a.id} gives no reason`);
+  for (const a of accepted)
+    if (!a.reason?.trim()) throw new Error(`${acceptedFile}: the entry for ${a.id} gives no reason`);
   const staged = values.input === undefined;
   const input = values.input ?? stageBuiltApp();
   try {
     const { issues, errors, networkAttempts } = await scan(input);
     const scanned = readdirSync(input, { recursive: true, withFileTypes: true }).filter((d) => d.isFile()).length;
-    process.stdout.write(`Electronegativity over ${staged ? 'the built app (out/)' : input}: ${issues.length} finding(s) in ${scanned} files; not run: ${Object.entries(EXCLUDED_CHECKS).map(([c, why]) => `${c}, which ${why}`).join('; ')}.\n`);
+    process.stdout.write(
+      `Electronegativity over ${staged ? 'the built app (out/)' : input}: ${issues.length} finding(s) in ${scanned} files; not run: ${Object.entries(
+        EXCLUDED_CHECKS,
+      )
+        .map(([c, why]) => `${c}, which ${why}`)
+        .join('; ')}.\n`,
+    );
     let failed = 0;
     for (const issue of issues) {
       const file = issue.file.startsWith('/') ? relative(input, issue.file) : issue.file;
@@ -137,19 +153,35 @@ async function main(argv: string[]): Promise<number> {
       const high = issue.severity.name === 'HIGH';
       if (high && !ok) failed++;
       const verdict = ok ? 'accepted' : high ? 'NOT ACCEPTED' : 'note';
-      process.stdout.write(`  [${verdict}] ${issue.severity.name}/${issue.confidence.name} ${issue.id} ${file}:${issue.location.line}:${issue.location.column} — ${issue.description}${ok ? `\n      reason: ${ok.reason}` : ''}\n`);
+      process.stdout.write(
+        `  [${verdict}] ${issue.severity.name}/${issue.confidence.name} ${issue.id} ${file}:${issue.location.line}:${issue.location.column} — ${issue.description}${ok ? `\n      reason: ${ok.reason}` : ''}\n`,
+      );
     }
     for (const error of errors.filter((e) => !e.tolerable)) {
       failed++;
       process.stdout.write(`  [NOT SCANNED] ${relative(input, error.file)}: ${error.message}\n`);
     }
-    const stale = accepted.filter((a) => !issues.some((i) => isAccepted({ id: i.id, file: i.file.startsWith('/') ? relative(input, i.file) : i.file }, [a])));
+    const stale = accepted.filter(
+      (a) =>
+        !issues.some((i) =>
+          isAccepted({ id: i.id, file: i.file.startsWith('/') ? relative(input, i.file) : i.file }, [a]),
+        ),
+    );
     for (const a of stale) {
       failed++;
-      process.stdout.write(`  [STALE] electronegativity-accepted.json accepts ${a.id}${a.file ? ` in ${a.file}` : ''}, which was not found: remove the entry.\n`);
+      process.stdout.write(
+        `  [STALE] electronegativity-accepted.json accepts ${a.id}${a.file ? ` in ${a.file}` : ''}, which was not found: remove the entry.\n`,
+      );
     }
-    if (networkAttempts.length > 0) process.stdout.write(`  (refused ${networkAttempts.length} network request(s): ${[...new Set(networkAttempts)].join(', ')})\n`);
-    process.stdout.write(failed === 0 ? 'Electronegativity: no HIGH finding left unexplained.\n' : `Electronegativity: ${failed} problem(s) above (HIGH findings not in electronegativity-accepted.json, files not scanned, stale entries).\n`);
+    if (networkAttempts.length > 0)
+      process.stdout.write(
+        `  (refused ${networkAttempts.length} network request(s): ${[...new Set(networkAttempts)].join(', ')})\n`,
+      );
+    process.stdout.write(
+      failed === 0
+        ? 'Electronegativity: no HIGH finding left unexplained.\n'
+        : `Electronegativity: ${failed} problem(s) above (HIGH findings not in electronegativity-accepted.json, files not scanned, stale entries).\n`,
+    );
     return failed === 0 ? 0 : 1;
   } finally {
     if (staged) rmSync(input, { recursive: true, force: true });

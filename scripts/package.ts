@@ -47,22 +47,35 @@ export const FUSES: FuseV1Config = {
 export function electronDist(env: NodeJS.ProcessEnv = process.env): { dir: string } | { dir: null; missing: string } {
   const override = env['EVENTSCOPE_ELECTRON_DIST'];
   if (override) {
-    const binary = ['electron', 'electron.exe', 'Electron.app'].map((name) => join(override, name)).find((p) => existsSync(p));
-    return binary ? { dir: override } : { dir: null, missing: `EVENTSCOPE_ELECTRON_DIST=${override} holds no Electron binary` };
+    const binary = ['electron', 'electron.exe', 'Electron.app']
+      .map((name) => join(override, name))
+      .find((p) => existsSync(p));
+    return binary
+      ? { dir: override }
+      : { dir: null, missing: `EVENTSCOPE_ELECTRON_DIST=${override} holds no Electron binary` };
   }
   // The electron package writes path.txt once its postinstall has downloaded the binary.
   const pathFile = join(ROOT, 'node_modules', 'electron', 'path.txt');
   const dist = join(ROOT, 'node_modules', 'electron', 'dist');
   if (!existsSync(pathFile) || !existsSync(join(dist, readFileSync(pathFile, 'utf8').trim()))) {
-    return { dir: null, missing: 'no Electron binary is installed in node_modules/electron/dist (its download from GitHub failed or was skipped with ELECTRON_SKIP_BINARY_DOWNLOAD)' };
+    return {
+      dir: null,
+      missing:
+        'no Electron binary is installed in node_modules/electron/dist (its download from GitHub failed or was skipped with ELECTRON_SKIP_BINARY_DOWNLOAD)',
+    };
   }
   return { dir: dist };
 }
 
 /** The packaged app's Electron binary, where its fuses live (as electron-builder names it). */
-export function packagedBinary(context: Pick<AfterPackContext, 'appOutDir' | 'electronPlatformName'> & { packager: { appInfo: { productFilename: string }; executableName?: string } }): string {
+export function packagedBinary(
+  context: Pick<AfterPackContext, 'appOutDir' | 'electronPlatformName'> & {
+    packager: { appInfo: { productFilename: string }; executableName?: string };
+  },
+): string {
   const { appOutDir, electronPlatformName, packager } = context;
-  if (electronPlatformName === 'darwin' || electronPlatformName === 'mas') return join(appOutDir, `${packager.appInfo.productFilename}.app`);
+  if (electronPlatformName === 'darwin' || electronPlatformName === 'mas')
+    return join(appOutDir, `${packager.appInfo.productFilename}.app`);
   if (electronPlatformName === 'win32') return join(appOutDir, `${packager.appInfo.productFilename}.exe`);
   return join(appOutDir, packager.executableName ?? packager.appInfo.productFilename);
 }
@@ -76,10 +89,15 @@ export async function setFuses(binary: string, options: { resetAdHocDarwinSignat
 }
 
 async function main(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { dir: { type: 'boolean' }, 'skip-build': { type: 'boolean' }, output: { type: 'string' } } });
+  const { values } = parseArgs({
+    args: argv,
+    options: { dir: { type: 'boolean' }, 'skip-build': { type: 'boolean' }, output: { type: 'string' } },
+  });
   const electron = electronDist();
   if (electron.dir === null) {
-    process.stderr.write(`npm run package: cannot package here: ${electron.missing}; install it where GitHub is reachable ("node node_modules/electron/install.js") and run "npm run package" again.\n`);
+    process.stderr.write(
+      `npm run package: cannot package here: ${electron.missing}; install it where GitHub is reachable ("node node_modules/electron/install.js") and run "npm run package" again.\n`,
+    );
     return 1;
   }
   if (!values['skip-build']) {
@@ -87,7 +105,9 @@ async function main(argv: string[]): Promise<number> {
     const built = await run('electron-vite', ['build']);
     if (built !== 0) return built;
   } else if (!existsSync(join(ROOT, 'out', 'main', 'index.js'))) {
-    process.stderr.write('npm run package: cannot package: --skip-build was given but out/main/index.js is missing; run "npm run build" first.\n');
+    process.stderr.write(
+      'npm run package: cannot package: --skip-build was given but out/main/index.js is missing; run "npm run build" first.\n',
+    );
     return 1;
   }
   stage(`electron-builder (${values.dir ? 'unpacked app' : 'installers'}) with the Electron in ${electron.dir}`);
@@ -107,7 +127,9 @@ async function main(argv: string[]): Promise<number> {
       },
     });
     const output = values.output ?? join(ROOT, 'dist');
-    process.stdout.write(`packaged into ${output}${artifacts.length > 0 ? `:\n${artifacts.map((a) => `  ${a}`).join('\n')}` : ''}\n`);
+    process.stdout.write(
+      `packaged into ${output}${artifacts.length > 0 ? `:\n${artifacts.map((a) => `  ${a}`).join('\n')}` : ''}\n`,
+    );
     return 0;
   } catch (err) {
     // electron-builder's own errors say what failed (a tool it could not download, a signing

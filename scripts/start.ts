@@ -23,20 +23,30 @@ const ELECTRON_DOWNLOAD_TIMEOUT_MS = 180_000;
 /** electron 45 fetches its binary on demand; try once, unless told not to. */
 function downloadElectron(): void {
   if (process.env['ELECTRON_SKIP_BINARY_DOWNLOAD']) {
-    process.stdout.write('ELECTRON_SKIP_BINARY_DOWNLOAD is set, so the desktop app\'s binary is not downloaded.\n');
+    process.stdout.write("ELECTRON_SKIP_BINARY_DOWNLOAD is set, so the desktop app's binary is not downloaded.\n");
     return;
   }
   stage('downloading the Electron binary (once)');
   // Its installer's own failure is a stack trace ("TypeError: fetch failed"): kept out of sight
   // and said in one sentence instead.
-  const result = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'electron', 'install.js')], { encoding: 'utf8', timeout: ELECTRON_DOWNLOAD_TIMEOUT_MS });
-  if (result.status !== 0) process.stdout.write(`${electronDownloadFailure(`${result.stderr ?? ''}\n${result.stdout ?? ''}`, result.error)}\n`);
+  const result = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'electron', 'install.js')], {
+    encoding: 'utf8',
+    timeout: ELECTRON_DOWNLOAD_TIMEOUT_MS,
+  });
+  if (result.status !== 0)
+    process.stdout.write(
+      `${electronDownloadFailure(`${result.stderr ?? ''}\n${result.stdout ?? ''}`, result.error)}\n`,
+    );
 }
 
 /** One sentence for a failed Electron download: where it comes from and what went wrong. */
 function electronDownloadFailure(output: string, error?: Error): string {
   const unreachable = /fetch failed|ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ENETUNREACH|EHOSTUNREACH/.test(output);
-  const cause = error ? `no answer within ${ELECTRON_DOWNLOAD_TIMEOUT_MS / 1000} s` : unreachable ? 'it cannot be reached from here' : (/Error:\s*([^\n]+)/.exec(output)?.[1]?.trim() ?? 'its installer failed');
+  const cause = error
+    ? `no answer within ${ELECTRON_DOWNLOAD_TIMEOUT_MS / 1000} s`
+    : unreachable
+      ? 'it cannot be reached from here'
+      : (/Error:\s*([^\n]+)/.exec(output)?.[1]?.trim() ?? 'its installer failed');
   return `Could not download Electron's binary (it comes from GitHub; ${cause}).`;
 }
 

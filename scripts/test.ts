@@ -61,7 +61,12 @@ interface VitestReport {
 /** Runs one Vitest project and counts its results; its skipped tests are listed with their files. */
 async function vitestProject(project: string, title: string, env: Record<string, string>): Promise<void> {
   const report = join(REPORTS, `vitest-${project}.json`);
-  await step(title, 'vitest', ['run', '--project', project, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`], env);
+  await step(
+    title,
+    'vitest',
+    ['run', '--project', project, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`],
+    env,
+  );
   const v = readJson<VitestReport>(report);
   if (!v) return;
   counts.passed += v.numPassedTests;
@@ -69,7 +74,10 @@ async function vitestProject(project: string, title: string, env: Record<string,
   counts.skipped += v.numPendingTests + v.numTodoTests;
   for (const file of v.testResults) {
     for (const t of file.assertionResults) {
-      if (t.status === 'skipped' || t.status === 'pending' || t.status === 'todo') skipReasons.push(`${t.fullName} (${file.name.replace(`${ROOT}/`, '')}: its reason is printed in the Vitest output above)`);
+      if (t.status === 'skipped' || t.status === 'pending' || t.status === 'todo')
+        skipReasons.push(
+          `${t.fullName} (${file.name.replace(`${ROOT}/`, '')}: its reason is printed in the Vitest output above)`,
+        );
     }
   }
 }
@@ -85,10 +93,15 @@ function readJson<T>(path: string): T | null {
 async function main(): Promise<number> {
   mkdirSync(REPORTS, { recursive: true });
   await step('lint (ESLint, layer rules)', 'eslint', ['.']);
-  for (const project of ['tsconfig.node.json', 'tsconfig.web.json', 'tsconfig.preload.json']) await step(`typecheck ${project}`, 'tsc', ['-p', project]);
+  await step('format (Prettier --check)', 'prettier', ['--check', '.']);
+  for (const project of ['tsconfig.node.json', 'tsconfig.web.json', 'tsconfig.preload.json'])
+    await step(`typecheck ${project}`, 'tsc', ['-p', project]);
   const built = await step('build (electron-vite: main + cli, preload, renderer)', 'electron-vite', ['build']);
   // Electron security checks over the built app, offline; HIGH findings must be fixed or explained in electronegativity-accepted.json.
-  if (built) await step('electronegativity (Electron security checks, built app, offline)', process.execPath, [join(ROOT, 'scripts', 'electronegativity.ts')]);
+  if (built)
+    await step('electronegativity (Electron security checks, built app, offline)', process.execPath, [
+      join(ROOT, 'scripts', 'electronegativity.ts'),
+    ]);
   else failures.push('electronegativity: not run, the build failed');
 
   await vitestProject('unit', 'vitest unit (no broker)', {});
@@ -126,7 +139,12 @@ async function main(): Promise<number> {
       await vitestProject('integration', 'vitest integration (real broker)', env);
       if (built) {
         const playwrightReport = join(REPORTS, 'playwright.json');
-        await step('playwright (Chromium through browser mode, real broker)', 'playwright', ['test', '--reporter=list,json'], { ...env, PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightReport });
+        await step(
+          'playwright (Chromium through browser mode, real broker)',
+          'playwright',
+          ['test', '--reporter=list,json'],
+          { ...env, PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightReport },
+        );
         const p = readJson<PlaywrightReport>(playwrightReport);
         if (p) {
           counts.passed += p.stats.expected + p.stats.flaky;
@@ -143,7 +161,9 @@ async function main(): Promise<number> {
   }
 
   stage('summary');
-  process.stdout.write(`durations:\n${durations.map((d) => `  ${(d.ms / 1000).toFixed(1).padStart(7)} s  ${d.name}`).join('\n')}\n`);
+  process.stdout.write(
+    `durations:\n${durations.map((d) => `  ${(d.ms / 1000).toFixed(1).padStart(7)} s  ${d.name}`).join('\n')}\n`,
+  );
   if (skipReasons.length > 0) process.stdout.write(`skipped:\n${skipReasons.map((r) => `  - ${r}`).join('\n')}\n`);
   if (failures.length > 0) process.stdout.write(`failed stages:\n${failures.map((f) => `  - ${f}`).join('\n')}\n`);
   process.stdout.write(`Tests: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped\n`);

@@ -46,7 +46,8 @@ export function App() {
   const unknownAddress = useNavigation((s) => s.unknownAddress);
   useEffect(() => {
     const first = connections[0];
-    if (view.kind === 'welcome' && first && unknownAddress === null && window.location.hash === '') replace({ kind: 'topics', connectionId: first.profile.id });
+    if (view.kind === 'welcome' && first && unknownAddress === null && window.location.hash === '')
+      replace({ kind: 'topics', connectionId: first.profile.id });
   }, [connections, view.kind, replace, unknownAddress]);
 
   if (error) {
@@ -105,7 +106,12 @@ function CopyLink() {
         Copy link
       </button>
       {/* A browser opens a tab; the desktop app opens a window of its own on the same view (main/index.ts). */}
-      <button type="button" onClick={() => window.open(window.location.href, '_blank', 'noopener')} title="Open this view in a new window" data-testid="open-new-window">
+      <button
+        type="button"
+        onClick={() => window.open(window.location.href, '_blank', 'noopener')}
+        title="Open this view in a new window"
+        data-testid="open-new-window"
+      >
         <ExternalLink aria-hidden />
         Open in new window
       </button>
@@ -144,7 +150,13 @@ function MainView() {
         </ClusterTabs>
       );
     case 'group':
-      return <GroupDetailView key={`${view.connectionId}/${view.groupId}`} connectionId={view.connectionId} groupId={view.groupId} />;
+      return (
+        <GroupDetailView
+          key={`${view.connectionId}/${view.groupId}`}
+          connectionId={view.connectionId}
+          groupId={view.groupId}
+        />
+      );
     case 'topic':
       return <TopicDetailView connectionId={view.connectionId} topic={view.topic} />;
     case 'messages':

@@ -30,7 +30,11 @@ function step(state, event) {
   if (typeof event.value === 'string') return flag(state, event, 'the value is not JSON');
   const rule = TRANSITIONS[event.type];
   if (state.status === null && event.type !== 'OrderPlaced') {
-    flag(state, event, event.topic === 'payments' ? 'a payment for an order never placed' : 'an event for an order never placed');
+    flag(
+      state,
+      event,
+      event.topic === 'payments' ? 'a payment for an order never placed' : 'an event for an order never placed',
+    );
   } else if (state.status === rule.to) {
     return flag(state, event, `${event.type} twice`);
   } else if (!rule.from.includes(state.status)) {

@@ -63,7 +63,11 @@ async function writeValues(path: string, kind: ValueKind): Promise<void> {
 
 function timeKcat(bootstrap: string, topic: string): number {
   const started = performance.now();
-  execFileSync('kcat', ['-b', bootstrap, '-C', '-t', topic, '-o', 'beginning', '-e', '-q', '-X', 'fetch.max.bytes=52428800'], { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 30 });
+  execFileSync(
+    'kcat',
+    ['-b', bootstrap, '-C', '-t', topic, '-o', 'beginning', '-e', '-q', '-X', 'fetch.max.bytes=52428800'],
+    { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 30 },
+  );
   return performance.now() - started;
 }
 
@@ -81,7 +85,11 @@ export interface BulkFetchResult {
   runs: BulkFetchRun[];
 }
 
-export async function benchBulkFetch(bootstrap: string, log: (line: string) => void, kinds: readonly ValueKind[] = VALUE_KINDS): Promise<BulkFetchResult> {
+export async function benchBulkFetch(
+  bootstrap: string,
+  log: (line: string) => void,
+  kinds: readonly ValueKind[] = VALUE_KINDS,
+): Promise<BulkFetchResult> {
   const runs: BulkFetchRun[] = [];
   for (const kind of kinds) runs.push(await benchOneKind(bootstrap, kind, log));
   return { records: BULK_RECORDS, runs };
@@ -99,11 +107,31 @@ async function benchOneKind(bootstrap: string, kind: ValueKind, log: (line: stri
     await writeValues(file, kind);
     const produceStarted = performance.now();
     await new Promise<void>((resolve, reject) => {
-      const kcat = spawn('kcat', ['-b', bootstrap, '-P', '-t', topic, '-p', '-1', '-X', 'linger.ms=20', '-X', 'batch.num.messages=10000', '-l', file], { stdio: ['ignore', 'ignore', 'pipe'] });
+      const kcat = spawn(
+        'kcat',
+        [
+          '-b',
+          bootstrap,
+          '-P',
+          '-t',
+          topic,
+          '-p',
+          '-1',
+          '-X',
+          'linger.ms=20',
+          '-X',
+          'batch.num.messages=10000',
+          '-l',
+          file,
+        ],
+        { stdio: ['ignore', 'ignore', 'pipe'] },
+      );
       kcat.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`kcat -P exited ${code}`))));
     });
     rmSync(file);
-    log(`${KIND_LABEL[kind]}: produced ${BULK_RECORDS.toLocaleString()} records with kcat in ${((performance.now() - produceStarted) / 1000).toFixed(1)} s`);
+    log(
+      `${KIND_LABEL[kind]}: produced ${BULK_RECORDS.toLocaleString()} records with kcat in ${((performance.now() - produceStarted) / 1000).toFixed(1)} s`,
+    );
 
     const client = await openClusterClient(ConnectionProfile.parse({ id: 'bench', name: 'bench', bootstrap }), {});
     const read = async (replayLog: ReplayLog | null): Promise<{ ms: number; records: number }> => {
@@ -138,16 +166,26 @@ async function benchOneKind(bootstrap: string, kind: ValueKind, log: (line: stri
         check('eventscope without the log', plain);
         without.push(plain.ms);
         const path = join(dir, `log-${i}.sqlite`);
-        const replayLog = new ReplayLog(path, { capBytesPerCluster: Number.MAX_SAFE_INTEGER, checkpointInBackground: true });
+        const replayLog = new ReplayLog(path, {
+          capBytesPerCluster: Number.MAX_SAFE_INTEGER,
+          checkpointInBackground: true,
+        });
         const logged = await read(replayLog);
         check('eventscope into the log', logged);
         withLog.push(logged.ms);
         storedBytes = replayLog.sizeBytes('bench');
-        if (replayLog.recordCount('bench', topic) !== BULK_RECORDS) throw new Error(`the replay log holds ${replayLog.recordCount('bench', topic)} of ${BULK_RECORDS} records`);
+        if (replayLog.recordCount('bench', topic) !== BULK_RECORDS)
+          throw new Error(`the replay log holds ${replayLog.recordCount('bench', topic)} of ${BULK_RECORDS} records`);
         replayLog.close();
         rmSync(path, { force: true });
       }
-      return { kind, kcatMs: Math.min(...kcat), withoutLogMs: Math.min(...without), withLogMs: Math.min(...withLog), storedBytes };
+      return {
+        kind,
+        kcatMs: Math.min(...kcat),
+        withoutLogMs: Math.min(...without),
+        withLogMs: Math.min(...withLog),
+        storedBytes,
+      };
     } finally {
       await client.close();
     }

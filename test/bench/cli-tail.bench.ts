@@ -14,7 +14,11 @@ import { spawn } from 'node:child_process';
 import { closeSync, createWriteStream, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTopicWithKafkaTool, deleteTopicWithKafkaTool, offsetsFromGetOffsetShell } from '../harness/kafka-tools.ts';
+import {
+  createTopicWithKafkaTool,
+  deleteTopicWithKafkaTool,
+  offsetsFromGetOffsetShell,
+} from '../harness/kafka-tools.ts';
 
 export const CLI_RECORDS = Number(process.env['BENCH_CLI_RECORDS'] ?? 2_000_000);
 const REPEATS = Number(process.env['BENCH_CLI_REPEATS'] ?? 3);
@@ -70,7 +74,8 @@ async function writeInput(path: string): Promise<void> {
   const LINES_PER_WRITE = 10_000;
   for (let i = 0; i < CLI_RECORDS; i += LINES_PER_WRITE) {
     let chunk = '';
-    for (let j = i; j < Math.min(i + LINES_PER_WRITE, CLI_RECORDS); j++) chunk += `ord_${j.toString().padStart(9, '0')}\t${valueLine(j)}\n`;
+    for (let j = i; j < Math.min(i + LINES_PER_WRITE, CLI_RECORDS); j++)
+      chunk += `ord_${j.toString().padStart(9, '0')}\t${valueLine(j)}\n`;
     if (!out.write(chunk)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
   }
   await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
@@ -141,7 +146,25 @@ export async function benchCliTail(bootstrap: string, log: (line: string) => voi
     await writeInput(input);
     const produceStarted = performance.now();
     await new Promise<void>((resolve, reject) => {
-      const kcat = spawn('kcat', ['-b', bootstrap, '-P', '-t', TOPIC, '-K', '\t', '-X', 'linger.ms=20', '-X', 'batch.num.messages=10000', '-l', input], { stdio: ['ignore', 'ignore', 'inherit'] });
+      const kcat = spawn(
+        'kcat',
+        [
+          '-b',
+          bootstrap,
+          '-P',
+          '-t',
+          TOPIC,
+          '-K',
+          '\t',
+          '-X',
+          'linger.ms=20',
+          '-X',
+          'batch.num.messages=10000',
+          '-l',
+          input,
+        ],
+        { stdio: ['ignore', 'ignore', 'inherit'] },
+      );
       kcat.on('error', reject);
       kcat.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`kcat -P exited ${code}`))));
     });
@@ -149,16 +172,50 @@ export async function benchCliTail(bootstrap: string, log: (line: string) => voi
     rmSync(input, { force: true });
     const latest = offsetsFromGetOffsetShell(bootstrap, TOPIC, 'latest');
     const held = [...latest.values()].reduce((sum, offset) => sum + Number(offset), 0);
-    if (held !== CLI_RECORDS) throw new Error(`the topic holds ${held} records after producing ${CLI_RECORDS}: the bench has nothing fair to measure`);
-    log(`produced ${CLI_RECORDS.toLocaleString()} records (${VALUE_BYTES} B values, 13 B keys) with kcat -P in ${(produceMs / 1000).toFixed(1)} s; per partition: ${[...latest].sort((a, b) => a[0] - b[0]).map(([p, o]) => `${p}:${o}`).join(' ')}`);
+    if (held !== CLI_RECORDS)
+      throw new Error(
+        `the topic holds ${held} records after producing ${CLI_RECORDS}: the bench has nothing fair to measure`,
+      );
+    log(
+      `produced ${CLI_RECORDS.toLocaleString()} records (${VALUE_BYTES} B values, 13 B keys) with kcat -P in ${(produceMs / 1000).toFixed(1)} s; per partition: ${[
+        ...latest,
+      ]
+        .sort((a, b) => a[0] - b[0])
+        .map(([p, o]) => `${p}:${o}`)
+        .join(' ')}`,
+    );
 
     const kcatArgs = ['-b', bootstrap, '-C', '-e', '-o', 'beginning', '-q', '-t', TOPIC];
     const esArgs = [BIN, 'tail', TOPIC, '--bootstrap', bootstrap, '--from', 'earliest', '--end'];
     const contenders = [
-      { key: 'kcat', label: 'kcat -C -e -o beginning -q', command: 'kcat', args: kcatArgs, warmUp: ['-c', String(WARM_UP_RECORDS)] },
-      { key: 'eventscope', label: 'eventscope tail --from earliest --end', command: process.execPath, args: esArgs, warmUp: ['--max', String(WARM_UP_RECORDS)] },
-      { key: 'kcatJson', label: 'kcat -C -e -o beginning -q -J', command: 'kcat', args: [...kcatArgs, '-J'], warmUp: ['-c', String(WARM_UP_RECORDS)] },
-      { key: 'eventscopeJson', label: 'eventscope tail --from earliest --end --json', command: process.execPath, args: [...esArgs, '--json'], warmUp: ['--max', String(WARM_UP_RECORDS)] },
+      {
+        key: 'kcat',
+        label: 'kcat -C -e -o beginning -q',
+        command: 'kcat',
+        args: kcatArgs,
+        warmUp: ['-c', String(WARM_UP_RECORDS)],
+      },
+      {
+        key: 'eventscope',
+        label: 'eventscope tail --from earliest --end',
+        command: process.execPath,
+        args: esArgs,
+        warmUp: ['--max', String(WARM_UP_RECORDS)],
+      },
+      {
+        key: 'kcatJson',
+        label: 'kcat -C -e -o beginning -q -J',
+        command: 'kcat',
+        args: [...kcatArgs, '-J'],
+        warmUp: ['-c', String(WARM_UP_RECORDS)],
+      },
+      {
+        key: 'eventscopeJson',
+        label: 'eventscope tail --from earliest --end --json',
+        command: process.execPath,
+        args: [...esArgs, '--json'],
+        warmUp: ['--max', String(WARM_UP_RECORDS)],
+      },
     ] as const;
 
     // Warm-up: a short read by each, so the first timed run does not pay for a cold start alone.
@@ -167,7 +224,9 @@ export async function benchCliTail(bootstrap: string, log: (line: string) => voi
     const outcomes = new Map<string, { counted: RunOutcome; timed: RunOutcome[] }>();
     for (const c of contenders) {
       const counted = await runMeasured(c.command, c.args, devNull, true);
-      log(`counted run, ${c.label}: ${counted.lines.toLocaleString()} lines in ${(counted.ms / 1000).toFixed(2)} s${counted.code === 0 ? '' : ` (exit ${counted.code})`}`);
+      log(
+        `counted run, ${c.label}: ${counted.lines.toLocaleString()} lines in ${(counted.ms / 1000).toFixed(2)} s${counted.code === 0 ? '' : ` (exit ${counted.code})`}`,
+      );
       outcomes.set(c.key, { counted, timed: [] });
     }
     // Timed runs interleaved, so a noisy spell on the shared machine hits every contender alike.
@@ -175,7 +234,9 @@ export async function benchCliTail(bootstrap: string, log: (line: string) => voi
       for (const c of contenders) {
         const outcome = await runMeasured(c.command, c.args, devNull, false);
         outcomes.get(c.key)!.timed.push(outcome);
-        log(`run ${r + 1}/${REPEATS}, ${c.label}: ${(outcome.ms / 1000).toFixed(2)} s, peak RSS ${Math.round(outcome.peakRssKb / 1024)} MB${outcome.code === 0 ? '' : ` (exit ${outcome.code})`}`);
+        log(
+          `run ${r + 1}/${REPEATS}, ${c.label}: ${(outcome.ms / 1000).toFixed(2)} s, peak RSS ${Math.round(outcome.peakRssKb / 1024)} MB${outcome.code === 0 ? '' : ` (exit ${outcome.code})`}`,
+        );
       }
     }
 
@@ -192,7 +253,14 @@ export async function benchCliTail(bootstrap: string, log: (line: string) => voi
         failure: failed ? `exit ${failed.code}: ${failed.stderr.trim().split('\n').slice(-3).join(' / ')}` : null,
       };
     };
-    return { records: CLI_RECORDS, produceMs, kcat: result('kcat'), eventscope: result('eventscope'), kcatJson: result('kcatJson'), eventscopeJson: result('eventscopeJson') };
+    return {
+      records: CLI_RECORDS,
+      produceMs,
+      kcat: result('kcat'),
+      eventscope: result('eventscope'),
+      kcatJson: result('kcatJson'),
+      eventscopeJson: result('eventscopeJson'),
+    };
   } finally {
     closeSync(devNull);
     rmSync(dir, { recursive: true, force: true });
@@ -204,7 +272,10 @@ export async function benchCliTail(bootstrap: string, log: (line: string) => voi
 export function cliTailReport(r: CliTailResult): string[] {
   const rate = (c: ContenderResult): number => Math.round(r.records / (c.ms / 1000));
   const complete = (c: ContenderResult): boolean => c.lines === r.records && c.failure === null;
-  const problem = (c: ContenderResult): string => (c.failure ? `FAILED (${c.failure})` : `NOT every record: ${c.lines.toLocaleString()} of ${r.records.toLocaleString()} — no rate reported`);
+  const problem = (c: ContenderResult): string =>
+    c.failure
+      ? `FAILED (${c.failure})`
+      : `NOT every record: ${c.lines.toLocaleString()} of ${r.records.toLocaleString()} — no rate reported`;
   const met = (ok: boolean): string => (ok ? 'met' : 'NOT met');
   const RSS_GOAL_MB = 150;
   const line = (c: ContenderResult, reference: ContenderResult | null, goal: number): string => {
@@ -213,8 +284,16 @@ export function cliTailReport(r: CliTailResult): string[] {
     const figures = `${rate(c).toLocaleString()} records/s (${(c.ms / 1000).toFixed(2)} s; runs ${c.runsMs.map((ms) => (ms / 1000).toFixed(2)).join(', ')})`;
     if (reference === null) return `${head}${figures}, peak RSS ${c.peakRssMb} MB`;
     const ratio = complete(reference) ? reference.ms / c.ms : null;
-    const vs = ratio === null ? 'no ratio: the reference did not read every record' : `${ratio.toFixed(2)}× ${reference.label.replace(/ -C -e -o beginning -q/, '')} (goal ≥ ${goal.toFixed(1)}×: ${met(ratio >= goal)})`;
+    const vs =
+      ratio === null
+        ? 'no ratio: the reference did not read every record'
+        : `${ratio.toFixed(2)}× ${reference.label.replace(/ -C -e -o beginning -q/, '')} (goal ≥ ${goal.toFixed(1)}×: ${met(ratio >= goal)})`;
     return `${head}${figures} — ${vs}, peak RSS ${c.peakRssMb} MB (goal < ${RSS_GOAL_MB} MB: ${met(c.peakRssMb < RSS_GOAL_MB)})`;
   };
-  return [line(r.kcat, null, 0), line(r.eventscope, r.kcat, 1.0), line(r.kcatJson, null, 0), line(r.eventscopeJson, r.kcatJson, 1.5)];
+  return [
+    line(r.kcat, null, 0),
+    line(r.eventscope, r.kcat, 1.0),
+    line(r.kcatJson, null, 0),
+    line(r.eventscopeJson, r.kcatJson, 1.5),
+  ];
 }

@@ -30,7 +30,9 @@ function buildBatch(baseOffset: number, count: number, zstd: boolean): Buffer {
   for (let i = 0; i < count; i++) {
     const n = baseOffset + i;
     const key = Buffer.from(`ord_${n.toString().padStart(9, '0')}`);
-    const value = Buffer.from(`{"type":"OrderPlaced","orderId":"ord_${n.toString().padStart(9, '0')}","customerId":"cus_${(n % 9973).toString(36)}","totalCents":${(n * 7919) % 100000},"currency":"EUR","items":[{"sku":"SKU-${n % 997}","quantity":${1 + (n % 3)}}],"pad":"xxxxxxxxxxxxxxxxx"}`);
+    const value = Buffer.from(
+      `{"type":"OrderPlaced","orderId":"ord_${n.toString().padStart(9, '0')}","customerId":"cus_${(n % 9973).toString(36)}","totalCents":${(n * 7919) % 100000},"currency":"EUR","items":[{"sku":"SKU-${n % 997}","quantity":${1 + (n % 3)}}],"pad":"xxxxxxxxxxxxxxxxx"}`,
+    );
     const fields: number[] = [0];
     zigzag(fields, i); // timestamp delta
     zigzag(fields, i); // offset delta
@@ -121,7 +123,9 @@ export async function benchDecoder(log: (line: string) => void): Promise<Decoder
   const started = performance.now();
   const plain = buildRecordSets(false);
   const zstd = buildRecordSets(true);
-  log(`built ${DECODE_RECORDS.toLocaleString()} records: ${(plain.bytes / 1e6).toFixed(0)} MB of batches uncompressed, ${(zstd.bytes / 1e6).toFixed(1)} MB with zstd, in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  log(
+    `built ${DECODE_RECORDS.toLocaleString()} records: ${(plain.bytes / 1e6).toFixed(0)} MB of batches uncompressed, ${(zstd.bytes / 1e6).toFixed(1)} MB with zstd, in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
 
   let sink = 0;
   const checksums = fastest({
@@ -147,7 +151,8 @@ export async function benchDecoder(log: (line: string) => void): Promise<Decoder
 /** The lines npm run bench prints. */
 export function describeDecoderBench(r: DecoderBenchResult): string[] {
   const n = (x: number) => Math.round(x).toLocaleString();
-  const cost = (c: { withCrcRecordsPerS: number; withoutCrcRecordsPerS: number }) => `checked takes ${(c.withoutCrcRecordsPerS / c.withCrcRecordsPerS).toFixed(2)}× the time of unchecked`;
+  const cost = (c: { withCrcRecordsPerS: number; withoutCrcRecordsPerS: number }) =>
+    `checked takes ${(c.withoutCrcRecordsPerS / c.withCrcRecordsPerS).toFixed(2)}× the time of unchecked`;
   return [
     `CRC-32C, ours (pure TypeScript):        ${n(r.crc32cMbPerS)} MB/s over ${n(r.plainBytes / 1e6)} MB of batches`,
     `reference zlib.crc32 (CRC-32, native):  ${n(r.zlibCrc32MbPerS)} MB/s — ours is ${(r.crc32cMbPerS / r.zlibCrc32MbPerS).toFixed(2)}× native`,

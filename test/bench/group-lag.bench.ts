@@ -33,21 +33,41 @@ export async function benchGroupLag(bootstrap: string, log: (line: string) => vo
   } catch {
     // created by an earlier run on this cluster
   }
-  for (let p = 0; p < LAG_PARTITIONS; p++) produceWithKcat(bootstrap, TOPIC, Array.from({ length: RECORDS_PER_PARTITION }, (_, i) => `r${p}-${i}`), { partition: p });
+  for (let p = 0; p < LAG_PARTITIONS; p++)
+    produceWithKcat(
+      bootstrap,
+      TOPIC,
+      Array.from({ length: RECORDS_PER_PARTITION }, (_, i) => `r${p}-${i}`),
+      { partition: p },
+    );
   // The groups commit offsets only (no members): a standalone commit per group, as tools that
   // store offsets for a group do. Every group lags on every partition by a different amount.
-  const client = await openClusterClient(ConnectionProfile.parse({ id: 'bench-setup', name: 'bench-setup', bootstrap, writable: true }), {});
+  const client = await openClusterClient(
+    ConnectionProfile.parse({ id: 'bench-setup', name: 'bench-setup', bootstrap, writable: true }),
+    {},
+  );
   try {
     const pending: Promise<void>[] = [];
     for (let g = 0; g < LAG_GROUPS; g++) {
-      pending.push(client.commitOffsets(groupName(g), Array.from({ length: LAG_PARTITIONS }, (_, p) => ({ topic: TOPIC, partition: p, offset: BigInt((g + p) % RECORDS_PER_PARTITION) }))));
+      pending.push(
+        client.commitOffsets(
+          groupName(g),
+          Array.from({ length: LAG_PARTITIONS }, (_, p) => ({
+            topic: TOPIC,
+            partition: p,
+            offset: BigInt((g + p) % RECORDS_PER_PARTITION),
+          })),
+        ),
+      );
       if (pending.length >= 25) await Promise.all(pending.splice(0));
     }
     await Promise.all(pending);
   } finally {
     await client.close();
   }
-  log(`set up ${LAG_GROUPS} groups with offsets on ${LAG_PARTITIONS} partitions in ${((performance.now() - setup) / 1000).toFixed(1)} s`);
+  log(
+    `set up ${LAG_GROUPS} groups with offsets on ${LAG_PARTITIONS} partitions in ${((performance.now() - setup) / 1000).toFixed(1)} s`,
+  );
 
   const host = await startInProcessHost();
   try {
@@ -65,9 +85,19 @@ export async function benchGroupLag(bootstrap: string, log: (line: string) => vo
       if (ours.some((g) => g.totalLag === null)) throw new Error('a bench group came back with no lag');
     }
     const refStarted = performance.now();
-    runKafkaClass('org.apache.kafka.tools.consumer.group.ConsumerGroupCommand', ['--bootstrap-server', bootstrap, '--describe', '--all-groups'], { timeoutMs: 600_000 });
+    runKafkaClass(
+      'org.apache.kafka.tools.consumer.group.ConsumerGroupCommand',
+      ['--bootstrap-server', bootstrap, '--describe', '--all-groups'],
+      { timeoutMs: 600_000 },
+    );
     const referenceMs = performance.now() - refStarted;
-    return { medianMs: [...runsMs].sort((a, b) => a - b)[Math.floor(RUNS / 2)]!, runsMs, groups, referenceMs, totalLag: total };
+    return {
+      medianMs: [...runsMs].sort((a, b) => a - b)[Math.floor(RUNS / 2)]!,
+      runsMs,
+      groups,
+      referenceMs,
+      totalLag: total,
+    };
   } finally {
     await host.close();
   }

@@ -81,11 +81,34 @@ function percentile(values: number[], p: number): number {
 // kcat produces (librdkafka stamps each record's CreateTime as it takes the line): a
 // JavaScript producer would eat a core of this 2-core machine and measure itself.
 function startKcatProducer(bootstrap: string, topic: string): ChildProcessByStdio<Writable, null, null> {
-  return spawn('kcat', ['-b', bootstrap, '-P', '-t', topic, '-p', '-1', '-K', '\t', '-X', 'linger.ms=5', '-X', 'queue.buffering.max.messages=1000000'], { stdio: ['pipe', 'ignore', 'inherit'] });
+  return spawn(
+    'kcat',
+    [
+      '-b',
+      bootstrap,
+      '-P',
+      '-t',
+      topic,
+      '-p',
+      '-1',
+      '-K',
+      '\t',
+      '-X',
+      'linger.ms=5',
+      '-X',
+      'queue.buffering.max.messages=1000000',
+    ],
+    { stdio: ['pipe', 'ignore', 'inherit'] },
+  );
 }
 
 /** Feeds kcat records number from … to-1 at TAIL_RATE per second; onTick runs between sends. Returns `to`. */
-async function produceAtRate(producer: ChildProcessByStdio<Writable, null, null>, from: number, to: number, onTick?: (sent: number) => Promise<void>): Promise<number> {
+async function produceAtRate(
+  producer: ChildProcessByStdio<Writable, null, null>,
+  from: number,
+  to: number,
+  onTick?: (sent: number) => Promise<void>,
+): Promise<number> {
   const started = Date.now();
   const perTick = Math.max(1, Math.round((TAIL_RATE * TICK_MS) / 1000));
   let produced = from;
@@ -94,8 +117,10 @@ async function produceAtRate(producer: ChildProcessByStdio<Writable, null, null>
     if (due > produced) {
       const count = Math.min(due - produced, MAX_RECORDS_PER_SEND);
       let lines = '';
-      for (let i = 0; i < count; i++) lines += `k${(produced + i) % 1000}\t{"type":"Tick","n":${produced + i},"pad":"${PAD}"}\n`;
-      if (!producer.stdin.write(lines)) await new Promise<void>((resolve) => producer.stdin.once('drain', () => resolve()));
+      for (let i = 0; i < count; i++)
+        lines += `k${(produced + i) % 1000}\t{"type":"Tick","n":${produced + i},"pad":"${PAD}"}\n`;
+      if (!producer.stdin.write(lines))
+        await new Promise<void>((resolve) => producer.stdin.once('drain', () => resolve()));
       produced += count;
     } else {
       await new Promise((r) => setTimeout(r, TICK_MS / 2));
@@ -115,7 +140,9 @@ async function warmUpBroker(bootstrap: string, log: (line: string) => void): Pro
   if (BROKER_WARM_UP_S <= 0) return;
   const topic = `${TOPIC}-broker-warm-up`;
   createTopicWithKafkaTool(bootstrap, topic, { partitions: 6 });
-  const consumer = spawn('kcat', ['-b', bootstrap, '-C', '-t', topic, '-o', 'end', '-q'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const consumer = spawn('kcat', ['-b', bootstrap, '-C', '-t', topic, '-o', 'end', '-q'], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   const producer = startKcatProducer(bootstrap, topic);
   const started = Date.now();
   const produced = await produceAtRate(producer, 0, TAIL_RATE * BROKER_WARM_UP_S);
@@ -123,7 +150,9 @@ async function warmUpBroker(bootstrap: string, log: (line: string) => void): Pro
   await new Promise<void>((resolve) => producer.once('exit', () => resolve()));
   consumer.kill('SIGTERM');
   deleteTopicWithKafkaTool(bootstrap, topic);
-  log(`broker warmed up first with kcat alone: ${produced.toLocaleString()} records produced and consumed in ${((Date.now() - started) / 1000).toFixed(0)} s (BENCH_TAIL_BROKER_WARMUP_S=0 skips this)`);
+  log(
+    `broker warmed up first with kcat alone: ${produced.toLocaleString()} records produced and consumed in ${((Date.now() - started) / 1000).toFixed(0)} s (BENCH_TAIL_BROKER_WARMUP_S=0 skips this)`,
+  );
 }
 
 export async function benchLiveTail(bootstrap: string, log: (line: string) => void): Promise<LiveTailResult> {
@@ -131,11 +160,19 @@ export async function benchLiveTail(bootstrap: string, log: (line: string) => vo
   createTopicWithKafkaTool(bootstrap, TOPIC, { partitions: 6 });
   const dataDir = mkdtempSync(join(tmpdir(), 'es-bench-tail-'));
   mkdirSync(dataDir, { recursive: true });
-  writeFileSync(join(dataDir, 'connections.json'), JSON.stringify({ version: 1, connections: [{ id: 'bench', name: 'bench', bootstrap, writable: false, connectTimeoutMs: 10_000 }] }));
+  writeFileSync(
+    join(dataDir, 'connections.json'),
+    JSON.stringify({
+      version: 1,
+      connections: [{ id: 'bench', name: 'bench', bootstrap, writable: false, connectTimeoutMs: 10_000 }],
+    }),
+  );
   // BENCH_TAIL_PROFILE=DIR: CPU profiles of the serve process and the page, to find where time goes.
   const profileDir = process.env['BENCH_TAIL_PROFILE'];
   const nodeFlags = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-  const server = spawn(process.execPath, [...nodeFlags, BIN, 'serve', '--port', '0', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const server = spawn(process.execPath, [...nodeFlags, BIN, 'serve', '--port', '0', '--data-dir', dataDir], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     server.stdout.on('data', (c: Buffer) => {
@@ -147,7 +184,13 @@ export async function benchLiveTail(bootstrap: string, log: (line: string) => vo
   });
   const browser = await chromium.launch({
     executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--enable-precise-memory-info'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--enable-precise-memory-info',
+    ],
   });
   const producer = startKcatProducer(bootstrap, TOPIC);
   try {
@@ -159,11 +202,16 @@ export async function benchLiveTail(bootstrap: string, log: (line: string) => vo
     await page.getByTestId('open-messages').click();
     await page.getByTestId('from-kind').selectOption('latest');
     await page.getByTestId('start-tail').click();
-    await page.getByTestId('tail-phase').filter({ hasText: /live|caught-up/ }).waitFor();
+    await page
+      .getByTestId('tail-phase')
+      .filter({ hasText: /live|caught-up/ })
+      .waitFor();
     // kcat stamps a record when it reads the line, before it has connected to the broker: some
     // records first, seen in the UI, so its connection set-up is not counted as latency. (kcat
     // reads its input in blocks: not all of them come through until more input follows.)
-    producer.stdin.write(Array.from({ length: WARM_UP_RECORDS }, (_, i) => `warm-up\t{"type":"WarmUp","n":${i}}\n`).join(''));
+    producer.stdin.write(
+      Array.from({ length: WARM_UP_RECORDS }, (_, i) => `warm-up\t{"type":"WarmUp","n":${i}}\n`).join(''),
+    );
     const warmUpDeadline = Date.now() + 30_000;
     while ((await receivedInPage(page)) < WARM_UP_RECORDS / 2) {
       if (Date.now() > warmUpDeadline) throw new Error('The warm-up records did not reach the UI within 30 s.');
@@ -183,7 +231,10 @@ export async function benchLiveTail(bootstrap: string, log: (line: string) => vo
       // A 3 s performance trace of the page halfway through (style, layout, paint, scripting).
       if (profileDir && !traced && sent >= TAIL_RECORDS / 2) {
         traced = true;
-        await browser.startTracing(page, { path: join(profileDir, 'renderer-trace.json'), categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute', 'blink'] });
+        await browser.startTracing(page, {
+          path: join(profileDir, 'renderer-trace.json'),
+          categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute', 'blink'],
+        });
         setTimeout(() => void browser.stopTracing(), 3_000);
       }
     });
@@ -193,11 +244,16 @@ export async function benchLiveTail(bootstrap: string, log: (line: string) => vo
     producer.stdin.end();
     await new Promise<void>((resolve) => producer.once('exit', () => resolve()));
     const client = await openClusterClient(ConnectionProfile.parse({ id: 'count', name: 'count', bootstrap }), {});
-    const inTopic = Number((await client.listTopics({ includeInternal: false })).find((t) => t.name === TOPIC)?.messageCount ?? 0);
+    const inTopic = Number(
+      (await client.listTopics({ includeInternal: false })).find((t) => t.name === TOPIC)?.messageCount ?? 0,
+    );
     await client.close();
-    if (inTopic !== produced) log(`note: the topic holds ${inTopic.toLocaleString()} records, kcat was given ${produced.toLocaleString()}`);
+    if (inTopic !== produced)
+      log(`note: the topic holds ${inTopic.toLocaleString()} records, kcat was given ${produced.toLocaleString()}`);
     produced = inTopic;
-    log(`produced ${produced.toLocaleString()} records in ${((Date.now() - started) / 1000).toFixed(1)} s; waiting for the UI to show them all`);
+    log(
+      `produced ${produced.toLocaleString()} records in ${((Date.now() - started) / 1000).toFixed(1)} s; waiting for the UI to show them all`,
+    );
     // Wait for the UI to show everything that was produced, as long as it keeps making progress.
     let received = 0;
     let progressAt = Date.now();
@@ -213,16 +269,28 @@ export async function benchLiveTail(bootstrap: string, log: (line: string) => vo
       const { profile } = await cdp.send('Profiler.stop');
       writeFileSync(join(profileDir, 'renderer.cpuprofile'), JSON.stringify(profile));
     }
-    const { latencies, heap, seenAt } = (await page.evaluate('({ latencies: window.__latencies, heap: window.__heap, seenAt: window.__seenAt })')) as { latencies: number[]; heap: number[]; seenAt: number[] };
+    const { latencies, heap, seenAt } = (await page.evaluate(
+      '({ latencies: window.__latencies, heap: window.__heap, seenAt: window.__seenAt })',
+    )) as { latencies: number[]; heap: number[]; seenAt: number[] };
     // Where in the run the slow rows were: p95 per second.
     const buckets = new Map<number, number[]>();
     seenAt.forEach((at, i) => {
       const bucket = Math.floor((at - started) / 1_000);
       buckets.set(bucket, [...(buckets.get(bucket) ?? []), latencies[i]!]);
     });
-    log(`p95 per second of the run: ${[...buckets].map(([b, l]) => `${b}s ${Math.round(percentile(l, 95))}`).join(', ')} ms`);
+    log(
+      `p95 per second of the run: ${[...buckets].map(([b, l]) => `${b}s ${Math.round(percentile(l, 95))}`).join(', ')} ms`,
+    );
     const heapMb = heap.map((b) => Math.round(b / 1024 / 1024));
-    return { produced, received, producedRate, latencyP50: percentile(latencies, 50), latencyP95: percentile(latencies, 95), latencySamples: latencies.length, heapMb };
+    return {
+      produced,
+      received,
+      producedRate,
+      latencyP50: percentile(latencies, 50),
+      latencyP95: percentile(latencies, 95),
+      latencySamples: latencies.length,
+      heapMb,
+    };
   } finally {
     if (producer.exitCode === null) producer.kill('SIGTERM');
     await browser.close();

@@ -104,8 +104,21 @@ function valueOf(i: number): string {
   const orderId = `ord_${i.toString().padStart(9, '0')}`;
   const customerId = `cus_${(i * 7919) % CUSTOMERS}`;
   return paid
-    ? JSON.stringify({ type: 'OrderPaid', orderId, customerId, paymentId: `pay_${i}`, amountCents: (i * 131) % 50_000, currency: 'EUR' })
-    : JSON.stringify({ type: 'OrderPlaced', orderId, customerId, items: [{ sku: `SKU-${i % 97}`, quantity: 1 + (i % 3), unitPriceCents: 500 + (i % 800) }], currency: 'EUR' });
+    ? JSON.stringify({
+        type: 'OrderPaid',
+        orderId,
+        customerId,
+        paymentId: `pay_${i}`,
+        amountCents: (i * 131) % 50_000,
+        currency: 'EUR',
+      })
+    : JSON.stringify({
+        type: 'OrderPlaced',
+        orderId,
+        customerId,
+        items: [{ sku: `SKU-${i % 97}`, quantity: 1 + (i % 3), unitPriceCents: 500 + (i % 800) }],
+        currency: 'EUR',
+      });
 }
 
 /** 1 M events over the partitions, timestamps rising across them (so the merge interleaves record by record). */
@@ -119,7 +132,13 @@ function writeLog(path: string): { log: ReplayLog; valueBytes: number } {
     const records = pending[p]!;
     if (records.length === 0) return;
     const from = BigInt(stored[p]!);
-    log.appendAll([{ key: { cluster: CLUSTER, topic: TOPIC, partition: p }, span: { from, to: from + BigInt(records.length) }, records }]);
+    log.appendAll([
+      {
+        key: { cluster: CLUSTER, topic: TOPIC, partition: p },
+        span: { from, to: from + BigInt(records.length) },
+        records,
+      },
+    ]);
     stored[p]! += records.length;
     pending[p] = [];
   };
@@ -127,7 +146,14 @@ function writeLog(path: string): { log: ReplayLog; valueBytes: number } {
     const p = i % PARTITIONS;
     const value = enc.encode(valueOf(i));
     valueBytes += value.length;
-    pending[p]!.push({ partition: p, offset: BigInt(stored[p]! + pending[p]!.length), timestampMs: 1_767_225_600_000 + i, key: enc.encode(`cus_${(i * 7919) % CUSTOMERS}`), value, headers: [] });
+    pending[p]!.push({
+      partition: p,
+      offset: BigInt(stored[p]! + pending[p]!.length),
+      timestampMs: 1_767_225_600_000 + i,
+      key: enc.encode(`cus_${(i * 7919) % CUSTOMERS}`),
+      value,
+      headers: [],
+    });
     if (pending[p]!.length >= ROW_RECORDS) flush(p);
   }
   for (let p = 0; p < PARTITIONS; p++) flush(p);
@@ -164,7 +190,9 @@ function bareLoopFromBytes(values: Uint8Array[]): Totals {
 }
 
 function sameTotals(outcome: ProjectionOutcome, expected: Totals): boolean {
-  const got = new Map<string, unknown>(outcome.keyed ? outcome.states : Object.entries(outcome.state as Record<string, unknown>));
+  const got = new Map<string, unknown>(
+    outcome.keyed ? outcome.states : Object.entries(outcome.state as Record<string, unknown>),
+  );
   if (got.size !== expected.size) return false;
   for (const [k, v] of expected) {
     const s = got.get(k) as { orders: number; cents: number } | undefined;
@@ -173,7 +201,11 @@ function sameTotals(outcome: ProjectionOutcome, expected: Totals): boolean {
   return true;
 }
 
-async function runProjection(cluster: OfflineCluster, replayLog: ReplayLog, source: string): Promise<{ run: ProjectionRun; outcome: ProjectionOutcome }> {
+async function runProjection(
+  cluster: OfflineCluster,
+  replayLog: ReplayLog,
+  source: string,
+): Promise<{ run: ProjectionRun; outcome: ProjectionOutcome }> {
   let worker: Worker | null = null;
   const peak = { hostHeap: 0, rss: 0, workerHeap: 0 };
   const sample = (): void => {
@@ -192,7 +224,9 @@ async function runProjection(cluster: OfflineCluster, replayLog: ReplayLog, sour
   const runner = startProjectionSandbox({ fileName: 'bench.js', onWorker: (w) => (worker = w) });
   try {
     await runner.load(source);
-    const { sources, close } = await logPartitionSources(cluster, replayLog, CLUSTER, [TOPIC], null, { from: { kind: 'earliest' } });
+    const { sources, close } = await logPartitionSources(cluster, replayLog, CLUSTER, [TOPIC], null, {
+      from: { kind: 'earliest' },
+    });
     try {
       const { outcome } = await replayIntoProjection(runner, sources);
       const ms = performance.now() - started;
@@ -202,7 +236,16 @@ async function runProjection(cluster: OfflineCluster, replayLog: ReplayLog, sour
       sample();
       return {
         outcome,
-        run: { ms, cpuMs: (used.user + used.system) / 1000, workerCpuMs: (workerUsed.user + workerUsed.system) / 1000, hostCpuMs: (hostUsed.user + hostUsed.system) / 1000, eventsPerSec: PROJECTION_EVENTS / (ms / 1000), hostHeapMb: peak.hostHeap / 2 ** 20, processRssMb: peak.rss / 2 ** 20, workerHeapMb: peak.workerHeap / 2 ** 20 },
+        run: {
+          ms,
+          cpuMs: (used.user + used.system) / 1000,
+          workerCpuMs: (workerUsed.user + workerUsed.system) / 1000,
+          hostCpuMs: (hostUsed.user + hostUsed.system) / 1000,
+          eventsPerSec: PROJECTION_EVENTS / (ms / 1000),
+          hostHeapMb: peak.hostHeap / 2 ** 20,
+          processRssMb: peak.rss / 2 ** 20,
+          workerHeapMb: peak.workerHeap / 2 ** 20,
+        },
       };
     } finally {
       close();
@@ -247,7 +290,9 @@ export async function benchProjectionReplay(log: (line: string) => void): Promis
     const { log: replayLog, valueBytes } = writeLog(join(dir, 'log.sqlite'));
     const writeMs = performance.now() - writeStarted;
     collectGarbage();
-    log(`wrote ${PROJECTION_EVENTS.toLocaleString()} events (${(valueBytes / 2 ** 20).toFixed(0)} MB of JSON values) to a replay log in ${(writeMs / 1000).toFixed(1)} s`);
+    log(
+      `wrote ${PROJECTION_EVENTS.toLocaleString()} events (${(valueBytes / 2 ** 20).toFixed(0)} MB of JSON values) to a replay log in ${(writeMs / 1000).toFixed(1)} s`,
+    );
     const cluster = new OfflineCluster(replayLog, CLUSTER, 'bench log');
     /**
      * The bare loops' values, read from the same log (not timed). Read again each round and
@@ -256,7 +301,8 @@ export async function benchProjectionReplay(log: (line: string) => void): Promis
      */
     const bareValues = (): { bytes: Uint8Array[]; strings: string[] } => {
       const bytes: Uint8Array[] = [];
-      for (const records of replayLog.scan(CLUSTER, TOPIC)) for (const r of records) bytes.push(Uint8Array.from(r.value!));
+      for (const records of replayLog.scan(CLUSTER, TOPIC))
+        for (const r of records) bytes.push(Uint8Array.from(r.value!));
       const decoder = new TextDecoder();
       return { bytes, strings: bytes.map((b) => decoder.decode(b)) };
     };
@@ -296,10 +342,22 @@ export async function benchProjectionReplay(log: (line: string) => void): Promis
       const u = await runProjection(cluster, replayLog, UNKEYED);
       unkeyed.push(u.run);
       if (!sameTotals(u.outcome, expected)) statesEqual = false;
-      log(`round ${round + 1}: bare ${bare[round]!.toFixed(0)} ms (from bytes ${bareBytes[round]!.toFixed(0)} ms), keyed projection ${k.run.ms.toFixed(0)} ms (CPU ${k.run.cpuMs.toFixed(0)} ms: worker ${k.run.workerCpuMs.toFixed(0)}, host ${k.run.hostCpuMs.toFixed(0)}), unkeyed ${u.run.ms.toFixed(0)} ms (CPU ${u.run.cpuMs.toFixed(0)} ms: worker ${u.run.workerCpuMs.toFixed(0)}, host ${u.run.hostCpuMs.toFixed(0)})`);
+      log(
+        `round ${round + 1}: bare ${bare[round]!.toFixed(0)} ms (from bytes ${bareBytes[round]!.toFixed(0)} ms), keyed projection ${k.run.ms.toFixed(0)} ms (CPU ${k.run.cpuMs.toFixed(0)} ms: worker ${k.run.workerCpuMs.toFixed(0)}, host ${k.run.hostCpuMs.toFixed(0)}), unkeyed ${u.run.ms.toFixed(0)} ms (CPU ${u.run.cpuMs.toFixed(0)} ms: worker ${u.run.workerCpuMs.toFixed(0)}, host ${u.run.hostCpuMs.toFixed(0)})`,
+      );
     }
     replayLog.close();
-    return { events: PROJECTION_EVENTS, valueBytes, writeMs, bareStringsMs: median(bare), bareStringsCpuMs: median(bareCpu), bareBytesMs: median(bareBytes), keyed: medianRun(keyed), unkeyed: medianRun(unkeyed), statesEqual };
+    return {
+      events: PROJECTION_EVENTS,
+      valueBytes,
+      writeMs,
+      bareStringsMs: median(bare),
+      bareStringsCpuMs: median(bareCpu),
+      bareBytesMs: median(bareBytes),
+      keyed: medianRun(keyed),
+      unkeyed: medianRun(unkeyed),
+      statesEqual,
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -344,7 +402,15 @@ function writeCapture(path: string, events: number): { totals: Totals } {
   const totals: Totals = new Map();
   try {
     log.setMeta('format', CAPTURE_FORMAT);
-    log.setMeta('info', JSON.stringify({ name: 'bench', description: `${events} generated order events`, createdAt: Date.now(), source: 'generated' }));
+    log.setMeta(
+      'info',
+      JSON.stringify({
+        name: 'bench',
+        description: `${events} generated order events`,
+        createdAt: Date.now(),
+        source: 'generated',
+      }),
+    );
     const pending: KafkaRecord[][] = Array.from({ length: PARTITIONS }, () => []);
     const stored = new Array<number>(PARTITIONS).fill(0);
     // Each row's keys and values are written into one buffer (TextEncoder per value took a third of the build).
@@ -361,7 +427,13 @@ function writeCapture(path: string, events: number): { totals: Totals } {
       const records = pending[p]!;
       if (records.length === 0) return;
       const from = BigInt(stored[p]!);
-      log.appendAll([{ key: { cluster: CAPTURE_CLUSTER, topic: TOPIC, partition: p }, span: { from, to: from + BigInt(records.length) }, records }]);
+      log.appendAll([
+        {
+          key: { cluster: CAPTURE_CLUSTER, topic: TOPIC, partition: p },
+          span: { from, to: from + BigInt(records.length) },
+          records,
+        },
+      ]);
       stored[p]! += records.length;
       pending[p] = [];
       buffers[p] = Buffer.allocUnsafe(rowBytes);
@@ -383,7 +455,14 @@ function writeCapture(path: string, events: number): { totals: Totals } {
         s.orders += 1;
         s.cents += amountCents;
       }
-      pending[p]!.push({ partition: p, offset: BigInt(stored[p]! + pending[p]!.length), timestampMs: 1_767_225_600_000 + i, key: bytesOf(p, customerId), value: bytesOf(p, value), headers: [] });
+      pending[p]!.push({
+        partition: p,
+        offset: BigInt(stored[p]! + pending[p]!.length),
+        timestampMs: 1_767_225_600_000 + i,
+        key: bytesOf(p, customerId),
+        value: bytesOf(p, value),
+        headers: [],
+      });
       if (pending[p]!.length >= ROW_RECORDS) flush(p);
     }
     for (let p = 0; p < PARTITIONS; p++) flush(p);
@@ -403,7 +482,9 @@ export async function benchBigProjection(events: number, log: (line: string) => 
     const { totals } = writeCapture(path, events);
     const writeMs = performance.now() - writeStarted;
     const fileMb = statSync(path).size / 2 ** 20;
-    log(`wrote a capture of ${events.toLocaleString()} events (${fileMb.toFixed(0)} MB) in ${(writeMs / 1000).toFixed(1)} s`);
+    log(
+      `wrote a capture of ${events.toLocaleString()} events (${fileMb.toFixed(0)} MB) in ${(writeMs / 1000).toFixed(1)} s`,
+    );
     collectGarbage();
     const { log: capture } = openCapture(path);
     const cluster = new OfflineCluster(capture, CAPTURE_CLUSTER, 'bench capture');
@@ -429,13 +510,20 @@ export async function benchBigProjection(events: number, log: (line: string) => 
     try {
       const started = performance.now();
       await runner.load(KEYED);
-      const { sources, close } = await logPartitionSources(cluster, capture, CAPTURE_CLUSTER, [TOPIC], null, { from: { kind: 'earliest' } });
+      const { sources, close } = await logPartitionSources(cluster, capture, CAPTURE_CLUSTER, [TOPIC], null, {
+        from: { kind: 'earliest' },
+      });
       try {
         const { outcome } = await replayIntoProjection(runner, sources, {
           onFed: (fed) => {
             if (fed < (nextQuarter * events) / 4) return;
             nextQuarter++;
-            quarters.push({ events: fed, hostHeapMb: process.memoryUsage().heapUsed / 2 ** 20, workerHeapMb: workerHeapNow / 2 ** 20, rssMb: process.memoryUsage().rss / 2 ** 20 });
+            quarters.push({
+              events: fed,
+              hostHeapMb: process.memoryUsage().heapUsed / 2 ** 20,
+              workerHeapMb: workerHeapNow / 2 ** 20,
+              rssMb: process.memoryUsage().rss / 2 ** 20,
+            });
           },
         });
         const ms = performance.now() - started;

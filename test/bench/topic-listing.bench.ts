@@ -20,17 +20,32 @@ async function timed(fn: () => Promise<unknown> | unknown): Promise<number> {
   return performance.now() - started;
 }
 
-export async function benchTopicListing(bootstrap: string, log: (line: string) => void): Promise<{ medianMs: number; kcatMs: number; topics: number }> {
-  const admin = new kafkajs.Kafka({ brokers: [bootstrap], logLevel: kafkajs.logLevel.NOTHING, requestTimeout: 120_000 }).admin();
+export async function benchTopicListing(
+  bootstrap: string,
+  log: (line: string) => void,
+): Promise<{ medianMs: number; kcatMs: number; topics: number }> {
+  const admin = new kafkajs.Kafka({
+    brokers: [bootstrap],
+    logLevel: kafkajs.logLevel.NOTHING,
+    requestTimeout: 120_000,
+  }).admin();
   await admin.connect();
   const existing = new Set(await admin.listTopics());
-  const names = Array.from({ length: TOPIC_COUNT }, (_, i) => `bench-topic-${String(i).padStart(5, '0')}`).filter((n) => !existing.has(n));
+  const names = Array.from({ length: TOPIC_COUNT }, (_, i) => `bench-topic-${String(i).padStart(5, '0')}`).filter(
+    (n) => !existing.has(n),
+  );
   const createStarted = performance.now();
   for (let i = 0; i < names.length; i += CREATE_BATCH) {
-    await admin.createTopics({ topics: names.slice(i, i + CREATE_BATCH).map((topic) => ({ topic, numPartitions: 1, replicationFactor: 1 })), waitForLeaders: false, timeout: 120_000 });
+    await admin.createTopics({
+      topics: names.slice(i, i + CREATE_BATCH).map((topic) => ({ topic, numPartitions: 1, replicationFactor: 1 })),
+      waitForLeaders: false,
+      timeout: 120_000,
+    });
   }
   await admin.disconnect();
-  log(`created ${names.length} topics in ${((performance.now() - createStarted) / 1000).toFixed(1)} s (${TOPIC_COUNT} bench topics in all)`);
+  log(
+    `created ${names.length} topics in ${((performance.now() - createStarted) / 1000).toFixed(1)} s (${TOPIC_COUNT} bench topics in all)`,
+  );
 
   const host = await startInProcessHost();
   try {
@@ -45,9 +60,18 @@ export async function benchTopicListing(bootstrap: string, log: (line: string) =
     }
     if (listed < TOPIC_COUNT) throw new Error(`only ${listed} of ${TOPIC_COUNT} bench topics have offsets`);
     const runs: number[] = [];
-    for (let i = 0; i < RUNS; i++) runs.push(await timed(() => host.client.call('topics.list', { connectionId: 'bench' })));
+    for (let i = 0; i < RUNS; i++)
+      runs.push(await timed(() => host.client.call('topics.list', { connectionId: 'bench' })));
     const kcatRuns: number[] = [];
-    for (let i = 0; i < RUNS; i++) kcatRuns.push(await timed(() => execFileSync('kcat', ['-b', bootstrap, '-L', '-J'], { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 30 })));
+    for (let i = 0; i < RUNS; i++)
+      kcatRuns.push(
+        await timed(() =>
+          execFileSync('kcat', ['-b', bootstrap, '-L', '-J'], {
+            stdio: ['ignore', 'ignore', 'pipe'],
+            maxBuffer: 1 << 30,
+          }),
+        ),
+      );
     return { medianMs: median(runs), kcatMs: median(kcatRuns), topics: listed };
   } finally {
     await host.close();

@@ -40,7 +40,10 @@ test.describe('addresses', () => {
     expect(await page.evaluate('navigator.clipboard.readText()')).toBe(`${app.origin}/#/c/sample/topics/orders`);
 
     // Open in new window: in a browser, a tab on the same view.
-    const [opened] = await Promise.all([page.context().waitForEvent('page'), page.getByTestId('open-new-window').click()]);
+    const [opened] = await Promise.all([
+      page.context().waitForEvent('page'),
+      page.getByTestId('open-new-window').click(),
+    ]);
     await expect(opened.getByTestId('topic-detail')).toBeVisible();
     await expect(opened.getByTestId('topic-title')).toHaveText('orders');
     await opened.close();
@@ -55,7 +58,10 @@ test.describe('addresses', () => {
     await other.close();
   });
 
-  test('a messages address carries its start and filter; Back and Forward move between tabs and views', async ({ page, app }) => {
+  test('a messages address carries its start and filter; Back and Forward move between tabs and views', async ({
+    page,
+    app,
+  }) => {
     await page.goto(app.url);
     await page.getByTestId('open-sample').click();
     await page.locator('[data-testid=topic-row][data-topic="orders"]').click();
@@ -93,7 +99,8 @@ test.describe('addresses', () => {
     await other.goto(`${app.origin}/#/c/sample/topics/orders/messages?from=earliest&filter=contains%3AOrderPaid`);
     await expect(other.getByTestId('tail-phase')).toHaveText('done');
     await expect(other.getByTestId('filter-text')).toHaveValue('OrderPaid');
-    for (const value of await other.getByTestId('message-value').allTextContents()) expect(value).toContain('OrderPaid');
+    for (const value of await other.getByTestId('message-value').allTextContents())
+      expect(value).toContain('OrderPaid');
     await other.close();
   });
 });

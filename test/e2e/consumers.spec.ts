@@ -9,7 +9,15 @@ import { createTopicWithKafkaTool } from '../harness/kafka-tools.ts';
 import { consumeWithKcatGroup, produceWithKcat } from '../harness/kcat.ts';
 import { uniqueName } from '../support/unique.ts';
 import { expect, test } from './fixtures.ts';
-import { canvasSize, expectPartitionLag, groupRow, openConsumers, openGroup, partitionRow, startKcatMember } from './group-steps.ts';
+import {
+  canvasSize,
+  expectPartitionLag,
+  groupRow,
+  openConsumers,
+  openGroup,
+  partitionRow,
+  startKcatMember,
+} from './group-steps.ts';
 import { connect } from './steps.ts';
 import { screenshot } from './screenshot.ts';
 
@@ -19,7 +27,10 @@ async function listedLags(page: Page): Promise<(number | null)[]> {
   return texts.map((t) => (t.trim() === '—' ? null : Number(t.replace(/,/g, ''))));
 }
 
-test('the sample capture: every group with its status, an instant filter, sorting, and a group with charts', async ({ page, app }) => {
+test('the sample capture: every group with its status, an instant filter, sorting, and a group with charts', async ({
+  page,
+  app,
+}) => {
   const pageErrors: string[] = [];
   page.on('pageerror', (err) => pageErrors.push(err.message));
   page.on('console', (message) => message.type() === 'error' && pageErrors.push(message.text()));
@@ -94,7 +105,9 @@ test('the sample capture: every group with its status, an instant filter, sortin
   const reasons = await page.getByTestId('partition-status-reason').allTextContents();
   expect(reasons.length).toBe(await partitions.count());
   for (const reason of reasons) expect(reason.length).toBeGreaterThan(10);
-  await expect(page.locator('[data-testid=partition-status][data-level=OK]')).toHaveCount(await page.locator('[data-testid=group-partition-row]:not(.row-warn)').count());
+  await expect(page.locator('[data-testid=partition-status][data-level=OK]')).toHaveCount(
+    await page.locator('[data-testid=group-partition-row]:not(.row-warn)').count(),
+  );
   // Captures are never written to: no reset, no delete.
   await expect(page.getByTestId('reset-offsets')).toHaveCount(0);
   await expect(page.getByTestId('delete-group')).toHaveCount(0);
@@ -117,17 +130,41 @@ test.describe('a classic consumer group on the real broker', () => {
   test.beforeAll(() => {
     const bootstrap = process.env['KAFKA_BOOTSTRAP_SERVERS']!;
     createTopicWithKafkaTool(bootstrap, topic, { partitions: 3 });
-    produceWithKcat(bootstrap, topic, Array.from({ length: 12 }, (_, i) => `a${i}`), { partition: 0 });
-    produceWithKcat(bootstrap, topic, Array.from({ length: 7 }, (_, i) => `b${i}`), { partition: 1 });
+    produceWithKcat(
+      bootstrap,
+      topic,
+      Array.from({ length: 12 }, (_, i) => `a${i}`),
+      { partition: 0 },
+    );
+    produceWithKcat(
+      bootstrap,
+      topic,
+      Array.from({ length: 7 }, (_, i) => `b${i}`),
+      { partition: 1 },
+    );
     // The group reads everything there is, commits, and stops; then more is written: it has
     // read part of the topic. Partition 2 never had a record: nothing is committed there (and,
     // with no member assigned to it, the group has no row for it, as Kafka's tool shows).
     consumeWithKcatGroup(bootstrap, group, topic);
-    produceWithKcat(bootstrap, topic, Array.from({ length: 5 }, (_, i) => `c${i}`), { partition: 0 });
-    produceWithKcat(bootstrap, topic, Array.from({ length: 3 }, (_, i) => `d${i}`), { partition: 1 });
+    produceWithKcat(
+      bootstrap,
+      topic,
+      Array.from({ length: 5 }, (_, i) => `c${i}`),
+      { partition: 0 },
+    );
+    produceWithKcat(
+      bootstrap,
+      topic,
+      Array.from({ length: 3 }, (_, i) => `d${i}`),
+      { partition: 1 },
+    );
   });
 
-  test('the group with its exact lag, the topic that lists it, and a read-only connection that cannot reset', async ({ page, app, kafka }) => {
+  test('the group with its exact lag, the topic that lists it, and a read-only connection that cannot reset', async ({
+    page,
+    app,
+    kafka,
+  }) => {
     await connect(page, app.url, kafka.bootstrap);
     await openConsumers(page);
     await page.getByTestId('group-filter').fill(group);
@@ -173,9 +210,17 @@ test.describe('a classic consumer group on the real broker', () => {
     await expect(page.getByTestId('group-total-lag')).toHaveText('8');
   });
 
-  test('a writable connection: bad input sends nothing, a dry run shows before and after, a reset moves the offsets', async ({ page, app, kafka }) => {
+  test('a writable connection: bad input sends nothing, a dry run shows before and after, a reset moves the offsets', async ({
+    page,
+    app,
+    kafka,
+  }) => {
     const sent: string[] = [];
-    page.on('websocket', (ws) => ws.on('framesent', (frame) => sent.push(typeof frame.payload === 'string' ? frame.payload : frame.payload.toString('utf8'))));
+    page.on('websocket', (ws) =>
+      ws.on('framesent', (frame) =>
+        sent.push(typeof frame.payload === 'string' ? frame.payload : frame.payload.toString('utf8')),
+      ),
+    );
     const resetCalls = (): string[] => sent.filter((f) => f.includes('groups.resetOffsets'));
 
     await connect(page, app.url, kafka.bootstrap, true);
@@ -190,7 +235,9 @@ test.describe('a classic consumer group on the real broker', () => {
     await dialog.getByTestId('reset-kind-offset').check();
     await dialog.getByTestId('reset-offset').fill('12abc');
     await dialog.getByTestId('reset-preview-button').click();
-    await expect(dialog.getByTestId('error')).toContainText('The offset must be a whole number of 0 or more; "12abc" is not.');
+    await expect(dialog.getByTestId('error')).toContainText(
+      'The offset must be a whole number of 0 or more; "12abc" is not.',
+    );
     await expect(dialog.getByTestId('reset-execute')).toBeDisabled();
     await dialog.getByTestId('reset-kind-shift').check();
     await dialog.getByTestId('reset-shift').fill('back 2');
@@ -207,7 +254,8 @@ test.describe('a classic consumer group on the real broker', () => {
     await dialog.getByTestId('reset-preview-button').click();
     const preview = dialog.getByTestId('reset-preview');
     await expect(preview.getByTestId('reset-plan-row')).toHaveCount(3);
-    const plan = (partition: number) => preview.locator(`[data-testid=reset-plan-row][data-partition="${topic}/${partition}"]`);
+    const plan = (partition: number) =>
+      preview.locator(`[data-testid=reset-plan-row][data-partition="${topic}/${partition}"]`);
     await expect(plan(0).getByTestId('reset-before')).toHaveText('12');
     await expect(plan(0).getByTestId('reset-after')).toHaveText('0');
     await expect(plan(1).getByTestId('reset-before')).toHaveText('7');

@@ -19,7 +19,8 @@ export const test = base.extend<{ app: ServedApp; kafka: KafkaEndpoints }>({
   // eslint-disable-next-line no-empty-pattern -- Playwright reads a fixture's dependencies from this pattern
   kafka: async ({}, use) => {
     const endpoints = endpointsFromEnv();
-    if (!endpoints) throw new Error('KAFKA_BOOTSTRAP_SERVERS is not set: the global setup should have started a broker.');
+    if (!endpoints)
+      throw new Error('KAFKA_BOOTSTRAP_SERVERS is not set: the global setup should have started a broker.');
     await use(endpoints);
   },
   // eslint-disable-next-line no-empty-pattern -- as above
@@ -27,7 +28,9 @@ export const test = base.extend<{ app: ServedApp; kafka: KafkaEndpoints }>({
     const dataDir = mkdtempSync(join(tmpdir(), 'eventscope-e2e-'));
     // The server is stopped and its data folder removed however the test (or the start) ends.
     try {
-      const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data-dir', dataDir], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       const exited = new Promise((resolve) => child.once('exit', resolve));
       try {
         let output = '';

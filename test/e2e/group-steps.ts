@@ -26,7 +26,14 @@ export function partitionRow(page: Page, topic: string, partition: number): Loca
 }
 
 /** Committed offset, log-end offset and lag of one partition row, as the page shows them. */
-export async function expectPartitionLag(page: Page, topic: string, partition: number, committed: string, logEnd: string, lag: string): Promise<void> {
+export async function expectPartitionLag(
+  page: Page,
+  topic: string,
+  partition: number,
+  committed: string,
+  logEnd: string,
+  lag: string,
+): Promise<void> {
   const row = partitionRow(page, topic, partition);
   await expect(row.getByTestId('partition-committed')).toHaveText(committed);
   await expect(row.getByTestId('partition-log-end')).toHaveText(logEnd);
@@ -48,7 +55,9 @@ export interface RunningMember {
  * until stopped; on SIGTERM kcat leaves the group and commits what it read.
  */
 export function startKcatMember(bootstrap: string, group: string, topic: string): RunningMember {
-  const child: ChildProcess = spawn('kcat', ['-b', bootstrap, '-G', group, '-q', '-X', 'client.id=e2e-member', topic], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child: ChildProcess = spawn('kcat', ['-b', bootstrap, '-G', group, '-q', '-X', 'client.id=e2e-member', topic], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

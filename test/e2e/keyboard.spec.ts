@@ -15,7 +15,12 @@ async function openSample(page: Page, url: string): Promise<void> {
 /** The focus ring is drawn: the focused element matches :focus-visible and has an outline. */
 async function expectFocusVisible(item: Locator): Promise<void> {
   await expect(item).toBeFocused();
-  expect(await item.evaluate((el) => el.matches(':focus-visible') && el.ownerDocument.defaultView!.getComputedStyle(el).outlineStyle !== 'none')).toBe(true);
+  expect(
+    await item.evaluate(
+      (el) =>
+        el.matches(':focus-visible') && el.ownerDocument.defaultView!.getComputedStyle(el).outlineStyle !== 'none',
+    ),
+  ).toBe(true);
 }
 
 test('topics: ↓/↑/Home/End move the focus, the list is one tab stop, Enter opens the topic', async ({ page, app }) => {
@@ -24,11 +29,14 @@ test('topics: ↓/↑/Home/End move the focus, the list is one tab stop, Enter o
   const names = await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-topic')));
   expect(names.length, 'the sample has at least two topics').toBeGreaterThanOrEqual(2);
   // One tab stop: only the first row is in the tab order.
-  expect(await rows.evaluateAll((els) => els.map((e) => e.getAttribute('tabindex')))).toEqual(names.map((_, i) => (i === 0 ? '0' : '-1')));
+  expect(await rows.evaluateAll((els) => els.map((e) => e.getAttribute('tabindex')))).toEqual(
+    names.map((_, i) => (i === 0 ? '0' : '-1')),
+  );
 
   await page.getByTestId('topic-filter').focus();
   // Tab from the filter reaches the list's row through the header's controls.
-  for (let i = 0; i < 10 && !(await rows.first().evaluate((el) => el === el.ownerDocument.activeElement)); i++) await page.keyboard.press('Tab');
+  for (let i = 0; i < 10 && !(await rows.first().evaluate((el) => el === el.ownerDocument.activeElement)); i++)
+    await page.keyboard.press('Tab');
   await expectFocusVisible(rows.first());
   await page.keyboard.press('ArrowDown');
   await expectFocusVisible(rows.nth(1));
@@ -47,7 +55,10 @@ test('topics: ↓/↑/Home/End move the focus, the list is one tab stop, Enter o
   await expect(page.getByTestId('topic-title')).toHaveText(names[1]!);
 });
 
-test('consumer groups: ↓ and Enter open a group; a group\'s partitions open their messages at the committed offset', async ({ page, app }) => {
+test("consumer groups: ↓ and Enter open a group; a group's partitions open their messages at the committed offset", async ({
+  page,
+  app,
+}) => {
   await openSample(page, app.url);
   await page.getByTestId('rail-consumers').click();
   const rows = page.getByTestId('group-row');

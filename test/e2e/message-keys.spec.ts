@@ -19,7 +19,9 @@ async function selectedIndex(page: Page): Promise<number> {
 }
 
 async function shownCount(page: Page): Promise<number> {
-  return Number(/^([\d,]+) shown/.exec((await page.getByTestId('row-count').textContent()) ?? '')![1]!.replace(/,/g, ''));
+  return Number(
+    /^([\d,]+) shown/.exec((await page.getByTestId('row-count').textContent()) ?? '')![1]!.replace(/,/g, ''),
+  );
 }
 
 /** The selected row lies wholly inside the list's viewport. */
@@ -52,7 +54,12 @@ test('the message list moves its selection with the keys and opens it with Enter
   await list.focus();
   await list.press('Home');
   await expect(list).toBeFocused();
-  expect(await list.evaluate((el) => el.matches(':focus-visible') && el.ownerDocument.defaultView!.getComputedStyle(el).outlineStyle === 'solid')).toBe(true);
+  expect(
+    await list.evaluate(
+      (el) =>
+        el.matches(':focus-visible') && el.ownerDocument.defaultView!.getComputedStyle(el).outlineStyle === 'solid',
+    ),
+  ).toBe(true);
   expect(await selectedIndex(page)).toBe(0);
   const first = page.locator('[data-testid=message-row].selected');
   await expect(list).toHaveAttribute('aria-activedescendant', (await first.getAttribute('id'))!);
@@ -79,12 +86,18 @@ test('the message list moves its selection with the keys and opens it with Enter
   await expectSelectedInView(list, page);
 
   // Enter opens the selected record; the pane follows the selection while open.
-  const offsetOf = async (): Promise<string> => (await page.locator('[data-testid=message-row].selected').getAttribute('data-offset'))!;
-  const partitionOf = async (): Promise<string> => (await page.locator('[data-testid=message-row].selected').getAttribute('data-partition'))!;
+  const offsetOf = async (): Promise<string> =>
+    (await page.locator('[data-testid=message-row].selected').getAttribute('data-offset'))!;
+  const partitionOf = async (): Promise<string> =>
+    (await page.locator('[data-testid=message-row].selected').getAttribute('data-partition'))!;
   await list.press('Enter');
-  await expect(page.getByTestId('record-detail')).toContainText(`Partition ${await partitionOf()} · offset ${await offsetOf()}`);
+  await expect(page.getByTestId('record-detail')).toContainText(
+    `Partition ${await partitionOf()} · offset ${await offsetOf()}`,
+  );
   await list.press('ArrowDown');
-  await expect(page.getByTestId('record-detail')).toContainText(`Partition ${await partitionOf()} · offset ${await offsetOf()}`);
+  await expect(page.getByTestId('record-detail')).toContainText(
+    `Partition ${await partitionOf()} · offset ${await offsetOf()}`,
+  );
   await list.press('Escape');
   await expect(page.getByTestId('record-detail')).toHaveCount(0);
   expect(await selectedIndex(page)).toBe(5 * page1 + 1); // closing the pane keeps the selection

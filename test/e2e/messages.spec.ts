@@ -28,7 +28,9 @@ async function readSample(page: Page, url: string, topic: string, from: 'earlies
 
 /** The "N shown" count above the list. */
 async function shownCount(page: Page): Promise<number> {
-  return Number(/^([\d,]+) shown/.exec((await page.getByTestId('row-count').textContent()) ?? '')![1]!.replace(/,/g, ''));
+  return Number(
+    /^([\d,]+) shown/.exec((await page.getByTestId('row-count').textContent()) ?? '')![1]!.replace(/,/g, ''),
+  );
 }
 
 test('the sample capture: browse, filter, search the log, open a record — no cluster needed', async ({ page, app }) => {
@@ -62,7 +64,11 @@ test('the sample capture: browse, filter, search the log, open a record — no c
   await expect(page.getByTestId('detail-header').first()).toContainText('event-type');
 });
 
-test('a live tail shows new records, pauses, and resumes without losing or repeating any', async ({ page, app, kafka }) => {
+test('a live tail shows new records, pauses, and resumes without losing or repeating any', async ({
+  page,
+  app,
+  kafka,
+}) => {
   const topic = uniqueName('live');
   createTopicWithKafkaTool(kafka.bootstrap, topic, { partitions: 2 });
   await connect(page, app.url, kafka.bootstrap);
@@ -86,13 +92,31 @@ test('a live tail shows new records, pauses, and resumes without losing or repea
   expect(values.sort()).toEqual(['a1', 'a2', 'a3', 'a4', 'b1', 'b2']);
 });
 
-test('a 10 MB value: the list shows its size, the detail pane loads it lazily and in part', async ({ page, app, kafka }) => {
+test('a 10 MB value: the list shows its size, the detail pane loads it lazily and in part', async ({
+  page,
+  app,
+  kafka,
+}) => {
   const topic = uniqueName('huge');
-  createTopicWithKafkaTool(kafka.bootstrap, topic, { partitions: 1, configs: { 'max.message.bytes': String(11 * 1024 * 1024) } });
+  createTopicWithKafkaTool(kafka.bootstrap, topic, {
+    partitions: 1,
+    configs: { 'max.message.bytes': String(11 * 1024 * 1024) },
+  });
   const dir = mkdtempSync(join(tmpdir(), 'es-huge-'));
   try {
     writeFileSync(join(dir, 'huge.txt'), 'x'.repeat(10 * 1024 * 1024));
-    execFileSync('kcat', ['-b', kafka.bootstrap, '-P', '-t', topic, '-p', '0', '-X', 'message.max.bytes=12000000', join(dir, 'huge.txt')]);
+    execFileSync('kcat', [
+      '-b',
+      kafka.bootstrap,
+      '-P',
+      '-t',
+      topic,
+      '-p',
+      '0',
+      '-X',
+      'message.max.bytes=12000000',
+      join(dir, 'huge.txt'),
+    ]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -110,7 +134,11 @@ test('a 10 MB value: the list shows its size, the detail pane loads it lazily an
   await expect(page.getByTestId('detail-value-text')).toHaveText('small');
 });
 
-test('producing is off on a read-only connection and asks for confirmation on a writable one', async ({ page, app, kafka }) => {
+test('producing is off on a read-only connection and asks for confirmation on a writable one', async ({
+  page,
+  app,
+  kafka,
+}) => {
   const topic = uniqueName('write');
   createTopicWithKafkaTool(kafka.bootstrap, topic, { partitions: 1 });
   await connect(page, app.url, kafka.bootstrap, true);
@@ -133,7 +161,10 @@ test('producing is off on a read-only connection and asks for confirmation on a 
   await expect(page.getByTestId('message-value')).toHaveText('{"type":"OrderPlaced"}');
 });
 
-test('a JavaScript filter runs in a worker; one that never returns is stopped with a clear message', async ({ page, app }) => {
+test('a JavaScript filter runs in a worker; one that never returns is stopped with a clear message', async ({
+  page,
+  app,
+}) => {
   await readSample(page, app.url, 'payments', 'earliest');
   await expect(page.getByTestId('tail-phase')).toHaveText('done');
   const unfiltered = await shownCount(page);
@@ -141,11 +172,15 @@ test('a JavaScript filter runs in a worker; one that never returns is stopped wi
   await page.getByTestId('filter-text').fill('$.type');
   await page.getByTestId('filter-equals').fill('PaymentFailed');
   // Read the count only once the filter has been applied.
-  await expect(page.getByTestId('row-count')).not.toHaveText(new RegExp(`^${unfiltered.toLocaleString('en-US')} shown`));
+  await expect(page.getByTestId('row-count')).not.toHaveText(
+    new RegExp(`^${unfiltered.toLocaleString('en-US')} shown`),
+  );
   const byPath = await page.getByTestId('row-count').textContent();
 
   await page.getByTestId('filter-kind').selectOption('javascript');
-  await page.getByTestId('filter-text').fill('value.type === "PaymentFailed" && headers["event-type"] === "PaymentFailed"');
+  await page
+    .getByTestId('filter-text')
+    .fill('value.type === "PaymentFailed" && headers["event-type"] === "PaymentFailed"');
   await expect(page.getByTestId('filter-pending')).toHaveCount(0);
   await expect(page.getByTestId('row-count')).toHaveText(byPath!);
   await expect(page.getByTestId('message-row').first()).toContainText('PaymentFailed');
@@ -187,7 +222,9 @@ test('scrolling to the top pages older records in from the replay log', async ({
   await expect(page.getByTestId('row-count')).not.toHaveText(/^30 shown/);
   expect(await shownCount(page)).toBeGreaterThan(30);
   // The older rows come first, and no record is there twice.
-  const offsets = await page.getByTestId('message-row').evaluateAll((rows) => rows.map((r) => `${r.getAttribute('data-partition')}:${r.getAttribute('data-offset')}`));
+  const offsets = await page
+    .getByTestId('message-row')
+    .evaluateAll((rows) => rows.map((r) => `${r.getAttribute('data-partition')}:${r.getAttribute('data-offset')}`));
   expect(new Set(offsets).size).toBe(offsets.length);
 });
 
@@ -213,7 +250,11 @@ test('a JavaScript filter searches everything the replay log holds, with progres
   await expect(page.getByTestId('error')).toContainText('The filter threw on partition');
 });
 
-test('resume picks up every partition where it stopped: a quiet partition is not replayed from its start', async ({ page, app, kafka }) => {
+test('resume picks up every partition where it stopped: a quiet partition is not replayed from its start', async ({
+  page,
+  app,
+  kafka,
+}) => {
   const topic = uniqueName('resume');
   createTopicWithKafkaTool(kafka.bootstrap, topic, { partitions: 3 });
   // Partition 2 has history from before the tail and stays quiet while the tail runs.
@@ -238,7 +279,9 @@ test('resume picks up every partition where it stopped: a quiet partition is not
   await expect(page.getByTestId('row-count')).toHaveText(/^9 shown · 9 received/);
   const values = await page.getByTestId('message-value').allTextContents();
   expect(values.sort()).toEqual(['a-0-0', 'a-0-1', 'a-0-2', 'a-1-0', 'a-1-1', 'b-0-0', 'b-0-1', 'b-1-0', 'b-2-0']);
-  const offsets = await page.getByTestId('message-row').evaluateAll((rows) => rows.map((r) => `${r.getAttribute('data-partition')}:${r.getAttribute('data-offset')}`));
+  const offsets = await page
+    .getByTestId('message-row')
+    .evaluateAll((rows) => rows.map((r) => `${r.getAttribute('data-partition')}:${r.getAttribute('data-offset')}`));
   expect(offsets.sort()).toEqual(['0:0', '0:1', '0:2', '0:3', '0:4', '1:0', '1:1', '1:2', '2:5']);
 });
 
@@ -284,13 +327,20 @@ test('the sample capture: a tail from "now" paused and resumed replays nothing',
 test('a start below the log start is moved up and the list says so', async ({ page, app, kafka }) => {
   const topic = uniqueName('e2e-moved-start');
   createTopicWithKafkaTool(kafka.bootstrap, topic, { partitions: 1 });
-  produceWithKcat(kafka.bootstrap, topic, Array.from({ length: 10 }, (_, i) => `m${i}`), { partition: 0 });
+  produceWithKcat(
+    kafka.bootstrap,
+    topic,
+    Array.from({ length: 10 }, (_, i) => `m${i}`),
+    { partition: 0 },
+  );
   deleteRecordsWithKafkaTool(kafka.bootstrap, topic, 0, 6);
   await connect(page, app.url, kafka.bootstrap);
   await openMessages(page, topic);
   await page.getByTestId('from-kind').selectOption('offset');
   await page.getByTestId('from-value').fill('2');
   await page.getByTestId('start-tail').click();
-  await expect(page.getByTestId('tail-notice')).toHaveText(`Partition 0 of "${topic}" starts at offset 6, not 2: the records before 6 were deleted (retention or DeleteRecords).`);
+  await expect(page.getByTestId('tail-notice')).toHaveText(
+    `Partition 0 of "${topic}" starts at offset 6, not 2: the records before 6 were deleted (retention or DeleteRecords).`,
+  );
   await expect(page.getByTestId('message-row')).toHaveCount(4);
 });

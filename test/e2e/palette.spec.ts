@@ -29,7 +29,10 @@ test('Ctrl-K opens the palette from a text field; typing and Enter jump to a top
   expect(new URL(page.url()).hash).toBe('#/c/sample/topics/payments');
 });
 
-test('jumps to Settings with ↓/↑ among the matches, and Esc closes it and gives the focus back', async ({ page, app }) => {
+test('jumps to Settings with ↓/↑ among the matches, and Esc closes it and gives the focus back', async ({
+  page,
+  app,
+}) => {
   await openSample(page, app.url);
   const opener = page.getByTestId('rail-consumers');
   await opener.focus();
@@ -50,8 +53,10 @@ test('jumps to Settings with ↓/↑ among the matches, and Esc closes it and gi
   // Nothing typed: every item, views first.
   const items = page.getByTestId('palette-item');
   await expect(items.first()).toHaveAttribute('aria-selected', 'true');
-  const settingsIndex = (await items.evaluateAll((els) => els.map((e) => e.getAttribute('data-item')))).indexOf('view:settings');
-  expect(settingsIndex, 'Settings is among the views, after the connection\'s own').toBeGreaterThan(0);
+  const settingsIndex = (await items.evaluateAll((els) => els.map((e) => e.getAttribute('data-item')))).indexOf(
+    'view:settings',
+  );
+  expect(settingsIndex, "Settings is among the views, after the connection's own").toBeGreaterThan(0);
   // Down past Settings, then back up to it: the selection follows the arrows.
   for (let i = 0; i <= settingsIndex; i++) await page.keyboard.press('ArrowDown');
   await page.keyboard.press('ArrowUp');
@@ -61,7 +66,10 @@ test('jumps to Settings with ↓/↑ among the matches, and Esc closes it and gi
   expect(new URL(page.url()).hash).toBe('#/settings');
 });
 
-test('offers the groups of the connection shown before its group list was opened, and says when nothing matches', async ({ page, app }) => {
+test('offers the groups of the connection shown before its group list was opened, and says when nothing matches', async ({
+  page,
+  app,
+}) => {
   await openSample(page, app.url);
   await page.keyboard.press('Control+k');
   await page.keyboard.type('fraud-sc');
@@ -80,7 +88,10 @@ test('offers the groups of the connection shown before its group list was opened
   await expect(page.getByTestId('palette')).toHaveCount(0);
 });
 
-test('works on the first-start screen (no rail): a new connection, and opening a capture file that is not there', async ({ page, app }) => {
+test('works on the first-start screen (no rail): a new connection, and opening a capture file that is not there', async ({
+  page,
+  app,
+}) => {
   await page.goto(app.url);
   await expect(page.getByTestId('welcome')).toBeVisible();
   await page.keyboard.press('Control+k');
@@ -89,7 +100,9 @@ test('works on the first-start screen (no rail): a new connection, and opening a
   const path = page.getByRole('textbox', { name: 'Capture file path' });
   await expect(path).toBeFocused();
   await page.keyboard.press('Enter');
-  await expect(page.getByTestId('palette-error')).toHaveText('Type the path of a capture file (.eventscope) on the host.');
+  await expect(page.getByTestId('palette-error')).toHaveText(
+    'Type the path of a capture file (.eventscope) on the host.',
+  );
   await path.fill('/no/such/file.eventscope');
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('palette-error')).toContainText('No capture file at /no/such/file.eventscope');

@@ -40,7 +40,11 @@ function asUtc(text: string): number {
 /** WCAG contrast ratio of two CSS colours given as rgb()/rgba() (alpha ignored: the colours here are opaque). */
 function contrast(a: string, b: string): number {
   const luminance = (css: string): number => {
-    const [r, g, bl] = css.match(/[\d.]+/g)!.slice(0, 3).map((x) => Number(x) / 255).map((c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4)) as [number, number, number];
+    const [r, g, bl] = css
+      .match(/[\d.]+/g)!
+      .slice(0, 3)
+      .map((x) => Number(x) / 255)
+      .map((c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4)) as [number, number, number];
     return 0.2126 * r + 0.7152 * g + 0.0722 * bl;
   };
   const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x) as [number, number];
@@ -76,7 +80,9 @@ test.describe('one time zone for every timestamp', () => {
     await page.goBack();
     await expect(page.getByTestId('messages-view')).toBeVisible();
     await startFrom(page, { last: 1 });
-    const same = page.locator(`[data-testid=message-row][data-partition="${at.partition}"][data-offset="${at.offset}"]`);
+    const same = page.locator(
+      `[data-testid=message-row][data-partition="${at.partition}"][data-offset="${at.offset}"]`,
+    );
     await expect(page.getByTestId('time-header')).toHaveText('Time (UTC)');
     const utcText = (await same.getByTestId('message-time').textContent())!;
     expect(utcText).toMatch(TIME);
@@ -92,7 +98,10 @@ test.describe('one time zone for every timestamp', () => {
   });
 });
 
-test('a tombstone in the sample capture shows as a tombstone, in the list and the detail pane', async ({ page, app }) => {
+test('a tombstone in the sample capture shows as a tombstone, in the list and the detail pane', async ({
+  page,
+  app,
+}) => {
   await readSample(page, app.url, 'orders', 'earliest');
   await page.getByTestId('filter-text').fill('ord_100007');
   const tombstone = page.locator('[data-testid=message-row]:has([data-tombstone=true])');
@@ -106,7 +115,10 @@ test('a tombstone in the sample capture shows as a tombstone, in the list and th
   await expect(page.getByTestId('detail-value-null')).toContainText('in a compacted topic this record deletes its key');
 });
 
-test('the sample capture does not look like an outage: "—" for what it cannot know, nothing red', async ({ page, app }) => {
+test('the sample capture does not look like an outage: "—" for what it cannot know, nothing red', async ({
+  page,
+  app,
+}) => {
   await page.goto(app.url);
   await page.getByTestId('open-sample').click();
   await expect(page.getByTestId('topic-row')).not.toHaveCount(0);
@@ -143,11 +155,29 @@ test('a "Connection refused" error goes once the address changes', async ({ page
 test.describe('at 1440 px wide', () => {
   test.use({ viewport: { width: 1440, height: 900 } });
 
-  test('the toolbar stays on one line, buttons stay readable, and the Value column stays wide beside the detail pane', async ({ page, app, kafka }) => {
+  test('the toolbar stays on one line, buttons stay readable, and the Value column stays wide beside the detail pane', async ({
+    page,
+    app,
+    kafka,
+  }) => {
     const topic = uniqueName('presentation-wide');
     createTopicWithKafkaTool(kafka.bootstrap, topic, { partitions: 3 });
-    const long = (i: number): string => JSON.stringify({ type: 'OrderPlaced', orderId: `ord_${i}`, customer: { id: `cus_${i}`, email: `someone-${i}@example.com` }, items: [{ sku: 'SKU-1', qty: 2 }, { sku: 'SKU-2', qty: 1 }] });
-    produceWithKcat(kafka.bootstrap, topic, Array.from({ length: 20 }, (_, i) => long(i)), { partition: 1 });
+    const long = (i: number): string =>
+      JSON.stringify({
+        type: 'OrderPlaced',
+        orderId: `ord_${i}`,
+        customer: { id: `cus_${i}`, email: `someone-${i}@example.com` },
+        items: [
+          { sku: 'SKU-1', qty: 2 },
+          { sku: 'SKU-2', qty: 1 },
+        ],
+      });
+    produceWithKcat(
+      kafka.bootstrap,
+      topic,
+      Array.from({ length: 20 }, (_, i) => long(i)),
+      { partition: 1 },
+    );
     await connect(page, app.url, kafka.bootstrap);
     await openMessages(page, topic);
     // The widest toolbar: a start time typed, the tail running (Restart, Pause, its phase).
@@ -159,9 +189,17 @@ test.describe('at 1440 px wide', () => {
     await expect(page.getByTestId('pause-tail')).toBeVisible();
     await expect(page.getByTestId('row-count')).toHaveText('20 shown · 20 received');
     for (const bar of [page.getByTestId('messages-toolbar'), page.getByTestId('messages-filterbar')]) {
-      const middles = await bar.evaluate((el) => [...el.children].map((c) => c.getBoundingClientRect()).map((r) => Math.round(r.top + r.height / 2)));
-      expect(Math.max(...middles) - Math.min(...middles), `toolbar items centred at ${middles.join(', ')} px`).toBeLessThanOrEqual(4);
-      const { scrollWidth, clientWidth } = await bar.evaluate((el) => ({ scrollWidth: el.scrollWidth, clientWidth: el.clientWidth }));
+      const middles = await bar.evaluate((el) =>
+        [...el.children].map((c) => c.getBoundingClientRect()).map((r) => Math.round(r.top + r.height / 2)),
+      );
+      expect(
+        Math.max(...middles) - Math.min(...middles),
+        `toolbar items centred at ${middles.join(', ')} px`,
+      ).toBeLessThanOrEqual(4);
+      const { scrollWidth, clientWidth } = await bar.evaluate((el) => ({
+        scrollWidth: el.scrollWidth,
+        clientWidth: el.clientWidth,
+      }));
       expect(scrollWidth).toBeLessThanOrEqual(clientWidth);
     }
 
@@ -182,14 +220,23 @@ test.describe('at 1440 px wide', () => {
     // The detail pane open: the Value column keeps a useful width and shows a useful part of the value.
     await page.getByTestId('message-row').first().click();
     await expect(page.getByTestId('record-detail')).toBeVisible();
-    const valueWidth = await page.locator('.vgrid-head.messages-grid > :nth-child(5)').evaluate((el) => el.getBoundingClientRect().width);
+    const valueWidth = await page
+      .locator('.vgrid-head.messages-grid > :nth-child(5)')
+      .evaluate((el) => el.getBoundingClientRect().width);
     expect(valueWidth).toBeGreaterThanOrEqual(250);
-    const shown = await page.getByTestId('message-value').first().evaluate((el) => el.getBoundingClientRect().width);
+    const shown = await page
+      .getByTestId('message-value')
+      .first()
+      .evaluate((el) => el.getBoundingClientRect().width);
     expect(shown).toBeGreaterThanOrEqual(250);
   });
 });
 
-test('while records stream in the tail says live with its rate, and caught-up once they stop', async ({ page, app, kafka }) => {
+test('while records stream in the tail says live with its rate, and caught-up once they stop', async ({
+  page,
+  app,
+  kafka,
+}) => {
   const topic = uniqueName('presentation-live');
   createTopicWithKafkaTool(kafka.bootstrap, topic, { partitions: 3 });
   await connect(page, app.url, kafka.bootstrap);
@@ -199,7 +246,9 @@ test('while records stream in the tail says live with its rate, and caught-up on
   // Nothing there yet: caught up after a quiet moment.
   await expect(page.getByTestId('tail-phase')).toHaveText('caught-up');
 
-  const producer = new kafkajs.Kafka({ brokers: [kafka.bootstrap], logLevel: kafkajs.logLevel.NOTHING }).producer({ createPartitioner: kafkajs.Partitioners.DefaultPartitioner });
+  const producer = new kafkajs.Kafka({ brokers: [kafka.bootstrap], logLevel: kafkajs.logLevel.NOTHING }).producer({
+    createPartitioner: kafkajs.Partitioners.DefaultPartitioner,
+  });
   await producer.connect();
   const seen: { phase: string; banner: string }[] = [];
   let produced = 0;
@@ -209,10 +258,20 @@ test('while records stream in the tail says live with its rate, and caught-up on
     produced++;
     const startedAt = Date.now();
     for (let tick = 0; tick < 100; tick++) {
-      await producer.send({ topic, messages: Array.from({ length: 50 }, (_, i) => ({ partition: (produced + i) % 3, key: `k-${produced + i}`, value: `v-${produced + i}` })) });
+      await producer.send({
+        topic,
+        messages: Array.from({ length: 50 }, (_, i) => ({
+          partition: (produced + i) % 3,
+          key: `k-${produced + i}`,
+          value: `v-${produced + i}`,
+        })),
+      });
       produced += 50;
       if (tick >= 20 && tick % 5 === 0) {
-        seen.push({ phase: (await page.getByTestId('tail-phase').textContent())!, banner: (await page.getByTestId('tail-message').textContent())! });
+        seen.push({
+          phase: (await page.getByTestId('tail-phase').textContent())!,
+          banner: (await page.getByTestId('tail-message').textContent())!,
+        });
       }
       await page.waitForTimeout(Math.max(0, startedAt + (tick + 1) * 50 - Date.now()));
     }
@@ -229,9 +288,13 @@ test('while records stream in the tail says live with its rate, and caught-up on
   expect(Math.max(...rates)).toBeGreaterThan(400);
 
   // Stopped: everything read, then caught up.
-  await expect(page.getByTestId('row-count')).toHaveText(new RegExp(`· ${produced.toLocaleString('en-US')} received`), { timeout: 20_000 });
+  await expect(page.getByTestId('row-count')).toHaveText(new RegExp(`· ${produced.toLocaleString('en-US')} received`), {
+    timeout: 20_000,
+  });
   await expect(page.getByTestId('tail-phase')).toHaveText('caught-up');
-  await expect(page.getByTestId('tail-message')).toHaveText('Caught up: every partition is read to its end offset, and no new record for 1 s.');
+  await expect(page.getByTestId('tail-message')).toHaveText(
+    'Caught up: every partition is read to its end offset, and no new record for 1 s.',
+  );
 
   // The record with neither key nor value: "no key" and a tombstone badge, not "null".
   const nullKey = page.locator('[data-testid=message-row][data-partition="0"][data-offset="0"]');

@@ -38,7 +38,9 @@ function captureEvents(topic: string): PlainEvent[] {
   const log = new ReplayLog(SAMPLE, { readOnly: true });
   try {
     const partitions = log.topics(CAPTURE_CLUSTER).find((t) => t.topic === topic)!.partitions;
-    const queues = partitions.map((partition) => log.read({ cluster: CAPTURE_CLUSTER, topic, partition }, 0n, 1_000_000));
+    const queues = partitions.map((partition) =>
+      log.read({ cluster: CAPTURE_CLUSTER, topic, partition }, 0n, 1_000_000),
+    );
     const at = queues.map(() => 0);
     const out: PlainEvent[] = [];
     for (;;) {
@@ -47,7 +49,8 @@ function captureEvents(topic: string): PlainEvent[] {
         const r = queues[i]![at[i]!];
         if (!r) continue;
         const b = best < 0 ? null : queues[best]![at[best]!]!;
-        if (!b || r.timestampMs < b.timestampMs || (r.timestampMs === b.timestampMs && r.partition < b.partition)) best = i;
+        if (!b || r.timestampMs < b.timestampMs || (r.timestampMs === b.timestampMs && r.partition < b.partition))
+          best = i;
       }
       if (best < 0) return out;
       const r = queues[best]![at[best]!++]!;
@@ -69,7 +72,14 @@ function captureEvents(topic: string): PlainEvent[] {
       }
       const headers: Record<string, string | null> = {};
       for (const h of r.headers) headers[h.key] = h.value === null ? null : lenient.decode(h.value);
-      out.push({ partition: r.partition, offset: r.offset.toString(), timestamp: r.timestampMs, key: r.key === null ? null : lenient.decode(r.key), value, headers });
+      out.push({
+        partition: r.partition,
+        offset: r.offset.toString(),
+        timestamp: r.timestampMs,
+        key: r.key === null ? null : lenient.decode(r.key),
+        value,
+        headers,
+      });
     }
   } finally {
     log.close();
@@ -78,7 +88,14 @@ function captureEvents(topic: string): PlainEvent[] {
 
 /** resources/projections/revenue-per-customer.js, as a plain loop. */
 function revenueLoop(events: PlainEvent[]): unknown {
-  const state = { revenueCents: {} as Record<string, number>, paidOrders: {} as Record<string, number>, duplicatePayments: 0, paymentsForUnknownOrders: [] as unknown[], unpaid: {} as Record<string, unknown>, paid: {} as Record<string, boolean> };
+  const state = {
+    revenueCents: {} as Record<string, number>,
+    paidOrders: {} as Record<string, number>,
+    duplicatePayments: 0,
+    paymentsForUnknownOrders: [] as unknown[],
+    unpaid: {} as Record<string, unknown>,
+    paid: {} as Record<string, boolean>,
+  };
   for (const e of events) {
     const type = e.headers['event-type'];
     // As JavaScript indexes an object: undefined is the key "undefined".
@@ -119,11 +136,17 @@ export default {
 };
 `;
 
-function perOrderLoop(events: PlainEvent[]): { states: Map<string, { events: number; types: (string | null)[] }>; unkeyed: number } {
+function perOrderLoop(events: PlainEvent[]): {
+  states: Map<string, { events: number; types: (string | null)[] }>;
+  unkeyed: number;
+} {
   const states = new Map<string, { events: number; types: (string | null)[] }>();
   let unkeyed = 0;
   for (const e of events) {
-    const key = e.value !== null && typeof e.value === 'object' && !(e.value instanceof Uint8Array) ? (e.value as { orderId?: unknown }).orderId : null;
+    const key =
+      e.value !== null && typeof e.value === 'object' && !(e.value instanceof Uint8Array)
+        ? (e.value as { orderId?: unknown }).orderId
+        : null;
     if (key === null || key === undefined) {
       unkeyed++;
       continue;
@@ -173,7 +196,10 @@ async function shownJson(page: Page, testId: string): Promise<unknown> {
   return JSON.parse((await page.getByTestId(`${testId}-json`).textContent())!) as unknown;
 }
 
-test('the first sample opens on the sample capture and Run gives the state a plain loop computes', async ({ page, app }) => {
+test('the first sample opens on the sample capture and Run gives the state a plain loop computes', async ({
+  page,
+  app,
+}) => {
   const errors = watchErrors(page);
   await openProjections(page, app.url);
   // The first sample, with the sample capture and the topic its usage names chosen.
@@ -192,8 +218,14 @@ test('the first sample opens on the sample capture and Run gives the state a pla
   expect(await shownJson(page, 'projection-state')).toEqual(revenueLoop(events));
   // Counts per type: handled ones and the rest.
   const placed = events.filter((e) => e.headers['event-type'] === 'OrderPlaced').length;
-  await expect(page.locator('[data-testid=type-count][data-type=OrderPlaced] td').nth(1)).toHaveText(placed.toLocaleString('en-US'));
-  await expect(page.getByTestId('count-untyped')).toHaveText(events.filter((e) => e.headers['event-type'] === undefined || e.headers['event-type'] === null).length.toLocaleString('en-US'));
+  await expect(page.locator('[data-testid=type-count][data-type=OrderPlaced] td').nth(1)).toHaveText(
+    placed.toLocaleString('en-US'),
+  );
+  await expect(page.getByTestId('count-untyped')).toHaveText(
+    events
+      .filter((e) => e.headers['event-type'] === undefined || e.headers['event-type'] === null)
+      .length.toLocaleString('en-US'),
+  );
   await expect(page.getByTestId('projection-failure')).toHaveCount(0);
   expect(errors).toEqual([]);
 });
@@ -242,7 +274,10 @@ test('a keyed projection written here, saved, reloaded; its keys filtered', asyn
   expect(errors).toEqual([]);
 });
 
-test('a projection that throws names the event and jumps to the line; a syntax error shows its line before any event', async ({ page, app }) => {
+test('a projection that throws names the event and jumps to the line; a syntax error shows its line before any event', async ({
+  page,
+  app,
+}) => {
   const errors = watchErrors(page);
   await openProjections(page, app.url);
   await page.getByTestId('range-connection').selectOption('sample');
@@ -266,9 +301,13 @@ test('a projection that throws names the event and jumps to the line; a syntax e
   await expect(page.getByTestId('projection-failure')).toHaveAttribute('data-kind', 'threw');
   await expect(page.getByTestId('projection-failure-message')).toContainText('the hundredth event');
   await expect(page.getByTestId('projection-failure-message')).toContainText('line 6');
-  await expect(page.getByTestId('projection-failure-event')).toContainText(`orders partition ${hundredth.partition} offset ${hundredth.offset}`);
+  await expect(page.getByTestId('projection-failure-event')).toContainText(
+    `orders partition ${hundredth.partition} offset ${hundredth.offset}`,
+  );
   // The editor is on that line, and marks it.
-  await expect(page.locator('.projection-editor .cm-activeLine')).toContainText("throw new Error('the hundredth event')");
+  await expect(page.locator('.projection-editor .cm-activeLine')).toContainText(
+    "throw new Error('the hundredth event')",
+  );
   await expect(page.locator('.projection-editor .cm-lintRange-error')).toHaveCount(1);
 
   // A syntax error on line 3: marked as soon as it is typed, and a run stops before any event.
@@ -283,7 +322,10 @@ test('a projection that throws names the event and jumps to the line; a syntax e
   expect(errors).toEqual([]);
 });
 
-test('a range typed wrong is refused before anything runs; a topic that does not exist is the host’s sentence', async ({ page, app }) => {
+test('a range typed wrong is refused before anything runs; a topic that does not exist is the host’s sentence', async ({
+  page,
+  app,
+}) => {
   const errors = watchErrors(page);
   await openProjections(page, app.url);
   await page.getByTestId('range-connection').selectOption('sample');
@@ -311,7 +353,10 @@ test('an endless loop is stopped by the time limit or by Cancel, and the page st
   await openProjections(page, app.url);
   await page.getByTestId('range-connection').selectOption('sample');
   await page.getByTestId('range-topic').fill('orders');
-  await setSource(page, `export default {\n  init: () => ({ n: 0 }),\n  any(state) {\n    for (;;) state.n++;\n  },\n};\n`);
+  await setSource(
+    page,
+    `export default {\n  init: () => ({ n: 0 }),\n  any(state) {\n    for (;;) state.n++;\n  },\n};\n`,
+  );
   await page.getByTestId('run').click();
   await expect(page.getByTestId('cancel')).toBeVisible();
   // The page answers while the worker loops.
@@ -329,7 +374,10 @@ test('an endless loop is stopped by the time limit or by Cancel, and the page st
   await expect(page.getByTestId('run-end')).toHaveAttribute('data-reason', 'cancelled');
   await expect(page.getByTestId('projection-failure')).toHaveCount(0);
   // Still usable: a good projection runs right after.
-  await setSource(page, `export default {\n  init: () => ({ n: 0 }),\n  any(state) {\n    state.n++;\n    return state;\n  },\n};\n`);
+  await setSource(
+    page,
+    `export default {\n  init: () => ({ n: 0 }),\n  any(state) {\n    state.n++;\n    return state;\n  },\n};\n`,
+  );
   await runToEnd(page);
   expect(await shownJson(page, 'projection-state')).toEqual({ n: captureEvents('orders').length });
   expect(errors).toEqual([]);
@@ -345,12 +393,18 @@ test('a projection cannot reach fetch, the DOM, the worker’s postMessage or im
   const attempts = [
     ["fetch('http://127.0.0.1:9/steal')", /fetch is not a function|fetch is not defined/],
     ["document.title = 'owned'", /document is not defined/],
-    ["self.postMessage({ type: 'finished', outcome: { keyed: false, state: 'forged', counts: {} } })", /postMessage is not a function/],
+    [
+      "self.postMessage({ type: 'finished', outcome: { keyed: false, state: 'forged', counts: {} } })",
+      /postMessage is not a function/,
+    ],
     ["importScripts('http://127.0.0.1:9/evil.js')", /importScripts is not a function|importScripts is not defined/],
     ["globalThis.localStorage.setItem('x', '1')", /Cannot read properties of undefined|localStorage/],
   ] as const;
   for (const [code, expected] of attempts) {
-    await setSource(page, `export default {\n  init: () => ({}),\n  any(state) {\n    ${code};\n    return state;\n  },\n};\n`);
+    await setSource(
+      page,
+      `export default {\n  init: () => ({}),\n  any(state) {\n    ${code};\n    return state;\n  },\n};\n`,
+    );
     await runToEnd(page);
     await expect(page.getByTestId('projection-failure'), code).toHaveAttribute('data-kind', 'threw');
     await expect(page.getByTestId('projection-failure-message'), code).toContainText(expected);
@@ -364,7 +418,10 @@ test('a projection cannot reach fetch, the DOM, the worker’s postMessage or im
   expect(errors).toEqual([]);
 });
 
-test('a file changed on disk since it was opened is a conflict on save; saved under another name instead', async ({ page, app }) => {
+test('a file changed on disk since it was opened is a conflict on save; saved under another name instead', async ({
+  page,
+  app,
+}) => {
   const errors = watchErrors(page);
   await openProjections(page, app.url);
   await openFile(page, REVENUE_SAMPLE);
@@ -399,7 +456,10 @@ test('a file changed on disk since it was opened is a conflict on save; saved un
   expect(errors).toEqual([]);
 });
 
-test('the workspace folder is changed by its path: a missing one is said, or created when asked', async ({ page, app }) => {
+test('the workspace folder is changed by its path: a missing one is said, or created when asked', async ({
+  page,
+  app,
+}) => {
   const errors = watchErrors(page);
   await openProjections(page, app.url);
   const elsewhere = join(app.dataDir, 'elsewhere', 'projections');
@@ -426,24 +486,45 @@ test('the workspace folder is changed by its path: a missing one is said, or cre
   expect(errors).toEqual([]);
 });
 
-test('on the real broker: a range up to a consumer group’s committed offsets gives what a plain loop over kcat’s records computes', async ({ page, app, kafka }) => {
+test('on the real broker: a range up to a consumer group’s committed offsets gives what a plain loop over kcat’s records computes', async ({
+  page,
+  app,
+  kafka,
+}) => {
   const errors = watchErrors(page);
   const { bootstrap } = kafka;
   const topic = uniqueName('projection-range');
   const group = uniqueName('projection-group');
   createTopicWithKafkaTool(bootstrap, topic, { partitions: 3 });
-  const line = (p: number, i: number): string => JSON.stringify({ kind: i % 5 === 0 ? 'Refund' : 'Sale', customer: `c${(i * 7 + p) % 4}`, amount: 10 * p + i });
+  const line = (p: number, i: number): string =>
+    JSON.stringify({ kind: i % 5 === 0 ? 'Refund' : 'Sale', customer: `c${(i * 7 + p) % 4}`, amount: 10 * p + i });
   const produce = (round: number): void => {
-    for (const [p, n] of [[0, 30], [1, 20], [2, 10]] as const) produceWithKcat(bootstrap, topic, Array.from({ length: n }, (_, i) => line(p, i + round * 100)), { partition: p });
+    for (const [p, n] of [
+      [0, 30],
+      [1, 20],
+      [2, 10],
+    ] as const)
+      produceWithKcat(
+        bootstrap,
+        topic,
+        Array.from({ length: n }, (_, i) => line(p, i + round * 100)),
+        { partition: p },
+      );
   };
   produce(0);
   // The group reads everything there is now and commits; what is produced after is past its offsets.
   consumeWithKcatGroup(bootstrap, group, topic);
   produce(1);
-  const committed = new Map(describeGroupWithKafkaTool(bootstrap, group).rows.map((r) => [r.partition, BigInt(r.currentOffset!)]));
+  const committed = new Map(
+    describeGroupWithKafkaTool(bootstrap, group).rows.map((r) => [r.partition, BigInt(r.currentOffset!)]),
+  );
   expect([...committed.values()].map(String)).toEqual(['30', '20', '10']);
   // kcat reads the topic; the plain loop takes what lies below the group's offsets.
-  const read = execFileSync('kcat', ['-b', bootstrap, '-C', '-t', topic, '-o', 'beginning', '-e', '-q', '-f', '%p\t%o\t%s\n'], { encoding: 'utf8', timeout: 60_000 });
+  const read = execFileSync(
+    'kcat',
+    ['-b', bootstrap, '-C', '-t', topic, '-o', 'beginning', '-e', '-q', '-f', '%p\t%o\t%s\n'],
+    { encoding: 'utf8', timeout: 60_000 },
+  );
   const expected: Record<string, number> = {};
   let refunds = 0;
   for (const row of read.trim().split('\n')) {
@@ -485,7 +566,10 @@ test('on the real broker: a range up to a consumer group’s committed offsets g
   expect(errors).toEqual([]);
 });
 
-test('step through: the event and its key’s state after any event N, the next one, and run until an expression holds', async ({ page, app }) => {
+test('step through: the event and its key’s state after any event N, the next one, and run until an expression holds', async ({
+  page,
+  app,
+}) => {
   const errors = watchErrors(page);
   await openProjections(page, app.url);
   await page.getByTestId('new-file').click();
@@ -498,7 +582,13 @@ test('step through: the event and its key’s state after any event N, the next 
   await page.getByTestId('result-tab-step').click();
   const keyOf = (e: PlainEvent): string | null => {
     const v = e.value as { orderId?: unknown } | null;
-    return v !== null && typeof v === 'object' && !(v instanceof Uint8Array) && v.orderId !== undefined && v.orderId !== null ? String(v.orderId) : null;
+    return v !== null &&
+      typeof v === 'object' &&
+      !(v instanceof Uint8Array) &&
+      v.orderId !== undefined &&
+      v.orderId !== null
+      ? String(v.orderId)
+      : null;
   };
   // Events with a key, somewhere inside the range (after the first snapshot too).
   const picks = [3, Math.floor(events.length / 3), events.length - 2].map((n) => {
@@ -536,7 +626,10 @@ test('step through: the event and its key’s state after any event N, the next 
   expect(errors).toEqual([]);
 });
 
-test('compare: a consumer state that missed one event is reported at that event; a state that is not JSON says where', async ({ page, app }) => {
+test('compare: a consumer state that missed one event is reported at that event; a state that is not JSON says where', async ({
+  page,
+  app,
+}) => {
   const errors = watchErrors(page);
   await openProjections(page, app.url);
   await page.getByTestId('new-file').click();
@@ -549,8 +642,17 @@ test('compare: a consumer state that missed one event is reported at that event;
   const { states } = perOrderLoop(events);
   // The consumer missed the last event of one order with several events.
   const [key, state] = [...states.entries()].find(([, s]) => s.events >= 3)!;
-  const consumer = Object.fromEntries([...states.entries()].map(([k, s]) => [k, k === key ? { events: s.events - 1, types: s.types.slice(0, -1) } : s]));
-  const lastOfKey = events.map((e, i) => ({ e, i })).filter(({ e }) => (e.value as { orderId?: unknown } | null)?.orderId !== undefined && String((e.value as { orderId: unknown }).orderId) === key).pop()!;
+  const consumer = Object.fromEntries(
+    [...states.entries()].map(([k, s]) => [k, k === key ? { events: s.events - 1, types: s.types.slice(0, -1) } : s]),
+  );
+  const lastOfKey = events
+    .map((e, i) => ({ e, i }))
+    .filter(
+      ({ e }) =>
+        (e.value as { orderId?: unknown } | null)?.orderId !== undefined &&
+        String((e.value as { orderId: unknown }).orderId) === key,
+    )
+    .pop()!;
   expect(state.events).toBeGreaterThanOrEqual(3);
 
   await page.getByTestId('result-tab-compare').click();
@@ -561,10 +663,14 @@ test('compare: a consumer state that missed one event is reported at that event;
 
   await page.getByTestId('compare-json').fill(JSON.stringify(consumer));
   await page.getByTestId('compare-run').click();
-  await expect(page.getByTestId('compare-summary')).toContainText(`${(states.size - 1).toLocaleString('en-US')} agree, 1 differ`);
+  await expect(page.getByTestId('compare-summary')).toContainText(
+    `${(states.size - 1).toLocaleString('en-US')} agree, 1 differ`,
+  );
   await expect(page.getByTestId('compare-divergence')).toHaveCount(1);
   await expect(page.getByTestId('compare-divergence')).toContainText(`Key ${key}`);
-  await expect(page.getByTestId('compare-divergence-event')).toContainText(`event ${(lastOfKey.i + 1).toLocaleString('en-US')} (partition ${lastOfKey.e.partition}, offset ${lastOfKey.e.offset}`);
+  await expect(page.getByTestId('compare-divergence-event')).toContainText(
+    `event ${(lastOfKey.i + 1).toLocaleString('en-US')} (partition ${lastOfKey.e.partition}, offset ${lastOfKey.e.offset}`,
+  );
   // The event link shows it in Step through.
   await page.getByTestId('compare-divergence-event').click();
   await expect(page.getByTestId('result-tab-step')).toHaveAttribute('aria-selected', 'true');

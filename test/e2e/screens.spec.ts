@@ -8,7 +8,9 @@ import { expect, test } from './fixtures.ts';
 import { screenshot } from './screenshot.ts';
 
 async function expectScheme(page: Page, scheme: 'light' | 'dark'): Promise<void> {
-  const dark = await page.locator('html').evaluate((root) => root.ownerDocument.defaultView!.matchMedia('(prefers-color-scheme: dark)').matches);
+  const dark = await page
+    .locator('html')
+    .evaluate((root) => root.ownerDocument.defaultView!.matchMedia('(prefers-color-scheme: dark)').matches);
   expect(dark, `the page should see the OS preferring ${scheme}`).toBe(scheme === 'dark');
 }
 

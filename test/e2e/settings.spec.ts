@@ -7,10 +7,18 @@ import { uniqueName } from '../support/unique.ts';
 import { expect, test } from './fixtures.ts';
 import { connect, openMessages } from './steps.ts';
 
-test('the replay log cap is set with bad input named, and what the log holds is shown and can be forgotten', async ({ page, app, kafka }) => {
+test('the replay log cap is set with bad input named, and what the log holds is shown and can be forgotten', async ({
+  page,
+  app,
+  kafka,
+}) => {
   const topic = uniqueName('settings');
   createTopicWithKafkaTool(kafka.bootstrap, topic, { partitions: 1 });
-  produceWithKcat(kafka.bootstrap, topic, Array.from({ length: 25 }, (_, i) => `v${i}`));
+  produceWithKcat(
+    kafka.bootstrap,
+    topic,
+    Array.from({ length: 25 }, (_, i) => `v${i}`),
+  );
   await connect(page, app.url, kafka.bootstrap);
   await openMessages(page, topic);
   await page.getByTestId('from-kind').selectOption('earliest');

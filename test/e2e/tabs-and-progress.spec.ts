@@ -35,7 +35,10 @@ function shown(text: string | null): number {
   return Number(/^([\d,]+) shown/.exec(text ?? '')![1]!.replace(/,/g, ''));
 }
 
-test('tabs keep each tail’s rows, count and scroll position across views; closing a tab ends it', async ({ page, app }) => {
+test('tabs keep each tail’s rows, count and scroll position across views; closing a tab ends it', async ({
+  page,
+  app,
+}) => {
   await page.goto(app.url);
   await page.getByTestId('open-sample').click();
   await expect(page.getByTestId('topics-view')).toBeVisible();
@@ -79,7 +82,9 @@ test('tabs keep each tail’s rows, count and scroll position across views; clos
 
   await page.locator('[data-testid=message-tab][data-topic="payments"] [data-testid=message-tab-open]').click();
   await expect(payments).toBeVisible();
-  await expect(page).toHaveURL(/#\/c\/sample\/topics\/payments\/messages\?from=earliest&filter=contains%3APaymentFailed$/);
+  await expect(page).toHaveURL(
+    /#\/c\/sample\/topics\/payments\/messages\?from=earliest&filter=contains%3APaymentFailed$/,
+  );
   await expect(payments.getByTestId('filter-text')).toHaveValue('PaymentFailed');
   await expect(payments.getByTestId('row-count')).toHaveText(paymentsCount!);
 
@@ -94,7 +99,11 @@ test('tabs keep each tail’s rows, count and scroll position across views; clos
   await expect(page.getByTestId('topic-detail')).toBeVisible();
 });
 
-test('a long read shows progress to 100 %; past the window, older rows are in the replay log and load', async ({ page, app, kafka }) => {
+test('a long read shows progress to 100 %; past the window, older rows are in the replay log and load', async ({
+  page,
+  app,
+  kafka,
+}) => {
   test.setTimeout(180_000);
   const topic = uniqueName('progress');
   const total = 120_000;
@@ -140,9 +149,13 @@ test('a long read shows progress to 100 %; past the window, older rows are in th
   // them (rows 1..2,000 of the grid are the page). How the window split over the two partitions
   // depends on how the fetches interleaved, so compare within each partition: every page row is
   // older than every row of its partition that was shown before.
-  const drawn = await view
-    .getByTestId('message-row')
-    .evaluateAll((rows) => rows.map((r) => ({ index: Number(r.getAttribute('aria-rowindex')), partition: Number(r.getAttribute('data-partition')), offset: Number(r.getAttribute('data-offset')) })));
+  const drawn = await view.getByTestId('message-row').evaluateAll((rows) =>
+    rows.map((r) => ({
+      index: Number(r.getAttribute('aria-rowindex')),
+      partition: Number(r.getAttribute('data-partition')),
+      offset: Number(r.getAttribute('data-offset')),
+    })),
+  );
   const paged = drawn.filter((r) => r.index <= 2_000);
   const before = drawn.filter((r) => r.index > 2_000);
   expect(paged.length).toBeGreaterThan(0);
@@ -157,7 +170,9 @@ test('a messages address with a start position and a filter opens the tail there
   await page.goto(app.url);
   await page.getByTestId('open-sample').click();
   await expect(page.getByTestId('topics-view')).toBeVisible();
-  await page.goto(`${app.origin}/#/c/sample/topics/payments/messages?from=earliest&filter=jsonPath%3A%24.type&equals=PaymentFailed`);
+  await page.goto(
+    `${app.origin}/#/c/sample/topics/payments/messages?from=earliest&filter=jsonPath%3A%24.type&equals=PaymentFailed`,
+  );
   const view = messagesOf(page, 'payments');
   await expect(view).toBeVisible();
   await expect(view.getByTestId('from-kind')).toHaveValue('earliest');

@@ -18,13 +18,23 @@ test('the dark theme applies when the OS prefers dark, and the light one when it
   await page.goto(app.url);
   await page.getByTestId('open-sample').click();
   await expect(page.getByTestId('topics-view')).toBeVisible();
-  expect(await tokenAndBackground(page)).toEqual({ token: '#14171c', background: 'rgb(20, 23, 28)', text: 'rgb(228, 231, 235)' });
+  expect(await tokenAndBackground(page)).toEqual({
+    token: '#14171c',
+    background: 'rgb(20, 23, 28)',
+    text: 'rgb(228, 231, 235)',
+  });
   // A rail entry's colours come from the tokens too (nothing hard-coded light).
-  const rail = await page.getByTestId('rail').evaluate((el) => el.ownerDocument.defaultView!.getComputedStyle(el).backgroundColor);
+  const rail = await page
+    .getByTestId('rail')
+    .evaluate((el) => el.ownerDocument.defaultView!.getComputedStyle(el).backgroundColor);
   expect(rail).toBe('rgb(27, 31, 38)');
 
   await page.emulateMedia({ colorScheme: 'light' });
-  expect(await tokenAndBackground(page)).toEqual({ token: '#ffffff', background: 'rgb(255, 255, 255)', text: 'rgb(26, 30, 36)' });
+  expect(await tokenAndBackground(page)).toEqual({
+    token: '#ffffff',
+    background: 'rgb(255, 255, 255)',
+    text: 'rgb(26, 30, 36)',
+  });
 });
 
 test('a lag chart is drawn again in the new theme when the OS switches', async ({ page, app }) => {

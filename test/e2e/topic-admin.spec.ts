@@ -4,7 +4,12 @@
 // earliest offset moves), and the topic deleted after its name is typed — each cross-checked
 // with Kafka's own tools. A read-only connection and the sample capture offer none of it.
 import type { Locator, Page } from '@playwright/test';
-import { createTopicWithKafkaTool, describeTopicWithKafkaTool, offsetsFromGetOffsetShell, topicConfigsWithKafkaTool } from '../harness/kafka-tools.ts';
+import {
+  createTopicWithKafkaTool,
+  describeTopicWithKafkaTool,
+  offsetsFromGetOffsetShell,
+  topicConfigsWithKafkaTool,
+} from '../harness/kafka-tools.ts';
 import { produceWithKcat } from '../harness/kcat.ts';
 import { uniqueName } from '../support/unique.ts';
 import { expect, test } from './fixtures.ts';
@@ -27,7 +32,11 @@ function partitionCells(page: Page, testId: 'partition-earliest' | 'partition-la
   return page.getByTestId('partition-table').getByTestId(testId).allTextContents();
 }
 
-test('a writable connection creates a topic, changes a config, adds partitions, deletes records and deletes the topic', async ({ page, app, kafka }) => {
+test('a writable connection creates a topic, changes a config, adds partitions, deletes records and deletes the topic', async ({
+  page,
+  app,
+  kafka,
+}) => {
   const pageErrors: string[] = [];
   page.on('pageerror', (err) => pageErrors.push(err.message));
   const topic = uniqueName('ui-admin');
@@ -65,7 +74,9 @@ test('a writable connection creates a topic, changes a config, adds partitions, 
   // It appears in the list.
   await page.getByTestId('topic-filter').fill(topic);
   await expect(page.locator(`[data-testid=topic-row][data-topic="${topic}"]`)).toBeVisible();
-  await expect(page.locator(`[data-testid=topic-row][data-topic="${topic}"]`).getByTestId('topic-partitions')).toHaveText('2');
+  await expect(
+    page.locator(`[data-testid=topic-row][data-topic="${topic}"]`).getByTestId('topic-partitions'),
+  ).toHaveText('2');
 
   // Its page offers the other actions.
   await create.getByTestId('create-topic-open').click();
@@ -101,7 +112,12 @@ test('a writable connection creates a topic, changes a config, adds partitions, 
   await partitions.getByTestId('admin-close').click();
 
   // Delete records below offset 4 of partition 0: the earliest offset moves to 4.
-  produceWithKcat(kafka.bootstrap, topic, Array.from({ length: 10 }, (_, i) => `record ${i}`), { partition: 0 });
+  produceWithKcat(
+    kafka.bootstrap,
+    topic,
+    Array.from({ length: 10 }, (_, i) => `record ${i}`),
+    { partition: 0 },
+  );
   await page.getByTestId('topic-detail').getByRole('button', { name: 'Refresh', exact: true }).click();
   await expect.poll(() => partitionCells(page, 'partition-latest')).toEqual(['10', '0', '0']);
   await page.getByTestId('delete-records').click();
@@ -114,10 +130,17 @@ test('a writable connection creates a topic, changes a config, adds partitions, 
   await expect(records.getByTestId('admin-invalid')).toContainText('ends at offset 10');
   await row0.getByTestId('delete-records-offset').fill('4');
   await records.getByTestId('admin-preview').click();
-  await expect(records.getByTestId('admin-preview-result').locator('[data-partition="0"]').getByTestId('admin-records-count')).toHaveText('4');
+  await expect(
+    records.getByTestId('admin-preview-result').locator('[data-partition="0"]').getByTestId('admin-records-count'),
+  ).toHaveText('4');
   expect(offsetsFromGetOffsetShell(kafka.bootstrap, topic, 'earliest').get(0)).toBe('0');
   await previewAndConfirm(records);
-  await expect(records.getByTestId('admin-done-result').locator('[data-partition="0"]').getByTestId('admin-records-earliest-after')).toHaveText('4');
+  await expect(
+    records
+      .getByTestId('admin-done-result')
+      .locator('[data-partition="0"]')
+      .getByTestId('admin-records-earliest-after'),
+  ).toHaveText('4');
   expect(offsetsFromGetOffsetShell(kafka.bootstrap, topic, 'earliest').get(0)).toBe('4');
   await expect.poll(() => partitionCells(page, 'partition-earliest')).toEqual(['4', '0', '0']);
   await records.getByTestId('admin-close').click();

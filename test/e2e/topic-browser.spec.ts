@@ -13,8 +13,18 @@ test.describe('first start and the topic browser', () => {
     const bootstrap = process.env['KAFKA_BOOTSTRAP_SERVERS']!;
     createTopicWithKafkaTool(bootstrap, orders, { partitions: 3, configs: { 'retention.ms': '604800001' } });
     createTopicWithKafkaTool(bootstrap, payments, { partitions: 5 });
-    produceWithKcat(bootstrap, orders, Array.from({ length: 12 }, (_, i) => `{"type":"OrderPlaced","n":${i}}`), { partition: 0 });
-    produceWithKcat(bootstrap, orders, Array.from({ length: 7 }, (_, i) => `{"type":"OrderPaid","n":${i}}`), { partition: 2 });
+    produceWithKcat(
+      bootstrap,
+      orders,
+      Array.from({ length: 12 }, (_, i) => `{"type":"OrderPlaced","n":${i}}`),
+      { partition: 0 },
+    );
+    produceWithKcat(
+      bootstrap,
+      orders,
+      Array.from({ length: 7 }, (_, i) => `{"type":"OrderPaid","n":${i}}`),
+      { partition: 2 },
+    );
     // A consumer group makes the broker create its internal __consumer_offsets topic.
     consumeWithKcatGroup(bootstrap, uniqueName('e2e-group'), orders);
   });
@@ -25,7 +35,11 @@ test.describe('first start and the topic browser', () => {
     await expect(page.getByTestId('connection-bootstrap')).toHaveValue('localhost:9092');
   });
 
-  test('connects, lists topics with partitions and counts, and shows offsets equal to GetOffsetShell', async ({ page, app, kafka }) => {
+  test('connects, lists topics with partitions and counts, and shows offsets equal to GetOffsetShell', async ({
+    page,
+    app,
+    kafka,
+  }) => {
     await page.goto(app.url);
     await page.getByTestId('connection-name').fill('Harness');
     await page.getByTestId('connection-bootstrap').fill(kafka.bootstrap);
@@ -42,7 +56,9 @@ test.describe('first start and the topic browser', () => {
     await expect(ordersRow.getByTestId('topic-partitions')).toHaveText('3');
     await expect(ordersRow.getByTestId('topic-messages')).toHaveText('19');
     await page.getByTestId('topic-filter').fill(payments);
-    await expect(page.locator(`[data-testid=topic-row][data-topic="${payments}"]`).getByTestId('topic-partitions')).toHaveText('5');
+    await expect(
+      page.locator(`[data-testid=topic-row][data-topic="${payments}"]`).getByTestId('topic-partitions'),
+    ).toHaveText('5');
 
     await page.getByTestId('topic-filter').fill(orders);
     await ordersRow.click();
@@ -120,13 +136,19 @@ test.describe('bad input and faults in the connection form', () => {
     await page.getByTestId('import-file').setInputFiles({
       name: 'staging.properties',
       mimeType: 'text/plain',
-      buffer: Buffer.from(`bootstrap.servers=${kafka.bootstrap}\nsecurity.protocol=SASL_PLAINTEXT\nsasl.mechanism=SCRAM-SHA-256\nsasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="svc" password="pw";\n`),
+      buffer: Buffer.from(
+        `bootstrap.servers=${kafka.bootstrap}\nsecurity.protocol=SASL_PLAINTEXT\nsasl.mechanism=SCRAM-SHA-256\nsasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="svc" password="pw";\n`,
+      ),
     });
     await expect(page.getByTestId('connection-name')).toHaveValue('staging');
     await expect(page.getByTestId('connection-bootstrap')).toHaveValue(kafka.bootstrap);
     await expect(page.getByTestId('sasl-mechanism')).toHaveValue('scram-sha-256');
     await expect(page.getByTestId('sasl-username')).toHaveValue('svc');
-    await page.getByTestId('import-file').setInputFiles({ name: 'broken.properties', mimeType: 'text/plain', buffer: Buffer.from('this is not a kafka config\n') });
+    await page.getByTestId('import-file').setInputFiles({
+      name: 'broken.properties',
+      mimeType: 'text/plain',
+      buffer: Buffer.from('this is not a kafka config\n'),
+    });
     await expect(page.getByTestId('error')).toContainText('no bootstrap.servers');
   });
 

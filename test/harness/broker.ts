@@ -66,7 +66,11 @@ export function endpointsFromEnv(env: NodeJS.ProcessEnv = process.env): KafkaEnd
   };
 }
 
-function serverProperties(dir: string, ports: { plain: number; sasl: number; tls: number; controller: number }, certificates: TestCertificates | null): string {
+function serverProperties(
+  dir: string,
+  ports: { plain: number; sasl: number; tls: number; controller: number },
+  certificates: TestCertificates | null,
+): string {
   const tls = certificates ? `,SSL://127.0.0.1:${ports.tls}` : '';
   return `
 process.roles=broker,controller
@@ -75,9 +79,13 @@ controller.quorum.voters=1@127.0.0.1:${ports.controller}
 listeners=PLAINTEXT://127.0.0.1:${ports.plain},SASL_PLAINTEXT://127.0.0.1:${ports.sasl}${tls},CONTROLLER://127.0.0.1:${ports.controller}
 advertised.listeners=PLAINTEXT://127.0.0.1:${ports.plain},SASL_PLAINTEXT://127.0.0.1:${ports.sasl}${tls}
 listener.security.protocol.map=PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,SSL:SSL,CONTROLLER:PLAINTEXT
-${certificates ? `listener.name.ssl.ssl.keystore.type=PEM
+${
+  certificates
+    ? `listener.name.ssl.ssl.keystore.type=PEM
 listener.name.ssl.ssl.keystore.location=${certificates.serverKeystoreFile}
-listener.name.ssl.ssl.client.auth=none` : ''}
+listener.name.ssl.ssl.client.auth=none`
+    : ''
+}
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
 sasl.enabled.mechanisms=SCRAM-SHA-512,SCRAM-SHA-256,PLAIN
@@ -114,20 +122,47 @@ export function newClusterId(): string {
 }
 
 /** Runs a Kafka main class with the harness classpath; returns stdout. */
-export function runKafkaClass(mainClass: string, args: string[], options: { timeoutMs?: number; logsDir?: string } = {}): string {
+export function runKafkaClass(
+  mainClass: string,
+  args: string[],
+  options: { timeoutMs?: number; logsDir?: string } = {},
+): string {
   return execFileSync(
     javaBinary(),
-    ['-Xshare:auto', '-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', `-Dlog4j2.configurationFile=${LOG4J_CONFIG}`, `-Dkafka.logs.dir=${options.logsDir ?? tmpdir()}`, '-cp', kafkaClasspath(), mainClass, ...args],
-    { encoding: 'utf8', timeout: options.timeoutMs ?? 120_000, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 256 * 1024 * 1024 },
+    [
+      '-Xshare:auto',
+      '-XX:TieredStopAtLevel=1',
+      '-XX:+UseSerialGC',
+      `-Dlog4j2.configurationFile=${LOG4J_CONFIG}`,
+      `-Dkafka.logs.dir=${options.logsDir ?? tmpdir()}`,
+      '-cp',
+      kafkaClasspath(),
+      mainClass,
+      ...args,
+    ],
+    {
+      encoding: 'utf8',
+      timeout: options.timeoutMs ?? 120_000,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      maxBuffer: 256 * 1024 * 1024,
+    },
   );
 }
 
-export async function startBroker(log: (line: string) => void = (l) => process.stderr.write(`[kafka-harness] ${l}\n`)): Promise<RunningBroker> {
+export async function startBroker(
+  log: (line: string) => void = (l) => process.stderr.write(`[kafka-harness] ${l}\n`),
+): Promise<RunningBroker> {
   kafkaClasspath(log); // resolves the jars (Maven, KAFKA_HOME or the cache) and says so
   const dir = mkdtempSync(join(tmpdir(), 'eventscope-kafka-'));
-  const ports = { plain: await freePort(), sasl: await freePort(), tls: await freePort(), controller: await freePort() };
+  const ports = {
+    plain: await freePort(),
+    sasl: await freePort(),
+    tls: await freePort(),
+    controller: await freePort(),
+  };
   const certificates = opensslAvailable() ? makeTestCertificates(dir) : null;
-  if (!certificates) log('openssl is not installed: the broker gets no TLS listener, and the TLS tests will say they were skipped');
+  if (!certificates)
+    log('openssl is not installed: the broker gets no TLS listener, and the TLS tests will say they were skipped');
   const config = join(dir, 'server.properties');
   writeFileSync(config, serverProperties(dir, ports, certificates));
 
@@ -135,9 +170,18 @@ export async function startBroker(log: (line: string) => void = (l) => process.s
   const formatStarted = Date.now();
   runKafkaClass(
     'kafka.tools.StorageTool',
-    ['format', '--config', config, '--cluster-id', clusterId, '--ignore-formatted',
-      '--add-scram', `SCRAM-SHA-512=[name=${SCRAM_USER},password=${SCRAM_PASSWORD}]`,
-      '--add-scram', `SCRAM-SHA-256=[name=${SCRAM_USER},password=${SCRAM_PASSWORD}]`],
+    [
+      'format',
+      '--config',
+      config,
+      '--cluster-id',
+      clusterId,
+      '--ignore-formatted',
+      '--add-scram',
+      `SCRAM-SHA-512=[name=${SCRAM_USER},password=${SCRAM_PASSWORD}]`,
+      '--add-scram',
+      `SCRAM-SHA-256=[name=${SCRAM_USER},password=${SCRAM_PASSWORD}]`,
+    ],
     { logsDir: dir },
   );
   log(`formatted KRaft storage in ${dir} (${Date.now() - formatStarted} ms)`);
@@ -156,15 +200,22 @@ export async function startBroker(log: (line: string) => void = (l) => process.s
     try {
       await waitUntilAnswering(bootstrap, () => node.exited, START_TIMEOUT_MS);
     } catch (err) {
-      const serverLog = existsSync(join(dir, 'server.log')) ? readFileSync(join(dir, 'server.log'), 'utf8').slice(-4000) : '';
+      const serverLog = existsSync(join(dir, 'server.log'))
+        ? readFileSync(join(dir, 'server.log'), 'utf8').slice(-4000)
+        : '';
       await stop();
-      throw new Error(`${(err as Error).message}\n--- broker stderr ---\n${node.stderr}\n--- server.log (tail) ---\n${serverLog}`, { cause: err });
+      throw new Error(
+        `${(err as Error).message}\n--- broker stderr ---\n${node.stderr}\n--- server.log (tail) ---\n${serverLog}`,
+        { cause: err },
+      );
     }
   };
   const started = Date.now();
   node.start();
   await waitForBroker();
-  log(`broker up at ${bootstrap} (SASL at 127.0.0.1:${ports.sasl}${certificates ? `, TLS at 127.0.0.1:${ports.tls}` : ''}) in ${Date.now() - started} ms`);
+  log(
+    `broker up at ${bootstrap} (SASL at 127.0.0.1:${ports.sasl}${certificates ? `, TLS at 127.0.0.1:${ports.tls}` : ''}) in ${Date.now() - started} ms`,
+  );
   return {
     bootstrap,
     saslBootstrap: `127.0.0.1:${ports.sasl}`,
@@ -184,13 +235,23 @@ export async function startBroker(log: (line: string) => void = (l) => process.s
   };
 }
 
-export async function waitUntilAnswering(bootstrap: string, hasExited: () => boolean, timeoutMs: number): Promise<void> {
+export async function waitUntilAnswering(
+  bootstrap: string,
+  hasExited: () => boolean,
+  timeoutMs: number,
+): Promise<void> {
   quietNegativeTimeoutWarnings();
   const deadline = Date.now() + timeoutMs;
   let lastError = '';
   while (Date.now() < deadline) {
     if (hasExited()) throw new Error('The Kafka broker exited during start-up.');
-    const kafka = new kafkajs.Kafka({ brokers: [bootstrap], clientId: 'eventscope-harness', logLevel: kafkajs.logLevel.NOTHING, retry: { retries: 0 }, connectionTimeout: 1000 });
+    const kafka = new kafkajs.Kafka({
+      brokers: [bootstrap],
+      clientId: 'eventscope-harness',
+      logLevel: kafkajs.logLevel.NOTHING,
+      retry: { retries: 0 },
+      connectionTimeout: 1000,
+    });
     const admin = kafka.admin();
     try {
       await admin.connect();
@@ -203,5 +264,7 @@ export async function waitUntilAnswering(bootstrap: string, hasExited: () => boo
     }
     await new Promise((r) => setTimeout(r, 500));
   }
-  throw new Error(`The Kafka broker did not answer a metadata request within ${timeoutMs / 1000} s (last error: ${lastError}).`);
+  throw new Error(
+    `The Kafka broker did not answer a metadata request within ${timeoutMs / 1000} s (last error: ${lastError}).`,
+  );
 }

@@ -46,7 +46,10 @@ auto.leader.rebalance.enable=false
 `;
 }
 
-export async function startCluster(log: (line: string) => void = (l) => process.stderr.write(`[kafka-cluster] ${l}\n`), size = 3): Promise<RunningCluster> {
+export async function startCluster(
+  log: (line: string) => void = (l) => process.stderr.write(`[kafka-cluster] ${l}\n`),
+  size = 3,
+): Promise<RunningCluster> {
   kafkaClasspath(log);
   const root = mkdtempSync(join(tmpdir(), 'eventscope-kafka-cluster-'));
   const controllers = await Promise.all(Array.from({ length: size }, () => freePort()));
@@ -60,14 +63,20 @@ export async function startCluster(log: (line: string) => void = (l) => process.
     const config = join(root, `node-${id}.properties`);
     mkdirSync(dir, { recursive: true });
     writeFileSync(config, nodeProperties(id, dir, plain, controllers));
-    runKafkaClass('kafka.tools.StorageTool', ['format', '--config', config, '--cluster-id', clusterId, '--ignore-formatted'], { logsDir: root });
+    runKafkaClass(
+      'kafka.tools.StorageTool',
+      ['format', '--config', config, '--cluster-id', clusterId, '--ignore-formatted'],
+      { logsDir: root },
+    );
     return { id, address: `127.0.0.1:${plain}`, process: new KafkaNodeProcess(dir, config, '512m') };
   });
   const waitFor = async (node: (typeof nodes)[number]): Promise<void> => {
     try {
       await waitUntilAnswering(node.address, () => node.process.exited, START_TIMEOUT_MS);
     } catch (err) {
-      throw new Error(`${(err as Error).message}\n--- node ${node.id} stderr ---\n${node.process.stderr}`, { cause: err });
+      throw new Error(`${(err as Error).message}\n--- node ${node.id} stderr ---\n${node.process.stderr}`, {
+        cause: err,
+      });
     }
   };
   const stopAll = async (): Promise<void> => {

@@ -38,7 +38,18 @@ export function startConsoleConsumer(options: ConsoleConsumerOptions): ConsoleCo
   for (const [k, v] of Object.entries(properties)) args.push('--consumer-property', `${k}=${v}`);
   const child: ChildProcess = spawn(
     javaBinary(),
-    ['-Xshare:auto', '-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-Xmx256m', `-Dlog4j2.configurationFile=${LOG4J_CONFIG}`, `-Dkafka.logs.dir=${tmpdir()}`, '-cp', kafkaClasspath(), 'org.apache.kafka.tools.consumer.ConsoleConsumer', ...args],
+    [
+      '-Xshare:auto',
+      '-XX:TieredStopAtLevel=1',
+      '-XX:+UseSerialGC',
+      '-Xmx256m',
+      `-Dlog4j2.configurationFile=${LOG4J_CONFIG}`,
+      `-Dkafka.logs.dir=${tmpdir()}`,
+      '-cp',
+      kafkaClasspath(),
+      'org.apache.kafka.tools.consumer.ConsoleConsumer',
+      ...args,
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const records: string[] = [];
@@ -65,7 +76,10 @@ export function startConsoleConsumer(options: ConsoleConsumerOptions): ConsoleCo
       const deadline = Date.now() + timeoutMs;
       while (records.length < n) {
         if (exited) throw new Error(`The console consumer exited after ${records.length} of ${n} records:\n${stderr}`);
-        if (Date.now() > deadline) throw new Error(`The console consumer printed ${records.length} of ${n} records in ${timeoutMs / 1000} s:\n${stderr}`);
+        if (Date.now() > deadline)
+          throw new Error(
+            `The console consumer printed ${records.length} of ${n} records in ${timeoutMs / 1000} s:\n${stderr}`,
+          );
         await new Promise((r) => setTimeout(r, 100));
       }
     },

@@ -32,7 +32,9 @@ export function javaBinary(): string {
   const fromHome = process.env['JAVA_HOME'] ? join(process.env['JAVA_HOME'], 'bin', 'java') : null;
   if (fromHome && existsSync(fromHome)) return fromHome;
   if (has('java', ['-version'])) return 'java';
-  throw new HarnessUnavailable('No Java found: the test broker needs Java 17 or newer. Install it (e.g. `apt-get install openjdk-17-jre-headless`) or set JAVA_HOME.');
+  throw new HarnessUnavailable(
+    'No Java found: the test broker needs Java 17 or newer. Install it (e.g. `apt-get install openjdk-17-jre-headless`) or set JAVA_HOME.',
+  );
 }
 
 /** The classpath (a directory glob) of the Kafka broker and tools. Resolves with Maven on first use. */
@@ -40,11 +42,17 @@ export function kafkaClasspath(log: (line: string) => void = () => undefined): s
   const home = process.env['KAFKA_HOME'];
   if (home) {
     const libs = join(home, 'libs');
-    if (!existsSync(libs)) throw new HarnessUnavailable(`KAFKA_HOME=${home} has no libs/ folder: point it at an unpacked Apache Kafka download.`);
+    if (!existsSync(libs))
+      throw new HarnessUnavailable(
+        `KAFKA_HOME=${home} has no libs/ folder: point it at an unpacked Apache Kafka download.`,
+      );
     return `${libs}/*`;
   }
   const version = kafkaVersion();
-  const cache = join(process.env['EVENTSCOPE_CACHE_DIR'] ?? join(homedir(), '.cache', 'eventscope'), `kafka-${version}`);
+  const cache = join(
+    process.env['EVENTSCOPE_CACHE_DIR'] ?? join(homedir(), '.cache', 'eventscope'),
+    `kafka-${version}`,
+  );
   const libs = join(cache, 'libs');
   if (existsSync(join(libs, `kafka_2.13-${version}.jar`))) return `${libs}/*`;
   if (!has('mvn', ['-v'])) {
@@ -58,11 +66,25 @@ export function kafkaClasspath(log: (line: string) => void = () => undefined): s
   const staging = `${libs}.partial`;
   rmSync(staging, { recursive: true, force: true });
   try {
-    execFileSync('mvn', ['-q', '-B', '-f', HARNESS_POM, 'dependency:copy-dependencies', `-DoutputDirectory=${staging}`, '-DincludeScope=runtime'], {
-      stdio: ['ignore', 'inherit', 'inherit'],
-    });
+    execFileSync(
+      'mvn',
+      [
+        '-q',
+        '-B',
+        '-f',
+        HARNESS_POM,
+        'dependency:copy-dependencies',
+        `-DoutputDirectory=${staging}`,
+        '-DincludeScope=runtime',
+      ],
+      {
+        stdio: ['ignore', 'inherit', 'inherit'],
+      },
+    );
   } catch (err) {
-    throw new HarnessUnavailable(`Maven could not resolve org.apache.kafka:kafka_2.13:${version}: ${(err as Error).message}. Is Maven Central reachable?`);
+    throw new HarnessUnavailable(
+      `Maven could not resolve org.apache.kafka:kafka_2.13:${version}: ${(err as Error).message}. Is Maven Central reachable?`,
+    );
   }
   rmSync(libs, { recursive: true, force: true });
   renameSync(staging, libs);

@@ -40,7 +40,18 @@ export class KafkaNodeProcess {
   start(): void {
     const child = spawn(
       javaBinary(),
-      ['-Xms256m', `-Xmx${this.heap}`, '-XX:+UseG1GC', '-Djava.awt.headless=true', `-Dlog4j2.configurationFile=${LOG4J_CONFIG}`, `-Dkafka.logs.dir=${this.dir}`, '-cp', kafkaClasspath(), 'kafka.Kafka', this.config],
+      [
+        '-Xms256m',
+        `-Xmx${this.heap}`,
+        '-XX:+UseG1GC',
+        '-Djava.awt.headless=true',
+        `-Dlog4j2.configurationFile=${LOG4J_CONFIG}`,
+        `-Dkafka.logs.dir=${this.dir}`,
+        '-cp',
+        kafkaClasspath(),
+        'kafka.Kafka',
+        this.config,
+      ],
       { stdio: ['ignore', 'ignore', 'pipe'], cwd: this.dir },
     );
     this.child = child;

@@ -5,8 +5,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runKafkaClass } from './broker.ts';
 
-export function createTopicWithKafkaTool(bootstrap: string, topic: string, options: { partitions: number; replicationFactor?: number; configs?: Record<string, string> }): void {
-  const args = ['--bootstrap-server', bootstrap, '--create', '--topic', topic, '--partitions', String(options.partitions), '--replication-factor', String(options.replicationFactor ?? 1)];
+export function createTopicWithKafkaTool(
+  bootstrap: string,
+  topic: string,
+  options: { partitions: number; replicationFactor?: number; configs?: Record<string, string> },
+): void {
+  const args = [
+    '--bootstrap-server',
+    bootstrap,
+    '--create',
+    '--topic',
+    topic,
+    '--partitions',
+    String(options.partitions),
+    '--replication-factor',
+    String(options.replicationFactor ?? 1),
+  ];
   for (const [k, v] of Object.entries(options.configs ?? {})) args.push('--config', `${k}=${v}`);
   runKafkaClass('org.apache.kafka.tools.TopicCommand', args);
 }
@@ -16,12 +30,31 @@ export function deleteTopicWithKafkaTool(bootstrap: string, topic: string): void
 }
 
 export function addPartitionsWithKafkaTool(bootstrap: string, topic: string, partitions: number): void {
-  runKafkaClass('org.apache.kafka.tools.TopicCommand', ['--bootstrap-server', bootstrap, '--alter', '--topic', topic, '--partitions', String(partitions)]);
+  runKafkaClass('org.apache.kafka.tools.TopicCommand', [
+    '--bootstrap-server',
+    bootstrap,
+    '--alter',
+    '--topic',
+    topic,
+    '--partitions',
+    String(partitions),
+  ]);
 }
 
 /** GetOffsetShell's answer: partition → offset, for time -1 (latest) or -2 (earliest). */
-export function offsetsFromGetOffsetShell(bootstrap: string, topic: string, time: 'latest' | 'earliest'): Map<number, string> {
-  const out = runKafkaClass('org.apache.kafka.tools.GetOffsetShell', ['--bootstrap-server', bootstrap, '--topic', topic, '--time', time === 'latest' ? '-1' : '-2']);
+export function offsetsFromGetOffsetShell(
+  bootstrap: string,
+  topic: string,
+  time: 'latest' | 'earliest',
+): Map<number, string> {
+  const out = runKafkaClass('org.apache.kafka.tools.GetOffsetShell', [
+    '--bootstrap-server',
+    bootstrap,
+    '--topic',
+    topic,
+    '--time',
+    time === 'latest' ? '-1' : '-2',
+  ]);
   const offsets = new Map<number, string>();
   for (const line of out.split('\n')) {
     // topic:partition:offset — topic names may not contain ':', so the last two fields are safe.
@@ -34,7 +67,14 @@ export function offsetsFromGetOffsetShell(bootstrap: string, topic: string, time
 
 /** GetOffsetShell's answer for a timestamp (epoch ms): partition → offset ("-1" where no record is that late). */
 export function runGetOffsetShellAtTime(bootstrap: string, topic: string, timestampMs: number): Map<number, string> {
-  const out = runKafkaClass('org.apache.kafka.tools.GetOffsetShell', ['--bootstrap-server', bootstrap, '--topic', topic, '--time', String(timestampMs)]);
+  const out = runKafkaClass('org.apache.kafka.tools.GetOffsetShell', [
+    '--bootstrap-server',
+    bootstrap,
+    '--topic',
+    topic,
+    '--time',
+    String(timestampMs),
+  ]);
   const offsets = new Map<number, string>();
   for (const line of out.split('\n')) {
     const match = /^(.*):(\d+):(-?\d*)$/.exec(line.trim());
@@ -44,34 +84,71 @@ export function runGetOffsetShellAtTime(bootstrap: string, topic: string, timest
 }
 
 /** Moves a partition's earliest offset forward with Kafka's DeleteRecordsCommand. */
-export function deleteRecordsWithKafkaTool(bootstrap: string, topic: string, partition: number, beforeOffset: number): void {
+export function deleteRecordsWithKafkaTool(
+  bootstrap: string,
+  topic: string,
+  partition: number,
+  beforeOffset: number,
+): void {
   const dir = mkdtempSync(join(tmpdir(), 'eventscope-delete-records-'));
   const file = join(dir, 'offsets.json');
   writeFileSync(file, JSON.stringify({ version: 1, partitions: [{ topic, partition, offset: beforeOffset }] }));
   try {
-    runKafkaClass('org.apache.kafka.tools.DeleteRecordsCommand', ['--bootstrap-server', bootstrap, '--offset-json-file', file]);
+    runKafkaClass('org.apache.kafka.tools.DeleteRecordsCommand', [
+      '--bootstrap-server',
+      bootstrap,
+      '--offset-json-file',
+      file,
+    ]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
 export function listGroupsWithKafkaTool(bootstrap: string): string[] {
-  const out = runKafkaClass('org.apache.kafka.tools.consumer.group.ConsumerGroupCommand', ['--bootstrap-server', bootstrap, '--list']);
-  return out.split('\n').map((l) => l.trim()).filter(Boolean);
+  const out = runKafkaClass('org.apache.kafka.tools.consumer.group.ConsumerGroupCommand', [
+    '--bootstrap-server',
+    bootstrap,
+    '--list',
+  ]);
+  return out
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
 }
 
 /** Makes a partition's preferred replica its leader again (LeaderElectionCommand), e.g. after that node came back. */
 export function electPreferredLeaderWithKafkaTool(bootstrap: string, topic: string, partition: number): string {
-  return runKafkaClass('org.apache.kafka.tools.LeaderElectionCommand', ['--bootstrap-server', bootstrap, '--election-type', 'PREFERRED', '--topic', topic, '--partition', String(partition)]);
+  return runKafkaClass('org.apache.kafka.tools.LeaderElectionCommand', [
+    '--bootstrap-server',
+    bootstrap,
+    '--election-type',
+    'PREFERRED',
+    '--topic',
+    topic,
+    '--partition',
+    String(partition),
+  ]);
 }
 
 /** Moves a partition to the given replicas (ReassignPartitionsCommand --execute); returns once Kafka accepted it. */
-export function reassignPartitionWithKafkaTool(bootstrap: string, topic: string, partition: number, replicas: number[]): void {
+export function reassignPartitionWithKafkaTool(
+  bootstrap: string,
+  topic: string,
+  partition: number,
+  replicas: number[],
+): void {
   const dir = mkdtempSync(join(tmpdir(), 'eventscope-reassign-'));
   const file = join(dir, 'reassignment.json');
   writeFileSync(file, JSON.stringify({ version: 1, partitions: [{ topic, partition, replicas }] }));
   try {
-    runKafkaClass('org.apache.kafka.tools.reassign.ReassignPartitionsCommand', ['--bootstrap-server', bootstrap, '--reassignment-json-file', file, '--execute']);
+    runKafkaClass('org.apache.kafka.tools.reassign.ReassignPartitionsCommand', [
+      '--bootstrap-server',
+      bootstrap,
+      '--reassignment-json-file',
+      file,
+      '--execute',
+    ]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -97,17 +174,29 @@ export interface GroupDescribeRow {
  * says so on stderr). Throws with the tool's output where it printed no table (a group that
  * does not exist: "Error: … not found").
  */
-export function describeGroupWithKafkaTool(bootstrap: string, group: string): { rows: GroupDescribeRow[]; noActiveMembers: boolean } {
-  const out = runKafkaClass('org.apache.kafka.tools.consumer.group.ConsumerGroupCommand', ['--bootstrap-server', bootstrap, '--describe', '--group', group]);
+export function describeGroupWithKafkaTool(
+  bootstrap: string,
+  group: string,
+): { rows: GroupDescribeRow[]; noActiveMembers: boolean } {
+  const out = runKafkaClass('org.apache.kafka.tools.consumer.group.ConsumerGroupCommand', [
+    '--bootstrap-server',
+    bootstrap,
+    '--describe',
+    '--group',
+    group,
+  ]);
   const lines = out.split('\n').map((l) => l.trim());
-  const header = lines.findIndex((l) => /^GROUP\s+TOPIC\s+PARTITION\s+CURRENT-OFFSET\s+LOG-END-OFFSET\s+LAG\s+CONSUMER-ID\s+HOST\s+CLIENT-ID$/.test(l));
+  const header = lines.findIndex((l) =>
+    /^GROUP\s+TOPIC\s+PARTITION\s+CURRENT-OFFSET\s+LOG-END-OFFSET\s+LAG\s+CONSUMER-ID\s+HOST\s+CLIENT-ID$/.test(l),
+  );
   if (header < 0) throw new Error(`ConsumerGroupCommand printed no table for group ${group}:\n${out}`);
   const dash = (v: string | undefined): string | null => (v === undefined || v === '-' ? null : v);
   const rows: GroupDescribeRow[] = [];
   for (const line of lines.slice(header + 1)) {
     if (line === '') continue;
     const cells = line.split(/\s+/);
-    if (cells.length !== 9 || cells[0] !== group) throw new Error(`Unexpected line in ConsumerGroupCommand's table: "${line}"\n${out}`);
+    if (cells.length !== 9 || cells[0] !== group)
+      throw new Error(`Unexpected line in ConsumerGroupCommand's table: "${line}"\n${out}`);
     rows.push({
       group: cells[0]!,
       topic: cells[1]!,
@@ -126,7 +215,13 @@ export function describeGroupWithKafkaTool(bootstrap: string, group: string): { 
 
 /** ConsumerGroupCommand --list --type --state: group id → type and state as the tool prints them (Classic/Consumer/Share/Streams; Stable, Empty…). */
 export function listGroupTypesWithKafkaTool(bootstrap: string): Map<string, { type: string; state: string }> {
-  const out = runKafkaClass('org.apache.kafka.tools.consumer.group.ConsumerGroupCommand', ['--bootstrap-server', bootstrap, '--list', '--type', '--state']);
+  const out = runKafkaClass('org.apache.kafka.tools.consumer.group.ConsumerGroupCommand', [
+    '--bootstrap-server',
+    bootstrap,
+    '--list',
+    '--type',
+    '--state',
+  ]);
   const groups = new Map<string, { type: string; state: string }>();
   for (const line of out.split('\n').slice(1)) {
     const [group, type, state] = line.trim().split(/\s+/);
@@ -137,7 +232,13 @@ export function listGroupTypesWithKafkaTool(bootstrap: string): Map<string, { ty
 
 /** TopicCommand --describe's TopicId of a topic. */
 export function topicIdWithKafkaTool(bootstrap: string, topic: string): string {
-  const out = runKafkaClass('org.apache.kafka.tools.TopicCommand', ['--bootstrap-server', bootstrap, '--describe', '--topic', topic]);
+  const out = runKafkaClass('org.apache.kafka.tools.TopicCommand', [
+    '--bootstrap-server',
+    bootstrap,
+    '--describe',
+    '--topic',
+    topic,
+  ]);
   const match = /\bTopicId:\s*(\S+)/.exec(out);
   if (!match) throw new Error(`TopicCommand printed no TopicId for ${topic}:\n${out}`);
   return match[1]!;
@@ -145,14 +246,26 @@ export function topicIdWithKafkaTool(bootstrap: string, topic: string): string {
 
 /** TopicCommand --list: every topic name (internal ones too). */
 export function listTopicsWithKafkaTool(bootstrap: string): string[] {
-  return runKafkaClass('org.apache.kafka.tools.TopicCommand', ['--bootstrap-server', bootstrap, '--list']).split('\n').map((l) => l.trim()).filter(Boolean);
+  return runKafkaClass('org.apache.kafka.tools.TopicCommand', ['--bootstrap-server', bootstrap, '--list'])
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
 }
 
 /** TopicCommand --describe's header line of a topic: its ID, partition count and replication factor; null where the tool says it does not exist. */
-export function describeTopicWithKafkaTool(bootstrap: string, topic: string): { topicId: string; partitionCount: number; replicationFactor: number } | null {
+export function describeTopicWithKafkaTool(
+  bootstrap: string,
+  topic: string,
+): { topicId: string; partitionCount: number; replicationFactor: number } | null {
   let out: string;
   try {
-    out = runKafkaClass('org.apache.kafka.tools.TopicCommand', ['--bootstrap-server', bootstrap, '--describe', '--topic', topic]);
+    out = runKafkaClass('org.apache.kafka.tools.TopicCommand', [
+      '--bootstrap-server',
+      bootstrap,
+      '--describe',
+      '--topic',
+      topic,
+    ]);
   } catch (err) {
     const text = `${(err as { stdout?: string }).stdout ?? ''}${(err as { stderr?: string }).stderr ?? ''}`;
     if (/does not exist/.test(text)) return null;
@@ -165,7 +278,15 @@ export function describeTopicWithKafkaTool(bootstrap: string, topic: string): { 
 
 /** ConfigCommand --describe of a topic: the configs set on the topic itself (DYNAMIC_TOPIC_CONFIG), name → value. */
 export function topicConfigsWithKafkaTool(bootstrap: string, topic: string): Map<string, string> {
-  const out = runKafkaClass('kafka.admin.ConfigCommand', ['--bootstrap-server', bootstrap, '--describe', '--entity-type', 'topics', '--entity-name', topic]);
+  const out = runKafkaClass('kafka.admin.ConfigCommand', [
+    '--bootstrap-server',
+    bootstrap,
+    '--describe',
+    '--entity-type',
+    'topics',
+    '--entity-name',
+    topic,
+  ]);
   if (!/Dynamic configs for topic/.test(out)) throw new Error(`ConfigCommand printed no configs of ${topic}:\n${out}`);
   const configs = new Map<string, string>();
   for (const line of out.split('\n')) {

@@ -7,11 +7,20 @@ export function kcatAvailable(): boolean {
 
 /** Consumes a topic to its end as a member of a consumer group (creates __consumer_offsets, commits offsets). */
 export function consumeWithKcatGroup(bootstrap: string, group: string, topic: string): string {
-  return execFileSync('kcat', ['-b', bootstrap, '-G', group, '-o', 'beginning', '-e', '-q', '-X', 'enable.partition.eof=true', topic], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
+  return execFileSync(
+    'kcat',
+    ['-b', bootstrap, '-G', group, '-o', 'beginning', '-e', '-q', '-X', 'enable.partition.eof=true', topic],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 },
+  );
 }
 
 /** Produces lines of text (one record per line) to a topic partition with kcat. */
-export function produceWithKcat(bootstrap: string, topic: string, lines: string[], options: { partition?: number; key?: string } = {}): void {
+export function produceWithKcat(
+  bootstrap: string,
+  topic: string,
+  lines: string[],
+  options: { partition?: number; key?: string } = {},
+): void {
   const args = ['-b', bootstrap, '-P', '-t', topic];
   if (options.partition !== undefined) args.push('-p', String(options.partition));
   if (options.key !== undefined) args.push('-K', '\t');
@@ -35,8 +44,23 @@ export interface KcatGroupConsumer {
  * reads the topics from their start and commits what it read every commitIntervalMs. librdkafka
  * commits only partitions it has read a record from, so an empty partition has no committed offset.
  */
-export function startKcatGroupConsumer(bootstrap: string, group: string, topics: string[], options: { commitIntervalMs?: number; clientId?: string } = {}): KcatGroupConsumer {
-  const args = ['-b', bootstrap, '-G', group, '-o', 'beginning', '-q', '-X', `auto.commit.interval.ms=${options.commitIntervalMs ?? 100}`];
+export function startKcatGroupConsumer(
+  bootstrap: string,
+  group: string,
+  topics: string[],
+  options: { commitIntervalMs?: number; clientId?: string } = {},
+): KcatGroupConsumer {
+  const args = [
+    '-b',
+    bootstrap,
+    '-G',
+    group,
+    '-o',
+    'beginning',
+    '-q',
+    '-X',
+    `auto.commit.interval.ms=${options.commitIntervalMs ?? 100}`,
+  ];
   if (options.clientId !== undefined) args.push('-X', `client.id=${options.clientId}`);
   const child = spawnChild('kcat', [...args, ...topics], { stdio: ['ignore', 'pipe', 'pipe'] });
   const records: string[] = [];

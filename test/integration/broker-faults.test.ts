@@ -20,7 +20,8 @@ import { testTempDir } from '../support/temp-dir.ts';
 const BIN = new URL('../../bin/eventscope.js', import.meta.url).pathname;
 
 const lines = (prefix: string, n: number): string[] => Array.from({ length: n }, (_, i) => `${prefix}-${i}`);
-const statuses = (tail: TailProbe): Extract<TailEvent, { type: 'status' }>[] => tail.events.filter((e): e is Extract<TailEvent, { type: 'status' }> => e.type === 'status');
+const statuses = (tail: TailProbe): Extract<TailEvent, { type: 'status' }>[] =>
+  tail.events.filter((e): e is Extract<TailEvent, { type: 'status' }> => e.type === 'status');
 
 describe('a broker that freezes, stops, or serves damaged data', () => {
   let broker: RunningBroker;
@@ -31,7 +32,9 @@ describe('a broker that freezes, stops, or serves damaged data', () => {
   beforeAll(async () => {
     broker = await startBroker();
     host = await startInProcessHost();
-    await host.client.call('connections.save', { profile: { id: 'main', name: 'main', bootstrap: broker.bootstrap, connectTimeoutMs: 2_000 } });
+    await host.client.call('connections.save', {
+      profile: { id: 'main', name: 'main', bootstrap: broker.bootstrap, connectTimeoutMs: 2_000 },
+    });
     createTopicWithKafkaTool(broker.bootstrap, 'frozen', { partitions: 1 });
     produceWithKcat(broker.bootstrap, 'frozen', lines('before', 100), { partition: 0 });
   }, 180_000);
@@ -55,9 +58,19 @@ describe('a broker that freezes, stops, or serves damaged data', () => {
       process.kill(pid, 'SIGCONT');
     }
     const outage = statuses(tail).find((s) => s.phase === 'outage')!;
-    expect(outage.message).toMatch(new RegExp(`^Waiting for the broker: ${broker.bootstrap} has not answered for \\d+(\\.\\d+)? s while reading frozen\\.$`));
+    expect(outage.message).toMatch(
+      new RegExp(
+        `^Waiting for the broker: ${broker.bootstrap} has not answered for \\d+(\\.\\d+)? s while reading frozen\\.$`,
+      ),
+    );
     const outageAt = tail.events.indexOf(outage);
-    await tail.until(() => tail.events.slice(outageAt).some((e) => e.type === 'status' && e.phase === 'live' && /Reading frozen again/.test(e.message)), 30_000);
+    await tail.until(
+      () =>
+        tail.events
+          .slice(outageAt)
+          .some((e) => e.type === 'status' && e.phase === 'live' && /Reading frozen again/.test(e.message)),
+      30_000,
+    );
 
     produceWithKcat(broker.bootstrap, 'frozen', lines('after', 50), { partition: 0 });
     await tail.until(() => tail.records.length >= 150, 30_000);
@@ -71,16 +84,24 @@ describe('a broker that freezes, stops, or serves damaged data', () => {
     const onWarning = (w: Error): void => void warnings.push(w);
     process.on('warning', onWarning);
     // Tails on one connection: each retries, reconnecting to the same broker.
-    const tails = [0, 1, 2].map(() => startTail(host.client, { connectionId: 'main', topic: 'frozen', from: { kind: 'earliest' } }));
+    const tails = [0, 1, 2].map(() =>
+      startTail(host.client, { connectionId: 'main', topic: 'frozen', from: { kind: 'earliest' } }),
+    );
     try {
       for (const t of tails) await t.until(() => t.records.length >= 100);
       await broker.pause();
       // Their fetch connection is now a dead socket, which kafkajs keeps (and "disconnects" at
       // every failed reconnect) while the tails retry, each round a little later (up to 5 s).
-      for (const t of tails) await t.until(() => statuses(t).some((s) => s.phase === 'outage' && /Cannot read frozen right now/.test(s.message)), 60_000);
+      for (const t of tails)
+        await t.until(
+          () => statuses(t).some((s) => s.phase === 'outage' && /Cannot read frozen right now/.test(s.message)),
+          60_000,
+        );
       const until = Date.now() + 15_000;
       while (Date.now() < until && warnings.length === 0) {
-        await expect(host.client.call('connections.test', { connectionId: 'main' })).rejects.toMatchObject({ code: 'CONNECTION_REFUSED' });
+        await expect(host.client.call('connections.test', { connectionId: 'main' })).rejects.toMatchObject({
+          code: 'CONNECTION_REFUSED',
+        });
         await new Promise((r) => setTimeout(r, 500));
       }
       expect(warnings.map((w) => `${w.name}: ${w.message}`)).toEqual([]);
@@ -92,7 +113,9 @@ describe('a broker that freezes, stops, or serves damaged data', () => {
 
   it('a tail started while the broker is down waits, says why, and starts when the broker is back', async () => {
     // The broker is still stopped (previous test). "late" has never connected; "main" has.
-    await host.client.call('connections.save', { profile: { id: 'late', name: 'late', bootstrap: broker.bootstrap, connectTimeoutMs: 2_000 } });
+    await host.client.call('connections.save', {
+      profile: { id: 'late', name: 'late', bootstrap: broker.bootstrap, connectTimeoutMs: 2_000 },
+    });
     const fresh = startTail(host.client, { connectionId: 'late', topic: 'frozen', from: { kind: 'earliest' } });
     const pooled = startTail(host.client, { connectionId: 'main', topic: 'frozen', from: { kind: 'earliest' } });
     let ended = false;
@@ -100,7 +123,11 @@ describe('a broker that freezes, stops, or serves damaged data', () => {
     try {
       for (const t of [fresh, pooled]) await t.until(() => statuses(t).some((s) => s.phase === 'outage'), 30_000);
       for (const t of [fresh, pooled]) {
-        expect(statuses(t)[0]!.message).toMatch(new RegExp(`^Cannot start reading frozen yet: Connection refused by ${broker.bootstrap}: nothing is listening there\\..* Retrying until it answers\\.$`));
+        expect(statuses(t)[0]!.message).toMatch(
+          new RegExp(
+            `^Cannot start reading frozen yet: Connection refused by ${broker.bootstrap}: nothing is listening there\\..* Retrying until it answers\\.$`,
+          ),
+        );
         expect(t.events.some((e) => e.type === 'started')).toBe(false);
       }
       // Still waiting a few retries later, not ended. About time passing: the tails must not
@@ -111,7 +138,11 @@ describe('a broker that freezes, stops, or serves damaged data', () => {
       await broker.resume();
       for (const t of [fresh, pooled]) {
         await t.until(() => t.records.length === 150, 60_000);
-        expect(t.events.some((e) => e.type === 'status' && e.phase === 'live' && /answers again: reading frozen/.test(e.message))).toBe(true);
+        expect(
+          t.events.some(
+            (e) => e.type === 'status' && e.phase === 'live' && /answers again: reading frozen/.test(e.message),
+          ),
+        ).toBe(true);
         expect(t.records.map((r) => Number(r.offset))).toEqual(Array.from({ length: 150 }, (_, i) => i));
       }
       // The tail that was running when the broker stopped goes on too.
@@ -127,7 +158,8 @@ describe('a broker that freezes, stops, or serves damaged data', () => {
   it('an export that stops on damaged data keeps what it wrote as FILE.partial, says so, and leaves FILE as it was', async () => {
     createTopicWithKafkaTool(broker.bootstrap, 'damaged', { partitions: 1 });
     // Three produce calls: several record batches (kcat chooses how many).
-    for (const part of ['one', 'two', 'three']) produceWithKcat(broker.bootstrap, 'damaged', lines(`${part}-${'x'.repeat(120)}`, 20), { partition: 0 });
+    for (const part of ['one', 'two', 'three'])
+      produceWithKcat(broker.bootstrap, 'damaged', lines(`${part}-${'x'.repeat(120)}`, 20), { partition: 0 });
     // Damage the last batch on disk (the broker serves segment bytes as they are: the reader's CRC check must catch it).
     const segment = join(broker.dataDir, 'data', 'damaged-0', '00000000000000000000.log');
     const batches = batchSpans(segment);
@@ -143,14 +175,26 @@ describe('a broker that freezes, stops, or serves damaged data', () => {
     // One batch per fetch, so the good batches are written before the damaged one is read.
     const env = { ...process.env, EVENTSCOPE_PARTITION_FETCH_MAX_BYTES: '1024', EVENTSCOPE_FETCH_MAX_BYTES: '1024' };
     const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-      execFile(process.execPath, [BIN, 'export', 'damaged', '--bootstrap', broker.bootstrap, '--output', file], { env, timeout: 60_000 }, (err, _stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? null) : 0, stderr }));
+      execFile(
+        process.execPath,
+        [BIN, 'export', 'damaged', '--bootstrap', broker.bootstrap, '--output', file],
+        { env, timeout: 60_000 },
+        (err, _stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? null) : 0, stderr }),
+      );
     });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(new RegExp(`partition 0.*offset ${damagedAt}`, 'i'));
-    expect(result.stderr).toMatch(new RegExp(`The export stopped there\\. The \\d+ bytes written so far are in ${file}\\.partial; ${file} was not written\\. \\[\\w+\\]\\n$`));
+    expect(result.stderr).toMatch(
+      new RegExp(
+        `The export stopped there\\. The \\d+ bytes written so far are in ${file}\\.partial; ${file} was not written\\. \\[\\w+\\]\\n$`,
+      ),
+    );
     expect(readFileSync(file, 'utf8')).toBe('the previous export\n');
     expect(existsSync(`${file}.partial`)).toBe(true);
-    const written = readFileSync(`${file}.partial`, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { offset: string });
+    const written = readFileSync(`${file}.partial`, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { offset: string });
     expect(written.map((r) => Number(r.offset))).toEqual(Array.from({ length: damagedAt }, (_, i) => i));
   }, 90_000);
 });
@@ -159,7 +203,7 @@ describe('a broker that freezes, stops, or serves damaged data', () => {
 function batchSpans(segment: string): { start: number; end: number }[] {
   const bytes = readFileSync(segment);
   const spans: { start: number; end: number }[] = [];
-  for (let at = 0; at + 12 <= bytes.length; ) {
+  for (let at = 0; at + 12 <= bytes.length;) {
     const end = at + 12 + bytes.readInt32BE(at + 8);
     spans.push({ start: at, end });
     at = end;

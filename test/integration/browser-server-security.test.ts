@@ -25,17 +25,24 @@ interface Reply {
 
 function get(port: number, path: string, headers: Record<string, string> = {}, method = 'GET'): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, method, headers: { Host: `127.0.0.1:${port}`, ...headers } }, (res) => {
-      let body = '';
-      res.on('data', (c: Buffer) => (body += c.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
+    const req = request(
+      { host: '127.0.0.1', port, path, method, headers: { Host: `127.0.0.1:${port}`, ...headers } },
+      (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => (body += c.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      },
+    );
     req.on('error', reject);
     req.end();
   });
 }
 
-function openSocket(port: number, path: string, headers: Record<string, string>): Promise<{ opened: boolean; status?: number }> {
+function openSocket(
+  port: number,
+  path: string,
+  headers: Record<string, string>,
+): Promise<{ opened: boolean; status?: number }> {
   return new Promise((resolve) => {
     const ws = new WebSocket(`ws://127.0.0.1:${port}${path}`, { headers });
     ws.once('open', () => {
@@ -140,7 +147,9 @@ describe('browser mode server', () => {
       expect(again.body).toMatch(/once/);
       // Nor does the spent token open anything else: a page, or the WebSocket.
       expect((await get(fresh.port, `/index.html?token=${fresh.token}`)).status).toBe(401);
-      expect(await openSocket(fresh.port, `/rpc?token=${fresh.token}`, { Origin: `http://127.0.0.1:${fresh.port}` })).toEqual({ opened: false, status: 401 });
+      expect(
+        await openSocket(fresh.port, `/rpc?token=${fresh.token}`, { Origin: `http://127.0.0.1:${fresh.port}` }),
+      ).toEqual({ opened: false, status: 401 });
       // The token as a cookie value is not the session either.
       expect((await get(fresh.port, '/', { Cookie: `${c.name}=${fresh.token}` })).status).toBe(401);
       // The session cookie keeps working; the spent token beside it is dropped from the address bar.
@@ -158,7 +167,10 @@ describe('browser mode server', () => {
     try {
       const wsOrigin = `http://127.0.0.1:${fresh.port}`;
       expect(await openSocket(fresh.port, `/rpc?token=${fresh.token}`, { Origin: wsOrigin })).toEqual({ opened: true });
-      expect(await openSocket(fresh.port, `/rpc?token=${fresh.token}`, { Origin: wsOrigin })).toEqual({ opened: false, status: 401 });
+      expect(await openSocket(fresh.port, `/rpc?token=${fresh.token}`, { Origin: wsOrigin })).toEqual({
+        opened: false,
+        status: 401,
+      });
       expect((await get(fresh.port, `/?token=${fresh.token}`)).status).toBe(401);
     } finally {
       await fresh.close();
@@ -189,7 +201,14 @@ describe('browser mode server', () => {
   });
 
   it('redirects only to its own page, never to another site (//host, /\\host, /.//host)', async () => {
-    for (const path of ['/.//evil.example/', '//evil.example/', '/\\evil.example/', '/%2F%2Fevil.example/', '/./\\/evil.example/', '/assets/x.js']) {
+    for (const path of [
+      '/.//evil.example/',
+      '//evil.example/',
+      '/\\evil.example/',
+      '/%2F%2Fevil.example/',
+      '/./\\/evil.example/',
+      '/assets/x.js',
+    ]) {
       const fresh = await startBrowserServer({ service, staticDir: root, log: { warn: () => undefined } });
       try {
         const reply = await get(fresh.port, `${path}?token=${fresh.token}&next=//evil.example`);
@@ -226,12 +245,22 @@ describe('browser mode server', () => {
   it('opens the WebSocket only with the session (or the unspent token), the right Host and no foreign Origin', async () => {
     expect(await openSocket(server.port, '/rpc', { Origin: origin, Cookie: cookie })).toEqual({ opened: true });
     expect(await openSocket(server.port, '/rpc', { Origin: origin })).toEqual({ opened: false, status: 401 });
-    expect(await openSocket(server.port, '/rpc', { Origin: 'http://evil.example', Cookie: cookie })).toEqual({ opened: false, status: 403 });
-    expect(await openSocket(server.port, '/rpc', { Origin: origin, Cookie: cookie, Host: `evil.example:${server.port}` })).toEqual({ opened: false, status: 403 });
-    expect(await openSocket(server.port, '/other', { Origin: origin, Cookie: cookie })).toEqual({ opened: false, status: 403 });
+    expect(await openSocket(server.port, '/rpc', { Origin: 'http://evil.example', Cookie: cookie })).toEqual({
+      opened: false,
+      status: 403,
+    });
+    expect(
+      await openSocket(server.port, '/rpc', { Origin: origin, Cookie: cookie, Host: `evil.example:${server.port}` }),
+    ).toEqual({ opened: false, status: 403 });
+    expect(await openSocket(server.port, '/other', { Origin: origin, Cookie: cookie })).toEqual({
+      opened: false,
+      status: 403,
+    });
     const fresh = await startBrowserServer({ service, staticDir: root, log: { warn: () => undefined } });
     try {
-      expect(await openSocket(fresh.port, `/rpc?token=${fresh.token}`, { Origin: `http://127.0.0.1:${fresh.port}` })).toEqual({ opened: true });
+      expect(
+        await openSocket(fresh.port, `/rpc?token=${fresh.token}`, { Origin: `http://127.0.0.1:${fresh.port}` }),
+      ).toEqual({ opened: true });
     } finally {
       await fresh.close();
     }
@@ -242,7 +271,12 @@ describe('browser mode server', () => {
     await new Promise<void>((resolve) => squatter.listen(0, '127.0.0.1', () => resolve()));
     const taken = (squatter.address() as AddressInfo).port;
     try {
-      const failure = await startBrowserServer({ service, staticDir: root, port: taken, log: { warn: () => undefined } }).then(
+      const failure = await startBrowserServer({
+        service,
+        staticDir: root,
+        port: taken,
+        log: { warn: () => undefined },
+      }).then(
         async (s) => {
           await s.close();
           return null;
@@ -264,14 +298,24 @@ describe('browser mode server', () => {
     const taken = (squatter.address() as AddressInfo).port;
     try {
       const dataDir = testTempDir('es-serve-');
-      const result = await promisify(execFile)(process.execPath, [BIN, 'serve', '--port', String(taken), '--data-dir', dataDir], { timeout: 30_000 }).then(
+      const result = await promisify(execFile)(
+        process.execPath,
+        [BIN, 'serve', '--port', String(taken), '--data-dir', dataDir],
+        { timeout: 30_000 },
+      ).then(
         ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
-        (err: { code?: number; stdout?: string; stderr?: string }) => ({ code: err.code, stdout: err.stdout ?? '', stderr: err.stderr ?? '' }),
+        (err: { code?: number; stdout?: string; stderr?: string }) => ({
+          code: err.code,
+          stdout: err.stdout ?? '',
+          stderr: err.stderr ?? '',
+        }),
       );
       expect(result.code).toBe(1);
       expect(result.stdout).toBe('');
       expect(result.stderr.trim().split('\n')).toHaveLength(1);
-      expect(result.stderr).toMatch(new RegExp(`^eventscope: Cannot serve on 127\\.0\\.0\\.1:${taken}: the port is already in use`));
+      expect(result.stderr).toMatch(
+        new RegExp(`^eventscope: Cannot serve on 127\\.0\\.0\\.1:${taken}: the port is already in use`),
+      );
       expect(result.stderr).toMatch(/--port N/);
       expect(result.stderr).not.toMatch(/\n\s+at /);
     } finally {

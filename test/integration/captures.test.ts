@@ -5,7 +5,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { decodePayload } from '../../src/common/codecs/payload.ts';
 import { PlaintextFileSecretVault } from '../../src/node/connections/secret-vault.ts';
-import { createEventscopeService, SAMPLE_CAPTURE_ID, type EventscopeService } from '../../src/node/host/eventscope-service.ts';
+import {
+  createEventscopeService,
+  SAMPLE_CAPTURE_ID,
+  type EventscopeService,
+} from '../../src/node/host/eventscope-service.ts';
 import { openClusterClient } from '../../src/node/kafka/index.ts';
 import { CAPTURE_CLUSTER } from '../../src/node/log/capture-file.ts';
 import { ReplayLog } from '../../src/node/log/replay-log.ts';
@@ -26,7 +30,14 @@ describe('captures and the sample capture', () => {
   const dataDir = fileTempDir('es-captures-');
 
   beforeAll(() => {
-    service = createEventscopeService({ version: 'test', mode: 'test', dataDir, vault: new PlaintextFileSecretVault(dataDir), openClusterClient, sampleCapturePath: SAMPLE_CAPTURE_PATH });
+    service = createEventscopeService({
+      version: 'test',
+      mode: 'test',
+      dataDir,
+      vault: new PlaintextFileSecretVault(dataDir),
+      openClusterClient,
+      sampleCapturePath: SAMPLE_CAPTURE_PATH,
+    });
     const { port1, port2 } = new MessageChannel();
     serveRpc(messagePortWire(port1), service.methods, service.streams, { warn: () => undefined });
     client = new RpcClient(messagePortWire(port2));
@@ -42,8 +53,24 @@ describe('captures and the sample capture', () => {
     const a = new ReplayLog(SAMPLE_CAPTURE_PATH, { readOnly: true });
     const b = new ReplayLog(fresh, { readOnly: true });
     for (const topic of ['orders', 'payments']) {
-      const left = [...a.scan(CAPTURE_CLUSTER, topic)].flat().map((r) => [r.partition, r.offset, r.timestampMs, r.key && Buffer.from(r.key).toString(), r.value && Buffer.from(r.value).toString()]);
-      const right = [...b.scan(CAPTURE_CLUSTER, topic)].flat().map((r) => [r.partition, r.offset, r.timestampMs, r.key && Buffer.from(r.key).toString(), r.value && Buffer.from(r.value).toString()]);
+      const left = [...a.scan(CAPTURE_CLUSTER, topic)]
+        .flat()
+        .map((r) => [
+          r.partition,
+          r.offset,
+          r.timestampMs,
+          r.key && Buffer.from(r.key).toString(),
+          r.value && Buffer.from(r.value).toString(),
+        ]);
+      const right = [...b.scan(CAPTURE_CLUSTER, topic)]
+        .flat()
+        .map((r) => [
+          r.partition,
+          r.offset,
+          r.timestampMs,
+          r.key && Buffer.from(r.key).toString(),
+          r.value && Buffer.from(r.value).toString(),
+        ]);
       expect(left.length).toBeGreaterThan(1000);
       expect(left).toEqual(right);
     }
@@ -81,12 +108,16 @@ describe('captures and the sample capture', () => {
     const run = async (filter: object) => {
       const matched: string[] = [];
       let last = { scanned: 0, total: 0, matched: 0 };
-      const sub = client.subscribe('log.search', { connectionId: SAMPLE_CAPTURE_ID, topic: 'payments', filter } as never, {
-        onEvent: (e) => {
-          if (e.type === 'progress') last = e;
-          else matched.push(...e.records.map((r) => (r.value?.encoding === 'utf8' ? r.value.text : '')));
+      const sub = client.subscribe(
+        'log.search',
+        { connectionId: SAMPLE_CAPTURE_ID, topic: 'payments', filter } as never,
+        {
+          onEvent: (e) => {
+            if (e.type === 'progress') last = e;
+            else matched.push(...e.records.map((r) => (r.value?.encoding === 'utf8' ? r.value.text : '')));
+          },
         },
-      });
+      );
       await sub.done;
       return { matched, last };
     };
@@ -99,8 +130,15 @@ describe('captures and the sample capture', () => {
     const regex = await run({ kind: 'regex', pattern: '"reason":"(card_declined|expired_card)"', flags: '' });
     expect(regex.matched.length).toBeGreaterThan(0);
     expect(regex.matched.length).toBeLessThan(failed.matched.length + 1);
-    const bad = client.subscribe('log.search', { connectionId: SAMPLE_CAPTURE_ID, topic: 'payments', filter: { kind: 'regex', pattern: '(' } }, { onEvent: () => undefined });
-    await expect(bad.done).rejects.toMatchObject({ code: 'INVALID_PARAMS', message: expect.stringContaining('regular expression') });
+    const bad = client.subscribe(
+      'log.search',
+      { connectionId: SAMPLE_CAPTURE_ID, topic: 'payments', filter: { kind: 'regex', pattern: '(' } },
+      { onEvent: () => undefined },
+    );
+    await expect(bad.done).rejects.toMatchObject({
+      code: 'INVALID_PARAMS',
+      message: expect.stringContaining('regular expression'),
+    });
   });
 
   it('pages through everything the log holds, partition by partition, to the end', async () => {
@@ -108,7 +146,13 @@ describe('captures and the sample capture', () => {
     const seen: string[] = [];
     let total = 0;
     for (let pages = 0; pages < 100; pages++) {
-      const page = await client.call('log.scanPage', { connectionId: SAMPLE_CAPTURE_ID, topic: 'orders', after, limit: 700, previewBytes: 1024 });
+      const page = await client.call('log.scanPage', {
+        connectionId: SAMPLE_CAPTURE_ID,
+        topic: 'orders',
+        after,
+        limit: 700,
+        previewBytes: 1024,
+      });
       seen.push(...page.records.map((r) => `${r.partition}:${r.offset}`));
       total = page.total;
       if (page.done) break;
@@ -132,7 +176,12 @@ describe('captures and the sample capture', () => {
     expect(opened).toMatchObject({ topics: 1, records: 4, source: kafka.bootstrap });
     const again = startTail(client, { connectionId: opened.id, topic, from: { kind: 'earliest' } });
     await again.subscription.done;
-    expect(again.records.map((r) => new TextDecoder().decode(decodePayload(r.value)!)).sort()).toEqual(['four', 'one', 'three', 'two']);
+    expect(again.records.map((r) => new TextDecoder().decode(decodePayload(r.value)!)).sort()).toEqual([
+      'four',
+      'one',
+      'three',
+      'two',
+    ]);
     const whole = await client.call('records.get', { connectionId: opened.id, topic, partition: 0, offset: '2' });
     expect(whole.value).toMatchObject({ text: 'three' });
     expect(await client.call('captures.close', { id: opened.id })).toEqual({ closed: true });
@@ -141,10 +190,18 @@ describe('captures and the sample capture', () => {
   it('names what is wrong with a file that is not a capture', async () => {
     const dir = testTempDir('es-badcap-');
     writeFileSync(join(dir, 'notes.txt'), 'hello');
-    await expect(client.call('captures.open', { path: join(dir, 'notes.txt') })).rejects.toMatchObject({ code: 'BAD_CONFIG', message: expect.stringContaining('not an Eventscope capture file') });
-    await expect(client.call('captures.open', { path: join(dir, 'missing.eventscope') })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(client.call('captures.open', { path: join(dir, 'notes.txt') })).rejects.toMatchObject({
+      code: 'BAD_CONFIG',
+      message: expect.stringContaining('not an Eventscope capture file'),
+    });
+    await expect(client.call('captures.open', { path: join(dir, 'missing.eventscope') })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
     const plainDb = new ReplayLog(join(dir, 'log.sqlite'));
     plainDb.close();
-    await expect(client.call('captures.open', { path: join(dir, 'log.sqlite') })).rejects.toMatchObject({ code: 'BAD_CONFIG', message: expect.stringContaining('format unknown') });
+    await expect(client.call('captures.open', { path: join(dir, 'log.sqlite') })).rejects.toMatchObject({
+      code: 'BAD_CONFIG',
+      message: expect.stringContaining('format unknown'),
+    });
   });
 });

@@ -9,12 +9,27 @@ const firstLine = (stderr: string): string => stderr.split('\n')[0]!;
 
 describe('eventscope --bootstrap that is not host:port', () => {
   it.each([
-    ['foo:bar:baz', 'eventscope: --bootstrap: "foo:bar:baz" is not host:port: it has 2 ":" and is not an IPv6 address (an IPv6 address goes in brackets, e.g. [::1]:9092; a host name has no ":").'],
-    ['::::', 'eventscope: --bootstrap: "::::" is not host:port: it has 4 ":" and is not an IPv6 address (an IPv6 address goes in brackets, e.g. [::1]:9092; a host name has no ":").'],
-    ['localhost:9092,broker:9092:9093', 'eventscope: --bootstrap: "broker:9092:9093" is not host:port: it has 2 ":" and is not an IPv6 address (an IPv6 address goes in brackets, e.g. [::1]:9092; a host name has no ":").'],
-    ['[foo]:9092', 'eventscope: --bootstrap: "foo" in "[foo]:9092" is not an IPv6 address (groups of up to 4 hex digits separated by ":", e.g. [::1]:9092 or [2001:db8::10]:9092).'],
+    [
+      'foo:bar:baz',
+      'eventscope: --bootstrap: "foo:bar:baz" is not host:port: it has 2 ":" and is not an IPv6 address (an IPv6 address goes in brackets, e.g. [::1]:9092; a host name has no ":").',
+    ],
+    [
+      '::::',
+      'eventscope: --bootstrap: "::::" is not host:port: it has 4 ":" and is not an IPv6 address (an IPv6 address goes in brackets, e.g. [::1]:9092; a host name has no ":").',
+    ],
+    [
+      'localhost:9092,broker:9092:9093',
+      'eventscope: --bootstrap: "broker:9092:9093" is not host:port: it has 2 ":" and is not an IPv6 address (an IPv6 address goes in brackets, e.g. [::1]:9092; a host name has no ":").',
+    ],
+    [
+      '[foo]:9092',
+      'eventscope: --bootstrap: "foo" in "[foo]:9092" is not an IPv6 address (groups of up to 4 hex digits separated by ":", e.g. [::1]:9092 or [2001:db8::10]:9092).',
+    ],
     // IPv6 without brackets keeps its meaning: asked for with them.
-    ['::1:9092', 'eventscope: --bootstrap: "::1:9092" looks like an IPv6 address with a port: put the address in brackets, e.g. [::1]:9092.'],
+    [
+      '::1:9092',
+      'eventscope: --bootstrap: "::1:9092" looks like an IPv6 address with a port: put the address in brackets, e.g. [::1]:9092.',
+    ],
     ['::1', 'eventscope: --bootstrap: "::1" looks like an IPv6 address without a port: write it as [::1]:9092.'],
   ])('%j: exit 2 and what is wrong, then the usage', async (bootstrap, message) => {
     for (const args of [['topics'], ['tail', 'orders', '--end']]) {

@@ -34,7 +34,11 @@ describe('eventscope --help and usage errors', () => {
   const kafka = inject('kafka');
 
   it('each subcommand --help (and -h) prints its own help and exits 0', async () => {
-    const results = await Promise.all(COMMANDS.flatMap((command) => [['--help'], ['-h']].map(async (flag) => ({ command, flag, ...(await eventscope([command, ...flag])) }))));
+    const results = await Promise.all(
+      COMMANDS.flatMap((command) =>
+        [['--help'], ['-h']].map(async (flag) => ({ command, flag, ...(await eventscope([command, ...flag])) })),
+      ),
+    );
     for (const { command, flag, code, stdout, stderr } of results) {
       expect({ command, flag, code, stderr }).toEqual({ command, flag, code: 0, stderr: '' });
       expectCommandHelp(stdout, command);
@@ -67,14 +71,32 @@ describe('eventscope --help and usage errors', () => {
       [['describe'], 'describe', /describe needs a topic name/],
       [['tail', '--bootstrap', kafka.bootstrap], 'tail', /tail needs a topic name/],
       [['topics', '--frobnicate'], 'topics', /Unknown option '--frobnicate'/],
-      [['export', 'orders', '--bootstrap', kafka.bootstrap, '--format', 'xml'], 'export', /--format xml: use ndjson or csv/],
-      [['tail', 'orders', '--bootstrap', kafka.bootstrap, '--from', 'yesterday'], 'tail', /--from yesterday: use earliest/],
+      [
+        ['export', 'orders', '--bootstrap', kafka.bootstrap, '--format', 'xml'],
+        'export',
+        /--format xml: use ndjson or csv/,
+      ],
+      [
+        ['tail', 'orders', '--bootstrap', kafka.bootstrap, '--from', 'yesterday'],
+        'tail',
+        /--from yesterday: use earliest/,
+      ],
       [['groups'], 'groups', /--bootstrap HOST:PORT/],
-      [['lag', uniqueName('g'), '--bootstrap', kafka.bootstrap, '--samples', '0'], 'lag', /--samples 0 is not a whole number/],
-      [['reset-offsets', uniqueName('g'), '--bootstrap', kafka.bootstrap], 'reset-offsets', /needs exactly one of --to-earliest/],
+      [
+        ['lag', uniqueName('g'), '--bootstrap', kafka.bootstrap, '--samples', '0'],
+        'lag',
+        /--samples 0 is not a whole number/,
+      ],
+      [
+        ['reset-offsets', uniqueName('g'), '--bootstrap', kafka.bootstrap],
+        'reset-offsets',
+        /needs exactly one of --to-earliest/,
+      ],
       [['serve', '--port', '99999'], 'serve', /--port 99999 is not a port number/],
     ];
-    const results = await Promise.all(cases.map(async ([args, command, message]) => ({ args, command, message, ...(await eventscope(args)) })));
+    const results = await Promise.all(
+      cases.map(async ([args, command, message]) => ({ args, command, message, ...(await eventscope(args)) })),
+    );
     for (const { args, command, message, code, stdout, stderr } of results) {
       expect({ args, code, stdout }).toEqual({ args, code: 2, stdout: '' });
       const [first, blank, ...help] = stderr.split('\n');
@@ -99,8 +121,18 @@ describe('describe and topics tables, and quiet long reads', () => {
   beforeAll(() => {
     // Offsets of 1, 2, 3 and 5 digits: partition 0 empty, 1 with 12 records, 2 with 12,345 from 345 on.
     createTopicWithKafkaTool(kafka.bootstrap, topic, { partitions: 3 });
-    produceWithKcat(kafka.bootstrap, topic, Array.from({ length: 12 }, (_, i) => `small-${i}`), { partition: 1 });
-    produceWithKcat(kafka.bootstrap, topic, Array.from({ length: 12_345 }, (_, i) => `large-${i}`), { partition: 2 });
+    produceWithKcat(
+      kafka.bootstrap,
+      topic,
+      Array.from({ length: 12 }, (_, i) => `small-${i}`),
+      { partition: 1 },
+    );
+    produceWithKcat(
+      kafka.bootstrap,
+      topic,
+      Array.from({ length: 12_345 }, (_, i) => `large-${i}`),
+      { partition: 2 },
+    );
     deleteRecordsWithKafkaTool(kafka.bootstrap, topic, 2, 345);
   }, 120_000);
 
@@ -122,7 +154,9 @@ describe('describe and topics tables, and quiet long reads', () => {
         else expect(cell.start, `${row}: ${header[i]!.text}`).toBe(header[i]!.start);
       });
     }
-    expect(rows.map((r) => cells(r).map((c) => c.text)).map(([p, , , , earliest, latest]) => [p, earliest, latest])).toEqual([
+    expect(
+      rows.map((r) => cells(r).map((c) => c.text)).map(([p, , , , earliest, latest]) => [p, earliest, latest]),
+    ).toEqual([
       ['0', '0', '0'],
       ['1', '0', '12'],
       ['2', '345', '12345'],
@@ -142,14 +176,23 @@ describe('describe and topics tables, and quiet long reads', () => {
       expect(found[0]!.start, row).toBe(0);
       for (const i of [1, 2, 3]) expect(found[i]!.end, row).toBe(header[i]!.end);
     }
-    expect(cells(lines.find((l) => l.startsWith(`${topic} `))!).map((c) => c.text)).toEqual([topic, '3', '1', '12,012']);
+    expect(cells(lines.find((l) => l.startsWith(`${topic} `))!).map((c) => c.text)).toEqual([
+      topic,
+      '3',
+      '1',
+      '12,012',
+    ]);
   });
 
   it('with a stderr that is not a terminal, export and tail print no progress: stderr is as before', async () => {
     const dir = testTempDir('es-cli-help-');
     const file = join(dir, 'out.ndjson');
     const toFile = await eventscope(['export', topic, '--bootstrap', kafka.bootstrap, '--output', file]);
-    expect({ code: toFile.code, stdout: toFile.stdout, stderr: toFile.stderr }).toEqual({ code: 0, stdout: '', stderr: '' });
+    expect({ code: toFile.code, stdout: toFile.stdout, stderr: toFile.stderr }).toEqual({
+      code: 0,
+      stdout: '',
+      stderr: '',
+    });
     expect((await readFile(file, 'utf8')).split('\n')).toHaveLength(12_012 + 1);
     const toStdout = await eventscope(['export', topic, '--bootstrap', kafka.bootstrap, '--format', 'csv']);
     expect({ code: toStdout.code, stderr: toStdout.stderr }).toEqual({ code: 0, stderr: '' });
@@ -158,7 +201,17 @@ describe('describe and topics tables, and quiet long reads', () => {
     expect({ code: tail.code, stderr: tail.stderr }).toEqual({ code: 0, stderr: '' });
     expect(tail.stdout.split('\n')).toHaveLength(12_012 + 1);
     // A start the partition no longer holds is said, as before, and nothing else is.
-    const moved = await eventscope(['tail', topic, '--bootstrap', kafka.bootstrap, '--partition', '2', '--from', 'offset:5', '--end']);
+    const moved = await eventscope([
+      'tail',
+      topic,
+      '--bootstrap',
+      kafka.bootstrap,
+      '--partition',
+      '2',
+      '--from',
+      'offset:5',
+      '--end',
+    ]);
     expect(moved.code).toBe(0);
     expect(moved.stderr).not.toContain('\r');
     expect(moved.stderr).not.toContain('\x1b');

@@ -51,29 +51,50 @@ describe('the CLI in a pipe', () => {
     // Far more output than a pipe buffer holds (64 KB): the writer must block on the reader.
     createTopicWithKafkaTool(kafka.bootstrap, big, { partitions: 3 });
     const lines = Array.from({ length: 150_000 }, (_, i) => `{"n":${i},"pad":"${'x'.repeat(80)}"}`).join('\n') + '\n';
-    execFileSync('kcat', ['-b', kafka.bootstrap, '-P', '-t', big, '-X', 'linger.ms=20'], { input: lines, maxBuffer: 1 << 26 });
+    execFileSync('kcat', ['-b', kafka.bootstrap, '-P', '-t', big, '-X', 'linger.ms=20'], {
+      input: lines,
+      maxBuffer: 1 << 26,
+    });
   }, 60_000);
 
   it('tail --end --json | head: ends at once, quietly, exit 0', async () => {
-    const ended = await runUntil(['tail', big, '--bootstrap', kafka.bootstrap, '--from', 'earliest', '--end', '--json'], (child) => child.stdout!.destroy());
-    expect({ code: ended.code, signal: ended.signal, stderr: ended.stderr }).toEqual({ code: 0, signal: null, stderr: '' });
+    const ended = await runUntil(
+      ['tail', big, '--bootstrap', kafka.bootstrap, '--from', 'earliest', '--end', '--json'],
+      (child) => child.stdout!.destroy(),
+    );
+    expect({ code: ended.code, signal: ended.signal, stderr: ended.stderr }).toEqual({
+      code: 0,
+      signal: null,
+      stderr: '',
+    });
     expect(ended.afterMs, 'exit after the pipe closed (ms)').toBeLessThan(PROMPT_EXIT_MS);
   }, 60_000);
 
   it('a following tail | head: ends at once too', async () => {
-    const ended = await runUntil(['tail', big, '--bootstrap', kafka.bootstrap, '--from', 'earliest'], (child) => child.stdout!.destroy());
+    const ended = await runUntil(['tail', big, '--bootstrap', kafka.bootstrap, '--from', 'earliest'], (child) =>
+      child.stdout!.destroy(),
+    );
     expect({ code: ended.code, stderr: ended.stderr }).toEqual({ code: 0, stderr: '' });
     expect(ended.afterMs).toBeLessThan(PROMPT_EXIT_MS);
   }, 60_000);
 
   it('SIGTERM ends a following tail at once, exit 0', async () => {
-    const ended = await runUntil(['tail', big, '--bootstrap', kafka.bootstrap, '--from', 'last:5'], (child) => child.kill('SIGTERM'));
+    const ended = await runUntil(['tail', big, '--bootstrap', kafka.bootstrap, '--from', 'last:5'], (child) =>
+      child.kill('SIGTERM'),
+    );
     expect({ code: ended.code, signal: ended.signal }).toEqual({ code: 0, signal: null });
     expect(ended.afterMs).toBeLessThan(PROMPT_EXIT_MS);
   }, 60_000);
 
   it('tail > /dev/full: a clear error and exit 1, no stack', async () => {
-    const result = await promisify(execFile)('bash', ['-c', `"${process.execPath}" "${BIN}" tail ${big} --bootstrap ${kafka.bootstrap} --from earliest --end > /dev/full`], { timeout: 60_000 }).then(
+    const result = await promisify(execFile)(
+      'bash',
+      [
+        '-c',
+        `"${process.execPath}" "${BIN}" tail ${big} --bootstrap ${kafka.bootstrap} --from earliest --end > /dev/full`,
+      ],
+      { timeout: 60_000 },
+    ).then(
       () => ({ code: 0, stderr: '' }),
       (err: { code: number; stderr: string }) => ({ code: err.code, stderr: err.stderr }),
     );
@@ -86,21 +107,35 @@ describe('--json timestamp types and --isolation', () => {
   const kafka = inject('kafka');
 
   const tail = async (args: string[]): Promise<RecordDto[]> => {
-    const { stdout } = await promisify(execFile)(process.execPath, [BIN, 'tail', ...args, '--bootstrap', kafka.bootstrap, '--from', 'earliest', '--end', '--json'], { timeout: 60_000 });
-    return stdout.trim() === '' ? [] : stdout.trim().split('\n').map((l) => RecordDto.parse(JSON.parse(l)));
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [BIN, 'tail', ...args, '--bootstrap', kafka.bootstrap, '--from', 'earliest', '--end', '--json'],
+      { timeout: 60_000 },
+    );
+    return stdout.trim() === ''
+      ? []
+      : stdout
+          .trim()
+          .split('\n')
+          .map((l) => RecordDto.parse(JSON.parse(l)));
   };
 
   it('says CreateTime or LogAppendTime per record, as kcat -J does', async () => {
     const producedAt = Date.UTC(2020, 0, 2, 3, 4, 5);
     for (const type of ['CreateTime', 'LogAppendTime'] as const) {
       const topic = uniqueName(`ts-${type}`);
-      createTopicWithKafkaTool(kafka.bootstrap, topic, { partitions: 1, configs: { 'message.timestamp.type': type, 'message.timestamp.before.max.ms': String(2 ** 62) } });
+      createTopicWithKafkaTool(kafka.bootstrap, topic, {
+        partitions: 1,
+        configs: { 'message.timestamp.type': type, 'message.timestamp.before.max.ms': String(2 ** 62) },
+      });
       const producer = new kafkajs.Kafka({ brokers: [kafka.bootstrap], logLevel: kafkajs.logLevel.NOTHING }).producer();
       await producer.connect();
       await producer.send({ topic, messages: [{ partition: 0, value: 'v', timestamp: String(producedAt) }] });
       await producer.disconnect();
       const [ours] = await tail([topic]);
-      const theirs = JSON.parse(execFileSync('kcat', ['-b', kafka.bootstrap, '-C', '-t', topic, '-e', '-q', '-J'], { encoding: 'utf8' }).trim()) as { tstype: string; ts: number };
+      const theirs = JSON.parse(
+        execFileSync('kcat', ['-b', kafka.bootstrap, '-C', '-t', topic, '-e', '-q', '-J'], { encoding: 'utf8' }).trim(),
+      ) as { tstype: string; ts: number };
       expect(ours!.timestampType).toBe(type);
       expect(theirs.tstype).toBe(type === 'CreateTime' ? 'create' : 'logappend');
       expect(ours!.timestamp).toBe(theirs.ts);
@@ -112,18 +147,32 @@ describe('--json timestamp types and --isolation', () => {
   it('--isolation read_uncommitted prints an open transaction; a bad level is a usage error', async () => {
     const topic = uniqueName('cli-uncommitted');
     createTopicWithKafkaTool(kafka.bootstrap, topic, { partitions: 1 });
-    const tx = new kafkajs.Kafka({ brokers: [kafka.bootstrap], logLevel: kafkajs.logLevel.NOTHING }).producer({ transactionalId: uniqueName('cli-tx'), maxInFlightRequests: 1, idempotent: true });
+    const tx = new kafkajs.Kafka({ brokers: [kafka.bootstrap], logLevel: kafkajs.logLevel.NOTHING }).producer({
+      transactionalId: uniqueName('cli-tx'),
+      maxInFlightRequests: 1,
+      idempotent: true,
+    });
     await tx.connect();
     try {
       const open = await tx.transaction();
       await open.send({ topic, messages: [{ partition: 0, value: 'open-0' }] });
       expect(await tail([topic])).toEqual([]);
-      expect((await tail([topic, '--isolation', 'read_uncommitted'])).map((r) => r.value)).toMatchObject([{ text: 'open-0' }]);
+      expect((await tail([topic, '--isolation', 'read_uncommitted'])).map((r) => r.value)).toMatchObject([
+        { text: 'open-0' },
+      ]);
       await open.abort();
     } finally {
       await tx.disconnect();
     }
-    const bad = await promisify(execFile)(process.execPath, [BIN, 'tail', topic, '--bootstrap', kafka.bootstrap, '--isolation', 'dirty']).catch((err: { code: number; stderr: string }) => err);
+    const bad = await promisify(execFile)(process.execPath, [
+      BIN,
+      'tail',
+      topic,
+      '--bootstrap',
+      kafka.bootstrap,
+      '--isolation',
+      'dirty',
+    ]).catch((err: { code: number; stderr: string }) => err);
     expect(bad).toMatchObject({ code: 2, stderr: expect.stringContaining('--isolation dirty: use read_committed') });
   }, 60_000);
 });

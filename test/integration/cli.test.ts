@@ -42,7 +42,11 @@ describe('eventscope CLI', () => {
     expect(stderr).toBe('');
     expect(code).toBe(0);
     const topics = TopicSummary.array().parse(JSON.parse(stdout));
-    expect(topics.find((t) => t.name === topic)).toMatchObject({ partitionCount: 3, messageCount: '4', replicationFactor: 1 });
+    expect(topics.find((t) => t.name === topic)).toMatchObject({
+      partitionCount: 3,
+      messageCount: '4',
+      replicationFactor: 1,
+    });
   });
 
   it('topics prints a table for people', async () => {
@@ -57,8 +61,13 @@ describe('eventscope CLI', () => {
     expect(code).toBe(0);
     const detail = TopicDetail.parse(JSON.parse(stdout));
     const latest = offsetsFromGetOffsetShell(kafka.bootstrap, topic, 'latest');
-    expect(detail.partitions.map((p) => [p.partition, p.latestOffset])).toEqual([...latest].sort((a, b) => a[0] - b[0]));
-    expect(detail.configs.find((c) => c.name === 'retention.ms')).toMatchObject({ value: '86400000', isDefault: false });
+    expect(detail.partitions.map((p) => [p.partition, p.latestOffset])).toEqual(
+      [...latest].sort((a, b) => a[0] - b[0]),
+    );
+    expect(detail.configs.find((c) => c.name === 'retention.ms')).toMatchObject({
+      value: '86400000',
+      isDefault: false,
+    });
   });
 
   it('reads SASL settings from a client.properties file given with --config', async ({ skip }) => {
@@ -96,10 +105,15 @@ describe('eventscope CLI', () => {
   });
 
   it('a time before 1970 is a usage error, not a Kafka error', async () => {
-    for (const args of [['tail', topic, '--end'], ['export', topic]]) {
+    for (const args of [
+      ['tail', topic, '--end'],
+      ['export', topic],
+    ]) {
       const early = await eventscope([...args, '--bootstrap', kafka.bootstrap, '--from', 'time:1969-12-31T23:59:59Z']);
       expect(early.code).toBe(2);
-      expect(early.stderr).toMatch(/--from time:1969-12-31T23:59:59Z: that is before 1970-01-01T00:00:00Z.*--from earliest/);
+      expect(early.stderr).toMatch(
+        /--from time:1969-12-31T23:59:59Z: that is before 1970-01-01T00:00:00Z.*--from earliest/,
+      );
       expect(early.stderr).not.toMatch(/version of API/i);
     }
     // Date.parse would take "-5" for a day in 2001: only ISO-8601 dates and epoch milliseconds are times.
@@ -113,16 +127,27 @@ describe('eventscope CLI', () => {
 
   describe('export never loses silently', () => {
     it('an --output in a folder that does not exist fails at once, naming it', async () => {
-      const { code, stdout, stderr } = await eventscope(['export', topic, '--bootstrap', kafka.bootstrap, '--output', '/nonexistent/dir/x.ndjson']);
+      const { code, stdout, stderr } = await eventscope([
+        'export',
+        topic,
+        '--bootstrap',
+        kafka.bootstrap,
+        '--output',
+        '/nonexistent/dir/x.ndjson',
+      ]);
       expect(code).toBe(1);
       expect(stdout).toBe('');
-      expect(stderr).toMatch(/^eventscope: Cannot write \/nonexistent\/dir\/x\.ndjson: the folder \/nonexistent\/dir does not exist\. \[WRITE_FAILED\]\n$/);
+      expect(stderr).toMatch(
+        /^eventscope: Cannot write \/nonexistent\/dir\/x\.ndjson: the folder \/nonexistent\/dir does not exist\. \[WRITE_FAILED\]\n$/,
+      );
     });
 
     it('standard output on a full device (/dev/full) is DISK_FULL and exit 1, no stack trace', async () => {
       const { code, stderr } = await eventscopeTo('/dev/full', ['export', topic, '--bootstrap', kafka.bootstrap]);
       expect(code).toBe(1);
-      expect(stderr).toMatch(/^eventscope: Cannot write standard output: the disk is full\. Free some space, then try again\..*\[DISK_FULL\]\n$/);
+      expect(stderr).toMatch(
+        /^eventscope: Cannot write standard output: the disk is full\. Free some space, then try again\..*\[DISK_FULL\]\n$/,
+      );
       expect(stderr).not.toMatch(/\n\s+at /);
     });
 
@@ -134,7 +159,12 @@ describe('eventscope CLI', () => {
       expect(stderr).toBe('');
       expect(code).toBe(0);
       expect(readdirSync(dir)).toEqual(['out.ndjson']);
-      expect(readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l).value.text)).toEqual(['a', 'b', 'c', 'd']);
+      expect(
+        readFileSync(file, 'utf8')
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l).value.text),
+      ).toEqual(['a', 'b', 'c', 'd']);
     });
 
     it('an export interrupted (Ctrl-C) keeps what it wrote as FILE.partial, says so, exits 130', async () => {
@@ -142,11 +172,18 @@ describe('eventscope CLI', () => {
       createTopicWithKafkaTool(kafka.bootstrap, slow, { partitions: 1 });
       // One record per batch and one batch per fetch: thousands of round trips, seconds to read.
       const lines = Array.from({ length: 3_000 }, (_, i) => `${i}:${'x'.repeat(200)}`).join('\n') + '\n';
-      execFileSync('kcat', ['-b', kafka.bootstrap, '-P', '-t', slow, '-p', '0', '-X', 'batch.num.messages=1', '-X', 'linger.ms=0'], { input: lines, stdio: ['pipe', 'ignore', 'pipe'], timeout: 60_000 });
+      execFileSync(
+        'kcat',
+        ['-b', kafka.bootstrap, '-P', '-t', slow, '-p', '0', '-X', 'batch.num.messages=1', '-X', 'linger.ms=0'],
+        { input: lines, stdio: ['pipe', 'ignore', 'pipe'], timeout: 60_000 },
+      );
       const dir = testTempDir('es-cli-export-');
       const file = join(dir, 'out.ndjson');
       const env = { ...process.env, EVENTSCOPE_PARTITION_FETCH_MAX_BYTES: '1024', EVENTSCOPE_FETCH_MAX_BYTES: '1024' };
-      const child = spawn(process.execPath, [BIN, 'export', slow, '--bootstrap', kafka.bootstrap, '--output', file], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+      const child = spawn(process.execPath, [BIN, 'export', slow, '--bootstrap', kafka.bootstrap, '--output', file], {
+        env,
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
       let stderr = '';
       child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
       const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
@@ -157,7 +194,11 @@ describe('eventscope CLI', () => {
       }
       child.kill('SIGINT');
       expect(await closed).toBe(130);
-      expect(stderr).toMatch(new RegExp(`^eventscope: export interrupted\\. The \\d+ bytes written so far are in ${file}\\.partial; ${file} was not written\\.\\n$`));
+      expect(stderr).toMatch(
+        new RegExp(
+          `^eventscope: export interrupted\\. The \\d+ bytes written so far are in ${file}\\.partial; ${file} was not written\\.\\n$`,
+        ),
+      );
       expect(existsSync(file)).toBe(false);
       const kept = readFileSync(`${file}.partial`, 'utf8').trim().split('\n');
       expect(kept.length).toBeLessThan(3_000);
@@ -167,7 +208,16 @@ describe('eventscope CLI', () => {
     it('an export that ends in an error before writing a record leaves no file behind', async () => {
       const dir = testTempDir('es-cli-export-');
       const file = join(dir, 'out.csv');
-      const { code, stderr } = await eventscope(['export', uniqueName('nope'), '--bootstrap', kafka.bootstrap, '--format', 'csv', '--output', file]);
+      const { code, stderr } = await eventscope([
+        'export',
+        uniqueName('nope'),
+        '--bootstrap',
+        kafka.bootstrap,
+        '--format',
+        'csv',
+        '--output',
+        file,
+      ]);
       expect(code).toBe(1);
       expect(stderr).toMatch(/does not exist.*Nothing was written to .*out\.csv\. \[UNKNOWN_TOPIC\]/);
       expect(existsSync(file) || existsSync(`${file}.partial`)).toBe(false);

@@ -19,20 +19,31 @@ describe('compacted topic', () => {
   let lastNext = new Map<number, bigint>();
   const readAll = async (topic: string): Promise<KafkaRecord[]> => {
     const records: KafkaRecord[] = [];
-    lastNext = (await client.read({ topic, from: { kind: 'earliest' }, follow: false, onRecords: (b) => void records.push(...b) })).nextOffsets;
+    lastNext = (
+      await client.read({ topic, from: { kind: 'earliest' }, follow: false, onRecords: (b) => void records.push(...b) })
+    ).nextOffsets;
     return records;
   };
 
   it('reads across the gaps compaction leaves, to the end, with the latest value per key', async ({ skip }) => {
-    if (!kafka.harnessKafkaVersion) skip('needs the harness broker (log.cleaner.backoff.ms=500) to compact within the test');
+    if (!kafka.harnessKafkaVersion)
+      skip('needs the harness broker (log.cleaner.backoff.ms=500) to compact within the test');
     const topic = uniqueName('compacted');
     createTopicWithKafkaTool(kafka.bootstrap, topic, {
       partitions: 1,
-      configs: { 'cleanup.policy': 'compact', 'segment.ms': '100', 'min.cleanable.dirty.ratio': '0.001', 'delete.retention.ms': '0', 'min.compaction.lag.ms': '0' },
+      configs: {
+        'cleanup.policy': 'compact',
+        'segment.ms': '100',
+        'min.cleanable.dirty.ratio': '0.001',
+        'delete.retention.ms': '0',
+        'min.compaction.lag.ms': '0',
+      },
     });
     // Compacted topics only take keyed records: five rounds over ten keys.
     const keyed = Array.from({ length: 50 }, (_, i) => `k${i % 10}\tround-${Math.floor(i / 10)}`);
-    execFileSync('kcat', ['-b', kafka.bootstrap, '-P', '-t', topic, '-p', '0', '-K', '\t'], { input: keyed.join('\n') + '\n' });
+    execFileSync('kcat', ['-b', kafka.bootstrap, '-P', '-t', topic, '-p', '0', '-K', '\t'], {
+      input: keyed.join('\n') + '\n',
+    });
     // A later record rolls the active segment so the cleaner can take the rest.
     const deadline = Date.now() + 60_000;
     let records = await readAll(topic);
@@ -44,7 +55,10 @@ describe('compacted topic', () => {
       if (offsets.some((o, i) => i > 0 && o !== offsets[i - 1]! + 1)) break;
     }
     const offsets = records.map((r) => Number(r.offset));
-    expect(offsets.some((o, i) => i > 0 && o !== offsets[i - 1]! + 1), 'the cleaner left gaps').toBe(true);
+    expect(
+      offsets.some((o, i) => i > 0 && o !== offsets[i - 1]! + 1),
+      'the cleaner left gaps',
+    ).toBe(true);
     expect(offsets).toEqual([...offsets].sort((a, b) => a - b));
     const latest = new Map<string, string>();
     for (const r of records) if (r.key) latest.set(Buffer.from(r.key).toString(), Buffer.from(r.value!).toString());

@@ -40,7 +40,9 @@ s.listen({ port: 0, host: '127.0.0.1', backlog: 1 }, () => {
     });
   };
   // Fill the queue, then prove the next handshake hangs: without that this test proves nothing.
-  while (await connects()) if (fillers.length > 5) throw new Error('the black-hole listener keeps accepting: this kernel does not drop handshakes past the backlog');
+  while (await connects())
+    if (fillers.length > 5)
+      throw new Error('the black-hole listener keeps accepting: this kernel does not drop handshakes past the backlog');
   return {
     address: `127.0.0.1:${port}`,
     close: () => {
@@ -59,11 +61,17 @@ describe('connections: authentication and faults', () => {
   afterAll(async () => host?.close());
 
   const test = (bootstrap: string, extra: Record<string, unknown> = {}, secrets: Record<string, string> = {}) =>
-    host.client.call('connections.test', { profile: { id: 'draft', name: 'draft', bootstrap, connectTimeoutMs: 3_000, ...extra }, secrets });
+    host.client.call('connections.test', {
+      profile: { id: 'draft', name: 'draft', bootstrap, connectTimeoutMs: 3_000, ...extra },
+      secrets,
+    });
 
   const timed = async (p: Promise<unknown>): Promise<{ error: unknown; ms: number }> => {
     const started = Date.now();
-    const error = await p.then(() => null, (e: unknown) => e);
+    const error = await p.then(
+      () => null,
+      (e: unknown) => e,
+    );
     return { error, ms: Date.now() - started };
   };
 
@@ -78,19 +86,43 @@ describe('connections: authentication and faults', () => {
     const skipReason = sasl ? '' : 'the cluster in KAFKA_BOOTSTRAP_SERVERS has no KAFKA_SASL_BOOTSTRAP_SERVERS';
     if (skipReason) console.warn(`SCRAM tests skipped: ${skipReason}`);
 
-    it.skipIf(!sasl).each(['scram-sha-512', 'scram-sha-256'] as const)('%s with the right password connects', async (mechanism) => {
-      const result = await test(sasl!, { sasl: { mechanism, username: kafka.scramUser } }, { saslPassword: kafka.scramPassword! });
-      expect(result.brokerCount).toBe(1);
-    });
+    it.skipIf(!sasl).each(['scram-sha-512', 'scram-sha-256'] as const)(
+      '%s with the right password connects',
+      async (mechanism) => {
+        const result = await test(
+          sasl!,
+          { sasl: { mechanism, username: kafka.scramUser } },
+          { saslPassword: kafka.scramPassword! },
+        );
+        expect(result.brokerCount).toBe(1);
+      },
+    );
 
     it.skipIf(!sasl)('a wrong password is an authentication error, not a timeout', async () => {
-      const { error, ms } = await timed(test(sasl!, { sasl: { mechanism: 'scram-sha-512', username: kafka.scramUser } }, { saslPassword: 'wrong-password' }));
-      expect(error).toMatchObject({ code: 'AUTH_FAILED', message: expect.stringMatching(/Authentication failed.*SCRAM-SHA-512/i) });
+      const { error, ms } = await timed(
+        test(
+          sasl!,
+          { sasl: { mechanism: 'scram-sha-512', username: kafka.scramUser } },
+          { saslPassword: 'wrong-password' },
+        ),
+      );
+      expect(error).toMatchObject({
+        code: 'AUTH_FAILED',
+        message: expect.stringMatching(/Authentication failed.*SCRAM-SHA-512/i),
+      });
       expect(ms).toBeLessThan(3_000);
     });
 
     it.skipIf(!sasl)('a saved SCRAM connection keeps its password and uses it', async () => {
-      await host.client.call('connections.save', { profile: { id: 'scram', name: 'scram', bootstrap: sasl!, sasl: { mechanism: 'scram-sha-512', username: kafka.scramUser! } }, secrets: { saslPassword: kafka.scramPassword! } });
+      await host.client.call('connections.save', {
+        profile: {
+          id: 'scram',
+          name: 'scram',
+          bootstrap: sasl!,
+          sasl: { mechanism: 'scram-sha-512', username: kafka.scramUser! },
+        },
+        secrets: { saslPassword: kafka.scramPassword! },
+      });
       const [summary] = (await host.client.call('connections.list', {})).filter((c) => c.profile.id === 'scram');
       expect(summary).toMatchObject({ hasSaslPassword: true });
       expect(JSON.stringify(summary)).not.toContain(kafka.scramPassword!);
@@ -100,7 +132,9 @@ describe('connections: authentication and faults', () => {
     });
 
     it.skipIf(!sasl)('SASL asked of a plaintext listener fails with a clear message', async () => {
-      const { error, ms } = await timed(test(kafka.bootstrap, { sasl: { mechanism: 'scram-sha-512', username: 'x' } }, { saslPassword: 'y' }));
+      const { error, ms } = await timed(
+        test(kafka.bootstrap, { sasl: { mechanism: 'scram-sha-512', username: 'x' } }, { saslPassword: 'y' }),
+      );
       expect((error as { code: string }).code).toMatch(/AUTH_FAILED|CONNECTION_REFUSED|KAFKA_ERROR|TIMEOUT/);
       expect(ms).toBeLessThan(10_000);
     });
@@ -133,12 +167,21 @@ describe('connections: authentication and faults', () => {
     try {
       const wrong = /closed|TLS or SASL|Broker not connected|Kafka error/;
       const draft = await timed(test(hole.address, { connectTimeoutMs: 1_000 }));
-      expect(draft.error).toMatchObject({ code: 'TIMEOUT', message: expect.stringMatching(new RegExp(`^No connection to ${hole.address}( within 3 s)?: it timed out without any answer\\. The host may be unreachable`)) });
+      expect(draft.error).toMatchObject({
+        code: 'TIMEOUT',
+        message: expect.stringMatching(
+          new RegExp(
+            `^No connection to ${hole.address}( within 3 s)?: it timed out without any answer\\. The host may be unreachable`,
+          ),
+        ),
+      });
       expect((draft.error as Error).message).not.toMatch(wrong);
       expect(draft.ms).toBeLessThan(1_000 + 2_000 + 1_500);
       // (Whichever ends the wait first says so: kafkajs's second attempt timing out, or ours.)
       // A saved connection keeps one client: its later calls must say the same, not what a half-done attempt left behind.
-      await host.client.call('connections.save', { profile: { id: 'hole', name: 'hole', bootstrap: hole.address, connectTimeoutMs: 1_000 } });
+      await host.client.call('connections.save', {
+        profile: { id: 'hole', name: 'hole', bootstrap: hole.address, connectTimeoutMs: 1_000 },
+      });
       const calls = [
         () => host.client.call('connections.test', { connectionId: 'hole' }),
         () => host.client.call('connections.test', { connectionId: 'hole' }),
@@ -147,7 +190,10 @@ describe('connections: authentication and faults', () => {
       ];
       for (const call of calls) {
         const { error } = await timed(call());
-        expect(error).toMatchObject({ code: 'TIMEOUT', message: expect.stringMatching(/unreachable|timed out|did not answer/) });
+        expect(error).toMatchObject({
+          code: 'TIMEOUT',
+          message: expect.stringMatching(/unreachable|timed out|did not answer/),
+        });
         expect((error as Error).message).not.toMatch(wrong);
       }
       // A tail waits for it (outage), naming the cause the same way.
@@ -155,7 +201,10 @@ describe('connections: authentication and faults', () => {
       try {
         await tail.until(() => tail.events.some((e) => e.type === 'status'), 10_000);
         const status = tail.events.find((e) => e.type === 'status');
-        expect(status).toMatchObject({ phase: 'outage', message: expect.stringMatching(/^Cannot start reading anything yet: .*(timed out|did not answer)/) });
+        expect(status).toMatchObject({
+          phase: 'outage',
+          message: expect.stringMatching(/^Cannot start reading anything yet: .*(timed out|did not answer)/),
+        });
       } finally {
         tail.subscription.close();
       }
@@ -168,7 +217,9 @@ describe('connections: authentication and faults', () => {
   it('a listener that accepts and never answers is a timeout that says so, the first time and after', async () => {
     const silent = await startSilentServer();
     try {
-      await host.client.call('connections.save', { profile: { id: 'silent', name: 'silent', bootstrap: silent.address, connectTimeoutMs: 1_000 } });
+      await host.client.call('connections.save', {
+        profile: { id: 'silent', name: 'silent', bootstrap: silent.address, connectTimeoutMs: 1_000 },
+      });
       for (const call of [
         () => host.client.call('connections.test', { connectionId: 'silent' }),
         () => host.client.call('connections.test', { connectionId: 'silent' }),
@@ -177,7 +228,11 @@ describe('connections: authentication and faults', () => {
         const { error, ms } = await timed(call());
         expect(error).toMatchObject({ code: 'TIMEOUT' });
         expect((error as Error).message).not.toMatch(/Broker not connected|Kafka error/);
-        expect((error as Error).message).toMatch(new RegExp(`^${silent.address} accepted the connection but did not answer Kafka's first request within 3 s: it may not be a Kafka listener`));
+        expect((error as Error).message).toMatch(
+          new RegExp(
+            `^${silent.address} accepted the connection but did not answer Kafka's first request within 3 s: it may not be a Kafka listener`,
+          ),
+        );
         expect(ms).toBeLessThan(1_000 + 2_000 + 1_500);
       }
     } finally {
@@ -187,10 +242,15 @@ describe('connections: authentication and faults', () => {
   });
 
   it('refused, on a saved connection too, is named as refused every time', async () => {
-    await host.client.call('connections.save', { profile: { id: 'refused', name: 'refused', bootstrap: '127.0.0.1:1', connectTimeoutMs: 1_000 } });
+    await host.client.call('connections.save', {
+      profile: { id: 'refused', name: 'refused', bootstrap: '127.0.0.1:1', connectTimeoutMs: 1_000 },
+    });
     try {
       for (let i = 0; i < 3; i++) {
-        await expect(host.client.call('connections.test', { connectionId: 'refused' })).rejects.toMatchObject({ code: 'CONNECTION_REFUSED', message: expect.stringContaining('Connection refused by 127.0.0.1:1') });
+        await expect(host.client.call('connections.test', { connectionId: 'refused' })).rejects.toMatchObject({
+          code: 'CONNECTION_REFUSED',
+          message: expect.stringContaining('Connection refused by 127.0.0.1:1'),
+        });
       }
     } finally {
       await host.client.call('connections.remove', { id: 'refused' });
@@ -204,7 +264,11 @@ describe('connections: authentication and faults', () => {
   });
 
   it('a missing TLS file is named', async () => {
-    await expect(test(kafka.bootstrap, { tls: { caFile: '/nonexistent/ca.pem' } })).rejects.toMatchObject({ code: 'BAD_CONFIG', field: 'tls.caFile', message: expect.stringContaining('/nonexistent/ca.pem') });
+    await expect(test(kafka.bootstrap, { tls: { caFile: '/nonexistent/ca.pem' } })).rejects.toMatchObject({
+      code: 'BAD_CONFIG',
+      field: 'tls.caFile',
+      message: expect.stringContaining('/nonexistent/ca.pem'),
+    });
   });
 
   it.each([
@@ -213,42 +277,71 @@ describe('connections: authentication and faults', () => {
     ['port out of range', 'localhost:70000', /out of range/],
     ['empty', '   ', /empty/],
   ])('bad bootstrap (%s) is rejected naming the field', async (_label, bootstrap, message) => {
-    await expect(test(bootstrap)).rejects.toMatchObject({ code: 'INVALID_PARAMS', field: 'profile.bootstrap', message: expect.stringMatching(message) });
+    await expect(test(bootstrap)).rejects.toMatchObject({
+      code: 'INVALID_PARAMS',
+      field: 'profile.bootstrap',
+      message: expect.stringMatching(message),
+    });
   });
 
   it('a SASL profile without a password says so', async () => {
-    await expect(test(kafka.bootstrap, { sasl: { mechanism: 'plain', username: 'u' } })).rejects.toMatchObject({ code: 'BAD_CONFIG', field: 'saslPassword' });
+    await expect(test(kafka.bootstrap, { sasl: { mechanism: 'plain', username: 'u' } })).rejects.toMatchObject({
+      code: 'BAD_CONFIG',
+      field: 'saslPassword',
+    });
   });
 
   it('imports a client.properties file and a malformed one gets a clear error', async () => {
-    const imported = await host.client.call('connections.importFile', { fileName: 'client.properties', text: `bootstrap.servers=${kafka.bootstrap}\n` });
+    const imported = await host.client.call('connections.importFile', {
+      fileName: 'client.properties',
+      text: `bootstrap.servers=${kafka.bootstrap}\n`,
+    });
     expect(imported.profile.bootstrap).toBe(kafka.bootstrap);
-    await expect(host.client.call('connections.importFile', { fileName: 'x.properties', text: 'security.protocol=SSL\n' })).rejects.toMatchObject({ code: 'BAD_CONFIG', message: expect.stringContaining('bootstrap.servers') });
+    await expect(
+      host.client.call('connections.importFile', { fileName: 'x.properties', text: 'security.protocol=SSL\n' }),
+    ).rejects.toMatchObject({ code: 'BAD_CONFIG', message: expect.stringContaining('bootstrap.servers') });
   });
 });
 
-describe('connections: TLS against the broker\'s SSL listener', () => {
+describe("connections: TLS against the broker's SSL listener", () => {
   const kafka = inject('kafka');
   const tls = kafka.tlsBootstrap;
-  if (!tls) console.warn('TLS tests skipped: the cluster has no TLS listener (KAFKA_TLS_BOOTSTRAP_SERVERS/KAFKA_TLS_CA_FILE unset, or openssl missing for the harness)');
+  if (!tls)
+    console.warn(
+      'TLS tests skipped: the cluster has no TLS listener (KAFKA_TLS_BOOTSTRAP_SERVERS/KAFKA_TLS_CA_FILE unset, or openssl missing for the harness)',
+    );
   let host: TestHost;
   beforeAll(async () => {
     host = await startInProcessHost();
   });
   afterAll(async () => host?.close());
   const test = (tlsOptions: Record<string, unknown>, bootstrap = tls!) =>
-    host.client.call('connections.test', { profile: { id: 'tls', name: 'tls', bootstrap, connectTimeoutMs: 3_000, tls: { insecureSkipVerify: false, ...tlsOptions } } });
+    host.client.call('connections.test', {
+      profile: {
+        id: 'tls',
+        name: 'tls',
+        bootstrap,
+        connectTimeoutMs: 3_000,
+        tls: { insecureSkipVerify: false, ...tlsOptions },
+      },
+    });
 
   it.skipIf(!tls)('connects with the right CA', async () => {
     expect((await test({ caFile: kafka.tlsCaFile })).brokerCount).toBe(1);
   });
 
   it.skipIf(!tls)('an unknown CA is a TLS error that says so', async () => {
-    await expect(test({})).rejects.toMatchObject({ code: 'TLS_FAILURE', message: expect.stringMatching(/TLS failed with .*(self[- ]signed|unable to verify|issuer)/i) });
+    await expect(test({})).rejects.toMatchObject({
+      code: 'TLS_FAILURE',
+      message: expect.stringMatching(/TLS failed with .*(self[- ]signed|unable to verify|issuer)/i),
+    });
   });
 
   it.skipIf(!tls)('a certificate for another host name is a TLS error naming the mismatch', async () => {
-    await expect(test({ caFile: kafka.tlsCaFile, servername: 'kafka.wrong.example' })).rejects.toMatchObject({ code: 'TLS_FAILURE', message: expect.stringMatching(/kafka\.wrong\.example|altnames|Hostname/i) });
+    await expect(test({ caFile: kafka.tlsCaFile, servername: 'kafka.wrong.example' })).rejects.toMatchObject({
+      code: 'TLS_FAILURE',
+      message: expect.stringMatching(/kafka\.wrong\.example|altnames|Hostname/i),
+    });
   });
 
   it.skipIf(!tls)('skipping verification connects anyway (the UI warns)', async () => {
@@ -257,7 +350,9 @@ describe('connections: TLS against the broker\'s SSL listener', () => {
 
   it.skipIf(!tls)('plaintext asked of the TLS listener fails without hanging', async () => {
     const started = Date.now();
-    const error = await host.client.call('connections.test', { profile: { id: 'p', name: 'p', bootstrap: tls!, connectTimeoutMs: 2_000 } }).catch((e: unknown) => e);
+    const error = await host.client
+      .call('connections.test', { profile: { id: 'p', name: 'p', bootstrap: tls!, connectTimeoutMs: 2_000 } })
+      .catch((e: unknown) => e);
     expect((error as { code: string }).code).toMatch(/TIMEOUT|CONNECTION_REFUSED|KAFKA_ERROR/);
     expect(Date.now() - started).toBeLessThan(2_000 + 2_000 + 1_500);
   });

@@ -31,7 +31,11 @@ import { uniqueName } from '../support/unique.ts';
 /** An hour ago, to the second: within the broker's retention (a week), or the records would be deleted under the test. */
 const BASE = Math.floor((Date.now() - 3_600_000) / 1000) * 1000;
 /** Partition 0: five records a second apart; partition 1: three, ten seconds later; partition 2: none. */
-const TIMES: Record<number, number[]> = { 0: [0, 1, 2, 3, 4].map((i) => BASE + i * 1000), 1: [0, 1, 2].map((i) => BASE + 10_000 + i * 1000), 2: [] };
+const TIMES: Record<number, number[]> = {
+  0: [0, 1, 2, 3, 4].map((i) => BASE + i * 1000),
+  1: [0, 1, 2].map((i) => BASE + 10_000 + i * 1000),
+  2: [],
+};
 
 async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs = 90_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -42,10 +46,19 @@ async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs 
 }
 
 /** The rows ConsumerGroupCommand --describe prints, built from what Eventscope reads: assigned partitions and committed ones. */
-function lagRows(group: DescribedGroup, committed: CommittedOffset[], ends: Map<string, Map<number, bigint>>): GroupDescribeRow[] {
+function lagRows(
+  group: DescribedGroup,
+  committed: CommittedOffset[],
+  ends: Map<string, Map<number, bigint>>,
+): GroupDescribeRow[] {
   const rows = new Map<string, GroupDescribeRow>();
   const key = (topic: string, partition: number) => `${topic}\u0000${partition}`;
-  const row = (topic: string, partition: number, offset: bigint | null, member: DescribedGroup['members'][number] | null): GroupDescribeRow => {
+  const row = (
+    topic: string,
+    partition: number,
+    offset: bigint | null,
+    member: DescribedGroup['members'][number] | null,
+  ): GroupDescribeRow => {
     const end = ends.get(topic)!.get(partition)!;
     return {
       group: group.groupId,
@@ -60,9 +73,16 @@ function lagRows(group: DescribedGroup, committed: CommittedOffset[], ends: Map<
     };
   };
   const committedAt = new Map(committed.map((c) => [key(c.topic, c.partition), c.offset]));
-  for (const m of group.members) for (const a of m.assignments) for (const p of a.partitions) rows.set(key(a.topic, p), row(a.topic, p, committedAt.get(key(a.topic, p)) ?? null, m));
-  for (const c of committed) if (!rows.has(key(c.topic, c.partition))) rows.set(key(c.topic, c.partition), row(c.topic, c.partition, c.offset, null));
-  return [...rows.values()].sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition));
+  for (const m of group.members)
+    for (const a of m.assignments)
+      for (const p of a.partitions)
+        rows.set(key(a.topic, p), row(a.topic, p, committedAt.get(key(a.topic, p)) ?? null, m));
+  for (const c of committed)
+    if (!rows.has(key(c.topic, c.partition)))
+      rows.set(key(c.topic, c.partition), row(c.topic, c.partition, c.offset, null));
+  return [...rows.values()].sort((a, b) =>
+    a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition,
+  );
 }
 
 /** The tool prints the client's address as the broker has it ("/127.0.0.1"); Eventscope without the slash. */
@@ -87,7 +107,13 @@ describe('consumer groups on kafkajs, against Kafka 4.1 and its tools', () => {
   const groupsAndMembers = async (): Promise<string[]> => {
     const listed = await client.listGroups();
     const described = await client.describeGroups(listed.map((g) => g.groupId));
-    return described.map((d) => `${d.groupId} ${d.state === 'Dead' ? 'gone' : 'here'}: ${d.members.map((m) => m.memberId).sort().join(',')}`);
+    return described.map(
+      (d) =>
+        `${d.groupId} ${d.state === 'Dead' ? 'gone' : 'here'}: ${d.members
+          .map((m) => m.memberId)
+          .sort()
+          .join(',')}`,
+    );
   };
   /** An Eventscope read, and the proof that it joined no group: the same groups with the same members before and after. */
   const read = async <T>(fn: () => Promise<T>): Promise<T> => {
@@ -96,29 +122,58 @@ describe('consumer groups on kafkajs, against Kafka 4.1 and its tools', () => {
     expect(await groupsAndMembers()).toEqual(before);
     return result;
   };
-  const committedOf = async (group: string): Promise<string[]> => ((await client.committedOffsets([group])).get(group) ?? []).map((c) => `${c.topic}-${c.partition}@${c.offset}`);
+  const committedOf = async (group: string): Promise<string[]> =>
+    ((await client.committedOffsets([group])).get(group) ?? []).map((c) => `${c.topic}-${c.partition}@${c.offset}`);
 
   beforeAll(async () => {
     createTopicWithKafkaTool(bootstrap, topic, { partitions: 3 });
-    client = await openClusterClient(ConnectionProfile.parse({ id: 'groups', name: 'groups', bootstrap, writable: true }), {});
-    producer = new kafkajs.Kafka({ brokers: [bootstrap], logLevel: kafkajs.logLevel.NOTHING }).producer({ maxInFlightRequests: 1, idempotent: true, createPartitioner: kafkajs.Partitioners.DefaultPartitioner });
+    client = await openClusterClient(
+      ConnectionProfile.parse({ id: 'groups', name: 'groups', bootstrap, writable: true }),
+      {},
+    );
+    producer = new kafkajs.Kafka({ brokers: [bootstrap], logLevel: kafkajs.logLevel.NOTHING }).producer({
+      maxInFlightRequests: 1,
+      idempotent: true,
+      createPartitioner: kafkajs.Partitioners.DefaultPartitioner,
+    });
     await producer.connect();
     for (const [partition, times] of Object.entries(TIMES)) {
-      if (times.length > 0) await producer.send({ topic, acks: -1, messages: times.map((t, i) => ({ partition: Number(partition), value: `p${partition}-r${i}`, timestamp: String(t) })) });
+      if (times.length > 0)
+        await producer.send({
+          topic,
+          acks: -1,
+          messages: times.map((t, i) => ({
+            partition: Number(partition),
+            value: `p${partition}-r${i}`,
+            timestamp: String(t),
+          })),
+        });
     }
     const noGroupsYet = await client.listGroups();
     expect(noGroupsYet.map((g) => g.groupId)).not.toContain(classicGroup);
 
     kcat = startKcatGroupConsumer(bootstrap, classicGroup, [topic], { commitIntervalMs: 100 });
-    consoleConsumer = startConsoleConsumer({ bootstrap, topic, group: consumerGroup, protocol: 'consumer', properties: { 'auto.commit.interval.ms': '200' } });
+    consoleConsumer = startConsoleConsumer({
+      bootstrap,
+      topic,
+      group: consumerGroup,
+      protocol: 'consumer',
+      properties: { 'auto.commit.interval.ms': '200' },
+    });
     const settled = async (group: string, offsets: string[]): Promise<boolean> => {
       const [d] = await client.describeGroups([group]);
       const assigned = d!.members.flatMap((m) => m.assignments.flatMap((a) => a.partitions)).sort();
-      return d!.state === 'Stable' && assigned.join() === '0,1,2' && (await committedOf(group)).join() === offsets.join();
+      return (
+        d!.state === 'Stable' && assigned.join() === '0,1,2' && (await committedOf(group)).join() === offsets.join()
+      );
     };
     await Promise.all([
-      waitUntil(`kcat's group ${classicGroup} is stable and committed`, () => settled(classicGroup, [`${topic}-0@5`, `${topic}-1@3`])),
-      waitUntil(`the console consumer's group ${consumerGroup} is stable and committed`, () => settled(consumerGroup, [`${topic}-0@5`, `${topic}-1@3`, `${topic}-2@0`])),
+      waitUntil(`kcat's group ${classicGroup} is stable and committed`, () =>
+        settled(classicGroup, [`${topic}-0@5`, `${topic}-1@3`]),
+      ),
+      waitUntil(`the console consumer's group ${consumerGroup} is stable and committed`, () =>
+        settled(consumerGroup, [`${topic}-0@5`, `${topic}-1@3`, `${topic}-2@0`]),
+      ),
     ]);
     toolGroupsBeforeReads = [...listGroupTypesWithKafkaTool(bootstrap).keys()].sort();
   }, 180_000);
@@ -131,8 +186,20 @@ describe('consumer groups on kafkajs, against Kafka 4.1 and its tools', () => {
 
   it('lists both groups with their type, protocol type, state and coordinator, as ConsumerGroupCommand --list --type --state does', async () => {
     const listed = await read(() => client.listGroups());
-    expect(listed.find((g) => g.groupId === classicGroup)).toEqual({ groupId: classicGroup, type: 'classic', protocolType: 'consumer', state: 'Stable', coordinator: 1 });
-    expect(listed.find((g) => g.groupId === consumerGroup)).toEqual({ groupId: consumerGroup, type: 'consumer', protocolType: 'consumer', state: 'Stable', coordinator: 1 });
+    expect(listed.find((g) => g.groupId === classicGroup)).toEqual({
+      groupId: classicGroup,
+      type: 'classic',
+      protocolType: 'consumer',
+      state: 'Stable',
+      coordinator: 1,
+    });
+    expect(listed.find((g) => g.groupId === consumerGroup)).toEqual({
+      groupId: consumerGroup,
+      type: 'consumer',
+      protocolType: 'consumer',
+      state: 'Stable',
+      coordinator: 1,
+    });
     const tool = listGroupTypesWithKafkaTool(bootstrap);
     const capitalized = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
     expect(new Map(listed.map((g) => [g.groupId, { type: capitalized(g.type), state: g.state }]))).toEqual(tool);
@@ -140,8 +207,24 @@ describe('consumer groups on kafkajs, against Kafka 4.1 and its tools', () => {
 
   it('describes the classic group (members, assignment, committed offsets, log-end offsets, lag) exactly as ConsumerGroupCommand --describe', async () => {
     const [group] = await read(() => client.describeGroups([classicGroup]));
-    expect(group).toMatchObject({ groupId: classicGroup, type: 'classic', protocolType: 'consumer', state: 'Stable', notFound: false, coordinator: 1, assignor: 'range' });
-    expect(group!.members).toEqual([{ memberId: expect.stringMatching(/^rdkafka-/), instanceId: null, clientId: 'rdkafka', host: '127.0.0.1', assignments: [{ topic, partitions: [0, 1, 2] }] }]);
+    expect(group).toMatchObject({
+      groupId: classicGroup,
+      type: 'classic',
+      protocolType: 'consumer',
+      state: 'Stable',
+      notFound: false,
+      coordinator: 1,
+      assignor: 'range',
+    });
+    expect(group!.members).toEqual([
+      {
+        memberId: expect.stringMatching(/^rdkafka-/),
+        instanceId: null,
+        clientId: 'rdkafka',
+        host: '127.0.0.1',
+        assignments: [{ topic, partitions: [0, 1, 2] }],
+      },
+    ]);
     const committed = (await read(() => client.committedOffsets([classicGroup]))).get(classicGroup)!;
     // librdkafka commits only what it read: partition 2 (empty) has no committed offset, not 0.
     expect(committed).toEqual([
@@ -150,18 +233,40 @@ describe('consumer groups on kafkajs, against Kafka 4.1 and its tools', () => {
     ]);
     const ends = await read(() => client.latestOffsets([topic]));
     const tool = describeGroupWithKafkaTool(bootstrap, classicGroup);
-    expect(tool.rows.find((r) => r.partition === 2)).toMatchObject({ currentOffset: null, lag: null, logEndOffset: '0' });
+    expect(tool.rows.find((r) => r.partition === 2)).toMatchObject({
+      currentOffset: null,
+      lag: null,
+      logEndOffset: '0',
+    });
     expect(lagRows(group!, committed, ends)).toEqual(withoutSlash(tool.rows));
   });
 
   it('describes the KIP-848 group exactly as ConsumerGroupCommand --describe', async () => {
     const [group] = await read(() => client.describeGroups([consumerGroup]));
-    expect(group).toMatchObject({ groupId: consumerGroup, type: 'consumer', protocolType: 'consumer', state: 'Stable', notFound: false, coordinator: 1, assignor: 'uniform' });
-    expect(group!.members).toEqual([{ memberId: expect.any(String), instanceId: null, clientId: 'console-consumer', host: '127.0.0.1', assignments: [{ topic, partitions: [0, 1, 2] }] }]);
+    expect(group).toMatchObject({
+      groupId: consumerGroup,
+      type: 'consumer',
+      protocolType: 'consumer',
+      state: 'Stable',
+      notFound: false,
+      coordinator: 1,
+      assignor: 'uniform',
+    });
+    expect(group!.members).toEqual([
+      {
+        memberId: expect.any(String),
+        instanceId: null,
+        clientId: 'console-consumer',
+        host: '127.0.0.1',
+        assignments: [{ topic, partitions: [0, 1, 2] }],
+      },
+    ]);
     const committed = (await read(() => client.committedOffsets([consumerGroup]))).get(consumerGroup)!;
     expect(committed.map((c) => c.offset)).toEqual([5n, 3n, 0n]);
     const ends = await read(() => client.latestOffsets([topic]));
-    expect(lagRows(group!, committed, ends)).toEqual(withoutSlash(describeGroupWithKafkaTool(bootstrap, consumerGroup).rows));
+    expect(lagRows(group!, committed, ends)).toEqual(
+      withoutSlash(describeGroupWithKafkaTool(bootstrap, consumerGroup).rows),
+    );
   });
 
   it('describes many groups at once in the order asked; a group that does not exist is notFound and Dead, not an error', async () => {
@@ -193,25 +298,54 @@ describe('consumer groups on kafkajs, against Kafka 4.1 and its tools', () => {
       { topic, partition: 2, offset: 0n }, // an empty partition
       { topic: uniqueName('no-such-topic'), partition: 0, offset: 0n },
     ];
-    expect(await read(() => client.timestampsAt(positions))).toEqual([TIMES[0]![0], TIMES[0]![3], TIMES[1]![0], TIMES[1]![2], TIMES[0]![3], null, null, null, null]);
+    expect(await read(() => client.timestampsAt(positions))).toEqual([
+      TIMES[0]![0],
+      TIMES[0]![3],
+      TIMES[1]![0],
+      TIMES[1]![2],
+      TIMES[0]![3],
+      null,
+      null,
+      null,
+      null,
+    ]);
     expect(await read(() => client.timestampsAt([]))).toEqual([]);
   });
 
   it('reads latest, earliest and by-time offsets as GetOffsetShell prints them (the latest where no record is that late)', async () => {
     const latest = await read(() => client.latestOffsets([topic, uniqueName('no-such-topic')]));
     expect([...latest.keys()]).toEqual([topic]);
-    expect(new Map([...latest.get(topic)!].map(([p, o]) => [p, o.toString()]))).toEqual(offsetsFromGetOffsetShell(bootstrap, topic, 'latest'));
+    expect(new Map([...latest.get(topic)!].map(([p, o]) => [p, o.toString()]))).toEqual(
+      offsetsFromGetOffsetShell(bootstrap, topic, 'latest'),
+    );
     const earliest = await read(() => client.earliestOffsets([topic]));
-    expect(new Map([...earliest.get(topic)!].map(([p, o]) => [p, o.toString()]))).toEqual(offsetsFromGetOffsetShell(bootstrap, topic, 'earliest'));
+    expect(new Map([...earliest.get(topic)!].map(([p, o]) => [p, o.toString()]))).toEqual(
+      offsetsFromGetOffsetShell(bootstrap, topic, 'earliest'),
+    );
     const at = TIMES[0]![2]! + 500;
     const byTime = await read(() => client.offsetsForTime([topic], at));
     const tool = runGetOffsetShellAtTime(bootstrap, topic, at);
-    expect(byTime.get(topic)).toEqual(new Map([[0, 3n], [1, 0n], [2, 0n]]));
-    for (const [partition, offset] of tool) expect(byTime.get(topic)!.get(partition)).toBe(offset === '-1' ? latest.get(topic)!.get(partition) : BigInt(offset));
-    expect((await read(() => client.offsetsForTime([topic], TIMES[1]![1]!))).get(topic)).toEqual(new Map([[0, 5n], [1, 1n], [2, 0n]]));
+    expect(byTime.get(topic)).toEqual(
+      new Map([
+        [0, 3n],
+        [1, 0n],
+        [2, 0n],
+      ]),
+    );
+    for (const [partition, offset] of tool)
+      expect(byTime.get(topic)!.get(partition)).toBe(
+        offset === '-1' ? latest.get(topic)!.get(partition) : BigInt(offset),
+      );
+    expect((await read(() => client.offsetsForTime([topic], TIMES[1]![1]!))).get(topic)).toEqual(
+      new Map([
+        [0, 5n],
+        [1, 1n],
+        [2, 0n],
+      ]),
+    );
   });
 
-  it("reads topic IDs as TopicCommand --describe prints them; a topic deleted and created again has a new one", async () => {
+  it('reads topic IDs as TopicCommand --describe prints them; a topic deleted and created again has a new one', async () => {
     const recreated = uniqueName('topic-id');
     createTopicWithKafkaTool(bootstrap, recreated, { partitions: 1 });
     const missing = uniqueName('no-such-topic');
@@ -222,15 +356,23 @@ describe('consumer groups on kafkajs, against Kafka 4.1 and its tools', () => {
     expect(first.get(missing)).toBeNull();
 
     deleteTopicWithKafkaTool(bootstrap, recreated);
-    await waitUntil(`${recreated} is deleted`, async () => (await client.topicIds([recreated])).get(recreated) === null, 30_000);
-    await waitUntil(`${recreated} is created again`, async () => {
-      try {
-        createTopicWithKafkaTool(bootstrap, recreated, { partitions: 1 });
-        return true;
-      } catch {
-        return false; // still being deleted
-      }
-    }, 60_000);
+    await waitUntil(
+      `${recreated} is deleted`,
+      async () => (await client.topicIds([recreated])).get(recreated) === null,
+      30_000,
+    );
+    await waitUntil(
+      `${recreated} is created again`,
+      async () => {
+        try {
+          createTopicWithKafkaTool(bootstrap, recreated, { partitions: 1 });
+          return true;
+        } catch {
+          return false; // still being deleted
+        }
+      },
+      60_000,
+    );
     const second = (await read(() => client.topicIds([recreated]))).get(recreated);
     expect(second).toMatch(/^[A-Za-z0-9_-]{22}$/);
     expect(second).not.toBe(first.get(recreated));
@@ -247,11 +389,19 @@ describe('consumer groups on kafkajs, against Kafka 4.1 and its tools', () => {
       const before = await committedOf(group);
       const commit = client.commitOffsets(group, [{ topic, partition: 0, offset: 1n }]);
       await expect(commit).rejects.toBeInstanceOf(EventscopeError);
-      await expect(commit).rejects.toMatchObject({ code: 'GROUP_NOT_EMPTY', message: expect.stringContaining(`UNKNOWN_MEMBER_ID for ${topic}-0`) });
-      await expect(client.deleteGroup(group)).rejects.toMatchObject({ code: 'GROUP_NOT_EMPTY', message: `Group "${group}" still has members; stop them first.` });
+      await expect(commit).rejects.toMatchObject({
+        code: 'GROUP_NOT_EMPTY',
+        message: expect.stringContaining(`UNKNOWN_MEMBER_ID for ${topic}-0`),
+      });
+      await expect(client.deleteGroup(group)).rejects.toMatchObject({
+        code: 'GROUP_NOT_EMPTY',
+        message: `Group "${group}" still has members; stop them first.`,
+      });
       expect(await committedOf(group)).toEqual(before);
     }
-    expect(describeGroupWithKafkaTool(bootstrap, classicGroup).rows.find((r) => r.partition === 0)?.currentOffset).toBe('5');
+    expect(describeGroupWithKafkaTool(bootstrap, classicGroup).rows.find((r) => r.partition === 0)?.currentOffset).toBe(
+      '5',
+    );
   });
 
   it('commits offsets for a new, empty group as the admin client does: ConsumerGroupCommand shows them; then deletes it', async () => {
@@ -267,7 +417,14 @@ describe('consumer groups on kafkajs, against Kafka 4.1 and its tools', () => {
       [1, '3', '3', '0', null],
     ]);
     const [described] = await client.describeGroups([group]);
-    expect(described).toMatchObject({ groupId: group, type: 'classic', protocolType: '', state: 'Empty', notFound: false, members: [] });
+    expect(described).toMatchObject({
+      groupId: group,
+      type: 'classic',
+      protocolType: '',
+      state: 'Empty',
+      notFound: false,
+      members: [],
+    });
 
     await client.commitOffsets(group, [{ topic, partition: 0, offset: 4n }]);
     tool = describeGroupWithKafkaTool(bootstrap, group);
@@ -275,7 +432,10 @@ describe('consumer groups on kafkajs, against Kafka 4.1 and its tools', () => {
       [0, '4', '1'],
       [1, '3', '0'],
     ]);
-    await expect(client.commitOffsets(group, [{ topic, partition: 7, offset: 0n }])).rejects.toMatchObject({ code: 'UNKNOWN_TOPIC', message: expect.stringContaining(`${topic}-7`) });
+    await expect(client.commitOffsets(group, [{ topic, partition: 7, offset: 0n }])).rejects.toMatchObject({
+      code: 'UNKNOWN_TOPIC',
+      message: expect.stringContaining(`${topic}-7`),
+    });
 
     await client.deleteGroup(group);
     expect(() => describeGroupWithKafkaTool(bootstrap, group)).toThrow(/not found|does not exist/);
@@ -289,13 +449,19 @@ describe('consumer groups on kafkajs, against Kafka 4.1 and its tools', () => {
     kcat = null;
     consoleConsumer = null;
     for (const group of [classicGroup, consumerGroup]) {
-      await waitUntil(`${group} is empty`, async () => (await client.describeGroups([group]))[0]!.state === 'Empty', 60_000);
+      await waitUntil(
+        `${group} is empty`,
+        async () => (await client.describeGroups([group]))[0]!.state === 'Empty',
+        60_000,
+      );
       await client.commitOffsets(group, [{ topic, partition: 0, offset: 1n }]);
       const tool = describeGroupWithKafkaTool(bootstrap, group);
       expect(tool.noActiveMembers).toBe(true);
       expect(tool.rows.find((r) => r.partition === 0)).toMatchObject({ currentOffset: '1', lag: '4' });
       const [described] = await client.describeGroups([group]);
-      expect(lagRows(described!, (await client.committedOffsets([group])).get(group)!, await client.latestOffsets([topic]))).toEqual(withoutSlash(tool.rows));
+      expect(
+        lagRows(described!, (await client.committedOffsets([group])).get(group)!, await client.latestOffsets([topic])),
+      ).toEqual(withoutSlash(tool.rows));
       await client.deleteGroup(group);
       expect((await client.describeGroups([group]))[0]).toMatchObject({ notFound: true });
     }
@@ -307,17 +473,31 @@ describe('consumer groups on kafkajs, against Kafka 4.1 and its tools', () => {
   it('reads lag for 1,000 groups over 100 partitions in under 3 s', async () => {
     const big = uniqueName('lag-bench');
     createTopicWithKafkaTool(bootstrap, big, { partitions: 100 });
-    await producer.send({ topic: big, acks: -1, messages: Array.from({ length: 1000 }, (_, i) => ({ partition: i % 100, value: `v${i}` })) }); // 10 a partition
+    await producer.send({
+      topic: big,
+      acks: -1,
+      messages: Array.from({ length: 1000 }, (_, i) => ({ partition: i % 100, value: `v${i}` })),
+    }); // 10 a partition
     const groups = Array.from({ length: 1000 }, (_, i) => `${big}-g${String(i).padStart(4, '0')}`);
     const committedBy = (g: number, p: number): bigint => BigInt((g + p) % 11); // 0..10
     const inBatches = async (fn: (group: string, index: number) => Promise<void>): Promise<void> => {
-      for (let i = 0; i < groups.length; i += 100) await Promise.all(groups.slice(i, i + 100).map((g, j) => fn(g, i + j)));
+      for (let i = 0; i < groups.length; i += 100)
+        await Promise.all(groups.slice(i, i + 100).map((g, j) => fn(g, i + j)));
     };
-    await inBatches((group, g) => client.commitOffsets(group, Array.from({ length: 100 }, (_, p) => ({ topic: big, partition: p, offset: committedBy(g, p) }))));
+    await inBatches((group, g) =>
+      client.commitOffsets(
+        group,
+        Array.from({ length: 100 }, (_, p) => ({ topic: big, partition: p, offset: committedBy(g, p) })),
+      ),
+    );
     try {
       const lagOfAll = async () => {
         const listed = (await client.listGroups()).filter((g) => g.groupId.startsWith(`${big}-`));
-        return readGroupLags(client, listed.map((g) => g.groupId), { timeLag: true });
+        return readGroupLags(
+          client,
+          listed.map((g) => g.groupId),
+          { timeLag: true },
+        );
       };
       await lagOfAll(); // warm-up: the code compiled, the connections open, as in an app that has run a while
       const started = performance.now();
@@ -327,7 +507,9 @@ describe('consumer groups on kafkajs, against Kafka 4.1 and its tools', () => {
       for (const g of [0, 499, 999]) {
         const reading = lags.find((l) => l.groupId === groups[g])!;
         expect(reading.partitions).toHaveLength(100);
-        expect(reading.totalLag).toBe(Array.from({ length: 100 }, (_, p) => 10n - committedBy(g, p)).reduce((a, b) => a + b, 0n));
+        expect(reading.totalLag).toBe(
+          Array.from({ length: 100 }, (_, p) => 10n - committedBy(g, p)).reduce((a, b) => a + b, 0n),
+        );
         expect(reading.maxTimeLagMs).toBeGreaterThanOrEqual(0);
       }
       expect(elapsed, `lag for 1,000 groups took ${Math.round(elapsed)} ms`).toBeLessThan(3_000);

@@ -43,7 +43,13 @@ const wires: Record<string, WireFactory> = {
     const wire = messagePortWire(port2);
     const rawReplies: unknown[] = [];
     wire.onMessage((m) => rawReplies.push(m));
-    return { client: new RpcClient(wire), sendRaw: (m) => port2.postMessage(m), rawReplies, warnings, close: async () => wire.close() };
+    return {
+      client: new RpcClient(wire),
+      sendRaw: (m) => port2.postMessage(m),
+      rawReplies,
+      warnings,
+      close: async () => wire.close(),
+    };
   },
   'Electron MessagePortMain adapter': async (service) => {
     const { port1, port2 } = new NodeMessageChannel();
@@ -51,22 +57,34 @@ const wires: Record<string, WireFactory> = {
     const portMainLike = (port: NodeMessagePort) => ({
       postMessage: (m: unknown) => port.postMessage(m),
       on: (event: 'message' | 'close', listener: (e: { data: unknown }) => void) =>
-        event === 'message' ? port.on('message', (data: unknown) => listener({ data })) : port.on('close', () => (listener as () => void)()),
+        event === 'message'
+          ? port.on('message', (data: unknown) => listener({ data }))
+          : port.on('close', () => (listener as () => void)()),
       start: () => port.start(),
       close: () => port.close(),
     });
     const warnings: string[] = [];
-    serveRpc(electronPortWire(portMainLike(port1)), service.methods, service.streams, { warn: (m) => warnings.push(m) });
+    serveRpc(electronPortWire(portMainLike(port1)), service.methods, service.streams, {
+      warn: (m) => warnings.push(m),
+    });
     const wire = messagePortWire(port2 as unknown as PortLike);
     const rawReplies: unknown[] = [];
     wire.onMessage((m) => rawReplies.push(m));
-    return { client: new RpcClient(wire), sendRaw: (m) => port2.postMessage(m), rawReplies, warnings, close: async () => wire.close() };
+    return {
+      client: new RpcClient(wire),
+      sendRaw: (m) => port2.postMessage(m),
+      rawReplies,
+      warnings,
+      close: async () => wire.close(),
+    };
   },
   'WebSocket (browser mode)': async (service) => {
     const warnings: string[] = [];
     const staticDir = await mkdtemp(join(tmpdir(), 'es-static-'));
     const server = await startBrowserServer({ service, staticDir, log: { warn: (m) => warnings.push(m) } });
-    const socket = new WebSocket(`ws://127.0.0.1:${server.port}/rpc?token=${server.token}`, { headers: { Origin: `http://127.0.0.1:${server.port}` } });
+    const socket = new WebSocket(`ws://127.0.0.1:${server.port}/rpc?token=${server.token}`, {
+      headers: { Origin: `http://127.0.0.1:${server.port}` },
+    });
     await new Promise<void>((resolve, reject) => {
       socket.once('open', () => resolve());
       socket.once('error', reject);
@@ -121,7 +139,9 @@ for (const [wireName, makeWire] of Object.entries(wires)) {
       const info = await wire.client.call('app.info', {});
       expect(info).toMatchObject({ version: 'test', mode: 'test', secretStorage: { kind: 'plaintext-file' } });
       const id = uniqueName('c');
-      const saved = await wire.client.call('connections.save', { profile: { id, name: 'Local', bootstrap: kafka.bootstrap } });
+      const saved = await wire.client.call('connections.save', {
+        profile: { id, name: 'Local', bootstrap: kafka.bootstrap },
+      });
       expect(saved).toEqual(JSON.parse(JSON.stringify(saved)));
       expect(saved.profile).toMatchObject({ id, writable: false, connectTimeoutMs: 10_000 });
       const list = await wire.client.call('connections.list', {});
@@ -129,20 +149,38 @@ for (const [wireName, makeWire] of Object.entries(wires)) {
     });
 
     it('rejects invalid params naming the field and the cause', async () => {
-      const err = await wire.client.call('connections.save', { profile: { id: 'x', name: 'x', bootstrap: 'localhost:99999' } }).catch((e: unknown) => e);
+      const err = await wire.client
+        .call('connections.save', { profile: { id: 'x', name: 'x', bootstrap: 'localhost:99999' } })
+        .catch((e: unknown) => e);
       expect(err).toBeInstanceOf(EventscopeError);
-      expect(err).toMatchObject({ code: 'INVALID_PARAMS', field: 'profile.bootstrap', message: expect.stringContaining('out of range') });
+      expect(err).toMatchObject({
+        code: 'INVALID_PARAMS',
+        field: 'profile.bootstrap',
+        message: expect.stringContaining('out of range'),
+      });
       const extra = await wire.client.call('app.info', { sneaky: true } as never).catch((e: unknown) => e);
       expect(extra).toMatchObject({ code: 'INVALID_PARAMS' });
     });
 
     it('rejects unknown methods', async () => {
-      await expect(wire.client.call('nope.nothing' as never, {} as never)).rejects.toMatchObject({ code: 'UNKNOWN_METHOD' });
+      await expect(wire.client.call('nope.nothing' as never, {} as never)).rejects.toMatchObject({
+        code: 'UNKNOWN_METHOD',
+      });
     });
 
     it('rejects malformed messages without taking the host down', async () => {
       const before = wire.rawReplies.length;
-      for (const garbage of [42, null, 'text', {}, { t: 'call' }, { t: 'call', id: 7001, method: 7, params: {} }, { t: 'call', id: -1, method: 'app.info', params: {} }, { t: 'subscribe', id: 7002, stream: 'x'.repeat(500), params: {} }, { t: 'exec', id: 7003 }]) {
+      for (const garbage of [
+        42,
+        null,
+        'text',
+        {},
+        { t: 'call' },
+        { t: 'call', id: 7001, method: 7, params: {} },
+        { t: 'call', id: -1, method: 'app.info', params: {} },
+        { t: 'subscribe', id: 7002, stream: 'x'.repeat(500), params: {} },
+        { t: 'exec', id: 7003 },
+      ]) {
         wire.sendRaw(garbage);
       }
       if (wireName.startsWith('WebSocket')) {
@@ -171,7 +209,11 @@ for (const [wireName, makeWire] of Object.entries(wires)) {
       try {
         const controller = new AbortController();
         const started = Date.now();
-        const pending = wire.client.call('connections.test', { profile: { id: 'slow', name: 'slow', bootstrap: silent.address, connectTimeoutMs: 60_000 } }, { signal: controller.signal });
+        const pending = wire.client.call(
+          'connections.test',
+          { profile: { id: 'slow', name: 'slow', bootstrap: silent.address, connectTimeoutMs: 60_000 } },
+          { signal: controller.signal },
+        );
         // Cancel once the host's client is connected to the server that never answers: the call is in flight.
         void silent.connected().then(() => controller.abort());
         await expect(pending).rejects.toMatchObject({ code: 'CANCELLED' });
@@ -187,12 +229,16 @@ for (const [wireName, makeWire] of Object.entries(wires)) {
       await wire.client.call('connections.save', { profile: { id, name: 'w', bootstrap: kafka.bootstrap } });
       const seqs: number[] = [];
       let topicsSeen: unknown = null;
-      const sub = wire.client.subscribe('topics.watch', { connectionId: id, intervalMs: 1_000 }, {
-        onEvent: (event, seq) => {
-          seqs.push(seq);
-          topicsSeen = event.topics;
+      const sub = wire.client.subscribe(
+        'topics.watch',
+        { connectionId: id, intervalMs: 1_000 },
+        {
+          onEvent: (event, seq) => {
+            seqs.push(seq);
+            topicsSeen = event.topics;
+          },
         },
-      });
+      );
       await until(() => (seqs.length >= 2 ? true : undefined), 15_000);
       expect(seqs.slice(0, 2)).toEqual([0, 1]);
       expect(Array.isArray(topicsSeen)).toBe(true);
@@ -206,18 +252,33 @@ for (const [wireName, makeWire] of Object.entries(wires)) {
     });
 
     it("carries a tail's records (binary record frames) exactly as the log's JSON pages give them", async () => {
-      const tail = startTail(wire.client, { connectionId: SAMPLE_CAPTURE_ID, topic: 'payments', from: { kind: 'earliest' }, follow: false });
+      const tail = startTail(wire.client, {
+        connectionId: SAMPLE_CAPTURE_ID,
+        topic: 'payments',
+        from: { kind: 'earliest' },
+        follow: false,
+      });
       await tail.subscription.done;
       const started = tail.events.find((e) => e.type === 'started');
       if (started?.type !== 'started') throw new Error('no started event');
-      const page = await wire.client.call('log.page', { connectionId: SAMPLE_CAPTURE_ID, topic: 'payments', before: started.endOffsets, limit: 5_000 });
-      const byPosition = (a: RecordDto, b: RecordDto) => a.partition - b.partition || Number(a.offset) - Number(b.offset);
+      const page = await wire.client.call('log.page', {
+        connectionId: SAMPLE_CAPTURE_ID,
+        topic: 'payments',
+        before: started.endOffsets,
+        limit: 5_000,
+      });
+      const byPosition = (a: RecordDto, b: RecordDto) =>
+        a.partition - b.partition || Number(a.offset) - Number(b.offset);
       expect(tail.records.length).toBeGreaterThan(500);
       expect([...tail.records].sort(byPosition)).toEqual([...page.records].sort(byPosition));
     });
 
     it('ends a stream with an error when its params are invalid', async () => {
-      const sub = wire.client.subscribe('topics.watch', { connectionId: 'x', intervalMs: 5 }, { onEvent: () => undefined });
+      const sub = wire.client.subscribe(
+        'topics.watch',
+        { connectionId: 'x', intervalMs: 5 },
+        { onEvent: () => undefined },
+      );
       await expect(sub.done).rejects.toMatchObject({ code: 'INVALID_PARAMS', field: 'intervalMs' });
     });
 
@@ -225,7 +286,9 @@ for (const [wireName, makeWire] of Object.entries(wires)) {
       const silent = await startSilentServer();
       const extra = await makeWire(service);
       try {
-        const pending = extra.client.call('connections.test', { profile: { id: 'slow2', name: 's', bootstrap: silent.address, connectTimeoutMs: 60_000 } });
+        const pending = extra.client.call('connections.test', {
+          profile: { id: 'slow2', name: 's', bootstrap: silent.address, connectTimeoutMs: 60_000 },
+        });
         await silent.connected(); // the call is in flight: the host is waiting on the silent server
         extra.client.close();
         await expect(pending).rejects.toMatchObject({ code: 'DISCONNECTED' });

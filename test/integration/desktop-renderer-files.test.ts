@@ -6,7 +6,11 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { rendererFileResponse } from '../../src/node/desktop/renderer-files.ts';
-import { CONTENT_SECURITY_POLICY, USER_CODE_WORKER_CSP, isUserCodeWorker } from '../../src/node/host/content-security-policy.ts';
+import {
+  CONTENT_SECURITY_POLICY,
+  USER_CODE_WORKER_CSP,
+  isUserCodeWorker,
+} from '../../src/node/host/content-security-policy.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const RENDERER = join(ROOT, 'out', 'renderer');
@@ -26,7 +30,8 @@ describe('desktop file handler over the built renderer', () => {
   let workerFiles: string[];
 
   beforeAll(() => {
-    if (!existsSync(join(RENDERER, 'index.html'))) throw new Error('out/renderer is not built: run "npx electron-vite build" (npm test does).');
+    if (!existsSync(join(RENDERER, 'index.html')))
+      throw new Error('out/renderer is not built: run "npx electron-vite build" (npm test does).');
     const workers = readdirSync(join(RENDERER, 'assets')).filter((f) => isUserCodeWorker(f));
     // Exactly the filter's and the projection's: if Vite renamed a worker, neither shell would give it its CSP.
     expect(workers.map((f) => f.replace(/-[\w-]+\.js$/, '')).sort()).toEqual(['predicate.worker', 'projection.worker']);
@@ -38,7 +43,10 @@ describe('desktop file handler over the built renderer', () => {
     const bundles = readdirSync(join(RENDERER, 'assets')).filter((f) => f.endsWith('.js') && !isUserCodeWorker(f));
     for (const file of workerFiles) {
       const name = file.split('/').at(-1)!;
-      expect(bundles.some((b) => readFileSync(join(RENDERER, 'assets', b), 'utf8').includes(name)), name).toBe(true);
+      expect(
+        bundles.some((b) => readFileSync(join(RENDERER, 'assets', b), 'utf8').includes(name)),
+        name,
+      ).toBe(true);
     }
   });
 
@@ -68,7 +76,10 @@ describe('desktop file handler over the built renderer', () => {
     expect(directives(CONTENT_SECURITY_POLICY).get('script-src')).toEqual(["'self'"]);
     expect(page.headers.get('x-content-type-options')).toBe('nosniff');
     const bundle = readdirSync(join(RENDERER, 'assets')).find((f) => f.startsWith('index-') && f.endsWith('.js'))!;
-    const script = await rendererFileResponse({ url: `${pathToFileURL(join(RENDERER, 'assets', bundle)).href}?v=1#x` }, RENDERER);
+    const script = await rendererFileResponse(
+      { url: `${pathToFileURL(join(RENDERER, 'assets', bundle)).href}?v=1#x` },
+      RENDERER,
+    );
     expect(script.status).toBe(200);
     expect(script.headers.get('content-type')).toMatch(/^text\/javascript/);
     expect(script.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY);
@@ -91,8 +102,15 @@ describe('desktop file handler over the built renderer', () => {
       expect(reply.status, url).toBe(404);
       expect(await reply.text(), url).not.toMatch(/root:|"name"|import/);
     }
-    expect((await rendererFileResponse({ url: pathToFileURL(join(RENDERER, 'missing.js')).href }, RENDERER)).status).toBe(404);
-    expect((await rendererFileResponse({ url: pathToFileURL(join(RENDERER, 'assets')).href }, RENDERER)).status).toBe(404);
-    expect((await rendererFileResponse({ url: pathToFileURL(join(RENDERER, 'index.html')).href, method: 'POST' }, RENDERER)).status).toBe(405);
+    expect(
+      (await rendererFileResponse({ url: pathToFileURL(join(RENDERER, 'missing.js')).href }, RENDERER)).status,
+    ).toBe(404);
+    expect((await rendererFileResponse({ url: pathToFileURL(join(RENDERER, 'assets')).href }, RENDERER)).status).toBe(
+      404,
+    );
+    expect(
+      (await rendererFileResponse({ url: pathToFileURL(join(RENDERER, 'index.html')).href, method: 'POST' }, RENDERER))
+        .status,
+    ).toBe(405);
   });
 });

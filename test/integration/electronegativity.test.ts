@@ -34,7 +34,15 @@ describe('Electronegativity stage', () => {
     expect(stdout).toMatch(/refused 1 network request\(s\): https:\/\/electronegativity-i18n\./);
     expect(stdout).not.toContain('githubusercontent');
     // What the desktop hardening fixed stays fixed: permission handler, navigation limits, auxclick.
-    for (const id of ['PERMISSION_REQUEST_HANDLER_GLOBAL_CHECK', 'LIMIT_NAVIGATION_GLOBAL_CHECK', 'AUXCLICK_JS_CHECK', 'NODE_INTEGRATION', 'CONTEXT_ISOLATION', 'SANDBOX']) expect(stdout).not.toContain(id);
+    for (const id of [
+      'PERMISSION_REQUEST_HANDLER_GLOBAL_CHECK',
+      'LIMIT_NAVIGATION_GLOBAL_CHECK',
+      'AUXCLICK_JS_CHECK',
+      'NODE_INTEGRATION',
+      'CONTEXT_ISOLATION',
+      'SANDBOX',
+    ])
+      expect(stdout).not.toContain(id);
     expect(stdout).toContain('no HIGH finding left unexplained');
     expect(code).toBe(0);
   });
@@ -42,8 +50,14 @@ describe('Electronegativity stage', () => {
   it('fails on a HIGH finding nobody explained, and says which', async () => {
     const app = join(work, 'insecure-app');
     mkdirSync(app);
-    writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'insecure', devDependencies: { electron: '45.5.0' } }));
-    writeFileSync(join(app, 'main.js'), "const { BrowserWindow } = require('electron');\nconst w = new BrowserWindow({ webPreferences: { nodeIntegration: true, contextIsolation: false, sandbox: false } });\nw.loadURL('http://example.com/');\n");
+    writeFileSync(
+      join(app, 'package.json'),
+      JSON.stringify({ name: 'insecure', devDependencies: { electron: '45.5.0' } }),
+    );
+    writeFileSync(
+      join(app, 'main.js'),
+      "const { BrowserWindow } = require('electron');\nconst w = new BrowserWindow({ webPreferences: { nodeIntegration: true, contextIsolation: false, sandbox: false } });\nw.loadURL('http://example.com/');\n",
+    );
     writeFileSync(join(app, 'index.html'), '<!doctype html><title>insecure</title>');
     const accepted = join(work, 'accepted.json');
     writeFileSync(accepted, JSON.stringify({ accepted: [] }));
@@ -56,10 +70,17 @@ describe('Electronegativity stage', () => {
 
     // Explained, it passes; an explanation that matches nothing fails (the list must not rot).
     const explained = join(work, 'explained.json');
-    const highIds = [...stdout.matchAll(/\[NOT ACCEPTED\] HIGH\/\w+ (\w+) (\S+?):/g)].map((m) => ({ id: m[1], file: m[2], reason: 'a test fixture' }));
+    const highIds = [...stdout.matchAll(/\[NOT ACCEPTED\] HIGH\/\w+ (\w+) (\S+?):/g)].map((m) => ({
+      id: m[1],
+      file: m[2],
+      reason: 'a test fixture',
+    }));
     writeFileSync(explained, JSON.stringify({ accepted: highIds }));
     expect((await electronegativity(['--input', app, '--accepted', explained])).code).toBe(0);
-    writeFileSync(explained, JSON.stringify({ accepted: [...highIds, { id: 'OPEN_EXTERNAL_JS_CHECK', file: 'main.js', reason: 'gone' }] }));
+    writeFileSync(
+      explained,
+      JSON.stringify({ accepted: [...highIds, { id: 'OPEN_EXTERNAL_JS_CHECK', file: 'main.js', reason: 'gone' }] }),
+    );
     const stale = await electronegativity(['--input', app, '--accepted', explained]);
     expect(stale.stdout).toContain('[STALE] electronegativity-accepted.json accepts OPEN_EXTERNAL_JS_CHECK in main.js');
     expect(stale.code).toBe(1);

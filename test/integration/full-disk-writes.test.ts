@@ -6,7 +6,16 @@
 // tmpfs mounted for each test (needs root or CAP_SYS_ADMIN, as CI has; elsewhere the tests say
 // why they were skipped).
 import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -30,7 +39,10 @@ function mountTinyDisk(size = '64k'): { dir: string; unmount(): void } | { dir: 
     execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir], { stdio: 'pipe' });
   } catch (err) {
     rmSync(dir, { recursive: true, force: true });
-    return { dir: null, reason: `cannot mount a tmpfs here (needs root or CAP_SYS_ADMIN): ${String((err as { stderr?: Buffer }).stderr ?? err).trim()}` };
+    return {
+      dir: null,
+      reason: `cannot mount a tmpfs here (needs root or CAP_SYS_ADMIN): ${String((err as { stderr?: Buffer }).stderr ?? err).trim()}`,
+    };
   }
   return {
     dir,
@@ -68,7 +80,14 @@ describe('saving on a full disk', () => {
     if (disk.dir === null) return;
     // The replay log lives elsewhere: this is about the small JSON files in the data folder.
     log = new ReplayLog(join(logDir, 'replay-log.sqlite'));
-    service = createEventscopeService({ version: 'test', mode: 'test', dataDir: disk.dir, vault: new PlaintextFileSecretVault(disk.dir), openClusterClient, log });
+    service = createEventscopeService({
+      version: 'test',
+      mode: 'test',
+      dataDir: disk.dir,
+      vault: new PlaintextFileSecretVault(disk.dir),
+      openClusterClient,
+      log,
+    });
     const { port1, port2 } = new MessageChannel();
     serveRpc(messagePortWire(port1), service.methods, service.streams, { warn: () => undefined });
     client = new RpcClient(messagePortWire(port2));
@@ -83,10 +102,15 @@ describe('saving on a full disk', () => {
 
   const leftovers = (dir: string): string[] => readdirSync(dir).filter((f) => f.endsWith('.tmp'));
 
-  it('answers DISK_FULL with what to do, leaves no temporary file, keeps the saved files, and saves again once there is room', async ({ skip }) => {
+  it('answers DISK_FULL with what to do, leaves no temporary file, keeps the saved files, and saves again once there is room', async ({
+    skip,
+  }) => {
     if (disk.dir === null) return skip(disk.reason);
     const dir = disk.dir;
-    await client.call('connections.save', { profile: { id: 'first', name: 'first', bootstrap: '127.0.0.1:9092' }, secrets: { saslPassword: 'one' } });
+    await client.call('connections.save', {
+      profile: { id: 'first', name: 'first', bootstrap: '127.0.0.1:9092' },
+      secrets: { saslPassword: 'one' },
+    });
     await client.call('settings.update', { logCapMb: 300 });
     const connectionsBefore = readFileSync(join(dir, 'connections.json'), 'utf8');
     const secretsBefore = readFileSync(join(dir, 'secrets.json'), 'utf8');
@@ -96,7 +120,9 @@ describe('saving on a full disk', () => {
     const profile = { id: 'second', name: 'second', bootstrap: '127.0.0.1:9093' };
     await expect(client.call('connections.save', { profile })).rejects.toMatchObject({
       code: 'DISK_FULL',
-      message: expect.stringMatching(/^The connection was not saved\. Cannot write .*connections\.json: the disk is full\. Free some space, then try again\./),
+      message: expect.stringMatching(
+        /^The connection was not saved\. Cannot write .*connections\.json: the disk is full\. Free some space, then try again\./,
+      ),
     });
     await expect(client.call('connections.save', { profile, secrets: { saslPassword: 'two' } })).rejects.toMatchObject({
       code: 'DISK_FULL',
@@ -106,7 +132,10 @@ describe('saving on a full disk', () => {
       code: 'DISK_FULL',
       message: expect.stringMatching(/^The settings were not saved\. Cannot write .*settings\.json: the disk is full/),
     });
-    await expect(client.call('connections.remove', { id: 'first' })).rejects.toMatchObject({ code: 'DISK_FULL', message: expect.stringMatching(/^The connection was not removed\./) });
+    await expect(client.call('connections.remove', { id: 'first' })).rejects.toMatchObject({
+      code: 'DISK_FULL',
+      message: expect.stringMatching(/^The connection was not removed\./),
+    });
 
     expect(leftovers(dir)).toEqual([]);
     expect(readFileSync(join(dir, 'connections.json'), 'utf8')).toBe(connectionsBefore);
@@ -118,7 +147,10 @@ describe('saving on a full disk', () => {
     unlinkSync(filler);
     await client.call('connections.save', { profile, secrets: { saslPassword: 'two' } });
     await client.call('settings.update', { logCapMb: 400 });
-    expect((await client.call('connections.list', {})).map((c) => [c.profile.id, c.hasSaslPassword])).toEqual([['first', true], ['second', true]]);
+    expect((await client.call('connections.list', {})).map((c) => [c.profile.id, c.hasSaslPassword])).toEqual([
+      ['first', true],
+      ['second', true],
+    ]);
     expect((await client.call('settings.get', {})).logCapMb).toBe(400);
     expect(leftovers(dir)).toEqual([]);
   });
@@ -134,18 +166,34 @@ describe('export to a full disk', () => {
     if (disk.dir !== null) disk.unmount();
   });
 
-  it('is DISK_FULL and exit 1, keeps what was written as FILE.partial and says so, never writes FILE', async ({ skip }) => {
+  it('is DISK_FULL and exit 1, keeps what was written as FILE.partial and says so, never writes FILE', async ({
+    skip,
+  }) => {
     if (disk.dir === null) return skip(disk.reason);
     const topic = uniqueName('full-export');
     createTopicWithKafkaTool(kafka.bootstrap, topic, { partitions: 1 });
     // About 300 KB of NDJSON: more than the disk holds.
-    produceWithKcat(kafka.bootstrap, topic, Array.from({ length: 300 }, (_, i) => `${i}:${'x'.repeat(1_000)}`), { partition: 0 });
+    produceWithKcat(
+      kafka.bootstrap,
+      topic,
+      Array.from({ length: 300 }, (_, i) => `${i}:${'x'.repeat(1_000)}`),
+      { partition: 0 },
+    );
     const file = join(disk.dir, 'out.ndjson');
     const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-      execFile(process.execPath, [BIN, 'export', topic, '--bootstrap', kafka.bootstrap, '--output', file], { timeout: 30_000 }, (err, _stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? null) : 0, stderr }));
+      execFile(
+        process.execPath,
+        [BIN, 'export', topic, '--bootstrap', kafka.bootstrap, '--output', file],
+        { timeout: 30_000 },
+        (err, _stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? null) : 0, stderr }),
+      );
     });
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(new RegExp(`^eventscope: Cannot write ${file}: the disk is full\\. Free some space, then try again\\. The \\d+ bytes written so far are in ${file}\\.partial; ${file} was not written\\. \\[DISK_FULL\\]\\n$`));
+    expect(result.stderr).toMatch(
+      new RegExp(
+        `^eventscope: Cannot write ${file}: the disk is full\\. Free some space, then try again\\. The \\d+ bytes written so far are in ${file}\\.partial; ${file} was not written\\. \\[DISK_FULL\\]\\n$`,
+      ),
+    );
     expect(result.stderr).not.toMatch(/\n\s+at /);
     expect(existsSync(file)).toBe(false);
     const kept = readFileSync(`${file}.partial`, 'utf8');

@@ -30,12 +30,16 @@ describe('log search with a catastrophic regex', () => {
     const catastrophic = { kind: 'regex' as const, pattern: '^([\\s\\S]+)+NOT-THERE$', flags: '' };
     let progress = { scanned: 0, total: 0 };
     let matched = 0;
-    const search = client.subscribe('log.search', { connectionId: SAMPLE_CAPTURE_ID, topic: 'payments', filter: catastrophic }, {
-      onEvent: (e) => {
-        if (e.type === 'progress') progress = e;
-        else matched += e.records.length;
+    const search = client.subscribe(
+      'log.search',
+      { connectionId: SAMPLE_CAPTURE_ID, topic: 'payments', filter: catastrophic },
+      {
+        onEvent: (e) => {
+          if (e.type === 'progress') progress = e;
+          else matched += e.records.length;
+        },
       },
-    });
+    );
     const answered = await client.call('captures.list', {});
     expect(answered.length).toBeGreaterThan(0);
     await search.done;
@@ -44,9 +48,17 @@ describe('log search with a catastrophic regex', () => {
     expect(progress.scanned).toBe(progress.total);
 
     const found: string[] = [];
-    const failed = client.subscribe('log.search', { connectionId: SAMPLE_CAPTURE_ID, topic: 'payments', filter: { kind: 'regex', pattern: '"type":"Payment(Failed)+"', flags: '' } }, {
-      onEvent: (e) => void (e.type === 'matches' && found.push(...e.records.map((r) => r.offset))),
-    });
+    const failed = client.subscribe(
+      'log.search',
+      {
+        connectionId: SAMPLE_CAPTURE_ID,
+        topic: 'payments',
+        filter: { kind: 'regex', pattern: '"type":"Payment(Failed)+"', flags: '' },
+      },
+      {
+        onEvent: (e) => void (e.type === 'matches' && found.push(...e.records.map((r) => r.offset))),
+      },
+    );
     await failed.done;
     expect(found.length).toBeGreaterThan(10);
   });

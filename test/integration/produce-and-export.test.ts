@@ -28,15 +28,29 @@ describe('produce and export', () => {
     host = await startInProcessHost();
     createTopicWithKafkaTool(kafka.bootstrap, topic, { partitions: 2 });
     createTopicWithKafkaTool(kafka.bootstrap, copyTopic, { partitions: 1 });
-    await host.client.call('connections.save', { profile: { id: 'ro', name: 'Read only', bootstrap: kafka.bootstrap } });
-    await host.client.call('connections.save', { profile: { id: 'rw', name: 'Writable', bootstrap: kafka.bootstrap, writable: true } });
+    await host.client.call('connections.save', {
+      profile: { id: 'ro', name: 'Read only', bootstrap: kafka.bootstrap },
+    });
+    await host.client.call('connections.save', {
+      profile: { id: 'rw', name: 'Writable', bootstrap: kafka.bootstrap, writable: true },
+    });
   });
   afterAll(async () => host?.close());
 
-  const record = { key: encodePayload(binary), value: encodePayload(new TextEncoder().encode('{"type":"OrderPlaced","id":1}')), headers: [{ key: 'h', value: encodePayload(binary) }, { key: 'h', value: null }] };
+  const record = {
+    key: encodePayload(binary),
+    value: encodePayload(new TextEncoder().encode('{"type":"OrderPlaced","id":1}')),
+    headers: [
+      { key: 'h', value: encodePayload(binary) },
+      { key: 'h', value: null },
+    ],
+  };
 
   it('refuses to write on a connection not marked writable', async () => {
-    await expect(host.client.call('records.produce', { connectionId: 'ro', topic, ...record })).rejects.toMatchObject({ code: 'WRITE_NOT_ALLOWED', message: expect.stringContaining('Read only') });
+    await expect(host.client.call('records.produce', { connectionId: 'ro', topic, ...record })).rejects.toMatchObject({
+      code: 'WRITE_NOT_ALLOWED',
+      message: expect.stringContaining('Read only'),
+    });
   });
 
   it('writes exact bytes on a writable connection, and re-produces a record to another topic unchanged', async () => {
@@ -48,42 +62,113 @@ describe('produce and export', () => {
       ['h', Array.from(binary)],
       ['h', []],
     ]);
-    const copied = await host.client.call('records.produce', { connectionId: 'rw', topic: copyTopic, key: stored.key, value: stored.value, headers: stored.headers });
-    const copy = await host.client.call('records.get', { connectionId: 'rw', topic: copyTopic, partition: copied.partition, offset: copied.offset });
-    expect({ key: copy.key, value: copy.value, headers: copy.headers }).toEqual({ key: stored.key, value: stored.value, headers: stored.headers });
-    await expect(host.client.call('records.produce', { connectionId: 'rw', topic: uniqueName('no-such-topic'), ...record })).rejects.toMatchObject({ code: expect.stringMatching(/KAFKA_ERROR|UNKNOWN_TOPIC/) });
+    const copied = await host.client.call('records.produce', {
+      connectionId: 'rw',
+      topic: copyTopic,
+      key: stored.key,
+      value: stored.value,
+      headers: stored.headers,
+    });
+    const copy = await host.client.call('records.get', {
+      connectionId: 'rw',
+      topic: copyTopic,
+      partition: copied.partition,
+      offset: copied.offset,
+    });
+    expect({ key: copy.key, value: copy.value, headers: copy.headers }).toEqual({
+      key: stored.key,
+      value: stored.value,
+      headers: stored.headers,
+    });
+    await expect(
+      host.client.call('records.produce', { connectionId: 'rw', topic: uniqueName('no-such-topic'), ...record }),
+    ).rejects.toMatchObject({ code: expect.stringMatching(/KAFKA_ERROR|UNKNOWN_TOPIC/) });
   });
 
   it('exports whole records as NDJSON and CSV through the API and the CLI', async () => {
-    for (let i = 0; i < 5; i++) await host.client.call('records.produce', { connectionId: 'rw', topic, partition: 0, key: encodePayload(new TextEncoder().encode(`k${i}`)), value: encodePayload(new TextEncoder().encode(`{"n":${i},"text":"a, \\"quoted\\"\\nline"}`)), headers: [] });
+    for (let i = 0; i < 5; i++)
+      await host.client.call('records.produce', {
+        connectionId: 'rw',
+        topic,
+        partition: 0,
+        key: encodePayload(new TextEncoder().encode(`k${i}`)),
+        value: encodePayload(new TextEncoder().encode(`{"n":${i},"text":"a, \\"quoted\\"\\nline"}`)),
+        headers: [],
+      });
     const tail = startTail(host.client, { connectionId: 'rw', topic, from: { kind: 'earliest' }, follow: false });
     await tail.subscription.done;
     expect(tail.records).toHaveLength(6);
-    const ndjson = await host.client.call('records.export', { connectionId: 'rw', topic, format: 'ndjson', records: tail.records.map((r) => ({ partition: r.partition, offset: r.offset })) });
-    const fromApi = ndjson.text.trim().split('\n').map((l) => RecordDto.parse(JSON.parse(l)));
+    const ndjson = await host.client.call('records.export', {
+      connectionId: 'rw',
+      topic,
+      format: 'ndjson',
+      records: tail.records.map((r) => ({ partition: r.partition, offset: r.offset })),
+    });
+    const fromApi = ndjson.text
+      .trim()
+      .split('\n')
+      .map((l) => RecordDto.parse(JSON.parse(l)));
     expect(fromApi).toHaveLength(6);
 
     const dir = testTempDir('es-export-');
-    await promisify(execFile)(process.execPath, [BIN, 'export', topic, '--bootstrap', kafka.bootstrap, '--output', join(dir, 'out.ndjson')]);
-    const fromCli = readFileSync(join(dir, 'out.ndjson'), 'utf8').trim().split('\n').map((l) => RecordDto.parse(JSON.parse(l)));
+    await promisify(execFile)(process.execPath, [
+      BIN,
+      'export',
+      topic,
+      '--bootstrap',
+      kafka.bootstrap,
+      '--output',
+      join(dir, 'out.ndjson'),
+    ]);
+    const fromCli = readFileSync(join(dir, 'out.ndjson'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => RecordDto.parse(JSON.parse(l)));
     const key = (r: RecordDto) => `${r.partition}:${r.offset}`;
     // The CLI reads Kafka and says who set each timestamp; the app exports from the replay log,
     // which does not keep that (documented): the same records otherwise, byte for byte.
     expect(fromCli.every((r) => r.timestampType === 'CreateTime')).toBe(true);
     expect(fromApi.every((r) => r.timestampType === undefined)).toBe(true);
     const withoutType = ({ timestampType: _type, ...rest }: RecordDto): RecordDto => rest;
-    expect(fromCli.map(withoutType).sort((a, b) => key(a).localeCompare(key(b)))).toEqual([...fromApi].sort((a, b) => key(a).localeCompare(key(b))));
+    expect(fromCli.map(withoutType).sort((a, b) => key(a).localeCompare(key(b)))).toEqual(
+      [...fromApi].sort((a, b) => key(a).localeCompare(key(b))),
+    );
 
-    const { stdout } = await promisify(execFile)(process.execPath, [BIN, 'export', topic, '--bootstrap', kafka.bootstrap, '--format', 'csv', '--partition', '0']);
+    const { stdout } = await promisify(execFile)(process.execPath, [
+      BIN,
+      'export',
+      topic,
+      '--bootstrap',
+      kafka.bootstrap,
+      '--format',
+      'csv',
+      '--partition',
+      '0',
+    ]);
     const rows = parseCsv(stdout);
     expect(rows[0]![0]).toBe('partition');
-    expect(rows.slice(1).map((r) => r[6])).toEqual([0, 1, 2, 3, 4].map((i) => `{"n":${i},"text":"a, \\"quoted\\"\\nline"}`));
-    const csvApi = await host.client.call('records.export', { connectionId: 'rw', topic, format: 'csv', records: [{ partition: 1, offset: '0' }] });
+    expect(rows.slice(1).map((r) => r[6])).toEqual(
+      [0, 1, 2, 3, 4].map((i) => `{"n":${i},"text":"a, \\"quoted\\"\\nline"}`),
+    );
+    const csvApi = await host.client.call('records.export', {
+      connectionId: 'rw',
+      topic,
+      format: 'csv',
+      records: [{ partition: 1, offset: '0' }],
+    });
     expect(parseCsv(csvApi.text)[1]!.slice(3, 5)).toEqual(['base64', Buffer.from(binary).toString('base64')]);
   });
 
   it('the CLI export says what is wrong with its arguments', async () => {
-    const bad = await promisify(execFile)(process.execPath, [BIN, 'export', topic, '--bootstrap', kafka.bootstrap, '--format', 'xml']).catch((e: { code: number; stderr: string }) => e);
+    const bad = await promisify(execFile)(process.execPath, [
+      BIN,
+      'export',
+      topic,
+      '--bootstrap',
+      kafka.bootstrap,
+      '--format',
+      'xml',
+    ]).catch((e: { code: number; stderr: string }) => e);
     expect(bad).toMatchObject({ code: 2, stderr: expect.stringContaining('--format xml: use ndjson or csv') });
   });
 });

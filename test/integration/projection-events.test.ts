@@ -10,7 +10,11 @@ import type { StreamParamsOf } from '../../src/common/contract/api.ts';
 import type { ProjectionEventsEvent } from '../../src/common/contract/projection-dto.ts';
 import type { RpcClient } from '../../src/common/rpc/client.ts';
 import { FRAMES_AHEAD } from '../../src/node/projections/range-events.ts';
-import { createTopicWithKafkaTool, deleteRecordsWithKafkaTool, deleteTopicWithKafkaTool } from '../harness/kafka-tools.ts';
+import {
+  createTopicWithKafkaTool,
+  deleteRecordsWithKafkaTool,
+  deleteTopicWithKafkaTool,
+} from '../harness/kafka-tools.ts';
 import { kcatAvailable, produceWithKcat } from '../harness/kcat.ts';
 import { sampleCapturePath } from '../../src/node/host/app-paths.ts';
 import { SAMPLE_CAPTURE_ID } from '../../src/node/host/eventscope-service.ts';
@@ -30,7 +34,11 @@ interface Read {
 }
 
 /** Subscribes like the page does; acks each frame unless told not to (then ackAll releases them). */
-function readRange(client: RpcClient, params: StreamParamsOf<'projections.events'>, options: { ack?: boolean } = {}): Read {
+function readRange(
+  client: RpcClient,
+  params: StreamParamsOf<'projections.events'>,
+  options: { ack?: boolean } = {},
+): Read {
   const text = new TextDecoder();
   const pending: number[] = [];
   let readId = '';
@@ -68,7 +76,11 @@ function readRange(client: RpcClient, params: StreamParamsOf<'projections.events
 
 /** The topic as kcat reads it, in the order a projection gets it: by timestamp, then partition, then offset. */
 function kcatOrder(bootstrap: string, topic: string): { order: string[]; values: string[] } {
-  const out = execFileSync('kcat', ['-b', bootstrap, '-C', '-t', topic, '-o', 'beginning', '-e', '-q', '-f', '%p %o %T %s\n'], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const out = execFileSync(
+    'kcat',
+    ['-b', bootstrap, '-C', '-t', topic, '-o', 'beginning', '-e', '-q', '-f', '%p %o %T %s\n'],
+    { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 },
+  );
   const rows = out
     .split('\n')
     .filter(Boolean)
@@ -97,9 +109,11 @@ describe('projections.events', () => {
   const sizes = [3_000, 1_500, 7, 0];
 
   beforeAll(async () => {
-    if (!kcatAvailable()) throw new Error('kcat is not installed: these tests cross-check with kcat (apt-get install kcat).');
+    if (!kcatAvailable())
+      throw new Error('kcat is not installed: these tests cross-check with kcat (apt-get install kcat).');
     // Responses far smaller than the range: the read takes many fetches per partition.
-    for (const name of ['EVENTSCOPE_FETCH_MAX_BYTES', 'EVENTSCOPE_PARTITION_FETCH_MAX_BYTES']) saved[name] = process.env[name];
+    for (const name of ['EVENTSCOPE_FETCH_MAX_BYTES', 'EVENTSCOPE_PARTITION_FETCH_MAX_BYTES'])
+      saved[name] = process.env[name];
     process.env['EVENTSCOPE_FETCH_MAX_BYTES'] = String(64 * 1024);
     process.env['EVENTSCOPE_PARTITION_FETCH_MAX_BYTES'] = String(16 * 1024);
     createTopicWithKafkaTool(kafka.bootstrap, uneven, { partitions: 4 });
@@ -108,12 +122,20 @@ describe('projections.events', () => {
       sizes.forEach((size, p) => {
         const from = Math.floor((size * round) / 3);
         const to = Math.floor((size * (round + 1)) / 3);
-        if (to > from) produceWithKcat(kafka.bootstrap, uneven, Array.from({ length: to - from }, (_, i) => `{"p":${p},"n":${from + i}}`), { partition: p, key: `k${p}` });
+        if (to > from)
+          produceWithKcat(
+            kafka.bootstrap,
+            uneven,
+            Array.from({ length: to - from }, (_, i) => `{"p":${p},"n":${from + i}}`),
+            { partition: p, key: `k${p}` },
+          );
       });
     }
     host = await startInProcessHost();
     connectionId = uniqueName('conn');
-    await host.client.call('connections.save', { profile: { id: connectionId, name: 'harness', bootstrap: kafka.bootstrap, writable: true } });
+    await host.client.call('connections.save', {
+      profile: { id: connectionId, name: 'harness', bootstrap: kafka.bootstrap, writable: true },
+    });
   });
   afterAll(async () => {
     for (const [name, value] of Object.entries(saved)) {
@@ -126,13 +148,26 @@ describe('projections.events', () => {
   it('delivers the range in event order, equal to kcat sorted by (timestamp, partition, offset); a second run reads the replay log', async () => {
     const expected = kcatOrder(kafka.bootstrap, uneven);
     expect(expected.order).toHaveLength(4_507);
-    const first = readRange(host.client, { connectionId, topic: uneven, from: { kind: 'earliest' }, to: { kind: 'latest' } });
+    const first = readRange(host.client, {
+      connectionId,
+      topic: uneven,
+      from: { kind: 'earliest' },
+      to: { kind: 'latest' },
+    });
     await first.done;
     expect(first.end).toMatchObject({ reason: 'complete', message: null });
     expect(first.order).toEqual(expected.order);
     expect(first.values).toEqual(expected.values);
     const range = first.events.find((e) => e.type === 'range');
-    expect(range).toMatchObject({ events: 4_507, partitions: [{ partition: 0, from: '0', to: '3000' }, { partition: 1, from: '0', to: '1500' }, { partition: 2, from: '0', to: '7' }, { partition: 3, from: '0', to: '0' }] });
+    expect(range).toMatchObject({
+      events: 4_507,
+      partitions: [
+        { partition: 0, from: '0', to: '3000' },
+        { partition: 1, from: '0', to: '1500' },
+        { partition: 2, from: '0', to: '7' },
+        { partition: 3, from: '0', to: '0' },
+      ],
+    });
     expect(first.end!.delivered).toEqual([
       { partition: 0, firstOffset: '0', lastOffset: '2999', events: 3_000 },
       { partition: 1, firstOffset: '0', lastOffset: '1499', events: 1_500 },
@@ -141,27 +176,55 @@ describe('projections.events', () => {
     expect(first.end!.next).toEqual({ '0': '3000', '1': '1500', '2': '7', '3': '0' });
 
     // Everything is in the replay log now: nothing is fetched, the same events come back.
-    const second = readRange(host.client, { connectionId, topic: uneven, from: { kind: 'earliest' }, to: { kind: 'latest' } });
+    const second = readRange(host.client, {
+      connectionId,
+      topic: uneven,
+      from: { kind: 'earliest' },
+      to: { kind: 'latest' },
+    });
     await second.done;
     expect(second.events.some((e) => e.type === 'fetching')).toBe(false);
     expect(second.order).toEqual(expected.order);
   });
 
   it('resumes at a cut with the same events as the rest of the first read; maxEvents stops early at that cut', async () => {
-    const whole = readRange(host.client, { connectionId, topic: uneven, from: { kind: 'earliest' }, to: { kind: 'latest' } });
+    const whole = readRange(host.client, {
+      connectionId,
+      topic: uneven,
+      from: { kind: 'earliest' },
+      to: { kind: 'latest' },
+    });
     await whole.done;
     for (const k of [1, 977, 2_500, 4_506]) {
-      const head = readRange(host.client, { connectionId, topic: uneven, from: { kind: 'earliest' }, to: { kind: 'latest' }, maxEvents: k });
+      const head = readRange(host.client, {
+        connectionId,
+        topic: uneven,
+        from: { kind: 'earliest' },
+        to: { kind: 'latest' },
+        maxEvents: k,
+      });
       await head.done;
       expect(head.order).toEqual(whole.order.slice(0, k));
-      const rest = readRange(host.client, { connectionId, topic: uneven, from: { kind: 'earliest' }, to: { kind: 'latest' }, startAt: head.end!.next });
+      const rest = readRange(host.client, {
+        connectionId,
+        topic: uneven,
+        from: { kind: 'earliest' },
+        to: { kind: 'latest' },
+        startAt: head.end!.next,
+      });
       await rest.done;
       expect(rest.order).toEqual(whole.order.slice(k));
     }
   });
 
   it('ends a range at an offset (inclusive), at a time, or at a consumer group’s committed offsets (exclusive)', async () => {
-    const atOffset = readRange(host.client, { connectionId, topic: uneven, partitions: [0, 1], from: { kind: 'offset', offset: '10' }, to: { kind: 'offset', offset: '99' } });
+    const atOffset = readRange(host.client, {
+      connectionId,
+      topic: uneven,
+      partitions: [0, 1],
+      from: { kind: 'offset', offset: '10' },
+      to: { kind: 'offset', offset: '99' },
+    });
     await atOffset.done;
     expect(atOffset.end!.delivered).toEqual([
       { partition: 0, firstOffset: '10', lastOffset: '99', events: 90 },
@@ -169,41 +232,92 @@ describe('projections.events', () => {
     ]);
 
     const whole = kcatOrder(kafka.bootstrap, uneven);
-    const out = execFileSync('kcat', ['-b', kafka.bootstrap, '-C', '-t', uneven, '-o', 'beginning', '-e', '-q', '-f', '%p %o %T\n'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-    const times = out.split('\n').filter(Boolean).map((l) => l.split(' ').map(Number) as [number, number, number]);
+    const out = execFileSync(
+      'kcat',
+      ['-b', kafka.bootstrap, '-C', '-t', uneven, '-o', 'beginning', '-e', '-q', '-f', '%p %o %T\n'],
+      { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+    );
+    const times = out
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => l.split(' ').map(Number) as [number, number, number]);
     const cutTime = times.find(([p, o]) => p === 0 && o === 1_500)![2];
-    const atTime = readRange(host.client, { connectionId, topic: uneven, from: { kind: 'earliest' }, to: { kind: 'timestamp', timestamp: cutTime } });
+    const atTime = readRange(host.client, {
+      connectionId,
+      topic: uneven,
+      from: { kind: 'earliest' },
+      to: { kind: 'timestamp', timestamp: cutTime },
+    });
     await atTime.done;
     const expectedAtTime = new Set(times.filter(([, , t]) => t <= cutTime).map(([p, o]) => `${p}:${o}`));
     expect(atTime.order).toEqual(whole.order.filter((po) => expectedAtTime.has(po)));
 
     const group = uniqueName('proj-group');
-    const plan = await host.client.call('groups.resetOffsets', { connectionId, groupId: group, topics: [{ topic: uneven, partitions: [0, 1, 2] }], to: { kind: 'offset', offset: '1000' }, execute: true });
+    const plan = await host.client.call('groups.resetOffsets', {
+      connectionId,
+      groupId: group,
+      topics: [{ topic: uneven, partitions: [0, 1, 2] }],
+      to: { kind: 'offset', offset: '1000' },
+      execute: true,
+    });
     const committed = new Map(plan.partitions.map((p) => [p.partition, BigInt(p.after)]));
-    const atGroup = readRange(host.client, { connectionId, topic: uneven, from: { kind: 'earliest' }, to: { kind: 'group', groupId: group } });
+    const atGroup = readRange(host.client, {
+      connectionId,
+      topic: uneven,
+      from: { kind: 'earliest' },
+      to: { kind: 'group', groupId: group },
+    });
     await atGroup.done;
-    expect(atGroup.events.some((e) => e.type === 'notice' && e.message.includes('no committed offset for partition 3'))).toBe(true);
-    expect(atGroup.order).toEqual(whole.order.filter((po) => {
-      const [p, o] = po.split(':').map(Number) as [number, number];
-      return BigInt(o) < (committed.get(p) ?? 0n);
-    }));
+    expect(
+      atGroup.events.some((e) => e.type === 'notice' && e.message.includes('no committed offset for partition 3')),
+    ).toBe(true);
+    expect(atGroup.order).toEqual(
+      whole.order.filter((po) => {
+        const [p, o] = po.split(':').map(Number) as [number, number];
+        return BigInt(o) < (committed.get(p) ?? 0n);
+      }),
+    );
   });
 
   it('refuses an unknown topic, a partition the topic lacks, and a group with no offsets on it, by name', async () => {
     const bad = async (params: Partial<StreamParamsOf<'projections.events'>>): Promise<unknown> => {
-      const read = readRange(host.client, { connectionId, topic: uneven, from: { kind: 'earliest' }, to: { kind: 'latest' }, ...params });
-      return read.done.then(() => null, (err: unknown) => err);
+      const read = readRange(host.client, {
+        connectionId,
+        topic: uneven,
+        from: { kind: 'earliest' },
+        to: { kind: 'latest' },
+        ...params,
+      });
+      return read.done.then(
+        () => null,
+        (err: unknown) => err,
+      );
     };
     expect(await bad({ topic: uniqueName('no-such-topic') })).toMatchObject({ code: 'UNKNOWN_TOPIC' });
-    expect(await bad({ partitions: [0, 9] })).toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining('no partition 9') });
-    expect(await bad({ to: { kind: 'group', groupId: uniqueName('never-committed') } })).toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining('has no committed offset') });
+    expect(await bad({ partitions: [0, 9] })).toMatchObject({
+      code: 'NOT_FOUND',
+      message: expect.stringContaining('no partition 9'),
+    });
+    expect(await bad({ to: { kind: 'group', groupId: uniqueName('never-committed') } })).toMatchObject({
+      code: 'NOT_FOUND',
+      message: expect.stringContaining('has no committed offset'),
+    });
   });
 
   it('stays a few frames ahead of a page that does not acknowledge, and stops at records deleted before they were read, keeping what came before', async () => {
     const topic = uniqueName('proj-deleted');
     createTopicWithKafkaTool(kafka.bootstrap, topic, { partitions: 1 });
-    produceWithKcat(kafka.bootstrap, topic, Array.from({ length: 45_000 }, (_, i) => `{"n":${i}}`), { partition: 0 });
-    const read = readRange(host.client, { connectionId, topic, from: { kind: 'earliest' }, to: { kind: 'latest' } }, { ack: false });
+    produceWithKcat(
+      kafka.bootstrap,
+      topic,
+      Array.from({ length: 45_000 }, (_, i) => `{"n":${i}}`),
+      { partition: 0 },
+    );
+    const read = readRange(
+      host.client,
+      { connectionId, topic, from: { kind: 'earliest' }, to: { kind: 'latest' } },
+      { ack: false },
+    );
     await waitFor(() => read.frames >= FRAMES_AHEAD, 'frames before the first acknowledgement');
     await new Promise((r) => setTimeout(r, 1_000)); // a read that did not wait would send more in this time
     expect(read.frames).toBe(FRAMES_AHEAD);
@@ -219,16 +333,30 @@ describe('projections.events', () => {
     const before = read.order.length;
     expect(before).toBeGreaterThanOrEqual(20_000);
     expect(before).toBeLessThan(30_000);
-    expect(read.end).toMatchObject({ reason: 'records-deleted', message: expect.stringContaining(`Partition 0: offsets ${before}–29999`) });
+    expect(read.end).toMatchObject({
+      reason: 'records-deleted',
+      message: expect.stringContaining(`Partition 0: offsets ${before}–29999`),
+    });
     expect(read.order).toEqual(Array.from({ length: before }, (_, i) => `0:${i}`));
-    expect(read.end!.delivered).toEqual([{ partition: 0, firstOffset: '0', lastOffset: String(before - 1), events: before }]);
+    expect(read.end!.delivered).toEqual([
+      { partition: 0, firstOffset: '0', lastOffset: String(before - 1), events: before },
+    ]);
   });
 
   it('says the topic was deleted when it goes mid-read, keeping what came before', async () => {
     const topic = uniqueName('proj-gone');
     createTopicWithKafkaTool(kafka.bootstrap, topic, { partitions: 1 });
-    produceWithKcat(kafka.bootstrap, topic, Array.from({ length: 45_000 }, (_, i) => `{"n":${i}}`), { partition: 0 });
-    const read = readRange(host.client, { connectionId, topic, from: { kind: 'earliest' }, to: { kind: 'latest' } }, { ack: false });
+    produceWithKcat(
+      kafka.bootstrap,
+      topic,
+      Array.from({ length: 45_000 }, (_, i) => `{"n":${i}}`),
+      { partition: 0 },
+    );
+    const read = readRange(
+      host.client,
+      { connectionId, topic, from: { kind: 'earliest' }, to: { kind: 'latest' } },
+      { ack: false },
+    );
     await waitFor(() => read.frames >= FRAMES_AHEAD, 'frames before the first acknowledgement');
     deleteTopicWithKafkaTool(kafka.bootstrap, topic);
     const drain = setInterval(() => read.ackAll(), 20);
@@ -237,7 +365,10 @@ describe('projections.events', () => {
     } finally {
       clearInterval(drain);
     }
-    expect(read.end).toMatchObject({ reason: 'topic-deleted', message: expect.stringContaining('was deleted while it was read') });
+    expect(read.end).toMatchObject({
+      reason: 'topic-deleted',
+      message: expect.stringContaining('was deleted while it was read'),
+    });
     const before = read.order.length;
     expect(before).toBeGreaterThanOrEqual(20_000);
     expect(before).toBeLessThan(45_000);
@@ -249,7 +380,12 @@ describe('projections.events', () => {
     try {
       const topics = await offline.client.call('topics.list', { connectionId: SAMPLE_CAPTURE_ID });
       const count = Number(topics.find((t) => t.name === 'orders')!.messageCount);
-      const read = readRange(offline.client, { connectionId: SAMPLE_CAPTURE_ID, topic: 'orders', from: { kind: 'earliest' }, to: { kind: 'latest' } });
+      const read = readRange(offline.client, {
+        connectionId: SAMPLE_CAPTURE_ID,
+        topic: 'orders',
+        from: { kind: 'earliest' },
+        to: { kind: 'latest' },
+      });
       await read.done;
       expect(read.end).toMatchObject({ reason: 'complete' });
       expect(read.order).toHaveLength(count);
@@ -262,21 +398,36 @@ describe('projections.events', () => {
 
   it('refuses a cluster that cannot be reached with the classified cause', async () => {
     const unreachable = uniqueName('conn-down');
-    await host.client.call('connections.save', { profile: { id: unreachable, name: 'down', bootstrap: '127.0.0.1:1', writable: false } });
-    const read = readRange(host.client, { connectionId: unreachable, topic: uneven, from: { kind: 'earliest' }, to: { kind: 'latest' } });
-    await expect(read.done).rejects.toMatchObject({ code: expect.stringMatching(/CONNECTION_REFUSED|UNREACHABLE|TIMEOUT/), message: expect.stringContaining('127.0.0.1:1') });
+    await host.client.call('connections.save', {
+      profile: { id: unreachable, name: 'down', bootstrap: '127.0.0.1:1', writable: false },
+    });
+    const read = readRange(host.client, {
+      connectionId: unreachable,
+      topic: uneven,
+      from: { kind: 'earliest' },
+      to: { kind: 'latest' },
+    });
+    await expect(read.done).rejects.toMatchObject({
+      code: expect.stringMatching(/CONNECTION_REFUSED|UNREACHABLE|TIMEOUT/),
+      message: expect.stringContaining('127.0.0.1:1'),
+    });
     expect(read.events.filter((e) => e.type === 'records')).toHaveLength(0);
   }, 120_000);
 
   it('reads a consumer’s changelog: the latest value per key, tombstones removing keys, as kcat reads it', async () => {
     const topic = uniqueName('proj-changelog');
     createTopicWithKafkaTool(kafka.bootstrap, topic, { partitions: 2, configs: { 'cleanup.policy': 'compact' } });
-    produceWithKcat(kafka.bootstrap, topic, ['{"status":"PLACED"}', '{"status":"PAID"}'], { partition: 0, key: 'order-1' });
+    produceWithKcat(kafka.bootstrap, topic, ['{"status":"PLACED"}', '{"status":"PAID"}'], {
+      partition: 0,
+      key: 'order-1',
+    });
     produceWithKcat(kafka.bootstrap, topic, ['{"status":"PLACED"}'], { partition: 1, key: 'order-2' });
     produceWithKcat(kafka.bootstrap, topic, ['not json'], { partition: 1, key: 'order-3' });
     produceWithKcat(kafka.bootstrap, topic, ['{"status":"PLACED"}'], { partition: 0, key: 'order-4' });
     // A tombstone for order-4 (kcat -Z: an empty value is a null value).
-    execFileSync('kcat', ['-b', kafka.bootstrap, '-P', '-t', topic, '-p', '0', '-Z', '-K', ':'], { input: 'order-4:\n' });
+    execFileSync('kcat', ['-b', kafka.bootstrap, '-P', '-t', topic, '-p', '0', '-Z', '-K', ':'], {
+      input: 'order-4:\n',
+    });
     const state = await host.client.call('projections.readChangelog', { connectionId, topic });
     const byKey = Object.fromEntries(state.entries.map((e) => [e.key, e.value]));
     expect(byKey).toEqual({ 'order-1': { status: 'PAID' }, 'order-2': { status: 'PLACED' }, 'order-3': 'not json' });
@@ -284,6 +435,8 @@ describe('projections.events', () => {
     const limited = await host.client.call('projections.readChangelog', { connectionId, topic, maxKeys: 1 });
     expect(limited.truncated).toBe(true);
     expect(limited.entries).toHaveLength(1);
-    await expect(host.client.call('projections.readChangelog', { connectionId, topic: uniqueName('nope') })).rejects.toMatchObject({ code: 'UNKNOWN_TOPIC' });
+    await expect(
+      host.client.call('projections.readChangelog', { connectionId, topic: uniqueName('nope') }),
+    ).rejects.toMatchObject({ code: 'UNKNOWN_TOPIC' });
   });
 });

@@ -66,7 +66,11 @@ describe('eventscope replay on a cluster', () => {
           lines.push(`${customerId}\t${JSON.stringify({ type, orderId: `ord_${p}_${i}`, customerId, amountCents })}`);
           produced.push({ partition: p, offset: (type === 'OrderPlaced' ? 0 : 40) + i, customerId, type, amountCents });
         }
-        execFileSync('kcat', ['-b', kafka.bootstrap, '-P', '-t', topic, '-p', String(p), '-K', '\t', '-H', `event-type=${type}`], { input: lines.join('\n') + '\n', stdio: ['pipe', 'ignore', 'pipe'], timeout: 60_000 });
+        execFileSync(
+          'kcat',
+          ['-b', kafka.bootstrap, '-P', '-t', topic, '-p', String(p), '-K', '\t', '-H', `event-type=${type}`],
+          { input: lines.join('\n') + '\n', stdio: ['pipe', 'ignore', 'pipe'], timeout: 60_000 },
+        );
       }
     }
   });
@@ -89,11 +93,21 @@ export default {
 `,
   );
 
-  it('replays every partition and prints each key\'s state, equal to the produced events', async () => {
-    const { code, stdout, stderr } = await replay({ projection: revenue, topic: [topic], bootstrap: kafka.bootstrap, json: true });
+  it("replays every partition and prints each key's state, equal to the produced events", async () => {
+    const { code, stdout, stderr } = await replay({
+      projection: revenue,
+      topic: [topic],
+      bootstrap: kafka.bootstrap,
+      json: true,
+    });
     expect(stderr).toBe('');
     expect(code).toBe(0);
-    const result = JSON.parse(stdout) as { keyed: boolean; states: Record<string, { orders: number; paidCents: number }>; counts: { events: number; byType: unknown[]; unmatched: number }; ranges: unknown[] };
+    const result = JSON.parse(stdout) as {
+      keyed: boolean;
+      states: Record<string, { orders: number; paidCents: number }>;
+      counts: { events: number; byType: unknown[]; unmatched: number };
+      ranges: unknown[];
+    };
     const expected: Record<string, { orders: number; paidCents: number }> = {};
     for (const e of produced) {
       if (e.type !== 'OrderPaid') continue;
@@ -103,16 +117,38 @@ export default {
     }
     expect(result.keyed).toBe(true);
     expect(result.states).toEqual(expected);
-    expect(result.counts).toMatchObject({ events: 240, unmatched: 120, byType: [{ type: 'OrderPaid', events: 120, handled: true }, { type: 'OrderPlaced', events: 120, handled: false }] });
-    expect(result.ranges).toEqual([0, 1, 2].map((partition) => ({ topic, partition, firstOffset: '0', lastOffset: '79', events: 80 })));
+    expect(result.counts).toMatchObject({
+      events: 240,
+      unmatched: 120,
+      byType: [
+        { type: 'OrderPaid', events: 120, handled: true },
+        { type: 'OrderPlaced', events: 120, handled: false },
+      ],
+    });
+    expect(result.ranges).toEqual(
+      [0, 1, 2].map((partition) => ({ topic, partition, firstOffset: '0', lastOffset: '79', events: 80 })),
+    );
   });
 
   it('replays a chosen range: --partition, --from offset:N, --to N (inclusive)', async () => {
-    const { code, stdout } = await replay({ projection: revenue, topic: [topic], bootstrap: kafka.bootstrap, partition: ['1'], from: 'offset:45', to: '47', json: true });
+    const { code, stdout } = await replay({
+      projection: revenue,
+      topic: [topic],
+      bootstrap: kafka.bootstrap,
+      partition: ['1'],
+      from: 'offset:45',
+      to: '47',
+      json: true,
+    });
     expect(code).toBe(0);
-    const result = JSON.parse(stdout) as { states: Record<string, { orders: number; paidCents: number }>; ranges: unknown[] };
+    const result = JSON.parse(stdout) as {
+      states: Record<string, { orders: number; paidCents: number }>;
+      ranges: unknown[];
+    };
     const chosen = produced.filter((e) => e.partition === 1 && e.offset >= 45 && e.offset <= 47);
-    expect(Object.values(result.states).reduce((n, s) => n + s.paidCents, 0)).toBe(chosen.reduce((n, e) => n + e.amountCents, 0));
+    expect(Object.values(result.states).reduce((n, s) => n + s.paidCents, 0)).toBe(
+      chosen.reduce((n, e) => n + e.amountCents, 0),
+    );
     expect(result.ranges).toEqual([{ topic, partition: 1, firstOffset: '45', lastOffset: '47', events: 3 }]);
   });
 
@@ -138,10 +174,17 @@ export default {
 };
 `,
     );
-    const { code, stdout, stderr } = await replay({ projection: failing, topic: [topic], bootstrap: kafka.bootstrap, partition: ['2'] });
+    const { code, stdout, stderr } = await replay({
+      projection: failing,
+      topic: [topic],
+      bootstrap: kafka.bootstrap,
+      partition: ['2'],
+    });
     expect(code).toBe(1);
     expect(stdout).toBe('');
-    expect(stderr).toContain(`eventscope: failing.js line 5: on.OrderPaid failed on ${topic} partition 2 offset 40 (type OrderPaid): TypeError: Cannot read properties of undefined (reading 'amountCents')`);
+    expect(stderr).toContain(
+      `eventscope: failing.js line 5: on.OrderPaid failed on ${topic} partition 2 offset 40 (type OrderPaid): TypeError: Cannot read properties of undefined (reading 'amountCents')`,
+    );
     expect(stderr).toContain('  > 5 |     OrderPaid: (total, event) => total + event.value.payment.amountCents,');
   });
 
@@ -149,13 +192,28 @@ export default {
     const cases: [ReplayFlags, string][] = [
       [{ topic: [topic], bootstrap: kafka.bootstrap }, 'Say which projection to run: --projection FILE'],
       [{ projection: revenue, bootstrap: kafka.bootstrap }, 'Say which topic to replay'],
-      [{ projection: revenue, topic: [topic] }, 'Say where to read: --bootstrap HOST:PORT (a cluster) or --capture FILE'],
+      [
+        { projection: revenue, topic: [topic] },
+        'Say where to read: --bootstrap HOST:PORT (a cluster) or --capture FILE',
+      ],
       [{ projection: revenue, topic: [topic], bootstrap: kafka.bootstrap, capture: SAMPLE_CAPTURE_PATH }, 'not both'],
-      [{ projection: revenue, topic: [topic], bootstrap: kafka.bootstrap, to: 'tomorrow' }, '--to tomorrow: use an offset'],
-      [{ projection: revenue, topic: [topic], bootstrap: kafka.bootstrap, from: 'start' }, '--from start: use earliest'],
-      [{ projection: revenue, topic: [topic], bootstrap: kafka.bootstrap, partition: ['x'] }, '--partition x is not a partition number'],
+      [
+        { projection: revenue, topic: [topic], bootstrap: kafka.bootstrap, to: 'tomorrow' },
+        '--to tomorrow: use an offset',
+      ],
+      [
+        { projection: revenue, topic: [topic], bootstrap: kafka.bootstrap, from: 'start' },
+        '--from start: use earliest',
+      ],
+      [
+        { projection: revenue, topic: [topic], bootstrap: kafka.bootstrap, partition: ['x'] },
+        '--partition x is not a partition number',
+      ],
       [{ projection: join(dir, 'missing.js'), topic: [topic], bootstrap: kafka.bootstrap }, 'Cannot read --projection'],
-      [{ projection: revenue, topic: [topic], bootstrap: kafka.bootstrap, 'time-limit': 'forever' }, '--time-limit forever is not a duration'],
+      [
+        { projection: revenue, topic: [topic], bootstrap: kafka.bootstrap, 'time-limit': 'forever' },
+        '--time-limit forever is not a duration',
+      ],
     ];
     for (const [flags, message] of cases) {
       const { code, stderr } = await replay(flags);
@@ -166,7 +224,11 @@ export default {
   });
 
   it('names a topic that does not exist: exit 1', async () => {
-    const { code, stderr } = await replay({ projection: revenue, topic: ['no-such-topic-here'], bootstrap: kafka.bootstrap });
+    const { code, stderr } = await replay({
+      projection: revenue,
+      topic: ['no-such-topic-here'],
+      bootstrap: kafka.bootstrap,
+    });
     expect(code).toBe(1);
     expect(stderr).toMatch(/no-such-topic-here/);
   });
@@ -177,17 +239,39 @@ export default {
   it('runs through the built bin', async () => {
     const run = async (args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => {
       try {
-        const { stdout, stderr } = await promisify(execFile)(process.execPath, [BIN, ...args], { timeout: 60_000, maxBuffer: 64 * 1024 * 1024 });
+        const { stdout, stderr } = await promisify(execFile)(process.execPath, [BIN, ...args], {
+          timeout: 60_000,
+          maxBuffer: 64 * 1024 * 1024,
+        });
         return { code: 0, stdout, stderr };
       } catch (e) {
         const x = e as { code?: number; stdout?: string; stderr?: string };
         return { code: typeof x.code === 'number' ? x.code : -1, stdout: x.stdout ?? '', stderr: x.stderr ?? '' };
       }
     };
-    const ok = await run(['replay', '--projection', revenue, '--topic', topic, '--bootstrap', kafka.bootstrap, '--json']);
+    const ok = await run([
+      'replay',
+      '--projection',
+      revenue,
+      '--topic',
+      topic,
+      '--bootstrap',
+      kafka.bootstrap,
+      '--json',
+    ]);
     expect(ok.code).toBe(0);
     expect((JSON.parse(ok.stdout) as { counts: { events: number } }).counts.events).toBe(240);
-    const fromCapture = await run(['replay', '--projection', join(PROJECTIONS, 'revenue-per-customer.js'), '--topic', 'orders', '--capture', SAMPLE_CAPTURE_PATH, '--to', 'time:2026-11-25T12:00:00Z']);
+    const fromCapture = await run([
+      'replay',
+      '--projection',
+      join(PROJECTIONS, 'revenue-per-customer.js'),
+      '--topic',
+      'orders',
+      '--capture',
+      SAMPLE_CAPTURE_PATH,
+      '--to',
+      'time:2026-11-25T12:00:00Z',
+    ]);
     expect(fromCapture.code).toBe(0);
     expect(fromCapture.stdout).toMatch(/^Replayed [\d,]+ events through revenue-per-customer\.js/);
     const bad = await run(['replay', '--projection', revenue, '--topic', topic]);
@@ -200,10 +284,23 @@ describe('eventscope replay over the sample capture', () => {
   const events = sampleEvents();
 
   it('revenue-per-customer.js: paid cents per customer, each order once', async () => {
-    const { code, stdout, stderr } = await replay({ projection: join(PROJECTIONS, 'revenue-per-customer.js'), topic: ['orders'], capture: SAMPLE_CAPTURE_PATH, json: true });
+    const { code, stdout, stderr } = await replay({
+      projection: join(PROJECTIONS, 'revenue-per-customer.js'),
+      topic: ['orders'],
+      capture: SAMPLE_CAPTURE_PATH,
+      json: true,
+    });
     expect(stderr).toBe('');
     expect(code).toBe(0);
-    const { state, counts } = JSON.parse(stdout) as { state: { revenueCents: Record<string, number>; paidOrders: Record<string, number>; duplicatePayments: number; paymentsForUnknownOrders: unknown[] }; counts: { events: number } };
+    const { state, counts } = JSON.parse(stdout) as {
+      state: {
+        revenueCents: Record<string, number>;
+        paidOrders: Record<string, number>;
+        duplicatePayments: number;
+        paymentsForUnknownOrders: unknown[];
+      };
+      counts: { events: number };
+    };
     // What the generator wrote: each order's customer, and the orders paid (OrderPaid, once per order).
     const customerOf = new Map<string, string>();
     const paid = new Map<string, number>();
@@ -217,7 +314,8 @@ describe('eventscope replay over the sample capture', () => {
       }
     }
     const revenue: Record<string, number> = {};
-    for (const [orderId, cents] of paid) revenue[customerOf.get(orderId)!] = (revenue[customerOf.get(orderId)!] ?? 0) + cents;
+    for (const [orderId, cents] of paid)
+      revenue[customerOf.get(orderId)!] = (revenue[customerOf.get(orderId)!] ?? 0) + cents;
     expect(state.revenueCents).toEqual(revenue);
     expect(Object.values(state.paidOrders).reduce((a, b) => a + b, 0)).toBe(paid.size);
     expect(state.duplicatePayments).toBe(repeated);
@@ -227,9 +325,20 @@ describe('eventscope replay over the sample capture', () => {
   });
 
   it('order-lifecycle.js over orders and payments: one state per order, odd transitions flagged', async () => {
-    const { code, stdout } = await replay({ projection: join(PROJECTIONS, 'order-lifecycle.js'), topic: ['orders', 'payments'], capture: SAMPLE_CAPTURE_PATH, json: true });
+    const { code, stdout } = await replay({
+      projection: join(PROJECTIONS, 'order-lifecycle.js'),
+      topic: ['orders', 'payments'],
+      capture: SAMPLE_CAPTURE_PATH,
+      json: true,
+    });
     expect(code).toBe(0);
-    const { states, counts } = JSON.parse(stdout) as { states: Record<string, { status: string; flags: { problem: string; type: string; topic: string; offset: string }[] }>; counts: { keys: number; events: number; unmatched: number } };
+    const { states, counts } = JSON.parse(stdout) as {
+      states: Record<
+        string,
+        { status: string; flags: { problem: string; type: string; topic: string; offset: string }[] }
+      >;
+      counts: { keys: number; events: number; unmatched: number };
+    };
     expect(counts.events).toBe(events.length);
     expect(counts.keys).toBe(900);
     expect(counts.unmatched).toBe(0);
@@ -239,7 +348,9 @@ describe('eventscope replay over the sample capture', () => {
     expect(problems('ord_100013')).toContain('the value is not JSON');
     expect(problems('ord_100007')).toContain('a tombstone');
     // Every repeated OrderPaid, and nothing else of the kind.
-    const twice = Object.entries(states).filter(([, s]) => s.flags.some((f) => f.problem === 'OrderPaid twice')).map(([id]) => id);
+    const twice = Object.entries(states)
+      .filter(([, s]) => s.flags.some((f) => f.problem === 'OrderPaid twice'))
+      .map(([id]) => id);
     const repeatedOrders = new Set<string>();
     const seen = new Set<string>();
     for (const e of events) {
@@ -248,12 +359,20 @@ describe('eventscope replay over the sample capture', () => {
       seen.add(e.key!);
     }
     expect(twice.sort()).toEqual([...repeatedOrders].sort());
-    expect(new Set(Object.values(states).map((s) => s.status))).toEqual(new Set(['shipped', 'paid', 'cancelled', 'refunded']));
+    expect(new Set(Object.values(states).map((s) => s.status))).toEqual(
+      new Set(['shipped', 'paid', 'cancelled', 'refunded']),
+    );
   });
 
   it('replays up to a time (--to time:ISO)', async () => {
     const until = Date.UTC(2026, 10, 25, 9, 0, 0);
-    const { code, stdout } = await replay({ projection: join(PROJECTIONS, 'revenue-per-customer.js'), topic: ['orders'], capture: SAMPLE_CAPTURE_PATH, to: 'time:2026-11-25T09:00:00Z', json: true });
+    const { code, stdout } = await replay({
+      projection: join(PROJECTIONS, 'revenue-per-customer.js'),
+      topic: ['orders'],
+      capture: SAMPLE_CAPTURE_PATH,
+      to: 'time:2026-11-25T09:00:00Z',
+      json: true,
+    });
     expect(code).toBe(0);
     const { counts } = JSON.parse(stdout) as { counts: { events: number } };
     // Per partition, up to its first event later than that time (the early shipment sits at offset 0 of its partition).

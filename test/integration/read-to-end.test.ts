@@ -14,7 +14,11 @@ import kafkajs from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ConnectionProfile, RecordDto } from '../../src/common/contract/dto.ts';
 import { openClusterClient, type ClusterClient, type KafkaRecord } from '../../src/node/kafka/index.ts';
-import { createTopicWithKafkaTool, deleteRecordsWithKafkaTool, offsetsFromGetOffsetShell } from '../harness/kafka-tools.ts';
+import {
+  createTopicWithKafkaTool,
+  deleteRecordsWithKafkaTool,
+  offsetsFromGetOffsetShell,
+} from '../harness/kafka-tools.ts';
 import { startInProcessHost, type TestHost } from '../support/in-process-host.ts';
 import { startTail } from '../support/tail-probe.ts';
 import { uniqueName } from '../support/unique.ts';
@@ -35,7 +39,11 @@ function value(partition: number, i: number): string {
 function fill(bootstrap: string, topic: string, shape: number[]): void {
   shape.forEach((count, partition) => {
     const lines = Array.from({ length: count }, (_, i) => `k${i}\t${value(partition, i)}`).join('\n') + '\n';
-    execFileSync('kcat', ['-b', bootstrap, '-P', '-t', topic, '-p', String(partition), '-K', '\t', '-X', 'linger.ms=20'], { input: lines, maxBuffer: 1 << 26 });
+    execFileSync(
+      'kcat',
+      ['-b', bootstrap, '-P', '-t', topic, '-p', String(partition), '-K', '\t', '-X', 'linger.ms=20'],
+      { input: lines, maxBuffer: 1 << 26 },
+    );
   });
 }
 
@@ -47,22 +55,38 @@ function kafkaRanges(bootstrap: string, topic: string): Map<number, [bigint, big
 }
 
 /** Each partition's offsets, in arrival order, must be exactly earliest … latest-1, once each. */
-function expectEveryOffsetOnce(reader: string, seen: { partition: number; offset: string | bigint }[], ranges: Map<number, [bigint, bigint]>): void {
+function expectEveryOffsetOnce(
+  reader: string,
+  seen: { partition: number; offset: string | bigint }[],
+  ranges: Map<number, [bigint, bigint]>,
+): void {
   const byPartition = new Map<number, bigint[]>();
-  for (const r of seen) (byPartition.get(r.partition) ?? byPartition.set(r.partition, []).get(r.partition)!).push(BigInt(r.offset));
+  for (const r of seen)
+    (byPartition.get(r.partition) ?? byPartition.set(r.partition, []).get(r.partition)!).push(BigInt(r.offset));
   for (const [partition, [lo, hi]] of ranges) {
     const offsets = byPartition.get(partition) ?? [];
-    expect(offsets.length, `${reader}: partition ${partition} count (GetOffsetShell: ${hi - lo})`).toBe(Number(hi - lo));
+    expect(offsets.length, `${reader}: partition ${partition} count (GetOffsetShell: ${hi - lo})`).toBe(
+      Number(hi - lo),
+    );
     const sorted = [...offsets].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     expect(sorted[0], `${reader}: partition ${partition} first offset`).toBe(hi > lo ? lo : undefined);
     expect(new Set(sorted.map(String)).size, `${reader}: partition ${partition} has no duplicate`).toBe(sorted.length);
-    expect(sorted[sorted.length - 1], `${reader}: partition ${partition} last offset`).toBe(hi > lo ? hi - 1n : undefined);
+    expect(sorted[sorted.length - 1], `${reader}: partition ${partition} last offset`).toBe(
+      hi > lo ? hi - 1n : undefined,
+    );
   }
-  expect([...byPartition.keys()].filter((p) => !ranges.has(p)), `${reader}: no partition that does not exist`).toEqual([]);
+  expect(
+    [...byPartition.keys()].filter((p) => !ranges.has(p)),
+    `${reader}: no partition that does not exist`,
+  ).toEqual([]);
 }
 
 async function cli(args: string[]): Promise<string> {
-  const { stdout } = await promisify(execFile)(process.execPath, [BIN, ...args], { env: { ...process.env, ...LOW_BUDGET }, maxBuffer: 1 << 28, timeout: 120_000 });
+  const { stdout } = await promisify(execFile)(process.execPath, [BIN, ...args], {
+    env: { ...process.env, ...LOW_BUDGET },
+    maxBuffer: 1 << 28,
+    timeout: 120_000,
+  });
   return stdout;
 }
 
@@ -91,7 +115,9 @@ describe('reading to the end: every record exactly once, at any size', () => {
   });
 
   it('the CLI tail --end --json prints every record once, and the values are the ones written', async () => {
-    const lines = (await cli(['tail', topic, '--bootstrap', kafka.bootstrap, '--from', 'earliest', '--end', '--json'])).trim().split('\n');
+    const lines = (await cli(['tail', topic, '--bootstrap', kafka.bootstrap, '--from', 'earliest', '--end', '--json']))
+      .trim()
+      .split('\n');
     const records = lines.map((l) => RecordDto.parse(JSON.parse(l)));
     expectEveryOffsetOnce('tail --json', records, ranges);
     for (const r of records.filter((_, i) => i % 997 === 0)) {
@@ -104,7 +130,10 @@ describe('reading to the end: every record exactly once, at any size', () => {
     try {
       const file = join(dir, 'out.ndjson');
       await cli(['export', topic, '--bootstrap', kafka.bootstrap, '--output', file]);
-      const records = readFileSync(file, 'utf8').trim().split('\n').map((l) => RecordDto.parse(JSON.parse(l)));
+      const records = readFileSync(file, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => RecordDto.parse(JSON.parse(l)));
       expectEveryOffsetOnce('export', records, ranges);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -127,7 +156,11 @@ describe('reading to the end: every record exactly once, at any size', () => {
 
       // A search over the replay log finds every record of the smallest partitions (uncapped).
       const matches: RecordDto[] = [];
-      const search = host.client.subscribe('log.search', { connectionId: 'big', topic, filter: { kind: 'regex', pattern: '^p[5-7]-', flags: '' } }, { onEvent: (e) => void (e.type === 'matches' && matches.push(...e.records)) });
+      const search = host.client.subscribe(
+        'log.search',
+        { connectionId: 'big', topic, filter: { kind: 'regex', pattern: '^p[5-7]-', flags: '' } },
+        { onEvent: (e) => void (e.type === 'matches' && matches.push(...e.records)) },
+      );
       await search.done;
       expectEveryOffsetOnce('log search', matches, new Map([5, 6, 7].map((p) => [p, ranges.get(p)!])));
 
@@ -136,9 +169,16 @@ describe('reading to the end: every record exactly once, at any size', () => {
       const capture = await host.client.call('captures.open', { path });
       const detail = await host.client.call('topics.describe', { connectionId: capture.id, topic });
       for (const p of detail.partitions) {
-        expect([p.earliestOffset, p.latestOffset], `capture partition ${p.partition} bounds`).toEqual(ranges.get(p.partition)!.map(String));
+        expect([p.earliestOffset, p.latestOffset], `capture partition ${p.partition} bounds`).toEqual(
+          ranges.get(p.partition)!.map(String),
+        );
       }
-      const fromCapture = startTail(host.client, { connectionId: capture.id, topic, from: { kind: 'earliest' }, follow: false });
+      const fromCapture = startTail(host.client, {
+        connectionId: capture.id,
+        topic,
+        from: { kind: 'earliest' },
+        follow: false,
+      });
       await fromCapture.until(() => fromCapture.events.some((e) => e.type === 'status' && e.phase === 'done'), 120_000);
       fromCapture.subscription.close();
       expectEveryOffsetOnce('capture', fromCapture.records, ranges);
@@ -151,13 +191,21 @@ describe('reading to the end stops at the right offset for every partition', () 
   const kafka = inject('kafka');
   let client: ClusterClient;
   beforeAll(async () => {
-    client = await openClusterClient(ConnectionProfile.parse({ id: 'ends', name: 'ends', bootstrap: kafka.bootstrap }), {});
+    client = await openClusterClient(
+      ConnectionProfile.parse({ id: 'ends', name: 'ends', bootstrap: kafka.bootstrap }),
+      {},
+    );
   });
   afterAll(async () => client?.close());
 
   const readToEnd = async (topic: string): Promise<{ records: KafkaRecord[]; next: Map<number, bigint> }> => {
     const records: KafkaRecord[] = [];
-    const summary = await client.read({ topic, from: { kind: 'earliest' }, follow: false, onRecords: (batch) => void records.push(...batch) });
+    const summary = await client.read({
+      topic,
+      from: { kind: 'earliest' },
+      follow: false,
+      onRecords: (batch) => void records.push(...batch),
+    });
     return { records, next: summary.nextOffsets };
   };
 
@@ -176,21 +224,45 @@ describe('reading to the end stops at the right offset for every partition', () 
     const topic = uniqueName('open-txn');
     createTopicWithKafkaTool(kafka.bootstrap, topic, { partitions: 2 });
     const kafkaClient = new kafkajs.Kafka({ brokers: [kafka.bootstrap], logLevel: kafkajs.logLevel.NOTHING });
-    const tx = kafkaClient.producer({ transactionalId: uniqueName('open-tx'), maxInFlightRequests: 1, idempotent: true });
+    const tx = kafkaClient.producer({
+      transactionalId: uniqueName('open-tx'),
+      maxInFlightRequests: 1,
+      idempotent: true,
+    });
     await tx.connect();
     try {
       const committed = await tx.transaction();
-      await committed.send({ topic, messages: [0, 1, 2, 3, 4].map((i) => ({ partition: 0, value: `committed-${i}` })) });
+      await committed.send({
+        topic,
+        messages: [0, 1, 2, 3, 4].map((i) => ({ partition: 0, value: `committed-${i}` })),
+      });
       await committed.commit(); // offsets 0–4, commit marker at 5
       const open = await tx.transaction();
       await open.send({ topic, messages: [0, 1, 2].map((i) => ({ partition: 0, value: `open-${i}` })) }); // 6–8, not committed
       execFileSync('kcat', ['-b', kafka.bootstrap, '-P', '-t', topic, '-p', '1'], { input: 'plain-0\nplain-1\n' });
 
       const { records, next } = await readToEnd(topic);
-      expect(records.map((r) => Buffer.from(r.value!).toString()).sort()).toEqual(['committed-0', 'committed-1', 'committed-2', 'committed-3', 'committed-4', 'plain-0', 'plain-1']);
-      expect(next).toEqual(new Map([[0, 6n], [1, 2n]]));
+      expect(records.map((r) => Buffer.from(r.value!).toString()).sort()).toEqual([
+        'committed-0',
+        'committed-1',
+        'committed-2',
+        'committed-3',
+        'committed-4',
+        'plain-0',
+        'plain-1',
+      ]);
+      expect(next).toEqual(
+        new Map([
+          [0, 6n],
+          [1, 2n],
+        ]),
+      );
       // The CLI too ends instead of waiting for the transaction.
-      const { stdout } = await promisify(execFile)(process.execPath, [BIN, 'tail', topic, '--bootstrap', kafka.bootstrap, '--from', 'earliest', '--end'], { timeout: 60_000 });
+      const { stdout } = await promisify(execFile)(
+        process.execPath,
+        [BIN, 'tail', topic, '--bootstrap', kafka.bootstrap, '--from', 'earliest', '--end'],
+        { timeout: 60_000 },
+      );
       expect(stdout.trim().split('\n')).toHaveLength(7);
 
       await open.abort(); // abort marker at 9
@@ -207,7 +279,10 @@ describe('where reading starts, said aloud; and read_uncommitted', () => {
   const kafka = inject('kafka');
   let client: ClusterClient;
   beforeAll(async () => {
-    client = await openClusterClient(ConnectionProfile.parse({ id: 'starts', name: 'starts', bootstrap: kafka.bootstrap }), {});
+    client = await openClusterClient(
+      ConnectionProfile.parse({ id: 'starts', name: 'starts', bootstrap: kafka.bootstrap }),
+      {},
+    );
   });
   afterAll(async () => client?.close());
 
@@ -218,20 +293,49 @@ describe('where reading starts, said aloud; and read_uncommitted', () => {
     deleteRecordsWithKafkaTool(kafka.bootstrap, topic, 0, 4);
     const notices: string[] = [];
     const records: KafkaRecord[] = [];
-    await client.read({ topic, from: { kind: 'offset', offset: 1n }, follow: false, onRecords: (b) => void records.push(...b), onStatus: (s) => void notices.push(`${s.phase}: ${s.message}`) });
+    await client.read({
+      topic,
+      from: { kind: 'offset', offset: 1n },
+      follow: false,
+      onRecords: (b) => void records.push(...b),
+      onStatus: (s) => void notices.push(`${s.phase}: ${s.message}`),
+    });
     expect(records.map((r) => r.offset)).toEqual([4n, 5n, 6n, 7n, 8n, 9n]);
-    expect(notices).toEqual([`notice: Partition 0 of "${topic}" starts at offset 4, not 1: the records before 4 were deleted (retention or DeleteRecords).`]);
+    expect(notices).toEqual([
+      `notice: Partition 0 of "${topic}" starts at offset 4, not 1: the records before 4 were deleted (retention or DeleteRecords).`,
+    ]);
     notices.length = 0;
-    await client.read({ topic, from: { kind: 'offset', offset: 99n }, follow: false, onRecords: () => undefined, onStatus: (s) => void notices.push(s.message) });
-    expect(notices).toEqual([`Partition 0 of "${topic}" ends at offset 10; offset 99 is past its end, so reading starts at the end.`]);
+    await client.read({
+      topic,
+      from: { kind: 'offset', offset: 99n },
+      follow: false,
+      onRecords: () => undefined,
+      onStatus: (s) => void notices.push(s.message),
+    });
+    expect(notices).toEqual([
+      `Partition 0 of "${topic}" ends at offset 10; offset 99 is past its end, so reading starts at the end.`,
+    ]);
     // A resume (exact offsets) below the log start: out of range at the broker, moved and said.
     notices.length = 0;
     records.length = 0;
-    await client.read({ topic, from: { kind: 'earliest' }, startAt: new Map([[0, 2n]]), follow: false, onRecords: (b) => void records.push(...b), onStatus: (s) => void notices.push(s.message) });
+    await client.read({
+      topic,
+      from: { kind: 'earliest' },
+      startAt: new Map([[0, 2n]]),
+      follow: false,
+      onRecords: (b) => void records.push(...b),
+      onStatus: (s) => void notices.push(s.message),
+    });
     expect(records[0]!.offset).toBe(4n);
-    expect(notices).toEqual([`Partition 0 of "${topic}": offsets 2–3 were deleted (retention or DeleteRecords) before they were read; reading goes on at 4.`]);
+    expect(notices).toEqual([
+      `Partition 0 of "${topic}": offsets 2–3 were deleted (retention or DeleteRecords) before they were read; reading goes on at 4.`,
+    ]);
     // The CLI says it on stderr.
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [BIN, 'tail', topic, '--bootstrap', kafka.bootstrap, '--from', 'offset:1', '--end'], { timeout: 60_000 });
+    const { stdout, stderr } = await promisify(execFile)(
+      process.execPath,
+      [BIN, 'tail', topic, '--bootstrap', kafka.bootstrap, '--from', 'offset:1', '--end'],
+      { timeout: 60_000 },
+    );
     expect(stdout.trim().split('\n')).toHaveLength(6);
     expect(stderr).toContain('starts at offset 4, not 1');
   }, 60_000);
@@ -239,17 +343,35 @@ describe('where reading starts, said aloud; and read_uncommitted', () => {
   it('read_uncommitted reads an open transaction and aborted records, to the high watermark', async () => {
     const topic = uniqueName('uncommitted');
     createTopicWithKafkaTool(kafka.bootstrap, topic, { partitions: 1 });
-    const tx = new kafkajs.Kafka({ brokers: [kafka.bootstrap], logLevel: kafkajs.logLevel.NOTHING }).producer({ transactionalId: uniqueName('uc-tx'), maxInFlightRequests: 1, idempotent: true });
+    const tx = new kafkajs.Kafka({ brokers: [kafka.bootstrap], logLevel: kafkajs.logLevel.NOTHING }).producer({
+      transactionalId: uniqueName('uc-tx'),
+      maxInFlightRequests: 1,
+      idempotent: true,
+    });
     await tx.connect();
     try {
       const aborted = await tx.transaction();
       await aborted.send({ topic, messages: [{ partition: 0, value: 'aborted-0' }] });
       await aborted.abort(); // 0, abort marker at 1
       const open = await tx.transaction();
-      await open.send({ topic, messages: [{ partition: 0, value: 'open-0' }, { partition: 0, value: 'open-1' }] }); // 2–3
-      const read = async (isolation: 'read_committed' | 'read_uncommitted'): Promise<{ values: string[]; next: bigint | undefined }> => {
+      await open.send({
+        topic,
+        messages: [
+          { partition: 0, value: 'open-0' },
+          { partition: 0, value: 'open-1' },
+        ],
+      }); // 2–3
+      const read = async (
+        isolation: 'read_committed' | 'read_uncommitted',
+      ): Promise<{ values: string[]; next: bigint | undefined }> => {
         const values: string[] = [];
-        const summary = await client.read({ topic, isolation, from: { kind: 'earliest' }, follow: false, onRecords: (b) => void values.push(...b.map((r) => Buffer.from(r.value!).toString())) });
+        const summary = await client.read({
+          topic,
+          isolation,
+          from: { kind: 'earliest' },
+          follow: false,
+          onRecords: (b) => void values.push(...b.map((r) => Buffer.from(r.value!).toString())),
+        });
         return { values, next: summary.nextOffsets.get(0) };
       };
       expect(await read('read_committed')).toEqual({ values: [], next: 2n });

@@ -15,7 +15,6 @@ const key = (partition = 0) => ({ cluster: 'c1', topic: 'orders', partition });
 /** The timings of the close and crash rounds vary per run; the seed in a test's name repeats them (EVENTSCOPE_TEST_SEED). */
 const SEED = testSeed();
 
-
 describe('the replay log under stress', () => {
   it('checkpoints its WAL in the background: the WAL stays far smaller than what was written', async () => {
     const path = join(testTempDir('es-wal-'), 'log.sqlite');
@@ -24,7 +23,12 @@ describe('the replay log under stress', () => {
     // background checkpoints the WAL would hold all 60 MB (below the 64 MB a commit acts at).
     let written = 0;
     for (let i = 0; i < 60; i++) {
-      written += log.append(key(), { from: BigInt(i * 3_000), to: BigInt(i * 3_000 + 3_000) }, records(0, i * 3_000, 3_000, 1, true)) * 300;
+      written +=
+        log.append(
+          key(),
+          { from: BigInt(i * 3_000), to: BigInt(i * 3_000 + 3_000) },
+          records(0, i * 3_000, 3_000, 1, true),
+        ) * 300;
       // About time passing: the pace of a tail's flushes, which is what leaves the worker room to checkpoint.
       await new Promise((r) => setTimeout(r, 40));
     }
@@ -45,7 +49,9 @@ describe('the replay log under stress', () => {
       const log = new ReplayLog(path, { checkpointInBackground: true });
       // A few MB in several commits, then long enough for the worker to checkpoint (every 100 ms).
       for (let i = 0; i < 4; i++) {
-        expect(log.append(key(), { from: BigInt(next), to: BigInt(next + 2_000) }, records(0, next, 2_000, 1, true))).toBe(2_000);
+        expect(
+          log.append(key(), { from: BigInt(next), to: BigInt(next + 2_000) }, records(0, next, 2_000, 1, true)),
+        ).toBe(2_000);
         next += 2_000;
       }
       // About time passing: closing at varied moments of the worker's 100 ms cycle is the point.

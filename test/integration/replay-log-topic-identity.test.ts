@@ -18,7 +18,9 @@ describe('the replay log keyed by topic identity', () => {
 
   beforeAll(async () => {
     host = await startInProcessHost();
-    await host.client.call('connections.save', { profile: { id: connectionId, name: 'identity', bootstrap: kafka.bootstrap } });
+    await host.client.call('connections.save', {
+      profile: { id: connectionId, name: 'identity', bootstrap: kafka.bootstrap },
+    });
   });
   afterAll(async () => host?.close());
 
@@ -32,23 +34,43 @@ describe('the replay log keyed by topic identity', () => {
   it('shows and stores the new topic’s records after a delete and re-create, and says what it set aside', async () => {
     const topic = uniqueName('recreated');
     createTopicWithKafkaTool(kafka.bootstrap, topic, { partitions: 2 });
-    produceWithKcat(kafka.bootstrap, topic, Array.from({ length: 1100 }, (_, i) => `old-${i}`), { partition: 0 });
+    produceWithKcat(
+      kafka.bootstrap,
+      topic,
+      Array.from({ length: 1100 }, (_, i) => `old-${i}`),
+      { partition: 0 },
+    );
     produceWithKcat(kafka.bootstrap, topic, ['old-p1'], { partition: 1 });
     const first = await readAll(topic);
     expect(first.records).toHaveLength(1101);
-    expect(text((await host.client.call('records.get', { connectionId, topic, partition: 0, offset: '3' })).value!)).toBe('old-3');
+    expect(
+      text((await host.client.call('records.get', { connectionId, topic, partition: 0, offset: '3' })).value!),
+    ).toBe('old-3');
 
     deleteTopicWithKafkaTool(kafka.bootstrap, topic);
     await waitFor(async () => !(await host.client.call('topics.list', { connectionId })).some((t) => t.name === topic));
     createTopicWithKafkaTool(kafka.bootstrap, topic, { partitions: 1 });
-    produceWithKcat(kafka.bootstrap, topic, Array.from({ length: 10 }, (_, i) => `new-${i}`), { partition: 0 });
+    produceWithKcat(
+      kafka.bootstrap,
+      topic,
+      Array.from({ length: 10 }, (_, i) => `new-${i}`),
+      { partition: 0 },
+    );
 
     const second = await readAll(topic);
     expect(second.records.map((r) => text(r.value!))).toEqual(Array.from({ length: 10 }, (_, i) => `new-${i}`));
     const notices = second.events.flatMap((e) => (e.type === 'notice' ? [e.message] : []));
-    expect(notices).toContainEqual(expect.stringMatching(new RegExp(`^The replay log held 1,101 records of an earlier topic named ${topic} \\(deleted and re-created since, topic ID [A-Za-z0-9_-]{22}\\)`)));
+    expect(notices).toContainEqual(
+      expect.stringMatching(
+        new RegExp(
+          `^The replay log held 1,101 records of an earlier topic named ${topic} \\(deleted and re-created since, topic ID [A-Za-z0-9_-]{22}\\)`,
+        ),
+      ),
+    );
     // The log now holds the new records, and only them.
-    expect(text((await host.client.call('records.get', { connectionId, topic, partition: 0, offset: '3' })).value!)).toBe('new-3');
+    expect(
+      text((await host.client.call('records.get', { connectionId, topic, partition: 0, offset: '3' })).value!),
+    ).toBe('new-3');
     const page = await host.client.call('log.page', { connectionId, topic, before: { 0: '10' }, limit: 5000 });
     expect(page.records.map((r) => text(r.value!))).toEqual(Array.from({ length: 10 }, (_, i) => `new-${i}`));
     expect(page.more).toBe(false);
@@ -71,7 +93,9 @@ describe('the replay log keyed by topic identity', () => {
     await new Promise((r) => setTimeout(r, 10_500));
     const page = await host.client.call('log.page', { connectionId, topic, before: { 0: '3' }, limit: 100 });
     expect(page.records).toEqual([]);
-    expect(text((await host.client.call('records.get', { connectionId, topic, partition: 0, offset: '0' })).value!)).toBe('x');
+    expect(
+      text((await host.client.call('records.get', { connectionId, topic, partition: 0, offset: '0' })).value!),
+    ).toBe('x');
   });
 });
 

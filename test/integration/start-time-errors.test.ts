@@ -18,13 +18,30 @@ describe('a start time before 1970', () => {
   });
   afterAll(async () => host?.close());
 
-  it.each([-86_400_000, -5, 1.5])('timestamp %d is INVALID_PARAMS naming from.timestamp, not a Kafka error', async (timestamp) => {
-    const tail = startTail(host.client, { connectionId: 'c', topic, from: { kind: 'timestamp', timestamp }, follow: false });
-    await expect(tail.subscription.done).rejects.toMatchObject({ code: 'INVALID_PARAMS', field: 'from.timestamp', message: expect.stringMatching(/from 1970-01-01T00:00:00Z on/) });
-  });
+  it.each([-86_400_000, -5, 1.5])(
+    'timestamp %d is INVALID_PARAMS naming from.timestamp, not a Kafka error',
+    async (timestamp) => {
+      const tail = startTail(host.client, {
+        connectionId: 'c',
+        topic,
+        from: { kind: 'timestamp', timestamp },
+        follow: false,
+      });
+      await expect(tail.subscription.done).rejects.toMatchObject({
+        code: 'INVALID_PARAMS',
+        field: 'from.timestamp',
+        message: expect.stringMatching(/from 1970-01-01T00:00:00Z on/),
+      });
+    },
+  );
 
   it('time 0 (1970-01-01) is a time like any other', async () => {
-    const tail = startTail(host.client, { connectionId: 'c', topic, from: { kind: 'timestamp', timestamp: 0 }, follow: false });
+    const tail = startTail(host.client, {
+      connectionId: 'c',
+      topic,
+      from: { kind: 'timestamp', timestamp: 0 },
+      follow: false,
+    });
     await tail.subscription.done;
     expect(tail.events.some((e) => e.type === 'started')).toBe(true);
   });

@@ -15,7 +15,9 @@ describe('tail across a broker restart', () => {
   beforeAll(async () => {
     broker = await startBroker();
     host = await startInProcessHost();
-    await host.client.call('connections.save', { profile: { id: 'restart', name: 'restart', bootstrap: broker.bootstrap, connectTimeoutMs: 2_000 } });
+    await host.client.call('connections.save', {
+      profile: { id: 'restart', name: 'restart', bootstrap: broker.bootstrap, connectTimeoutMs: 2_000 },
+    });
   }, 180_000);
   afterAll(async () => {
     await host?.close();
@@ -25,7 +27,12 @@ describe('tail across a broker restart', () => {
   it('reports the outage and resumes without duplicates or gaps', async () => {
     const topic = 'restart-me';
     createTopicWithKafkaTool(broker.bootstrap, topic, { partitions: 2 });
-    produceWithKcat(broker.bootstrap, topic, Array.from({ length: 500 }, (_, i) => `before-${i}`), { partition: 0 });
+    produceWithKcat(
+      broker.bootstrap,
+      topic,
+      Array.from({ length: 500 }, (_, i) => `before-${i}`),
+      { partition: 0 },
+    );
     const tail = startTail(host.client, { connectionId: 'restart', topic, from: { kind: 'earliest' } });
     await tail.until(() => tail.records.length === 500);
 
@@ -35,8 +42,18 @@ describe('tail across a broker restart', () => {
     expect(outage?.type === 'status' && outage.message).toMatch(/Cannot read restart-me right now/);
     await broker.resume();
 
-    produceWithKcat(broker.bootstrap, topic, Array.from({ length: 300 }, (_, i) => `after-${i}`), { partition: 0 });
-    produceWithKcat(broker.bootstrap, topic, Array.from({ length: 200 }, (_, i) => `other-${i}`), { partition: 1 });
+    produceWithKcat(
+      broker.bootstrap,
+      topic,
+      Array.from({ length: 300 }, (_, i) => `after-${i}`),
+      { partition: 0 },
+    );
+    produceWithKcat(
+      broker.bootstrap,
+      topic,
+      Array.from({ length: 200 }, (_, i) => `other-${i}`),
+      { partition: 1 },
+    );
     await tail.until(() => tail.records.length >= 1000, 90_000);
     // About time passing: a record delivered twice after the restart would show within a second.
     await new Promise((r) => setTimeout(r, 1_000));
@@ -48,7 +65,12 @@ describe('tail across a broker restart', () => {
     expect(p1).toEqual(Array.from({ length: 200 }, (_, i) => i));
     tail.subscription.close();
 
-    const stored = await host.client.call('log.page', { connectionId: 'restart', topic, before: { 0: '800', 1: '200' }, limit: 5000 });
+    const stored = await host.client.call('log.page', {
+      connectionId: 'restart',
+      topic,
+      before: { 0: '800', 1: '200' },
+      limit: 5000,
+    });
     expect(stored.records).toHaveLength(1000);
     const keys = stored.records.map((r) => `${r.partition}:${r.offset}`);
     expect(new Set(keys).size).toBe(1000);
@@ -58,11 +80,26 @@ describe('tail across a broker restart', () => {
     const topic = 'restart-lag';
     createTopicWithKafkaTool(broker.bootstrap, topic, { partitions: 1 });
     produceWithKcat(broker.bootstrap, topic, ['a', 'b', 'c'], { partition: 0 });
-    await host.client.call('connections.save', { profile: { id: 'restart-rw', name: 'restart-rw', bootstrap: broker.bootstrap, connectTimeoutMs: 2_000, writable: true } });
+    await host.client.call('connections.save', {
+      profile: {
+        id: 'restart-rw',
+        name: 'restart-rw',
+        bootstrap: broker.bootstrap,
+        connectTimeoutMs: 2_000,
+        writable: true,
+      },
+    });
     await host.client.call('settings.update', { lagSampleIntervalSec: 1 });
-    await host.client.call('groups.resetOffsets', { connectionId: 'restart-rw', groupId: 'restart-group', topics: [{ topic }], to: { kind: 'offset', offset: '1' }, execute: true });
+    await host.client.call('groups.resetOffsets', {
+      connectionId: 'restart-rw',
+      groupId: 'restart-group',
+      topics: [{ topic }],
+      to: { kind: 'offset', offset: '1' },
+      execute: true,
+    });
     await host.client.call('groups.watch', { connectionId: 'restart', groupId: 'restart-group', watch: true });
-    const history = () => host.client.call('groups.history', { connectionId: 'restart', groupId: 'restart-group', sinceMs: 3_600_000 });
+    const history = () =>
+      host.client.call('groups.history', { connectionId: 'restart', groupId: 'restart-group', sinceMs: 3_600_000 });
     expect((await history()).sampling).toMatchObject({ ok: true });
     await broker.pause();
     const deadline = Date.now() + 60_000;
@@ -71,7 +108,12 @@ describe('tail across a broker restart', () => {
       await new Promise((r) => setTimeout(r, 500));
       during = await history();
     }
-    expect(during.sampling).toMatchObject({ ok: false, message: expect.stringMatching(/^Could not read (group "restart-group"|the watched groups): .*(again|Trying again)/) });
+    expect(during.sampling).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(
+        /^Could not read (group "restart-group"|the watched groups): .*(again|Trying again)/,
+      ),
+    });
     const pointsDuring = during.points.length;
     await broker.resume();
     let after = await history();

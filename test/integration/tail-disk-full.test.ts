@@ -26,7 +26,14 @@ describe('tail with a full disk', () => {
   beforeAll(async () => {
     // SQLite's max_page_count stands in for a full disk: the same "database or disk is full".
     log = new ReplayLog(join(dataDir, 'replay-log.sqlite'), { maxPageCount: 24, checkpointInBackground: true });
-    service = createEventscopeService({ version: 'test', mode: 'test', dataDir, vault: new PlaintextFileSecretVault(dataDir), openClusterClient, log });
+    service = createEventscopeService({
+      version: 'test',
+      mode: 'test',
+      dataDir,
+      vault: new PlaintextFileSecretVault(dataDir),
+      openClusterClient,
+      log,
+    });
     const { port1, port2 } = new MessageChannel();
     serveRpc(messagePortWire(port1), service.methods, service.streams, { warn: () => undefined });
     client = new RpcClient(messagePortWire(port2));

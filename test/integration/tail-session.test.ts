@@ -5,7 +5,11 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { decodePayload } from '../../src/common/codecs/payload.ts';
 import { MAX_UNACKED_FLUSHES, PREVIEW_BYTES } from '../../src/node/tail/tail-session.ts';
-import { addPartitionsWithKafkaTool, createTopicWithKafkaTool, deleteTopicWithKafkaTool } from '../harness/kafka-tools.ts';
+import {
+  addPartitionsWithKafkaTool,
+  createTopicWithKafkaTool,
+  deleteTopicWithKafkaTool,
+} from '../harness/kafka-tools.ts';
 import { produceWithKcat } from '../harness/kcat.ts';
 import { startInProcessHost, type TestHost } from '../support/in-process-host.ts';
 import { startTail } from '../support/tail-probe.ts';
@@ -18,21 +22,33 @@ describe('tail sessions', () => {
 
   beforeAll(async () => {
     host = await startInProcessHost();
-    await host.client.call('connections.save', { profile: { id: connectionId, name: 'tail', bootstrap: kafka.bootstrap } });
+    await host.client.call('connections.save', {
+      profile: { id: connectionId, name: 'tail', bootstrap: kafka.bootstrap },
+    });
   });
   afterAll(async () => host?.close());
 
   it('delivers existing and new records in flushes, fills the replay log, and pages back through it', async () => {
     const topic = uniqueName('tail');
     createTopicWithKafkaTool(kafka.bootstrap, topic, { partitions: 3 });
-    for (let p = 0; p < 3; p++) produceWithKcat(kafka.bootstrap, topic, Array.from({ length: 100 }, (_, i) => `old-${p}-${i}`), { partition: p });
+    for (let p = 0; p < 3; p++)
+      produceWithKcat(
+        kafka.bootstrap,
+        topic,
+        Array.from({ length: 100 }, (_, i) => `old-${p}-${i}`),
+        { partition: p },
+      );
     const tail = startTail(host.client, { connectionId, topic, from: { kind: 'earliest' } });
     await tail.until(() => tail.events.some((e) => e.type === 'status' && e.phase === 'caught-up'));
     expect(tail.records).toHaveLength(300);
     produceWithKcat(kafka.bootstrap, topic, ['new-1', 'new-2'], { partition: 1 });
     await tail.until(() => tail.records.length === 302);
     const started = tail.events.find((e) => e.type === 'started');
-    expect(started).toMatchObject({ partitions: [0, 1, 2], startOffsets: { 0: '0', 1: '0', 2: '0' }, endOffsets: { 0: '100', 1: '100', 2: '100' } });
+    expect(started).toMatchObject({
+      partitions: [0, 1, 2],
+      startOffsets: { 0: '0', 1: '0', 2: '0' },
+      endOffsets: { 0: '100', 1: '100', 2: '100' },
+    });
     const flushes = tail.events.filter((e) => e.type === 'records').map((e) => (e.type === 'records' ? e.flush : 0));
     expect(flushes).toEqual(flushes.map((_, i) => i + 1));
     for (let p = 0; p < 3; p++) {
@@ -41,10 +57,20 @@ describe('tail sessions', () => {
     }
     tail.subscription.close();
 
-    const page = await host.client.call('log.page', { connectionId, topic, before: { 0: '100', 1: '102', 2: '100' }, limit: 50 });
+    const page = await host.client.call('log.page', {
+      connectionId,
+      topic,
+      before: { 0: '100', 1: '102', 2: '100' },
+      limit: 50,
+    });
     expect(page.records).toHaveLength(50);
     expect(page.more).toBe(true);
-    const all = await host.client.call('log.page', { connectionId, topic, before: { 0: '100', 1: '102', 2: '100' }, limit: 5000 });
+    const all = await host.client.call('log.page', {
+      connectionId,
+      topic,
+      before: { 0: '100', 1: '102', 2: '100' },
+      limit: 5000,
+    });
     expect(all.records).toHaveLength(302);
     expect(all.more).toBe(false);
   });
@@ -66,7 +92,8 @@ describe('tail sessions', () => {
     let acked = 0;
     while (tail.records.length < lines.length) {
       const flushes = tail.events.filter((e) => e.type === 'records');
-      for (const e of flushes.slice(acked)) if (e.type === 'records') await host.client.call('tail.ack', { sessionId: tail.sessionId(), flush: e.flush });
+      for (const e of flushes.slice(acked))
+        if (e.type === 'records') await host.client.call('tail.ack', { sessionId: tail.sessionId(), flush: e.flush });
       acked = flushes.length;
       await new Promise((r) => setTimeout(r, 20));
     }
@@ -78,14 +105,41 @@ describe('tail sessions', () => {
     const topic = uniqueName('resume');
     createTopicWithKafkaTool(kafka.bootstrap, topic, { partitions: 3 });
     // History before the tail starts; partition 2 then stays quiet while the tail runs.
-    produceWithKcat(kafka.bootstrap, topic, Array.from({ length: 10 }, (_, i) => `old-0-${i}`), { partition: 0 });
-    produceWithKcat(kafka.bootstrap, topic, Array.from({ length: 10 }, (_, i) => `old-1-${i}`), { partition: 1 });
-    produceWithKcat(kafka.bootstrap, topic, Array.from({ length: 25 }, (_, i) => `old-2-${i}`), { partition: 2 });
+    produceWithKcat(
+      kafka.bootstrap,
+      topic,
+      Array.from({ length: 10 }, (_, i) => `old-0-${i}`),
+      { partition: 0 },
+    );
+    produceWithKcat(
+      kafka.bootstrap,
+      topic,
+      Array.from({ length: 10 }, (_, i) => `old-1-${i}`),
+      { partition: 1 },
+    );
+    produceWithKcat(
+      kafka.bootstrap,
+      topic,
+      Array.from({ length: 25 }, (_, i) => `old-2-${i}`),
+      { partition: 2 },
+    );
     const first = startTail(host.client, { connectionId, topic, from: { kind: 'latest' } });
     await first.until(() => first.events.some((e) => e.type === 'started'));
-    expect(first.events.find((e) => e.type === 'started')).toMatchObject({ startOffsets: { 0: '10', 1: '10', 2: '25' } });
-    produceWithKcat(kafka.bootstrap, topic, Array.from({ length: 5 }, (_, i) => `a-0-${i}`), { partition: 0 });
-    produceWithKcat(kafka.bootstrap, topic, Array.from({ length: 7 }, (_, i) => `a-1-${i}`), { partition: 1 });
+    expect(first.events.find((e) => e.type === 'started')).toMatchObject({
+      startOffsets: { 0: '10', 1: '10', 2: '25' },
+    });
+    produceWithKcat(
+      kafka.bootstrap,
+      topic,
+      Array.from({ length: 5 }, (_, i) => `a-0-${i}`),
+      { partition: 0 },
+    );
+    produceWithKcat(
+      kafka.bootstrap,
+      topic,
+      Array.from({ length: 7 }, (_, i) => `a-1-${i}`),
+      { partition: 1 },
+    );
     await first.until(() => first.records.length === 12);
     first.subscription.close();
     const flushes = first.events.flatMap((e) => (e.type === 'records' ? [e] : []));
@@ -95,9 +149,24 @@ describe('tail sessions', () => {
     expect(resumeAt).toEqual({ 0: '15', 1: '17', 2: '25' });
 
     // Meanwhile (paused): more for the busy partitions, and the quiet one wakes up.
-    produceWithKcat(kafka.bootstrap, topic, Array.from({ length: 4 }, (_, i) => `b-0-${i}`), { partition: 0 });
-    produceWithKcat(kafka.bootstrap, topic, Array.from({ length: 3 }, (_, i) => `b-1-${i}`), { partition: 1 });
-    produceWithKcat(kafka.bootstrap, topic, Array.from({ length: 2 }, (_, i) => `b-2-${i}`), { partition: 2 });
+    produceWithKcat(
+      kafka.bootstrap,
+      topic,
+      Array.from({ length: 4 }, (_, i) => `b-0-${i}`),
+      { partition: 0 },
+    );
+    produceWithKcat(
+      kafka.bootstrap,
+      topic,
+      Array.from({ length: 3 }, (_, i) => `b-1-${i}`),
+      { partition: 1 },
+    );
+    produceWithKcat(
+      kafka.bootstrap,
+      topic,
+      Array.from({ length: 2 }, (_, i) => `b-2-${i}`),
+      { partition: 2 },
+    );
     const second = startTail(host.client, { connectionId, topic, from: { kind: 'offsets', offsets: resumeAt } });
     await second.until(() => second.records.length >= 9);
     // About time passing: nothing marks "no more replayed records", so give them half a second to show.
@@ -122,7 +191,13 @@ describe('tail sessions', () => {
     const topic = uniqueName('resume-held');
     createTopicWithKafkaTool(kafka.bootstrap, topic, { partitions: 3 });
     const perPartition = 20_000;
-    for (let p = 0; p < 3; p++) produceWithKcat(kafka.bootstrap, topic, Array.from({ length: perPartition }, (_, i) => `r-${p}-${i}`), { partition: p });
+    for (let p = 0; p < 3; p++)
+      produceWithKcat(
+        kafka.bootstrap,
+        topic,
+        Array.from({ length: perPartition }, (_, i) => `r-${p}-${i}`),
+        { partition: p },
+      );
     // No acknowledgements: after MAX_UNACKED_FLUSHES flushes the host holds the rest back.
     const first = startTail(host.client, { connectionId, topic, from: { kind: 'earliest' } }, { autoAck: false });
     // Caught up: everything is fetched, and what did not fit in those flushes is held back.
@@ -137,19 +212,31 @@ describe('tail sessions', () => {
     let resumeAt: Record<string, string> = {};
     for (const e of first.events) {
       if (e.type === 'records') {
-        for (const r of first.records.slice(decoded, decoded + e.count)) sent.set(r.partition, (sent.get(r.partition) ?? 0) + 1);
+        for (const r of first.records.slice(decoded, decoded + e.count))
+          sent.set(r.partition, (sent.get(r.partition) ?? 0) + 1);
         decoded += e.count;
       }
       if (e.type === 'records' || (e.type === 'status' && e.phase === 'caught-up')) {
-        expect(e.nextOffsets).toEqual({ 0: String(sent.get(0) ?? 0), 1: String(sent.get(1) ?? 0), 2: String(sent.get(2) ?? 0) });
+        expect(e.nextOffsets).toEqual({
+          0: String(sent.get(0) ?? 0),
+          1: String(sent.get(1) ?? 0),
+          2: String(sent.get(2) ?? 0),
+        });
         resumeAt = e.nextOffsets;
       }
     }
 
-    const second = startTail(host.client, { connectionId, topic, from: { kind: 'offsets', offsets: resumeAt }, follow: false });
+    const second = startTail(host.client, {
+      connectionId,
+      topic,
+      from: { kind: 'offsets', offsets: resumeAt },
+      follow: false,
+    });
     await second.subscription.done;
     for (let p = 0; p < 3; p++) {
-      const values = [...first.records, ...second.records].filter((r) => r.partition === p).map((r) => (r.value?.encoding === 'utf8' ? r.value.text : '?'));
+      const values = [...first.records, ...second.records]
+        .filter((r) => r.partition === p)
+        .map((r) => (r.value?.encoding === 'utf8' ? r.value.text : '?'));
       expect(values).toEqual(Array.from({ length: perPartition }, (_, i) => `r-${p}-${i}`));
     }
   });
@@ -159,11 +246,22 @@ describe('tail sessions', () => {
     createTopicWithKafkaTool(kafka.bootstrap, topic, { partitions: 2 });
     produceWithKcat(kafka.bootstrap, topic, ['p0-0', 'p0-1', 'p0-2'], { partition: 0 });
     produceWithKcat(kafka.bootstrap, topic, ['p1-0', 'p1-1'], { partition: 1 });
-    const tail = startTail(host.client, { connectionId, topic, from: { kind: 'offsets', offsets: { 0: '2' } }, follow: false });
+    const tail = startTail(host.client, {
+      connectionId,
+      topic,
+      from: { kind: 'offsets', offsets: { 0: '2' } },
+      follow: false,
+    });
     await tail.subscription.done;
     expect(tail.records.map((r) => `${r.partition}:${r.offset}`).sort()).toEqual(['0:2', '1:0', '1:1']);
     expect(tail.events.find((e) => e.type === 'started')).toMatchObject({ startOffsets: { 0: '2', 1: '0' } });
-    expect(tail.events.some((e) => e.type === 'notice' && /Partition 1 is new to this tail \(no offset to resume it at\); reading it from the start/.test(e.message))).toBe(true);
+    expect(
+      tail.events.some(
+        (e) =>
+          e.type === 'notice' &&
+          /Partition 1 is new to this tail \(no offset to resume it at\); reading it from the start/.test(e.message),
+      ),
+    ).toBe(true);
   });
 
   it('reading to the end, sends everything held back before the stream ends', async () => {
@@ -171,7 +269,11 @@ describe('tail sessions', () => {
     createTopicWithKafkaTool(kafka.bootstrap, topic, { partitions: 1 });
     const lines = Array.from({ length: 60_000 }, (_, i) => `r${i}`);
     produceWithKcat(kafka.bootstrap, topic, lines, { partition: 0 });
-    const tail = startTail(host.client, { connectionId, topic, from: { kind: 'earliest' }, follow: false }, { autoAck: false });
+    const tail = startTail(
+      host.client,
+      { connectionId, topic, from: { kind: 'earliest' }, follow: false },
+      { autoAck: false },
+    );
     // The read reaches the end while the subscriber has acknowledged nothing: the rest is held.
     await tail.until(() => tail.events.some((e) => e.type === 'status' && e.phase === 'caught-up'));
     expect(tail.records.length).toBeLessThan(lines.length);
@@ -180,12 +282,17 @@ describe('tail sessions', () => {
     let acked = 0;
     while (!ended) {
       const flushes = tail.events.filter((e) => e.type === 'records');
-      for (const e of flushes.slice(acked)) if (e.type === 'records') await host.client.call('tail.ack', { sessionId: tail.sessionId(), flush: e.flush });
+      for (const e of flushes.slice(acked))
+        if (e.type === 'records') await host.client.call('tail.ack', { sessionId: tail.sessionId(), flush: e.flush });
       acked = flushes.length;
       await new Promise((r) => setTimeout(r, 20));
     }
     expect(tail.records.map((r) => (r.value?.encoding === 'utf8' ? r.value.text : ''))).toEqual(lines);
-    expect(tail.events[tail.events.length - 1]).toMatchObject({ type: 'status', phase: 'done', nextOffsets: { 0: '60000' } });
+    expect(tail.events[tail.events.length - 1]).toMatchObject({
+      type: 'status',
+      phase: 'done',
+      nextOffsets: { 0: '60000' },
+    });
   });
 
   it('cuts large values in flushes and gives the whole record on demand', async () => {
@@ -200,7 +307,9 @@ describe('tail sessions', () => {
     expect(preview.value?.encoding === 'utf8' && preview.value.text.length).toBe(PREVIEW_BYTES);
     const whole = await host.client.call('records.get', { connectionId, topic, partition: 0, offset: '0' });
     expect(new TextDecoder().decode(decodePayload(whole.value)!)).toBe(big);
-    await expect(host.client.call('records.get', { connectionId, topic, partition: 0, offset: '5' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(
+      host.client.call('records.get', { connectionId, topic, partition: 0, offset: '5' }),
+    ).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
   it('picks up partitions added while tailing', async () => {
@@ -208,13 +317,18 @@ describe('tail sessions', () => {
     // test waits for the tail to say it found the new partitions, not for the interval to pass.
     const growing = await startInProcessHost({ metadataRefreshMs: 200 });
     try {
-      await growing.client.call('connections.save', { profile: { id: connectionId, name: 'tail', bootstrap: kafka.bootstrap } });
+      await growing.client.call('connections.save', {
+        profile: { id: connectionId, name: 'tail', bootstrap: kafka.bootstrap },
+      });
       const topic = uniqueName('grow');
       createTopicWithKafkaTool(kafka.bootstrap, topic, { partitions: 1 });
       const tail = startTail(growing.client, { connectionId, topic, from: { kind: 'latest' } });
       await tail.until(() => tail.events.some((e) => e.type === 'started'));
       addPartitionsWithKafkaTool(kafka.bootstrap, topic, 3);
-      await tail.until(() => tail.events.some((e) => e.type === 'status' && /Partition 2 was added/.test(e.message)), 30_000);
+      await tail.until(
+        () => tail.events.some((e) => e.type === 'status' && /Partition 2 was added/.test(e.message)),
+        30_000,
+      );
       expect(tail.events.some((e) => e.type === 'status' && /Partition 1 was added/.test(e.message))).toBe(true);
       produceWithKcat(kafka.bootstrap, topic, ['in-p2'], { partition: 2 });
       produceWithKcat(kafka.bootstrap, topic, ['in-p0'], { partition: 0 });
@@ -232,6 +346,9 @@ describe('tail sessions', () => {
     const tail = startTail(host.client, { connectionId, topic, from: { kind: 'latest' } });
     await tail.until(() => tail.events.some((e) => e.type === 'started'));
     deleteTopicWithKafkaTool(kafka.bootstrap, topic);
-    await expect(tail.subscription.done).rejects.toMatchObject({ code: 'UNKNOWN_TOPIC', message: expect.stringContaining(topic) });
+    await expect(tail.subscription.done).rejects.toMatchObject({
+      code: 'UNKNOWN_TOPIC',
+      message: expect.stringContaining(topic),
+    });
   });
 });

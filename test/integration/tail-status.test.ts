@@ -23,31 +23,52 @@ describe('tail status', () => {
 
   beforeAll(async () => {
     host = await startInProcessHost();
-    await host.client.call('connections.save', { profile: { id: connectionId, name: 'status', bootstrap: kafka.bootstrap } });
+    await host.client.call('connections.save', {
+      profile: { id: connectionId, name: 'status', bootstrap: kafka.bootstrap },
+    });
   });
   afterAll(async () => host?.close());
 
   it('is live, not caught-up, while ~1,000 records/s arrive, and caught-up once they stop and are read', async () => {
     const topic = uniqueName('tail-status');
     createTopicWithKafkaTool(kafka.bootstrap, topic, { partitions: 3 });
-    for (let p = 0; p < 3; p++) produceWithKcat(kafka.bootstrap, topic, Array.from({ length: 1_000 }, (_, i) => `old-${p}-${i}`), { partition: p });
+    for (let p = 0; p < 3; p++)
+      produceWithKcat(
+        kafka.bootstrap,
+        topic,
+        Array.from({ length: 1_000 }, (_, i) => `old-${p}-${i}`),
+        { partition: p },
+      );
 
     const tail = startTail(host.client, { connectionId, topic, from: { kind: 'earliest' } });
     try {
       // The records already there: catching up, then caught up once they are read and nothing new comes.
       await tail.until(() => statuses(tail.events).some((s) => s.phase === 'caught-up'), 20_000);
       expect(tail.records).toHaveLength(3_000);
-      expect(statuses(tail.events)[0]).toMatchObject({ phase: 'live', message: 'Catching up: 3,000 records to read before the end offsets.' });
-      expect(statuses(tail.events).find((s) => s.phase === 'caught-up')!.message).toMatch(/^Caught up: every partition is read to its end offset, and no new record for 1 s\.$/);
+      expect(statuses(tail.events)[0]).toMatchObject({
+        phase: 'live',
+        message: 'Catching up: 3,000 records to read before the end offsets.',
+      });
+      expect(statuses(tail.events).find((s) => s.phase === 'caught-up')!.message).toMatch(
+        /^Caught up: every partition is read to its end offset, and no new record for 1 s\.$/,
+      );
 
-      const producer = new kafkajs.Kafka({ brokers: [kafka.bootstrap], logLevel: kafkajs.logLevel.NOTHING }).producer({ createPartitioner: kafkajs.Partitioners.DefaultPartitioner });
+      const producer = new kafkajs.Kafka({ brokers: [kafka.bootstrap], logLevel: kafkajs.logLevel.NOTHING }).producer({
+        createPartitioner: kafkajs.Partitioners.DefaultPartitioner,
+      });
       await producer.connect();
       const streamingFrom = tail.events.length;
       let produced = 0;
       const startedAt = Date.now();
       // 50 records every 50 ms for 4 s, spread over the partitions.
       for (let tick = 0; tick < 80; tick++) {
-        await producer.send({ topic, messages: Array.from({ length: 50 }, (_, i) => ({ partition: (produced + i) % 3, value: `new-${produced + i}` })) });
+        await producer.send({
+          topic,
+          messages: Array.from({ length: 50 }, (_, i) => ({
+            partition: (produced + i) % 3,
+            value: `new-${produced + i}`,
+          })),
+        });
         produced += 50;
         await sleep(Math.max(0, startedAt + (tick + 1) * 50 - Date.now()));
       }
@@ -61,7 +82,12 @@ describe('tail status', () => {
       expect(whileStreaming.map((s) => [s.phase, s.message])).toEqual([['live', 'Live: new records are arriving.']]);
 
       // Stopped: everything is read, then (after the quiet spell) caught up again.
-      await tail.until(() => tail.records.length === 3_000 + produced && statuses(tail.events.slice(streamingTo)).some((s) => s.phase === 'caught-up'), 20_000);
+      await tail.until(
+        () =>
+          tail.records.length === 3_000 + produced &&
+          statuses(tail.events.slice(streamingTo)).some((s) => s.phase === 'caught-up'),
+        20_000,
+      );
       const caughtUp = statuses(tail.events.slice(streamingTo)).find((s) => s.phase === 'caught-up')!;
       expect(Object.values(caughtUp.nextOffsets).reduce((sum, o) => sum + Number(o), 0)).toBe(3_000 + produced);
       // Nothing said after that while nothing arrives.

@@ -2,7 +2,12 @@
 // tools: topics made by TopicCommand and filled by kcat show the right partition counts,
 // and offsets equal GetOffsetShell's.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createTopicWithKafkaTool, deleteRecordsWithKafkaTool, listGroupsWithKafkaTool, offsetsFromGetOffsetShell } from '../harness/kafka-tools.ts';
+import {
+  createTopicWithKafkaTool,
+  deleteRecordsWithKafkaTool,
+  listGroupsWithKafkaTool,
+  offsetsFromGetOffsetShell,
+} from '../harness/kafka-tools.ts';
 import { kcatAvailable, produceWithKcat } from '../harness/kcat.ts';
 import { startInProcessHost, type TestHost } from '../support/in-process-host.ts';
 import { uniqueName } from '../support/unique.ts';
@@ -16,19 +21,41 @@ describe('cluster and topic browser', () => {
   let connectionId: string;
 
   beforeAll(async () => {
-    if (!kcatAvailable()) throw new Error('kcat is not installed: the topic browser tests fill a topic with kcat (apt-get install kcat).');
+    if (!kcatAvailable())
+      throw new Error('kcat is not installed: the topic browser tests fill a topic with kcat (apt-get install kcat).');
     createTopicWithKafkaTool(kafka.bootstrap, plain, { partitions: 3 });
-    createTopicWithKafkaTool(kafka.bootstrap, filled, { partitions: 4, configs: { 'retention.ms': '123456789', 'cleanup.policy': 'compact,delete' } });
+    createTopicWithKafkaTool(kafka.bootstrap, filled, {
+      partitions: 4,
+      configs: { 'retention.ms': '123456789', 'cleanup.policy': 'compact,delete' },
+    });
     createTopicWithKafkaTool(kafka.bootstrap, trimmed, { partitions: 2 });
-    for (let p = 0; p < 4; p++) produceWithKcat(kafka.bootstrap, filled, Array.from({ length: 10 + p * 7 }, (_, i) => `{"n":${i},"p":${p}}`), { partition: p, key: `k${p}` });
-    produceWithKcat(kafka.bootstrap, trimmed, Array.from({ length: 50 }, (_, i) => `v${i}`), { partition: 0 });
-    produceWithKcat(kafka.bootstrap, trimmed, Array.from({ length: 5 }, (_, i) => `w${i}`), { partition: 1 });
+    for (let p = 0; p < 4; p++)
+      produceWithKcat(
+        kafka.bootstrap,
+        filled,
+        Array.from({ length: 10 + p * 7 }, (_, i) => `{"n":${i},"p":${p}}`),
+        { partition: p, key: `k${p}` },
+      );
+    produceWithKcat(
+      kafka.bootstrap,
+      trimmed,
+      Array.from({ length: 50 }, (_, i) => `v${i}`),
+      { partition: 0 },
+    );
+    produceWithKcat(
+      kafka.bootstrap,
+      trimmed,
+      Array.from({ length: 5 }, (_, i) => `w${i}`),
+      { partition: 1 },
+    );
     // Move the earliest offset of partition 0 forward, so earliest ≠ 0 is checked too.
     deleteRecordsWithKafkaTool(kafka.bootstrap, trimmed, 0, 20);
 
     host = await startInProcessHost();
     connectionId = uniqueName('conn');
-    await host.client.call('connections.save', { profile: { id: connectionId, name: 'harness', bootstrap: kafka.bootstrap } });
+    await host.client.call('connections.save', {
+      profile: { id: connectionId, name: 'harness', bootstrap: kafka.bootstrap },
+    });
   });
   afterAll(async () => host?.close());
 
@@ -46,7 +73,13 @@ describe('cluster and topic browser', () => {
   it('lists topics with partition counts and message counts', async () => {
     const topics = await host.client.call('topics.list', { connectionId });
     const byName = new Map(topics.map((t) => [t.name, t]));
-    expect(byName.get(plain)).toMatchObject({ partitionCount: 3, replicationFactor: 1, messageCount: '0', internal: false, underReplicatedPartitions: 0 });
+    expect(byName.get(plain)).toMatchObject({
+      partitionCount: 3,
+      replicationFactor: 1,
+      messageCount: '0',
+      internal: false,
+      underReplicatedPartitions: 0,
+    });
     expect(byName.get(filled)).toMatchObject({ partitionCount: 4, messageCount: String(10 + 17 + 24 + 31) });
     expect(byName.get(trimmed)).toMatchObject({ partitionCount: 2, messageCount: String(30 + 5) });
     expect(topics.some((t) => t.internal)).toBe(false);
@@ -75,14 +108,20 @@ describe('cluster and topic browser', () => {
     const detail = await host.client.call('topics.describe', { connectionId, topic: filled });
     const retention = detail.configs.find((c) => c.name === 'retention.ms');
     expect(retention).toMatchObject({ value: '123456789', isDefault: false, source: 'topic' });
-    expect(detail.configs.find((c) => c.name === 'cleanup.policy')).toMatchObject({ value: 'compact,delete', isDefault: false });
+    expect(detail.configs.find((c) => c.name === 'cleanup.policy')).toMatchObject({
+      value: 'compact,delete',
+      isDefault: false,
+    });
     const segment = detail.configs.find((c) => c.name === 'max.message.bytes');
     expect(segment?.isDefault).toBe(true);
   });
 
   it('says clearly when a topic does not exist, and does not create it', async () => {
     const missing = uniqueName('missing');
-    await expect(host.client.call('topics.describe', { connectionId, topic: missing })).rejects.toMatchObject({ code: 'UNKNOWN_TOPIC', message: expect.stringContaining(missing) });
+    await expect(host.client.call('topics.describe', { connectionId, topic: missing })).rejects.toMatchObject({
+      code: 'UNKNOWN_TOPIC',
+      message: expect.stringContaining(missing),
+    });
     // The harness broker has auto.create.topics.enable=true: asking must not have created it.
     const topics = await host.client.call('topics.list', { connectionId });
     expect(topics.some((t) => t.name === missing)).toBe(false);

@@ -43,11 +43,20 @@ function clusterClientOpener(metadataRefreshMs: number | undefined): OpenCluster
 }
 
 /** close: closes the service, then removes its data folder unless the caller gave it (even if closing failed). */
-export async function startTestService(options: TestHostOptions = {}): Promise<{ service: EventscopeService; dataDir: string; close(): Promise<void> }> {
+export async function startTestService(
+  options: TestHostOptions = {},
+): Promise<{ service: EventscopeService; dataDir: string; close(): Promise<void> }> {
   const { dataDir: given, metadataRefreshMs, ...rest } = options;
   const dataDir = given ?? (await mkdtemp(join(tmpdir(), 'eventscope-host-')));
   try {
-    const service = createEventscopeService({ version: 'test', mode: 'test', dataDir, vault: new PlaintextFileSecretVault(dataDir), openClusterClient: clusterClientOpener(metadataRefreshMs), ...rest });
+    const service = createEventscopeService({
+      version: 'test',
+      mode: 'test',
+      dataDir,
+      vault: new PlaintextFileSecretVault(dataDir),
+      openClusterClient: clusterClientOpener(metadataRefreshMs),
+      ...rest,
+    });
     const close = async (): Promise<void> => {
       try {
         await service.close();

@@ -8,7 +8,10 @@ export function testSeed(env: NodeJS.ProcessEnv = process.env): number {
   const given = env.EVENTSCOPE_TEST_SEED;
   if (given === undefined || given === '') return Date.now() % 2 ** 31;
   const seed = Number(given);
-  if (!Number.isSafeInteger(seed) || seed < 0) throw new Error(`EVENTSCOPE_TEST_SEED must be a whole number ≥ 0 (a seed a test printed in its name), not "${given}".`);
+  if (!Number.isSafeInteger(seed) || seed < 0)
+    throw new Error(
+      `EVENTSCOPE_TEST_SEED must be a whole number ≥ 0 (a seed a test printed in its name), not "${given}".`,
+    );
   return seed;
 }
 

@@ -12,7 +12,11 @@ export interface TailProbe {
   until(predicate: () => boolean, timeoutMs?: number): Promise<void>;
 }
 
-export function startTail(client: RpcClient, params: { connectionId: string; topic: string; from: Position; partitions?: number[]; follow?: boolean }, options: { autoAck?: boolean } = {}): TailProbe {
+export function startTail(
+  client: RpcClient,
+  params: { connectionId: string; topic: string; from: Position; partitions?: number[]; follow?: boolean },
+  options: { autoAck?: boolean } = {},
+): TailProbe {
   const records: RecordDto[] = [];
   const events: TailEvent[] = [];
   let session = '';
@@ -22,7 +26,8 @@ export function startTail(client: RpcClient, params: { connectionId: string; top
       if (event.type === 'started') session = event.sessionId;
       if (event.type === 'records') {
         for (const r of decodeRecordFrame(event.frame)) records.push(plainRecord(r));
-        if (options.autoAck !== false) client.call('tail.ack', { sessionId: session, flush: event.flush }).catch(() => undefined);
+        if (options.autoAck !== false)
+          client.call('tail.ack', { sessionId: session, flush: event.flush }).catch(() => undefined);
       }
     },
   });
@@ -34,7 +39,10 @@ export function startTail(client: RpcClient, params: { connectionId: string; top
     until: async (predicate, timeoutMs = 30_000) => {
       const deadline = Date.now() + timeoutMs;
       while (!predicate()) {
-        if (Date.now() > deadline) throw new Error(`tail: condition not met within ${timeoutMs} ms (${records.length} records, last event ${JSON.stringify(events[events.length - 1])?.slice(0, 300)})`);
+        if (Date.now() > deadline)
+          throw new Error(
+            `tail: condition not met within ${timeoutMs} ms (${records.length} records, last event ${JSON.stringify(events[events.length - 1])?.slice(0, 300)})`,
+          );
         await new Promise((r) => setTimeout(r, 50));
       }
     },

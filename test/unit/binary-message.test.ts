@@ -9,11 +9,23 @@ describe('binary messages', () => {
 
   it('carry Uint8Arrays anywhere in a message as bytes, alongside the JSON', () => {
     const frame = new Uint8Array([0, 1, 2, 255]);
-    const message = { t: 'event', id: 7, seq: 3, data: { type: 'records', frame, parts: [new Uint8Array(0), { deep: new Uint8Array([9]) }], count: 2 } };
+    const message = {
+      t: 'event',
+      id: 7,
+      seq: 3,
+      data: { type: 'records', frame, parts: [new Uint8Array(0), { deep: new Uint8Array([9]) }], count: 2 },
+    };
     const encoded = encodeMessage(message);
     expect(encoded).toBeInstanceOf(Uint8Array);
     const decoded = decodeBinaryMessage(encoded as Uint8Array) as typeof message;
-    expect(decoded).toEqual({ ...message, data: { ...message.data, frame: expect.any(Uint8Array), parts: [expect.any(Uint8Array), { deep: expect.any(Uint8Array) }] } });
+    expect(decoded).toEqual({
+      ...message,
+      data: {
+        ...message.data,
+        frame: expect.any(Uint8Array),
+        parts: [expect.any(Uint8Array), { deep: expect.any(Uint8Array) }],
+      },
+    });
     expect([...decoded.data.frame]).toEqual([0, 1, 2, 255]);
     expect(decoded.data.parts[0]).toHaveLength(0);
     expect([...(decoded.data.parts[1] as { deep: Uint8Array }).deep]).toEqual([9]);

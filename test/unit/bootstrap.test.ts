@@ -12,7 +12,10 @@ describe('parseBootstrap', () => {
       ],
     });
     expect(parseBootstrap('[::1]:9092')).toEqual({ ok: true, servers: [{ host: '::1', port: 9092 }] });
-    expect(parseBootstrap('PLAINTEXT://broker-1:9092')).toEqual({ ok: true, servers: [{ host: 'broker-1', port: 9092 }] });
+    expect(parseBootstrap('PLAINTEXT://broker-1:9092')).toEqual({
+      ok: true,
+      servers: [{ host: 'broker-1', port: 9092 }],
+    });
     expect(parseBootstrap('[2001:db8::10]:9092,[fe80::1%eth0]:19092,[::ffff:10.0.0.1]:1')).toEqual({
       ok: true,
       servers: [
@@ -33,7 +36,10 @@ describe('parseBootstrap', () => {
     ['localhost:99999', /out of range/],
     ['a:1,,b:2', /empty entry/],
     ['bad host:9092', /not a valid host name/],
-    ['::1:9092', /^"::1:9092" looks like an IPv6 address with a port: put the address in brackets, e.g. \[::1\]:9092\.$/],
+    [
+      '::1:9092',
+      /^"::1:9092" looks like an IPv6 address with a port: put the address in brackets, e.g. \[::1\]:9092\.$/,
+    ],
     ['2001:db8::10:9092', /put the address in brackets, e.g. \[2001:db8::10\]:9092/],
     ['[::1]9092', /IPv6/],
     ['!!!:9092', /not a valid host name/],
@@ -55,8 +61,35 @@ describe('parseBootstrap', () => {
   });
 
   it('tells IPv6 addresses from text with colons', () => {
-    for (const ok of ['::', '::1', '1::', '2001:db8::10', '2001:0db8:0000:0000:0000:ff00:0042:8329', 'fe80::1%eth0', '::ffff:192.0.2.1', '64:ff9b::192.0.2.33', '1:2:3:4:5:6:7::']) expect(isIpv6Address(ok), ok).toBe(true);
-    for (const bad of ['', ':', ':::', '::::', '1::2::3', 'foo:bar', '12345::', '1:2:3:4:5:6:7:8:9', '1:2:3:4:5:6:7', '::1.2.3', '::256.0.0.1', 'fe80::1%', 'g::1', '1:2:3:4:5:6:7:8::']) expect(isIpv6Address(bad), bad).toBe(false);
+    for (const ok of [
+      '::',
+      '::1',
+      '1::',
+      '2001:db8::10',
+      '2001:0db8:0000:0000:0000:ff00:0042:8329',
+      'fe80::1%eth0',
+      '::ffff:192.0.2.1',
+      '64:ff9b::192.0.2.33',
+      '1:2:3:4:5:6:7::',
+    ])
+      expect(isIpv6Address(ok), ok).toBe(true);
+    for (const bad of [
+      '',
+      ':',
+      ':::',
+      '::::',
+      '1::2::3',
+      'foo:bar',
+      '12345::',
+      '1:2:3:4:5:6:7:8:9',
+      '1:2:3:4:5:6:7',
+      '::1.2.3',
+      '::256.0.0.1',
+      'fe80::1%',
+      'g::1',
+      '1:2:3:4:5:6:7:8::',
+    ])
+      expect(isIpv6Address(bad), bad).toBe(false);
   });
 
   it('formats back what it parsed', () => {

@@ -3,7 +3,12 @@
 // against the end offsets seen at the start (gaps included), cleared before any other message
 // and at the end. runTail with a stderr that is not a terminal writes nothing of it.
 import { describe, expect, it } from 'vitest';
-import { createProgressLine, REDRAW_MS, type ProgressClock, type ProgressOptions } from '../../src/node/host/cli-progress.ts';
+import {
+  createProgressLine,
+  REDRAW_MS,
+  type ProgressClock,
+  type ProgressOptions,
+} from '../../src/node/host/cli-progress.ts';
 import { runTail } from '../../src/node/host/cli-tail.ts';
 import type { ClusterClient, KafkaRecord, ReadRequest } from '../../src/node/kafka/index.ts';
 
@@ -49,10 +54,21 @@ class FakeClock implements ProgressClock {
 }
 
 function records(partition: number, from: bigint, count: number, valueBytes = 10): KafkaRecord[] {
-  return Array.from({ length: count }, (_, i) => ({ partition, offset: from + BigInt(i), timestampMs: 0, key: null, value: new Uint8Array(valueBytes), headers: [] }));
+  return Array.from({ length: count }, (_, i) => ({
+    partition,
+    offset: from + BigInt(i),
+    timestampMs: 0,
+    key: null,
+    value: new Uint8Array(valueBytes),
+    headers: [],
+  }));
 }
 
-function setup(options: Partial<ProgressOptions> = {}): { terminal: FakeTerminal; clock: FakeClock; line: NonNullable<ReturnType<typeof createProgressLine>> } {
+function setup(options: Partial<ProgressOptions> = {}): {
+  terminal: FakeTerminal;
+  clock: FakeClock;
+  line: NonNullable<ReturnType<typeof createProgressLine>>;
+} {
   const terminal = new FakeTerminal();
   const clock = new FakeClock();
   const line = createProgressLine(terminal, { topic: 'orders', toEnd: true, clock, ...options });
@@ -75,7 +91,8 @@ describe('the CLI progress line', () => {
     expect(clock.intervals).toEqual([REDRAW_MS]);
     expect(REDRAW_MS).toBeGreaterThanOrEqual(200);
     line.started({ start: new Map([[0, 0n]]), end: new Map([[0, 1000n]]) });
-    for (let i = 0; i < 50; i++) line.read(records(0, BigInt(i * 2), 2), { partition: 0, from: BigInt(i * 2), to: BigInt(i * 2 + 2) });
+    for (let i = 0; i < 50; i++)
+      line.read(records(0, BigInt(i * 2), 2), { partition: 0, from: BigInt(i * 2), to: BigInt(i * 2 + 2) });
     expect(terminal.chunks).toEqual([]);
     clock.advance(1000);
     expect(terminal.chunks).toHaveLength(5);
@@ -88,7 +105,16 @@ describe('the CLI progress line', () => {
 
   it('gives the percentage, rate and time left against the end offsets seen at the start', () => {
     const { terminal, clock, line } = setup();
-    line.started({ start: new Map([[0, 0n], [1, 500n]]), end: new Map([[0, 1000n], [1, 1500n]]) });
+    line.started({
+      start: new Map([
+        [0, 0n],
+        [1, 500n],
+      ]),
+      end: new Map([
+        [0, 1000n],
+        [1, 1500n],
+      ]),
+    });
     clock.advance(2000);
     line.read(records(0, 0n, 600), { partition: 0, from: 0n, to: 600n });
     line.read(records(1, 500n, 400), { partition: 1, from: 500n, to: 900n });
@@ -136,7 +162,11 @@ describe('the CLI progress line', () => {
     line.started({ start: new Map([[0, 0n]]), end: new Map([[0, 10_000n]]) });
     // 1,000 offsets a second for 10 s, then 4,000 in the next second.
     for (let s = 0; s < 10; s++) {
-      line.read(records(0, BigInt(s * 1000), 1000, 1), { partition: 0, from: BigInt(s * 1000), to: BigInt(s * 1000 + 1000) });
+      line.read(records(0, BigInt(s * 1000), 1000, 1), {
+        partition: 0,
+        from: BigInt(s * 1000),
+        to: BigInt(s * 1000 + 1000),
+      });
       clock.advance(1000);
     }
     line.read(records(0, 10_000n, 1, 1), { partition: 0, from: 10_000n, to: 10_001n });
@@ -208,13 +238,18 @@ describe('runTail and the progress line', () => {
     const read = async (request: ReadRequest): Promise<{ records: number; nextOffsets: Map<number, bigint> }> => {
       request.onStart?.({ start: new Map([[0, 0n]]), end: new Map([[0, 30n]]) });
       request.onStatus?.({ phase: 'notice', message: 'a notice' });
-      for (let i = 0n; i < 3n; i++) await request.onRecords(records(0, i * 10n, 10), { partition: 0, from: i * 10n, to: i * 10n + 10n });
+      for (let i = 0n; i < 3n; i++)
+        await request.onRecords(records(0, i * 10n, 10), { partition: 0, from: i * 10n, to: i * 10n + 10n });
       return { records: 30, nextOffsets: new Map([[0, 30n]]) };
     };
     return { read } as unknown as ClusterClient;
   }
 
-  function sink(isTTY: boolean): { isTTY: boolean; text: string; write(chunk: string | Uint8Array, cb?: () => void): boolean } & NodeJS.WritableStream {
+  function sink(isTTY: boolean): {
+    isTTY: boolean;
+    text: string;
+    write(chunk: string | Uint8Array, cb?: () => void): boolean;
+  } & NodeJS.WritableStream {
     const stream = {
       isTTY,
       text: '',
@@ -234,7 +269,12 @@ describe('runTail and the progress line', () => {
   it('with a stderr that is not a terminal, writes only the messages it always wrote', async () => {
     const out = sink(false);
     const err = sink(false);
-    const code = await runTail(fakeClient(), { topic: 'orders', from: { kind: 'earliest' }, stopAtEnd: true, format: 'text', progress: true }, out, err);
+    const code = await runTail(
+      fakeClient(),
+      { topic: 'orders', from: { kind: 'earliest' }, stopAtEnd: true, format: 'text', progress: true },
+      out,
+      err,
+    );
     expect(code).toBe(0);
     expect(err.text).toBe('eventscope: a notice\n');
     expect(out.text.split('\n')).toHaveLength(31);
@@ -243,7 +283,12 @@ describe('runTail and the progress line', () => {
   it('with a terminal stderr, says the same messages (a line too short-lived to draw leaves nothing behind)', async () => {
     const out = sink(false);
     const err = sink(true);
-    await runTail(fakeClient(), { topic: 'orders', from: { kind: 'earliest' }, stopAtEnd: true, format: 'text', progress: true }, out, err);
+    await runTail(
+      fakeClient(),
+      { topic: 'orders', from: { kind: 'earliest' }, stopAtEnd: true, format: 'text', progress: true },
+      out,
+      err,
+    );
     expect(err.text).toBe('eventscope: a notice\n');
   });
 });

@@ -9,7 +9,10 @@ describe('compression codecs', () => {
 
   it('registers snappy, lz4 and zstd with kafkajs and round-trips each', async () => {
     registerCompressionCodecs();
-    const codecs = kafkajs.CompressionCodecs as unknown as Record<number, () => { compress(e: { buffer: Buffer }): Promise<Buffer>; decompress(b: Buffer): Promise<Buffer> }>;
+    const codecs = kafkajs.CompressionCodecs as unknown as Record<
+      number,
+      () => { compress(e: { buffer: Buffer }): Promise<Buffer>; decompress(b: Buffer): Promise<Buffer> }
+    >;
     for (const type of [kafkajs.CompressionTypes.Snappy, kafkajs.CompressionTypes.LZ4, kafkajs.CompressionTypes.ZSTD]) {
       const codec = codecs[type];
       expect(codec, `codec ${type}`).toBeTypeOf('function');

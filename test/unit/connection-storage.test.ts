@@ -2,7 +2,11 @@ import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConnectionStore } from '../../src/node/connections/connection-store.ts';
-import { EncryptedSecretVault, PlaintextFileSecretVault, type Encryptor } from '../../src/node/connections/secret-vault.ts';
+import {
+  EncryptedSecretVault,
+  PlaintextFileSecretVault,
+  type Encryptor,
+} from '../../src/node/connections/secret-vault.ts';
 import { ConnectionProfile } from '../../src/common/contract/dto.ts';
 import { testTempDir } from '../support/temp-dir.ts';
 
@@ -13,7 +17,12 @@ const profile = (id: string, name = id) => ConnectionProfile.parse({ id, name, b
 // here is what the vault does around it (consent, what reaches the disk).
 function xorEncryptor(secure: boolean): Encryptor {
   const flip = (b: Buffer) => Buffer.from(b.map((x) => x ^ 0x5a));
-  return { backend: () => (secure ? 'gnome_libsecret' : 'basic_text'), isSecure: () => secure, encrypt: (s) => flip(Buffer.from(s)), decrypt: (b) => flip(b).toString() };
+  return {
+    backend: () => (secure ? 'gnome_libsecret' : 'basic_text'),
+    isSecure: () => secure,
+    encrypt: (s) => flip(Buffer.from(s)),
+    decrypt: (b) => flip(b).toString(),
+  };
 }
 
 describe('ConnectionStore', () => {
@@ -36,7 +45,10 @@ describe('ConnectionStore', () => {
   it('says which file is broken instead of starting empty', async () => {
     const dir = await tempDir();
     await writeFile(join(dir, 'connections.json'), '{not json');
-    await expect(new ConnectionStore(dir).list()).rejects.toMatchObject({ code: 'BAD_CONFIG', message: expect.stringContaining('connections.json is not valid JSON') });
+    await expect(new ConnectionStore(dir).list()).rejects.toMatchObject({
+      code: 'BAD_CONFIG',
+      message: expect.stringContaining('connections.json is not valid JSON'),
+    });
     await writeFile(join(dir, 'connections.json'), JSON.stringify({ version: 1, connections: [{ id: 'x' }] }));
     await expect(new ConnectionStore(dir).list()).rejects.toMatchObject({ code: 'BAD_CONFIG' });
   });
@@ -69,7 +81,9 @@ describe('EncryptedSecretVault (desktop)', () => {
     const dir = await tempDir();
     const vault = new EncryptedSecretVault(dir, xorEncryptor(false));
     expect(vault.info()).toMatchObject({ requiresConsent: true, description: expect.stringContaining('basic_text') });
-    await expect(vault.save('a', { saslPassword: 'pw' }, { allowPlaintext: false })).rejects.toMatchObject({ code: 'SECRET_STORAGE_INSECURE' });
+    await expect(vault.save('a', { saslPassword: 'pw' }, { allowPlaintext: false })).rejects.toMatchObject({
+      code: 'SECRET_STORAGE_INSECURE',
+    });
     expect(await vault.load('a')).toEqual({});
     await vault.save('a', { saslPassword: 'pw' }, { allowPlaintext: true });
     expect(await vault.load('a')).toEqual({ saslPassword: 'pw' });

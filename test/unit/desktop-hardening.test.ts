@@ -5,8 +5,19 @@ import { EventEmitter } from 'node:events';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createPortBroker, MAX_PORTS_PER_WINDOW, type ServedPort } from '../../src/node/desktop/port-broker.ts';
-import { appUrlMatcher, denyPermissions, lockDownWebContents, type GuardedSession, type PermissionAsker } from '../../src/node/desktop/web-contents-guard.ts';
-import { CONTENT_SECURITY_POLICY, USER_CODE_WORKER_CSP, contentSecurityPolicyFor, isUserCodeWorker } from '../../src/node/host/content-security-policy.ts';
+import {
+  appUrlMatcher,
+  denyPermissions,
+  lockDownWebContents,
+  type GuardedSession,
+  type PermissionAsker,
+} from '../../src/node/desktop/web-contents-guard.ts';
+import {
+  CONTENT_SECURITY_POLICY,
+  USER_CODE_WORKER_CSP,
+  contentSecurityPolicyFor,
+  isUserCodeWorker,
+} from '../../src/node/host/content-security-policy.ts';
 
 class FakeContents extends EventEmitter {
   openHandler: ((details: { url: string }) => { action: string }) | null = null;
@@ -21,8 +32,18 @@ class FakeContents extends EventEmitter {
   }
 }
 
-type RequestHandler = (webContents: unknown, permission: string, callback: (granted: boolean) => void, details: PermissionAsker) => void;
-type CheckHandler = (webContents: unknown, permission: string, requestingOrigin: string, details: PermissionAsker) => boolean;
+type RequestHandler = (
+  webContents: unknown,
+  permission: string,
+  callback: (granted: boolean) => void,
+  details: PermissionAsker,
+) => void;
+type CheckHandler = (
+  webContents: unknown,
+  permission: string,
+  requestingOrigin: string,
+  details: PermissionAsker,
+) => boolean;
 
 class FakeSession implements GuardedSession {
   request: RequestHandler | null = null;
@@ -71,7 +92,15 @@ describe('web contents lock-down', () => {
     const opened: string[] = [];
     lockDownWebContents(contents, { isAppUrl: appUrlMatcher(RENDERER), openAppWindow: (url) => opened.push(url) });
     const view = `${PAGE}#/c/sample/groups/fraud-scoring`;
-    for (const url of [view, 'https://evil.example/#/c/x/topics', `${PAGE}?x=1#/settings`, `${RENDERER}assets/index.js#/settings`, 'file:///etc/passwd#/settings', 'javascript:alert(1)', 'not a url']) {
+    for (const url of [
+      view,
+      'https://evil.example/#/c/x/topics',
+      `${PAGE}?x=1#/settings`,
+      `${RENDERER}assets/index.js#/settings`,
+      'file:///etc/passwd#/settings',
+      'javascript:alert(1)',
+      'not a url',
+    ]) {
       // The native popup is always denied; only our own window is opened, and only for the app's page.
       expect(contents.openHandler?.({ url })).toEqual({ action: 'deny' });
     }
@@ -90,19 +119,40 @@ describe('permissions', () => {
   });
 
   it('denies every request and check, from the app itself too', () => {
-    for (const permission of ['media', 'notifications', 'geolocation', 'midiSysex', 'hid', 'serial', 'usb', 'clipboard-read', 'openExternal', 'fullscreen', 'pointerLock', 'display-capture']) {
+    for (const permission of [
+      'media',
+      'notifications',
+      'geolocation',
+      'midiSysex',
+      'hid',
+      'serial',
+      'usb',
+      'clipboard-read',
+      'openExternal',
+      'fullscreen',
+      'pointerLock',
+      'display-capture',
+    ]) {
       expect(session.ask(permission, { requestingUrl: PAGE, isMainFrame: true }), permission).toBe(false);
-      expect(session.check!({}, permission, 'file:///', { requestingUrl: PAGE, isMainFrame: true }), permission).toBe(false);
+      expect(session.check!({}, permission, 'file:///', { requestingUrl: PAGE, isMainFrame: true }), permission).toBe(
+        false,
+      );
     }
     expect(session.device!({ deviceType: 'usb', origin: 'file://' })).toBe(false);
   });
 
-  it('lets only the app\'s own top frame write to the clipboard (the Copy buttons)', () => {
+  it("lets only the app's own top frame write to the clipboard (the Copy buttons)", () => {
     expect(session.ask('clipboard-sanitized-write', { requestingUrl: PAGE, isMainFrame: true })).toBe(true);
-    expect(session.check!({}, 'clipboard-sanitized-write', 'file:///', { requestingUrl: PAGE, isMainFrame: true })).toBe(true);
+    expect(
+      session.check!({}, 'clipboard-sanitized-write', 'file:///', { requestingUrl: PAGE, isMainFrame: true }),
+    ).toBe(true);
     expect(session.ask('clipboard-sanitized-write', { requestingUrl: PAGE, isMainFrame: false })).toBe(false);
-    expect(session.ask('clipboard-sanitized-write', { requestingUrl: 'https://evil.example/', isMainFrame: true })).toBe(false);
-    expect(session.ask('clipboard-sanitized-write', { requestingUrl: 'file:///home/someone/page.html', isMainFrame: true })).toBe(false);
+    expect(
+      session.ask('clipboard-sanitized-write', { requestingUrl: 'https://evil.example/', isMainFrame: true }),
+    ).toBe(false);
+    expect(
+      session.ask('clipboard-sanitized-write', { requestingUrl: 'file:///home/someone/page.html', isMainFrame: true }),
+    ).toBe(false);
     expect(session.ask('clipboard-sanitized-write', { isMainFrame: true })).toBe(false);
   });
 
@@ -144,7 +194,7 @@ describe('RPC ports', () => {
     return { b, opened, warnings };
   }
 
-  it('answers only the window\'s own top frame', () => {
+  it("answers only the window's own top frame", () => {
     const { b, opened, warnings } = broker();
     expect(b.request({ sender: { id: 2 }, senderFrame: ownFrame })).toBe(false);
     expect(b.request({ sender: ownContents, senderFrame: { name: 'iframe' } })).toBe(false);
@@ -178,18 +228,34 @@ describe('RPC ports', () => {
 
   it('refuses everything once the window is gone', () => {
     const warnings: string[] = [];
-    const b = createPortBroker<object>({ owner: () => null, open: () => expect.unreachable('opened a port for a closed window'), warn: (m) => warnings.push(m) });
+    const b = createPortBroker<object>({
+      owner: () => null,
+      open: () => expect.unreachable('opened a port for a closed window'),
+      warn: (m) => warnings.push(m),
+    });
     expect(b.request({ sender: ownContents, senderFrame: ownFrame })).toBe(false);
   });
 });
 
 describe('user-code worker CSP', () => {
   it('gives the built filter and projection workers, and only them, the user-code CSP', () => {
-    for (const f of ['assets/predicate.worker-B1x_9kQz.js', 'assets/projection.worker-Dq3-aZ.js', 'C:\\app\\assets\\projection.worker-abc.js']) {
+    for (const f of [
+      'assets/predicate.worker-B1x_9kQz.js',
+      'assets/projection.worker-Dq3-aZ.js',
+      'C:\\app\\assets\\projection.worker-abc.js',
+    ]) {
       expect(isUserCodeWorker(f), f).toBe(true);
       expect(contentSecurityPolicyFor(f), f).toBe(USER_CODE_WORKER_CSP);
     }
-    const others = ['assets/index-abc.js', 'assets/projection.worker.ts', 'assets/projection.worker-abc.js.map', 'assets/myprojection.worker-abc.js', 'assets/projection-worker-abc.js', 'assets/projection.worker-abc.css', 'index.html'];
+    const others = [
+      'assets/index-abc.js',
+      'assets/projection.worker.ts',
+      'assets/projection.worker-abc.js.map',
+      'assets/myprojection.worker-abc.js',
+      'assets/projection-worker-abc.js',
+      'assets/projection.worker-abc.css',
+      'index.html',
+    ];
     for (const f of others) {
       expect(isUserCodeWorker(f), f).toBe(false);
       expect(contentSecurityPolicyFor(f), f).toBe(CONTENT_SECURITY_POLICY);

@@ -60,47 +60,86 @@ function encode(data: FetchResponseData, version: number, sessionId = 0): Buffer
 function decodeAll(payload: Buffer, version: number): void {
   try {
     const response = decodeFetchResponse(payload, version);
-    for (const t of response.topics) for (const p of t.partitions) decodeRecordSet({ topic: t.topic, partition: p.partition }, p.records, 0n, p.aborted);
+    for (const t of response.topics)
+      for (const p of t.partitions)
+        decodeRecordSet({ topic: t.topic, partition: p.partition }, p.records, 0n, p.aborted);
   } catch (err) {
-    if (!(err instanceof ProtocolDecodeError)) throw new Error(`threw ${(err as Error)?.name}: ${String(err)}`, { cause: err });
+    if (!(err instanceof ProtocolDecodeError))
+      throw new Error(`threw ${(err as Error)?.name}: ${String(err)}`, { cause: err });
   }
 }
 
 describe('decodeFetchResponse', () => {
-  it.each(FIXTURES.map((f) => [f.name, f] as const))('%s: the topic and partitions the broker answered', (_name, { payload, fixture }) => {
-    const response = decodeFetchResponse(payload, fixture.fetchVersion);
-    expect(response.errorCode).toBe(0);
-    expect(response.throttleTimeMs).toBe(0);
-    expect(response.topics.map((t) => t.topic)).toEqual([fixture.topic]);
-    const partitions = response.topics[0]!.partitions;
-    expect(partitions.map((p) => p.partition)).toEqual(fixture.partitions.map((p) => p.partition));
-    for (const expected of fixture.partitions) {
-      const p = partitions.find((x) => x.partition === expected.partition)!;
-      expect(p.errorCode).toBe(0);
-      expect(p.highWatermark).toBe(BigInt(expected.highWatermark));
-      expect(p.lastStableOffset).toBe(BigInt(expected.highWatermark));
-      expect(p.logStartOffset).toBe(0n);
-      expect(p.aborted).toHaveLength(expected.abortedTransactions);
-      expect(p.records.length).toBeLessThanOrEqual(expected.maxBytes);
-    }
-    // The record sets are views of the payload, ending where the response does.
-    const last = partitions[partitions.length - 1]!.records;
-    expect(last.byteOffset + last.length - payload.byteOffset).toBe(payload.length);
-  });
+  it.each(FIXTURES.map((f) => [f.name, f] as const))(
+    '%s: the topic and partitions the broker answered',
+    (_name, { payload, fixture }) => {
+      const response = decodeFetchResponse(payload, fixture.fetchVersion);
+      expect(response.errorCode).toBe(0);
+      expect(response.throttleTimeMs).toBe(0);
+      expect(response.topics.map((t) => t.topic)).toEqual([fixture.topic]);
+      const partitions = response.topics[0]!.partitions;
+      expect(partitions.map((p) => p.partition)).toEqual(fixture.partitions.map((p) => p.partition));
+      for (const expected of fixture.partitions) {
+        const p = partitions.find((x) => x.partition === expected.partition)!;
+        expect(p.errorCode).toBe(0);
+        expect(p.highWatermark).toBe(BigInt(expected.highWatermark));
+        expect(p.lastStableOffset).toBe(BigInt(expected.highWatermark));
+        expect(p.logStartOffset).toBe(0n);
+        expect(p.aborted).toHaveLength(expected.abortedTransactions);
+        expect(p.records.length).toBeLessThanOrEqual(expected.maxBytes);
+      }
+      // The record sets are views of the payload, ending where the response does.
+      const last = partitions[partitions.length - 1]!.records;
+      expect(last.byteOffset + last.length - payload.byteOffset).toBe(payload.length);
+    },
+  );
 
   it('reads the same response in every version from 4 to 11', () => {
     const { payload, fixture } = FIXTURES.find((f) => f.name === 'transactions')!;
     const original = decodeFetchResponse(payload, fixture.fetchVersion);
     for (let version = 4; version <= 11; version++) {
       const decoded = decodeFetchResponse(encode(original, version), version);
-      const expected = version >= 5 ? original : { ...original, topics: original.topics.map((t) => ({ ...t, partitions: t.partitions.map((p) => ({ ...p, logStartOffset: -1n })) })) };
+      const expected =
+        version >= 5
+          ? original
+          : {
+              ...original,
+              topics: original.topics.map((t) => ({
+                ...t,
+                partitions: t.partitions.map((p) => ({ ...p, logStartOffset: -1n })),
+              })),
+            };
       expect(decoded, `v${version}`).toEqual(expected);
     }
     expect(encode(original, 11).equals(payload)).toBe(true);
   });
 
   it('reads a null record set and a null aborted list as empty', () => {
-    const response = Buffer.from(encode({ throttleTimeMs: 5, errorCode: 0, topics: [{ topic: 't', partitions: [{ partition: 0, errorCode: 1, highWatermark: -1n, lastStableOffset: -1n, logStartOffset: -1n, aborted: [], records: Buffer.alloc(0) }] }] }, 11));
+    const response = Buffer.from(
+      encode(
+        {
+          throttleTimeMs: 5,
+          errorCode: 0,
+          topics: [
+            {
+              topic: 't',
+              partitions: [
+                {
+                  partition: 0,
+                  errorCode: 1,
+                  highWatermark: -1n,
+                  lastStableOffset: -1n,
+                  logStartOffset: -1n,
+                  aborted: [],
+                  records: Buffer.alloc(0),
+                },
+              ],
+            },
+          ],
+        },
+        11,
+      ),
+    );
     response.writeInt32BE(-1, response.length - 4); // records: null
     response.writeInt32BE(-1, response.length - 12); // aborted transactions: null
     const decoded = decodeFetchResponse(response, 11);
@@ -110,7 +149,11 @@ describe('decodeFetchResponse', () => {
 
   it('refuses a response cut short anywhere, naming the topic and partition it had reached', () => {
     for (const { name, payload, fixture } of FIXTURES) {
-      const recordSets = decodeFetchResponse(payload, fixture.fetchVersion).topics[0]!.partitions.map((p) => ({ partition: p.partition, start: p.records.byteOffset - payload.byteOffset, end: p.records.byteOffset - payload.byteOffset + p.records.length }));
+      const recordSets = decodeFetchResponse(payload, fixture.fetchVersion).topics[0]!.partitions.map((p) => ({
+        partition: p.partition,
+        start: p.records.byteOffset - payload.byteOffset,
+        end: p.records.byteOffset - payload.byteOffset + p.records.length,
+      }));
       for (let length = 0; length < payload.length; length++) {
         const err = decodeError(() => decodeFetchResponse(payload.subarray(0, length), fixture.fetchVersion));
         expect(err.offset).toBeNull();
@@ -127,7 +170,9 @@ describe('decodeFetchResponse', () => {
 
   it('refuses bytes left over after the response (a version misread)', () => {
     const { payload, fixture } = FIXTURES[0]!;
-    expect(decodeError(() => decodeFetchResponse(Buffer.concat([payload, Buffer.from([0])]), fixture.fetchVersion)).reason).toMatch(/1 bytes are left over/);
+    expect(
+      decodeError(() => decodeFetchResponse(Buffer.concat([payload, Buffer.from([0])]), fixture.fetchVersion)).reason,
+    ).toMatch(/1 bytes are left over/);
     expect(decodeError(() => decodeFetchResponse(payload, 10)).reason).toMatch(/left over|ends inside|cannot fit/);
   });
 
@@ -168,22 +213,30 @@ describe('decodeFetchResponse', () => {
     const damaged = Buffer.from(payload);
     damaged[damaged.length - 3]! ^= 0xff; // inside the last batch (offsets 12–20)
     const p = decodeFetchResponse(damaged, fixture.fetchVersion).topics[0]!.partitions[0]!;
-    const err = decodeError(() => decodeRecordSet({ topic: fixture.topic, partition: p.partition }, p.records, 0n, p.aborted));
+    const err = decodeError(() =>
+      decodeRecordSet({ topic: fixture.topic, partition: p.partition }, p.records, 0n, p.aborted),
+    );
     expect(err).toMatchObject({ topic: fixture.topic, partition: 0, offset: 12n });
     expect(err.message).toContain(`in topic ${fixture.topic} partition 0 at offset 12: the batch's CRC-32C is`);
   });
 
   it('random bytes and random mutations of real responses: a ProtocolDecodeError at most', () => {
     fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 300 }), fc.integer({ min: 4, max: 11 }), (bytes, version) => decodeAll(Buffer.from(bytes), version)),
+      fc.property(fc.uint8Array({ maxLength: 300 }), fc.integer({ min: 4, max: 11 }), (bytes, version) =>
+        decodeAll(Buffer.from(bytes), version),
+      ),
       { numRuns: 2000 },
     );
     fc.assert(
-      fc.property(fc.constantFrom(...FIXTURES), fc.array(fc.tuple(fc.nat(), fc.integer({ min: 1, max: 255 })), { minLength: 1, maxLength: 3 }), (f, mutations) => {
-        const damaged = Buffer.from(f.payload);
-        for (const [position, xor] of mutations) damaged[position % damaged.length]! ^= xor;
-        decodeAll(damaged, f.fixture.fetchVersion);
-      }),
+      fc.property(
+        fc.constantFrom(...FIXTURES),
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 1, max: 255 })), { minLength: 1, maxLength: 3 }),
+        (f, mutations) => {
+          const damaged = Buffer.from(f.payload);
+          for (const [position, xor] of mutations) damaged[position % damaged.length]! ^= xor;
+          decodeAll(damaged, f.fixture.fetchVersion);
+        },
+      ),
       { numRuns: 2000 },
     );
   });

@@ -19,8 +19,23 @@ describe('formatCount', () => {
 describe('durations for people', () => {
   it('use the two largest units that matter', async () => {
     const { formatDuration } = await import('../../src/common/format/durations.ts');
-    expect([0, 999, 1_000, 59_999, 60_000, 200_000, 3_600_000, 7_500_000, 86_400_000, 97_200_000, -5_000, Infinity].map(formatDuration)).toEqual([
-      '0 ms', '999 ms', '1 s', '59 s', '1 min', '3 min 20 s', '1 h', '2 h 5 min', '1 d', '1 d 3 h', '-5 s', '∞',
+    expect(
+      [0, 999, 1_000, 59_999, 60_000, 200_000, 3_600_000, 7_500_000, 86_400_000, 97_200_000, -5_000, Infinity].map(
+        formatDuration,
+      ),
+    ).toEqual([
+      '0 ms',
+      '999 ms',
+      '1 s',
+      '59 s',
+      '1 min',
+      '3 min 20 s',
+      '1 h',
+      '2 h 5 min',
+      '1 d',
+      '1 d 3 h',
+      '-5 s',
+      '∞',
     ]);
   });
 });

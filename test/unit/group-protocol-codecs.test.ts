@@ -7,7 +7,13 @@
 // never a RangeError.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatKafkaUuid, isZeroUuid, RequestWriter, ResponseDecodeError, ResponseReader } from '../../src/node/kafka/protocol/flexible-codec.ts';
+import {
+  formatKafkaUuid,
+  isZeroUuid,
+  RequestWriter,
+  ResponseDecodeError,
+  ResponseReader,
+} from '../../src/node/kafka/protocol/flexible-codec.ts';
 import {
   decodeConsumerGroupDescribeResponse,
   decodeConsumerProtocolAssignment,
@@ -28,26 +34,24 @@ import {
   isFlexible,
   negotiateVersion,
 } from '../../src/node/kafka/protocol/group-protocol.ts';
-import { decodeMetadataTopicIdsResponse, encodeMetadataTopicIdsRequest } from '../../src/node/kafka/protocol/metadata-topic-ids.ts';
+import {
+  decodeMetadataTopicIdsResponse,
+  encodeMetadataTopicIdsRequest,
+} from '../../src/node/kafka/protocol/metadata-topic-ids.ts';
 import { ProtocolDecodeError } from '../../src/node/kafka/protocol/protocol-decode-error.ts';
 
 // Captured from Apache Kafka 4.1.1: groups "expg1" (classic, a kcat member, range assignor) and
 // "expg2" (KIP-848 consumer group, a console consumer) on topic "exp1" (3 partitions).
 const CAPTURED: Record<string, string> = {
-  'ListGroups v0':
-    '000000000002000565787067320008636f6e73756d6572000565787067310008636f6e73756d6572',
-  'ListGroups v3':
-    '0000000000000306657870673209636f6e73756d65720006657870673109636f6e73756d65720000',
+  'ListGroups v0': '000000000002000565787067320008636f6e73756d6572000565787067310008636f6e73756d6572',
+  'ListGroups v3': '0000000000000306657870673209636f6e73756d65720006657870673109636f6e73756d65720000',
   'ListGroups v4':
     '0000000000000306657870673209636f6e73756d657207537461626c650006657870673109636f6e73756d657207537461626c650000',
   'ListGroups v5':
     '0000000000000306657870673209636f6e73756d657207537461626c6509636f6e73756d65720006657870673109636f6e73756d657207537461626c6508636c61737369630000',
-  'FindCoordinator v0':
-    '00000000000100093132372e302e302e3100009747',
-  'FindCoordinator v2':
-    '00000000000000044e4f4e450000000100093132372e302e302e3100009747',
-  'FindCoordinator v3':
-    '000000000000054e4f4e45000000010a3132372e302e302e310000974700',
+  'FindCoordinator v0': '00000000000100093132372e302e302e3100009747',
+  'FindCoordinator v2': '00000000000000044e4f4e450000000100093132372e302e302e3100009747',
+  'FindCoordinator v3': '000000000000054e4f4e45000000010a3132372e302e302e310000974700',
   'FindCoordinator v4':
     '0000000003066578706731000000010a3132372e302e302e310000974700000100066578706732000000010a3132372e302e302e31000097470000010000',
   'FindCoordinator v6':
@@ -96,18 +100,12 @@ const CAPTURED: Record<string, string> = {
   'OffsetFetch v9':
     '000000000306657870673102056578703103000000000000000000000003ffffffff01000000000000010000000000000002ffffffff0100000000000000066578706732020565787031030000000000' +
     '000000000000030000000001000000000000020000000000000000ffffffff010000000000000000',
-  'OffsetCommit v2':
-    '0000000100046578703100000002000000000000000000010000',
-  'OffsetCommit v7':
-    '000000000000000100046578703100000002000000000000000000010000',
-  'OffsetCommit v8':
-    '000000000205657870310300000000000000000000010000000000',
-  'OffsetCommit v9':
-    '000000000205657870310300000000000000000000010000000000',
-  'DeleteGroups v0':
-    '00000000000000020004636170670000000565787067310044',
-  'DeleteGroups v2':
-    '0000000003056361706700450006657870673100440000',
+  'OffsetCommit v2': '0000000100046578703100000002000000000000000000010000',
+  'OffsetCommit v7': '000000000000000100046578703100000002000000000000000000010000',
+  'OffsetCommit v8': '000000000205657870310300000000000000000000010000000000',
+  'OffsetCommit v9': '000000000205657870310300000000000000000000010000000000',
+  'DeleteGroups v0': '00000000000000020004636170670000000565787067310044',
+  'DeleteGroups v2': '0000000003056361706700450006657870673100440000',
   'Metadata v10':
     '0000000002000000010a3132372e302e302e3100009747000017363453386a42504d5461676a7a505f424b68425377510000000103000005657870310571153214544c1f9cc6b6a54f5bf83400040000' +
     '0000000100000001000000000200000001020000000101000000000000020000000100000000020000000102000000010100000000000000000000010000000002000000010200000001010080000000' +
@@ -147,7 +145,8 @@ function onlyDecodeErrors(decode: (payload: Buffer) => unknown, payload: Buffer)
   try {
     decode(payload);
   } catch (err) {
-    if (!(err instanceof ProtocolDecodeError)) throw new Error(`not a ProtocolDecodeError: ${String(err)}`, { cause: err });
+    if (!(err instanceof ProtocolDecodeError))
+      throw new Error(`not a ProtocolDecodeError: ${String(err)}`, { cause: err });
   }
 }
 
@@ -163,25 +162,67 @@ describe('flexible-version primitives', () => {
   });
 
   it('refuses a varint longer than five bytes or larger than 32 bits', () => {
-    expect(() => new ResponseReader(Buffer.from('ffffffffff01', 'hex'), 'test', true).uvarint('n')).toThrow(ProtocolDecodeError);
-    expect(() => new ResponseReader(Buffer.from('ffffffff7f', 'hex'), 'test', true).uvarint('n')).toThrow(/larger than an unsigned 32-bit varint/);
+    expect(() => new ResponseReader(Buffer.from('ffffffffff01', 'hex'), 'test', true).uvarint('n')).toThrow(
+      ProtocolDecodeError,
+    );
+    expect(() => new ResponseReader(Buffer.from('ffffffff7f', 'hex'), 'test', true).uvarint('n')).toThrow(
+      /larger than an unsigned 32-bit varint/,
+    );
     expect(() => new ResponseReader(Buffer.from('80', 'hex'), 'test', true).uvarint('n')).toThrow(ProtocolDecodeError);
   });
 
   it('encodes strings, bytes and arrays compact in flexible versions and with fixed lengths in classic ones', () => {
-    const flexible = new RequestWriter(true).string('ab').nullableString(null).bytes(Buffer.from([1])).bytes(null).array([7], (n) => void n).nullableArray(null, () => undefined).tags().toBuffer();
+    const flexible = new RequestWriter(true)
+      .string('ab')
+      .nullableString(null)
+      .bytes(Buffer.from([1]))
+      .bytes(null)
+      .array([7], (n) => void n)
+      .nullableArray(null, () => undefined)
+      .tags()
+      .toBuffer();
     // 'ab' | null | [1] | null bytes | an array of 1 (its element written by the caller: none) | null array | tags
     expect(hex(flexible)).toBe('036162' + '00' + '0201' + '00' + '02' + '00' + '00');
-    const classic = new RequestWriter(false).string('ab').nullableString(null).bytes(Buffer.from([1])).array([], () => undefined).nullableArray(null, () => undefined).tags().toBuffer();
+    const classic = new RequestWriter(false)
+      .string('ab')
+      .nullableString(null)
+      .bytes(Buffer.from([1]))
+      .array([], () => undefined)
+      .nullableArray(null, () => undefined)
+      .tags()
+      .toBuffer();
     expect(hex(classic)).toBe('00026162' + 'ffff' + '0000000101' + '00000000' + 'ffffffff');
   });
 
   it('reads back what it writes, unicode and empty strings included', () => {
     for (const flexible of [false, true]) {
       const w = new RequestWriter(flexible);
-      w.int8(-2).int16(-300).int32(-70_000).int64(-(2n ** 62n)).bool(true).string('').string('grüße-✓').nullableString(null).bytes(Buffer.from('xyz')).uuid(Buffer.alloc(16, 9)).array([1, 2, 3], (n) => w.int32(n)).tags();
+      w.int8(-2)
+        .int16(-300)
+        .int32(-70_000)
+        .int64(-(2n ** 62n))
+        .bool(true)
+        .string('')
+        .string('grüße-✓')
+        .nullableString(null)
+        .bytes(Buffer.from('xyz'))
+        .uuid(Buffer.alloc(16, 9))
+        .array([1, 2, 3], (n) => w.int32(n))
+        .tags();
       const r = new ResponseReader(w.toBuffer(), 'test', flexible);
-      expect([r.int8('a'), r.int16('b'), r.int32('c'), r.int64('d'), r.bool('e'), r.string('f'), r.string('g'), r.nullableString('h'), r.bytes('i').toString(), r.uuid('j')[0], r.int32Array('k')]).toEqual([-2, -300, -70_000, -(2n ** 62n), true, '', 'grüße-✓', null, 'xyz', 9, [1, 2, 3]]);
+      expect([
+        r.int8('a'),
+        r.int16('b'),
+        r.int32('c'),
+        r.int64('d'),
+        r.bool('e'),
+        r.string('f'),
+        r.string('g'),
+        r.nullableString('h'),
+        r.bytes('i').toString(),
+        r.uuid('j')[0],
+        r.int32Array('k'),
+      ]).toEqual([-2, -300, -70_000, -(2n ** 62n), true, '', 'grüße-✓', null, 'xyz', 9, [1, 2, 3]]);
       r.tags();
       r.end();
     }
@@ -215,10 +256,12 @@ describe('flexible-version primitives', () => {
     })();
     expect(err).toBeInstanceOf(ProtocolDecodeError);
     expect(err).toBeInstanceOf(ResponseDecodeError);
-    expect((err as Error).message).toBe('Malformed Kafka data in the OffsetFetch v9 response: the bytes end inside throttle_time_ms (byte 0 of 2)');
+    expect((err as Error).message).toBe(
+      'Malformed Kafka data in the OffsetFetch v9 response: the bytes end inside throttle_time_ms (byte 0 of 2)',
+    );
   });
 
-  it("prints UUIDs as Kafka does (base64url, no padding) and knows the zero UUID", () => {
+  it('prints UUIDs as Kafka does (base64url, no padding) and knows the zero UUID', () => {
     expect(formatKafkaUuid(Buffer.from('000102030405060708090a0b0c0d0e0f', 'hex'))).toBe('AAECAwQFBgcICQoLDA0ODw');
     expect(formatKafkaUuid(Buffer.from('057115321454' + '4c1f9cc6b6a54f5bf834', 'hex'))).toBe('BXEVMhRUTB-cxralT1v4NA');
     expect(isZeroUuid(Buffer.alloc(16))).toBe(true);
@@ -251,13 +294,15 @@ describe('versions', () => {
   });
 });
 
-describe('requests encode to the bytes of Kafka\'s message definitions', () => {
+describe("requests encode to the bytes of Kafka's message definitions", () => {
   it('ListGroups: no filters before v4, empty state and type filters from v4 and v5', () => {
     expect(hex(encodeListGroupsRequest(0))).toBe('');
     expect(hex(encodeListGroupsRequest(3))).toBe('00');
     expect(hex(encodeListGroupsRequest(4))).toBe('0100');
     expect(hex(encodeListGroupsRequest(5))).toBe('010100');
-    expect(hex(encodeListGroupsRequest(5, { states: ['Stable'], types: ['consumer'] }))).toBe('0207537461626c650209636f6e73756d657200');
+    expect(hex(encodeListGroupsRequest(5, { states: ['Stable'], types: ['consumer'] }))).toBe(
+      '0207537461626c650209636f6e73756d657200',
+    );
   });
 
   it('FindCoordinator: one key before v4, many from v4', () => {
@@ -277,27 +322,88 @@ describe('requests encode to the bytes of Kafka\'s message definitions', () => {
 
   it('OffsetFetch: one group (topics null: all) before v8, many groups from v8, a member id and epoch from v9', () => {
     expect(hex(encodeOffsetFetchRequest(2, [{ groupId: 'g', topics: null }]))).toBe('000167ffffffff');
-    expect(hex(encodeOffsetFetchRequest(2, [{ groupId: 'g', topics: [{ name: 't', partitions: [3] }] }]))).toBe('000167' + '00000001' + '000174' + '00000001' + '00000003');
+    expect(hex(encodeOffsetFetchRequest(2, [{ groupId: 'g', topics: [{ name: 't', partitions: [3] }] }]))).toBe(
+      '000167' + '00000001' + '000174' + '00000001' + '00000003',
+    );
     expect(hex(encodeOffsetFetchRequest(7, [{ groupId: 'g', topics: null }]))).toBe('026700' + '00' + '00');
-    expect(hex(encodeOffsetFetchRequest(8, [{ groupId: 'g', topics: null }, { groupId: 'h', topics: [{ name: 't', partitions: [0, 2] }] }]))).toBe(
+    expect(
+      hex(
+        encodeOffsetFetchRequest(8, [
+          { groupId: 'g', topics: null },
+          { groupId: 'h', topics: [{ name: 't', partitions: [0, 2] }] },
+        ]),
+      ),
+    ).toBe(
       '03' + '026700' + '00' + '0268' + '02' + '0274' + '03' + '00000000' + '00000002' + '00' + '00' + '00' + '00',
     );
-    expect(hex(encodeOffsetFetchRequest(9, [{ groupId: 'g', topics: null }]))).toBe('02' + '0267' + '00' + 'ffffffff' + '00' + '00' + '00' + '00');
-    expect(() => encodeOffsetFetchRequest(7, [{ groupId: 'g', topics: null }, { groupId: 'h', topics: null }])).toThrow(/one group/);
+    expect(hex(encodeOffsetFetchRequest(9, [{ groupId: 'g', topics: null }]))).toBe(
+      '02' + '0267' + '00' + 'ffffffff' + '00' + '00' + '00' + '00',
+    );
+    expect(() =>
+      encodeOffsetFetchRequest(7, [
+        { groupId: 'g', topics: null },
+        { groupId: 'h', topics: null },
+      ]),
+    ).toThrow(/one group/);
   });
 
   it('OffsetCommit: a standalone commit (generation -1, no member), retention before v5, leader epoch from v6, group instance from v7', () => {
-    const request = { groupId: 'g', generationIdOrMemberEpoch: -1, memberId: '', groupInstanceId: null, topics: [{ name: 't', partitions: [{ partition: 1, offset: 5n }] }] };
-    expect(hex(encodeOffsetCommitRequest(2, request))).toBe('000167' + 'ffffffff' + '0000' + 'ffffffffffffffff' + '00000001' + '000174' + '00000001' + '00000001' + '0000000000000005' + '0000');
-    expect(hex(encodeOffsetCommitRequest(6, request))).toBe('000167' + 'ffffffff' + '0000' + '00000001' + '000174' + '00000001' + '00000001' + '0000000000000005' + 'ffffffff' + '0000');
-    expect(hex(encodeOffsetCommitRequest(9, request))).toBe('0267' + 'ffffffff' + '01' + '00' + '02' + '0274' + '02' + '00000001' + '0000000000000005' + 'ffffffff' + '01' + '00' + '00' + '00');
+    const request = {
+      groupId: 'g',
+      generationIdOrMemberEpoch: -1,
+      memberId: '',
+      groupInstanceId: null,
+      topics: [{ name: 't', partitions: [{ partition: 1, offset: 5n }] }],
+    };
+    expect(hex(encodeOffsetCommitRequest(2, request))).toBe(
+      '000167' +
+        'ffffffff' +
+        '0000' +
+        'ffffffffffffffff' +
+        '00000001' +
+        '000174' +
+        '00000001' +
+        '00000001' +
+        '0000000000000005' +
+        '0000',
+    );
+    expect(hex(encodeOffsetCommitRequest(6, request))).toBe(
+      '000167' +
+        'ffffffff' +
+        '0000' +
+        '00000001' +
+        '000174' +
+        '00000001' +
+        '00000001' +
+        '0000000000000005' +
+        'ffffffff' +
+        '0000',
+    );
+    expect(hex(encodeOffsetCommitRequest(9, request))).toBe(
+      '0267' +
+        'ffffffff' +
+        '01' +
+        '00' +
+        '02' +
+        '0274' +
+        '02' +
+        '00000001' +
+        '0000000000000005' +
+        'ffffffff' +
+        '01' +
+        '00' +
+        '00' +
+        '00',
+    );
   });
 
   it('DeleteGroups and Metadata (topics by name, never created)', () => {
     expect(hex(encodeDeleteGroupsRequest(0, ['g']))).toBe('00000001000167');
     expect(hex(encodeDeleteGroupsRequest(2, ['g']))).toBe('02026700');
     const zeroUuid = '00'.repeat(16);
-    expect(hex(encodeMetadataTopicIdsRequest(10, ['t']))).toBe('02' + zeroUuid + '0274' + '00' + '00' + '00' + '00' + '00');
+    expect(hex(encodeMetadataTopicIdsRequest(10, ['t']))).toBe(
+      '02' + zeroUuid + '0274' + '00' + '00' + '00' + '00' + '00',
+    );
     expect(hex(encodeMetadataTopicIdsRequest(12, ['t']))).toBe('02' + zeroUuid + '0274' + '00' + '00' + '00' + '00');
     expect(hex(encodeMetadataTopicIdsRequest(13, []))).toBe('01' + '00' + '00' + '00');
   });
@@ -309,8 +415,14 @@ describe('responses a Kafka 4.1 broker sent', () => {
       { groupId: 'expg2', protocolType: 'consumer', groupState: null, groupType: null },
       { groupId: 'expg1', protocolType: 'consumer', groupState: null, groupType: null },
     ]);
-    expect(decodeListGroupsResponse(bytes('ListGroups v3'), 3).groups.map((g) => g.groupId)).toEqual(['expg2', 'expg1']);
-    expect(decodeListGroupsResponse(bytes('ListGroups v4'), 4).groups.map((g) => g.groupState)).toEqual(['Stable', 'Stable']);
+    expect(decodeListGroupsResponse(bytes('ListGroups v3'), 3).groups.map((g) => g.groupId)).toEqual([
+      'expg2',
+      'expg1',
+    ]);
+    expect(decodeListGroupsResponse(bytes('ListGroups v4'), 4).groups.map((g) => g.groupState)).toEqual([
+      'Stable',
+      'Stable',
+    ]);
     expect(decodeListGroupsResponse(bytes('ListGroups v5'), 5)).toEqual({
       throttleTimeMs: 0,
       errorCode: 0,
@@ -323,9 +435,15 @@ describe('responses a Kafka 4.1 broker sent', () => {
 
   it('FindCoordinator: one coordinator before v4, one per key from v4', () => {
     const one = { key: 'expg1', nodeId: 1, host: '127.0.0.1', port: 38727, errorCode: 0 };
-    expect(decodeFindCoordinatorResponse(bytes('FindCoordinator v0'), 0, ['expg1']).coordinators).toEqual([{ ...one, errorMessage: null }]);
-    expect(decodeFindCoordinatorResponse(bytes('FindCoordinator v2'), 2, ['expg1']).coordinators).toEqual([{ ...one, errorMessage: 'NONE' }]);
-    expect(decodeFindCoordinatorResponse(bytes('FindCoordinator v3'), 3, ['expg1']).coordinators).toEqual([{ ...one, errorMessage: 'NONE' }]);
+    expect(decodeFindCoordinatorResponse(bytes('FindCoordinator v0'), 0, ['expg1']).coordinators).toEqual([
+      { ...one, errorMessage: null },
+    ]);
+    expect(decodeFindCoordinatorResponse(bytes('FindCoordinator v2'), 2, ['expg1']).coordinators).toEqual([
+      { ...one, errorMessage: 'NONE' },
+    ]);
+    expect(decodeFindCoordinatorResponse(bytes('FindCoordinator v3'), 3, ['expg1']).coordinators).toEqual([
+      { ...one, errorMessage: 'NONE' },
+    ]);
     for (const v of [4, 6]) {
       expect(decodeFindCoordinatorResponse(bytes(`FindCoordinator v${v}`), v, []).coordinators).toEqual([
         { ...one, errorMessage: '' },
@@ -337,21 +455,63 @@ describe('responses a Kafka 4.1 broker sent', () => {
   it('DescribeGroups: an unknown group is Dead (GROUP_ID_NOT_FOUND from v6), a classic member with its consumer-protocol assignment', () => {
     for (const v of [0, 3, 4, 5, 6]) {
       const { groups } = decodeDescribeGroupsResponse(bytes(`DescribeGroups v${v}`), v);
-      expect(groups[0]).toMatchObject({ groupId: 'nonexist', groupState: 'Dead', errorCode: v >= 6 ? 69 : 0, errorMessage: v >= 6 ? 'Group nonexist not found.' : null, members: [] });
-      expect(groups[1]).toMatchObject({ groupId: 'expg1', errorCode: 0, groupState: 'Stable', protocolType: 'consumer', protocolData: 'range', authorizedOperations: v >= 3 ? -2147483648 : null });
+      expect(groups[0]).toMatchObject({
+        groupId: 'nonexist',
+        groupState: 'Dead',
+        errorCode: v >= 6 ? 69 : 0,
+        errorMessage: v >= 6 ? 'Group nonexist not found.' : null,
+        members: [],
+      });
+      expect(groups[1]).toMatchObject({
+        groupId: 'expg1',
+        errorCode: 0,
+        groupState: 'Stable',
+        protocolType: 'consumer',
+        protocolData: 'range',
+        authorizedOperations: v >= 3 ? -2147483648 : null,
+      });
       const member = groups[1]!.members[0]!;
-      expect(member).toMatchObject({ memberId: 'rdkafka-f94227e0-a8ba-4c93-85f5-18e08854994f', groupInstanceId: null, clientId: 'rdkafka', clientHost: '/127.0.0.1' });
-      expect(decodeConsumerProtocolAssignment(member.memberAssignment)).toEqual({ version: 0, topics: [{ topic: 'exp1', partitions: [0, 1, 2] }] });
+      expect(member).toMatchObject({
+        memberId: 'rdkafka-f94227e0-a8ba-4c93-85f5-18e08854994f',
+        groupInstanceId: null,
+        clientId: 'rdkafka',
+        clientHost: '/127.0.0.1',
+      });
+      expect(decodeConsumerProtocolAssignment(member.memberAssignment)).toEqual({
+        version: 0,
+        topics: [{ topic: 'exp1', partitions: [0, 1, 2] }],
+      });
     }
   });
 
   it('ConsumerGroupDescribe: a KIP-848 group with its assignment; a classic group is not one (GROUP_ID_NOT_FOUND)', () => {
     for (const v of [0, 1]) {
       const { groups } = decodeConsumerGroupDescribeResponse(bytes(`ConsumerGroupDescribe v${v}`), v);
-      expect(groups[0]).toMatchObject({ groupId: 'expg2', errorCode: 0, groupState: 'Stable', groupEpoch: 1, assignmentEpoch: 1, assignorName: 'uniform' });
+      expect(groups[0]).toMatchObject({
+        groupId: 'expg2',
+        errorCode: 0,
+        groupState: 'Stable',
+        groupEpoch: 1,
+        assignmentEpoch: 1,
+        assignorName: 'uniform',
+      });
       const member = groups[0]!.members[0]!;
-      expect(member).toMatchObject({ memberId: '9eVUgREiRguY-zk7D05hPQ', instanceId: null, rackId: null, clientId: 'console-consumer', clientHost: '/127.0.0.1', subscribedTopicNames: ['exp1'], memberType: v >= 1 ? 1 : -1 });
-      expect(member.assignment.map((a) => ({ topic: a.topicName, id: formatKafkaUuid(a.topicId), partitions: a.partitions }))).toEqual([{ topic: 'exp1', id: 'BXEVMhRUTB-cxralT1v4NA', partitions: [0, 1, 2] }]);
+      expect(member).toMatchObject({
+        memberId: '9eVUgREiRguY-zk7D05hPQ',
+        instanceId: null,
+        rackId: null,
+        clientId: 'console-consumer',
+        clientHost: '/127.0.0.1',
+        subscribedTopicNames: ['exp1'],
+        memberType: v >= 1 ? 1 : -1,
+      });
+      expect(
+        member.assignment.map((a) => ({
+          topic: a.topicName,
+          id: formatKafkaUuid(a.topicId),
+          partitions: a.partitions,
+        })),
+      ).toEqual([{ topic: 'exp1', id: 'BXEVMhRUTB-cxralT1v4NA', partitions: [0, 1, 2] }]);
       expect(groups[1]).toMatchObject({ groupId: 'expg1', errorCode: 69, members: [] });
     }
   });
@@ -361,7 +521,9 @@ describe('responses a Kafka 4.1 broker sent', () => {
       const { groups } = decodeOffsetFetchResponse(bytes(`OffsetFetch v${v}`), v, ['expg2']);
       expect(groups).toHaveLength(1);
       expect(groups[0]!.groupId).toBe('expg2');
-      const offsets = groups[0]!.topics.flatMap((t) => t.partitions.map((p) => [t.name, p.partition, p.committedOffset, p.errorCode]));
+      const offsets = groups[0]!.topics.flatMap((t) =>
+        t.partitions.map((p) => [t.name, p.partition, p.committedOffset, p.errorCode]),
+      );
       expect(offsets.sort()).toEqual([
         ['exp1', 0, 3n, 0],
         ['exp1', 1, 2n, 0],
@@ -370,7 +532,13 @@ describe('responses a Kafka 4.1 broker sent', () => {
     }
     for (const v of [8, 9]) {
       const { groups } = decodeOffsetFetchResponse(bytes(`OffsetFetch v${v}`), v, []);
-      expect(groups.map((g) => [g.groupId, g.errorCode, g.topics.flatMap((t) => t.partitions.map((p) => `${t.name}-${p.partition}@${p.committedOffset}`))])).toEqual([
+      expect(
+        groups.map((g) => [
+          g.groupId,
+          g.errorCode,
+          g.topics.flatMap((t) => t.partitions.map((p) => `${t.name}-${p.partition}@${p.committedOffset}`)),
+        ]),
+      ).toEqual([
         ['expg1', 0, ['exp1-0@3', 'exp1-1@2']],
         ['expg2', 0, ['exp1-0@3', 'exp1-2@0']],
       ]);
@@ -379,10 +547,24 @@ describe('responses a Kafka 4.1 broker sent', () => {
 
   it('OffsetCommit and DeleteGroups: errors per partition and per group', () => {
     for (const v of [2, 7, 8, 9]) {
-      expect(decodeOffsetCommitResponse(bytes(`OffsetCommit v${v}`), v).topics).toEqual([{ name: 'exp1', partitions: [{ partition: 0, errorCode: 0 }, { partition: 1, errorCode: 0 }] }]);
+      expect(decodeOffsetCommitResponse(bytes(`OffsetCommit v${v}`), v).topics).toEqual([
+        {
+          name: 'exp1',
+          partitions: [
+            { partition: 0, errorCode: 0 },
+            { partition: 1, errorCode: 0 },
+          ],
+        },
+      ]);
     }
-    expect(decodeDeleteGroupsResponse(bytes('DeleteGroups v0'), 0).results).toEqual([{ groupId: 'capg', errorCode: 0 }, { groupId: 'expg1', errorCode: 68 }]);
-    expect(decodeDeleteGroupsResponse(bytes('DeleteGroups v2'), 2).results).toEqual([{ groupId: 'capg', errorCode: 69 }, { groupId: 'expg1', errorCode: 68 }]);
+    expect(decodeDeleteGroupsResponse(bytes('DeleteGroups v0'), 0).results).toEqual([
+      { groupId: 'capg', errorCode: 0 },
+      { groupId: 'expg1', errorCode: 68 },
+    ]);
+    expect(decodeDeleteGroupsResponse(bytes('DeleteGroups v2'), 2).results).toEqual([
+      { groupId: 'capg', errorCode: 69 },
+      { groupId: 'expg1', errorCode: 68 },
+    ]);
   });
 
   it('Metadata v10–v13: topic IDs, leaders, and the all-zero ID of an unknown topic', () => {
@@ -405,9 +587,16 @@ describe('responses a Kafka 4.1 broker sent', () => {
   it('the consumer protocol assignment: later versions add fields at the end, which are left unread', () => {
     const v0 = Buffer.from('0000' + '00000001' + '000174' + '00000002' + '00000000' + '00000005' + 'ffffffff', 'hex');
     expect(decodeConsumerProtocolAssignment(v0)).toEqual({ version: 0, topics: [{ topic: 't', partitions: [0, 5] }] });
-    expect(decodeConsumerProtocolAssignment(Buffer.concat([v0, Buffer.from('00000001', 'hex')]))).toEqual({ version: 0, topics: [{ topic: 't', partitions: [0, 5] }] });
-    expect(decodeConsumerProtocolAssignment(Buffer.from('0000' + '00000000', 'hex'))).toEqual({ version: 0, topics: [] });
-    for (let cut = 0; cut < v0.length - 4; cut++) expect(() => decodeConsumerProtocolAssignment(v0.subarray(0, cut)), `cut at ${cut}`).toThrow(ProtocolDecodeError);
+    expect(decodeConsumerProtocolAssignment(Buffer.concat([v0, Buffer.from('00000001', 'hex')]))).toEqual({
+      version: 0,
+      topics: [{ topic: 't', partitions: [0, 5] }],
+    });
+    expect(decodeConsumerProtocolAssignment(Buffer.from('0000' + '00000000', 'hex'))).toEqual({
+      version: 0,
+      topics: [],
+    });
+    for (let cut = 0; cut < v0.length - 4; cut++)
+      expect(() => decodeConsumerProtocolAssignment(v0.subarray(0, cut)), `cut at ${cut}`).toThrow(ProtocolDecodeError);
   });
 });
 
@@ -415,7 +604,8 @@ describe('damaged responses raise ProtocolDecodeError, never RangeError', () => 
   it.each(DECODERS)('%s cut short anywhere', (_name, decode) => {
     const payload = bytes(_name);
     expect(() => decode(payload)).not.toThrow();
-    for (let cut = 0; cut < payload.length; cut++) expect(() => decode(payload.subarray(0, cut)), `cut at ${cut} of ${payload.length}`).toThrow(ProtocolDecodeError);
+    for (let cut = 0; cut < payload.length; cut++)
+      expect(() => decode(payload.subarray(0, cut)), `cut at ${cut} of ${payload.length}`).toThrow(ProtocolDecodeError);
   });
 
   it.each(DECODERS)('%s with a byte too many', (_name, decode) => {

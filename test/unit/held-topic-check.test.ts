@@ -11,9 +11,17 @@ import { testTempDir } from '../support/temp-dir.ts';
 
 const tempLog = () => new ReplayLog(join(testTempDir('es-held-'), 'log.sqlite'));
 const records = (partition: number, from: number, count: number, tag = 'v'): KafkaRecord[] =>
-  Array.from({ length: count }, (_, i) => ({ partition, offset: BigInt(from + i), timestampMs: 1_000 + i, key: null, value: Buffer.from(`${tag}${from + i}`), headers: [] }));
+  Array.from({ length: count }, (_, i) => ({
+    partition,
+    offset: BigInt(from + i),
+    timestampMs: 1_000 + i,
+    key: null,
+    value: Buffer.from(`${tag}${from + i}`),
+    headers: [],
+  }));
 const key = (partition: number) => ({ cluster: 'c', topic: 'orders', partition });
-const values = (log: ReplayLog, partition: number) => log.read(key(partition), 0n, 100_000).map((r) => Buffer.from(r.value!).toString());
+const values = (log: ReplayLog, partition: number) =>
+  log.read(key(partition), 0n, 100_000).map((r) => Buffer.from(r.value!).toString());
 
 describe('checking what the replay log holds of a topic', () => {
   it('records the topic ID before anything is stored, and keeps what matches', () => {
@@ -32,7 +40,9 @@ describe('checking what the replay log holds of a topic', () => {
     log.append(key(0), { from: 0n, to: 1100n }, records(0, 0, 1100, 'old'));
     log.append(key(1), { from: 0n, to: 5n }, records(1, 0, 5, 'old'));
     const notices = checkHeldTopic(log, 'c', 'orders', { topicId: 'id-2', endOffsets: new Map([[0, 4n]]) });
-    expect(notices).toEqual(['The replay log held 1,105 records of an earlier topic named orders (deleted and re-created since, topic ID id-1); they were set aside and are read again from the cluster.']);
+    expect(notices).toEqual([
+      'The replay log held 1,105 records of an earlier topic named orders (deleted and re-created since, topic ID id-1); they were set aside and are read again from the cluster.',
+    ]);
     expect(log.ranges(key(0))).toEqual([]);
     expect(log.topicId('c', 'orders')).toBe('id-2');
     expect(log.append(key(0), { from: 0n, to: 4n }, records(0, 0, 4, 'new'))).toBe(4);
@@ -47,8 +57,16 @@ describe('checking what the replay log holds of a topic', () => {
     log.append(key(0), { from: 100n, to: 200n }, records(0, 100, 100));
     log.append(key(1), { from: 0n, to: 50n }, records(1, 0, 50));
     const before = log.sizeBytes('c');
-    const notices = checkHeldTopic(log, 'c', 'orders', { topicId: null, endOffsets: new Map([[0, 150n], [1, 50n]]) });
-    expect(notices).toEqual(['Partition 0 of orders now ends at offset 150, below the 200 the replay log held: 50 held records past its end were set aside.']);
+    const notices = checkHeldTopic(log, 'c', 'orders', {
+      topicId: null,
+      endOffsets: new Map([
+        [0, 150n],
+        [1, 50n],
+      ]),
+    });
+    expect(notices).toEqual([
+      'Partition 0 of orders now ends at offset 150, below the 200 the replay log held: 50 held records past its end were set aside.',
+    ]);
     expect(log.ranges(key(0))).toEqual([{ from: 0n, to: 150n }]);
     expect(values(log, 0)).toEqual(Array.from({ length: 150 }, (_, i) => `v${i}`));
     expect(values(log, 1)).toHaveLength(50);

@@ -63,15 +63,22 @@ describe('client.properties import', () => {
   it('rejects files that are not Kafka client configs, naming the cause', () => {
     expect(importError('hello world\nfoo=bar').message).toMatch(/no bootstrap\.servers/);
     expect(importError('bootstrap.servers=localhost:99999').message).toMatch(/line 1: .*out of range/);
-    expect(importError('bootstrap.servers=k:1\nsecurity.protocol=SASL_SSL\nsasl.mechanism=GSSAPI').message).toMatch(/GSSAPI is not supported/);
+    expect(importError('bootstrap.servers=k:1\nsecurity.protocol=SASL_SSL\nsasl.mechanism=GSSAPI').message).toMatch(
+      /GSSAPI is not supported/,
+    );
     expect(importError('bootstrap.servers=k:1\nsecurity.protocol=TLS').message).toMatch(/security\.protocol "TLS"/);
-    expect(importError('bootstrap.servers=k:1\nsecurity.protocol=SASL_PLAINTEXT\nsasl.mechanism=PLAIN').message).toMatch(/no user name/);
+    expect(
+      importError('bootstrap.servers=k:1\nsecurity.protocol=SASL_PLAINTEXT\nsasl.mechanism=PLAIN').message,
+    ).toMatch(/no user name/);
     expect(importError('=oops').message).toMatch(/line 1: a value without a key/);
     expect(importError('').code).toBe('BAD_CONFIG');
   });
 
   it('parses Java properties escapes and separators', () => {
-    const props = parseProperties('a\\ b = c\\td\nx:y\nunicode=\\u00e9\n! comment\n# comment\nlong=one \\\n   two', 'f');
+    const props = parseProperties(
+      'a\\ b = c\\td\nx:y\nunicode=\\u00e9\n! comment\n# comment\nlong=one \\\n   two',
+      'f',
+    );
     expect(props.get('a b')?.value).toBe('c\td');
     expect(props.get('x')?.value).toBe('y');
     expect(props.get('unicode')?.value).toBe('é');

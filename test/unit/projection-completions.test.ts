@@ -5,9 +5,16 @@ import { readFileSync } from 'node:fs';
 import { CompletionContext } from '@codemirror/autocomplete';
 import { EditorState } from '@codemirror/state';
 import { describe, expect, it } from 'vitest';
-import { EVENT_FIELDS, PROJECTION_PROPERTIES, projectionCompletions } from '../../renderer/src/features/projections/projection-completions.ts';
+import {
+  EVENT_FIELDS,
+  PROJECTION_PROPERTIES,
+  projectionCompletions,
+} from '../../renderer/src/features/projections/projection-completions.ts';
 
-const API = readFileSync(new URL('../../src/common/projections/projection-api.ts', import.meta.url), 'utf8').replace(/\s*\n\s*(\*\s*)?/g, ' ');
+const API = readFileSync(new URL('../../src/common/projections/projection-api.ts', import.meta.url), 'utf8').replace(
+  /\s*\n\s*(\*\s*)?/g,
+  ' ',
+);
 
 function complete(text: string, explicit = false): string[] | null {
   const pos = text.indexOf('|');
@@ -18,12 +25,32 @@ function complete(text: string, explicit = false): string[] | null {
 
 describe('projection completions', () => {
   it('offer every property of a projection and every field of an event', () => {
-    expect(PROJECTION_PROPERTIES.map((p) => p.label).sort()).toEqual(['any', 'description', 'init', 'keyBy', 'name', 'on', 'typeFrom']);
-    expect(EVENT_FIELDS.map((p) => p.label).sort()).toEqual(['headers', 'key', 'offset', 'partition', 'timestamp', 'topic', 'type', 'value']);
+    expect(PROJECTION_PROPERTIES.map((p) => p.label).sort()).toEqual([
+      'any',
+      'description',
+      'init',
+      'keyBy',
+      'name',
+      'on',
+      'typeFrom',
+    ]);
+    expect(EVENT_FIELDS.map((p) => p.label).sort()).toEqual([
+      'headers',
+      'key',
+      'offset',
+      'partition',
+      'timestamp',
+      'topic',
+      'type',
+      'value',
+    ]);
   });
 
   it('say what projection-api.ts says', () => {
-    for (const p of [...PROJECTION_PROPERTIES, ...EVENT_FIELDS.filter((f) => f.label !== 'topic' && f.label !== 'partition')]) {
+    for (const p of [
+      ...PROJECTION_PROPERTIES,
+      ...EVENT_FIELDS.filter((f) => f.label !== 'topic' && f.label !== 'partition'),
+    ]) {
       expect(API, p.label).toContain(p.info.replace(/\s+/g, ' '));
     }
   });

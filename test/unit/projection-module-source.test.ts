@@ -25,13 +25,26 @@ describe('projection module source', () => {
       'const e = { export: 1, import: 2 };',
       'export default { a, b, c, d, exportKey: e.export, importKey: e.import };',
     ].join('\n');
-    expect(evaluate(source)).toEqual({ a: "export default { wrong: 1 }", b: 'export default', c: 'export default nested export default', d: 0.5, exportKey: 1, importKey: 2 });
+    expect(evaluate(source)).toEqual({
+      a: 'export default { wrong: 1 }',
+      b: 'export default',
+      c: 'export default nested export default',
+      d: 0.5,
+      exportKey: 1,
+      importKey: 2,
+    });
   });
 
   it('keeps every line where it was', () => {
     const source = "export const one = 1;\nexport default {\n  two: 2,\n  three() { throw new Error('line 4'); },\n};";
     const body = projectionModuleBody(source);
-    expect('body' in body && body.body.split('\n').slice(0, 5).map((l) => l.replace(/^.*?__eventscope_exports__ = \{\};/, ''))).toEqual([
+    expect(
+      'body' in body &&
+        body.body
+          .split('\n')
+          .slice(0, 5)
+          .map((l) => l.replace(/^.*?__eventscope_exports__ = \{\};/, '')),
+    ).toEqual([
       '       const one = 1;',
       '__eventscope_exports__.default = {',
       '  two: 2,',
@@ -49,12 +62,24 @@ describe('projection module source', () => {
   });
 
   it('refuses imports, named export lists and a second default, naming the line', () => {
-    expect(projectionModuleBody("\n\nimport fs from 'node:fs';\nexport default {};")).toMatchObject({ line: 3, error: expect.stringContaining('`import` is not available') });
+    expect(projectionModuleBody("\n\nimport fs from 'node:fs';\nexport default {};")).toMatchObject({
+      line: 3,
+      error: expect.stringContaining('`import` is not available'),
+    });
     expect(projectionModuleBody("import * as x from 'y';")).toMatchObject({ line: 1 });
     expect(projectionModuleBody("import 'side-effect';")).toMatchObject({ line: 1 });
-    expect(projectionModuleBody('const x = 1;\nexport { x };')).toMatchObject({ line: 2, error: expect.stringContaining('`export { … }`') });
-    expect(projectionModuleBody('export default {};\nexport default {};')).toMatchObject({ line: 2, error: expect.stringContaining('a second one') });
-    expect(projectionModuleBody('const projection = {};')).toMatchObject({ line: 1, error: expect.stringContaining('There is no `export default`') });
+    expect(projectionModuleBody('const x = 1;\nexport { x };')).toMatchObject({
+      line: 2,
+      error: expect.stringContaining('`export { … }`'),
+    });
+    expect(projectionModuleBody('export default {};\nexport default {};')).toMatchObject({
+      line: 2,
+      error: expect.stringContaining('a second one'),
+    });
+    expect(projectionModuleBody('const projection = {};')).toMatchObject({
+      line: 1,
+      error: expect.stringContaining('There is no `export default`'),
+    });
     // import() is an expression, not a module import: left to the sandbox (which refuses to load anything).
     expect(projectionModuleBody("const later = () => import('x');\nexport default {};")).toHaveProperty('body');
   });

@@ -8,14 +8,40 @@ const base = { ...EMPTY_RANGE, connectionId: 'sample', topic: 'orders' };
 
 describe('projection range form', () => {
   it('reads every start and end the picker offers', () => {
-    expect(rangeParams(base, 'utc')).toEqual({ ok: true, params: { connectionId: 'sample', topic: 'orders', from: { kind: 'earliest' }, to: { kind: 'latest' } } });
-    expect(rangeParams({ ...base, partitions: ' 2, 0,2 ', fromKind: 'offset', fromValue: '10', toKind: 'offset', toValue: '99' }, 'utc')).toEqual({
+    expect(rangeParams(base, 'utc')).toEqual({
       ok: true,
-      params: { connectionId: 'sample', topic: 'orders', partitions: [0, 2], from: { kind: 'offset', offset: '10' }, to: { kind: 'offset', offset: '99' } },
+      params: { connectionId: 'sample', topic: 'orders', from: { kind: 'earliest' }, to: { kind: 'latest' } },
     });
-    const timed = rangeParams({ ...base, fromKind: 'time', fromValue: '2026-11-26 10:00', toKind: 'time', toValue: '1764150000123' }, 'utc');
-    expect(timed).toMatchObject({ ok: true, params: { from: { kind: 'timestamp', timestamp: Date.UTC(2026, 10, 26, 10) }, to: { kind: 'timestamp', timestamp: 1764150000123 } } });
-    expect(rangeParams({ ...base, toKind: 'group', toValue: ' billing ' }, 'utc')).toMatchObject({ ok: true, params: { to: { kind: 'group', groupId: 'billing' } } });
+    expect(
+      rangeParams(
+        { ...base, partitions: ' 2, 0,2 ', fromKind: 'offset', fromValue: '10', toKind: 'offset', toValue: '99' },
+        'utc',
+      ),
+    ).toEqual({
+      ok: true,
+      params: {
+        connectionId: 'sample',
+        topic: 'orders',
+        partitions: [0, 2],
+        from: { kind: 'offset', offset: '10' },
+        to: { kind: 'offset', offset: '99' },
+      },
+    });
+    const timed = rangeParams(
+      { ...base, fromKind: 'time', fromValue: '2026-11-26 10:00', toKind: 'time', toValue: '1764150000123' },
+      'utc',
+    );
+    expect(timed).toMatchObject({
+      ok: true,
+      params: {
+        from: { kind: 'timestamp', timestamp: Date.UTC(2026, 10, 26, 10) },
+        to: { kind: 'timestamp', timestamp: 1764150000123 },
+      },
+    });
+    expect(rangeParams({ ...base, toKind: 'group', toValue: ' billing ' }, 'utc')).toMatchObject({
+      ok: true,
+      params: { to: { kind: 'group', groupId: 'billing' } },
+    });
   });
 
   it('names what is wrong', () => {
@@ -35,7 +61,9 @@ describe('projection range form', () => {
   });
 
   it('finds the topic a projection’s usage comment names', () => {
-    expect(topicNamedIn('//   eventscope replay --projection x.js \\\n//     --topic orders --topic payments')).toBe('orders');
+    expect(topicNamedIn('//   eventscope replay --projection x.js \\\n//     --topic orders --topic payments')).toBe(
+      'orders',
+    );
     expect(topicNamedIn('export default {}')).toBeNull();
   });
 });

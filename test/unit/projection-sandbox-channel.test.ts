@@ -5,7 +5,13 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SandboxChannel, SandboxStopped, type SandboxTransport } from '../../src/common/projections/sandbox-channel.ts';
 
 /** A worker whose answers the test gives by hand. */
-function fakeWorker(): { transport: SandboxTransport<string, string>; sent: string[]; answer(reply: string): void; die(kind: 'memory' | 'crashed', message: string): void; terminated: () => boolean } {
+function fakeWorker(): {
+  transport: SandboxTransport<string, string>;
+  sent: string[];
+  answer(reply: string): void;
+  die(kind: 'memory' | 'crashed', message: string): void;
+  terminated: () => boolean;
+} {
   const sent: string[] = [];
   let handlers: Parameters<SandboxTransport<string, string>['connect']>[0] | null = null;
   let terminated = false;
@@ -26,7 +32,7 @@ describe('sandbox channel', () => {
   beforeEach(() => void vi.useFakeTimers());
   afterEach(() => void vi.useRealTimers());
 
-  it('answers pipelined requests in order; each one\'s time counts from when the one before was answered', async () => {
+  it("answers pipelined requests in order; each one's time counts from when the one before was answered", async () => {
     const worker = fakeWorker();
     const channel = new SandboxChannel(worker.transport, { timeLimitMs: 1000 });
     const a = channel.request('a', 'first');

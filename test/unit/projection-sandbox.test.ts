@@ -31,7 +31,12 @@ function sources(events: TestEvent[]): PartitionSource[] {
     const id = `${topic}/${partition}`;
     let p = byPartition.get(id);
     if (!p) byPartition.set(id, (p = { topic, partition, records: [] }));
-    const value = e.raw !== undefined ? e.raw : e.value === undefined ? null : enc.encode(typeof e.value === 'string' ? e.value : JSON.stringify(e.value));
+    const value =
+      e.raw !== undefined
+        ? e.raw
+        : e.value === undefined
+          ? null
+          : enc.encode(typeof e.value === 'string' ? e.value : JSON.stringify(e.value));
     p.records.push({
       partition,
       offset: BigInt(p.records.length),
@@ -62,20 +67,34 @@ afterEach(() => {
   for (const r of running.splice(0)) r.terminate();
 });
 
-function sandbox(options: { timeLimitMs?: number; memoryLimitMb?: number; console?: NodeJS.WritableStream } = {}): ProjectionRunner {
-  const runner = startProjectionSandbox({ fileName: 'test-projection.js', console: options.console ?? new Writable({ write: (_c, _e, cb) => cb() }), ...options });
+function sandbox(
+  options: { timeLimitMs?: number; memoryLimitMb?: number; console?: NodeJS.WritableStream } = {},
+): ProjectionRunner {
+  const runner = startProjectionSandbox({
+    fileName: 'test-projection.js',
+    console: options.console ?? new Writable({ write: (_c, _e, cb) => cb() }),
+    ...options,
+  });
   running.push(runner);
   return runner;
 }
 
-async function replay(source: string, events: TestEvent[], options: { timeLimitMs?: number; memoryLimitMb?: number; console?: NodeJS.WritableStream } = {}): Promise<ProjectionOutcome> {
+async function replay(
+  source: string,
+  events: TestEvent[],
+  options: { timeLimitMs?: number; memoryLimitMb?: number; console?: NodeJS.WritableStream } = {},
+): Promise<ProjectionOutcome> {
   const runner = sandbox(options);
   await runner.load(source);
   const { outcome } = await replayIntoProjection(runner, sources(events));
   return outcome;
 }
 
-async function failure(source: string, events: TestEvent[], options: { timeLimitMs?: number; memoryLimitMb?: number } = {}): Promise<ProjectionFailure> {
+async function failure(
+  source: string,
+  events: TestEvent[],
+  options: { timeLimitMs?: number; memoryLimitMb?: number } = {},
+): Promise<ProjectionFailure> {
   const err = await replay(source, events, options).then(
     () => null,
     (e: unknown) => e,
@@ -89,7 +108,11 @@ function lineOf(source: string, marker: string): number {
   return source.slice(0, source.indexOf(marker)).split('\n').length;
 }
 
-const order = (type: string, customerId: string, amountCents: number, extra: TestEvent = {}): TestEvent => ({ value: { type, customerId, amountCents }, headers: { 'event-type': type }, ...extra });
+const order = (type: string, customerId: string, amountCents: number, extra: TestEvent = {}): TestEvent => ({
+  value: { type, customerId, amountCents },
+  headers: { 'event-type': type },
+  ...extra,
+});
 
 describe('projection results', () => {
   it('an unkeyed projection ends in the state a plain loop computes, over any events', async () => {
@@ -103,26 +126,39 @@ export default {
   },
 };`;
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.record({ type: fc.constantFrom('Placed', 'Paid', 'Other'), amount: fc.integer({ min: 0, max: 10_000 }), partition: fc.integer({ min: 0, max: 2 }) }), { maxLength: 300 }), async (items) => {
-        const events = items.map((it) => ({ partition: it.partition, value: { type: it.type, amountCents: it.amount } }));
-        const outcome = await replay(source, events);
-        // The plain loop over the same events, in the order the replay feeds them (timestamps rise with the index).
-        const expected = { placed: 0, paidCents: 0, last: null as string | null };
-        const offsets = [0, 0, 0];
-        for (const it of items) {
-          const offset = String(offsets[it.partition]!++);
-          if (it.type === 'Placed') {
-            expected.placed += 1;
-            expected.last = offset;
-          } else if (it.type === 'Paid') {
-            expected.paidCents += it.amount;
-            expected.last = offset;
+      fc.asyncProperty(
+        fc.array(
+          fc.record({
+            type: fc.constantFrom('Placed', 'Paid', 'Other'),
+            amount: fc.integer({ min: 0, max: 10_000 }),
+            partition: fc.integer({ min: 0, max: 2 }),
+          }),
+          { maxLength: 300 },
+        ),
+        async (items) => {
+          const events = items.map((it) => ({
+            partition: it.partition,
+            value: { type: it.type, amountCents: it.amount },
+          }));
+          const outcome = await replay(source, events);
+          // The plain loop over the same events, in the order the replay feeds them (timestamps rise with the index).
+          const expected = { placed: 0, paidCents: 0, last: null as string | null };
+          const offsets = [0, 0, 0];
+          for (const it of items) {
+            const offset = String(offsets[it.partition]!++);
+            if (it.type === 'Placed') {
+              expected.placed += 1;
+              expected.last = offset;
+            } else if (it.type === 'Paid') {
+              expected.paidCents += it.amount;
+              expected.last = offset;
+            }
           }
-        }
-        expect(outcome).toMatchObject({ keyed: false, state: expected });
-        expect(outcome.counts.events).toBe(items.length);
-        expect(outcome.counts.unmatched).toBe(items.filter((i) => i.type === 'Other').length);
-      }),
+          expect(outcome).toMatchObject({ keyed: false, state: expected });
+          expect(outcome.counts.events).toBe(items.length);
+          expect(outcome.counts.unmatched).toBe(items.filter((i) => i.type === 'Other').length);
+        },
+      ),
       { numRuns: 15 },
     );
   });
@@ -142,21 +178,34 @@ export default {
   },
 };`;
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.record({ customer: fc.constantFrom('a', 'b', 'c', 'd'), cents: fc.integer({ min: 0, max: 5000 }), paid: fc.boolean() }), { maxLength: 300 }), async (items) => {
-        const outcome = await replay(source, items.map((it) => order(it.paid ? 'OrderPaid' : 'OrderPlaced', it.customer, it.cents)));
-        const expected = new Map<string, { orders: number; cents: number }>();
-        for (const it of items) {
-          if (!it.paid) continue;
-          const s = expected.get(it.customer) ?? { orders: 0, cents: 0 };
-          s.orders += 1;
-          s.cents += it.cents;
-          expected.set(it.customer, s);
-        }
-        expect(outcome.keyed).toBe(true);
-        if (!outcome.keyed) return;
-        expect(outcome.states).toEqual([...expected]);
-        expect(outcome.counts.keys).toBe(expected.size);
-      }),
+      fc.asyncProperty(
+        fc.array(
+          fc.record({
+            customer: fc.constantFrom('a', 'b', 'c', 'd'),
+            cents: fc.integer({ min: 0, max: 5000 }),
+            paid: fc.boolean(),
+          }),
+          { maxLength: 300 },
+        ),
+        async (items) => {
+          const outcome = await replay(
+            source,
+            items.map((it) => order(it.paid ? 'OrderPaid' : 'OrderPlaced', it.customer, it.cents)),
+          );
+          const expected = new Map<string, { orders: number; cents: number }>();
+          for (const it of items) {
+            if (!it.paid) continue;
+            const s = expected.get(it.customer) ?? { orders: 0, cents: 0 };
+            s.orders += 1;
+            s.cents += it.cents;
+            expected.set(it.customer, s);
+          }
+          expect(outcome.keyed).toBe(true);
+          if (!outcome.keyed) return;
+          expect(outcome.states).toEqual([...expected]);
+          expect(outcome.counts.keys).toBe(expected.size);
+        },
+      ),
       { numRuns: 15 },
     );
   });
@@ -173,7 +222,14 @@ export default {
   },
 };`;
     const outcome = await replay(source, [
-      { topic: 'payments', partition: 2, timestamp: 1000, key: 'k1', value: { type: 'Paid', n: 1 }, headers: { 'event-type': 'Paid', trace: null } },
+      {
+        topic: 'payments',
+        partition: 2,
+        timestamp: 1000,
+        key: 'k1',
+        value: { type: 'Paid', n: 1 },
+        headers: { 'event-type': 'Paid', trace: null },
+      },
       { topic: 'payments', partition: 2, timestamp: 1001, key: null, value: 'not json {' },
       { topic: 'payments', partition: 2, timestamp: 1002, raw: new Uint8Array([0xff, 0xfe, 0x00]) },
       { topic: 'payments', partition: 2, timestamp: 1003, raw: null, headers: { 'event-type': 'Deleted' } },
@@ -181,18 +237,64 @@ export default {
     ]);
     expect(outcome.keyed).toBe(false);
     expect(outcome.keyed === false && outcome.state).toEqual([
-      { topic: 'payments', partition: 2, offset: '0', timestamp: 1000, key: 'k1', type: 'Paid', headers: { 'event-type': 'Paid', trace: null }, value: { type: 'Paid', n: 1 } },
-      { topic: 'payments', partition: 2, offset: '1', timestamp: 1001, key: null, type: 'Text', headers: {}, value: 'not json {' },
-      { topic: 'payments', partition: 2, offset: '2', timestamp: 1002, key: null, type: null, headers: {}, value: { bytes: [0xff, 0xfe, 0x00] } },
-      { topic: 'payments', partition: 2, offset: '3', timestamp: 1003, key: null, type: 'Deleted', headers: { 'event-type': 'Deleted' }, value: null },
+      {
+        topic: 'payments',
+        partition: 2,
+        offset: '0',
+        timestamp: 1000,
+        key: 'k1',
+        type: 'Paid',
+        headers: { 'event-type': 'Paid', trace: null },
+        value: { type: 'Paid', n: 1 },
+      },
+      {
+        topic: 'payments',
+        partition: 2,
+        offset: '1',
+        timestamp: 1001,
+        key: null,
+        type: 'Text',
+        headers: {},
+        value: 'not json {',
+      },
+      {
+        topic: 'payments',
+        partition: 2,
+        offset: '2',
+        timestamp: 1002,
+        key: null,
+        type: null,
+        headers: {},
+        value: { bytes: [0xff, 0xfe, 0x00] },
+      },
+      {
+        topic: 'payments',
+        partition: 2,
+        offset: '3',
+        timestamp: 1003,
+        key: null,
+        type: 'Deleted',
+        headers: { 'event-type': 'Deleted' },
+        value: null,
+      },
       { topic: 'payments', partition: 2, offset: '4', timestamp: 1004, key: null, type: null, headers: {}, value: 42 },
     ]);
     expect(outcome.counts).toMatchObject({ events: 5, untyped: 2, unmatched: 0 });
   });
 
   it('counts events per type, untyped, unmatched and unkeyed; any takes what no on handler does', async () => {
-    const events = [order('A', 'x', 1), order('A', 'y', 1), order('B', 'x', 1), { value: { customerId: 'x' } }, order('C', 'z', 1), order('A', '', 1, { value: { type: 'A' } })];
-    const withoutAny = await replay(`export default { typeFrom: { header: 'event-type' }, keyBy: (e) => e.value.customerId, init: () => 0, on: { A: (n) => n + 1 } };`, events);
+    const events = [
+      order('A', 'x', 1),
+      order('A', 'y', 1),
+      order('B', 'x', 1),
+      { value: { customerId: 'x' } },
+      order('C', 'z', 1),
+      order('A', '', 1, { value: { type: 'A' } }),
+    ];
+    const withoutAny = await replay(
+      `export default { typeFrom: { header: 'event-type' }, keyBy: (e) => e.value.customerId, init: () => 0, on: { A: (n) => n + 1 } };`,
+      events,
+    );
     expect(withoutAny.counts).toEqual({
       events: 6,
       byType: [
@@ -205,17 +307,23 @@ export default {
       unkeyed: 1,
       keys: 2,
     });
-    const withAny = await replay(`export default { typeFrom: { header: 'event-type' }, init: () => ({ a: 0, other: [] }), on: { A(s) { s.a++; return s; } }, any(s, e) { s.other.push(e.type); } };`, events);
+    const withAny = await replay(
+      `export default { typeFrom: { header: 'event-type' }, init: () => ({ a: 0, other: [] }), on: { A(s) { s.a++; return s; } }, any(s, e) { s.other.push(e.type); } };`,
+      events,
+    );
     expect(withAny).toMatchObject({ keyed: false, state: { a: 3, other: ['B', null, 'C'] }, counts: { unmatched: 0 } });
   });
 
   it('typeFrom reads a nested JSON field', async () => {
-    const outcome = await replay(`export default { typeFrom: { jsonField: 'meta.kind' }, init: () => ({}), any(s, e) { s[e.offset] = e.type; return s; } };`, [
-      { value: { meta: { kind: 'Nested' } } },
-      { value: { meta: { kind: 7 } } },
-      { value: { meta: null } },
-      { value: 'text' },
-    ]);
+    const outcome = await replay(
+      `export default { typeFrom: { jsonField: 'meta.kind' }, init: () => ({}), any(s, e) { s[e.offset] = e.type; return s; } };`,
+      [
+        { value: { meta: { kind: 'Nested' } } },
+        { value: { meta: { kind: 7 } } },
+        { value: { meta: null } },
+        { value: 'text' },
+      ],
+    );
     expect(outcome).toMatchObject({ state: { 0: 'Nested', 1: '7', 2: null, 3: null }, counts: { untyped: 2 } });
   });
 
@@ -242,7 +350,11 @@ describe('projection failures', () => {
     },
   },
 };`;
-    const f = await failure(source, [order('OrderPlaced', 'a', 1), { partition: 1, ...order('OrderPaid', 'a', 5) }, order('OrderPaid', 'b', 7)]);
+    const f = await failure(source, [
+      order('OrderPlaced', 'a', 1),
+      { partition: 1, ...order('OrderPaid', 'a', 5) },
+      order('OrderPaid', 'b', 7),
+    ]);
     expect(f).toMatchObject({
       kind: 'threw',
       file: 'test-projection.js',
@@ -251,15 +363,21 @@ describe('projection failures', () => {
       event: { topic: 'orders', partition: 1, offset: '0', type: 'OrderPaid' },
     });
     expect(f.column).toBeGreaterThan(0);
-    expect(f.message).toMatch(/^test-projection\.js line 6: on\.OrderPaid failed on orders partition 1 offset 0 \(type OrderPaid\): TypeError: Cannot read properties of undefined/);
+    expect(f.message).toMatch(
+      /^test-projection\.js line 6: on\.OrderPaid failed on orders partition 1 offset 0 \(type OrderPaid\): TypeError: Cannot read properties of undefined/,
+    );
   });
 
-  it('a throw in a helper names the helper\'s line; typeFrom and keyBy are named when they throw', async () => {
+  it("a throw in a helper names the helper's line; typeFrom and keyBy are named when they throw", async () => {
     const helper = `function amountOf(event) {
   return event.value.amount.cents; // HELPER
 }
 export default { typeFrom: { header: 'event-type' }, init: () => 0, on: { A: (s, e) => s + amountOf(e) } };`;
-    expect(await failure(helper, [order('A', 'a', 1)])).toMatchObject({ line: lineOf(helper, 'HELPER'), handler: 'on.A', event: { offset: '0' } });
+    expect(await failure(helper, [order('A', 'a', 1)])).toMatchObject({
+      line: lineOf(helper, 'HELPER'),
+      handler: 'on.A',
+      event: { offset: '0' },
+    });
     const keyBy = `export default {
   typeFrom: { header: 'event-type' },
   keyBy: (e) => e.value.customer.id, // KEY
@@ -285,11 +403,21 @@ export default { typeFrom: { header: 'event-type' }, init: () => 0, on: { A: (s,
     const started = Date.now();
     const f = await failure(source, events, { timeLimitMs: 500 });
     expect(Date.now() - started).toBeLessThan(10_000);
-    expect(f).toMatchObject({ kind: 'timeout', line: lineOf(source, 'LOOPS'), event: { topic: 'orders', partition: 1, offset: '15' } });
-    expect(f.message).toMatch(/^test-projection\.js line 7: the projection ran longer than 0\.5 s on orders partition 1 offset 15 \(in a batch of 50 events from orders partition 0 offset 0 to orders partition 1 offset 24\) and was stopped\. Does it loop forever\?/);
+    expect(f).toMatchObject({
+      kind: 'timeout',
+      line: lineOf(source, 'LOOPS'),
+      event: { topic: 'orders', partition: 1, offset: '15' },
+    });
+    expect(f.message).toMatch(
+      /^test-projection\.js line 7: the projection ran longer than 0\.5 s on orders partition 1 offset 15 \(in a batch of 50 events from orders partition 0 offset 0 to orders partition 1 offset 24\) and was stopped\. Does it loop forever\?/,
+    );
     // A module whose own top level loops: stopped while it is loaded, at its line.
     const loading = `let n = 0;\nwhile (n >= 0) n = (n + 1) % 7;\nexport default { init: () => 0, any: (s) => s };`;
-    expect(await failure(loading, [], { timeLimitMs: 500 })).toMatchObject({ kind: 'timeout', line: 2, message: expect.stringContaining('while it was loaded') });
+    expect(await failure(loading, [], { timeLimitMs: 500 })).toMatchObject({
+      kind: 'timeout',
+      line: 2,
+      message: expect.stringContaining('while it was loaded'),
+    });
   });
 
   it('a projection that allocates without bound runs out of its memory limit, naming the event', async () => {
@@ -310,16 +438,24 @@ export default { typeFrom: { header: 'event-type' }, init: () => 0, on: { A: (s,
       ['init: () => ({ f: () => 1 })', /state\.f is a function/],
       ['init: () => ({ ratio: 0 / 0 })', /state\.ratio is NaN/],
       ['init: () => ({ big: 10n })', /state\.big is a BigInt/],
-      ['init: () => { const s = { a: {} }; s.a.back = s; return s; }', /state\.a\.back refers back to an object that holds it \(a cycle\)/],
+      [
+        'init: () => { const s = { a: {} }; s.a.back = s; return s; }',
+        /state\.a\.back refers back to an object that holds it \(a cycle\)/,
+      ],
       ['init: () => ({ list: [1, Symbol("s")] })', /state\.list\[1\] is a symbol/],
     ];
     for (const [init, message] of cases) {
-      const f = await failure(`export default { typeFrom: { header: 'event-type' }, ${init}, on: { A: (s) => s } };`, [order('A', 'a', 1)]);
+      const f = await failure(`export default { typeFrom: { header: 'event-type' }, ${init}, on: { A: (s) => s } };`, [
+        order('A', 'a', 1),
+      ]);
       expect(f.kind).toBe('state');
       expect(f.message).toMatch(message);
       expect(f.message).toContain('Keep the state to plain objects');
     }
-    const keyed = await failure(`export default { typeFrom: { header: 'event-type' }, keyBy: (e) => e.value.customerId, init: () => ({}), on: { A(s, e) { if (e.value.customerId === 'b') s.when = new Set(); return s; } } };`, [order('A', 'a', 1), order('A', 'b', 1)]);
+    const keyed = await failure(
+      `export default { typeFrom: { header: 'event-type' }, keyBy: (e) => e.value.customerId, init: () => ({}), on: { A(s, e) { if (e.value.customerId === 'b') s.when = new Set(); return s; } } };`,
+      [order('A', 'a', 1), order('A', 'b', 1)],
+    );
     expect(keyed.message).toMatch(/the state of key "b"\.when is a Set/);
   });
 
@@ -342,22 +478,61 @@ export default { typeFrom: { header: 'event-type' }, init: () => 0, on: { A: (s,
     expect(await failure(unclosed, [])).toMatchObject({ kind: 'syntax', line: 4 });
     // Input that ends too early: the last line.
     const cut = `export default {\n  init: () => ({}),\n  any(s) { return s; },\n`;
-    expect(await failure(cut, [])).toMatchObject({ kind: 'syntax', line: 4, message: expect.stringContaining('Unexpected end of input') });
+    expect(await failure(cut, [])).toMatchObject({
+      kind: 'syntax',
+      line: 4,
+      message: expect.stringContaining('Unexpected end of input'),
+    });
     const imports = `// helpers\nimport { readFileSync } from 'node:fs';\nexport default { init: () => 0, any: (s) => s };`;
-    expect(await failure(imports, [])).toMatchObject({ kind: 'syntax', line: 2, message: expect.stringContaining('`import` is not available') });
-    expect(await failure(`const x = 1;\nmodule.exports = { init: () => 0 };`, [])).toMatchObject({ kind: 'syntax', message: expect.stringContaining('no `export default`') });
+    expect(await failure(imports, [])).toMatchObject({
+      kind: 'syntax',
+      line: 2,
+      message: expect.stringContaining('`import` is not available'),
+    });
+    expect(await failure(`const x = 1;\nmodule.exports = { init: () => 0 };`, [])).toMatchObject({
+      kind: 'syntax',
+      message: expect.stringContaining('no `export default`'),
+    });
   });
 
   it('a wrong shape is said before any event, with the line and what was expected', async () => {
     const cases: [string, string, RegExp][] = [
-      ['export default [1, 2];', 'export default', /the default export must be the projection, an object \{ typeFrom, init, on \}; it is an array/],
-      ['export default {\n  init: () => 0,\n  any: (s) => s,\n  keyby: (e) => e.key,\n};', 'keyby', /unknown property "keyby": a projection has typeFrom, init, keyBy, on, any/],
+      [
+        'export default [1, 2];',
+        'export default',
+        /the default export must be the projection, an object \{ typeFrom, init, on \}; it is an array/,
+      ],
+      [
+        'export default {\n  init: () => 0,\n  any: (s) => s,\n  keyby: (e) => e.key,\n};',
+        'keyby',
+        /unknown property "keyby": a projection has typeFrom, init, keyBy, on, any/,
+      ],
       ['export default {\n  initial: () => 0,\n};', 'initial', /unknown property "initial"/],
-      ['export default {\n  typeFrom: { header: "t" },\n  on: { A: (s) => s },\n};', 'export default', /init must be a function that returns the initial state.*it is missing/],
-      ['export default {\n  typeFrom: { header: "t" },\n  init: () => 0,\n  on: {\n    A: (s) => s,\n    B: "nothing",\n  },\n};', 'B:', /on\.B must be a function \(state, event\) => state; it is a string/],
-      ['export default {\n  typeFrom: { header: "t" },\n  init: () => 0,\n};', 'export default', /the projection has no handler/],
-      ['export default {\n  init: () => 0,\n  on: { A: (s) => s },\n};', 'export default', /typeFrom must be .* to say where an event's type is; it is missing/],
-      ['export default {\n  init: () => 0,\n  keyBy: "customerId",\n  any: (s) => s,\n};', 'keyBy', /keyBy must be a function \(event\) => key; it is a string/],
+      [
+        'export default {\n  typeFrom: { header: "t" },\n  on: { A: (s) => s },\n};',
+        'export default',
+        /init must be a function that returns the initial state.*it is missing/,
+      ],
+      [
+        'export default {\n  typeFrom: { header: "t" },\n  init: () => 0,\n  on: {\n    A: (s) => s,\n    B: "nothing",\n  },\n};',
+        'B:',
+        /on\.B must be a function \(state, event\) => state; it is a string/,
+      ],
+      [
+        'export default {\n  typeFrom: { header: "t" },\n  init: () => 0,\n};',
+        'export default',
+        /the projection has no handler/,
+      ],
+      [
+        'export default {\n  init: () => 0,\n  on: { A: (s) => s },\n};',
+        'export default',
+        /typeFrom must be .* to say where an event's type is; it is missing/,
+      ],
+      [
+        'export default {\n  init: () => 0,\n  keyBy: "customerId",\n  any: (s) => s,\n};',
+        'keyBy',
+        /keyBy must be a function \(event\) => key; it is a string/,
+      ],
     ];
     for (const [source, marker, message] of cases) {
       const f = await failure(source, [order('A', 'a', 1)]);
@@ -372,18 +547,37 @@ export default { typeFrom: { header: 'event-type' }, init: () => 0, on: { A: (s,
     const unknown = `export default {\n  init: () => 0,\n  typeFrom: { field: 'type' },\n  on: { A: (s) => s },\n};`;
     const f = await failure(unknown, [order('A', 'a', 1)]);
     expect(f).toMatchObject({ kind: 'shape', line: 3 });
-    expect(f.message).toContain("typeFrom must be { header: 'event-type' }, { jsonField: 'type' } or a function (event) => type; it is { field } with a string");
+    expect(f.message).toContain(
+      "typeFrom must be { header: 'event-type' }, { jsonField: 'type' } or a function (event) => type; it is { field } with a string",
+    );
     const both = `export default {\n  init: () => 0,\n  typeFrom: { header: 'a', jsonField: 'b' },\n  on: { A: (s) => s },\n};`;
-    expect(await failure(both, [])).toMatchObject({ kind: 'shape', line: 3, message: expect.stringContaining('it is { header, jsonField }') });
+    expect(await failure(both, [])).toMatchObject({
+      kind: 'shape',
+      line: 3,
+      message: expect.stringContaining('it is { header, jsonField }'),
+    });
     const badReturn = `export default {\n  init: () => 0,\n  typeFrom: (e) => e.value, // TYPE\n  on: { A: (s) => s },\n};`;
-    expect(await failure(badReturn, [order('A', 'a', 1)])).toMatchObject({ kind: 'threw', handler: 'typeFrom', event: { offset: '0' }, message: expect.stringContaining('typeFrom returned an object') });
+    expect(await failure(badReturn, [order('A', 'a', 1)])).toMatchObject({
+      kind: 'threw',
+      handler: 'typeFrom',
+      event: { offset: '0' },
+      message: expect.stringContaining('typeFrom returned an object'),
+    });
   });
 
   it('a module that throws while loading names the line; a Promise from a handler is an error', async () => {
     const source = `const table = JSON.parse('{ nope');\nexport default { init: () => 0, any: (s) => s };`;
-    expect(await failure(source, [])).toMatchObject({ kind: 'load', line: 1, message: expect.stringContaining('the module threw while it was loaded: SyntaxError') });
+    expect(await failure(source, [])).toMatchObject({
+      kind: 'load',
+      line: 1,
+      message: expect.stringContaining('the module threw while it was loaded: SyntaxError'),
+    });
     const asyncHandler = `export default {\n  typeFrom: { header: 'event-type' },\n  init: () => 0,\n  on: { async A(s) { return s + 1; } },\n};`;
-    expect(await failure(asyncHandler, [order('A', 'a', 1)])).toMatchObject({ kind: 'threw', handler: 'on.A', message: expect.stringContaining('returned a Promise') });
+    expect(await failure(asyncHandler, [order('A', 'a', 1)])).toMatchObject({
+      kind: 'threw',
+      handler: 'on.A',
+      message: expect.stringContaining('returned a Promise'),
+    });
   });
 });
 
@@ -416,7 +610,9 @@ export default {
   any(s) { s.imported = imported; s.importedByFunction = importedByFunction; return s; },
 };`;
     const outcome = await replay(source, [{ value: 1 }]);
-    const state = (outcome as { state: { probes: Record<string, string>; imported: string; importedByFunction: string } }).state;
+    const state = (
+      outcome as { state: { probes: Record<string, string>; imported: string; importedByFunction: string } }
+    ).state;
     expect(state.probes).toEqual({
       require: 'undefined',
       process: 'undefined',
@@ -446,7 +642,11 @@ export default {
         cb();
       },
     });
-    await replay(`export default { init: () => 0, any(s, e) { console.log('saw', e.offset); return s + 1; } };`, [{ value: 1 }, { value: 2 }], { console });
+    await replay(
+      `export default { init: () => 0, any(s, e) { console.log('saw', e.offset); return s + 1; } };`,
+      [{ value: 1 }, { value: 2 }],
+      { console },
+    );
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(said).toBe('saw 0\nsaw 1\n');
   });

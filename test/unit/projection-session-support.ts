@@ -41,9 +41,21 @@ export function orderStream(seed: number, orders: number, partitions = 3): Map<n
     const partition = i % partitions;
     let t = 1_700_000_000_000 + Math.floor(rnd() * 20_000);
     const at = (): number => (t += 1 + Math.floor(rnd() * 3_000));
-    raw.push({ partition, timestampMs: at(), event: { type: 'OrderPlaced', orderId, customer, items: 1 + Math.floor(rnd() * 5) } });
-    raw.push({ partition, timestampMs: at(), event: { type: 'OrderPaid', orderId, customer, amount: 100 * i + Math.floor(rnd() * 100) } });
-    raw.push({ partition, timestampMs: at(), event: { type: rnd() < 0.7 ? 'OrderShipped' : 'OrderCancelled', orderId, customer } });
+    raw.push({
+      partition,
+      timestampMs: at(),
+      event: { type: 'OrderPlaced', orderId, customer, items: 1 + Math.floor(rnd() * 5) },
+    });
+    raw.push({
+      partition,
+      timestampMs: at(),
+      event: { type: 'OrderPaid', orderId, customer, amount: 100 * i + Math.floor(rnd() * 100) },
+    });
+    raw.push({
+      partition,
+      timestampMs: at(),
+      event: { type: rnd() < 0.7 ? 'OrderShipped' : 'OrderCancelled', orderId, customer },
+    });
   }
   const byPartition = new Map<number, RangeRecord[]>();
   for (let p = 0; p < partitions; p++) {
@@ -76,7 +88,8 @@ export function merged(byPartition: Map<number, RangeRecord[]>): RangeRecord[] {
       if (best === null) best = h;
       else {
         const b = best.records[best.at]!;
-        if (r.timestampMs < b.timestampMs || (r.timestampMs === b.timestampMs && h.partition < best.partition)) best = h;
+        if (r.timestampMs < b.timestampMs || (r.timestampMs === b.timestampMs && h.partition < best.partition))
+          best = h;
       }
     }
     if (best === null) return out;
@@ -97,14 +110,21 @@ export interface MemoryReader extends RangeReader {
  * A RangeReader over records in event order, handed over in small pieces as the host's frames
  * are. endAfter: the read ends after that many events of the range, as `end` says (records deleted, topic deleted).
  */
-export function memoryReader(events: RangeRecord[], options: { endAfter?: { events: number; reason: RangeReadEnd['reason']; message: string } } = {}): MemoryReader {
+export function memoryReader(
+  events: RangeRecord[],
+  options: { endAfter?: { events: number; reason: RangeReadEnd['reason']; message: string } } = {},
+): MemoryReader {
   const reader: MemoryReader = {
     opened: 0,
     open({ startAt, maxEvents, onProgress }): RangeRead {
       reader.opened++;
       const limit = options.endAfter ? options.endAfter.events : events.length;
       const available = events.slice(0, limit);
-      const rest = startAt ? available.filter((r) => startAt[String(r.partition)] === undefined || r.offset >= BigInt(startAt[String(r.partition)]!)) : available;
+      const rest = startAt
+        ? available.filter(
+            (r) => startAt[String(r.partition)] === undefined || r.offset >= BigInt(startAt[String(r.partition)]!),
+          )
+        : available;
       const chosen = maxEvents === undefined ? rest : rest.slice(0, maxEvents);
       const endedEarly = options.endAfter !== undefined && (maxEvents === undefined || rest.length < maxEvents);
       let at = 0;
@@ -143,14 +163,22 @@ export const started: ProjectionRunner[] = [];
 
 export function createRunner(fileName = 'orders-projection.js', timeLimitMs?: number): () => ProjectionRunner {
   return () => {
-    const runner = startProjectionSandbox({ fileName, console: quiet(), ...(timeLimitMs !== undefined ? { timeLimitMs } : {}) });
+    const runner = startProjectionSandbox({
+      fileName,
+      console: quiet(),
+      ...(timeLimitMs !== undefined ? { timeLimitMs } : {}),
+    });
     started.push(runner);
     return runner;
   };
 }
 
 /** A fresh run of a projection over the given events (no session, no snapshots): the independent answer. */
-export async function freshRun(source: string, events: RangeRecord[], fileName = 'orders-projection.js'): Promise<ProjectionOutcome> {
+export async function freshRun(
+  source: string,
+  events: RangeRecord[],
+  fileName = 'orders-projection.js',
+): Promise<ProjectionOutcome> {
   const runner = createRunner(fileName)();
   try {
     await runner.load(source);
@@ -198,7 +226,10 @@ export const REVENUE = `export default {
 `;
 
 /** What ORDER_STATES computes, as a plain loop (a consumer's own code), skipping the events `skip` says. */
-export function orderStatesByLoop(events: RangeRecord[], skip: (index: number) => boolean = () => false): Map<string, { status: string; items: number; paid: number }> {
+export function orderStatesByLoop(
+  events: RangeRecord[],
+  skip: (index: number) => boolean = () => false,
+): Map<string, { status: string; items: number; paid: number }> {
   const states = new Map<string, { status: string; items: number; paid: number }>();
   events.forEach((r, i) => {
     if (skip(i + 1)) return;

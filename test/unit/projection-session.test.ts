@@ -4,10 +4,26 @@
 // comparison with a consumer that missed an event, reported at the first event they part on.
 import { afterEach, describe, expect, it } from 'vitest';
 import { ProjectionFailedError } from '../../src/common/projections/projection-runner.ts';
-import { createProjectionSession, type ProjectionSessionHandle } from '../../src/common/projections/projection-session.ts';
+import {
+  createProjectionSession,
+  type ProjectionSessionHandle,
+} from '../../src/common/projections/projection-session.ts';
 import { canonicalJson } from '../../src/common/projections/state-diff.ts';
 import type { RangeRecord } from '../../src/common/projections/session-api.ts';
-import { createRunner, eventOf, freshRun, memoryReader, merged, ORDER_STATES, orderStatesByLoop, orderStream, REVENUE, seeded, started, type MemoryReader } from './projection-session-support.ts';
+import {
+  createRunner,
+  eventOf,
+  freshRun,
+  memoryReader,
+  merged,
+  ORDER_STATES,
+  orderStatesByLoop,
+  orderStream,
+  REVENUE,
+  seeded,
+  started,
+  type MemoryReader,
+} from './projection-session-support.ts';
 
 const sessions: ProjectionSessionHandle[] = [];
 afterEach(() => {
@@ -17,7 +33,16 @@ afterEach(() => {
 
 const EVENTS = merged(orderStream(9, 120));
 
-function session(source: string, options: { events?: RangeRecord[]; reader?: MemoryReader; snapshotEvery?: number; snapshotBudgetBytes?: number; fileName?: string } = {}): { session: ProjectionSessionHandle; reader: MemoryReader } {
+function session(
+  source: string,
+  options: {
+    events?: RangeRecord[];
+    reader?: MemoryReader;
+    snapshotEvery?: number;
+    snapshotBudgetBytes?: number;
+    fileName?: string;
+  } = {},
+): { session: ProjectionSessionHandle; reader: MemoryReader } {
   const reader = options.reader ?? memoryReader(options.events ?? EVENTS);
   const s = createProjectionSession({
     reader,
@@ -64,7 +89,12 @@ describe('a projection session', () => {
       if (!fresh.keyed) throw new Error('keyed expected');
       const record = EVENTS[n - 1]!;
       expect(view.index).toBe(n);
-      expect(view.event).toMatchObject({ partition: record.partition, offset: record.offset.toString(), type: eventOf(record).type, handler: `on.${eventOf(record).type}` });
+      expect(view.event).toMatchObject({
+        partition: record.partition,
+        offset: record.offset.toString(),
+        type: eventOf(record).type,
+        handler: `on.${eventOf(record).type}`,
+      });
       expect(view.key).toBe(eventOf(record).orderId);
       expect(view.state).toEqual(new Map(fresh.states).get(view.key!));
       expect(view.keys).toBe(fresh.states.length);
@@ -111,7 +141,13 @@ describe('a projection session', () => {
     ]);
     // A key's first event: the whole state appears.
     const placedAt = EVENTS.findIndex((r) => eventOf(r).type === 'OrderPlaced') + 1;
-    expect((await s.stateAt(placedAt)).changes).toEqual([{ path: 'state', before: undefined, after: { status: 'placed', items: eventOf(EVENTS[placedAt - 1]!).items, paid: 0 } }]);
+    expect((await s.stateAt(placedAt)).changes).toEqual([
+      {
+        path: 'state',
+        before: undefined,
+        after: { status: 'placed', items: eventOf(EVENTS[placedAt - 1]!).items, paid: 0 },
+      },
+    ]);
   });
 
   it('runs until an expression over state and event holds, or says the range ended first', async () => {
@@ -120,7 +156,10 @@ describe('a projection session', () => {
     const firstCancel = EVENTS.findIndex((r) => eventOf(r).type === 'OrderCancelled') + 1;
     expect(await s.runUntil("state.status === 'cancelled'", 0)).toEqual({ index: firstCancel, failure: null });
     const secondCancel = EVENTS.findIndex((r, i) => i + 1 > firstCancel && eventOf(r).type === 'OrderCancelled') + 1;
-    expect(await s.runUntil("event.type === 'OrderCancelled'", firstCancel)).toEqual({ index: secondCancel, failure: null });
+    expect(await s.runUntil("event.type === 'OrderCancelled'", firstCancel)).toEqual({
+      index: secondCancel,
+      failure: null,
+    });
     expect(await s.runUntil('state.paid > 1e12', 3)).toEqual({ index: null, failure: null });
     // Then stepping still answers the right state.
     const view = await s.stateAt(firstCancel);
@@ -137,7 +176,11 @@ describe('a projection session', () => {
     const threw = await s.runUntil('state.nothing.deeper', 5);
     expect(threw.failure?.kind).toBe('threw');
     const sixth = EVENTS[5]!;
-    expect(threw.failure?.event).toEqual({ topic: 'orders', partition: sixth.partition, offset: sixth.offset.toString() });
+    expect(threw.failure?.event).toEqual({
+      topic: 'orders',
+      partition: sixth.partition,
+      offset: sixth.offset.toString(),
+    });
     expect(threw.failure?.message).toMatch(/TypeError/);
     await expect(s.runUntil('true', EVENTS.length + 1)).rejects.toThrow(/from 0 to 360/);
   });
@@ -159,11 +202,20 @@ describe('a projection session', () => {
   });
 
   it('keeps the state computed so far when the read ends early, saying why', async () => {
-    const reader = memoryReader(EVENTS, { endAfter: { events: 100, reason: 'records-deleted', message: 'Records of partition 1 were deleted before they were read.' } });
+    const reader = memoryReader(EVENTS, {
+      endAfter: {
+        events: 100,
+        reason: 'records-deleted',
+        message: 'Records of partition 1 were deleted before they were read.',
+      },
+    });
     const { session: s } = session(REVENUE, { reader });
     const result = await s.run();
     expect(result.failure).toBeNull();
-    expect(result.end).toMatchObject({ reason: 'records-deleted', message: 'Records of partition 1 were deleted before they were read.' });
+    expect(result.end).toMatchObject({
+      reason: 'records-deleted',
+      message: 'Records of partition 1 were deleted before they were read.',
+    });
     expect(result.events).toBe(100);
     expect(result.outcome).toEqual(await freshRun(REVENUE, EVENTS.slice(0, 100)));
     expect((await s.stateAt(100)).state).toEqual(result.outcome!.keyed ? null : result.outcome!.state);
@@ -189,11 +241,19 @@ describe('a projection session', () => {
   it('names the event and the line when the projection fails during stepping', async () => {
     const victim = EVENTS.findIndex((r) => eventOf(r).type === 'OrderShipped') + 1;
     const record = EVENTS[victim - 1]!;
-    const source = ORDER_STATES.replace("OrderShipped(state) { state.status = 'shipped'; },", `OrderShipped(state, event) {\n      if (event.value.orderId === '${eventOf(record).orderId}') throw new Error('no courier');\n      state.status = 'shipped';\n    },`);
+    const source = ORDER_STATES.replace(
+      "OrderShipped(state) { state.status = 'shipped'; },",
+      `OrderShipped(state, event) {\n      if (event.value.orderId === '${eventOf(record).orderId}') throw new Error('no courier');\n      state.status = 'shipped';\n    },`,
+    );
     expect(source).not.toBe(ORDER_STATES);
     const { session: s } = session(source);
     const result = await s.run();
-    expect(result.failure).toMatchObject({ kind: 'threw', line: 10, handler: 'on.OrderShipped', event: { partition: record.partition, offset: record.offset.toString() } });
+    expect(result.failure).toMatchObject({
+      kind: 'threw',
+      line: 10,
+      handler: 'on.OrderShipped',
+      event: { partition: record.partition, offset: record.offset.toString() },
+    });
     expect(result.events).toBeGreaterThanOrEqual(victim);
     expect((await s.stateAt(victim - 1)).index).toBe(victim - 1);
     const err = await s.stateAt(victim).then(
@@ -202,8 +262,15 @@ describe('a projection session', () => {
     );
     expect(err).toBeInstanceOf(ProjectionFailedError);
     const failure = (err as ProjectionFailedError).failure;
-    expect(failure).toMatchObject({ kind: 'threw', line: 10, handler: 'on.OrderShipped', event: { topic: 'orders', partition: record.partition, offset: record.offset.toString(), type: 'OrderShipped' } });
-    expect(failure.message).toContain(`orders-projection.js line 10: on.OrderShipped failed on orders partition ${record.partition} offset ${record.offset} (type OrderShipped): Error: no courier`);
+    expect(failure).toMatchObject({
+      kind: 'threw',
+      line: 10,
+      handler: 'on.OrderShipped',
+      event: { topic: 'orders', partition: record.partition, offset: record.offset.toString(), type: 'OrderShipped' },
+    });
+    expect(failure.message).toContain(
+      `orders-projection.js line 10: on.OrderShipped failed on orders partition ${record.partition} offset ${record.offset} (type OrderShipped): Error: no courier`,
+    );
     // The session stays usable.
     expect((await s.stateAt(1)).index).toBe(1);
   });
@@ -211,19 +278,36 @@ describe('a projection session', () => {
   it('stops a projection that loops while stepping, naming the event, and steps on elsewhere', async () => {
     const victim = EVENTS.findIndex((r) => eventOf(r).type === 'OrderCancelled') + 1;
     const record = EVENTS[victim - 1]!;
-    const source = ORDER_STATES.replace('OrderCancelled: (state) => ({ ...state, status: \'cancelled\' }),', `OrderCancelled(state, event) {\n      while (event.value.orderId === '${eventOf(record).orderId}') {}\n      return { ...state, status: 'cancelled' };\n    },`);
+    const source = ORDER_STATES.replace(
+      "OrderCancelled: (state) => ({ ...state, status: 'cancelled' }),",
+      `OrderCancelled(state, event) {\n      while (event.value.orderId === '${eventOf(record).orderId}') {}\n      return { ...state, status: 'cancelled' };\n    },`,
+    );
     expect(source).not.toBe(ORDER_STATES);
     const reader = memoryReader(EVENTS);
-    const s = createProjectionSession({ reader, createRunner: createRunner('orders-projection.js', 1_000), source, fileName: 'orders-projection.js', snapshotEvery: 16 });
+    const s = createProjectionSession({
+      reader,
+      createRunner: createRunner('orders-projection.js', 1_000),
+      source,
+      fileName: 'orders-projection.js',
+      snapshotEvery: 16,
+    });
     sessions.push(s);
     const result = await s.run();
-    expect(result.failure).toMatchObject({ kind: 'timeout', line: 11, event: { partition: record.partition, offset: record.offset.toString() } });
+    expect(result.failure).toMatchObject({
+      kind: 'timeout',
+      line: 11,
+      event: { partition: record.partition, offset: record.offset.toString() },
+    });
     const err = await s.stateAt(victim).then(
       () => null,
       (e: unknown) => e,
     );
     expect(err).toBeInstanceOf(ProjectionFailedError);
-    expect((err as ProjectionFailedError).failure).toMatchObject({ kind: 'timeout', line: 11, event: { partition: record.partition, offset: record.offset.toString() } });
+    expect((err as ProjectionFailedError).failure).toMatchObject({
+      kind: 'timeout',
+      line: 11,
+      event: { partition: record.partition, offset: record.offset.toString() },
+    });
     expect((err as ProjectionFailedError).message).toMatch(/ran longer than 1 s on orders partition \d+ offset \d+/);
     expect((await s.stateAt(victim - 1)).index).toBe(victim - 1);
   });
@@ -275,8 +359,16 @@ describe('comparing with a consumer', () => {
     expect(report.divergences.map((d) => d.key).sort()).toEqual([missedOrder, neverAgreed].sort());
     const byKey = new Map(report.divergences.map((d) => [d.key, d]));
     const r = EVENTS[missed - 1]!;
-    expect(byKey.get(missedOrder)!.firstDivergingEvent).toEqual({ index: missed, topic: 'orders', partition: r.partition, offset: r.offset.toString(), type: eventOf(r).type });
-    expect(byKey.get(missedOrder)!.changes).toEqual([{ path: 'state.status', before: 'paid', after: eventOf(r).type === 'OrderShipped' ? 'shipped' : 'cancelled' }]);
+    expect(byKey.get(missedOrder)!.firstDivergingEvent).toEqual({
+      index: missed,
+      topic: 'orders',
+      partition: r.partition,
+      offset: r.offset.toString(),
+      type: eventOf(r).type,
+    });
+    expect(byKey.get(missedOrder)!.changes).toEqual([
+      { path: 'state.status', before: 'paid', after: eventOf(r).type === 'OrderShipped' ? 'shipped' : 'cancelled' },
+    ]);
     expect(byKey.get(neverAgreed)!.firstDivergingEvent?.index).toBe(placed);
     expect(report.firstDivergingEvent?.index).toBe(Math.min(missed, placed));
     // The first diverging event is one step-through can show.
@@ -287,10 +379,18 @@ describe('comparing with a consumer', () => {
   it('agrees with a consumer that computed the same, whatever order its keys are in', async () => {
     const { session: s } = session(ORDER_STATES);
     await s.run();
-    const consumer = [...orderStatesByLoop(EVENTS)].reverse().map(([k, v]) => [k, JSON.parse(canonicalJson(v)) as unknown] as [string, unknown]);
+    const consumer = [...orderStatesByLoop(EVENTS)]
+      .reverse()
+      .map(([k, v]) => [k, JSON.parse(canonicalJson(v)) as unknown] as [string, unknown]);
     // Pasted as one object of key → state.
     const report = await s.compare({ keyed: false, state: Object.fromEntries(consumer) });
-    expect(report).toEqual({ agreeing: 120, divergences: [], onlyInConsumer: [], onlyInProjection: [], firstDivergingEvent: null });
+    expect(report).toEqual({
+      agreeing: 120,
+      divergences: [],
+      onlyInConsumer: [],
+      onlyInProjection: [],
+      firstDivergingEvent: null,
+    });
   });
 
   it('finds where a whole state parted from the consumer (unkeyed)', async () => {
@@ -300,20 +400,29 @@ describe('comparing with a consumer', () => {
     if (outcome.keyed) throw new Error('unkeyed expected');
     // The consumer missed the last payment of the range.
     const lastPaid = EVENTS.findLastIndex((r) => eventOf(r).type === 'OrderPaid') + 1;
-    const before = await freshRun(REVENUE, EVENTS.filter((_r, i) => i + 1 !== lastPaid));
+    const before = await freshRun(
+      REVENUE,
+      EVENTS.filter((_r, i) => i + 1 !== lastPaid),
+    );
     const report = await s.compare({ keyed: false, state: before.keyed ? null : before.state });
     expect(report.agreeing).toBe(0);
     expect(report.divergences).toHaveLength(1);
     expect(report.divergences[0]!.key).toBeNull();
     expect(report.firstDivergingEvent?.index).toBe(lastPaid);
     const customer = eventOf(EVENTS[lastPaid - 1]!).customer;
-    expect(report.divergences[0]!.changes.map((c) => c.path)).toEqual([`state.customers["${customer}"].orders`, `state.customers["${customer}"].cents`, 'state.paid']);
+    expect(report.divergences[0]!.changes.map((c) => c.path)).toEqual([
+      `state.customers["${customer}"].orders`,
+      `state.customers["${customer}"].cents`,
+      'state.paid',
+    ]);
   });
 
   it('says what is wrong with a consumer state of the wrong shape, and compares only after a run', async () => {
     const { session: s } = session(ORDER_STATES);
     await expect(s.compare({ keyed: false, state: {} })).rejects.toThrow(/Run the projection to the end first/);
     await s.run();
-    await expect(s.compare({ keyed: false, state: 42 })).rejects.toThrow(/must be an object of key → state .* it is number/);
+    await expect(s.compare({ keyed: false, state: 42 })).rejects.toThrow(
+      /must be an object of key → state .* it is number/,
+    );
   });
 });

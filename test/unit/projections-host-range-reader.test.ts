@@ -24,7 +24,12 @@ class ScriptedHost implements RangeHost {
   closed = 0;
   private pump: (() => void) | null = null;
   private readonly events: RangeRecord[];
-  private readonly options: { per?: number; end?: { after: number; reason: 'topic-deleted' | 'records-deleted' | 'failed'; message: string }; fail?: Error; badFrame?: boolean };
+  private readonly options: {
+    per?: number;
+    end?: { after: number; reason: 'topic-deleted' | 'records-deleted' | 'failed'; message: string };
+    fail?: Error;
+    badFrame?: boolean;
+  };
   constructor(events: RangeRecord[], options: ScriptedHost['options'] = {}) {
     this.events = events;
     this.options = options;
@@ -53,7 +58,13 @@ class ScriptedHost implements RangeHost {
       }
       if (open && at >= limit && seq === acked) {
         const end = this.options.end;
-        emit({ type: 'end', reason: end ? end.reason : 'complete', message: end ? end.message : null, delivered: [], next: { ...next } });
+        emit({
+          type: 'end',
+          reason: end ? end.reason : 'complete',
+          message: end ? end.message : null,
+          delivered: [],
+          next: { ...next },
+        });
         open = false;
         settle.resolve();
       }
@@ -94,7 +105,12 @@ class ScriptedHost implements RangeHost {
   }
 }
 
-const RANGE = { connectionId: 'sample', topic: 'orders', from: { kind: 'earliest' as const }, to: { kind: 'latest' as const } };
+const RANGE = {
+  connectionId: 'sample',
+  topic: 'orders',
+  from: { kind: 'earliest' as const },
+  to: { kind: 'latest' as const },
+};
 
 /** REVENUE as a plain loop over the events. */
 function revenueLoop(events: RangeRecord[]): unknown {
@@ -118,19 +134,46 @@ describe('decodeRecordFrameBytes', () => {
   it('gives back the bytes that were encoded, headers and nulls included', () => {
     const enc = new TextEncoder();
     const records = [
-      { partition: 2, offset: 2n ** 40n + 7n, timestampMs: 1_700_000_000_123, key: null, value: enc.encode('{"a":1}'), headers: [{ key: 'event-type', value: enc.encode('X') }, { key: 'n', value: null }] },
+      {
+        partition: 2,
+        offset: 2n ** 40n + 7n,
+        timestampMs: 1_700_000_000_123,
+        key: null,
+        value: enc.encode('{"a":1}'),
+        headers: [
+          { key: 'event-type', value: enc.encode('X') },
+          { key: 'n', value: null },
+        ],
+      },
       { partition: 0, offset: 0n, timestampMs: 0, key: new Uint8Array([0xff, 0x00]), value: null, headers: [] },
     ];
     const back = decodeRecordFrameBytes(encodeRecordFrame(records));
-    expect(back.map((r) => ({ ...r, key: r.key && [...r.key], value: r.value && [...r.value], headers: r.headers.map((h) => ({ key: h.key, value: h.value && [...h.value] })) }))).toEqual(
-      records.map((r) => ({ ...r, key: r.key && [...r.key], value: r.value && [...r.value], headers: r.headers.map((h) => ({ key: h.key, value: h.value && [...h.value] })) })),
+    expect(
+      back.map((r) => ({
+        ...r,
+        key: r.key && [...r.key],
+        value: r.value && [...r.value],
+        headers: r.headers.map((h) => ({ key: h.key, value: h.value && [...h.value] })),
+      })),
+    ).toEqual(
+      records.map((r) => ({
+        ...r,
+        key: r.key && [...r.key],
+        value: r.value && [...r.value],
+        headers: r.headers.map((h) => ({ key: h.key, value: h.value && [...h.value] })),
+      })),
     );
   });
 
   it('refuses a cut frame and a frame of previews, saying so', () => {
-    const frame = encodeRecordFrame([{ partition: 0, offset: 1n, timestampMs: 1, key: null, value: new Uint8Array(100), headers: [] }]);
+    const frame = encodeRecordFrame([
+      { partition: 0, offset: 1n, timestampMs: 1, key: null, value: new Uint8Array(100), headers: [] },
+    ]);
     expect(() => decodeRecordFrameBytes(frame.subarray(0, frame.length - 1))).toThrow(/cut short or malformed/);
-    const preview = encodeRecordFrame([{ partition: 0, offset: 1n, timestampMs: 1, key: null, value: new Uint8Array(100), headers: [] }], 10);
+    const preview = encodeRecordFrame(
+      [{ partition: 0, offset: 1n, timestampMs: 1, key: null, value: new Uint8Array(100), headers: [] }],
+      10,
+    );
     expect(() => decodeRecordFrameBytes(preview)).toThrow(/cut to a preview/);
   });
 });
@@ -142,10 +185,14 @@ describe('HostRangeReader', () => {
     const host = new ScriptedHost(events, { per: 64 });
     const notices: string[] = [];
     const progress: RangeReadProgress[] = [];
-    const read = new HostRangeReader(host, RANGE, { onNotice: (m) => notices.push(m) }).open({ onProgress: (p) => progress.push(p) });
+    const read = new HostRangeReader(host, RANGE, { onNotice: (m) => notices.push(m) }).open({
+      onProgress: (p) => progress.push(p),
+    });
     const got: RangeRecord[] = [];
     for (let rs = await read.next(); rs !== null; rs = await read.next()) got.push(...rs);
-    expect(got.map((r) => `${r.topic}/${r.partition}/${r.offset}`)).toEqual(events.map((r) => `${r.topic}/${r.partition}/${r.offset}`));
+    expect(got.map((r) => `${r.topic}/${r.partition}/${r.offset}`)).toEqual(
+      events.map((r) => `${r.topic}/${r.partition}/${r.offset}`),
+    );
     expect(Buffer.from(got[5]!.value!).toString()).toBe(Buffer.from(events[5]!.value!).toString());
     const frames = Math.ceil(events.length / 64);
     expect(host.acks).toEqual(Array.from({ length: frames }, (_, i) => i + 1));
@@ -175,7 +222,10 @@ describe('HostRangeReader', () => {
   });
 
   it('a stream the host fails ends the read failed with the host’s message', async () => {
-    const read = new HostRangeReader(new ScriptedHost(events, { fail: new Error('The topic "nope" does not exist in sample.') }), RANGE).open({});
+    const read = new HostRangeReader(
+      new ScriptedHost(events, { fail: new Error('The topic "nope" does not exist in sample.') }),
+      RANGE,
+    ).open({});
     expect(await read.next()).toBeNull();
     expect(read.end()).toMatchObject({ reason: 'failed', message: 'The topic "nope" does not exist in sample.' });
   });
@@ -191,14 +241,30 @@ describe('HostRangeReader', () => {
   });
 
   it('a session over it computes what a plain loop does; a read cut short keeps the state so far', async () => {
-    const whole = await createProjectionSession({ reader: new HostRangeReader(new ScriptedHost(events, { per: 97 }), RANGE), createRunner: createRunner('revenue.js'), source: REVENUE, fileName: 'revenue.js' }).run();
+    const whole = await createProjectionSession({
+      reader: new HostRangeReader(new ScriptedHost(events, { per: 97 }), RANGE),
+      createRunner: createRunner('revenue.js'),
+      source: REVENUE,
+      fileName: 'revenue.js',
+    }).run();
     expect(whole.failure).toBeNull();
     expect(whole.end.reason).toBe('complete');
     expect(whole.outcome).toMatchObject({ keyed: false, state: revenueLoop(events) });
 
-    const host = new ScriptedHost(events, { per: 97, end: { after: 300, reason: 'topic-deleted', message: 'The topic orders was deleted while it was read.' } });
-    const cut = await createProjectionSession({ reader: new HostRangeReader(host, RANGE), createRunner: createRunner('revenue.js'), source: REVENUE, fileName: 'revenue.js' }).run();
-    expect(cut.end).toMatchObject({ reason: 'topic-deleted', message: 'The topic orders was deleted while it was read.' });
+    const host = new ScriptedHost(events, {
+      per: 97,
+      end: { after: 300, reason: 'topic-deleted', message: 'The topic orders was deleted while it was read.' },
+    });
+    const cut = await createProjectionSession({
+      reader: new HostRangeReader(host, RANGE),
+      createRunner: createRunner('revenue.js'),
+      source: REVENUE,
+      fileName: 'revenue.js',
+    }).run();
+    expect(cut.end).toMatchObject({
+      reason: 'topic-deleted',
+      message: 'The topic orders was deleted while it was read.',
+    });
     expect(cut.events).toBe(300);
     expect(cut.outcome).toMatchObject({ keyed: false, state: revenueLoop(events.slice(0, 300)) });
   });

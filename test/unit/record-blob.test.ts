@@ -16,18 +16,36 @@ function records(from: number, count: number, value: (i: number) => Uint8Array |
     timestampMs: 1_700_000_000_000 + from + i,
     key: i % 4 === 0 ? null : Buffer.from(`k${from + i}`),
     value: value(from + i),
-    headers: i % 3 === 0 ? [{ key: 'trace-ü', value: Buffer.from(`t${i}`) }, { key: '', value: null }] : [],
+    headers:
+      i % 3 === 0
+        ? [
+            { key: 'trace-ü', value: Buffer.from(`t${i}`) },
+            { key: '', value: null },
+          ]
+        : [],
   }));
 }
-const json = (i: number) => Buffer.from(`{"type":"OrderPlaced","orderId":"ord_${String(i).padStart(9, '0')}","currency":"EUR","items":[{"sku":"SKU-${i % 97}","quantity":${1 + (i % 3)}}]}`);
+const json = (i: number) =>
+  Buffer.from(
+    `{"type":"OrderPlaced","orderId":"ord_${String(i).padStart(9, '0')}","currency":"EUR","items":[{"sku":"SKU-${i % 97}","quantity":${1 + (i % 3)}}]}`,
+  );
 const random = () => randomBytes(200);
 
 /** Records as plain data, to compare what went in with what came out. */
-const plain = (rs: KafkaRecord[]) => rs.map((r) => ({ ...r, key: r.key && Buffer.from(r.key).toString('hex'), value: r.value && Buffer.from(r.value).toString('hex'), headers: r.headers.map((h) => [h.key, h.value && Buffer.from(h.value).toString('hex')]) }));
+const plain = (rs: KafkaRecord[]) =>
+  rs.map((r) => ({
+    ...r,
+    key: r.key && Buffer.from(r.key).toString('hex'),
+    value: r.value && Buffer.from(r.value).toString('hex'),
+    headers: r.headers.map((h) => [h.key, h.value && Buffer.from(h.value).toString('hex')]),
+  }));
 
 describe('record blobs: compressed when it pays', () => {
   it('compresses JSON and stores random values as they are, both read back exactly', () => {
-    for (const pack of [(b: bigint, rs: KafkaRecord[]) => packRecords(b, rs), (b: bigint, rs: KafkaRecord[]) => Buffer.from(new RecordPacker().pack(1, b, rs))]) {
+    for (const pack of [
+      (b: bigint, rs: KafkaRecord[]) => packRecords(b, rs),
+      (b: bigint, rs: KafkaRecord[]) => Buffer.from(new RecordPacker().pack(1, b, rs)),
+    ]) {
       const text = records(1_000, 2_000, json);
       const textBlob = pack(1_000n, text);
       expect(textBlob[0]).toBe(WIDE | ZSTD);
@@ -77,7 +95,21 @@ describe('record blobs: compressed when it pays', () => {
 
   it('still reads every blob written so far: zstd narrow (flag 1), raw wide (2), zstd wide (3)', () => {
     // One record at base+2: timestamp 7, key "k", value "v", headers [("ab", "x")].
-    const body = (wide: boolean) => Buffer.concat([u32(1), u32(2), f64(7), i32(1), Buffer.from('k'), i32(1), Buffer.from('v'), wide ? u32(1) : u16(1), wide ? u32(2) : u16(2), Buffer.from('ab'), i32(1), Buffer.from('x')]);
+    const body = (wide: boolean) =>
+      Buffer.concat([
+        u32(1),
+        u32(2),
+        f64(7),
+        i32(1),
+        Buffer.from('k'),
+        i32(1),
+        Buffer.from('v'),
+        wide ? u32(1) : u16(1),
+        wide ? u32(2) : u16(2),
+        Buffer.from('ab'),
+        i32(1),
+        Buffer.from('x'),
+      ]);
     for (const [flags, stored] of [
       [ZSTD, zstdCompressSync(body(false))],
       [WIDE, body(true)],
@@ -101,7 +133,23 @@ function packedLength(rs: KafkaRecord[]): number {
   return n;
 }
 
-const u16 = (n: number) => { const b = Buffer.alloc(2); b.writeUInt16LE(n); return b; };
-const u32 = (n: number) => { const b = Buffer.alloc(4); b.writeUInt32LE(n); return b; };
-const i32 = (n: number) => { const b = Buffer.alloc(4); b.writeInt32LE(n); return b; };
-const f64 = (n: number) => { const b = Buffer.alloc(8); b.writeDoubleLE(n); return b; };
+const u16 = (n: number) => {
+  const b = Buffer.alloc(2);
+  b.writeUInt16LE(n);
+  return b;
+};
+const u32 = (n: number) => {
+  const b = Buffer.alloc(4);
+  b.writeUInt32LE(n);
+  return b;
+};
+const i32 = (n: number) => {
+  const b = Buffer.alloc(4);
+  b.writeInt32LE(n);
+  return b;
+};
+const f64 = (n: number) => {
+  const b = Buffer.alloc(8);
+  b.writeDoubleLE(n);
+  return b;
+};

@@ -4,7 +4,11 @@ import type { RecordDto } from '../../src/common/contract/dto.ts';
 import { compileFilter, FilterError, parsePath } from '../../src/common/filters/record-filter.ts';
 
 const bytes = (s: string) => new TextEncoder().encode(s);
-const rec = (value: string | Uint8Array | null, key: string | null = null, headers: [string, string][] = []): RecordDto => ({
+const rec = (
+  value: string | Uint8Array | null,
+  key: string | null = null,
+  headers: [string, string][] = [],
+): RecordDto => ({
   partition: 0,
   offset: '0',
   timestamp: 0,
@@ -61,8 +65,12 @@ describe('regular expressions run in linear time (RE2)', () => {
   });
 
   it('backreferences and lookaround are refused with the reason', () => {
-    expect(() => compileFilter({ kind: 'regex', pattern: '(a)\\1', flags: '' })).toThrow(/linear time \(RE2\), which leaves out backreferences/);
+    expect(() => compileFilter({ kind: 'regex', pattern: '(a)\\1', flags: '' })).toThrow(
+      /linear time \(RE2\), which leaves out backreferences/,
+    );
     expect(() => compileFilter({ kind: 'regex', pattern: 'order(?=Placed)', flags: '' })).toThrow(/lookaround/);
-    expect(() => compileFilter({ kind: 'regex', pattern: '(unclosed', flags: '' })).toThrow(/^Not a valid regular expression: missing closing \)/);
+    expect(() => compileFilter({ kind: 'regex', pattern: '(unclosed', flags: '' })).toThrow(
+      /^Not a valid regular expression: missing closing \)/,
+    );
   });
 });

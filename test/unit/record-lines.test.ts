@@ -17,8 +17,41 @@ function reference(records: readonly RecordBytes[], format: ByteLineFormat): Buf
 // Text with everything JSON escapes or leaves alone: quotes, backslashes, C0 controls, DEL,
 // a BOM, U+2028, astral characters; bytes that are almost UTF-8 (cut sequences, overlongs,
 // surrogates, above U+10FFFF); and plain random bytes.
-const nastyText = fc.string({ unit: fc.constantFrom('"', '\\', '\u0000', '\u0008', '\t', '\n', '\u000b', '\f', '\r', '\u001f', '\u007f', '\ufeff', '\u2028', 'é', '€', '😀', 'a', '/', '<') });
-const almostUtf8 = fc.constantFrom([0xc0, 0x80], [0xc2], [0xe0, 0x80, 0x80], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80], [0xf0, 0x9f, 0x98], [0xff], [0x80], [0xef, 0xbb, 0xbf], [0xf0, 0x9f, 0x98, 0x80]);
+const nastyText = fc.string({
+  unit: fc.constantFrom(
+    '"',
+    '\\',
+    '\u0000',
+    '\u0008',
+    '\t',
+    '\n',
+    '\u000b',
+    '\f',
+    '\r',
+    '\u001f',
+    '\u007f',
+    '\ufeff',
+    '\u2028',
+    'é',
+    '€',
+    '😀',
+    'a',
+    '/',
+    '<',
+  ),
+});
+const almostUtf8 = fc.constantFrom(
+  [0xc0, 0x80],
+  [0xc2],
+  [0xe0, 0x80, 0x80],
+  [0xed, 0xa0, 0x80],
+  [0xf4, 0x90, 0x80, 0x80],
+  [0xf0, 0x9f, 0x98],
+  [0xff],
+  [0x80],
+  [0xef, 0xbb, 0xbf],
+  [0xf0, 0x9f, 0x98, 0x80],
+);
 const bytes: fc.Arbitrary<Uint8Array> = fc.oneof(
   fc.uint8Array({ maxLength: 40 }),
   fc.string({ unit: 'binary', maxLength: 40 }).map(utf8),
@@ -26,19 +59,37 @@ const bytes: fc.Arbitrary<Uint8Array> = fc.oneof(
   fc.tuple(nastyText, almostUtf8, nastyText).map(([a, mid, b]) => new Uint8Array([...utf8(a), ...mid, ...utf8(b)])),
 );
 // Fetched payloads are views into a larger response buffer.
-const payload = fc.option(fc.oneof(bytes, bytes.map((b) => Buffer.concat([Buffer.from('xx'), b, Buffer.from('yy')]).subarray(2, 2 + b.length))), { nil: null });
+const payload = fc.option(
+  fc.oneof(
+    bytes,
+    bytes.map((b) => Buffer.concat([Buffer.from('xx'), b, Buffer.from('yy')]).subarray(2, 2 + b.length)),
+  ),
+  { nil: null },
+);
 const record: fc.Arbitrary<RecordBytes> = fc.record({
   partition: fc.oneof(fc.integer({ min: 0, max: 2 ** 31 - 1 }), fc.constantFrom(0, 9, 10)),
-  offset: fc.oneof(fc.bigInt({ min: 0n, max: 2n ** 63n - 1n }), fc.constantFrom(0n, 9n, 10n, 9007199254740991n, 9007199254740992n)),
+  offset: fc.oneof(
+    fc.bigInt({ min: 0n, max: 2n ** 63n - 1n }),
+    fc.constantFrom(0n, 9n, 10n, 9007199254740991n, 9007199254740992n),
+  ),
   timestampMs: fc.oneof(fc.integer({ min: -1, max: 2 ** 45 }), fc.constantFrom(-1, 0, 1764150000123, -0, 2 ** 60)),
   key: payload,
   value: payload,
-  headers: fc.array(fc.record({ key: fc.oneof(fc.string(), nastyText, fc.constantFrom('\ud800', 'a\udfffb', 'event-type')), value: payload }), { maxLength: 3 }),
+  headers: fc.array(
+    fc.record({
+      key: fc.oneof(fc.string(), nastyText, fc.constantFrom('\ud800', 'a\udfffb', 'event-type')),
+      value: payload,
+    }),
+    { maxLength: 3 },
+  ),
 });
 
 describe('record lines as bytes', () => {
   for (const format of ['text', 'ndjson'] as const) {
-    for (const [name, check] of [['JS', undefined], ['node:buffer', nodeIsUtf8]] as const) {
+    for (const [name, check] of [
+      ['JS', undefined],
+      ['node:buffer', nodeIsUtf8],
+    ] as const) {
       it(`${format} with the ${name} UTF-8 check: the same bytes as the RecordDto path`, () => {
         const { encode } = createRecordLineEncoder(format, check ? { isUtf8: check } : {});
         fc.assert(
@@ -55,14 +106,27 @@ describe('record lines as bytes', () => {
     const controls = new Uint8Array(100_000).fill(1);
     const binary = new Uint8Array(50_000).map((_, i) => (i * 7919) & 0xff);
     const records: RecordBytes[] = [
-      { partition: 0, offset: 1n, timestampMs: 1, key: controls, value: binary, headers: [{ key: 'h', value: controls }] },
+      {
+        partition: 0,
+        offset: 1n,
+        timestampMs: 1,
+        key: controls,
+        value: binary,
+        headers: [{ key: 'h', value: controls }],
+      },
       { partition: 1, offset: 2n, timestampMs: 2, key: null, value: new Uint8Array(0), headers: [] },
     ];
     // Buffer.equals: a deep toEqual over 600 KB takes seconds.
     for (const format of ['text', 'ndjson'] as const) {
       const expected = reference(records, format);
       expect(Buffer.from(createRecordLineEncoder(format).encode(records)).equals(expected)).toBe(true);
-      expect(Buffer.from(createRecordLineEncoder(format, { isUtf8: nodeIsUtf8, allocate: (n) => Buffer.allocUnsafe(n) }).encode(records)).equals(expected)).toBe(true);
+      expect(
+        Buffer.from(
+          createRecordLineEncoder(format, { isUtf8: nodeIsUtf8, allocate: (n) => Buffer.allocUnsafe(n) }).encode(
+            records,
+          ),
+        ).equals(expected),
+      ).toBe(true);
     }
   });
 

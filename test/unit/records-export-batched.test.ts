@@ -35,8 +35,17 @@ function recordsOf(partition: number): KafkaRecord[] {
       offset: BigInt(offset),
       timestampMs: 1_764_150_000_000 + offset,
       key: offset % 5 === 0 ? null : Buffer.from(`ord_${partition}_${offset}`),
-      value: partition % 2 === 1 ? Buffer.from([0xde, 0xad, offset & 0xff, 0xbe, 0xef]) : Buffer.from(JSON.stringify({ type: 'OrderPlaced', offset, note: 'a "quoted", comma' })),
-      headers: offset % 3 === 0 ? [{ key: 'event-type', value: Buffer.from('OrderPlaced') }, { key: 'trace', value: null }] : [],
+      value:
+        partition % 2 === 1
+          ? Buffer.from([0xde, 0xad, offset & 0xff, 0xbe, 0xef])
+          : Buffer.from(JSON.stringify({ type: 'OrderPlaced', offset, note: 'a "quoted", comma' })),
+      headers:
+        offset % 3 === 0
+          ? [
+              { key: 'event-type', value: Buffer.from('OrderPlaced') },
+              { key: 'trace', value: null },
+            ]
+          : [],
     });
   }
   return out;
@@ -56,11 +65,25 @@ describe('records.export from the replay log', () => {
       const records = recordsOf(partition);
       // Stored as several fetched spans, as a tail stores them.
       for (let at = 0; at < PER_PARTITION; at += 10_000) {
-        log.append({ cluster: CONNECTION, topic: TOPIC, partition }, { from: BigInt(at), to: BigInt(at + 10_000) }, records.filter((r) => r.offset >= at && r.offset < at + 10_000));
+        log.append(
+          { cluster: CONNECTION, topic: TOPIC, partition },
+          { from: BigInt(at), to: BigInt(at + 10_000) },
+          records.filter((r) => r.offset >= at && r.offset < at + 10_000),
+        );
       }
-      held.set(partition, records.map((r) => r.offset));
+      held.set(
+        partition,
+        records.map((r) => r.offset),
+      );
     }
-    service = createEventscopeService({ version: 'test', mode: 'test', dataDir: dir, vault: new PlaintextFileSecretVault(dir), openClusterClient, log });
+    service = createEventscopeService({
+      version: 'test',
+      mode: 'test',
+      dataDir: dir,
+      vault: new PlaintextFileSecretVault(dir),
+      openClusterClient,
+      log,
+    });
   });
 
   afterAll(async () => {
@@ -75,7 +98,10 @@ describe('records.export from the replay log', () => {
   /** The way it was done before: one records.get per record, in the order asked. */
   const oneByOne = async (wanted: { partition: number; offset: string }[]): Promise<RecordDto[]> => {
     const whole = [];
-    for (const { partition, offset } of wanted) whole.push(await service.methods['records.get']({ connectionId: CONNECTION, topic: TOPIC, partition, offset }, { signal }));
+    for (const { partition, offset } of wanted)
+      whole.push(
+        await service.methods['records.get']({ connectionId: CONNECTION, topic: TOPIC, partition, offset }, { signal }),
+      );
     return whole;
   };
 
@@ -96,7 +122,10 @@ describe('records.export from the replay log', () => {
     wanted.push(...wanted.slice(0, 50));
     const before = await oneByOne(wanted);
     for (const format of ['ndjson', 'csv'] as const) {
-      const batched = await service.methods['records.export']({ connectionId: CONNECTION, topic: TOPIC, records: wanted, format }, { signal });
+      const batched = await service.methods['records.export'](
+        { connectionId: CONNECTION, topic: TOPIC, records: wanted, format },
+        { signal },
+      );
       expect(batched.count).toBe(wanted.length);
       expect(batched.text).toBe(exportRecords(before, format));
     }
@@ -109,19 +138,30 @@ describe('records.export from the replay log', () => {
       reads.push(key.partition);
       return log.read(key, from, limit, direction);
     };
-    const wanted = [...held.get(2)!.slice(0, 5_000), ...held.get(1)!.slice(100, 200)].map((offset, i) => ({ partition: i < 5_000 ? 2 : 1, offset }));
+    const wanted = [...held.get(2)!.slice(0, 5_000), ...held.get(1)!.slice(100, 200)].map((offset, i) => ({
+      partition: i < 5_000 ? 2 : 1,
+      offset,
+    }));
     const found: KafkaRecord[] = [];
     forEachHeldRecord(counting, CONNECTION, TOPIC, wanted, (r) => found.push(r));
-    expect(found.map((r) => `${r.partition}:${r.offset}`).sort()).toEqual(wanted.map((w) => `${w.partition}:${w.offset}`).sort());
+    expect(found.map((r) => `${r.partition}:${r.offset}`).sort()).toEqual(
+      wanted.map((w) => `${w.partition}:${w.offset}`).sort(),
+    );
     // 5,000 offsets of partition 2 span about 5,800 offsets: one read; partition 1's 100: one.
     expect(reads.sort()).toEqual([1, 2]);
   });
 
   it('asks the cluster for a record the log does not hold, failing as records.get does', async () => {
     // Offset 3 is a compaction gap; connection c1 is not saved, so the cluster cannot be asked.
-    const wanted = [{ partition: 0, offset: '2' }, { partition: 0, offset: '3' }];
+    const wanted = [
+      { partition: 0, offset: '2' },
+      { partition: 0, offset: '3' },
+    ];
     const viaGet = await oneByOne(wanted).catch((err: unknown) => err);
-    const viaExport = await service.methods['records.export']({ connectionId: CONNECTION, topic: TOPIC, records: wanted, format: 'ndjson' }, { signal }).catch((err: unknown) => err);
+    const viaExport = await service.methods['records.export'](
+      { connectionId: CONNECTION, topic: TOPIC, records: wanted, format: 'ndjson' },
+      { signal },
+    ).catch((err: unknown) => err);
     expect(viaGet).toBeInstanceOf(EventscopeError);
     expect(viaExport).toBeInstanceOf(EventscopeError);
     expect((viaExport as EventscopeError).code).toBe((viaGet as EventscopeError).code);

@@ -10,18 +10,34 @@ import { testTempDir } from '../support/temp-dir.ts';
 const key = (partition = 0) => ({ cluster: 'c1', topic: 'orders', partition });
 const tempLog = (options = {}) => new ReplayLog(join(testTempDir('es-log-'), 'log.sqlite'), options);
 
-
 describe('record blobs', () => {
   it('pack and unpack every field exactly, nulls and empties included', () => {
     const input = records(3, 100, 50);
     const output = unpackRecords(3, 100n, packRecords(100n, input));
-    expect(output.map((r) => ({ ...r, key: r.key && Buffer.from(r.key), value: r.value && Buffer.from(r.value), headers: r.headers.map((h) => ({ key: h.key, value: h.value && Buffer.from(h.value) })) }))).toEqual(input);
+    expect(
+      output.map((r) => ({
+        ...r,
+        key: r.key && Buffer.from(r.key),
+        value: r.value && Buffer.from(r.value),
+        headers: r.headers.map((h) => ({ key: h.key, value: h.value && Buffer.from(h.value) })),
+      })),
+    ).toEqual(input);
   });
 });
 
 describe('record blobs, wide and narrow', () => {
   it('carry more than 65,535 headers and header keys longer than 65,535 bytes', () => {
-    const record: KafkaRecord = { partition: 0, offset: 5n, timestampMs: 1, key: null, value: Buffer.from('v'), headers: Array.from({ length: 70_000 }, (_, i) => ({ key: i === 1 ? 'k'.repeat(70_000) : 'h', value: i % 2 ? null : Buffer.from([i % 256]) })) };
+    const record: KafkaRecord = {
+      partition: 0,
+      offset: 5n,
+      timestampMs: 1,
+      key: null,
+      value: Buffer.from('v'),
+      headers: Array.from({ length: 70_000 }, (_, i) => ({
+        key: i === 1 ? 'k'.repeat(70_000) : 'h',
+        value: i % 2 ? null : Buffer.from([i % 256]),
+      })),
+    };
     const [back] = unpackRecords(0, 5n, packRecords(5n, [record]));
     expect(back!.headers).toHaveLength(70_000);
     expect(back!.headers[1]!.key).toHaveLength(70_000);
@@ -32,8 +48,17 @@ describe('record blobs, wide and narrow', () => {
     // One record at base+2: timestamp 7, key "k", value null, headers [("ab", "x")], uncompressed.
     const narrow = Buffer.concat([
       Buffer.of(0),
-      u32(1), u32(2), f64(7), i32(1), Buffer.from('k'), i32(-1),
-      u16(1), u16(2), Buffer.from('ab'), i32(1), Buffer.from('x'),
+      u32(1),
+      u32(2),
+      f64(7),
+      i32(1),
+      Buffer.from('k'),
+      i32(-1),
+      u16(1),
+      u16(2),
+      Buffer.from('ab'),
+      i32(1),
+      Buffer.from('x'),
     ]);
     const [r] = unpackRecords(4, 100n, narrow);
     expect(r).toMatchObject({ partition: 4, offset: 102n, timestampMs: 7, value: null });
@@ -43,10 +68,26 @@ describe('record blobs, wide and narrow', () => {
   });
 });
 
-const u16 = (n: number) => { const b = Buffer.alloc(2); b.writeUInt16LE(n); return b; };
-const u32 = (n: number) => { const b = Buffer.alloc(4); b.writeUInt32LE(n); return b; };
-const i32 = (n: number) => { const b = Buffer.alloc(4); b.writeInt32LE(n); return b; };
-const f64 = (n: number) => { const b = Buffer.alloc(8); b.writeDoubleLE(n); return b; };
+const u16 = (n: number) => {
+  const b = Buffer.alloc(2);
+  b.writeUInt16LE(n);
+  return b;
+};
+const u32 = (n: number) => {
+  const b = Buffer.alloc(4);
+  b.writeUInt32LE(n);
+  return b;
+};
+const i32 = (n: number) => {
+  const b = Buffer.alloc(4);
+  b.writeInt32LE(n);
+  return b;
+};
+const f64 = (n: number) => {
+  const b = Buffer.alloc(8);
+  b.writeDoubleLE(n);
+  return b;
+};
 
 describe('ReplayLog', () => {
   it('stores fetched spans, reads them back by offset in both directions, and knows its ranges', () => {
@@ -79,7 +120,8 @@ describe('ReplayLog', () => {
 
   it('finds a stored row that begins before a span or a read and reaches into it', () => {
     const log = tempLog();
-    for (let i = 0; i < 50; i++) log.append(key(), { from: BigInt(i * 100), to: BigInt(i * 100 + 100) }, records(0, i * 100, 100));
+    for (let i = 0; i < 50; i++)
+      log.append(key(), { from: BigInt(i * 100), to: BigInt(i * 100 + 100) }, records(0, i * 100, 100));
     // Rows start at 0, 100, …, 4900: a span from 2550 overlaps the row of 2500 by 50 records.
     expect(log.append(key(), { from: 2_550n, to: 2_650n }, records(0, 2_550, 100))).toBe(0);
     expect(log.append(key(), { from: 4_950n, to: 5_050n }, records(0, 4_950, 100))).toBe(50);
@@ -113,7 +155,8 @@ describe('ReplayLog', () => {
 
   it('evicts the oldest batches past the per-cluster cap', () => {
     const log = tempLog({ capBytesPerCluster: 200_000 });
-    for (let i = 0; i < 20; i++) log.append(key(), { from: BigInt(i * 100), to: BigInt(i * 100 + 100) }, records(0, i * 100, 100, 1, true));
+    for (let i = 0; i < 20; i++)
+      log.append(key(), { from: BigInt(i * 100), to: BigInt(i * 100 + 100) }, records(0, i * 100, 100, 1, true));
     expect(log.sizeBytes('c1')).toBeLessThanOrEqual(200_000);
     const ranges = log.ranges(key());
     expect(ranges).toHaveLength(1);
@@ -125,7 +168,8 @@ describe('ReplayLog', () => {
 
   it('applies a lower cap at once, reports what it holds per cluster, and forgets one cluster on request', () => {
     const log = tempLog();
-    for (let i = 0; i < 20; i++) log.append(key(), { from: BigInt(i * 100), to: BigInt(i * 100 + 100) }, records(0, i * 100, 100, 1, true));
+    for (let i = 0; i < 20; i++)
+      log.append(key(), { from: BigInt(i * 100), to: BigInt(i * 100 + 100) }, records(0, i * 100, 100, 1, true));
     log.append({ cluster: 'c2', topic: 'payments', partition: 1 }, { from: 0n, to: 10n }, records(1, 0, 10));
     log.append({ cluster: 'c2', topic: 'refunds', partition: 0 }, { from: 0n, to: 5n }, records(0, 0, 5));
     const before = log.sizeBytes('c1');
@@ -145,24 +189,36 @@ describe('ReplayLog', () => {
     expect(log.topics('c2')).toEqual([]);
     expect(log.sizeBytes('c2')).toBe(0);
     // The cluster can be written again after it was cleared.
-    expect(log.append({ cluster: 'c2', topic: 'payments', partition: 1 }, { from: 0n, to: 10n }, records(1, 0, 10))).toBe(10);
+    expect(
+      log.append({ cluster: 'c2', topic: 'payments', partition: 1 }, { from: 0n, to: 10n }, records(1, 0, 10)),
+    ).toBe(10);
     expect(log.recordCount('c2', 'payments')).toBe(10);
   });
 
-
   it('stores several spans of incompressible values in one transaction and reads them back byte for byte', () => {
     const log = tempLog();
-    const spans = [0, 1, 0, 2].map((partition, i) => ({ key: key(partition), span: { from: BigInt(i * 5_000), to: BigInt(i * 5_000 + 5_000) }, records: records(partition, i * 5_000, 5_000, 1, true) }));
+    const spans = [0, 1, 0, 2].map((partition, i) => ({
+      key: key(partition),
+      span: { from: BigInt(i * 5_000), to: BigInt(i * 5_000 + 5_000) },
+      records: records(partition, i * 5_000, 5_000, 1, true),
+    }));
     expect(log.appendAll(spans)).toBe(20_000);
     for (const partition of [0, 1, 2]) {
       const want = spans.filter((s) => s.key.partition === partition).flatMap((s) => s.records);
       const got = log.read(key(partition), 0n, 100_000);
-      expect(got.map((r) => [r.offset, r.value && Buffer.from(r.value).toString('hex')])).toEqual(want.map((r) => [r.offset, r.value && Buffer.from(r.value).toString('hex')]));
+      expect(got.map((r) => [r.offset, r.value && Buffer.from(r.value).toString('hex')])).toEqual(
+        want.map((r) => [r.offset, r.value && Buffer.from(r.value).toString('hex')]),
+      );
     }
     log.close();
     // Stored as they are (zstd would save ~8%, not worth its time): flags byte 2, "wide", not compressed.
     const db = new DatabaseSync(log.path, { readOnly: true });
-    expect(db.prepare('SELECT DISTINCT substr(records, 1, 1) AS f FROM batches').all().map((r) => [...(r as { f: Uint8Array }).f])).toEqual([[2]]);
+    expect(
+      db
+        .prepare('SELECT DISTINCT substr(records, 1, 1) AS f FROM batches')
+        .all()
+        .map((r) => [...(r as { f: Uint8Array }).f]),
+    ).toEqual([[2]]);
     db.close();
   });
 
@@ -214,16 +270,22 @@ describe('ReplayLog', () => {
     const log = tempLog();
     log.append(key(), { from: 0n, to: 10_050n }, records(0, 0, 10_000));
     expect(log.ranges(key())).toEqual([{ from: 0n, to: 10_050n }]);
-    expect(offsets(log.read(key(), 4090n, 12))).toEqual([4090, 4091, 4092, 4093, 4094, 4095, 4096, 4097, 4098, 4099, 4100, 4101]);
+    expect(offsets(log.read(key(), 4090n, 12))).toEqual([
+      4090, 4091, 4092, 4093, 4094, 4095, 4096, 4097, 4098, 4099, 4100, 4101,
+    ]);
     expect(log.read(key(), 0n, 20_000)).toHaveLength(10_000);
   });
 
   it('subtracts held ranges from a span', () => {
-    expect(subtract({ from: 0n, to: 100n }, [{ from: 10n, to: 20n }, { from: 50n, to: 120n }])).toEqual([
+    expect(
+      subtract({ from: 0n, to: 100n }, [
+        { from: 10n, to: 20n },
+        { from: 50n, to: 120n },
+      ]),
+    ).toEqual([
       { from: 0n, to: 10n },
       { from: 20n, to: 50n },
     ]);
     expect(subtract({ from: 5n, to: 8n }, [{ from: 0n, to: 10n }])).toEqual([]);
   });
-
 });

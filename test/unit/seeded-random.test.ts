@@ -26,7 +26,9 @@ describe('seeded random numbers for tests', () => {
   it('takes the seed from EVENTSCOPE_TEST_SEED, and refuses one that is not a whole number', () => {
     expect(testSeed({ EVENTSCOPE_TEST_SEED: '42' })).toBe(42);
     expect(Number.isSafeInteger(testSeed({}))).toBe(true);
-    expect(() => testSeed({ EVENTSCOPE_TEST_SEED: 'abc' })).toThrow(/EVENTSCOPE_TEST_SEED must be a whole number.*not "abc"/);
+    expect(() => testSeed({ EVENTSCOPE_TEST_SEED: 'abc' })).toThrow(
+      /EVENTSCOPE_TEST_SEED must be a whole number.*not "abc"/,
+    );
     expect(() => testSeed({ EVENTSCOPE_TEST_SEED: '-1' })).toThrow(/EVENTSCOPE_TEST_SEED/);
   });
 });

@@ -9,14 +9,22 @@ import { testTempDir } from '../support/temp-dir.ts';
 const tempPath = () => join(testTempDir('es-batch-'), 'log.sqlite');
 const tempLog = () => new ReplayLog(tempPath());
 const records = (partition: number, from: number, count: number): KafkaRecord[] =>
-  Array.from({ length: count }, (_, i) => ({ partition, offset: BigInt(from + i), timestampMs: from + i, key: null, value: Buffer.from(`v${from + i}`), headers: [] }));
+  Array.from({ length: count }, (_, i) => ({
+    partition,
+    offset: BigInt(from + i),
+    timestampMs: from + i,
+    key: null,
+    value: Buffer.from(`v${from + i}`),
+    headers: [],
+  }));
 
 describe('SpanBatcher', () => {
   it('merges contiguous fetched spans of a partition into one stored row, and stores nothing before it is asked', () => {
     const path = tempPath();
     const log = new ReplayLog(path);
     const batcher = new SpanBatcher(log, 'c1', 'orders');
-    for (let i = 0; i < 10; i++) batcher.add(0, { from: BigInt(i * 10), to: BigInt(i * 10 + 10) }, records(0, i * 10, 10));
+    for (let i = 0; i < 10; i++)
+      batcher.add(0, { from: BigInt(i * 10), to: BigInt(i * 10 + 10) }, records(0, i * 10, 10));
     batcher.add(1, { from: 0n, to: 5n }, records(1, 0, 5));
     expect(batcher.size).toBe(105);
     expect(log.ranges({ cluster: 'c1', topic: 'orders', partition: 0 })).toEqual([]);

@@ -5,7 +5,10 @@ import { canonicalJson, diffStates, pathStep } from '../../src/common/projection
 describe('diffStates', () => {
   it('lists changed leaves with paths a person can read', () => {
     const before = { customers: { 'c-1': { orders: 1, tags: ['new'] }, c2: { orders: 4 } }, total: 5 };
-    const after = { customers: { 'c-1': { orders: 2, tags: ['new', 'vip'] }, c2: { orders: 4 }, 'c 3': { orders: 1 } }, total: 7 };
+    const after = {
+      customers: { 'c-1': { orders: 2, tags: ['new', 'vip'] }, c2: { orders: 4 }, 'c 3': { orders: 1 } },
+      total: 7,
+    };
     expect(diffStates(before, after)).toEqual({
       changes: [
         { path: 'state.customers["c-1"].orders', before: 1, after: 2 },
@@ -27,7 +30,10 @@ describe('diffStates', () => {
   });
 
   it('finds nothing between equal states, whatever order their keys are in', () => {
-    expect(diffStates({ a: 1, b: { x: [1, { y: 2, z: 3 }] } }, { b: { x: [1, { z: 3, y: 2 }] }, a: 1 })).toEqual({ changes: [], more: 0 });
+    expect(diffStates({ a: 1, b: { x: [1, { y: 2, z: 3 }] } }, { b: { x: [1, { z: 3, y: 2 }] }, a: 1 })).toEqual({
+      changes: [],
+      more: 0,
+    });
   });
 
   it('is bounded: a state changed everywhere answers the first changes and how many more', () => {

@@ -1,5 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { formatTimestamp, formatTimestampWithZone, NO_TIMESTAMP, parseTimestamp, zoneLabel, zoneSuffix } from '../../src/common/format/timestamps.ts';
+import {
+  formatTimestamp,
+  formatTimestampWithZone,
+  NO_TIMESTAMP,
+  parseTimestamp,
+  zoneLabel,
+  zoneSuffix,
+} from '../../src/common/format/timestamps.ts';
 
 // 2026-11-28T13:29:17.045Z, and a summer time in Berlin (+02:00).
 const WINTER = Date.UTC(2026, 10, 28, 13, 29, 17, 45);
@@ -57,10 +64,14 @@ describe('record timestamps in the chosen time zone', () => {
     expect(parseTimestamp('2026-11-28 13:29', 'utc')).toBe(Date.UTC(2026, 10, 28, 13, 29));
     expect(parseTimestamp('2026-11-28 13:29:17.5', 'utc')).toBe(Date.UTC(2026, 10, 28, 13, 29, 17, 500));
     // What it writes, it reads back.
-    for (const zone of ['utc', 'local'] as const) expect(parseTimestamp(formatTimestamp(SUMMER, zone), zone)).toBe(SUMMER);
+    for (const zone of ['utc', 'local'] as const)
+      expect(parseTimestamp(formatTimestamp(SUMMER, zone), zone)).toBe(SUMMER);
   });
 
-  it.each(['', 'yesterday', '2026-02-30', '2026-13-01', '2026-11-28 24:00', '2026-11-28T10:61', '28.11.2026'])('%j is not a time', (text) => {
-    expect(parseTimestamp(text, 'utc')).toBeNull();
-  });
+  it.each(['', 'yesterday', '2026-02-30', '2026-13-01', '2026-11-28 24:00', '2026-11-28T10:61', '28.11.2026'])(
+    '%j is not a time',
+    (text) => {
+      expect(parseTimestamp(text, 'utc')).toBeNull();
+    },
+  );
 });

@@ -2,7 +2,15 @@
 // so); while a read runs it says "Loading…" and its icon turns.
 import { RefreshCw } from 'lucide-react';
 
-export function RefreshButton({ loading, onClick, testId }: { loading: boolean; onClick: () => void; testId?: string }) {
+export function RefreshButton({
+  loading,
+  onClick,
+  testId,
+}: {
+  loading: boolean;
+  onClick: () => void;
+  testId?: string;
+}) {
   return (
     <button type="button" onClick={onClick} disabled={loading} data-testid={testId} className="refresh-button">
       <RefreshCw aria-hidden className={loading ? 'spinning' : undefined} />

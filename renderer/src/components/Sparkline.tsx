@@ -68,5 +68,7 @@ export function Sparkline({ times, values, height = 22, color = '--color-chart-1
     chartRef.current?.setData([times, values]);
   }, [times, values]);
 
-  return <div className="sparkline" ref={containerRef} role="img" aria-label={label} title={label} data-testid={testId} />;
+  return (
+    <div className="sparkline" ref={containerRef} role="img" aria-label={label} title={label} data-testid={testId} />
+  );
 }

@@ -57,7 +57,8 @@ export function TimeSeriesChart({ data, series, height = 180, format, title, tes
     const container = containerRef.current;
     if (!container) return;
     const described = JSON.parse(seriesKey) as [string, string][];
-    const text = (value: number | null | undefined): string => (value === null || value === undefined ? '—' : (formatRef.current ?? String)(value));
+    const text = (value: number | null | undefined): string =>
+      value === null || value === undefined ? '—' : (formatRef.current ?? String)(value);
     const fg = cssColor('--color-chart-axis');
     const grid = cssColor('--color-chart-grid');
     const axis: uPlot.Axis = { stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };

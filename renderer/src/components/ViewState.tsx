@@ -14,7 +14,12 @@ type Props =
 export function ViewState(props: Props) {
   if (props.state === 'loading') {
     return (
-      <div className="view-state view-state-loading" role="status" aria-live="polite" data-testid={props.testId ?? 'view-loading'}>
+      <div
+        className="view-state view-state-loading"
+        role="status"
+        aria-live="polite"
+        data-testid={props.testId ?? 'view-loading'}
+      >
         <LoaderCircle aria-hidden />
         <p className="view-state-title">{props.title ?? 'Loading…'}</p>
         {props.children && <p>{props.children}</p>}

@@ -23,12 +23,21 @@ export interface ListKeyboard<E extends HTMLElement> {
   /** Spread on the element that holds the items. */
   containerProps: { ref: (element: E | null) => void; onKeyDown: (e: KeyboardEvent<HTMLElement>) => void };
   /** Spread on item i of a counted list. */
-  itemProps: (index: number) => { 'data-list-item': ''; 'data-list-index': number; tabIndex: number; onFocus: (e: FocusEvent<HTMLElement>) => void };
+  itemProps: (index: number) => {
+    'data-list-item': '';
+    'data-list-index': number;
+    tabIndex: number;
+    onFocus: (e: FocusEvent<HTMLElement>) => void;
+  };
 }
 
 const ITEM = '[data-list-item]';
 
-export function useListKeyboard<E extends HTMLElement = HTMLElement>({ count, onOpen, scrollToIndex }: ListKeyboardOptions = {}): ListKeyboard<E> {
+export function useListKeyboard<E extends HTMLElement = HTMLElement>({
+  count,
+  onOpen,
+  scrollToIndex,
+}: ListKeyboardOptions = {}): ListKeyboard<E> {
   const containerRef = useRef<E | null>(null);
   const [active, setActive] = useState(0);
   // An item asked for that is not drawn yet (a virtualized list scrolling to it).
@@ -36,7 +45,11 @@ export function useListKeyboard<E extends HTMLElement = HTMLElement>({ count, on
   const counted = count !== undefined;
   const tabStop = counted ? Math.max(0, Math.min(active, count - 1)) : active;
 
-  const itemAt = useCallback((index: number): HTMLElement | null => containerRef.current?.querySelector<HTMLElement>(`${ITEM}[data-list-index="${index}"]`) ?? null, []);
+  const itemAt = useCallback(
+    (index: number): HTMLElement | null =>
+      containerRef.current?.querySelector<HTMLElement>(`${ITEM}[data-list-index="${index}"]`) ?? null,
+    [],
+  );
 
   const focusCounted = (index: number): void => {
     setActive(index);
@@ -71,7 +84,12 @@ export function useListKeyboard<E extends HTMLElement = HTMLElement>({ count, on
     if (counted) {
       const index = Number(target.dataset['listIndex']);
       if (!Number.isInteger(index) || count === 0) return;
-      const next = { ArrowDown: Math.min(index + 1, count - 1), ArrowUp: Math.max(index - 1, 0), Home: 0, End: count - 1 }[e.key];
+      const next = {
+        ArrowDown: Math.min(index + 1, count - 1),
+        ArrowUp: Math.max(index - 1, 0),
+        Home: 0,
+        End: count - 1,
+      }[e.key];
       if (next !== undefined) {
         e.preventDefault();
         focusCounted(next);
@@ -81,10 +99,17 @@ export function useListKeyboard<E extends HTMLElement = HTMLElement>({ count, on
       }
       return;
     }
-    const items = [...container.querySelectorAll<HTMLElement>(ITEM)].filter((el) => !(el as HTMLButtonElement).disabled);
+    const items = [...container.querySelectorAll<HTMLElement>(ITEM)].filter(
+      (el) => !(el as HTMLButtonElement).disabled,
+    );
     const index = items.indexOf(target);
     if (index < 0 || items.length === 0) return;
-    const next = { ArrowDown: Math.min(index + 1, items.length - 1), ArrowUp: Math.max(index - 1, 0), Home: 0, End: items.length - 1 }[e.key];
+    const next = {
+      ArrowDown: Math.min(index + 1, items.length - 1),
+      ArrowUp: Math.max(index - 1, 0),
+      Home: 0,
+      End: items.length - 1,
+    }[e.key];
     if (next !== undefined) {
       e.preventDefault();
       setActive(next);

@@ -70,7 +70,9 @@ export const useTabs = create<TabsState>((set, get) => ({
     const shown = useNavigation.getState().view;
     if (shown.kind === 'messages' && tabId(shown.connectionId, shown.topic) === id) {
       const next = rest[Math.min(index, rest.length - 1)];
-      useNavigation.getState().go(next ? next.view : { kind: 'topic', connectionId: closing.connectionId, topic: closing.topic });
+      useNavigation
+        .getState()
+        .go(next ? next.view : { kind: 'topic', connectionId: closing.connectionId, topic: closing.topic });
     }
   },
   setView: (id, view) => set((s) => ({ tabs: s.tabs.map((t) => (t.id === id ? { ...t, view } : t)) })),

@@ -98,14 +98,16 @@ export function pathToView(address: string): View | null {
   const [first, connectionId, section, name, sub, ...rest] = decoded;
   if (query !== null) {
     // Only a messages view reads a query.
-    if (first !== 'c' || !connectionId || section !== 'topics' || !name || sub !== 'messages' || parts.length !== 5) return null;
+    if (first !== 'c' || !connectionId || section !== 'topics' || !name || sub !== 'messages' || parts.length !== 5)
+      return null;
     const parsed = parseMessagesQuery(query);
     return parsed ? { kind: 'messages', connectionId, topic: name, ...parsed } : null;
   }
   if (parts.length === 1 && first === '') return { kind: 'welcome' };
   if (parts.length === 1 && first === 'settings') return { kind: 'settings' };
   if (parts.length === 1 && first === 'projections') return { kind: 'projections' };
-  if (parts.length === 2 && first === 'connections' && connectionId === 'new') return { kind: 'edit-connection', connectionId: null };
+  if (parts.length === 2 && first === 'connections' && connectionId === 'new')
+    return { kind: 'edit-connection', connectionId: null };
   if (first !== 'c' || !connectionId || rest.length > 0) return null;
   if (parts.length === 3 && section === 'settings') return { kind: 'edit-connection', connectionId };
   if (parts.length === 3 && section === 'brokers') return { kind: 'brokers', connectionId };

@@ -16,7 +16,10 @@ export async function connectHost(): Promise<RpcClient> {
 
 function connectThroughPreloadPort(): Promise<RpcClient> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('The desktop shell did not hand over its message port.')), PORT_WAIT_MS);
+    const timer = setTimeout(
+      () => reject(new Error('The desktop shell did not hand over its message port.')),
+      PORT_WAIT_MS,
+    );
     const onMessage = (event: MessageEvent): void => {
       if (event.source !== window || event.data !== 'eventscope:port' || !event.ports[0]) return;
       window.removeEventListener('message', onMessage);
@@ -34,6 +37,10 @@ function connectThroughWebSocket(): Promise<RpcClient> {
     url.search = '';
     const socket = new WebSocket(url);
     socket.addEventListener('open', () => resolve(new RpcClient(webSocketWire(socket))), { once: true });
-    socket.addEventListener('error', () => reject(new Error(`Cannot reach the Eventscope host at ${url.host}. Is "eventscope serve" still running?`)), { once: true });
+    socket.addEventListener(
+      'error',
+      () => reject(new Error(`Cannot reach the Eventscope host at ${url.host}. Is "eventscope serve" still running?`)),
+      { once: true },
+    );
   });
 }

@@ -12,14 +12,18 @@ const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789
 /** maxBytes: keep only a prefix (a list preview); the DTO says it was truncated and the full size. */
 export function encodePayload(bytes: Uint8Array | null, maxBytes?: number): PayloadDto | null {
   if (bytes === null) return null;
-  return maxBytes !== undefined && bytes.length > maxBytes ? payloadOfPrefix(bytes.subarray(0, maxBytes), bytes.length) : payloadOfPrefix(bytes, bytes.length);
+  return maxBytes !== undefined && bytes.length > maxBytes
+    ? payloadOfPrefix(bytes.subarray(0, maxBytes), bytes.length)
+    : payloadOfPrefix(bytes, bytes.length);
 }
 
 /** The DTO of a payload of which only `prefix` is at hand (all of it when fullSize === prefix.length). */
 export function payloadOfPrefix(prefix: Uint8Array, fullSize: number): PayloadDto {
   if (prefix.length >= fullSize) {
     const text = tryUtf8(prefix);
-    return text !== null ? { encoding: 'utf8', text, size: fullSize } : { encoding: 'base64', base64: toBase64(prefix), size: fullSize };
+    return text !== null
+      ? { encoding: 'utf8', text, size: fullSize }
+      : { encoding: 'base64', base64: toBase64(prefix), size: fullSize };
   }
   // A cut may split a UTF-8 sequence: drop up to three trailing bytes before calling it binary.
   for (let trim = 0; trim <= 3; trim++) {

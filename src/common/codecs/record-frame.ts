@@ -37,7 +37,9 @@ export function encodeRecordFrame(records: readonly RecordBytes[], previewBytes 
     size += 4;
     if (record.headers.length === 0) continue;
     const keys = (headerKeys[r] = record.headers.map((h) => utf8.encode(h.key)));
-    record.headers.forEach((h, i) => (size += 4 + keys[i]!.length + 4 + (h.value ? 4 + keptLength(h.value, previewBytes) : 0)));
+    record.headers.forEach(
+      (h, i) => (size += 4 + keys[i]!.length + 4 + (h.value ? 4 + keptLength(h.value, previewBytes) : 0)),
+    );
   }
   const out = new Uint8Array(size);
   const view = new DataView(out.buffer);
@@ -191,7 +193,14 @@ export function decodeRecordFrame(frame: Uint8Array): RecordDto[] {
 
 /** A plain copy of a record (what structured clone, JSON and deep equality see: own properties). */
 export function plainRecord(record: RecordDto): RecordDto {
-  return { partition: record.partition, offset: record.offset, timestamp: record.timestamp, key: record.key, value: record.value, headers: record.headers };
+  return {
+    partition: record.partition,
+    offset: record.offset,
+    timestamp: record.timestamp,
+    key: record.key,
+    value: record.value,
+    headers: record.headers,
+  };
 }
 
 /**

@@ -26,11 +26,37 @@ import {
   TopicListUpdate,
   TopicSummary,
 } from './dto.ts';
-import { ConnectionId, FilePath, GroupId, Int64String, OffsetsByPartition, PartitionList, PartitionNumber, TopicName } from './fields.ts';
+import {
+  ConnectionId,
+  FilePath,
+  GroupId,
+  Int64String,
+  OffsetsByPartition,
+  PartitionList,
+  PartitionNumber,
+  TopicName,
+} from './fields.ts';
 import { FilterSpec } from './filter-spec.ts';
 import { GroupDetail, GroupLagHistory, GroupSummary, OffsetResetPlan, OffsetResetTarget } from './group-dto.ts';
-import { ChangelogState, ProjectionEventsEvent, ProjectionEventsParams, ProjectionFileName, ProjectionWorkspace } from './projection-dto.ts';
-import { AddPartitionsParams, AddPartitionsResult, AlterTopicConfigsParams, AlterTopicConfigsResult, CreateTopicParams, CreateTopicResult, DeleteRecordsParams, DeleteRecordsResult, DeleteTopicParams, DeleteTopicResult } from './topic-admin-dto.ts';
+import {
+  ChangelogState,
+  ProjectionEventsEvent,
+  ProjectionEventsParams,
+  ProjectionFileName,
+  ProjectionWorkspace,
+} from './projection-dto.ts';
+import {
+  AddPartitionsParams,
+  AddPartitionsResult,
+  AlterTopicConfigsParams,
+  AlterTopicConfigsResult,
+  CreateTopicParams,
+  CreateTopicResult,
+  DeleteRecordsParams,
+  DeleteRecordsResult,
+  DeleteTopicParams,
+  DeleteTopicResult,
+} from './topic-admin-dto.ts';
 
 /** What most methods start from: the connection (or capture) they are about. */
 const OnConnection = z.strictObject({ connectionId: ConnectionId });
@@ -48,7 +74,10 @@ export const methods = {
     }),
     result: ConnectionSummary,
   },
-  'connections.remove': { params: z.strictObject({ id: ConnectionId }), result: z.strictObject({ removed: z.boolean() }) },
+  'connections.remove': {
+    params: z.strictObject({ id: ConnectionId }),
+    result: z.strictObject({ removed: z.boolean() }),
+  },
   'connections.test': {
     params: z.union([
       OnConnection,
@@ -75,7 +104,11 @@ export const methods = {
   'captures.close': { params: z.strictObject({ id: ConnectionId }), result: z.strictObject({ closed: z.boolean() }) },
   /** Writes what the replay log holds of a topic to a new capture file (default: in the data folder). */
   'captures.export': {
-    params: OnConnection.extend({ topic: TopicName, partitions: z.array(PartitionNumber).optional(), path: FilePath.optional() }),
+    params: OnConnection.extend({
+      topic: TopicName,
+      partitions: z.array(PartitionNumber).optional(),
+      path: FilePath.optional(),
+    }),
     result: z.object({ path: z.string(), records: z.number().int() }),
   },
   /** Writes one record; refused unless the connection is marked writable. */
@@ -99,7 +132,10 @@ export const methods = {
     result: z.object({ text: z.string(), count: z.number().int() }),
   },
   /** The subscriber of a tail has shown flush number `flush`. */
-  'tail.ack': { params: z.strictObject({ sessionId: z.string().max(64), flush: z.number().int().nonnegative() }), result: z.strictObject({ known: z.boolean() }) },
+  'tail.ack': {
+    params: z.strictObject({ sessionId: z.string().max(64), flush: z.number().int().nonnegative() }),
+    result: z.strictObject({ known: z.boolean() }),
+  },
   /** Records older than `before` (per partition) from the replay log, newest `limit`, oldest first. */
   'log.page': {
     params: OnConnection.extend({
@@ -119,9 +155,18 @@ export const methods = {
       topic: TopicName,
       after: OffsetsByPartition,
       limit: z.number().int().min(1).max(5_000),
-      previewBytes: z.number().int().min(256).max(1024 * 1024),
+      previewBytes: z
+        .number()
+        .int()
+        .min(256)
+        .max(1024 * 1024),
     }),
-    result: z.object({ records: z.array(RecordDto), after: z.record(z.string(), Int64String), done: z.boolean(), total: z.number().int() }),
+    result: z.object({
+      records: z.array(RecordDto),
+      after: z.record(z.string(), Int64String),
+      done: z.boolean(),
+      total: z.number().int(),
+    }),
   },
   'settings.get': { params: z.strictObject({}), result: Settings },
   'settings.update': {
@@ -151,7 +196,15 @@ export const methods = {
   'groups.describe': { params: OnConnection.extend({ groupId: GroupId }), result: GroupDetail },
   /** The stored lag history of a group (sampled while watched), over the last `sinceMs` ms. */
   'groups.history': {
-    params: OnConnection.extend({ groupId: GroupId, sinceMs: z.number().int().min(1_000).max(366 * 24 * 3600 * 1000).default(24 * 3600 * 1000) }),
+    params: OnConnection.extend({
+      groupId: GroupId,
+      sinceMs: z
+        .number()
+        .int()
+        .min(1_000)
+        .max(366 * 24 * 3600 * 1000)
+        .default(24 * 3600 * 1000),
+    }),
     result: GroupLagHistory,
   },
   /** Starts or stops sampling a group's lag every lag sample interval; the choice is kept across restarts. */
@@ -167,14 +220,20 @@ export const methods = {
     params: OnConnection.extend({
       groupId: GroupId,
       /** Default: every topic the group has committed offsets for. */
-      topics: z.array(z.object({ topic: TopicName, partitions: PartitionList.optional() })).max(10_000).optional(),
+      topics: z
+        .array(z.object({ topic: TopicName, partitions: PartitionList.optional() }))
+        .max(10_000)
+        .optional(),
       to: OffsetResetTarget,
       execute: z.boolean(),
     }),
     result: OffsetResetPlan,
   },
   /** Deletes an empty group (writable connections only). */
-  'groups.delete': { params: OnConnection.extend({ groupId: GroupId }), result: z.strictObject({ deleted: z.boolean() }) },
+  'groups.delete': {
+    params: OnConnection.extend({ groupId: GroupId }),
+    result: z.strictObject({ deleted: z.boolean() }),
+  },
   /** Creates a topic; dryRun: the controller validates it and answers what it would be, nothing is created. Writable connections only. */
   'topics.create': { params: CreateTopicParams, result: CreateTopicResult },
   /** Sets or deletes topic configs, the others left as they are; dryRun: validated by the controller, before and after, nothing changed. Writable connections only. */
@@ -188,16 +247,32 @@ export const methods = {
   /** The projections folder and its files. */
   'projections.workspace': { params: z.strictObject({}), result: ProjectionWorkspace },
   /** Keeps projections in another folder from now on (kept across restarts); create: make it when it does not exist. */
-  'projections.setFolder': { params: z.strictObject({ folder: FilePath, create: z.boolean().default(false) }), result: ProjectionWorkspace },
-  'projections.read': { params: z.strictObject({ name: ProjectionFileName }), result: z.object({ name: z.string(), source: z.string(), modifiedMs: z.number() }) },
+  'projections.setFolder': {
+    params: z.strictObject({ folder: FilePath, create: z.boolean().default(false) }),
+    result: ProjectionWorkspace,
+  },
+  'projections.read': {
+    params: z.strictObject({ name: ProjectionFileName }),
+    result: z.object({ name: z.string(), source: z.string(), modifiedMs: z.number() }),
+  },
   /** Saves a projection file (atomically). expectedModifiedMs: refuse (CONFLICT) when the file changed on disk since it was read; null: it must not exist yet. */
   'projections.write': {
-    params: z.strictObject({ name: ProjectionFileName, source: z.string().max(1_000_000), expectedModifiedMs: z.number().nullable().optional() }),
+    params: z.strictObject({
+      name: ProjectionFileName,
+      source: z.string().max(1_000_000),
+      expectedModifiedMs: z.number().nullable().optional(),
+    }),
     result: z.object({ name: z.string(), modifiedMs: z.number() }),
   },
-  'projections.delete': { params: z.strictObject({ name: ProjectionFileName }), result: z.strictObject({ deleted: z.boolean() }) },
+  'projections.delete': {
+    params: z.strictObject({ name: ProjectionFileName }),
+    result: z.strictObject({ deleted: z.boolean() }),
+  },
   /** The page has used frame `seq` of a projections.events read: the host may send further. */
-  'projections.ack': { params: z.strictObject({ readId: z.string().max(64), seq: z.number().int().nonnegative() }), result: z.strictObject({ known: z.boolean() }) },
+  'projections.ack': {
+    params: z.strictObject({ readId: z.string().max(64), seq: z.number().int().nonnegative() }),
+    result: z.strictObject({ known: z.boolean() }),
+  },
   /** A consumer's state from the compacted topic it writes: the latest value per key, to compare with a projection's state. */
   'projections.readChangelog': {
     params: OnConnection.extend({ topic: TopicName, maxKeys: z.number().int().min(1).max(1_000_000).default(100_000) }),
@@ -221,7 +296,12 @@ export const streams = {
   'log.search': {
     params: OnConnection.extend({ topic: TopicName, filter: FilterSpec }),
     event: z.discriminatedUnion('type', [
-      z.object({ type: z.literal('progress'), scanned: z.number().int(), total: z.number().int(), matched: z.number().int() }),
+      z.object({
+        type: z.literal('progress'),
+        scanned: z.number().int(),
+        total: z.number().int(),
+        matched: z.number().int(),
+      }),
       z.object({ type: z.literal('matches'), records: z.array(RecordDto) }),
     ]),
   },

@@ -160,8 +160,18 @@ export type TopicListUpdate = z.infer<typeof TopicListUpdate>;
 
 /** Record bytes: text when valid UTF-8, else base64 (the encoding says which); null for a null key or value. */
 export const Payload = z.discriminatedUnion('encoding', [
-  z.object({ encoding: z.literal('utf8'), text: z.string(), size: z.number().int(), truncated: z.boolean().optional() }),
-  z.object({ encoding: z.literal('base64'), base64: z.string(), size: z.number().int(), truncated: z.boolean().optional() }),
+  z.object({
+    encoding: z.literal('utf8'),
+    text: z.string(),
+    size: z.number().int(),
+    truncated: z.boolean().optional(),
+  }),
+  z.object({
+    encoding: z.literal('base64'),
+    base64: z.string(),
+    size: z.number().int(),
+    truncated: z.boolean().optional(),
+  }),
 ]);
 /** The one payload type: src/common/codecs/payload.ts encodes and decodes it. */
 export type PayloadDto = z.infer<typeof Payload>;
@@ -202,7 +212,13 @@ export const RecordFrame = z.instanceof(Uint8Array);
 
 export const TailEvent = z.discriminatedUnion('type', [
   /** startOffsets: where each partition starts; the resume point until the first flush. */
-  z.object({ type: z.literal('started'), sessionId: z.string(), partitions: z.array(z.number().int()), startOffsets: z.record(z.string(), Int64String), endOffsets: z.record(z.string(), Int64String) }),
+  z.object({
+    type: z.literal('started'),
+    sessionId: z.string(),
+    partitions: z.array(z.number().int()),
+    startOffsets: z.record(z.string(), Int64String),
+    endOffsets: z.record(z.string(), Int64String),
+  }),
   /**
    * One flush: `count` records in arrival order, packed in one record frame (src/common/codecs/record-frame.ts;
    * keys, values and headers cut to a preview). flush counts from 1 and is acknowledged with tail.ack.
@@ -212,7 +228,13 @@ export const TailEvent = z.discriminatedUnion('type', [
    * back, else how far it has fetched (gaps from compaction and transaction markers included).
    * Resuming with `{kind: 'offsets', offsets: nextOffsets}` repeats and skips nothing.
    */
-  z.object({ type: z.literal('records'), flush: z.number().int(), count: z.number().int(), frame: RecordFrame, nextOffsets: z.record(z.string(), Int64String) }),
+  z.object({
+    type: z.literal('records'),
+    flush: z.number().int(),
+    count: z.number().int(),
+    frame: RecordFrame,
+    nextOffsets: z.record(z.string(), Int64String),
+  }),
   /** Something the reader should know that changes no phase: a start moved (records deleted), a partition new to the tail, a log truncated. */
   z.object({ type: z.literal('notice'), message: z.string() }),
   z.object({

@@ -6,7 +6,14 @@ import { z } from 'zod';
 
 export const FilterSpec = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('contains'), text: z.string().min(1).max(10_000) }),
-  z.strictObject({ kind: z.literal('regex'), pattern: z.string().min(1).max(10_000), flags: z.string().regex(/^[imsu]*$/).default('') }),
+  z.strictObject({
+    kind: z.literal('regex'),
+    pattern: z.string().min(1).max(10_000),
+    flags: z
+      .string()
+      .regex(/^[imsu]*$/)
+      .default(''),
+  }),
   z.strictObject({ kind: z.literal('jsonPath'), path: z.string().min(1).max(1_000), equals: z.string().max(10_000) }),
 ]);
 export type FilterSpec = z.infer<typeof FilterSpec>;

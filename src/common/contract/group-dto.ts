@@ -91,7 +91,9 @@ export const GroupLagHistory = z.object({
   intervalMs: z.number().int(),
   points: z.array(LagHistoryPoint),
   /** Per partition lag at each point's time (null: not committed / not sampled). */
-  partitions: z.array(z.object({ topic: z.string(), partition: z.number().int(), lags: z.array(z.number().nullable()) })),
+  partitions: z.array(
+    z.object({ topic: z.string(), partition: z.number().int(), lags: z.array(z.number().nullable()) }),
+  ),
   /** From the trend of the window: seconds to lag 0, or null and why not. */
   catchUp: z.object({ seconds: z.number().nullable(), reason: z.string() }),
   /** The sampler's last attempt for this group, where it is watched on a live connection. */
@@ -111,6 +113,8 @@ export type OffsetResetTarget = z.infer<typeof OffsetResetTarget>;
 export const OffsetResetPlan = z.object({
   groupId: z.string(),
   executed: z.boolean(),
-  partitions: z.array(z.object({ topic: z.string(), partition: z.number().int(), before: Int64String.nullable(), after: Int64String })),
+  partitions: z.array(
+    z.object({ topic: z.string(), partition: z.number().int(), before: Int64String.nullable(), after: Int64String }),
+  ),
 });
 export type OffsetResetPlan = z.infer<typeof OffsetResetPlan>;

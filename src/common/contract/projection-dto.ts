@@ -13,7 +13,10 @@ export const ProjectionFileName = z
   .string()
   .min(4)
   .max(200)
-  .regex(/^[A-Za-z0-9][\w.-]*\.m?js$/, 'a file name such as revenue-per-customer.js (letters, digits, "-", "_", "."; ending in .js or .mjs; no folders)');
+  .regex(
+    /^[A-Za-z0-9][\w.-]*\.m?js$/,
+    'a file name such as revenue-per-customer.js (letters, digits, "-", "_", "."; ending in .js or .mjs; no folders)',
+  );
 
 export const ProjectionFile = z.object({
   name: z.string(),
@@ -47,7 +50,12 @@ export const ResolvedPartitionRange = z.object({ partition: z.number().int(), fr
 export type ResolvedPartitionRange = z.infer<typeof ResolvedPartitionRange>;
 
 /** What was read of one partition: first and last offset delivered and how many events. */
-export const DeliveredRange = z.object({ partition: z.number().int(), firstOffset: Int64String, lastOffset: Int64String, events: z.number().int() });
+export const DeliveredRange = z.object({
+  partition: z.number().int(),
+  firstOffset: Int64String,
+  lastOffset: Int64String,
+  events: z.number().int(),
+});
 export type DeliveredRange = z.infer<typeof DeliveredRange>;
 
 export const ProjectionEventsParams = z.strictObject({
@@ -69,7 +77,12 @@ export const ProjectionEventsParams = z.strictObject({
 
 export const ProjectionEventsEvent = z.discriminatedUnion('type', [
   /** The range as resolved, before any event; readId is what projections.ack names. events: how many the range holds where known (offsets minus what the log knows is missing), else null. */
-  z.object({ type: z.literal('range'), readId: z.string(), partitions: z.array(ResolvedPartitionRange), events: z.number().int().nullable() }),
+  z.object({
+    type: z.literal('range'),
+    readId: z.string(),
+    partitions: z.array(ResolvedPartitionRange),
+    events: z.number().int().nullable(),
+  }),
   /** Fetching what the replay log lacks of the range from the cluster, before events flow. */
   z.object({ type: z.literal('fetching'), fetched: z.number().int(), missing: z.number().int() }),
   /** Events in merged order. seq counts frames from 1; the host keeps a few frames ahead of the last acknowledged one. delivered: events so far. */

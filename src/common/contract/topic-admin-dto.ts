@@ -26,10 +26,19 @@ export const ConfigName = z
   .max(255)
   .regex(/^[a-zA-Z0-9._-]+$/, 'a config name holds only letters, digits, ".", "_" and "-" (e.g. retention.ms)');
 
-export const PartitionCount = z.number().int('a partition count is a whole number').min(1, 'a topic needs at least one partition').max(MAX_PARTITIONS, `at most ${MAX_PARTITIONS} partitions`);
-export const ReplicationFactor = z.number().int('a replication factor is a whole number').min(1, 'a replication factor is at least 1 (one copy of each partition)').max(32_767, 'a replication factor is at most 32767');
+export const PartitionCount = z
+  .number()
+  .int('a partition count is a whole number')
+  .min(1, 'a topic needs at least one partition')
+  .max(MAX_PARTITIONS, `at most ${MAX_PARTITIONS} partitions`);
+export const ReplicationFactor = z
+  .number()
+  .int('a replication factor is a whole number')
+  .min(1, 'a replication factor is at least 1 (one copy of each partition)')
+  .max(32_767, 'a replication factor is at most 32767');
 
-const uniqueNames = <T extends { name: string }>(items: T[]): boolean => new Set(items.map((c) => c.name)).size === items.length;
+const uniqueNames = <T extends { name: string }>(items: T[]): boolean =>
+  new Set(items.map((c) => c.name)).size === items.length;
 
 // ---------------------------------------------------------------------------------------------
 // topics.create
@@ -87,7 +96,11 @@ export type ConfigChange = z.infer<typeof ConfigChange>;
 export const AlterTopicConfigsParams = z.strictObject({
   connectionId: ConnectionId,
   topic: TopicName,
-  changes: z.array(ConfigChange).min(1, 'name at least one config to set or delete').max(1_000).refine(uniqueNames, 'each config may be changed once per request'),
+  changes: z
+    .array(ConfigChange)
+    .min(1, 'name at least one config to set or delete')
+    .max(1_000)
+    .refine(uniqueNames, 'each config may be changed once per request'),
   dryRun: z.boolean(),
 });
 
@@ -142,7 +155,12 @@ export const DeleteRecordsParams = z.strictObject({
   topic: TopicName,
   /** Per partition: every record below `before` goes (before = the latest offset: all of them). */
   partitions: z
-    .array(z.strictObject({ partition: PartitionNumber, before: Int64String.refine((s) => !s.startsWith('-'), 'an offset is 0 or more') }))
+    .array(
+      z.strictObject({
+        partition: PartitionNumber,
+        before: Int64String.refine((s) => !s.startsWith('-'), 'an offset is 0 or more'),
+      }),
+    )
     .min(1, 'choose at least one partition')
     .max(100_000)
     .refine((ps) => new Set(ps.map((p) => p.partition)).size === ps.length, 'each partition may be given once'),

@@ -24,7 +24,18 @@ export function toCsvRow(record: RecordDto): string {
   const [keyEncoding, key] = payloadColumns(record.key);
   const [valueEncoding, value] = payloadColumns(record.value);
   const headers = JSON.stringify(record.headers);
-  return [String(record.partition), record.offset, new Date(record.timestamp).toISOString(), keyEncoding, key, valueEncoding, value, headers].map(csvField).join(',');
+  return [
+    String(record.partition),
+    record.offset,
+    new Date(record.timestamp).toISOString(),
+    keyEncoding,
+    key,
+    valueEncoding,
+    value,
+    headers,
+  ]
+    .map(csvField)
+    .join(',');
 }
 
 export function exportRecords(records: readonly RecordDto[], format: ExportFormat): string {

@@ -74,7 +74,16 @@ for (let b = 0; b < 0x20; b++) JSON_BYTE[b] = 1;
 JSON_BYTE[0x22] = 1;
 JSON_BYTE[0x5c] = 1;
 for (let b = 0x80; b < 0x100; b++) JSON_BYTE[b] = 2;
-for (const [b, c] of [[0x08, 'b'], [0x09, 't'], [0x0a, 'n'], [0x0c, 'f'], [0x0d, 'r'], [0x22, '"'], [0x5c, '\\']] as const) SHORT_ESCAPE[b] = c.charCodeAt(0);
+for (const [b, c] of [
+  [0x08, 'b'],
+  [0x09, 't'],
+  [0x0a, 'n'],
+  [0x0c, 'f'],
+  [0x0d, 'r'],
+  [0x22, '"'],
+  [0x5c, '\\'],
+] as const)
+  SHORT_ESCAPE[b] = c.charCodeAt(0);
 const MAX_SAFE_OFFSET = BigInt(Number.MAX_SAFE_INTEGER);
 const EMPTY = new Uint8Array(0);
 const MAX_HANDED_OUT = 8;
@@ -91,13 +100,18 @@ function utf8SequenceLength(bytes: Uint8Array, i: number, end: number): number {
   if (b0 >= 0xe0 && b0 <= 0xef) {
     if (i + 2 >= end) return 0;
     const b1 = bytes[i + 1]!;
-    const ok = b1 >= (b0 === 0xe0 ? 0xa0 : 0x80) && b1 <= (b0 === 0xed ? 0x9f : 0xbf) && (bytes[i + 2]! & 0xc0) === 0x80;
+    const ok =
+      b1 >= (b0 === 0xe0 ? 0xa0 : 0x80) && b1 <= (b0 === 0xed ? 0x9f : 0xbf) && (bytes[i + 2]! & 0xc0) === 0x80;
     return ok ? 3 : 0;
   }
   if (b0 >= 0xf0 && b0 <= 0xf4) {
     if (i + 3 >= end) return 0;
     const b1 = bytes[i + 1]!;
-    const ok = b1 >= (b0 === 0xf0 ? 0x90 : 0x80) && b1 <= (b0 === 0xf4 ? 0x8f : 0xbf) && (bytes[i + 2]! & 0xc0) === 0x80 && (bytes[i + 3]! & 0xc0) === 0x80;
+    const ok =
+      b1 >= (b0 === 0xf0 ? 0x90 : 0x80) &&
+      b1 <= (b0 === 0xf4 ? 0x8f : 0xbf) &&
+      (bytes[i + 2]! & 0xc0) === 0x80 &&
+      (bytes[i + 3]! & 0xc0) === 0x80;
     return ok ? 4 : 0;
   }
   return 0;
@@ -106,7 +120,7 @@ function utf8SequenceLength(bytes: Uint8Array, i: number, end: number): number {
 /** Whether the bytes are valid UTF-8 (what TextDecoder('utf-8', { fatal: true }) accepts). */
 export function isUtf8(bytes: Uint8Array): boolean {
   const end = bytes.length;
-  for (let i = 0; i < end; ) {
+  for (let i = 0; i < end;) {
     if (bytes[i]! < 0x80) {
       i++;
       continue;
@@ -400,7 +414,7 @@ class LineWriter {
     let buf = this.buf;
     let pos = this.pos;
     // Invariant: buf has room for one byte per input byte left; an escape (up to 6) makes more.
-    for (let i = 0; i < end; ) {
+    for (let i = 0; i < end;) {
       const b = bytes[i]!;
       // Printable ASCII but `"` and `\`: compares beat the table load on this, the common case.
       if ((b >= 0x23 && b < 0x80 && b !== 0x5c) || b === 0x20 || b === 0x21) {

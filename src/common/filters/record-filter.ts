@@ -21,7 +21,8 @@ export function parsePath(path: string): string[] {
   if (trimmed === '') throw new FilterError(`JSON path "${path}" names no field; write it like $.type or order.id.`);
   const parts: string[] = [];
   for (const m of trimmed.matchAll(/([^.[\]]+)|\[(\d+)\]|\[["']([^"']+)["']\]/g)) parts.push(m[1] ?? m[2] ?? m[3]!);
-  if (parts.length === 0) throw new FilterError(`JSON path "${path}" cannot be read; write it like $.type or order.items[0].sku.`);
+  if (parts.length === 0)
+    throw new FilterError(`JSON path "${path}" cannot be read; write it like $.type or order.items[0].sku.`);
   return parts;
 }
 
@@ -64,7 +65,9 @@ export function compileFilter(spec: FilterSpec): (record: RecordDto) => boolean 
     case 'contains': {
       const needle = spec.text.toLowerCase();
       return (r) =>
-        text(r.value).toLowerCase().includes(needle) || text(r.key).toLowerCase().includes(needle) || r.headers.some((h) => text(h.value).toLowerCase().includes(needle));
+        text(r.value).toLowerCase().includes(needle) ||
+        text(r.key).toLowerCase().includes(needle) ||
+        r.headers.some((h) => text(h.value).toLowerCase().includes(needle));
     }
     case 'regex': {
       const re = compileLinearRegex(spec.pattern, spec.flags);

@@ -25,9 +25,27 @@ interface Parts {
 function partsOf(ms: number, zone: TimeZoneChoice): Parts {
   const d = new Date(ms);
   if (zone === 'utc') {
-    return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), hour: d.getUTCHours(), minute: d.getUTCMinutes(), second: d.getUTCSeconds(), ms: d.getUTCMilliseconds(), offsetMinutes: 0 };
+    return {
+      year: d.getUTCFullYear(),
+      month: d.getUTCMonth() + 1,
+      day: d.getUTCDate(),
+      hour: d.getUTCHours(),
+      minute: d.getUTCMinutes(),
+      second: d.getUTCSeconds(),
+      ms: d.getUTCMilliseconds(),
+      offsetMinutes: 0,
+    };
   }
-  return { year: d.getFullYear(), month: d.getMonth() + 1, day: d.getDate(), hour: d.getHours(), minute: d.getMinutes(), second: d.getSeconds(), ms: d.getMilliseconds(), offsetMinutes: -d.getTimezoneOffset() };
+  return {
+    year: d.getFullYear(),
+    month: d.getMonth() + 1,
+    day: d.getDate(),
+    hour: d.getHours(),
+    minute: d.getMinutes(),
+    second: d.getSeconds(),
+    ms: d.getMilliseconds(),
+    offsetMinutes: -d.getTimezoneOffset(),
+  };
 }
 
 const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
@@ -72,9 +90,19 @@ export function zoneLabel(zone: TimeZoneChoice): string {
  * zone. Returns epoch milliseconds, or null if it is not such a time.
  */
 export function parseTimestamp(text: string, zone: TimeZoneChoice): number | null {
-  const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3})\d*)?)?)?\s*(Z|UTC|[+-]\d{2}:?\d{2})?$/i.exec(text.trim());
+  const m =
+    /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3})\d*)?)?)?\s*(Z|UTC|[+-]\d{2}:?\d{2})?$/i.exec(
+      text.trim(),
+    );
   if (!m) return null;
-  const [year, month, day, hour, minute, second] = [m[1], m[2], m[3], m[4], m[5], m[6]].map((x) => Number(x ?? 0)) as [number, number, number, number, number, number];
+  const [year, month, day, hour, minute, second] = [m[1], m[2], m[3], m[4], m[5], m[6]].map((x) => Number(x ?? 0)) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   const ms = Number((m[7] ?? '0').padEnd(3, '0'));
   // No rolling over: 2026-02-30 is not a day.
   const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
@@ -82,9 +110,15 @@ export function parseTimestamp(text: string, zone: TimeZoneChoice): number | nul
   const designator = m[8]?.toUpperCase();
   let result: number;
   if (designator === undefined) {
-    result = zone === 'utc' ? Date.UTC(year, month - 1, day, hour, minute, second, ms) : new Date(year, month - 1, day, hour, minute, second, ms).getTime();
+    result =
+      zone === 'utc'
+        ? Date.UTC(year, month - 1, day, hour, minute, second, ms)
+        : new Date(year, month - 1, day, hour, minute, second, ms).getTime();
   } else {
-    const offset = designator === 'Z' || designator === 'UTC' ? 0 : (designator.startsWith('-') ? -1 : 1) * (Number(designator.slice(1, 3)) * 60 + Number(designator.slice(-2)));
+    const offset =
+      designator === 'Z' || designator === 'UTC'
+        ? 0
+        : (designator.startsWith('-') ? -1 : 1) * (Number(designator.slice(1, 3)) * 60 + Number(designator.slice(-2)));
     result = Date.UTC(year, month - 1, day, hour, minute, second, ms) - offset * 60_000;
   }
   return Number.isFinite(result) ? result : null;

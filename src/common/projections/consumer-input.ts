@@ -39,7 +39,10 @@ function errorOffset(text: string): number | null {
 }
 
 export function parseConsumerJson(text: string, from: string): ConsumerState {
-  if (text.trim() === '') throw new Error(`${from} is empty: give the consumer's state as JSON (an object of key → state for a keyed projection).`);
+  if (text.trim() === '')
+    throw new Error(
+      `${from} is empty: give the consumer's state as JSON (an object of key → state for a keyed projection).`,
+    );
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -47,14 +50,20 @@ export function parseConsumerJson(text: string, from: string): ConsumerState {
     const message = err instanceof Error ? err.message : String(err);
     // V8 names the line for some errors, not for an unexpected token: then find it.
     const offset = /line \d+/.test(message) ? null : errorOffset(text);
-    const where = offset === null ? '' : (({ line, column }) => ` (line ${line}, column ${column})`)(lineAndColumn(text, offset));
+    const where =
+      offset === null ? '' : (({ line, column }) => ` (line ${line}, column ${column})`)(lineAndColumn(text, offset));
     throw new Error(`${from} is not JSON: ${message}${where}.`, { cause: err });
   }
   // The output of `eventscope replay --json`.
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
     const o = value as Record<string, unknown>;
     if (typeof o['projection'] === 'string' && typeof o['keyed'] === 'boolean' && 'counts' in o) {
-      if (o['keyed'] === true && o['states'] !== null && typeof o['states'] === 'object' && !Array.isArray(o['states'])) {
+      if (
+        o['keyed'] === true &&
+        o['states'] !== null &&
+        typeof o['states'] === 'object' &&
+        !Array.isArray(o['states'])
+      ) {
         return { keyed: true, states: Object.entries(o['states'] as Record<string, unknown>) };
       }
       if (o['keyed'] === false && 'state' in o) return { keyed: false, state: o['state'] };

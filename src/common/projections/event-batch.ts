@@ -187,7 +187,13 @@ export class EventBatchBuilder {
     const ints = 4 * (5 * n + 1 + 2 * h);
     const floats = 8 * 2 * n;
     const shorts = 2 * (n + h);
-    const i = this.pool.findIndex((s) => s.bytes.byteLength >= bytes && s.ints.byteLength >= ints && s.floats.byteLength >= floats && s.shorts.byteLength >= shorts);
+    const i = this.pool.findIndex(
+      (s) =>
+        s.bytes.byteLength >= bytes &&
+        s.ints.byteLength >= ints &&
+        s.floats.byteLength >= floats &&
+        s.shorts.byteLength >= shorts,
+    );
     if (i >= 0) return this.pool.splice(i, 1)[0]!;
     const events = Math.max(n, BATCH_EVENTS);
     const headers = Math.max(h, HEADERS_PER_EVENT * BATCH_EVENTS);
@@ -335,14 +341,33 @@ export class EventBatchBuilder {
     const topics = [...this.topics];
     const texts = offsetText;
     this.clear();
-    const batch: EventBatch = { count: n, topics, topic, partition, offset, offsetText, timestamp, bytes, key, value, headerIndex, headerNames, headerName, headerValue };
+    const batch: EventBatch = {
+      count: n,
+      topics,
+      topic,
+      partition,
+      offset,
+      offsetText,
+      timestamp,
+      bytes,
+      key,
+      value,
+      headerIndex,
+      headerNames,
+      headerName,
+      headerValue,
+    };
     let recycled = false;
     return {
       batch,
       transfer: [set.bytes, set.ints, set.floats, set.shorts],
       positionOf: (index) => {
         const i = Math.min(Math.max(index, 0), n - 1);
-        return { topic: topics[positionsOf[3 * i]!]!, partition: positionsOf[3 * i + 1]!, offset: texts ? texts[i]! : String(positionsOf[3 * i + 2]) };
+        return {
+          topic: topics[positionsOf[3 * i]!]!,
+          partition: positionsOf[3 * i + 1]!,
+          offset: texts ? texts[i]! : String(positionsOf[3 * i + 2]),
+        };
       },
       recycle: (buffers) => {
         if (recycled) return;
@@ -358,7 +383,8 @@ export class EventBatchBuilder {
     const out: string[] = [];
     for (let run = 0; run < this.runPage.length; run++) {
       const page = this.runPage[run]!;
-      for (let i = this.runFrom[run]!; i < this.runTo[run]!; i++) out.push(page === null ? this.records[i]!.offset.toString() : pageOffset(page, i).toString());
+      for (let i = this.runFrom[run]!; i < this.runTo[run]!; i++)
+        out.push(page === null ? this.records[i]!.offset.toString() : pageOffset(page, i).toString());
     }
     return out;
   }

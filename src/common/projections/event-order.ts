@@ -74,18 +74,39 @@ async function refill(c: Cursor, pages: boolean): Promise<void> {
  * ends where another partition's next record comes first. `take` may return a promise
  * (backpressure): the merge waits for it.
  */
-export function mergePartitions(sources: PartitionSource[], take: (source: PartitionSource, records: SourceRecord[], from: number, to: number) => void | Promise<void>): Promise<void> {
-  return merge(sources, false, take as (source: PartitionSource, run: SourceRun, from: number, to: number) => void | Promise<void>);
+export function mergePartitions(
+  sources: PartitionSource[],
+  take: (source: PartitionSource, records: SourceRecord[], from: number, to: number) => void | Promise<void>,
+): Promise<void> {
+  return merge(
+    sources,
+    false,
+    take as (source: PartitionSource, run: SourceRun, from: number, to: number) => void | Promise<void>,
+  );
 }
 
 /** mergePartitions, reading sources that have pages (nextPage) as pages: `take` gets a page's records [from, to) then. */
-export function mergePartitionPages(sources: PartitionSource[], take: (source: PartitionSource, run: SourceRun, from: number, to: number) => void | Promise<void>): Promise<void> {
+export function mergePartitionPages(
+  sources: PartitionSource[],
+  take: (source: PartitionSource, run: SourceRun, from: number, to: number) => void | Promise<void>,
+): Promise<void> {
   return merge(sources, true, take);
 }
 
-async function merge(sources: PartitionSource[], pages: boolean, take: (source: PartitionSource, run: SourceRun, from: number, to: number) => void | Promise<void>): Promise<void> {
+async function merge(
+  sources: PartitionSource[],
+  pages: boolean,
+  take: (source: PartitionSource, run: SourceRun, from: number, to: number) => void | Promise<void>,
+): Promise<void> {
   const ranked = [...sources].sort(byTopicThenPartition);
-  const cursors: Cursor[] = ranked.map((source, rank) => ({ source, rank, run: [], times: new Float64Array(0), at: 0, end: 0 }));
+  const cursors: Cursor[] = ranked.map((source, rank) => ({
+    source,
+    rank,
+    run: [],
+    times: new Float64Array(0),
+    at: 0,
+    end: 0,
+  }));
   // Every partition needs its next record in hand before one can be picked.
   await Promise.all(cursors.map((c) => refill(c, pages)));
   let live = cursors.filter((c) => c.at >= 0);

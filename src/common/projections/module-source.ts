@@ -14,7 +14,22 @@ export type ModuleBody = { body: string } | { error: string; line: number };
 
 export function projectionModuleBody(source: string): ModuleBody {
   const EXPORTS = '__eventscope_exports__';
-  const KEYWORDS_BEFORE_REGEX = new Set(['return', 'typeof', 'instanceof', 'in', 'of', 'new', 'delete', 'void', 'throw', 'case', 'do', 'else', 'yield', 'await']);
+  const KEYWORDS_BEFORE_REGEX = new Set([
+    'return',
+    'typeof',
+    'instanceof',
+    'in',
+    'of',
+    'new',
+    'delete',
+    'void',
+    'throw',
+    'case',
+    'do',
+    'else',
+    'yield',
+    'await',
+  ]);
   const n = source.length;
   let i = 0;
   let line = 1;
@@ -174,12 +189,20 @@ export function projectionModuleBody(source: string): ModuleBody {
           regexAllowed = true;
           continue;
         }
-        return { error: 'only `export default { … }` is read from a projection (and `export const`/`function` for helpers); `export { … }` and `export *` are not.', line };
+        return {
+          error:
+            'only `export default { … }` is read from a projection (and `export const`/`function` for helpers); `export { … }` and `export *` are not.',
+          line,
+        };
       }
       if (depth === 0 && !afterDot && word === 'import') {
         const next = skipSpaceAndComments(i);
         if (source[next] !== '(' && source[next] !== '.') {
-          return { error: '`import` is not available: a projection runs with no modules (no Node, no npm packages). Put the helpers it needs in the same file.', line };
+          return {
+            error:
+              '`import` is not available: a projection runs with no modules (no Node, no npm packages). Put the helpers it needs in the same file.',
+            line,
+          };
         }
       }
       regexAllowed = KEYWORDS_BEFORE_REGEX.has(word);
@@ -190,7 +213,11 @@ export function projectionModuleBody(source: string): ModuleBody {
     regexAllowed = true;
   }
   if (defaultExport === 0) {
-    return { error: 'a projection is a module whose default export is the projection: `export default { typeFrom, init, on: { … } }`. There is no `export default` in it.', line: 1 };
+    return {
+      error:
+        'a projection is a module whose default export is the projection: `export default { typeFrom, init, on: { … } }`. There is no `export default` in it.',
+      line: 1,
+    };
   }
   let body = '';
   let at = 0;

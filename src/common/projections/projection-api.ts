@@ -46,13 +46,17 @@ export interface ProjectionEvent<Value = unknown> {
  * "meta.type"), or a function of the event (its `type` is null when called). A type that is
  * missing (or null) leaves the event untyped: only `any` sees it.
  */
-export type TypeFrom<Value = unknown> = { header: string } | { jsonField: string } | ((event: ProjectionEvent<Value>) => string | number | null | undefined);
+export type TypeFrom<Value = unknown> =
+  { header: string } | { jsonField: string } | ((event: ProjectionEvent<Value>) => string | number | null | undefined);
 
 /**
  * A handler: the new state (or the same state, mutated). Returning undefined keeps the state as
  * it is (mutated in place). Handlers run synchronously: a Promise is an error.
  */
-export type ProjectionHandler<State, Value = unknown> = (state: State, event: ProjectionEvent<Value>) => State | undefined;
+export type ProjectionHandler<State, Value = unknown> = (
+  state: State,
+  event: ProjectionEvent<Value>,
+) => State | undefined;
 
 export interface Projection<State = unknown, Value = unknown> {
   /** Shown in results; optional. */

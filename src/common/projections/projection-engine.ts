@@ -12,7 +12,14 @@
 // source text (Function.prototype.toString). They may call each other (this file), the
 // functions handed in as `lib` and JavaScript's built-ins, nothing else: no imports at run
 // time, no module-level constants.
-import type { EventPosition, ProjectionCounts, ProjectionFailure, ProjectionFailureKind, ProjectionOutcome, TypeCount } from './projection-api.ts';
+import type {
+  EventPosition,
+  ProjectionCounts,
+  ProjectionFailure,
+  ProjectionFailureKind,
+  ProjectionOutcome,
+  TypeCount,
+} from './projection-api.ts';
 import type { ModuleBody } from './module-source.ts';
 import type { Compiled } from './sandbox-core.ts';
 
@@ -87,7 +94,13 @@ export interface ProjectionEngine {
   /** Puts back what snapshot() answered (into a freshly loaded engine). */
   restore(snapshot: string): void;
   /** Feeds event i of a batch alone and says what it did; beforeApply runs once the event's key is known, just before its handler. */
-  feedOne(batch: EventBatch, i: number, decoder: BatchDecoder, progress: Int32Array | null, beforeApply: ((key: string | null) => void) | null): FedEvent | { failure: ProjectionFailure };
+  feedOne(
+    batch: EventBatch,
+    i: number,
+    decoder: BatchDecoder,
+    progress: Int32Array | null,
+    beforeApply: ((key: string | null) => void) | null,
+  ): FedEvent | { failure: ProjectionFailure };
   /** The state of a key (keyed; undefined: no state yet) or the whole state (key null; unkeyed). */
   stateOf(key: string | null): unknown;
   /** Keyed: how many keys have a state; null when not keyed. */
@@ -104,7 +117,16 @@ export interface ProjectionEngine {
 export interface FedEvent {
   /** Its index among every event fed (1-based). */
   index: number;
-  event: { topic: string; partition: number; offset: string; timestamp: number; key: string | null; value: unknown; headers: Record<string, string | null>; type: string | null };
+  event: {
+    topic: string;
+    partition: number;
+    offset: string;
+    timestamp: number;
+    key: string | null;
+    value: unknown;
+    headers: Record<string, string | null>;
+    type: string | null;
+  };
   /** What ran: "on.OrderPaid", "any", or null (no handler took it, or keyBy skipped it). */
   handler: string | null;
   /** Keyed: the key its state is kept under (null: keyBy skipped it, or no handler took it); unkeyed: null. */
@@ -115,7 +137,20 @@ export interface FedEvent {
 
 /** Names the user's code might reach for: shadowed as parameters (undefined) besides being taken out of the worker's scope. */
 export function shadowedNames(): string[] {
-  return ['require', 'process', 'module', 'exports', '__filename', '__dirname', 'fetch', 'XMLHttpRequest', 'WebSocket', 'importScripts', 'postMessage', 'Buffer'];
+  return [
+    'require',
+    'process',
+    'module',
+    'exports',
+    '__filename',
+    '__dirname',
+    'fetch',
+    'XMLHttpRequest',
+    'WebSocket',
+    'importScripts',
+    'postMessage',
+    'Buffer',
+  ];
 }
 
 /** A failure as the runners report it; the message is the sentence for people. */
@@ -129,7 +164,9 @@ export function projectionFailure(
   handler: string | null,
 ): ProjectionFailure {
   const where = line === null ? fileName : `${fileName} line ${line}`;
-  const on = event ? ` on ${event.topic} partition ${event.partition} offset ${event.offset}${event.type ? ` (type ${event.type})` : ''}` : '';
+  const on = event
+    ? ` on ${event.topic} partition ${event.partition} offset ${event.offset}${event.type ? ` (type ${event.type})` : ''}`
+    : '';
   const by = handler ? `${handler}` : '';
   let message: string;
   if (kind === 'threw') message = `${where}: ${by || 'the projection'} failed${on}: ${what}`;
@@ -193,7 +230,11 @@ export function jsonProblem(value: unknown, path: string, ancestors: unknown[]):
       return `${path} is ${typeof name === 'string' && name ? `a ${name}` : 'an object with a prototype'}`;
     }
     for (const k of Object.keys(value as object)) {
-      const problem = jsonProblem((value as Record<string, unknown>)[k], /^[A-Za-z_$][\w$]*$/.test(k) ? `${path}.${k}` : `${path}[${JSON.stringify(k)}]`, ancestors);
+      const problem = jsonProblem(
+        (value as Record<string, unknown>)[k],
+        /^[A-Za-z_$][\w$]*$/.test(k) ? `${path}.${k}` : `${path}[${JSON.stringify(k)}]`,
+        ancestors,
+      );
       if (problem) return problem;
     }
     return null;
@@ -206,8 +247,17 @@ export function jsonProblem(value: unknown, path: string, ancestors: unknown[]):
  * Compiles and checks a projection. Its module's top level runs here (a throw there is a 'load'
  * failure with its line); nothing else of it runs before the first event.
  */
-export function createProjectionEngine(source: string, fileName: string, lib: EngineLib): { ok: true; engine: ProjectionEngine } | { ok: false; failure: ProjectionFailure } {
-  const fail = (kind: ProjectionFailureKind, line: number | null, what: string, column: number | null = null): { ok: false; failure: ProjectionFailure } => ({
+export function createProjectionEngine(
+  source: string,
+  fileName: string,
+  lib: EngineLib,
+): { ok: true; engine: ProjectionEngine } | { ok: false; failure: ProjectionFailure } {
+  const fail = (
+    kind: ProjectionFailureKind,
+    line: number | null,
+    what: string,
+    column: number | null = null,
+  ): { ok: false; failure: ProjectionFailure } => ({
     ok: false,
     failure: projectionFailure(kind, fileName, line, column, what, null, null),
   });
@@ -218,7 +268,8 @@ export function createProjectionEngine(source: string, fileName: string, lib: En
   const compiled = lib.compileUserCode(shadowed, moduleBody.body, fileName);
   if (!compiled.ok) {
     // Past the author's last line is the body's own ending: the file ended inside something.
-    if (compiled.line !== null && compiled.line > lastLine) return fail('syntax', lastLine, 'SyntaxError: Unexpected end of input (a {, ( or [ is not closed).');
+    if (compiled.line !== null && compiled.line > lastLine)
+      return fail('syntax', lastLine, 'SyntaxError: Unexpected end of input (a {, ( or [ is not closed).');
     return fail('syntax', compiled.line, compiled.message);
   }
 
@@ -227,13 +278,22 @@ export function createProjectionEngine(source: string, fileName: string, lib: En
     exported = compiled.fn(...shadowed.map(() => undefined));
   } catch (err) {
     const at = lib.userLocation(err, fileName);
-    return fail('load', at ? at.line : null, `the module threw while it was loaded: ${lib.describeThrown(err)}`, at ? at.column : null);
+    return fail(
+      'load',
+      at ? at.line : null,
+      `the module threw while it was loaded: ${lib.describeThrown(err)}`,
+      at ? at.column : null,
+    );
   }
 
   // The shape, before any event.
-  const shape = (property: string | null, what: string): { ok: false; failure: ProjectionFailure } => fail('shape', lineOfProperty(source, property), what);
+  const shape = (property: string | null, what: string): { ok: false; failure: ProjectionFailure } =>
+    fail('shape', lineOfProperty(source, property), what);
   if (exported === null || typeof exported !== 'object' || Array.isArray(exported)) {
-    return shape(null, `the default export must be the projection, an object { typeFrom, init, on }; it is ${kindOfValue(exported)}.`);
+    return shape(
+      null,
+      `the default export must be the projection, an object { typeFrom, init, on }; it is ${kindOfValue(exported)}.`,
+    );
   }
   const def = exported as Record<string, unknown>;
   const known = ['typeFrom', 'init', 'keyBy', 'on', 'any', 'name', 'description'];
@@ -241,28 +301,45 @@ export function createProjectionEngine(source: string, fileName: string, lib: En
     if (!known.includes(k)) return shape(k, `unknown property "${k}": a projection has ${known.join(', ')}.`);
   }
   const init = def['init'];
-  if (typeof init !== 'function') return shape(init === undefined ? null : 'init', `init must be a function that returns the initial state, e.g. init: () => ({ count: 0 }); it is ${kindOfValue(init)}.`);
+  if (typeof init !== 'function')
+    return shape(
+      init === undefined ? null : 'init',
+      `init must be a function that returns the initial state, e.g. init: () => ({ count: 0 }); it is ${kindOfValue(init)}.`,
+    );
   const on = def['on'] === undefined ? {} : def['on'];
-  if (on === null || typeof on !== 'object' || Array.isArray(on)) return shape('on', `on must be an object of handlers by event type, e.g. on: { OrderPlaced(state, event) { … } }; it is ${kindOfValue(on)}.`);
+  if (on === null || typeof on !== 'object' || Array.isArray(on))
+    return shape(
+      'on',
+      `on must be an object of handlers by event type, e.g. on: { OrderPlaced(state, event) { … } }; it is ${kindOfValue(on)}.`,
+    );
   const handlerTypes = Object.keys(on);
   for (const t of handlerTypes) {
     const h = (on as Record<string, unknown>)[t];
-    if (typeof h !== 'function') return shape(t, `on.${t} must be a function (state, event) => state; it is ${kindOfValue(h)}.`);
+    if (typeof h !== 'function')
+      return shape(t, `on.${t} must be a function (state, event) => state; it is ${kindOfValue(h)}.`);
   }
   const any = def['any'];
-  if (any !== undefined && typeof any !== 'function') return shape('any', `any must be a function (state, event) => state; it is ${kindOfValue(any)}.`);
-  if (handlerTypes.length === 0 && any === undefined) return shape('on', 'the projection has no handler: give on: { SomeType(state, event) { … } } and/or any(state, event) { … }.');
+  if (any !== undefined && typeof any !== 'function')
+    return shape('any', `any must be a function (state, event) => state; it is ${kindOfValue(any)}.`);
+  if (handlerTypes.length === 0 && any === undefined)
+    return shape(
+      'on',
+      'the projection has no handler: give on: { SomeType(state, event) { … } } and/or any(state, event) { … }.',
+    );
   const keyBy = def['keyBy'];
-  if (keyBy !== undefined && typeof keyBy !== 'function') return shape('keyBy', `keyBy must be a function (event) => key; it is ${kindOfValue(keyBy)}.`);
+  if (keyBy !== undefined && typeof keyBy !== 'function')
+    return shape('keyBy', `keyBy must be a function (event) => key; it is ${kindOfValue(keyBy)}.`);
   const typeFrom = def['typeFrom'];
   // 0: none, 1: header, 2: JSON field, 3: function
   let typeKind = 0;
   let typeHeader = '';
   let typePath: string[] = [];
   let typeDescription = 'none';
-  const typeFromForms = "typeFrom must be { header: 'event-type' }, { jsonField: 'type' } or a function (event) => type";
+  const typeFromForms =
+    "typeFrom must be { header: 'event-type' }, { jsonField: 'type' } or a function (event) => type";
   if (typeFrom === undefined) {
-    if (handlerTypes.length > 0) return shape(null, `${typeFromForms}, to say where an event's type is; it is missing.`);
+    if (handlerTypes.length > 0)
+      return shape(null, `${typeFromForms}, to say where an event's type is; it is missing.`);
   } else if (typeof typeFrom === 'function') {
     typeKind = 3;
     typeDescription = 'a function';
@@ -273,12 +350,20 @@ export function createProjectionEngine(source: string, fileName: string, lib: En
       typeKind = 1;
       typeHeader = spec['header'];
       typeDescription = `header "${typeHeader}"`;
-    } else if (keys.length === 1 && keys[0] === 'jsonField' && typeof spec['jsonField'] === 'string' && spec['jsonField'] !== '') {
+    } else if (
+      keys.length === 1 &&
+      keys[0] === 'jsonField' &&
+      typeof spec['jsonField'] === 'string' &&
+      spec['jsonField'] !== ''
+    ) {
       typeKind = 2;
       typePath = spec['jsonField'].split('.');
       typeDescription = `JSON field "${spec['jsonField']}"`;
     } else {
-      return shape('typeFrom', `${typeFromForms}; it is { ${keys.join(', ')} }${keys.length === 1 ? ` with ${kindOfValue(spec[keys[0]!])}` : ''}.`);
+      return shape(
+        'typeFrom',
+        `${typeFromForms}; it is { ${keys.join(', ')} }${keys.length === 1 ? ` with ${kindOfValue(spec[keys[0]!])}` : ''}.`,
+      );
     }
   } else {
     return shape('typeFrom', `${typeFromForms}; it is ${kindOfValue(typeFrom)}.`);
@@ -294,7 +379,8 @@ export function createProjectionEngine(source: string, fileName: string, lib: En
   /** Per type: how many events, and its handler (null: none). One lookup per event. */
   const types = new Map<string, { events: number; handler: ((state: unknown, event: unknown) => unknown) | null }>();
   let lastType: string | null = null;
-  let lastEntry: { events: number; handler: ((state: unknown, event: unknown) => unknown) | null } | undefined = undefined;
+  let lastEntry: { events: number; handler: ((state: unknown, event: unknown) => unknown) | null } | undefined =
+    undefined;
   let events = 0;
   let untyped = 0;
   let unmatched = 0;
@@ -306,12 +392,14 @@ export function createProjectionEngine(source: string, fileName: string, lib: En
 
   const initial = (): unknown => {
     const s = initFn.call(def);
-    if (s === undefined) throw new TypeError('init() returned undefined: return the initial state, e.g. init: () => ({ count: 0 })');
+    if (s === undefined)
+      throw new TypeError('init() returned undefined: return the initial state, e.g. init: () => ({ count: 0 })');
     return s;
   };
   /** The headers of every event that has none: one object, frozen (a measurable share of a replay's allocations otherwise). */
   const noHeaders: Record<string, string | null> = Object.freeze({}) as Record<string, string | null>;
-  const isThenable = (r: unknown): boolean => r !== null && typeof r === 'object' && typeof (r as { then?: unknown }).then === 'function';
+  const isThenable = (r: unknown): boolean =>
+    r !== null && typeof r === 'object' && typeof (r as { then?: unknown }).then === 'function';
   /**
    * A value (feed and feedOne alike): parsed JSON when it is JSON, else its text, else its
    * bytes; null for none. With a decoder whose texts are views (dec.views), a value kept as
@@ -349,7 +437,16 @@ export function createProjectionEngine(source: string, fileName: string, lib: En
     const headerNames = batch.headerNames;
     // What runs now, named only if it throws (a name built per event cost a tenth of a replay): 0 init, 1 typeFrom, 2 keyBy, 3 on[type], 4 any.
     let stage = 0;
-    let event: { topic: string; partition: number; offset: string; timestamp: number; key: string | null; value: unknown; headers: Record<string, string | null>; type: string | null } | null = null;
+    let event: {
+      topic: string;
+      partition: number;
+      offset: string;
+      timestamp: number;
+      key: string | null;
+      value: unknown;
+      headers: Record<string, string | null>;
+      type: string | null;
+    } | null = null;
     try {
       if (!keyed && !started) {
         state = initial();
@@ -420,7 +517,8 @@ export function createProjectionEngine(source: string, fileName: string, lib: En
           const hl = headerValue[2 * h + 1]!;
           const hk = headerNames[headerName[h]!]!;
           const hv = hl < 0 ? null : dec.text(hs, hs + hl);
-          if (hk === '__proto__') Object.defineProperty(headers, hk, { value: hv, enumerable: true, writable: true, configurable: true });
+          if (hk === '__proto__')
+            Object.defineProperty(headers, hk, { value: hv, enumerable: true, writable: true, configurable: true });
           else headers[hk] = hv;
         }
         const kl = keyCols[2 * i + 1]!;
@@ -439,7 +537,10 @@ export function createProjectionEngine(source: string, fileName: string, lib: En
           const t = typeFn.call(def, event);
           if (typeof t === 'string') type = t;
           else if (typeof t === 'number') type = String(t);
-          else if (t !== null && t !== undefined) throw new TypeError(`typeFrom returned ${kindOfValue(t)}; it must return the event's type as a string (or null)`);
+          else if (t !== null && t !== undefined)
+            throw new TypeError(
+              `typeFrom returned ${kindOfValue(t)}; it must return the event's type as a string (or null)`,
+            );
           event.type = type;
           handler = countType(type);
         } else if (typeKind === 0) {
@@ -473,7 +574,10 @@ export function createProjectionEngine(source: string, fileName: string, lib: En
           unkeyed++;
           continue;
         }
-        if (typeof rawKey !== 'string' && typeof rawKey !== 'number') throw new TypeError(`keyBy returned ${kindOfValue(rawKey)}; it must return a string or a number (or null to skip the event)`);
+        if (typeof rawKey !== 'string' && typeof rawKey !== 'number')
+          throw new TypeError(
+            `keyBy returned ${kindOfValue(rawKey)}; it must return a string or a number (or null to skip the event)`,
+          );
         const key = typeof rawKey === 'string' ? rawKey : String(rawKey);
         let s = states.get(key);
         if (s === undefined && !states.has(key)) {
@@ -491,20 +595,48 @@ export function createProjectionEngine(source: string, fileName: string, lib: En
       return null;
     } catch (err) {
       const at = lib.userLocation(err, fileName);
-      const position: EventPosition | null = event === null ? null : { topic: event.topic, partition: event.partition, offset: event.offset, type: event.type };
-      const running = stage === 0 ? 'init' : stage === 1 ? 'typeFrom' : stage === 2 ? 'keyBy' : stage === 3 ? `on.${event?.type ?? ''}` : 'any';
-      stopped = projectionFailure('threw', fileName, at ? Math.min(at.line, lastLine) : null, at ? at.column : null, lib.describeThrown(err), position, running);
+      const position: EventPosition | null =
+        event === null
+          ? null
+          : { topic: event.topic, partition: event.partition, offset: event.offset, type: event.type };
+      const running =
+        stage === 0
+          ? 'init'
+          : stage === 1
+            ? 'typeFrom'
+            : stage === 2
+              ? 'keyBy'
+              : stage === 3
+                ? `on.${event?.type ?? ''}`
+                : 'any';
+      stopped = projectionFailure(
+        'threw',
+        fileName,
+        at ? Math.min(at.line, lastLine) : null,
+        at ? at.column : null,
+        lib.describeThrown(err),
+        position,
+        running,
+      );
       return stopped;
     }
   };
 
   const finish = (): { ok: true; outcome: ProjectionOutcome } | { ok: false; failure: ProjectionFailure } => {
     if (stopped) return { ok: false, failure: stopped };
-    const byType: TypeCount[] = [...types].map(([type, e]) => ({ type, events: e.events, handled: e.handler !== null }));
+    const byType: TypeCount[] = [...types].map(([type, e]) => ({
+      type,
+      events: e.events,
+      handled: e.handler !== null,
+    }));
     byType.sort((a, b) => b.events - a.events || (a.type < b.type ? -1 : a.type > b.type ? 1 : 0));
     const counts: ProjectionCounts = { events, byType, untyped, unmatched, unkeyed, keys: keyed ? states.size : null };
     const notJson = (problem: string): { ok: false; failure: ProjectionFailure } =>
-      fail('state', null, `the final state is not JSON: ${problem}. Keep the state to plain objects, arrays, strings, finite numbers, booleans and null (a Map as an object: Object.fromEntries(map); a Set as an array: [...set]).`);
+      fail(
+        'state',
+        null,
+        `the final state is not JSON: ${problem}. Keep the state to plain objects, arrays, strings, finite numbers, booleans and null (a Map as an object: Object.fromEntries(map); a Set as an array: [...set]).`,
+      );
     try {
       if (!keyed) {
         if (!started) {
@@ -524,10 +656,20 @@ export function createProjectionEngine(source: string, fileName: string, lib: En
     } catch (err) {
       // init (a projection that saw no event), or a getter of the state, threw.
       const at = lib.userLocation(err, fileName);
-      return { ok: false, failure: projectionFailure('threw', fileName, at ? Math.min(at.line, lastLine) : null, at ? at.column : null, lib.describeThrown(err), null, 'init') };
+      return {
+        ok: false,
+        failure: projectionFailure(
+          'threw',
+          fileName,
+          at ? Math.min(at.line, lastLine) : null,
+          at ? at.column : null,
+          lib.describeThrown(err),
+          null,
+          'init',
+        ),
+      };
     }
   };
-
 
   // ---- Step-through and comparison (projection-session.ts): one event at a time, with what it did. ----
 
@@ -545,18 +687,45 @@ export function createProjectionEngine(source: string, fileName: string, lib: En
     }
     const typeCounts: [string, number][] = [];
     for (const [type, e] of types) typeCounts.push([type, e.events]);
-    return { ok: true, snapshot: JSON.stringify({ v: 1, events, untyped, unmatched, unkeyed, types: typeCounts, started, state: keyed || !started ? null : state, states: keyed ? [...states] : [] }) };
+    return {
+      ok: true,
+      snapshot: JSON.stringify({
+        v: 1,
+        events,
+        untyped,
+        unmatched,
+        unkeyed,
+        types: typeCounts,
+        started,
+        state: keyed || !started ? null : state,
+        states: keyed ? [...states] : [],
+      }),
+    };
   };
 
   const restore = (text: string): void => {
-    const s = JSON.parse(text) as { v: number; events: number; untyped: number; unmatched: number; unkeyed: number; types: [string, number][]; started: boolean; state: unknown; states: [string, unknown][] };
+    const s = JSON.parse(text) as {
+      v: number;
+      events: number;
+      untyped: number;
+      unmatched: number;
+      unkeyed: number;
+      types: [string, number][];
+      started: boolean;
+      state: unknown;
+      states: [string, unknown][];
+    };
     if (s.v !== 1) throw new TypeError(`unknown snapshot version ${String(s.v)}`);
     events = s.events;
     untyped = s.untyped;
     unmatched = s.unmatched;
     unkeyed = s.unkeyed;
     types.clear();
-    for (const [type, count] of s.types) types.set(type, { events: count, handler: Object.prototype.hasOwnProperty.call(handlers, type) ? handlers[type]! : null });
+    for (const [type, count] of s.types)
+      types.set(type, {
+        events: count,
+        handler: Object.prototype.hasOwnProperty.call(handlers, type) ? handlers[type]! : null,
+      });
     // feed's one-entry cache would point at an entry no longer in the map.
     lastType = null;
     lastEntry = undefined;
@@ -567,7 +736,13 @@ export function createProjectionEngine(source: string, fileName: string, lib: En
   };
 
   /** The same steps as feed's loop (see there), for one event, without its shortcuts. */
-  const feedOne = (batch: EventBatch, i: number, dec: BatchDecoder, progress: Int32Array | null, beforeApply: ((key: string | null) => void) | null): FedEvent | { failure: ProjectionFailure } => {
+  const feedOne = (
+    batch: EventBatch,
+    i: number,
+    dec: BatchDecoder,
+    progress: Int32Array | null,
+    beforeApply: ((key: string | null) => void) | null,
+  ): FedEvent | { failure: ProjectionFailure } => {
     if (stopped) return { failure: stopped };
     let stage = 0;
     let event: FedEvent['event'] | null = null;
@@ -587,7 +762,8 @@ export function createProjectionEngine(source: string, fileName: string, lib: En
         const hl = batch.headerValue[2 * h + 1]!;
         const hk = batch.headerNames[batch.headerName[h]!]!;
         const hv = hl < 0 ? null : dec.text(hs, hs + hl);
-        if (hk === '__proto__') Object.defineProperty(headers, hk, { value: hv, enumerable: true, writable: true, configurable: true });
+        if (hk === '__proto__')
+          Object.defineProperty(headers, hk, { value: hv, enumerable: true, writable: true, configurable: true });
         else headers[hk] = hv;
         if (typeKind === 1 && hk === typeHeader) headerType = hv;
       }
@@ -619,7 +795,10 @@ export function createProjectionEngine(source: string, fileName: string, lib: En
         const t = typeFn!.call(def, event);
         if (typeof t === 'string') type = t;
         else if (typeof t === 'number') type = String(t);
-        else if (t !== null && t !== undefined) throw new TypeError(`typeFrom returned ${kindOfValue(t)}; it must return the event's type as a string (or null)`);
+        else if (t !== null && t !== undefined)
+          throw new TypeError(
+            `typeFrom returned ${kindOfValue(t)}; it must return the event's type as a string (or null)`,
+          );
       }
       event.type = type;
       let handler: ((state: unknown, event: unknown) => unknown) | null = null;
@@ -663,7 +842,10 @@ export function createProjectionEngine(source: string, fileName: string, lib: En
         unkeyed++;
         return { index, event, handler: null, key: null, applied: false };
       }
-      if (typeof rawKey !== 'string' && typeof rawKey !== 'number') throw new TypeError(`keyBy returned ${kindOfValue(rawKey)}; it must return a string or a number (or null to skip the event)`);
+      if (typeof rawKey !== 'string' && typeof rawKey !== 'number')
+        throw new TypeError(
+          `keyBy returned ${kindOfValue(rawKey)}; it must return a string or a number (or null to skip the event)`,
+        );
       const key = typeof rawKey === 'string' ? rawKey : String(rawKey);
       if (beforeApply) beforeApply(key);
       let s = states.get(key);
@@ -681,9 +863,29 @@ export function createProjectionEngine(source: string, fileName: string, lib: En
       return { index, event, handler: name, key, applied: true };
     } catch (err) {
       const at = lib.userLocation(err, fileName);
-      const position: EventPosition | null = event === null ? null : { topic: event.topic, partition: event.partition, offset: event.offset, type: event.type };
-      const running = stage === 0 ? 'init' : stage === 1 ? 'typeFrom' : stage === 2 ? 'keyBy' : stage === 3 ? `on.${event?.type ?? ''}` : 'any';
-      stopped = projectionFailure('threw', fileName, at ? Math.min(at.line, lastLine) : null, at ? at.column : null, lib.describeThrown(err), position, running);
+      const position: EventPosition | null =
+        event === null
+          ? null
+          : { topic: event.topic, partition: event.partition, offset: event.offset, type: event.type };
+      const running =
+        stage === 0
+          ? 'init'
+          : stage === 1
+            ? 'typeFrom'
+            : stage === 2
+              ? 'keyBy'
+              : stage === 3
+                ? `on.${event?.type ?? ''}`
+                : 'any';
+      stopped = projectionFailure(
+        'threw',
+        fileName,
+        at ? Math.min(at.line, lastLine) : null,
+        at ? at.column : null,
+        lib.describeThrown(err),
+        position,
+        running,
+      );
       return { failure: stopped };
     }
   };
@@ -701,7 +903,8 @@ export function createProjectionEngine(source: string, fileName: string, lib: En
   let predicate: ((...args: unknown[]) => unknown) | null = null;
   const compilePredicate = (expression: string): string | null => {
     predicate = null;
-    if (expression.trim() === '') return 'the expression is empty: write one over state and event, e.g. state.orders > 10 or event.type === "OrderCancelled"';
+    if (expression.trim() === '')
+      return 'the expression is empty: write one over state and event, e.g. state.orders > 10 or event.type === "OrderCancelled"';
     const params = ['state', 'event', ...shadowed];
     const compiled = lib.compileUserCode(params, `"use strict"; return (\n${expression}\n);`, 'run-until.js');
     if (!compiled.ok) return `it is not a JavaScript expression: ${compiled.message.replace(/^SyntaxError: /, '')}`;

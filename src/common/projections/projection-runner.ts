@@ -29,7 +29,11 @@ export class ProjectionFailedError extends Error {
 }
 
 /** What the host knows of each request, to say where the worker was when it had to be stopped. */
-type RequestContext = { kind: 'load' } | { kind: 'finish' } | { kind: 'feed'; seq: number; count: number; positionOf(index: number): EventPosition } | { kind: 'session'; doing: string };
+type RequestContext =
+  | { kind: 'load' }
+  | { kind: 'finish' }
+  | { kind: 'feed'; seq: number; count: number; positionOf(index: number): EventPosition }
+  | { kind: 'session'; doing: string };
 
 export interface ProjectionRunnerOptions {
   /** The projection's file name, as messages name it. */
@@ -56,12 +60,18 @@ export class ProjectionRunner {
     this.timeLimitMs = options.timeLimitMs ?? DEFAULT_BATCH_TIME_LIMIT_MS;
     this.memoryLimitMb = options.memoryLimitMb ?? null;
     this.progress = options.progress ?? null;
-    this.channel = new SandboxChannel(transport, { timeLimitMs: this.timeLimitMs, progress: this.progress ? new Int32Array(this.progress) : null });
+    this.channel = new SandboxChannel(transport, {
+      timeLimitMs: this.timeLimitMs,
+      progress: this.progress ? new Int32Array(this.progress) : null,
+    });
   }
 
   /** Compiles the projection and checks its shape; what it handles. */
   async load(source: string): Promise<LoadedInfo> {
-    const reply = await this.ask({ type: 'load', source, fileName: this.fileName, progress: this.progress }, { kind: 'load' });
+    const reply = await this.ask(
+      { type: 'load', source, fileName: this.fileName, progress: this.progress },
+      { kind: 'load' },
+    );
     if (reply.type !== 'loaded') throw this.unexpected(reply);
     return reply.info;
   }
@@ -76,7 +86,11 @@ export class ProjectionRunner {
     while (this.inFlight.length >= MAX_IN_FLIGHT) await this.inFlight[0];
     this.check();
     const seq = ++this.seq;
-    const answered = this.ask({ type: 'feed', seq, batch: built.batch }, { kind: 'feed', seq, count: built.batch.count, positionOf: built.positionOf }, built.transfer).then((reply) => {
+    const answered = this.ask(
+      { type: 'feed', seq, batch: built.batch },
+      { kind: 'feed', seq, count: built.batch.count, positionOf: built.positionOf },
+      built.transfer,
+    ).then((reply) => {
       if (reply.type !== 'fed' || reply.seq !== seq) throw this.unexpected(reply);
       built.recycle(reply.buffers);
     });
@@ -94,7 +108,12 @@ export class ProjectionRunner {
     while (this.inFlight.length > 0) await this.inFlight[0];
     this.check();
     // Checking and copying out a large state (a key per customer…) may take longer than a batch.
-    const reply = await this.ask({ type: 'finish' }, { kind: 'finish' }, [], Math.max(this.timeLimitMs, FINISH_TIME_LIMIT_MS));
+    const reply = await this.ask(
+      { type: 'finish' },
+      { kind: 'finish' },
+      [],
+      Math.max(this.timeLimitMs, FINISH_TIME_LIMIT_MS),
+    );
     if (reply.type !== 'finished') throw this.unexpected(reply);
     return reply.outcome;
   }
@@ -104,27 +123,47 @@ export class ProjectionRunner {
 
   /** The state and counters after every batch fed so far (a snapshot to restore later), or why there can be none (the state is not JSON). */
   async snapshot(): Promise<{ snapshot: string } | { problem: string }> {
-    const reply = await this.ask({ type: 'snapshot' }, { kind: 'session', doing: 'while a snapshot of its state was taken' }, [], this.slowLimitMs());
+    const reply = await this.ask(
+      { type: 'snapshot' },
+      { kind: 'session', doing: 'while a snapshot of its state was taken' },
+      [],
+      this.slowLimitMs(),
+    );
     if (reply.type !== 'snapshot') throw this.unexpected(reply);
-    return reply.snapshot !== null ? { snapshot: reply.snapshot } : { problem: reply.problem ?? 'the state is not JSON' };
+    return reply.snapshot !== null
+      ? { snapshot: reply.snapshot }
+      : { problem: reply.problem ?? 'the state is not JSON' };
   }
 
   /** Puts a snapshot back (into a freshly loaded projection). */
   async restore(snapshot: string): Promise<void> {
-    const reply = await this.ask({ type: 'restore', snapshot }, { kind: 'session', doing: 'while a snapshot of its state was restored' }, [], this.slowLimitMs());
+    const reply = await this.ask(
+      { type: 'restore', snapshot },
+      { kind: 'session', doing: 'while a snapshot of its state was restored' },
+      [],
+      this.slowLimitMs(),
+    );
     if (reply.type !== 'restored') throw this.unexpected(reply);
   }
 
   /** The state of a key (keyed) or the whole state (null), as JSON, and how many keys. */
   async peek(key: string | null): Promise<{ state: unknown; keys: number | null }> {
-    const reply = await this.ask({ type: 'peek', key }, { kind: 'session', doing: 'while its state was read' }, [], this.slowLimitMs());
+    const reply = await this.ask(
+      { type: 'peek', key },
+      { kind: 'session', doing: 'while its state was read' },
+      [],
+      this.slowLimitMs(),
+    );
     if (reply.type !== 'peeked') throw this.unexpected(reply);
     return { state: reply.state, keys: reply.keys };
   }
 
   /** Compiles a run-until expression in the sandbox: null, or why it is not one. */
   async compilePredicate(expression: string): Promise<string | null> {
-    const reply = await this.ask({ type: 'predicate', expression }, { kind: 'session', doing: 'while the run-until expression was compiled' });
+    const reply = await this.ask(
+      { type: 'predicate', expression },
+      { kind: 'session', doing: 'while the run-until expression was compiled' },
+    );
     if (reply.type !== 'predicate') throw this.unexpected(reply);
     return reply.error;
   }
@@ -133,7 +172,10 @@ export class ProjectionRunner {
    * Feeds a batch an event at a time (after the batches before it): what the last event did
    * (detail), or where the run-until expression first held (until: the events after it are not fed).
    */
-  async step(built: BuiltBatch, options: { detail: boolean; until: boolean }): Promise<{ fed: number; matched: boolean; predicateError: string | null; detail: StepDetail | null }> {
+  async step(
+    built: BuiltBatch,
+    options: { detail: boolean; until: boolean },
+  ): Promise<{ fed: number; matched: boolean; predicateError: string | null; detail: StepDetail | null }> {
     const seq = ++this.seq;
     const reply = await this.ask(
       { type: 'step', seq, batch: built.batch, detail: options.detail, until: options.until },
@@ -147,7 +189,12 @@ export class ProjectionRunner {
 
   /** From now on (step), follows these keys (null: the whole state) against a consumer's states (canonical JSON). */
   async watch(targets: { key: string | null; canonical: string }[]): Promise<void> {
-    const reply = await this.ask({ type: 'watch', targets }, { kind: 'session', doing: 'while it was set to compare' }, [], this.slowLimitMs());
+    const reply = await this.ask(
+      { type: 'watch', targets },
+      { kind: 'session', doing: 'while it was set to compare' },
+      [],
+      this.slowLimitMs(),
+    );
     if (reply.type !== 'watched') throw this.unexpected(reply);
   }
 
@@ -172,7 +219,12 @@ export class ProjectionRunner {
     if (this.failure) throw new ProjectionFailedError(this.failure);
   }
 
-  private async ask(request: ProjectionRequest, context: RequestContext, transfer: ArrayBuffer[] = [], timeLimitMs = this.timeLimitMs): Promise<ProjectionReply> {
+  private async ask(
+    request: ProjectionRequest,
+    context: RequestContext,
+    transfer: ArrayBuffer[] = [],
+    timeLimitMs = this.timeLimitMs,
+  ): Promise<ProjectionReply> {
     this.check();
     let reply: ProjectionReply;
     try {
@@ -193,7 +245,15 @@ export class ProjectionRunner {
   }
 
   private unexpected(reply: ProjectionReply): ProjectionFailedError {
-    this.failure ??= projectionFailure('crashed', this.fileName, null, null, `the sandbox answered out of turn (${reply.type}).`, null, null);
+    this.failure ??= projectionFailure(
+      'crashed',
+      this.fileName,
+      null,
+      null,
+      `the sandbox answered out of turn (${reply.type}).`,
+      null,
+      null,
+    );
     this.channel.terminate();
     return new ProjectionFailedError(this.failure);
   }
@@ -222,13 +282,37 @@ export class ProjectionRunner {
       const url = sourceUrlOf(this.fileName);
       const frame = err.frames?.find((f) => f.url === url) ?? null;
       const line = frame ? frame.line - 2 : null;
-      return projectionFailure('timeout', this.fileName, line, frame ? frame.column : null, `the projection ran longer than ${formatSeconds(reason.limitMs)} ${doing} and was stopped. Does it loop forever?`, event, null);
+      return projectionFailure(
+        'timeout',
+        this.fileName,
+        line,
+        frame ? frame.column : null,
+        `the projection ran longer than ${formatSeconds(reason.limitMs)} ${doing} and was stopped. Does it loop forever?`,
+        event,
+        null,
+      );
     }
     if (reason.kind === 'memory') {
       const limit = this.memoryLimitMb === null ? '' : ` (its limit is ${this.memoryLimitMb} MB)`;
-      return projectionFailure('memory', this.fileName, null, null, `the projection ran out of memory${limit} ${doing}. Does its state grow without bound?`, event, null);
+      return projectionFailure(
+        'memory',
+        this.fileName,
+        null,
+        null,
+        `the projection ran out of memory${limit} ${doing}. Does its state grow without bound?`,
+        event,
+        null,
+      );
     }
-    return projectionFailure('crashed', this.fileName, null, null, `the projection's sandbox stopped ${doing}: ${reason.message}`, event, null);
+    return projectionFailure(
+      'crashed',
+      this.fileName,
+      null,
+      null,
+      `the projection's sandbox stopped ${doing}: ${reason.message}`,
+      event,
+      null,
+    );
   }
 }
 

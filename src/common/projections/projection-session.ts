@@ -131,13 +131,22 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 /** An object from entries, "__proto__" included as a key. */
 function objectOf(entries: [string, unknown][]): Record<string, unknown> {
   const o: Record<string, unknown> = {};
-  for (const [k, v] of entries) Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+  for (const [k, v] of entries)
+    Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
   return o;
 }
 
 /** A failure of the run-until expression (not of the projection), in the projection's failure shape. */
 function untilFailure(kind: 'syntax' | 'threw', message: string, event: EventPosition | null): ProjectionFailure {
-  return { kind, message: `Run until: ${message}`, file: 'run-until expression', line: null, column: null, event, handler: 'run until' };
+  return {
+    kind,
+    message: `Run until: ${message}`,
+    file: 'run-until expression',
+    line: null,
+    column: null,
+    event,
+    handler: 'run until',
+  };
 }
 
 export function createProjectionSession(options: ProjectionSessionOptions): ProjectionSessionHandle {
@@ -197,7 +206,9 @@ export function createProjectionSession(options: ProjectionSessionOptions): Proj
     cut[String(record.partition)] = (record.offset + 1n).toString();
   };
 
-  const run = (runOptions: { signal?: AbortSignal; onProgress?(progress: RangeReadProgress): void } = {}): Promise<SessionRunResult> =>
+  const run = (
+    runOptions: { signal?: AbortSignal; onProgress?(progress: RangeReadProgress): void } = {},
+  ): Promise<SessionRunResult> =>
     exclusive(undefined, async () => {
       const { signal } = runOptions;
       dropStepper();
@@ -213,7 +224,12 @@ export function createProjectionSession(options: ProjectionSessionOptions): Proj
         runner = await loaded();
       } catch (err) {
         if (!(err instanceof ProjectionFailedError)) throw err;
-        return { outcome: null, failure: err.failure, end: { reason: 'failed', message: err.failure.message, next: {} }, events: 0 };
+        return {
+          outcome: null,
+          failure: err.failure,
+          end: { reason: 'failed', message: err.failure.message, next: {} },
+          events: 0,
+        };
       }
       let total: number | null = null;
       const read = reader.open({
@@ -246,7 +262,8 @@ export function createProjectionSession(options: ProjectionSessionOptions): Proj
           // sandbox a walk and a copy of the whole state).
           if (total !== null) {
             const remaining = total - index;
-            while (every < remaining && snapshotBytes + Math.floor(remaining / every) * answer.snapshot.length > budget) every *= 2;
+            while (every < remaining && snapshotBytes + Math.floor(remaining / every) * answer.snapshot.length > budget)
+              every *= 2;
           }
         });
         // A failure is the feed's to report.
@@ -291,7 +308,11 @@ export function createProjectionSession(options: ProjectionSessionOptions): Proj
       runner.terminate();
       events = count;
       const said = read.end();
-      const end: RangeReadEnd = said ?? { reason: signal?.aborted ? 'cancelled' : failure ? 'failed' : 'complete', message: failure ? failure.message : null, next: cut };
+      const end: RangeReadEnd = said ?? {
+        reason: signal?.aborted ? 'cancelled' : failure ? 'failed' : 'complete',
+        message: failure ? failure.message : null,
+        next: cut,
+      };
       if (failure) snapshots = snapshots.filter((s) => s.index < count);
       return { outcome, failure, end, events: count };
     });
@@ -329,7 +350,9 @@ export function createProjectionSession(options: ProjectionSessionOptions): Proj
   const rangeShorter = (s: Stepper, wanted: number): Error => {
     const end = s.cursor.read.end();
     const why = end && end.reason !== 'complete' ? ` (${end.message ?? end.reason})` : '';
-    return new Error(`The range now ends after event ${s.position}, before event ${wanted + 1}: it changed since the run${why}. Run the projection again.`);
+    return new Error(
+      `The range now ends after event ${s.position}, before event ${wanted + 1}: it changed since the run${why}. Run the projection again.`,
+    );
   };
 
   /** Runs a stepping operation; a projection failure leaves no stepper behind (its sandbox is stopped). */
@@ -346,8 +369,14 @@ export function createProjectionSession(options: ProjectionSessionOptions): Proj
 
   /** Rejects (never throws) an index outside the last run. */
   const checkIndex = (index: number, what: string): Promise<void> => {
-    if (info === null) return Promise.reject(new Error('Run the projection first: stepping goes over the events of its last run.'));
-    if (!Number.isInteger(index) || index < 0 || index > events) return Promise.reject(new RangeError(`${what} must be a whole number from 0 to ${events} (the events of the last run); it is ${String(index)}.`));
+    if (info === null)
+      return Promise.reject(new Error('Run the projection first: stepping goes over the events of its last run.'));
+    if (!Number.isInteger(index) || index < 0 || index > events)
+      return Promise.reject(
+        new RangeError(
+          `${what} must be a whole number from 0 to ${events} (the events of the last run); it is ${String(index)}.`,
+        ),
+      );
     return Promise.resolve();
   };
 
@@ -384,7 +413,11 @@ export function createProjectionSession(options: ProjectionSessionOptions): Proj
     });
   };
 
-  const runUntil = async (predicate: string, from: number, signal?: AbortSignal): Promise<{ index: number | null; failure: ProjectionFailure | null }> => {
+  const runUntil = async (
+    predicate: string,
+    from: number,
+    signal?: AbortSignal,
+  ): Promise<{ index: number | null; failure: ProjectionFailure | null }> => {
     await checkIndex(from, 'Where to run from');
     return stepping(signal, async () => {
       const s = await positionAt(from, signal);
@@ -402,7 +435,14 @@ export function createProjectionSession(options: ProjectionSessionOptions): Proj
           s.cursor.putBack(records.slice(stepped.fed));
           if (stepped.predicateError !== null) {
             const at = records[stepped.fed - 1]!;
-            return { index: null, failure: untilFailure('threw', stepped.predicateError, { topic: at.topic, partition: at.partition, offset: at.offset.toString() }) };
+            return {
+              index: null,
+              failure: untilFailure('threw', stepped.predicateError, {
+                topic: at.topic,
+                partition: at.partition,
+                offset: at.offset.toString(),
+              }),
+            };
           }
           if (stepped.matched) return { index: s.position, failure: null };
         }
@@ -422,15 +462,19 @@ export function createProjectionSession(options: ProjectionSessionOptions): Proj
     if (!keyed) return consumer.keyed ? { state: objectOf(consumer.states) } : { state: consumer.state };
     if (consumer.keyed) return new Map(consumer.states);
     const state = consumer.state;
-    if (Array.isArray(state) && state.every((e) => Array.isArray(e) && e.length === 2 && typeof e[0] === 'string')) return new Map(state as [string, unknown][]);
+    if (Array.isArray(state) && state.every((e) => Array.isArray(e) && e.length === 2 && typeof e[0] === 'string'))
+      return new Map(state as [string, unknown][]);
     if (isPlainObject(state)) return new Map(Object.entries(state));
-    throw new Error(`The projection keeps a state per key, so the consumer's state must be an object of key → state (or [key, state] pairs); it is ${state === null ? 'null' : Array.isArray(state) ? 'an array' : typeof state}.`);
+    throw new Error(
+      `The projection keeps a state per key, so the consumer's state must be an object of key → state (or [key, state] pairs); it is ${state === null ? 'null' : Array.isArray(state) ? 'an array' : typeof state}.`,
+    );
   };
 
   const compare = (consumer: ConsumerState, signal?: AbortSignal): Promise<ComparisonReport> =>
     exclusive(signal, async () => {
       const final = outcome;
-      if (final === null || info === null) throw new Error('Run the projection to the end first: the comparison is with the state after its last run.');
+      if (final === null || info === null)
+        throw new Error('Run the projection to the end first: the comparison is with the state after its last run.');
       const theirs = consumerShaped(consumer, final.keyed);
       const onlyInConsumer: string[] = [];
       const onlyInProjection: string[] = [];
@@ -459,7 +503,7 @@ export function createProjectionSession(options: ProjectionSessionOptions): Proj
           const cursor = new Cursor(reader.open({ maxEvents: Math.max(1, events) }));
           const builder = new EventBatchBuilder();
           try {
-            for (let fed = 0; fed < events; ) {
+            for (let fed = 0; fed < events;) {
               if (signal?.aborted) throw abortError();
               const records = await cursor.take(Math.min(BATCH_EVENTS, events - fed));
               if (records.length === 0) break;
@@ -478,10 +522,23 @@ export function createProjectionSession(options: ProjectionSessionOptions): Proj
       const divergences: Divergence[] = differing.map((d) => {
         // before: the consumer's, after: the projection's.
         const diff = diffStates(d.theirs, d.ours, { limit: COMPARE_CHANGE_LIMIT });
-        return { key: d.key, changes: diff.changes, ...(diff.more > 0 ? { moreChanges: diff.more } : {}), firstDivergingEvent: found.get(d.key) ?? null };
+        return {
+          key: d.key,
+          changes: diff.changes,
+          ...(diff.more > 0 ? { moreChanges: diff.more } : {}),
+          firstDivergingEvent: found.get(d.key) ?? null,
+        };
       });
-      divergences.sort((a, b) => (a.firstDivergingEvent?.index ?? Infinity) - (b.firstDivergingEvent?.index ?? Infinity));
-      return { agreeing, divergences, onlyInConsumer, onlyInProjection, firstDivergingEvent: divergences[0]?.firstDivergingEvent ?? null };
+      divergences.sort(
+        (a, b) => (a.firstDivergingEvent?.index ?? Infinity) - (b.firstDivergingEvent?.index ?? Infinity),
+      );
+      return {
+        agreeing,
+        divergences,
+        onlyInConsumer,
+        onlyInProjection,
+        firstDivergingEvent: divergences[0]?.firstDivergingEvent ?? null,
+      };
     });
 
   return {
@@ -495,7 +552,12 @@ export function createProjectionSession(options: ProjectionSessionOptions): Proj
     stateAt,
     runUntil,
     compare,
-    snapshotStats: () => ({ indexes: [0, ...snapshots.map((s) => s.index)], bytes: snapshotBytes, every, off: snapshotsOff }),
+    snapshotStats: () => ({
+      indexes: [0, ...snapshots.map((s) => s.index)],
+      bytes: snapshotBytes,
+      every,
+      off: snapshotsOff,
+    }),
     dispose() {
       disposed = true;
       dropStepper();

@@ -9,7 +9,15 @@
 //
 // SELF-CONTAINED, like the engine: runs inside the sandbox; the CLI's worker gets it as source
 // text. Everything it calls comes in `lib` or from the port.
-import type { BatchDecoder, createProjectionEngine, EngineLib, EventBatch, FedEvent, LoadedInfo, ProjectionEngine } from './projection-engine.ts';
+import type {
+  BatchDecoder,
+  createProjectionEngine,
+  EngineLib,
+  EventBatch,
+  FedEvent,
+  LoadedInfo,
+  ProjectionEngine,
+} from './projection-engine.ts';
 import type { ProjectionFailure, ProjectionOutcome } from './projection-api.ts';
 import type { BatchBuffers } from './event-batch.ts';
 
@@ -67,7 +75,15 @@ export type SessionReply =
   | { type: 'restored' }
   | { type: 'peeked'; state: unknown; keys: number | null }
   | { type: 'predicate'; error: string | null }
-  | { type: 'stepped'; seq: number; buffers: BatchBuffers; fed: number; matched: boolean; predicateError: string | null; detail: StepDetail | null }
+  | {
+      type: 'stepped';
+      seq: number;
+      buffers: BatchBuffers;
+      fed: number;
+      matched: boolean;
+      predicateError: string | null;
+      detail: StepDetail | null;
+    }
   | { type: 'watched'; results: WatchResult[] };
 
 /** The worker's side of the wire, and its way of turning a batch's bytes into text (platform-specific: Node's Buffer, else TextDecoder). */
@@ -105,7 +121,13 @@ export function runProjectionWorker(port: ProjectionPort, lib: ProjectionWorkerL
     JSON.stringify(value, (_k, v: unknown) => {
       if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;
       const sorted: Record<string, unknown> = {};
-      for (const k of Object.keys(v).sort()) Object.defineProperty(sorted, k, { value: (v as Record<string, unknown>)[k], enumerable: true, writable: true, configurable: true });
+      for (const k of Object.keys(v).sort())
+        Object.defineProperty(sorted, k, {
+          value: (v as Record<string, unknown>)[k],
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
       return sorted;
     }) ?? 'undefined';
   type Watch = { target: string; lastAgreed: number; diverging: WatchResult['diverging'] };
@@ -113,7 +135,11 @@ export function runProjectionWorker(port: ProjectionPort, lib: ProjectionWorkerL
   const sessionRequest = (engine: ProjectionEngine, request: SessionRequest): void => {
     if (request.type === 'snapshot') {
       const taken = engine.snapshot();
-      return port.post(taken.ok ? { type: 'snapshot', snapshot: taken.snapshot, problem: null } : { type: 'snapshot', snapshot: null, problem: taken.problem });
+      return port.post(
+        taken.ok
+          ? { type: 'snapshot', snapshot: taken.snapshot, problem: null }
+          : { type: 'snapshot', snapshot: null, problem: taken.problem },
+      );
     }
     if (request.type === 'restore') {
       engine.restore(request.snapshot);
@@ -124,10 +150,19 @@ export function runProjectionWorker(port: ProjectionPort, lib: ProjectionWorkerL
         return port.post({ type: 'peeked', state: copyOf(engine.stateOf(request.key)), keys: engine.keyCount() });
       } catch (err) {
         const at = lib.userLocation(err, fileName);
-        return failWith({ kind: 'threw', message: `${fileName}${at ? ` line ${at.line}` : ''}: init failed: ${lib.describeThrown(err)}`, file: fileName, line: at ? at.line : null, column: at ? at.column : null, event: null, handler: 'init' });
+        return failWith({
+          kind: 'threw',
+          message: `${fileName}${at ? ` line ${at.line}` : ''}: init failed: ${lib.describeThrown(err)}`,
+          file: fileName,
+          line: at ? at.line : null,
+          column: at ? at.column : null,
+          event: null,
+          handler: 'init',
+        });
       }
     }
-    if (request.type === 'predicate') return port.post({ type: 'predicate', error: engine.compilePredicate(request.expression) });
+    if (request.type === 'predicate')
+      return port.post({ type: 'predicate', error: engine.compilePredicate(request.expression) });
     if (request.type === 'watch') {
       watched = new Map();
       for (const t of request.targets) {
@@ -153,7 +188,13 @@ export function runProjectionWorker(port: ProjectionPort, lib: ProjectionWorkerL
     for (let i = 0; i < batch.count; i++) {
       const last = request.detail && i === batch.count - 1;
       let before: unknown = undefined;
-      const done = engine.feedOne(batch, i, decoder, progress, last ? (key) => void (before = copyOf(engine.stateOf(key))) : null);
+      const done = engine.feedOne(
+        batch,
+        i,
+        decoder,
+        progress,
+        last ? (key) => void (before = copyOf(engine.stateOf(key))) : null,
+      );
       if ('failure' in done) return failWith(done.failure);
       fed++;
       if (watched !== null && done.applied) {
@@ -163,7 +204,13 @@ export function runProjectionWorker(port: ProjectionPort, lib: ProjectionWorkerL
             w.lastAgreed = done.index;
             w.diverging = null;
           } else if (w.diverging === null) {
-            w.diverging = { index: done.index, topic: done.event.topic, partition: done.event.partition, offset: done.event.offset, type: done.event.type };
+            w.diverging = {
+              index: done.index,
+              topic: done.event.topic,
+              partition: done.event.partition,
+              offset: done.event.offset,
+              type: done.event.type,
+            };
           }
         }
       }
@@ -173,7 +220,10 @@ export function runProjectionWorker(port: ProjectionPort, lib: ProjectionWorkerL
         detail = { fed: done, before: done.applied ? before : after, after, keys: engine.keyCount() };
       }
       if (request.until) {
-        const holds = engine.testPredicate(engine.info.keyed ? (done.key === null ? null : engine.stateOf(done.key)) : engine.stateOf(null), done.event);
+        const holds = engine.testPredicate(
+          engine.info.keyed ? (done.key === null ? null : engine.stateOf(done.key)) : engine.stateOf(null),
+          done.event,
+        );
         if (typeof holds !== 'boolean') {
           predicateError = `the run-until expression threw after ${done.event.topic} partition ${done.event.partition} offset ${done.event.offset}: ${holds.threw}`;
           break;
@@ -184,11 +234,29 @@ export function runProjectionWorker(port: ProjectionPort, lib: ProjectionWorkerL
         }
       }
     }
-    const buffers = { bytes: batch.bytes.buffer as ArrayBuffer, ints: batch.partition.buffer as ArrayBuffer, floats: batch.timestamp.buffer as ArrayBuffer, shorts: batch.topic.buffer as ArrayBuffer };
+    const buffers = {
+      bytes: batch.bytes.buffer as ArrayBuffer,
+      ints: batch.partition.buffer as ArrayBuffer,
+      floats: batch.timestamp.buffer as ArrayBuffer,
+      shorts: batch.topic.buffer as ArrayBuffer,
+    };
     try {
-      port.post({ type: 'stepped', seq: request.seq, buffers, fed, matched, predicateError, detail }, [buffers.bytes, buffers.ints, buffers.floats, buffers.shorts]);
+      port.post({ type: 'stepped', seq: request.seq, buffers, fed, matched, predicateError, detail }, [
+        buffers.bytes,
+        buffers.ints,
+        buffers.floats,
+        buffers.shorts,
+      ]);
     } catch (err) {
-      failWith({ kind: 'state', message: `${fileName}: the state cannot be copied out of the sandbox: ${err instanceof Error ? err.message : String(err)}`, file: fileName, line: null, column: null, event: null, handler: null });
+      failWith({
+        kind: 'state',
+        message: `${fileName}: the state cannot be copied out of the sandbox: ${err instanceof Error ? err.message : String(err)}`,
+        file: fileName,
+        line: null,
+        column: null,
+        event: null,
+        handler: null,
+      });
     }
   };
   port.listen((request) => {
@@ -208,8 +276,18 @@ export function runProjectionWorker(port: ProjectionPort, lib: ProjectionWorkerL
       const failure = engine.engine.feed(batch, port.decoderFor(batch.bytes), progress);
       if (failure) return failWith(failure);
       // The views' buffers, as event-batch.ts laid them out (bytes, ints, floats, shorts).
-      const buffers = { bytes: batch.bytes.buffer as ArrayBuffer, ints: batch.partition.buffer as ArrayBuffer, floats: batch.timestamp.buffer as ArrayBuffer, shorts: batch.topic.buffer as ArrayBuffer };
-      port.post({ type: 'fed', seq: request.seq, buffers }, [buffers.bytes, buffers.ints, buffers.floats, buffers.shorts]);
+      const buffers = {
+        bytes: batch.bytes.buffer as ArrayBuffer,
+        ints: batch.partition.buffer as ArrayBuffer,
+        floats: batch.timestamp.buffer as ArrayBuffer,
+        shorts: batch.topic.buffer as ArrayBuffer,
+      };
+      port.post({ type: 'fed', seq: request.seq, buffers }, [
+        buffers.bytes,
+        buffers.ints,
+        buffers.floats,
+        buffers.shorts,
+      ]);
       return;
     }
     if (request.type !== 'finish') return sessionRequest(engine.engine, request);
@@ -219,7 +297,15 @@ export function runProjectionWorker(port: ProjectionPort, lib: ProjectionWorkerL
       port.post({ type: 'finished', outcome: result.outcome });
     } catch (err) {
       // Checked to be JSON, yet not cloneable (a getter that answers differently each time?).
-      failWith({ kind: 'state', message: `${fileName}: the final state cannot be copied out of the sandbox: ${err instanceof Error ? err.message : String(err)}`, file: fileName, line: null, column: null, event: null, handler: null });
+      failWith({
+        kind: 'state',
+        message: `${fileName}: the final state cannot be copied out of the sandbox: ${err instanceof Error ? err.message : String(err)}`,
+        file: fileName,
+        line: null,
+        column: null,
+        event: null,
+        handler: null,
+      });
     }
   });
 }

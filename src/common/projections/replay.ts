@@ -22,7 +22,11 @@ export interface ReplayResult {
 }
 
 /** Feeds every source's records, merged, to the projection and returns its final state. The runner is left running (the caller terminates it). */
-export async function replayIntoProjection(runner: ProjectionRunner, sources: PartitionSource[], options: { onFed?(events: number): void } = {}): Promise<ReplayResult> {
+export async function replayIntoProjection(
+  runner: ProjectionRunner,
+  sources: PartitionSource[],
+  options: { onFed?(events: number): void } = {},
+): Promise<ReplayResult> {
   const builder = new EventBatchBuilder();
   // Each source with what was fed of it (a property here: a map lookup per run showed in
   // profiles). The last offset is kept as where it is (a page and an index): a BigInt per run
@@ -84,7 +88,13 @@ export async function replayIntoProjection(runner: ProjectionRunner, sources: Pa
   const outcome = await runner.finish();
   const out: ReplayedRange[] = tracked
     .filter((s) => s.events > 0)
-    .map((s) => ({ topic: s.topic, partition: s.partition, firstOffset: s.first.toString(), lastOffset: offsetIn(s.lastRun!, s.lastIndex).toString(), events: s.events }));
+    .map((s) => ({
+      topic: s.topic,
+      partition: s.partition,
+      firstOffset: s.first.toString(),
+      lastOffset: offsetIn(s.lastRun!, s.lastIndex).toString(),
+      events: s.events,
+    }));
   out.sort((a, b) => (a.topic !== b.topic ? (a.topic < b.topic ? -1 : 1) : a.partition - b.partition));
   return { outcome, ranges: out };
 }

@@ -18,7 +18,10 @@ export interface StackFrame {
 export interface SandboxTransport<Request, Reply> {
   post(message: Request, transfer: ArrayBuffer[]): void;
   /** reply: each answer, in order; died: the worker stopped on its own. */
-  connect(handlers: { reply(message: Reply): void; died(cause: { kind: 'memory' | 'crashed'; message: string }): void }): void;
+  connect(handlers: {
+    reply(message: Reply): void;
+    died(cause: { kind: 'memory' | 'crashed'; message: string }): void;
+  }): void;
   terminate(): void;
   /**
    * Where the worker's code is now (its stack, innermost first), where the platform can tell
@@ -31,7 +34,11 @@ export interface SandboxTransport<Request, Reply> {
 /** How long finding where a worker is may take before it is stopped without knowing. */
 const LOCATE_TIMEOUT_MS = 2_000;
 
-export type StopReason = { kind: 'timeout'; limitMs: number } | { kind: 'memory'; message: string } | { kind: 'crashed'; message: string } | { kind: 'terminated'; message: string };
+export type StopReason =
+  | { kind: 'timeout'; limitMs: number }
+  | { kind: 'memory'; message: string }
+  | { kind: 'crashed'; message: string }
+  | { kind: 'terminated'; message: string };
 
 /**
  * Why a request got no answer. `context` is the request's (the one running when the worker
@@ -44,8 +51,17 @@ export class SandboxStopped<Context = unknown> extends Error {
   readonly progress: [number, number] | null;
   readonly frames: StackFrame[] | null;
 
-  constructor(reason: StopReason, context: Context | null, progress: [number, number] | null, frames: StackFrame[] | null = null) {
-    super(reason.kind === 'timeout' ? `The sandbox ran longer than ${reason.limitMs} ms on one request and was stopped.` : reason.message);
+  constructor(
+    reason: StopReason,
+    context: Context | null,
+    progress: [number, number] | null,
+    frames: StackFrame[] | null = null,
+  ) {
+    super(
+      reason.kind === 'timeout'
+        ? `The sandbox ran longer than ${reason.limitMs} ms on one request and was stopped.`
+        : reason.message,
+    );
     this.name = 'SandboxStopped';
     this.reason = reason;
     this.context = context;
@@ -71,7 +87,10 @@ export class SandboxChannel<Request, Reply, Context = string> {
   private timingOut = false;
 
   /** progress: memory the worker writes its position into, read when it is stopped (null where there is no shared memory). */
-  constructor(transport: SandboxTransport<Request, Reply>, options: { timeLimitMs: number; progress?: Int32Array | null }) {
+  constructor(
+    transport: SandboxTransport<Request, Reply>,
+    options: { timeLimitMs: number; progress?: Int32Array | null },
+  ) {
     this.transport = transport;
     this.timeLimitMs = options.timeLimitMs;
     this.progress = options.progress ?? null;
@@ -96,7 +115,12 @@ export class SandboxChannel<Request, Reply, Context = string> {
   }
 
   /** timeLimitMs: this request's own limit (default: the channel's). */
-  request(message: Request, context: Context, transfer: ArrayBuffer[] = [], timeLimitMs = this.timeLimitMs): Promise<Reply> {
+  request(
+    message: Request,
+    context: Context,
+    transfer: ArrayBuffer[] = [],
+    timeLimitMs = this.timeLimitMs,
+  ): Promise<Reply> {
     if (this.stoppedWith) return Promise.reject(this.stoppedWith);
     return new Promise<Reply>((resolve, reject) => {
       this.pending.push({ context, timeLimitMs, resolve, reject });
@@ -141,7 +165,9 @@ export class SandboxChannel<Request, Reply, Context = string> {
     if (this.stoppedWith) return;
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
-    const progress: [number, number] | null = this.progress ? [Atomics.load(this.progress, 0), Atomics.load(this.progress, 1)] : null;
+    const progress: [number, number] | null = this.progress
+      ? [Atomics.load(this.progress, 0), Atomics.load(this.progress, 1)]
+      : null;
     const error = new SandboxStopped<Context>(reason, this.pending[0]?.context ?? null, progress, frames);
     this.stoppedWith = error;
     this.transport.terminate();

@@ -26,14 +26,49 @@
 export function sandboxedGlobals(): string[] {
   return [
     // Node's process, module system and buffers (an eval'd worker thread has require as a global)
-    'process', 'require', 'module', 'exports', '__filename', '__dirname', 'global', 'Buffer',
+    'process',
+    'require',
+    'module',
+    'exports',
+    '__filename',
+    '__dirname',
+    'global',
+    'Buffer',
     // the network
-    'fetch', 'Request', 'Response', 'Headers', 'FormData', 'XMLHttpRequest', 'WebSocket', 'WebSocketStream', 'EventSource', 'WebTransport',
+    'fetch',
+    'Request',
+    'Response',
+    'Headers',
+    'FormData',
+    'XMLHttpRequest',
+    'WebSocket',
+    'WebSocketStream',
+    'EventSource',
+    'WebTransport',
     // other threads, the page, storage
-    'postMessage', 'close', 'importScripts', 'BroadcastChannel', 'MessageChannel', 'MessagePort', 'Worker', 'SharedWorker',
-    'navigator', 'indexedDB', 'caches', 'localStorage', 'sessionStorage', 'FileReader', 'FileReaderSync',
+    'postMessage',
+    'close',
+    'importScripts',
+    'BroadcastChannel',
+    'MessageChannel',
+    'MessagePort',
+    'Worker',
+    'SharedWorker',
+    'navigator',
+    'indexedDB',
+    'caches',
+    'localStorage',
+    'sessionStorage',
+    'FileReader',
+    'FileReaderSync',
     // timers: nothing of the user's may run between batches
-    'setTimeout', 'setInterval', 'setImmediate', 'clearTimeout', 'clearInterval', 'clearImmediate', 'requestAnimationFrame',
+    'setTimeout',
+    'setInterval',
+    'setImmediate',
+    'clearTimeout',
+    'clearInterval',
+    'clearImmediate',
+    'requestAnimationFrame',
   ];
 }
 
@@ -44,7 +79,11 @@ export function sandboxedGlobals(): string[] {
  */
 export function lockDownScope(scope: object): void {
   for (const name of sandboxedGlobals()) {
-    for (let holder: object | null = scope; holder !== null && holder !== Object.prototype; holder = Object.getPrototypeOf(holder) as object | null) {
+    for (
+      let holder: object | null = scope;
+      holder !== null && holder !== Object.prototype;
+      holder = Object.getPrototypeOf(holder) as object | null
+    ) {
       if (!Object.prototype.hasOwnProperty.call(holder, name)) continue;
       try {
         delete (holder as Record<string, unknown>)[name];
@@ -54,7 +93,12 @@ export function lockDownScope(scope: object): void {
     }
     if (name in scope) {
       try {
-        Object.defineProperty(scope, name, { value: undefined, writable: false, configurable: false, enumerable: false });
+        Object.defineProperty(scope, name, {
+          value: undefined,
+          writable: false,
+          configurable: false,
+          enumerable: false,
+        });
       } catch {
         // A global that can be neither deleted nor shadowed: none is known.
       }
@@ -68,7 +112,8 @@ export function sourceUrlOf(fileName: string): string {
 }
 
 /** A compiled function body, or where it fails to parse. Lines count from the body's first line. */
-export type Compiled = { ok: true; fn: (...args: unknown[]) => unknown } | { ok: false; message: string; line: number | null };
+export type Compiled =
+  { ok: true; fn: (...args: unknown[]) => unknown } | { ok: false; message: string; line: number | null };
 
 /**
  * Compiles a function body with `new Function`, named for stack frames after the user's file.
@@ -76,11 +121,17 @@ export type Compiled = { ok: true; fn: (...args: unknown[]) => unknown } | { ok:
  */
 export function compileUserCode(params: string[], body: string, fileName: string): Compiled {
   try {
-    const fn = new Function(...params, `${body}\n//# sourceURL=${sourceUrlOf(fileName)}`) as (...args: unknown[]) => unknown;
+    const fn = new Function(...params, `${body}\n//# sourceURL=${sourceUrlOf(fileName)}`) as (
+      ...args: unknown[]
+    ) => unknown;
     return { ok: true, fn };
   } catch (err) {
     const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-    return { ok: false, message, line: locateSyntaxError(params, body, err instanceof Error ? err.message : String(err)) };
+    return {
+      ok: false,
+      message,
+      line: locateSyntaxError(params, body, err instanceof Error ? err.message : String(err)),
+    };
   }
 }
 
@@ -136,7 +187,8 @@ export function userLocation(err: unknown, fileName: string): { line: number; co
 export function describeThrown(err: unknown): string {
   try {
     if (err instanceof Error) return `${err.name}: ${err.message}`;
-    if (typeof err === 'string') return `it threw the string ${JSON.stringify(err.length > 200 ? `${err.slice(0, 200)}…` : err)}`;
+    if (typeof err === 'string')
+      return `it threw the string ${JSON.stringify(err.length > 200 ? `${err.slice(0, 200)}…` : err)}`;
     return `it threw ${String(err)}`;
   } catch {
     return 'it threw something that cannot be printed';

@@ -43,7 +43,11 @@ export interface RangeReader {
    * Reads the range from its start, or from a cut (per partition: the next offset, as
    * RangeReadEnd.next or a snapshot's cut gives it), at most maxEvents events.
    */
-  open(options: { startAt?: Record<string, string>; maxEvents?: number; onProgress?(progress: RangeReadProgress): void }): RangeRead;
+  open(options: {
+    startAt?: Record<string, string>;
+    maxEvents?: number;
+    onProgress?(progress: RangeReadProgress): void;
+  }): RangeRead;
 }
 
 /** What a whole run answers. A run cut short (topic deleted, records deleted, cancelled) keeps what it computed. */
@@ -121,7 +125,11 @@ export interface ProjectionSession {
    * `event`, run in the sandbox) is true after an event: that event's index, or null when the
    * range ended first.
    */
-  runUntil(predicate: string, from: number, signal?: AbortSignal): Promise<{ index: number | null; failure: ProjectionFailure | null }>;
+  runUntil(
+    predicate: string,
+    from: number,
+    signal?: AbortSignal,
+  ): Promise<{ index: number | null; failure: ProjectionFailure | null }>;
   /** Compares the projection's state after the last run with a consumer's. */
   compare(consumer: ConsumerState, signal?: AbortSignal): Promise<ComparisonReport>;
   dispose(): void;

@@ -23,7 +23,13 @@ export function canonicalJson(value: unknown): string {
       if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;
       const sorted: Record<string, unknown> = {};
       // defineProperty: a key "__proto__" is data here, not the prototype.
-      for (const k of Object.keys(v).sort()) Object.defineProperty(sorted, k, { value: (v as Record<string, unknown>)[k], enumerable: true, writable: true, configurable: true });
+      for (const k of Object.keys(v).sort())
+        Object.defineProperty(sorted, k, {
+          value: (v as Record<string, unknown>)[k],
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
       return sorted;
     }) ?? 'undefined'
   );
@@ -42,7 +48,11 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
  * The changes from `before` to `after` (undefined: absent), leaves first found first: objects
  * by key (before's order, then keys only after has), arrays by index.
  */
-export function diffStates(before: unknown, after: unknown, options: { root?: string; limit?: number } = {}): StateDiff {
+export function diffStates(
+  before: unknown,
+  after: unknown,
+  options: { root?: string; limit?: number } = {},
+): StateDiff {
   const limit = options.limit ?? DEFAULT_CHANGE_LIMIT;
   const changes: StateChange[] = [];
   let more = 0;
@@ -60,7 +70,8 @@ export function diffStates(before: unknown, after: unknown, options: { root?: st
     }
     if (bothArrays) {
       const n = Math.max(b.length, a.length);
-      for (let i = 0; i < n; i++) walk(`${path}[${i}]`, i < b.length ? b[i] : undefined, i < a.length ? a[i] : undefined, depth + 1);
+      for (let i = 0; i < n; i++)
+        walk(`${path}[${i}]`, i < b.length ? b[i] : undefined, i < a.length ? a[i] : undefined, depth + 1);
       return;
     }
     const bo = b as Record<string, unknown>;

@@ -46,7 +46,8 @@ export class RpcClient {
   }
 
   call<M extends MethodName>(method: M, params: ParamsOf<M>, options: CallOptions = {}): Promise<ResultOf<M>> {
-    if (this.closed) return Promise.reject(new EventscopeError('DISCONNECTED', 'Not connected to the Eventscope host.'));
+    if (this.closed)
+      return Promise.reject(new EventscopeError('DISCONNECTED', 'Not connected to the Eventscope host.'));
     const id = this.nextId++;
     const { signal } = options;
     return new Promise<ResultOf<M>>((resolve, reject) => {
@@ -71,7 +72,11 @@ export class RpcClient {
     });
   }
 
-  subscribe<S extends StreamName>(stream: S, params: StreamParamsOf<S>, handlers: StreamListener<EventOf<S>>): Subscription {
+  subscribe<S extends StreamName>(
+    stream: S,
+    params: StreamParamsOf<S>,
+    handlers: StreamListener<EventOf<S>>,
+  ): Subscription {
     const id = this.nextId++;
     let settle!: { resolve(): void; reject(e: EventscopeError): void };
     const done = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
@@ -113,7 +118,15 @@ export class RpcClient {
 
   private receive(raw: unknown): void {
     if (typeof raw !== 'object' || raw === null) return;
-    const message = raw as { t?: unknown; id?: unknown; ok?: unknown; value?: unknown; error?: unknown; seq?: unknown; data?: unknown };
+    const message = raw as {
+      t?: unknown;
+      id?: unknown;
+      ok?: unknown;
+      value?: unknown;
+      error?: unknown;
+      seq?: unknown;
+      data?: unknown;
+    };
     if (typeof message.id !== 'number') return;
     if (message.t === 'result') {
       const call = this.calls.get(message.id);

@@ -28,14 +28,23 @@ export type MethodHandlers = {
 
 /** Runs until ctx.signal aborts (the client unsubscribed) or it returns/throws (the stream ended). */
 export type StreamHandlers = {
-  [S in StreamName]: (params: ParsedStreamParamsOf<S>, emit: (event: EventOf<S>) => void, ctx: CallContext) => Promise<void>;
+  [S in StreamName]: (
+    params: ParsedStreamParamsOf<S>,
+    emit: (event: EventOf<S>) => void,
+    ctx: CallContext,
+  ) => Promise<void>;
 };
 
 export interface ServerLog {
   warn(message: string): void;
 }
 
-export function serveRpc(wire: Wire, handlers: MethodHandlers, streamHandlers: StreamHandlers, log: ServerLog): () => void {
+export function serveRpc(
+  wire: Wire,
+  handlers: MethodHandlers,
+  streamHandlers: StreamHandlers,
+  log: ServerLog,
+): () => void {
   const inFlight = new Map<number, AbortController>();
   const subscriptions = new Map<number, AbortController>();
   let closed = false;
@@ -62,7 +71,10 @@ export function serveRpc(wire: Wire, handlers: MethodHandlers, streamHandlers: S
     }
     const envelope = ClientMessage.safeParse(raw);
     if (!envelope.success) {
-      reject(raw, { code: 'INVALID_MESSAGE', message: `Message does not match the contract: ${describeIssues(envelope.error)}` });
+      reject(raw, {
+        code: 'INVALID_MESSAGE',
+        message: `Message does not match the contract: ${describeIssues(envelope.error)}`,
+      });
       return;
     }
     const message = envelope.data;
@@ -94,7 +106,11 @@ export function serveRpc(wire: Wire, handlers: MethodHandlers, streamHandlers: S
     const parsed = methods[method].params.safeParse(rawParams);
     if (!parsed.success) {
       const issue = firstIssue(parsed.error);
-      reject(raw, { code: 'INVALID_PARAMS', message: `Invalid params for ${method}: ${describeIssues(parsed.error)}`, field: issue });
+      reject(raw, {
+        code: 'INVALID_PARAMS',
+        message: `Invalid params for ${method}: ${describeIssues(parsed.error)}`,
+        field: issue,
+      });
       return;
     }
     const controller = new AbortController();
@@ -121,7 +137,15 @@ export function serveRpc(wire: Wire, handlers: MethodHandlers, streamHandlers: S
     }
     const parsed = streams[stream].params.safeParse(rawParams);
     if (!parsed.success) {
-      send({ t: 'end', id, error: { code: 'INVALID_PARAMS', message: `Invalid params for ${stream}: ${describeIssues(parsed.error)}`, field: firstIssue(parsed.error) } });
+      send({
+        t: 'end',
+        id,
+        error: {
+          code: 'INVALID_PARAMS',
+          message: `Invalid params for ${stream}: ${describeIssues(parsed.error)}`,
+          field: firstIssue(parsed.error),
+        },
+      });
       return;
     }
     const controller = new AbortController();
@@ -131,9 +155,17 @@ export function serveRpc(wire: Wire, handlers: MethodHandlers, streamHandlers: S
       if (!controller.signal.aborted) send({ t: 'event', id, seq: seq++, data });
     };
     try {
-      const handler = streamHandlers[stream] as (p: unknown, emit: (e: unknown) => void, ctx: CallContext) => Promise<void>;
+      const handler = streamHandlers[stream] as (
+        p: unknown,
+        emit: (e: unknown) => void,
+        ctx: CallContext,
+      ) => Promise<void>;
       await handler(parsed.data, emit, { signal: controller.signal });
-      send(controller.signal.aborted ? { t: 'end', id, error: { code: 'CANCELLED', message: 'Unsubscribed.' } } : { t: 'end', id });
+      send(
+        controller.signal.aborted
+          ? { t: 'end', id, error: { code: 'CANCELLED', message: 'Unsubscribed.' } }
+          : { t: 'end', id },
+      );
     } catch (err) {
       send({ t: 'end', id, error: toErrorDto(err, log) });
     } finally {

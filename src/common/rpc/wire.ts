@@ -33,5 +33,10 @@ export interface UndecodableFrame {
 }
 
 export function isUndecodableFrame(value: unknown): value is UndecodableFrame {
-  return typeof value === 'object' && value !== null && typeof (value as { undecodable?: unknown }).undecodable === 'string' && Object.keys(value).length === 1;
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { undecodable?: unknown }).undecodable === 'string' &&
+    Object.keys(value).length === 1
+  );
 }

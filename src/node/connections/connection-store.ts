@@ -29,10 +29,17 @@ export class ConnectionStore {
     try {
       json = JSON.parse(text);
     } catch {
-      throw new EventscopeError('BAD_CONFIG', `${this.path} is not valid JSON. Fix it or move it away to start with no saved connections.`);
+      throw new EventscopeError(
+        'BAD_CONFIG',
+        `${this.path} is not valid JSON. Fix it or move it away to start with no saved connections.`,
+      );
     }
     const parsed = StoreFile.safeParse(json);
-    if (!parsed.success) throw new EventscopeError('BAD_CONFIG', `${this.path} does not hold valid connections: ${parsed.error.issues[0]?.message ?? 'unknown shape'}.`);
+    if (!parsed.success)
+      throw new EventscopeError(
+        'BAD_CONFIG',
+        `${this.path} does not hold valid connections: ${parsed.error.issues[0]?.message ?? 'unknown shape'}.`,
+      );
     return parsed.data.connections;
   }
 

@@ -16,7 +16,12 @@ export function parseProperties(text: string, fileName: string): Map<string, { v
       logical = logical.slice(0, -1) + (lines[++i] ?? '').replace(/^\s+/, '');
     }
     const { key, value } = splitKeyValue(logical);
-    if (key === '') throw new EventscopeError('BAD_CONFIG', `${fileName}, line ${startLine}: a value without a key ("${logical.slice(0, 60)}").`, 'text');
+    if (key === '')
+      throw new EventscopeError(
+        'BAD_CONFIG',
+        `${fileName}, line ${startLine}: a value without a key ("${logical.slice(0, 60)}").`,
+        'text',
+      );
     result.set(key, { value: unescape(value), line: startLine });
   }
   return result;
@@ -61,7 +66,11 @@ export function parseJaas(jaas: string): { username?: string; password?: string 
   return out;
 }
 
-const MECHANISMS: Record<string, SaslMechanism> = { PLAIN: 'plain', 'SCRAM-SHA-256': 'scram-sha-256', 'SCRAM-SHA-512': 'scram-sha-512' };
+const MECHANISMS: Record<string, SaslMechanism> = {
+  PLAIN: 'plain',
+  'SCRAM-SHA-256': 'scram-sha-256',
+  'SCRAM-SHA-512': 'scram-sha-512',
+};
 
 export function importConnectionFile(fileName: string, text: string): ImportedConnection {
   const props = parseProperties(text, fileName);
@@ -78,14 +87,22 @@ export function importConnectionFile(fileName: string, text: string): ImportedCo
   const bootstrapKey = props.has('bootstrap.servers') ? 'bootstrap.servers' : 'metadata.broker.list';
   const bootstrap = get('bootstrap.servers', 'metadata.broker.list');
   if (bootstrap === undefined) {
-    throw new EventscopeError('BAD_CONFIG', `${fileName} has no bootstrap.servers (or metadata.broker.list): it does not look like a Kafka client.properties or kcat config file.`, 'text');
+    throw new EventscopeError(
+      'BAD_CONFIG',
+      `${fileName} has no bootstrap.servers (or metadata.broker.list): it does not look like a Kafka client.properties or kcat config file.`,
+      'text',
+    );
   }
   const parsed = parseBootstrap(bootstrap);
   if (!parsed.ok) throw new EventscopeError('BAD_CONFIG', `${lineOf(bootstrapKey)}: ${parsed.error}`, 'bootstrap');
 
   const protocol = (get('security.protocol') ?? 'PLAINTEXT').toUpperCase();
   if (!['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL'].includes(protocol)) {
-    throw new EventscopeError('BAD_CONFIG', `${lineOf('security.protocol')}: security.protocol "${protocol}" is not one of PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL.`, 'security.protocol');
+    throw new EventscopeError(
+      'BAD_CONFIG',
+      `${lineOf('security.protocol')}: security.protocol "${protocol}" is not one of PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL.`,
+      'security.protocol',
+    );
   }
   const secrets: ConnectionSecrets = {};
   const profile: ImportedConnection['profile'] = {
@@ -102,12 +119,21 @@ export function importConnectionFile(fileName: string, text: string): ImportedCo
     const rawMechanism = (get('sasl.mechanism', 'sasl.mechanisms') ?? 'GSSAPI').toUpperCase();
     const mechanism = MECHANISMS[rawMechanism];
     if (!mechanism) {
-      throw new EventscopeError('BAD_CONFIG', `${lineOf(mechanismKey)}: SASL mechanism ${rawMechanism} is not supported; Eventscope supports PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512.`, 'sasl.mechanism');
+      throw new EventscopeError(
+        'BAD_CONFIG',
+        `${lineOf(mechanismKey)}: SASL mechanism ${rawMechanism} is not supported; Eventscope supports PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512.`,
+        'sasl.mechanism',
+      );
     }
     const jaas = parseJaas(get('sasl.jaas.config') ?? '');
     const username = get('sasl.username') ?? jaas.username;
     const password = get('sasl.password') ?? jaas.password;
-    if (!username) throw new EventscopeError('BAD_CONFIG', `${fileName}: SASL is on but no user name was found (sasl.username or username="…" in sasl.jaas.config).`, 'sasl.username');
+    if (!username)
+      throw new EventscopeError(
+        'BAD_CONFIG',
+        `${fileName}: SASL is on but no user name was found (sasl.username or username="…" in sasl.jaas.config).`,
+        'sasl.username',
+      );
     profile.sasl = { mechanism, username };
     if (password !== undefined) secrets.saslPassword = password;
     else warnings.push('No SASL password in the file: enter it before connecting.');
@@ -120,13 +146,19 @@ export function importConnectionFile(fileName: string, text: string): ImportedCo
     const truststoreType = (get('ssl.truststore.type') ?? 'JKS').toUpperCase();
     if (ca) tls.caFile = ca;
     else if (truststore && truststoreType === 'PEM') tls.caFile = truststore;
-    else if (truststore) warnings.push(`The truststore ${truststore} is ${truststoreType}, which Eventscope cannot read: export its CA as PEM (keytool -exportcert -rfc -keystore … -alias …) and choose that file as the CA.`);
+    else if (truststore)
+      warnings.push(
+        `The truststore ${truststore} is ${truststoreType}, which Eventscope cannot read: export its CA as PEM (keytool -exportcert -rfc -keystore … -alias …) and choose that file as the CA.`,
+      );
     const cert = get('ssl.certificate.location');
     const key = get('ssl.key.location');
     if (cert) tls.certFile = cert;
     if (key) tls.keyFile = key;
     const keystore = get('ssl.keystore.location');
-    if (keystore && !cert) warnings.push(`The keystore ${keystore} cannot be read directly: export the client certificate and key as PEM files and choose them.`);
+    if (keystore && !cert)
+      warnings.push(
+        `The keystore ${keystore} cannot be read directly: export the client certificate and key as PEM files and choose them.`,
+      );
     const keyPassword = get('ssl.key.password');
     if (keyPassword) secrets.tlsKeyPassword = keyPassword;
     if (get('enable.ssl.certificate.verification')?.toLowerCase() === 'false') {
@@ -134,7 +166,9 @@ export function importConnectionFile(fileName: string, text: string): ImportedCo
       warnings.push('The file turns certificate verification off: the connection will not know whom it talks to.');
     }
     if (props.has('ssl.endpoint.identification.algorithm') && get('ssl.endpoint.identification.algorithm') === '') {
-      warnings.push('The file turns host name verification off; Eventscope keeps it on. Set a server name if the certificate names another host.');
+      warnings.push(
+        'The file turns host name verification off; Eventscope keeps it on. Set a server name if the certificate names another host.',
+      );
     }
     profile.tls = tls;
   }

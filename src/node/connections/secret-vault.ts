@@ -104,7 +104,11 @@ export class EncryptedSecretVault implements SecretVault {
   info(): SecretStorageInfo {
     const backend = this.encryptor.backend();
     if (this.encryptor.isSecure()) {
-      return { kind: 'os-keychain', description: `Secrets are encrypted with the OS keychain (${backend}).`, requiresConsent: false };
+      return {
+        kind: 'os-keychain',
+        description: `Secrets are encrypted with the OS keychain (${backend}).`,
+        requiresConsent: false,
+      };
     }
     return {
       kind: 'plaintext-file',
@@ -120,7 +124,10 @@ export class EncryptedSecretVault implements SecretVault {
     try {
       return JSON.parse(this.encryptor.decrypt(Buffer.from(sealed, 'base64'))) as ConnectionSecrets;
     } catch (err) {
-      throw new EventscopeError('BAD_CONFIG', `The saved secrets of connection ${id} cannot be decrypted (${(err as Error).message}); enter the password again.`);
+      throw new EventscopeError(
+        'BAD_CONFIG',
+        `The saved secrets of connection ${id} cannot be decrypted (${(err as Error).message}); enter the password again.`,
+      );
     }
   }
 

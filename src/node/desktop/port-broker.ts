@@ -43,8 +43,13 @@ export function createPortBroker<Sender>(options: PortBrokerOptions<Sender>): Po
     request: (event) => {
       const owner = options.owner();
       // Only the window's own top frame: not a subframe, not another web contents.
-      if (!owner || event.sender !== owner.contents || event.senderFrame == null || event.senderFrame !== owner.mainFrame) {
-        options.warn('desktop: refused a port request that did not come from the window\'s own top frame');
+      if (
+        !owner ||
+        event.sender !== owner.contents ||
+        event.senderFrame == null ||
+        event.senderFrame !== owner.mainFrame
+      ) {
+        options.warn("desktop: refused a port request that did not come from the window's own top frame");
         return false;
       }
       while (open.length >= MAX_PORTS_PER_WINDOW) {

@@ -17,7 +17,10 @@ export interface FileRequest {
 }
 
 function refuse(status: number, message: string): Response {
-  return new Response(message, { status, headers: { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' } });
+  return new Response(message, {
+    status,
+    headers: { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' },
+  });
 }
 
 /** The file under `rendererRoot` that a file: URL names, or null if it names anything else. */

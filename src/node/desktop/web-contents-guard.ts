@@ -27,8 +27,17 @@ export interface PermissionAsker {
 
 /** The part of Electron's Session this module touches. */
 export interface GuardedSession {
-  setPermissionRequestHandler(handler: (webContents: unknown, permission: string, callback: (granted: boolean) => void, details: PermissionAsker) => void): void;
-  setPermissionCheckHandler(handler: (webContents: unknown, permission: string, requestingOrigin: string, details: PermissionAsker) => boolean): void;
+  setPermissionRequestHandler(
+    handler: (
+      webContents: unknown,
+      permission: string,
+      callback: (granted: boolean) => void,
+      details: PermissionAsker,
+    ) => void,
+  ): void;
+  setPermissionCheckHandler(
+    handler: (webContents: unknown, permission: string, requestingOrigin: string, details: PermissionAsker) => boolean,
+  ): void;
   setDevicePermissionHandler(handler: (details: unknown) => boolean): void;
 }
 
@@ -45,7 +54,10 @@ export const ALLOWED_PERMISSIONS: ReadonlySet<string> = new Set(['clipboard-sani
  * always denied; main opens a window of its own making instead (the same locked-down
  * preferences, its own port), for app URLs only: anything else is refused.
  */
-export function lockDownWebContents(contents: GuardedWebContents, options: { isAppUrl?: (url: string) => boolean; openAppWindow?: (url: string) => void } = {}): void {
+export function lockDownWebContents(
+  contents: GuardedWebContents,
+  options: { isAppUrl?: (url: string) => boolean; openAppWindow?: (url: string) => void } = {},
+): void {
   const block: Block = (event) => event.preventDefault();
   // The app is one page that never navigates: any navigation is content trying to leave it.
   contents.on('will-navigate', block);
@@ -77,8 +89,12 @@ function isAppPage(url: string): boolean {
 export function denyPermissions(session: GuardedSession, isAppUrl: (url: string) => boolean): void {
   const allowed = (permission: string, url: string | undefined, details: PermissionAsker): boolean =>
     ALLOWED_PERMISSIONS.has(permission) && details.isMainFrame !== false && url !== undefined && isAppUrl(url);
-  session.setPermissionRequestHandler((_contents, permission, callback, details) => callback(allowed(permission, details.requestingUrl, details)));
-  session.setPermissionCheckHandler((_contents, permission, requestingOrigin, details) => allowed(permission, details.requestingUrl ?? requestingOrigin, details));
+  session.setPermissionRequestHandler((_contents, permission, callback, details) =>
+    callback(allowed(permission, details.requestingUrl, details)),
+  );
+  session.setPermissionCheckHandler((_contents, permission, requestingOrigin, details) =>
+    allowed(permission, details.requestingUrl ?? requestingOrigin, details),
+  );
   session.setDevicePermissionHandler(() => false);
 }
 

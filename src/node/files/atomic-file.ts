@@ -35,25 +35,49 @@ export function fileWriteError(err: unknown, path: string, outcome = ''): Events
   switch (code) {
     case 'ENOSPC':
     case 'EDQUOT':
-      return new EventscopeError('DISK_FULL', `Cannot write ${path}: the disk is full${code === 'EDQUOT' ? ' (your disk quota is used up)' : ''}. Free some space, then try again.${then}`);
+      return new EventscopeError(
+        'DISK_FULL',
+        `Cannot write ${path}: the disk is full${code === 'EDQUOT' ? ' (your disk quota is used up)' : ''}. Free some space, then try again.${then}`,
+      );
     case 'ENOENT':
-      return new EventscopeError('WRITE_FAILED', `Cannot write ${path}: the folder ${dirname(path)} does not exist.${then}`);
+      return new EventscopeError(
+        'WRITE_FAILED',
+        `Cannot write ${path}: the folder ${dirname(path)} does not exist.${then}`,
+      );
     case 'ENOTDIR':
-      return new EventscopeError('WRITE_FAILED', `Cannot write ${path}: part of that path is a file, not a folder.${then}`);
+      return new EventscopeError(
+        'WRITE_FAILED',
+        `Cannot write ${path}: part of that path is a file, not a folder.${then}`,
+      );
     case 'EISDIR':
       return new EventscopeError('WRITE_FAILED', `Cannot write ${path}: it is a folder.${then}`);
     case 'EACCES':
     case 'EPERM':
-      return new EventscopeError('WRITE_FAILED', `Cannot write ${path}: permission denied. Choose a folder you can write to, or fix its permissions.${then}`);
+      return new EventscopeError(
+        'WRITE_FAILED',
+        `Cannot write ${path}: permission denied. Choose a folder you can write to, or fix its permissions.${then}`,
+      );
     case 'EROFS':
       return new EventscopeError('WRITE_FAILED', `Cannot write ${path}: the file system is read-only.${then}`);
     case 'EFBIG':
-      return new EventscopeError('WRITE_FAILED', `Cannot write ${path}: the file would be larger than this system allows (file size limit).${then}`);
+      return new EventscopeError(
+        'WRITE_FAILED',
+        `Cannot write ${path}: the file would be larger than this system allows (file size limit).${then}`,
+      );
     case 'EPIPE':
-      return new EventscopeError('WRITE_FAILED', `Cannot write ${path}: the program reading it closed it before the end.${then}`);
+      return new EventscopeError(
+        'WRITE_FAILED',
+        `Cannot write ${path}: the program reading it closed it before the end.${then}`,
+      );
     case 'EIO':
-      return new EventscopeError('WRITE_FAILED', `Cannot write ${path}: the device reported an I/O error. Check the disk.${then}`);
+      return new EventscopeError(
+        'WRITE_FAILED',
+        `Cannot write ${path}: the device reported an I/O error. Check the disk.${then}`,
+      );
     default:
-      return new EventscopeError('WRITE_FAILED', `Cannot write ${path}: ${(err as Error).message ?? String(err)}.${then}`);
+      return new EventscopeError(
+        'WRITE_FAILED',
+        `Cannot write ${path}: ${(err as Error).message ?? String(err)}.${then}`,
+      );
   }
 }

@@ -39,7 +39,8 @@ export function logCapBytesFromEnv(env: NodeJS.ProcessEnv = process.env): number
   const text = env['EVENTSCOPE_LOG_CAP_MB'];
   if (text === undefined || text === '') return undefined;
   const mb = Number(text);
-  if (!Number.isFinite(mb) || mb < 1) throw new Error(`EVENTSCOPE_LOG_CAP_MB=${text} is not a size in MB (a number ≥ 1).`);
+  if (!Number.isFinite(mb) || mb < 1)
+    throw new Error(`EVENTSCOPE_LOG_CAP_MB=${text} is not a size in MB (a number ≥ 1).`);
   return Math.floor(mb * 1024 * 1024);
 }
 

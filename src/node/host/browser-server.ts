@@ -79,7 +79,12 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
   });
 
   const handleHttp = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    if (!allowedHosts().includes(req.headers.host ?? '')) return refuse(res, 403, `Refused: Host "${req.headers.host ?? ''}" is not this server (DNS rebinding protection).`);
+    if (!allowedHosts().includes(req.headers.host ?? ''))
+      return refuse(
+        res,
+        403,
+        `Refused: Host "${req.headers.host ?? ''}" is not this server (DNS rebinding protection).`,
+      );
     if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'Only GET is served here.');
     const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
     if (url.searchParams.has('token')) {
@@ -98,16 +103,27 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
         res.end();
         return;
       }
-      return refuse(res, 401, 'Refused: this token is wrong or already used. The link "eventscope serve" prints works once, in one browser; restart "eventscope serve" for a new one.');
+      return refuse(
+        res,
+        401,
+        'Refused: this token is wrong or already used. The link "eventscope serve" prints works once, in one browser; restart "eventscope serve" for a new one.',
+      );
     }
-    if (!hasSession(req)) return refuse(res, 401, 'Refused: missing or wrong token. Open the URL that "eventscope serve" printed; it carries the token.');
+    if (!hasSession(req))
+      return refuse(
+        res,
+        401,
+        'Refused: missing or wrong token. Open the URL that "eventscope serve" printed; it carries the token.',
+      );
     await serveStatic(options.staticDir, url.pathname, res);
   };
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
   server.on('upgrade', (req, socket, head) => {
     const reject = (status: number, message: string): void => {
-      socket.end(`HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : 'Forbidden'}\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n${message}`);
+      socket.end(
+        `HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : 'Forbidden'}\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n${message}`,
+      );
     };
     if (!allowedHosts().includes(req.headers.host ?? '')) return reject(403, 'Foreign Host.');
     const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
@@ -116,7 +132,8 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     // Browsers always send Origin on WebSockets; a page of another site must not get in.
     if (origin !== undefined && !allowedOrigins().includes(origin)) return reject(403, `Foreign Origin "${origin}".`);
     // The page uses its cookie; a client without a browser may spend the launch token here instead.
-    if (!hasSession(req) && !spendLaunchToken(url.searchParams.get('token'))) return reject(401, 'Missing, wrong or already used token.');
+    if (!hasSession(req) && !spendLaunchToken(url.searchParams.get('token')))
+      return reject(401, 'Missing, wrong or already used token.');
     wss.handleUpgrade(req, socket, head, (ws) => {
       const wire = webSocketWire(ws);
       serveRpc(wire, options.service.methods, options.service.streams, log);
@@ -150,10 +167,14 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
 function listenError(err: NodeJS.ErrnoException, port: number): Error {
   const where = `127.0.0.1:${port}`;
   if (err.code === 'EADDRINUSE') {
-    return new ListenError(`Cannot serve on ${where}: the port is already in use (another "eventscope serve", or another program). Choose another port with --port N, or leave --port out to take a free one.`);
+    return new ListenError(
+      `Cannot serve on ${where}: the port is already in use (another "eventscope serve", or another program). Choose another port with --port N, or leave --port out to take a free one.`,
+    );
   }
   if (err.code === 'EACCES') {
-    return new ListenError(`Cannot serve on ${where}: not allowed to listen on port ${port} (ports below 1024 need privileges). Choose a port above 1024 with --port N, or leave --port out to take a free one.`);
+    return new ListenError(
+      `Cannot serve on ${where}: not allowed to listen on port ${port} (ports below 1024 need privileges). Choose a port above 1024 with --port N, or leave --port out to take a free one.`,
+    );
   }
   return err;
 }

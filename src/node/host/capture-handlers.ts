@@ -10,7 +10,10 @@ import type { HostContext } from './host-context.ts';
 
 type CaptureMethods = Pick<MethodHandlers, 'captures.list' | 'captures.open' | 'captures.close' | 'captures.export'>;
 
-export function createCaptureHandlers(ctx: HostContext, groups: Pick<GroupService, 'copyHistoryToCapture'>): CaptureMethods {
+export function createCaptureHandlers(
+  ctx: HostContext,
+  groups: Pick<GroupService, 'copyHistoryToCapture'>,
+): CaptureMethods {
   const { captures } = ctx;
   return {
     'captures.list': async () => captures.list(),
@@ -22,15 +25,27 @@ export function createCaptureHandlers(ctx: HostContext, groups: Pick<GroupServic
     'captures.export': async ({ connectionId, topic, partitions, path }) => {
       await ctx.checkHeld(connectionId, topic, false);
       const source = ctx.logFor(connectionId);
-      const target = path ?? join(ctx.dataDir, 'captures', `${topic.replace(/[^A-Za-z0-9._-]/g, '_')}-${new Date().toISOString().replace(/[:.]/g, '-')}.eventscope`);
+      const target =
+        path ??
+        join(
+          ctx.dataDir,
+          'captures',
+          `${topic.replace(/[^A-Za-z0-9._-]/g, '_')}-${new Date().toISOString().replace(/[:.]/g, '-')}.eventscope`,
+        );
       mkdirSync(dirname(target), { recursive: true });
       const profile = captures.has(connectionId) ? null : await ctx.store.get(connectionId).catch(() => null);
-      const { records } = exportCapture(source.log, source.cluster, [{ topic, ...(partitions ? { partitions } : {}) }], target, {
-        name: `${topic} (${profile?.name ?? connectionId})`,
-        description: `Exported from ${profile?.bootstrap ?? connectionId} on ${new Date().toISOString()}`,
-        createdAt: Date.now(),
-        source: profile?.bootstrap ?? connectionId,
-      });
+      const { records } = exportCapture(
+        source.log,
+        source.cluster,
+        [{ topic, ...(partitions ? { partitions } : {}) }],
+        target,
+        {
+          name: `${topic} (${profile?.name ?? connectionId})`,
+          description: `Exported from ${profile?.bootstrap ?? connectionId} on ${new Date().toISOString()}`,
+          createdAt: Date.now(),
+          source: profile?.bootstrap ?? connectionId,
+        },
+      );
       // The lag history of the watched groups that read the topic travels with it.
       if (!captures.has(connectionId)) groups.copyHistoryToCapture(connectionId, topic, target, CAPTURE_CLUSTER);
       return { path: target, records };

@@ -44,7 +44,12 @@ export class CaptureRegistry {
       records: topics.reduce((n, t) => n + log.recordCount(CAPTURE_CLUSTER, t.topic), 0),
     };
     const lagHistory = new LagHistoryStore(path, { readOnly: true });
-    this.captures.set(id, { summary, log, lagHistory, client: new OfflineCluster(log, CAPTURE_CLUSTER, summary.name, capturedGroups(lagHistory, CAPTURE_CLUSTER)) });
+    this.captures.set(id, {
+      summary,
+      log,
+      lagHistory,
+      client: new OfflineCluster(log, CAPTURE_CLUSTER, summary.name, capturedGroups(lagHistory, CAPTURE_CLUSTER)),
+    });
     return summary;
   }
 

@@ -21,12 +21,21 @@ export interface CommandHelp {
   examples: string[];
 }
 
-const BOOTSTRAP: OptionHelp = { flag: '--bootstrap HOST:PORT[,HOST:PORT]', text: "where the cluster is (overrides the --config file's bootstrap.servers)" };
-const CONFIG: OptionHelp = { flag: '--config FILE', text: 'a Kafka client.properties or kcat config file (SASL, TLS settings)' };
+const BOOTSTRAP: OptionHelp = {
+  flag: '--bootstrap HOST:PORT[,HOST:PORT]',
+  text: "where the cluster is (overrides the --config file's bootstrap.servers)",
+};
+const CONFIG: OptionHelp = {
+  flag: '--config FILE',
+  text: 'a Kafka client.properties or kcat config file (SASL, TLS settings)',
+};
 const TIMEOUT: OptionHelp = { flag: '--timeout MS', text: 'connect timeout (default 10000)' };
 const HELP: OptionHelp = { flag: '-h, --help', text: 'this help' };
 const CLUSTER = [BOOTSTRAP, CONFIG, TIMEOUT];
-const json = (what: string): OptionHelp => ({ flag: '--json', text: `${what}; offsets and counts as decimal strings (default: a table)` });
+const json = (what: string): OptionHelp => ({
+  flag: '--json',
+  text: `${what}; offsets and counts as decimal strings (default: a table)`,
+});
 const ISOLATION: OptionHelp = {
   flag: '--isolation LEVEL',
   text: 'read_committed (default: aborted transactions skipped; reading to the end stops at the last stable offset) or read_uncommitted (every record, open transactions included, up to the high watermark)',
@@ -35,7 +44,10 @@ const from = (defaultPosition: string): OptionHelp => ({
   flag: '--from POSITION',
   text: `earliest, latest, offset:N, time:ISO-8601 (or epoch ms) or last:N per partition (default ${defaultPosition})`,
 });
-const PARTITION: OptionHelp = { flag: '--partition P', text: 'read only partition P; repeat for more (default: every partition)' };
+const PARTITION: OptionHelp = {
+  flag: '--partition P',
+  text: 'read only partition P; repeat for more (default: every partition)',
+};
 const MAX: OptionHelp = { flag: '--max N', text: 'stop after N records in all (default: no limit)' };
 
 export const COMMANDS: readonly CommandHelp[] = [
@@ -46,7 +58,10 @@ export const COMMANDS: readonly CommandHelp[] = [
     details: ['Runs until Ctrl-C. The token in the URL works once: the first browser to open it gets a session.'],
     options: [
       { flag: '--port N', text: 'the port to listen on (default: a free port)' },
-      { flag: '--data-dir DIR', text: "where connections, settings and the replay log are kept (default: $EVENTSCOPE_DATA_DIR, else the app's folder, e.g. ~/.config/Eventscope)" },
+      {
+        flag: '--data-dir DIR',
+        text: "where connections, settings and the replay log are kept (default: $EVENTSCOPE_DATA_DIR, else the app's folder, e.g. ~/.config/Eventscope)",
+      },
       HELP,
     ],
     examples: ['eventscope serve', 'eventscope serve --port 8080 --data-dir ./eventscope-data'],
@@ -55,7 +70,12 @@ export const COMMANDS: readonly CommandHelp[] = [
     name: 'topics',
     args: '--bootstrap HOST:PORT [--config FILE] [--internal] [--json]',
     summary: ['Lists topics with partition count, replication factor and message count.'],
-    options: [...CLUSTER, { flag: '--internal', text: 'include internal topics such as __consumer_offsets (default: left out)' }, json('an array of topics'), HELP],
+    options: [
+      ...CLUSTER,
+      { flag: '--internal', text: 'include internal topics such as __consumer_offsets (default: left out)' },
+      json('an array of topics'),
+      HELP,
+    ],
     examples: ['eventscope topics --bootstrap localhost:9092', 'eventscope topics --config client.properties --json'],
   },
   {
@@ -83,11 +103,17 @@ export const COMMANDS: readonly CommandHelp[] = [
       PARTITION,
       MAX,
       { flag: '--end', text: 'stop at the end offsets seen at the start (default: follow new records until Ctrl-C)' },
-      { flag: '--json', text: 'one JSON object per record (NDJSON); record bytes as {"encoding":"utf8","text":…} or, when not valid UTF-8, {"encoding":"base64","base64":…} (default: text lines)' },
+      {
+        flag: '--json',
+        text: 'one JSON object per record (NDJSON); record bytes as {"encoding":"utf8","text":…} or, when not valid UTF-8, {"encoding":"base64","base64":…} (default: text lines)',
+      },
       ISOLATION,
       HELP,
     ],
-    examples: ['eventscope tail orders --bootstrap localhost:9092 --from last:10 --end', 'eventscope tail orders --bootstrap localhost:9092 --from time:2026-11-26T10:00:00Z --json > orders.ndjson'],
+    examples: [
+      'eventscope tail orders --bootstrap localhost:9092 --from last:10 --end',
+      'eventscope tail orders --bootstrap localhost:9092 --from time:2026-11-26T10:00:00Z --json > orders.ndjson',
+    ],
   },
   {
     name: 'export',
@@ -110,7 +136,10 @@ export const COMMANDS: readonly CommandHelp[] = [
       ISOLATION,
       HELP,
     ],
-    examples: ['eventscope export orders --bootstrap localhost:9092 --output orders.ndjson', 'eventscope export orders --bootstrap localhost:9092 --partition 0 --format csv > orders-0.csv'],
+    examples: [
+      'eventscope export orders --bootstrap localhost:9092 --output orders.ndjson',
+      'eventscope export orders --bootstrap localhost:9092 --partition 0 --format csv > orders-0.csv',
+    ],
   },
   {
     name: 'groups',
@@ -132,12 +161,18 @@ export const COMMANDS: readonly CommandHelp[] = [
     ],
     options: [
       ...CLUSTER,
-      { flag: '--samples N', text: 'read the offsets N times, 1 to 1000 (default 1: no status; 3 or more evaluate it)' },
+      {
+        flag: '--samples N',
+        text: 'read the offsets N times, 1 to 1000 (default 1: no status; 3 or more evaluate it)',
+      },
       { flag: '--interval DURATION', text: 'time between samples: 500ms, 10s, 2m (default 10s)' },
       json('the group with its members and partitions'),
       HELP,
     ],
-    examples: ['eventscope lag billing --bootstrap localhost:9092', 'eventscope lag billing --bootstrap localhost:9092 --samples 10 --interval 10s'],
+    examples: [
+      'eventscope lag billing --bootstrap localhost:9092',
+      'eventscope lag billing --bootstrap localhost:9092 --samples 10 --interval 10s',
+    ],
   },
   {
     name: 'reset-offsets',
@@ -154,41 +189,66 @@ export const COMMANDS: readonly CommandHelp[] = [
       { flag: '--to-datetime ISO', text: 'to the first offset at or after that time, e.g. 2026-11-28T09:00:00Z' },
       { flag: '--to-offset N', text: 'to offset N' },
       { flag: '--shift-by N', text: 'by N from the committed offset (negative moves back)' },
-      { flag: '--topic T[:P,P…]', text: 'only topic T (or its partitions P); repeat for more (default: every partition the group has offsets on)' },
+      {
+        flag: '--topic T[:P,P…]',
+        text: 'only topic T (or its partitions P); repeat for more (default: every partition the group has offsets on)',
+      },
       { flag: '--execute', text: 'move the offsets (default: a dry run that changes nothing)' },
       json('the plan: every partition with its offset before and after'),
       HELP,
     ],
-    examples: ['eventscope reset-offsets billing --bootstrap localhost:9092 --to-datetime 2026-11-28T09:00:00Z', 'eventscope reset-offsets billing --bootstrap localhost:9092 --topic orders:0,2 --shift-by -100'],
+    examples: [
+      'eventscope reset-offsets billing --bootstrap localhost:9092 --to-datetime 2026-11-28T09:00:00Z',
+      'eventscope reset-offsets billing --bootstrap localhost:9092 --topic orders:0,2 --shift-by -100',
+    ],
   },
-  {  name: 'replay',
-  args: '--projection FILE --topic T (--bootstrap HOST:PORT | --capture FILE) [--from POSITION] [--to OFFSET|time:ISO] [--partition P]… [--json]',
-  summary: ['Replays a range of topics through a projection (a JavaScript reducer) and prints its final state.'],
-  details: [
-    'Events are fed in order: per partition by offset; across partitions (and topics) by timestamp, then topic, then partition.',
-    'The projection runs in a sandbox (a worker thread with no modules, no network, no files) with a memory limit and a time limit per batch of events.',
-    'Exit 1 when the projection fails: the message names the file, the line and the event (topic, partition, offset).',
-  ],
-  options: [
-    { flag: '--projection FILE', text: 'the projection: a JavaScript module whose default export is { typeFrom, init, keyBy?, on, any? } (see README "Projections")' },
-    { flag: '--topic T', text: 'a topic to replay; repeat for more (their events are merged by timestamp)' },
-    { flag: '--bootstrap HOST:PORT[,HOST:PORT]', text: 'read from this cluster' },
-    { flag: '--config FILE', text: 'a Kafka client.properties or kcat config file (SASL, TLS settings)' },
-    { flag: '--capture FILE', text: 'read from a capture file (.eventscope) instead of a cluster' },
-    { flag: '--from POSITION', text: 'earliest, latest, offset:N, time:ISO-8601 (or epoch ms) or last:N per partition (default earliest)' },
-    { flag: '--to OFFSET|time:ISO', text: 'the last offset to replay in each partition (inclusive), or a time: each partition stops before its first event later than it (default: the end offsets seen at the start)' },
-    { flag: '--partition P', text: 'replay only partition P of each topic; repeat for more (default: every partition)' },
-    { flag: '--isolation LEVEL', text: 'read_committed (default) or read_uncommitted' },
-    { flag: '--time-limit DURATION', text: 'how long one batch of events may take before the projection is stopped (e.g. 500ms, 10s; default 5s)' },
-    { flag: '--memory-limit MB', text: "the sandbox's heap limit in MB (default 1024)" },
-    { flag: '--json', text: 'one JSON object: { projection, keyed, state | states, counts, ranges } (on failure: { failure })' },
-    { flag: '-h, --help', text: 'this help' },
-  ],
-  examples: [
-    'eventscope replay --projection resources/projections/revenue-per-customer.js --topic orders --capture resources/sample-capture.eventscope',
-    'eventscope replay --projection order-lifecycle.js --topic orders --topic payments --bootstrap localhost:9092 --from time:2026-11-25T06:00:00Z --json',
-  ],
-},
+  {
+    name: 'replay',
+    args: '--projection FILE --topic T (--bootstrap HOST:PORT | --capture FILE) [--from POSITION] [--to OFFSET|time:ISO] [--partition P]… [--json]',
+    summary: ['Replays a range of topics through a projection (a JavaScript reducer) and prints its final state.'],
+    details: [
+      'Events are fed in order: per partition by offset; across partitions (and topics) by timestamp, then topic, then partition.',
+      'The projection runs in a sandbox (a worker thread with no modules, no network, no files) with a memory limit and a time limit per batch of events.',
+      'Exit 1 when the projection fails: the message names the file, the line and the event (topic, partition, offset).',
+    ],
+    options: [
+      {
+        flag: '--projection FILE',
+        text: 'the projection: a JavaScript module whose default export is { typeFrom, init, keyBy?, on, any? } (see README "Projections")',
+      },
+      { flag: '--topic T', text: 'a topic to replay; repeat for more (their events are merged by timestamp)' },
+      { flag: '--bootstrap HOST:PORT[,HOST:PORT]', text: 'read from this cluster' },
+      { flag: '--config FILE', text: 'a Kafka client.properties or kcat config file (SASL, TLS settings)' },
+      { flag: '--capture FILE', text: 'read from a capture file (.eventscope) instead of a cluster' },
+      {
+        flag: '--from POSITION',
+        text: 'earliest, latest, offset:N, time:ISO-8601 (or epoch ms) or last:N per partition (default earliest)',
+      },
+      {
+        flag: '--to OFFSET|time:ISO',
+        text: 'the last offset to replay in each partition (inclusive), or a time: each partition stops before its first event later than it (default: the end offsets seen at the start)',
+      },
+      {
+        flag: '--partition P',
+        text: 'replay only partition P of each topic; repeat for more (default: every partition)',
+      },
+      { flag: '--isolation LEVEL', text: 'read_committed (default) or read_uncommitted' },
+      {
+        flag: '--time-limit DURATION',
+        text: 'how long one batch of events may take before the projection is stopped (e.g. 500ms, 10s; default 5s)',
+      },
+      { flag: '--memory-limit MB', text: "the sandbox's heap limit in MB (default 1024)" },
+      {
+        flag: '--json',
+        text: 'one JSON object: { projection, keyed, state | states, counts, ranges } (on failure: { failure })',
+      },
+      { flag: '-h, --help', text: 'this help' },
+    ],
+    examples: [
+      'eventscope replay --projection resources/projections/revenue-per-customer.js --topic orders --capture resources/sample-capture.eventscope',
+      'eventscope replay --projection order-lifecycle.js --topic orders --topic payments --bootstrap localhost:9092 --from time:2026-11-25T06:00:00Z --json',
+    ],
+  },
 ];
 
 const byName = new Map(COMMANDS.map((c) => [c.name, c]));
@@ -236,7 +296,12 @@ export const USAGE = [
   ...COMMANDS.flatMap((c) => [`  eventscope ${c.name} ${c.args}`, ...c.summary.map((line) => `      ${line}`)]),
   '',
   'Options:',
-  ...optionLines([...CLUSTER, { flag: '--json', text: 'machine-readable output; offsets and counts are decimal strings' }, ISOLATION, HELP]),
+  ...optionLines([
+    ...CLUSTER,
+    { flag: '--json', text: 'machine-readable output; offsets and counts are decimal strings' },
+    ISOLATION,
+    HELP,
+  ]),
   '',
   'Run "eventscope COMMAND --help" for a command\'s options and examples.',
   '',

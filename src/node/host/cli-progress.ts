@@ -126,7 +126,11 @@ export class ProgressLine {
   text(): string {
     const now = this.clock.now();
     // Rates over the window: from its oldest sample to now, once that spans a second.
-    const since = this.samples.find((s) => s.at >= now - RATE_WINDOW_MS) ?? { at: now, records: this.records, done: this.done };
+    const since = this.samples.find((s) => s.at >= now - RATE_WINDOW_MS) ?? {
+      at: now,
+      records: this.records,
+      done: this.done,
+    };
     const spanMs = now - since.at;
     const parts: string[] = [];
     const remaining = this.total - this.done;
@@ -136,7 +140,8 @@ export class ProgressLine {
       parts.push(`${this.toEnd ? '' : 'catching up: '}${(permille / 10).toFixed(1)}%`);
     }
     parts.push(`${formatCount(this.records)} record${this.records === 1 ? '' : 's'}`, formatBytes(this.bytes));
-    if (spanMs >= 1000) parts.push(`${formatCount(Math.round(((this.records - since.records) * 1000) / spanMs))} records/s`);
+    if (spanMs >= 1000)
+      parts.push(`${formatCount(Math.round(((this.records - since.records) * 1000) / spanMs))} records/s`);
     const doneInSpan = this.done - since.done;
     if (remaining > 0n && doneInSpan > 0n && spanMs >= 1000) {
       const leftMs = Number((remaining * BigInt(Math.round(spanMs))) / doneInSpan);

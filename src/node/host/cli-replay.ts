@@ -46,7 +46,8 @@ export interface ReplayDependencies {
   openCluster?: () => Promise<ClusterClient>;
 }
 
-export const REPLAY_USAGE = 'eventscope replay --projection FILE --topic T [--topic T]… (--bootstrap HOST:PORT | --capture FILE) [--from POSITION] [--to OFFSET|time:ISO] [--partition P]… [--json]';
+export const REPLAY_USAGE =
+  'eventscope replay --projection FILE --topic T [--topic T]… (--bootstrap HOST:PORT | --capture FILE) [--from POSITION] [--to OFFSET|time:ISO] [--partition P]… [--json]';
 
 class ReplayUsageError extends Error {}
 
@@ -62,12 +63,15 @@ export function parseTo(text: string): ReplayStop {
       throw new ReplayUsageError((err as Error).message.replace('--from', '--to'));
     }
   }
-  throw new ReplayUsageError(`--to ${text}: use an offset (e.g. 1200, the last one replayed in each partition) or time:ISO-8601 (e.g. time:2026-11-26T10:00:00Z).`);
+  throw new ReplayUsageError(
+    `--to ${text}: use an offset (e.g. 1200, the last one replayed in each partition) or time:ISO-8601 (e.g. time:2026-11-26T10:00:00Z).`,
+  );
 }
 
 function parseDuration(text: string, flag: string): number {
   const match = /^(\d{1,9})(ms|s|m)?$/.exec(text);
-  if (!match || Number(match[1]) === 0) throw new ReplayUsageError(`${flag} ${text} is not a duration (e.g. 500ms, 10s, 2m).`);
+  if (!match || Number(match[1]) === 0)
+    throw new ReplayUsageError(`${flag} ${text} is not a duration (e.g. 500ms, 10s, 2m).`);
   const n = Number(match[1]);
   return match[2] === 'ms' ? n : match[2] === 'm' ? n * 60_000 : match[2] === 's' ? n * 1000 : n;
 }
@@ -86,12 +90,21 @@ interface ReplayPlan {
 }
 
 function planOf(values: ReplayFlags): ReplayPlan {
-  if (!values.projection) throw new ReplayUsageError('Say which projection to run: --projection FILE (a JavaScript module, see README "Projections").');
+  if (!values.projection)
+    throw new ReplayUsageError(
+      'Say which projection to run: --projection FILE (a JavaScript module, see README "Projections").',
+    );
   const topics = values.topic ?? [];
   if (topics.length === 0) throw new ReplayUsageError('Say which topic to replay: --topic T (repeat it for more).');
   const hasCluster = values.bootstrap !== undefined || values.config !== undefined;
-  if (hasCluster && values.capture !== undefined) throw new ReplayUsageError('Replay from a cluster (--bootstrap/--config) or from a capture (--capture FILE), not both.');
-  if (!hasCluster && values.capture === undefined) throw new ReplayUsageError('Say where to read: --bootstrap HOST:PORT (a cluster) or --capture FILE (a capture file).');
+  if (hasCluster && values.capture !== undefined)
+    throw new ReplayUsageError(
+      'Replay from a cluster (--bootstrap/--config) or from a capture (--capture FILE), not both.',
+    );
+  if (!hasCluster && values.capture === undefined)
+    throw new ReplayUsageError(
+      'Say where to read: --bootstrap HOST:PORT (a cluster) or --capture FILE (a capture file).',
+    );
   let from: StartPosition;
   try {
     from = parseFrom(values.from ?? 'earliest');
@@ -99,14 +112,16 @@ function planOf(values: ReplayFlags): ReplayPlan {
     throw new ReplayUsageError((err as Error).message);
   }
   const isolation = values.isolation;
-  if (isolation !== undefined && isolation !== 'read_committed' && isolation !== 'read_uncommitted') throw new ReplayUsageError(`--isolation ${isolation}: use read_committed or read_uncommitted.`);
+  if (isolation !== undefined && isolation !== 'read_committed' && isolation !== 'read_uncommitted')
+    throw new ReplayUsageError(`--isolation ${isolation}: use read_committed or read_uncommitted.`);
   const partitions =
     values.partition?.map((p) => {
       if (!/^\d{1,9}$/.test(p)) throw new ReplayUsageError(`--partition ${p} is not a partition number.`);
       return Number(p);
     }) ?? null;
   const memory = values['memory-limit'];
-  if (memory !== undefined && (!/^\d{1,6}$/.test(memory) || Number(memory) < 16)) throw new ReplayUsageError(`--memory-limit ${memory}: a number of megabytes, at least 16.`);
+  if (memory !== undefined && (!/^\d{1,6}$/.test(memory) || Number(memory) < 16))
+    throw new ReplayUsageError(`--memory-limit ${memory}: a number of megabytes, at least 16.`);
   return {
     projectionPath: values.projection,
     topics,
@@ -115,7 +130,10 @@ function planOf(values: ReplayFlags): ReplayPlan {
     to: values.to === undefined ? null : parseTo(values.to),
     partitions: partitions ? [...new Set(partitions)] : null,
     ...(isolation !== undefined ? { isolation } : {}),
-    timeLimitMs: values['time-limit'] === undefined ? DEFAULT_BATCH_TIME_LIMIT_MS : parseDuration(values['time-limit'], '--time-limit'),
+    timeLimitMs:
+      values['time-limit'] === undefined
+        ? DEFAULT_BATCH_TIME_LIMIT_MS
+        : parseDuration(values['time-limit'], '--time-limit'),
     memoryLimitMb: memory === undefined ? DEFAULT_MEMORY_LIMIT_MB : Number(memory),
     json: values.json === true,
   };
@@ -123,13 +141,15 @@ function planOf(values: ReplayFlags): ReplayPlan {
 
 /** --bootstrap alone (cli.ts passes openCluster for --config as well). */
 async function openFromBootstrap(values: ReplayFlags): Promise<ClusterClient> {
-  if (values.config !== undefined) throw new ReplayUsageError('--config needs the eventscope command (replayCommand was called without openCluster).');
+  if (values.config !== undefined)
+    throw new ReplayUsageError('--config needs the eventscope command (replayCommand was called without openCluster).');
   const parsed = parseBootstrap(values.bootstrap!);
   if (!parsed.ok) throw new ReplayUsageError(`--bootstrap: ${parsed.error}`);
   const draft: Record<string, unknown> = { id: 'cli', name: 'cli', bootstrap: values.bootstrap };
   if (values.timeout !== undefined) draft['connectTimeoutMs'] = Number(values.timeout);
   const profile = ProfileSchema.safeParse(draft);
-  if (!profile.success) throw new ReplayUsageError(profile.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  if (!profile.success)
+    throw new ReplayUsageError(profile.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
   const { openClusterClient } = await import('../kafka/index.ts');
   return openClusterClient(profile.data as ConnectionProfile, {});
 }
@@ -141,13 +161,30 @@ interface OpenedSource {
 }
 
 /** Opens what to read from: a cluster (a read per partition), or a capture file (its log read directly, positions as its offline cluster gives them). */
-async function openSource(plan: ReplayPlan, values: ReplayFlags, deps: ReplayDependencies, err: NodeJS.WritableStream): Promise<OpenedSource> {
-  const options = { from: plan.from, to: plan.to, ...(plan.isolation ? { isolation: plan.isolation } : {}), onStatus: (message: string) => err.write(`eventscope: ${message}\n`) };
+async function openSource(
+  plan: ReplayPlan,
+  values: ReplayFlags,
+  deps: ReplayDependencies,
+  err: NodeJS.WritableStream,
+): Promise<OpenedSource> {
+  const options = {
+    from: plan.from,
+    to: plan.to,
+    ...(plan.isolation ? { isolation: plan.isolation } : {}),
+    onStatus: (message: string) => err.write(`eventscope: ${message}\n`),
+  };
   if (plan.source.kind === 'cluster') {
     const client = await (deps.openCluster ? deps.openCluster() : openFromBootstrap(values));
-    return { partitions: () => clusterPartitionSources(client, plan.topics, plan.partitions, options), close: () => client.close() };
+    return {
+      partitions: () => clusterPartitionSources(client, plan.topics, plan.partitions, options),
+      close: () => client.close(),
+    };
   }
-  const [{ openCapture, CAPTURE_CLUSTER }, { OfflineCluster }, { logPartitionSources }] = await Promise.all([import('../log/capture-file.ts'), import('../log/offline-cluster.ts'), import('../projections/log-sources.ts')]);
+  const [{ openCapture, CAPTURE_CLUSTER }, { OfflineCluster }, { logPartitionSources }] = await Promise.all([
+    import('../log/capture-file.ts'),
+    import('../log/offline-cluster.ts'),
+    import('../projections/log-sources.ts'),
+  ]);
   const { log, info } = openCapture(plan.source.path);
   const client = new OfflineCluster(log, CAPTURE_CLUSTER, info.name || basename(plan.source.path));
   return {
@@ -159,7 +196,12 @@ async function openSource(plan: ReplayPlan, values: ReplayFlags, deps: ReplayDep
   };
 }
 
-export async function replayCommand(values: ReplayFlags, out: NodeJS.WritableStream, err: NodeJS.WritableStream, deps: ReplayDependencies = {}): Promise<number> {
+export async function replayCommand(
+  values: ReplayFlags,
+  out: NodeJS.WritableStream,
+  err: NodeJS.WritableStream,
+  deps: ReplayDependencies = {},
+): Promise<number> {
   let plan: ReplayPlan;
   let source: string;
   try {
@@ -167,7 +209,9 @@ export async function replayCommand(values: ReplayFlags, out: NodeJS.WritableStr
     try {
       source = await readFile(plan.projectionPath, 'utf8');
     } catch (e) {
-      throw new ReplayUsageError(`Cannot read --projection ${plan.projectionPath}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}.`);
+      throw new ReplayUsageError(
+        `Cannot read --projection ${plan.projectionPath}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}.`,
+      );
     }
   } catch (e) {
     if (!(e instanceof ReplayUsageError)) throw e;
@@ -175,7 +219,12 @@ export async function replayCommand(values: ReplayFlags, out: NodeJS.WritableStr
     return 2;
   }
   const fileName = basename(plan.projectionPath);
-  const runner = startProjectionSandbox({ fileName, timeLimitMs: plan.timeLimitMs, memoryLimitMb: plan.memoryLimitMb, console: err });
+  const runner = startProjectionSandbox({
+    fileName,
+    timeLimitMs: plan.timeLimitMs,
+    memoryLimitMb: plan.memoryLimitMb,
+    console: err,
+  });
   let opened: OpenedSource | null = null;
   let closeSources: (() => void) | null = null;
   const started = performance.now();
@@ -187,7 +236,12 @@ export async function replayCommand(values: ReplayFlags, out: NodeJS.WritableStr
     closeSources = close;
     const { outcome, ranges } = await replayIntoProjection(runner, sources);
     const elapsedMs = performance.now() - started;
-    await write(out, plan.json ? JSON.stringify(jsonResult(fileName, outcome, ranges), null, 2) + '\n' : textResult(fileName, outcome, ranges, elapsedMs));
+    await write(
+      out,
+      plan.json
+        ? JSON.stringify(jsonResult(fileName, outcome, ranges), null, 2) + '\n'
+        : textResult(fileName, outcome, ranges, elapsedMs),
+    );
     return 0;
   } catch (e) {
     if (e instanceof ProjectionFailedError) {
@@ -239,9 +293,12 @@ function excerpt(source: string, failure: ProjectionFailure): string {
   const shown: string[] = [];
   const width = String(failure.line).length;
   for (let n = Math.max(1, failure.line - 1); n <= Math.min(lines.length, failure.line); n++) {
-    shown.push(`  ${n === failure.line ? '>' : ' '} ${String(n).padStart(width)} | ${lines[n - 1]!.replace(/\t/g, '  ')}`);
+    shown.push(
+      `  ${n === failure.line ? '>' : ' '} ${String(n).padStart(width)} | ${lines[n - 1]!.replace(/\t/g, '  ')}`,
+    );
   }
-  if (failure.column !== null && failure.column > 0) shown.push(`    ${' '.repeat(width)} | ${' '.repeat(Math.max(0, failure.column - 1))}^`);
+  if (failure.column !== null && failure.column > 0)
+    shown.push(`    ${' '.repeat(width)} | ${' '.repeat(Math.max(0, failure.column - 1))}^`);
   return shown.join('\n') + '\n';
 }
 
@@ -263,17 +320,29 @@ function jsonResult(fileName: string, outcome: ProjectionOutcome, ranges: Replay
 function textResult(fileName: string, outcome: ProjectionOutcome, ranges: ReplayedRange[], elapsedMs: number): string {
   const c = outcome.counts;
   const lines: string[] = [];
-  lines.push(`Replayed ${formatCount(c.events)} event${c.events === 1 ? '' : 's'} through ${fileName} in ${(elapsedMs / 1000).toFixed(1)} s.`);
-  for (const r of ranges) lines.push(`  ${r.topic} partition ${r.partition}: offsets ${r.firstOffset}–${r.lastOffset}, ${formatCount(r.events)} event${r.events === 1 ? '' : 's'}`);
+  lines.push(
+    `Replayed ${formatCount(c.events)} event${c.events === 1 ? '' : 's'} through ${fileName} in ${(elapsedMs / 1000).toFixed(1)} s.`,
+  );
+  for (const r of ranges)
+    lines.push(
+      `  ${r.topic} partition ${r.partition}: offsets ${r.firstOffset}–${r.lastOffset}, ${formatCount(r.events)} event${r.events === 1 ? '' : 's'}`,
+    );
   if (ranges.length === 0) lines.push('  (nothing in the range)');
   if (c.byType.length > 0 || c.untyped > 0) {
     lines.push('Events by type:');
     const width = Math.max(9, ...c.byType.map((t) => t.type.length));
-    for (const t of c.byType) lines.push(`  ${t.type.padEnd(width)}  ${formatCount(t.events).padStart(9)}${t.handled ? '' : '  (no handler)'}`);
+    for (const t of c.byType)
+      lines.push(`  ${t.type.padEnd(width)}  ${formatCount(t.events).padStart(9)}${t.handled ? '' : '  (no handler)'}`);
     if (c.untyped > 0) lines.push(`  ${'(no type)'.padEnd(width)}  ${formatCount(c.untyped).padStart(9)}`);
   }
-  if (c.unmatched > 0) lines.push(`${formatCount(c.unmatched)} event${c.unmatched === 1 ? '' : 's'} no handler took (no handler for the type, no \`any\`).`);
-  if (c.unkeyed > 0) lines.push(`${formatCount(c.unkeyed)} event${c.unkeyed === 1 ? '' : 's'} skipped: keyBy returned null or undefined.`);
+  if (c.unmatched > 0)
+    lines.push(
+      `${formatCount(c.unmatched)} event${c.unmatched === 1 ? '' : 's'} no handler took (no handler for the type, no \`any\`).`,
+    );
+  if (c.unkeyed > 0)
+    lines.push(
+      `${formatCount(c.unkeyed)} event${c.unkeyed === 1 ? '' : 's'} skipped: keyBy returned null or undefined.`,
+    );
   if (outcome.keyed) {
     lines.push(`State per key (${formatCount(outcome.states.length)} key${outcome.states.length === 1 ? '' : 's'}):`);
     lines.push(JSON.stringify(statesObject(outcome.states), null, 2));

@@ -10,7 +10,11 @@ import { formatCount } from '../../common/format/numbers.ts';
  */
 export function table(header: string[], rows: string[][], rightAligned: ReadonlySet<number>): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]): string => cells.map((c, i) => (rightAligned.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  const line = (cells: string[]): string =>
+    cells
+      .map((c, i) => (rightAligned.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   return [line(header), ...rows.map(line)].join('\n') + '\n';
 }
 
@@ -18,7 +22,13 @@ export function table(header: string[], rows: string[][], rightAligned: Readonly
 export function topicTable(topics: TopicSummary[]): string {
   return table(
     ['TOPIC', 'PARTITIONS', 'RF', 'MESSAGES', 'UNDER-REPLICATED'],
-    topics.map((t) => [t.name, String(t.partitionCount), String(t.replicationFactor), t.messageCount === null ? '?' : formatCount(t.messageCount), t.underReplicatedPartitions ? String(t.underReplicatedPartitions) : '']),
+    topics.map((t) => [
+      t.name,
+      String(t.partitionCount),
+      String(t.replicationFactor),
+      t.messageCount === null ? '?' : formatCount(t.messageCount),
+      t.underReplicatedPartitions ? String(t.underReplicatedPartitions) : '',
+    ]),
     new Set([1, 2, 3, 4]),
   );
 }
@@ -31,10 +41,19 @@ const DESCRIBE_RIGHT_ALIGNED = new Set([0, 1, 4, 5]);
 export function describeText(d: TopicDetail): string {
   const partitions = table(
     DESCRIBE_HEADER,
-    d.partitions.map((p) => [String(p.partition), String(p.leader), p.replicas.join(',') || '-', p.isr.join(',') || '-', p.earliestOffset ?? '?', p.latestOffset ?? '?', p.underReplicated ? '(under-replicated)' : '']),
+    d.partitions.map((p) => [
+      String(p.partition),
+      String(p.leader),
+      p.replicas.join(',') || '-',
+      p.isr.join(',') || '-',
+      p.earliestOffset ?? '?',
+      p.latestOffset ?? '?',
+      p.underReplicated ? '(under-replicated)' : '',
+    ]),
     DESCRIBE_RIGHT_ALIGNED,
   );
   const lines = [`Topic ${d.name}${d.internal ? ' (internal)' : ''}`, '', partitions, 'CONFIG (* = not default)'];
-  for (const c of d.configs) lines.push(`${c.isDefault ? ' ' : '*'} ${c.name} = ${c.sensitive ? '(sensitive)' : (c.value ?? '')}`);
+  for (const c of d.configs)
+    lines.push(`${c.isDefault ? ' ' : '*'} ${c.name} = ${c.sensitive ? '(sensitive)' : (c.value ?? '')}`);
   return lines.join('\n') + '\n';
 }

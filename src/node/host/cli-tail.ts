@@ -26,8 +26,14 @@ export function parseFrom(text: string): StartPosition {
     // with an ISO-8601 date. Kafka's timestamps start at 1970 (negative ones are its special
     // values, answered with an unrelated error), so an earlier time is said here.
     const ms = /^\d{1,16}$/.test(rest) ? Number(rest) : /^[+-]?\d{4,6}-\d\d-\d\d/.test(rest) ? Date.parse(rest) : NaN;
-    if (!Number.isSafeInteger(ms)) throw new TailUsageError(`--from time:${rest}: not an ISO-8601 time (e.g. time:2026-11-26T10:00:00Z) or epoch milliseconds.`);
-    if (ms < 0) throw new TailUsageError(`--from time:${rest}: that is before 1970-01-01T00:00:00Z, where Kafka's timestamps start. Use --from earliest to read from the start.`);
+    if (!Number.isSafeInteger(ms))
+      throw new TailUsageError(
+        `--from time:${rest}: not an ISO-8601 time (e.g. time:2026-11-26T10:00:00Z) or epoch milliseconds.`,
+      );
+    if (ms < 0)
+      throw new TailUsageError(
+        `--from time:${rest}: that is before 1970-01-01T00:00:00Z, where Kafka's timestamps start. Use --from earliest to read from the start.`,
+      );
     return { kind: 'timestamp', timestampMs: ms };
   }
   throw new TailUsageError(`--from ${text}: use earliest, latest, offset:N, time:ISO-8601 or last:N.`);
@@ -77,7 +83,12 @@ function ignoreLateWriteErrors(out: NodeJS.WritableStream): void {
   out.on('error', () => undefined);
 }
 
-export async function runTail(client: ClusterClient, options: TailOptions, out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
+export async function runTail(
+  client: ClusterClient,
+  options: TailOptions,
+  out: NodeJS.WritableStream,
+  err: NodeJS.WritableStream,
+): Promise<number> {
   const controller = new AbortController();
   const stop = (): void => controller.abort();
   /** A write that failed: a closed pipe (`… | head`) ends the read quietly, as kcat does; anything else is an error. */
@@ -113,8 +124,13 @@ export async function runTail(client: ClusterClient, options: TailOptions, out: 
   const newline = options.format === 'csv' ? '\r\n' : '\n';
   if (options.format === 'csv') out.write(CSV_HEADER + newline);
   // Native UTF-8 check and no zero-filling: the encoder's two costs that Node can take over.
-  const encoder = options.format === 'csv' ? null : createRecordLineEncoder(options.format, { isUtf8, allocate: (size) => Buffer.allocUnsafe(size) });
-  const progress = options.progress ? createProgressLine(err, { topic: options.topic, toEnd: options.stopAtEnd }) : null;
+  const encoder =
+    options.format === 'csv'
+      ? null
+      : createRecordLineEncoder(options.format, { isUtf8, allocate: (size) => Buffer.allocUnsafe(size) });
+  const progress = options.progress
+    ? createProgressLine(err, { topic: options.topic, toEnd: options.stopAtEnd })
+    : null;
   try {
     await client.read({
       topic: options.topic,
@@ -125,7 +141,8 @@ export async function runTail(client: ClusterClient, options: TailOptions, out: 
       ...(options.maxRecords !== undefined ? { maxRecords: options.maxRecords } : {}),
       signal: controller.signal,
       ...(progress ? { onStart: (offsets: StartOffsets) => progress.started(offsets) } : {}),
-      onStatus: (status) => (progress ? progress.say(`eventscope: ${status.message}\n`) : err.write(`eventscope: ${status.message}\n`)),
+      onStatus: (status) =>
+        progress ? progress.say(`eventscope: ${status.message}\n`) : err.write(`eventscope: ${status.message}\n`),
       onRecords: async (records, span) => {
         if (controller.signal.aborted) return;
         progress?.read(records, span);
@@ -146,9 +163,15 @@ export async function runTail(client: ClusterClient, options: TailOptions, out: 
     });
     // Judge the output only once what was written has gone out: a write error (a pipe whose
     // reader has gone) surfaces a tick after the write, possibly after the read has ended.
-    await new Promise<void>((resolve) => ((out as { destroyed?: boolean }).destroyed ? resolve() : out.write('', () => resolve())));
+    await new Promise<void>((resolve) =>
+      (out as { destroyed?: boolean }).destroyed ? resolve() : out.write('', () => resolve()),
+    );
     const failed = writeError as NodeJS.ErrnoException | null;
-    if (failed && failed.code !== 'EPIPE') throw new EventscopeError('INTERNAL', `Cannot write the output: ${failed.message}. Nothing after that point was written.`);
+    if (failed && failed.code !== 'EPIPE')
+      throw new EventscopeError(
+        'INTERNAL',
+        `Cannot write the output: ${failed.message}. Nothing after that point was written.`,
+      );
     return 0;
   } finally {
     progress?.finish();

@@ -95,7 +95,8 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
   try {
     parsed = parseStrict(args);
   } catch (err) {
-    if ((err as { code?: string }).code?.startsWith?.('ERR_PARSE_ARGS')) throw new UsageError((err as Error).message, command);
+    if ((err as { code?: string }).code?.startsWith?.('ERR_PARSE_ARGS'))
+      throw new UsageError((err as Error).message, command);
     throw err;
   }
   const { values, positionals } = parsed;
@@ -148,10 +149,16 @@ async function runCommand(command: string, rest: string[], values: Flags, out: N
       if (format !== 'ndjson' && format !== 'csv') throw new UsageError(`--format ${format}: use ndjson or csv.`);
       // The progress line (stderr, on a terminal) unless the records themselves go to the terminal.
       const progress = values.output !== undefined || !isTerminal(out);
-      const options: TailOptions = { ...tailOptions(topic, { ...values, from: values.from ?? 'earliest' }), stopAtEnd: true, format, progress };
+      const options: TailOptions = {
+        ...tailOptions(topic, { ...values, from: values.from ?? 'earliest' }),
+        stopAtEnd: true,
+        format,
+        progress,
+      };
       const connection = await connectionFromFlags(values);
       // Opened before anything is read: a folder that does not exist is said at once.
-      const output = values.output === undefined ? stdoutOutput(out, format) : await openOutputFile(values.output, format);
+      const output =
+        values.output === undefined ? stdoutOutput(out, format) : await openOutputFile(values.output, format);
       let interrupted: string | null = null;
       const onSignal = (signal: string): void => void (interrupted ??= signal);
       try {
@@ -193,7 +200,9 @@ async function runCommand(command: string, rest: string[], values: Flags, out: N
     case 'replay': {
       // Loaded here: the projection sandbox is nothing the other commands need.
       const { replayCommand } = await import('./cli-replay.ts');
-      const code = await replayCommand(values, out, process.stderr, { openCluster: async () => openClusterClient(...(await connectionFromFlags(values))) });
+      const code = await replayCommand(values, out, process.stderr, {
+        openCluster: async () => openClusterClient(...(await connectionFromFlags(values))),
+      });
       // The result is written and every resource closed, yet after a cluster replay a handle
       // (not yet found) keeps the loop alive: end once the output is flushed.
       process.stdout.write('', () => process.exit(code));
@@ -203,7 +212,8 @@ async function runCommand(command: string, rest: string[], values: Flags, out: N
     case 'lag':
     case 'reset-offsets': {
       const groupId = rest[0];
-      if (command !== 'groups' && !groupId) throw new UsageError(`${command} needs a group id: eventscope ${command} GROUP --bootstrap HOST:PORT`);
+      if (command !== 'groups' && !groupId)
+        throw new UsageError(`${command} needs a group id: eventscope ${command} GROUP --bootstrap HOST:PORT`);
       const commands = await import('./cli-groups.ts');
       const client = await openClusterClient(...(await connectionFromFlags(values)));
       try {
@@ -221,10 +231,22 @@ async function runCommand(command: string, rest: string[], values: Flags, out: N
   }
 }
 
-function tailOptions(topic: string, values: { from?: string | undefined; partition?: string[] | undefined; max?: string | undefined; end?: boolean | undefined; json?: boolean | undefined; isolation?: string | undefined }): TailOptions {
+function tailOptions(
+  topic: string,
+  values: {
+    from?: string | undefined;
+    partition?: string[] | undefined;
+    max?: string | undefined;
+    end?: boolean | undefined;
+    json?: boolean | undefined;
+    isolation?: string | undefined;
+  },
+): TailOptions {
   const isolation = values.isolation;
   if (isolation !== undefined && isolation !== 'read_committed' && isolation !== 'read_uncommitted') {
-    throw new UsageError(`--isolation ${isolation}: use read_committed (the default: aborted transactions skipped, up to the last stable offset) or read_uncommitted (every record, open transactions included).`);
+    throw new UsageError(
+      `--isolation ${isolation}: use read_committed (the default: aborted transactions skipped, up to the last stable offset) or read_uncommitted (every record, open transactions included).`,
+    );
   }
   let from;
   try {
@@ -238,7 +260,8 @@ function tailOptions(topic: string, values: { from?: string | undefined; partiti
   });
   let maxRecords: number | undefined;
   if (values.max !== undefined) {
-    if (!/^\d{1,15}$/.test(values.max) || Number(values.max) < 1) throw new UsageError(`--max ${values.max} is not a positive whole number.`);
+    if (!/^\d{1,15}$/.test(values.max) || Number(values.max) < 1)
+      throw new UsageError(`--max ${values.max} is not a positive whole number.`);
     maxRecords = Number(values.max);
   }
   return {
@@ -252,7 +275,11 @@ function tailOptions(topic: string, values: { from?: string | undefined; partiti
   };
 }
 
-async function connectionFromFlags(values: { bootstrap?: string | undefined; config?: string | undefined; timeout?: string | undefined }): Promise<[ConnectionProfile, ConnectionSecrets]> {
+async function connectionFromFlags(values: {
+  bootstrap?: string | undefined;
+  config?: string | undefined;
+  timeout?: string | undefined;
+}): Promise<[ConnectionProfile, ConnectionSecrets]> {
   let draft: Record<string, unknown> = { id: 'cli', name: 'cli' };
   let secrets: ConnectionSecrets = {};
   if (values.config) {
@@ -272,23 +299,26 @@ async function connectionFromFlags(values: { bootstrap?: string | undefined; con
     if (!parsed.ok) throw new UsageError(`--bootstrap: ${parsed.error}`);
     draft['bootstrap'] = values.bootstrap;
   }
-  if (draft['bootstrap'] === undefined) throw new UsageError('Say where the cluster is: --bootstrap HOST:PORT (or --config FILE with bootstrap.servers).');
+  if (draft['bootstrap'] === undefined)
+    throw new UsageError('Say where the cluster is: --bootstrap HOST:PORT (or --config FILE with bootstrap.servers).');
   if (values.timeout !== undefined) draft['connectTimeoutMs'] = Number(values.timeout);
   const parsed = ProfileSchema.safeParse(draft);
-  if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  if (!parsed.success)
+    throw new UsageError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
   return [parsed.data, secrets];
 }
 
 async function serve(portText: string | undefined, dataDirFlag: string | undefined): Promise<number> {
   const port = portText === undefined ? 0 : Number(portText);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port ${portText} is not a port number (0–65535).`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError(`--port ${portText} is not a port number (0–65535).`);
   // Loaded here, not at the top: the read commands (tail, export) need none of the service,
   // the replay log or the web server, and a CLI read's memory is measured (issue 7: < 150 MB).
-  const [{ appVersion, defaultDataDir, logCapBytesFromEnv, rendererDir, sampleCapturePath }, { startBrowserServer, ListenError }, { createEventscopeService }] = await Promise.all([
-    import('./app-paths.ts'),
-    import('./browser-server.ts'),
-    import('./eventscope-service.ts'),
-  ]);
+  const [
+    { appVersion, defaultDataDir, logCapBytesFromEnv, rendererDir, sampleCapturePath },
+    { startBrowserServer, ListenError },
+    { createEventscopeService },
+  ] = await Promise.all([import('./app-paths.ts'), import('./browser-server.ts'), import('./eventscope-service.ts')]);
   const dataDir = dataDirFlag ?? defaultDataDir();
   const service = createEventscopeService({
     version: appVersion(),
@@ -307,7 +337,9 @@ async function serve(portText: string | undefined, dataDirFlag: string | undefin
     return null;
   });
   if (!server) return 1;
-  process.stdout.write(`Eventscope is running in browser mode.\nOpen ${server.url}\n(data: ${dataDir}; Ctrl-C stops it)\n`);
+  process.stdout.write(
+    `Eventscope is running in browser mode.\nOpen ${server.url}\n(data: ${dataDir}; Ctrl-C stops it)\n`,
+  );
   await new Promise<void>((resolve) => {
     const stop = (): void => resolve();
     process.once('SIGINT', stop);
@@ -333,7 +365,10 @@ class ExportSink extends Writable {
   private readonly describe: (err: unknown) => EventscopeError;
 
   /** put: writes a chunk, saying as it goes how much got written (a full disk takes part of one). */
-  constructor(put: (chunk: Buffer, wrote: (bytes: number) => void) => Promise<void>, describe: (err: unknown) => EventscopeError) {
+  constructor(
+    put: (chunk: Buffer, wrote: (bytes: number) => void) => Promise<void>,
+    describe: (err: unknown) => EventscopeError,
+  ) {
     super({ highWaterMark: 1024 * 1024 });
     this.put = put;
     this.describe = describe;
@@ -390,14 +425,18 @@ function withNotice(err: unknown, notice: string): unknown {
  */
 async function openOutputFile(path: string, format: ExportFormat): Promise<ExportOutput> {
   const partial = `${path}.partial`;
-  const isFolder = await stat(path).then((s) => s.isDirectory(), () => false);
-  if (isFolder) throw new EventscopeError('WRITE_FAILED', `Cannot write ${path}: it is a folder. Give --output a file name.`);
+  const isFolder = await stat(path).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
+  if (isFolder)
+    throw new EventscopeError('WRITE_FAILED', `Cannot write ${path}: it is a folder. Give --output a file name.`);
   const handle = await open(partial, 'w').catch((err: unknown) => {
     throw fileWriteError(err, path);
   });
   const sink = new ExportSink(
     async (chunk, wrote) => {
-      for (let at = 0; at < chunk.length; ) {
+      for (let at = 0; at < chunk.length;) {
         const { bytesWritten } = await handle.write(chunk, at, chunk.length - at);
         wrote(bytesWritten);
         at += bytesWritten;
@@ -408,7 +447,8 @@ async function openOutputFile(path: string, format: ExportFormat): Promise<Expor
   const keepOrRemove = async (): Promise<string> => {
     await sink.settled();
     await handle.close().catch(() => undefined);
-    if (holdsRecords(sink, format)) return `The ${sink.bytes} bytes written so far are in ${partial}; ${path} was not written.`;
+    if (holdsRecords(sink, format))
+      return `The ${sink.bytes} bytes written so far are in ${partial}; ${path} was not written.`;
     await unlink(partial).catch(() => undefined);
     return `Nothing was written to ${path}.`;
   };
@@ -448,18 +488,24 @@ async function openOutputFile(path: string, format: ExportFormat): Promise<Expor
  */
 function stdoutOutput(out: NodeJS.WritableStream, format: ExportFormat): ExportOutput {
   const sink = new ExportSink(
-    (chunk, wrote) => new Promise<void>((resolve, reject) => void out.write(chunk, (err?: Error | null) => (err ? reject(err) : resolve(wrote(chunk.length))))),
+    (chunk, wrote) =>
+      new Promise<void>(
+        (resolve, reject) =>
+          void out.write(chunk, (err?: Error | null) => (err ? reject(err) : resolve(wrote(chunk.length)))),
+      ),
     (err) => fileWriteError(err, 'standard output'),
   );
   // A failed write also comes as an 'error' event (ENOSPC, EPIPE): handled, never a crash with
   // a stack trace. Left attached: a stream that failed may still say so after the export.
   out.on('error', (err: unknown) => sink.fail(err));
-  const written = (): string => (holdsRecords(sink, format) ? `${sink.bytes} bytes of it were written.` : 'no record was written.');
+  const written = (): string =>
+    holdsRecords(sink, format) ? `${sink.bytes} bytes of it were written.` : 'no record was written.';
   return {
     sink,
     finish: async () => {
       await sink.settled();
-      if (sink.failure && sink.cause?.code !== 'EPIPE') throw withNotice(sink.failure, `The export stopped there: ${written()}`);
+      if (sink.failure && sink.cause?.code !== 'EPIPE')
+        throw withNotice(sink.failure, `The export stopped there: ${written()}`);
     },
     abandon: async (err) => {
       await sink.settled();

@@ -13,7 +13,8 @@ export function createClusterHandlers(ctx: HostContext): { methods: ClusterMetho
   return {
     methods: {
       'cluster.describe': async ({ connectionId }) => (await ctx.clientFor(connectionId)).overview(),
-      'topics.list': async ({ connectionId, includeInternal }) => (await ctx.clientFor(connectionId)).listTopics({ includeInternal }),
+      'topics.list': async ({ connectionId, includeInternal }) =>
+        (await ctx.clientFor(connectionId)).listTopics({ includeInternal }),
       'topics.describe': async ({ connectionId, topic }) => (await ctx.clientFor(connectionId)).describeTopic(topic),
     },
     streams: {

@@ -7,14 +7,21 @@ import { importConnectionFile } from '../connections/import-config-file.ts';
 import type { MethodHandlers } from '../../common/rpc/server.ts';
 import { notSaved, type HostContext } from './host-context.ts';
 
-type ConnectionMethods = Pick<MethodHandlers, 'connections.list' | 'connections.save' | 'connections.remove' | 'connections.test' | 'connections.importFile'>;
+type ConnectionMethods = Pick<
+  MethodHandlers,
+  'connections.list' | 'connections.save' | 'connections.remove' | 'connections.test' | 'connections.importFile'
+>;
 
 export function createConnectionHandlers(ctx: HostContext): ConnectionMethods {
   const { store, vault, pool } = ctx;
 
   const summary = async (profile: ConnectionProfile): Promise<ConnectionSummary> => {
     const secrets = await vault.load(profile.id);
-    return { profile, hasSaslPassword: Boolean(secrets.saslPassword), hasTlsKeyPassword: Boolean(secrets.tlsKeyPassword) };
+    return {
+      profile,
+      hasSaslPassword: Boolean(secrets.saslPassword),
+      hasTlsKeyPassword: Boolean(secrets.tlsKeyPassword),
+    };
   };
 
   return {
@@ -27,7 +34,9 @@ export function createConnectionHandlers(ctx: HostContext): ConnectionMethods {
         for (const [k, v] of Object.entries(secrets) as [keyof ConnectionSecrets, string | undefined][]) {
           if (v !== undefined) merged[k] = v;
         }
-        await vault.save(profile.id, merged, { allowPlaintext: allowPlaintextSecrets === true }).catch(notSaved('The connection was not saved.'));
+        await vault
+          .save(profile.id, merged, { allowPlaintext: allowPlaintextSecrets === true })
+          .catch(notSaved('The connection was not saved.'));
       }
       await store.upsert(profile).catch(notSaved('The connection was not saved.'));
       await pool.drop(profile.id);

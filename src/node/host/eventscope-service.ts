@@ -52,12 +52,26 @@ export interface EventscopeService {
 
 export function createEventscopeService(options: ServiceOptions): EventscopeService {
   const settings = new HostSettings(options.dataDir, options.logCapBytesPerCluster);
-  const log = options.log ?? new ReplayLog(join(options.dataDir, 'replay-log.sqlite'), { capBytesPerCluster: settings.logCapBytes(), checkpointInBackground: true });
+  const log =
+    options.log ??
+    new ReplayLog(join(options.dataDir, 'replay-log.sqlite'), {
+      capBytesPerCluster: settings.logCapBytes(),
+      checkpointInBackground: true,
+    });
   const captures = new CaptureRegistry();
-  if (options.sampleCapturePath && existsSync(options.sampleCapturePath)) captures.openAs(SAMPLE_CAPTURE_ID, options.sampleCapturePath);
+  if (options.sampleCapturePath && existsSync(options.sampleCapturePath))
+    captures.openAs(SAMPLE_CAPTURE_ID, options.sampleCapturePath);
   const store = new ConnectionStore(options.dataDir);
   const pool = new ClusterPool(options.openClusterClient);
-  const ctx = createHostContext({ dataDir: options.dataDir, store, vault: options.vault, pool, openClusterClient: options.openClusterClient, captures, log });
+  const ctx = createHostContext({
+    dataDir: options.dataDir,
+    store,
+    vault: options.vault,
+    pool,
+    openClusterClient: options.openClusterClient,
+    captures,
+    log,
+  });
 
   const groups = createGroupService({
     dataDir: options.dataDir,
@@ -79,7 +93,12 @@ export function createEventscopeService(options: ServiceOptions): EventscopeServ
   const projections = createProjectionHandlers(ctx, settings, sampleProjectionsDir(options.sampleCapturePath));
 
   const methods: MethodHandlers = {
-    'app.info': async () => ({ version: options.version, mode: options.mode, dataDir: options.dataDir, secretStorage: options.vault.info() }),
+    'app.info': async () => ({
+      version: options.version,
+      mode: options.mode,
+      dataDir: options.dataDir,
+      secretStorage: options.vault.info(),
+    }),
     ...createConnectionHandlers(ctx),
     ...cluster.methods,
     ...createCaptureHandlers(ctx, groups),

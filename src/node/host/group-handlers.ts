@@ -5,7 +5,13 @@
 // group deletion on writable connections only.
 import type { ConnectionProfile } from '../../common/contract/dto.ts';
 import { EventscopeError } from '../../common/contract/errors.ts';
-import type { GroupDetail, GroupLagHistory, GroupStatus, GroupSummary, PartitionLag } from '../../common/contract/group-dto.ts';
+import type {
+  GroupDetail,
+  GroupLagHistory,
+  GroupStatus,
+  GroupSummary,
+  PartitionLag,
+} from '../../common/contract/group-dto.ts';
 import type { ClusterClient } from '../kafka/index.ts';
 import type { CommittedOffset, DescribedGroup, ListedGroup } from '../kafka/consumer-groups.ts';
 import { readGroupLags, type GroupLagReading } from '../lag/group-lag-reader.ts';
@@ -28,7 +34,10 @@ const STATUS_HISTORY_SAMPLES = 60;
 /** A capture's groups: their state as captured is not known, only their offsets. */
 const CAPTURED_STATE = 'Captured';
 
-type GroupMethods = Pick<MethodHandlers, 'groups.list' | 'groups.describe' | 'groups.history' | 'groups.watch' | 'groups.resetOffsets' | 'groups.delete'>;
+type GroupMethods = Pick<
+  MethodHandlers,
+  'groups.list' | 'groups.describe' | 'groups.history' | 'groups.watch' | 'groups.resetOffsets' | 'groups.delete'
+>;
 
 export interface GroupServiceOptions {
   dataDir: string;
@@ -98,7 +107,17 @@ export function createGroupService(options: GroupServiceOptions): GroupService {
         source: {
           sampleGroup: async (groupId) => {
             const [r] = await readGroupLags(await options.clientFor(connectionId), [groupId], { timeLag: true });
-            return { state: r!.state, notFound: r!.notFound, partitions: r!.partitions.map((p) => ({ topic: p.topic, partition: p.partition, committed: p.committedOffset === null ? null : BigInt(p.committedOffset), end: BigInt(p.logEndOffset), timeLagMs: p.timeLagMs })) };
+            return {
+              state: r!.state,
+              notFound: r!.notFound,
+              partitions: r!.partitions.map((p) => ({
+                topic: p.topic,
+                partition: p.partition,
+                committed: p.committedOffset === null ? null : BigInt(p.committedOffset),
+                end: BigInt(p.logEndOffset),
+                timeLagMs: p.timeLagMs,
+              })),
+            };
           },
         },
       });
@@ -109,14 +128,30 @@ export function createGroupService(options: GroupServiceOptions): GroupService {
   };
 
   /** The status from the last samples, judged at the last sampling attempt (a failed one too: no new samples for long is STOP). */
-  const statusOf = (cluster: string, groupId: string): { status: GroupStatus; byPartition: Map<string, PartitionLag['status']> } => {
-    const evaluated = evaluateGroupWindows(store.window(cluster, groupId, STATUS_HISTORY_SAMPLES), samplers.get(cluster)?.lastState(groupId)?.at);
-    return { status: evaluated.status, byPartition: new Map(evaluated.partitions.map((p) => [`${p.topic}\u0000${p.partition}`, p.status])) };
+  const statusOf = (
+    cluster: string,
+    groupId: string,
+  ): { status: GroupStatus; byPartition: Map<string, PartitionLag['status']> } => {
+    const evaluated = evaluateGroupWindows(
+      store.window(cluster, groupId, STATUS_HISTORY_SAMPLES),
+      samplers.get(cluster)?.lastState(groupId)?.at,
+    );
+    return {
+      status: evaluated.status,
+      byPartition: new Map(evaluated.partitions.map((p) => [`${p.topic}\u0000${p.partition}`, p.status])),
+    };
   };
 
-  const historyStatus = (history: LagHistoryStore, cluster: string, groupId: string): { status: GroupStatus; byPartition: Map<string, PartitionLag['status']> } => {
+  const historyStatus = (
+    history: LagHistoryStore,
+    cluster: string,
+    groupId: string,
+  ): { status: GroupStatus; byPartition: Map<string, PartitionLag['status']> } => {
     const evaluated = evaluateGroupWindows(history.window(cluster, groupId, STATUS_HISTORY_SAMPLES));
-    return { status: evaluated.status, byPartition: new Map(evaluated.partitions.map((p) => [`${p.topic}\u0000${p.partition}`, p.status])) };
+    return {
+      status: evaluated.status,
+      byPartition: new Map(evaluated.partitions.map((p) => [`${p.topic}\u0000${p.partition}`, p.status])),
+    };
   };
 
   const summaryOf = (r: GroupLagReading, watched: boolean, status: GroupStatus | null): GroupSummary => ({
@@ -136,7 +171,10 @@ export function createGroupService(options: GroupServiceOptions): GroupService {
   const withSampledTimeLag = (r: GroupLagReading, cluster: string): GroupLagReading => {
     if (r.maxTimeLagMs !== null) return r;
     const last = store.latest(cluster, r.groupId);
-    const ages = last?.partitions.flatMap((p) => (p.timeLagMs !== null && p.committed !== null && p.end > p.committed ? [p.timeLagMs] : [])) ?? [];
+    const ages =
+      last?.partitions.flatMap((p) =>
+        p.timeLagMs !== null && p.committed !== null && p.end > p.committed ? [p.timeLagMs] : [],
+      ) ?? [];
     return ages.length > 0 ? { ...r, maxTimeLagMs: Math.max(...ages) } : r;
   };
 
@@ -147,25 +185,47 @@ export function createGroupService(options: GroupServiceOptions): GroupService {
 
   const requireWritable = async (connectionId: string, what: string): Promise<void> => {
     const profile = await options.profileOf(connectionId);
-    if (!profile) throw new EventscopeError('WRITE_NOT_ALLOWED', `A capture file can be read, not written to: ${what} needs a live connection.`);
-    if (!profile.writable) throw new EventscopeError('WRITE_NOT_ALLOWED', `"${profile.name}" is read-only. Mark it "Allow writes" in its connection settings to ${what}.`);
+    if (!profile)
+      throw new EventscopeError(
+        'WRITE_NOT_ALLOWED',
+        `A capture file can be read, not written to: ${what} needs a live connection.`,
+      );
+    if (!profile.writable)
+      throw new EventscopeError(
+        'WRITE_NOT_ALLOWED',
+        `"${profile.name}" is read-only. Mark it "Allow writes" in its connection settings to ${what}.`,
+      );
   };
 
   const methods: GroupMethods = {
     'groups.list': async ({ connectionId, topic }) => {
       const capture = options.captureHistory(connectionId);
       if (capture) {
-        const readings = capturedReadings(capture.store, capture.cluster, capture.store.groupsWithHistory(capture.cluster), topic);
-        return readings.filter((r) => r.partitions.length > 0).map((r) => summaryOf(r, true, historyStatus(capture.store, capture.cluster, r.groupId).status));
+        const readings = capturedReadings(
+          capture.store,
+          capture.cluster,
+          capture.store.groupsWithHistory(capture.cluster),
+          topic,
+        );
+        return readings
+          .filter((r) => r.partitions.length > 0)
+          .map((r) => summaryOf(r, true, historyStatus(capture.store, capture.cluster, r.groupId).status));
       }
       const client = await options.clientFor(connectionId);
       const listed = await client.listGroups();
-      const readings = await readGroupLags(client, listed.map((g) => g.groupId), { timeLag: true, timeLagPositions: LIST_TIME_LAG_POSITIONS, ...(topic ? { topics: new Set([topic]) } : {}) });
+      const readings = await readGroupLags(
+        client,
+        listed.map((g) => g.groupId),
+        { timeLag: true, timeLagPositions: LIST_TIME_LAG_POSITIONS, ...(topic ? { topics: new Set([topic]) } : {}) },
+      );
       const watched = new Set(store.watched(connectionId));
       const states = new Map(listed.map((g) => [g.groupId, g]));
       // A watched group the cluster no longer lists (deleted) stays in the list, said as such.
       const gone = [...watched].filter((g) => !states.has(g));
-      if (gone.length > 0) readings.push(...(await readGroupLags(client, gone, { timeLag: false, ...(topic ? { topics: new Set([topic]) } : {}) })));
+      if (gone.length > 0)
+        readings.push(
+          ...(await readGroupLags(client, gone, { timeLag: false, ...(topic ? { topics: new Set([topic]) } : {}) })),
+        );
       return readings
         .filter((r) => !topic || r.partitions.length > 0)
         .map((r) => {
@@ -173,7 +233,10 @@ export function createGroupService(options: GroupServiceOptions): GroupService {
           const reading = r.notFound ? { ...r, state: states.get(r.groupId)?.state ?? r.state } : r;
           const isWatched = watched.has(r.groupId);
           if (!isWatched) return summaryOf(reading, false, null);
-          return { ...summaryOf(withSampledTimeLag(reading, connectionId), true, statusOf(connectionId, r.groupId).status), sampling: samplingOf(connectionId, r.groupId) };
+          return {
+            ...summaryOf(withSampledTimeLag(reading, connectionId), true, statusOf(connectionId, r.groupId).status),
+            sampling: samplingOf(connectionId, r.groupId),
+          };
         })
         .sort((a, b) => (a.groupId < b.groupId ? -1 : a.groupId > b.groupId ? 1 : 0));
     },
@@ -185,18 +248,36 @@ export function createGroupService(options: GroupServiceOptions): GroupService {
       let evaluated: ReturnType<typeof statusOf> | null;
       if (capture) {
         const found = capturedReadings(capture.store, capture.cluster, [groupId])[0];
-        if (!found) throw new EventscopeError('NOT_FOUND', `This capture holds no consumer group "${groupId}".`, 'groupId');
+        if (!found)
+          throw new EventscopeError('NOT_FOUND', `This capture holds no consumer group "${groupId}".`, 'groupId');
         reading = found;
         watched = true;
         evaluated = historyStatus(capture.store, capture.cluster, groupId);
       } else {
-        [reading] = (await readGroupLags(await options.clientFor(connectionId), [groupId], { timeLag: true })) as [GroupLagReading];
-        if (reading.notFound && reading.partitions.length === 0) throw new EventscopeError('NOT_FOUND', `Consumer group "${groupId}" does not exist on this cluster.`, 'groupId');
+        [reading] = (await readGroupLags(await options.clientFor(connectionId), [groupId], { timeLag: true })) as [
+          GroupLagReading,
+        ];
+        if (reading.notFound && reading.partitions.length === 0)
+          throw new EventscopeError(
+            'NOT_FOUND',
+            `Consumer group "${groupId}" does not exist on this cluster.`,
+            'groupId',
+          );
         watched = store.watched(connectionId).includes(groupId);
         evaluated = watched ? statusOf(connectionId, groupId) : null;
       }
-      const partitions = reading.partitions.map((p) => ({ ...p, status: evaluated?.byPartition.get(`${p.topic}\u0000${p.partition}`) ?? null }));
-      const detail: GroupDetail = { ...summaryOf(reading, watched, evaluated?.status ?? null), ...(watched && !capture ? { sampling: samplingOf(connectionId, groupId) } : {}), assignor: reading.assignor, groupMembers: reading.members, partitions, readAt: reading.readAt };
+      const partitions = reading.partitions.map((p) => ({
+        ...p,
+        status: evaluated?.byPartition.get(`${p.topic}\u0000${p.partition}`) ?? null,
+      }));
+      const detail: GroupDetail = {
+        ...summaryOf(reading, watched, evaluated?.status ?? null),
+        ...(watched && !capture ? { sampling: samplingOf(connectionId, groupId) } : {}),
+        assignor: reading.assignor,
+        groupMembers: reading.members,
+        partitions,
+        readAt: reading.readAt,
+      };
       return detail;
     },
 
@@ -207,11 +288,18 @@ export function createGroupService(options: GroupServiceOptions): GroupService {
         const last = capture.store.latest(capture.cluster, groupId);
         return capture.store.history(capture.cluster, groupId, (last?.at ?? Date.now()) - sinceMs);
       }
-      return { ...store.history(connectionId, groupId, Date.now() - sinceMs), sampling: samplingOf(connectionId, groupId) };
+      return {
+        ...store.history(connectionId, groupId, Date.now() - sinceMs),
+        sampling: samplingOf(connectionId, groupId),
+      };
     },
 
     'groups.watch': async ({ connectionId, groupId, watch }) => {
-      if (options.captureHistory(connectionId)) throw new EventscopeError('BAD_CONFIG', 'A capture holds the history it was saved with; there is nothing new to sample.');
+      if (options.captureHistory(connectionId))
+        throw new EventscopeError(
+          'BAD_CONFIG',
+          'A capture holds the history it was saved with; there is nothing new to sample.',
+        );
       if (watch) {
         store.watch(connectionId, groupId);
         // A first point now, not in an interval's time.
@@ -233,8 +321,17 @@ export function createGroupService(options: GroupServiceOptions): GroupService {
       await requireWritable(connectionId, 'delete a group');
       const client = await options.clientFor(connectionId);
       const [group] = await client.describeGroups([groupId]);
-      if (!group || group.notFound) throw new EventscopeError('NOT_FOUND', `Consumer group "${groupId}" does not exist on this cluster.`, 'groupId');
-      if (group.members.length > 0) throw new EventscopeError('GROUP_NOT_EMPTY', `Group "${groupId}" has ${group.members.length} member${group.members.length === 1 ? '' : 's'} (state ${group.state}): stop its consumers before deleting it.`);
+      if (!group || group.notFound)
+        throw new EventscopeError(
+          'NOT_FOUND',
+          `Consumer group "${groupId}" does not exist on this cluster.`,
+          'groupId',
+        );
+      if (group.members.length > 0)
+        throw new EventscopeError(
+          'GROUP_NOT_EMPTY',
+          `Group "${groupId}" has ${group.members.length} member${group.members.length === 1 ? '' : 's'} (state ${group.state}): stop its consumers before deleting it.`,
+        );
       await client.deleteGroup(groupId);
       store.unwatch(connectionId, groupId);
       return { deleted: true };
@@ -253,7 +350,9 @@ export function createGroupService(options: GroupServiceOptions): GroupService {
       }
     },
     copyHistoryToCapture: (connectionId, topic, capturePath, captureCluster) => {
-      const groups = store.watched(connectionId).filter((g) => store.latest(connectionId, g)?.partitions.some((p) => p.topic === topic));
+      const groups = store
+        .watched(connectionId)
+        .filter((g) => store.latest(connectionId, g)?.partitions.some((p) => p.topic === topic));
       if (groups.length > 0) store.copyGroupsTo(capturePath, connectionId, groups, captureCluster);
     },
     close: async () => {
@@ -265,7 +364,12 @@ export function createGroupService(options: GroupServiceOptions): GroupService {
 }
 
 /** A capture's groups as readings: each group's last stored sample (members and state are not kept); `topic`: only its partitions. */
-function capturedReadings(history: LagHistoryStore, cluster: string, groupIds: string[], topic?: string): GroupLagReading[] {
+function capturedReadings(
+  history: LagHistoryStore,
+  cluster: string,
+  groupIds: string[],
+  topic?: string,
+): GroupLagReading[] {
   const out: GroupLagReading[] = [];
   for (const groupId of groupIds) {
     const last = history.latest(cluster, groupId);
@@ -286,20 +390,54 @@ function capturedReadings(history: LagHistoryStore, cluster: string, groupIds: s
     }));
     const ages = sampled.flatMap((p, i) => (p.timeLagMs !== null && (lags[i] ?? 0n) > 0n ? [p.timeLagMs] : []));
     const total = totalLag(lags);
-    out.push({ groupId, type: 'unknown', protocolType: 'consumer', state: CAPTURED_STATE, notFound: false, coordinator: null, assignor: null, members: [], partitions, totalLag: total, maxTimeLagMs: ages.length > 0 ? Math.max(...ages) : null, readAt: last.at });
+    out.push({
+      groupId,
+      type: 'unknown',
+      protocolType: 'consumer',
+      state: CAPTURED_STATE,
+      notFound: false,
+      coordinator: null,
+      assignor: null,
+      members: [],
+      partitions,
+      totalLag: total,
+      maxTimeLagMs: ages.length > 0 ? Math.max(...ages) : null,
+      readAt: last.at,
+    });
   }
   return out;
 }
 
 /** A capture's groups for its offline cluster (offset reset dry runs, the CLI over a capture). */
 export function capturedGroups(history: LagHistoryStore, cluster: string): OfflineGroups {
-  const described = (r: GroupLagReading): DescribedGroup => ({ groupId: r.groupId, type: r.type, protocolType: r.protocolType, state: r.state, notFound: false, coordinator: null, assignor: null, members: [] });
+  const described = (r: GroupLagReading): DescribedGroup => ({
+    groupId: r.groupId,
+    type: r.type,
+    protocolType: r.protocolType,
+    state: r.state,
+    notFound: false,
+    coordinator: null,
+    assignor: null,
+    members: [],
+  });
   return {
-    listGroups: (): ListedGroup[] => capturedReadings(history, cluster, history.groupsWithHistory(cluster)).map((r) => ({ groupId: r.groupId, type: r.type, protocolType: r.protocolType, state: r.state, coordinator: null })),
+    listGroups: (): ListedGroup[] =>
+      capturedReadings(history, cluster, history.groupsWithHistory(cluster)).map((r) => ({
+        groupId: r.groupId,
+        type: r.type,
+        protocolType: r.protocolType,
+        state: r.state,
+        coordinator: null,
+      })),
     describeGroup: (groupId) => {
       const r = capturedReadings(history, cluster, [groupId])[0];
       return r ? described(r) : null;
     },
-    committedOffsets: (groupId): CommittedOffset[] => (history.latest(cluster, groupId)?.partitions ?? []).map((p) => ({ topic: p.topic, partition: p.partition, offset: p.committed })),
+    committedOffsets: (groupId): CommittedOffset[] =>
+      (history.latest(cluster, groupId)?.partitions ?? []).map((p) => ({
+        topic: p.topic,
+        partition: p.partition,
+        offset: p.committed,
+      })),
   };
 }

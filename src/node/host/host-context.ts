@@ -39,7 +39,9 @@ export interface HostContext {
   checkHeld(connectionId: string, topic: string, force: boolean): Promise<string[]>;
 }
 
-export function createHostContext(parts: Pick<HostContext, 'dataDir' | 'store' | 'vault' | 'pool' | 'openClusterClient' | 'captures' | 'log'>): HostContext {
+export function createHostContext(
+  parts: Pick<HostContext, 'dataDir' | 'store' | 'vault' | 'pool' | 'openClusterClient' | 'captures' | 'log'>,
+): HostContext {
   const { store, vault, pool, captures, log } = parts;
 
   const clientFor = async (connectionId: string): Promise<ClusterClient> => {
@@ -86,7 +88,8 @@ export function createHostContext(parts: Pick<HostContext, 'dataDir' | 'store' |
  */
 export function notSaved(outcome: string): (err: unknown) => never {
   return (err) => {
-    if (err instanceof EventscopeError && (err.code === 'DISK_FULL' || err.code === 'WRITE_FAILED')) throw new EventscopeError(err.code, `${outcome} ${err.message}`, err.field);
+    if (err instanceof EventscopeError && (err.code === 'DISK_FULL' || err.code === 'WRITE_FAILED'))
+      throw new EventscopeError(err.code, `${outcome} ${err.message}`, err.field);
     throw err;
   };
 }

@@ -32,10 +32,14 @@ export function createLogHandlers(ctx: HostContext): { methods: LogMethods; stre
         return scanPage(source.log, source.cluster, topic, after, limit, previewBytes);
       },
 
-      'log.usage': async () => ({ capBytes: log.capBytes, clusters: log.usage().map(({ cluster, ...held }) => ({ connectionId: cluster, ...held })) }),
+      'log.usage': async () => ({
+        capBytes: log.capBytes,
+        clusters: log.usage().map(({ cluster, ...held }) => ({ connectionId: cluster, ...held })),
+      }),
 
       'log.clear': async ({ connectionId }) => {
-        if (ctx.captures.has(connectionId)) throw new EventscopeError('BAD_CONFIG', 'A capture file is read-only: close it instead of clearing it.');
+        if (ctx.captures.has(connectionId))
+          throw new EventscopeError('BAD_CONFIG', 'A capture file is read-only: close it instead of clearing it.');
         return { freedBytes: log.clear(connectionId) };
       },
     },

@@ -12,7 +12,13 @@ import type { HostSettings } from './settings-handlers.ts';
 
 type ProjectionMethods = Pick<
   MethodHandlers,
-  'projections.workspace' | 'projections.setFolder' | 'projections.read' | 'projections.write' | 'projections.delete' | 'projections.ack' | 'projections.readChangelog'
+  | 'projections.workspace'
+  | 'projections.setFolder'
+  | 'projections.read'
+  | 'projections.write'
+  | 'projections.delete'
+  | 'projections.ack'
+  | 'projections.readChangelog'
 >;
 type ProjectionStreams = Pick<StreamHandlers, 'projections.events'>;
 
@@ -21,7 +27,11 @@ export function sampleProjectionsDir(sampleCapturePath: string | null | undefine
   return sampleCapturePath ? join(dirname(sampleCapturePath), 'projections') : null;
 }
 
-export function createProjectionHandlers(ctx: HostContext, settings: HostSettings, samplesDir: string | null): { methods: ProjectionMethods; streams: ProjectionStreams } {
+export function createProjectionHandlers(
+  ctx: HostContext,
+  settings: HostSettings,
+  samplesDir: string | null,
+): { methods: ProjectionMethods; streams: ProjectionStreams } {
   const workspace = new ProjectionWorkspaceFolder({
     dataDir: ctx.dataDir,
     samplesDir,
@@ -40,14 +50,16 @@ export function createProjectionHandlers(ctx: HostContext, settings: HostSetting
       'projections.workspace': async () => workspace.describe(),
       'projections.setFolder': async ({ folder, create }) => workspace.setFolder(folder, create),
       'projections.read': async ({ name }) => workspace.read(name),
-      'projections.write': async ({ name, source, expectedModifiedMs }) => workspace.write(name, source, expectedModifiedMs),
+      'projections.write': async ({ name, source, expectedModifiedMs }) =>
+        workspace.write(name, source, expectedModifiedMs),
       'projections.delete': async ({ name }) => ({ deleted: await workspace.delete(name) }),
       'projections.ack': async ({ readId, seq }) => {
         const acks = reads.get(readId);
         acks?.ack(seq);
         return { known: acks !== undefined };
       },
-      'projections.readChangelog': async ({ connectionId, topic, maxKeys }, { signal }) => readChangelog(await ctx.clientFor(connectionId), topic, maxKeys, signal),
+      'projections.readChangelog': async ({ connectionId, topic, maxKeys }, { signal }) =>
+        readChangelog(await ctx.clientFor(connectionId), topic, maxKeys, signal),
     },
     streams: {
       'projections.events': async (params, emit, { signal }) => {
@@ -58,7 +70,12 @@ export function createProjectionHandlers(ctx: HostContext, settings: HostSetting
         const acks = new FrameAcks();
         reads.set(readId, acks);
         try {
-          await streamRangeEvents(params, { client, log, cluster, offline: ctx.captures.has(params.connectionId), readId, signal, notices }, acks, emit);
+          await streamRangeEvents(
+            params,
+            { client, log, cluster, offline: ctx.captures.has(params.connectionId), readId, signal, notices },
+            acks,
+            emit,
+          );
         } finally {
           reads.delete(readId);
         }

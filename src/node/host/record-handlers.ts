@@ -18,16 +18,37 @@ const EXPORT_MAX_BYTES = 200 * 1024 * 1024;
 
 export function createRecordHandlers(ctx: HostContext): RecordMethods {
   /** A record the replay log lacks, read from the cluster (it may be gone: NOT_FOUND). */
-  const fromCluster = async (connectionId: string, topic: string, partition: number, offset: string): Promise<RecordDto> => {
+  const fromCluster = async (
+    connectionId: string,
+    topic: string,
+    partition: number,
+    offset: string,
+  ): Promise<RecordDto> => {
     const at = BigInt(offset);
     let found: KafkaRecord | undefined;
-    await (await ctx.clientFor(connectionId)).read({ topic, partitions: [partition], from: { kind: 'offset', offset: at }, follow: false, maxRecords: 1, onRecords: (records) => void (found ??= records[0]) });
-    if (!found || found.offset !== at) throw new EventscopeError('NOT_FOUND', `No record at offset ${offset} of ${topic}-${partition}: it was compacted, deleted by retention, or never written.`);
+    await (
+      await ctx.clientFor(connectionId)
+    ).read({
+      topic,
+      partitions: [partition],
+      from: { kind: 'offset', offset: at },
+      follow: false,
+      maxRecords: 1,
+      onRecords: (records) => void (found ??= records[0]),
+    });
+    if (!found || found.offset !== at)
+      throw new EventscopeError(
+        'NOT_FOUND',
+        `No record at offset ${offset} of ${topic}-${partition}: it was compacted, deleted by retention, or never written.`,
+      );
     return toRecordDto(found);
   };
 
   const tooLarge = (): EventscopeError =>
-    new EventscopeError('BAD_CONFIG', `These records hold more than ${EXPORT_MAX_BYTES / 1024 / 1024} MB: export them with "eventscope export" instead, which streams to a file.`);
+    new EventscopeError(
+      'BAD_CONFIG',
+      `These records hold more than ${EXPORT_MAX_BYTES / 1024 / 1024} MB: export them with "eventscope export" instead, which streams to a file.`,
+    );
   const sizeOf = (record: RecordDto): number => (record.value?.size ?? 0) + (record.key?.size ?? 0);
 
   return {
@@ -45,17 +66,24 @@ export function createRecordHandlers(ctx: HostContext): RecordMethods {
       const source = ctx.logFor(connectionId);
       const held = new Map<string, RecordDto>();
       let heldBytes = 0;
-      forEachHeldRecord(source.log, source.cluster, topic, records.map((r) => ({ partition: r.partition, offset: BigInt(r.offset) })), (record) => {
-        const dto = toRecordDto(record);
-        heldBytes += sizeOf(dto);
-        if (heldBytes > EXPORT_MAX_BYTES) throw tooLarge();
-        held.set(`${dto.partition}:${dto.offset}`, dto);
-      });
+      forEachHeldRecord(
+        source.log,
+        source.cluster,
+        topic,
+        records.map((r) => ({ partition: r.partition, offset: BigInt(r.offset) })),
+        (record) => {
+          const dto = toRecordDto(record);
+          heldBytes += sizeOf(dto);
+          if (heldBytes > EXPORT_MAX_BYTES) throw tooLarge();
+          held.set(`${dto.partition}:${dto.offset}`, dto);
+        },
+      );
       // In the order asked, what the log lacks read from the cluster.
       const whole: RecordDto[] = [];
       let bytes = 0;
       for (const { partition, offset } of records) {
-        const record = held.get(`${partition}:${BigInt(offset)}`) ?? (await fromCluster(connectionId, topic, partition, offset));
+        const record =
+          held.get(`${partition}:${BigInt(offset)}`) ?? (await fromCluster(connectionId, topic, partition, offset));
         bytes += sizeOf(record);
         if (bytes > EXPORT_MAX_BYTES) throw tooLarge();
         whole.push(record);
@@ -65,8 +93,14 @@ export function createRecordHandlers(ctx: HostContext): RecordMethods {
 
     'records.produce': async ({ connectionId, topic, partition, key, value, headers }) => {
       const profile = await ctx.profileOf(connectionId);
-      if (profile && !profile.writable) throw new EventscopeError('WRITE_NOT_ALLOWED', `"${profile.name}" is read-only. Mark it "Allow writes" in its connection settings to produce records.`);
-      const written = await (await ctx.clientFor(connectionId)).produce(topic, {
+      if (profile && !profile.writable)
+        throw new EventscopeError(
+          'WRITE_NOT_ALLOWED',
+          `"${profile.name}" is read-only. Mark it "Allow writes" in its connection settings to produce records.`,
+        );
+      const written = await (
+        await ctx.clientFor(connectionId)
+      ).produce(topic, {
         ...(partition !== undefined ? { partition } : {}),
         key: decodePayload(key),
         value: decodePayload(value),

@@ -43,7 +43,11 @@ export class HostSettings {
   }
 }
 
-export function createSettingsHandlers(settings: HostSettings, log: ReplayLog, onLagIntervalChanged: () => void): SettingsMethods {
+export function createSettingsHandlers(
+  settings: HostSettings,
+  log: ReplayLog,
+  onLagIntervalChanged: () => void,
+): SettingsMethods {
   const current = (): Settings => ({
     logCapMb: Math.round(log.capBytes / MIB),
     logCapFromEnvironment: settings.logCapFromEnvironment !== undefined,
@@ -57,9 +61,18 @@ export function createSettingsHandlers(settings: HostSettings, log: ReplayLog, o
 
     'settings.update': async ({ logCapMb, lagSampleIntervalSec: interval, timeZone }) => {
       if (logCapMb !== undefined && settings.logCapFromEnvironment !== undefined) {
-        throw new EventscopeError('BAD_CONFIG', `The replay log's cap is set by EVENTSCOPE_LOG_CAP_MB for this run; unset it to change the cap here.`, 'logCapMb');
+        throw new EventscopeError(
+          'BAD_CONFIG',
+          `The replay log's cap is set by EVENTSCOPE_LOG_CAP_MB for this run; unset it to change the cap here.`,
+          'logCapMb',
+        );
       }
-      const next = { ...settings.saved, ...(logCapMb !== undefined ? { logCapMb } : {}), ...(interval !== undefined ? { lagSampleIntervalSec: interval } : {}), ...(timeZone !== undefined ? { timeZone } : {}) };
+      const next = {
+        ...settings.saved,
+        ...(logCapMb !== undefined ? { logCapMb } : {}),
+        ...(interval !== undefined ? { lagSampleIntervalSec: interval } : {}),
+        ...(timeZone !== undefined ? { timeZone } : {}),
+      };
       await settings.save(next).catch(notSaved('The settings were not saved.'));
       if (logCapMb !== undefined) log.setCap(logCapMb * MIB);
       if (interval !== undefined) onLagIntervalChanged();

@@ -32,12 +32,18 @@ export class SettingsStore {
     try {
       raw = JSON.parse(readFileSync(this.path, 'utf8'));
     } catch (err) {
-      return { settings: { version: 1 }, problem: `The settings file ${this.path} is not JSON (${(err as Error).message}); the defaults are in use. Saving here replaces it.` };
+      return {
+        settings: { version: 1 },
+        problem: `The settings file ${this.path} is not JSON (${(err as Error).message}); the defaults are in use. Saving here replaces it.`,
+      };
     }
     const parsed = SavedSettings.safeParse(raw);
     if (!parsed.success) {
       const issues = parsed.error.issues.map((i) => `${i.path.join('.') || 'file'}: ${i.message}`).join('; ');
-      return { settings: { version: 1 }, problem: `The settings file ${this.path} is not valid (${issues}); the defaults are in use. Saving here replaces it.` };
+      return {
+        settings: { version: 1 },
+        problem: `The settings file ${this.path} is not valid (${issues}); the defaults are in use. Saving here replaces it.`,
+      };
     }
     return { settings: parsed.data, problem: null };
   }

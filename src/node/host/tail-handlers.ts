@@ -24,7 +24,20 @@ export function createTailHandlers(ctx: HostContext): { methods: TailMethods; st
         const client = await ctx.clientFor(connectionId);
         const offline = ctx.captures.has(connectionId);
         const notices = await ctx.checkHeld(connectionId, topic, true);
-        const session = new TailSession(randomUUID(), client, offline ? null : ctx.log, { cluster: connectionId, topic, ...(partitions ? { partitions } : {}), from, follow: follow && !offline, notices }, emit);
+        const session = new TailSession(
+          randomUUID(),
+          client,
+          offline ? null : ctx.log,
+          {
+            cluster: connectionId,
+            topic,
+            ...(partitions ? { partitions } : {}),
+            from,
+            follow: follow && !offline,
+            notices,
+          },
+          emit,
+        );
         tails.set(session.id, session);
         try {
           await session.run(signal);

@@ -12,7 +12,10 @@ import type { ClusterClient } from '../kafka/index.ts';
 import type { MethodHandlers } from '../../common/rpc/server.ts';
 import { sleep } from '../../common/util/sleep.ts';
 
-type TopicAdminMethods = Pick<MethodHandlers, 'topics.create' | 'topics.alterConfigs' | 'topics.addPartitions' | 'topics.deleteRecords' | 'topics.delete'>;
+type TopicAdminMethods = Pick<
+  MethodHandlers,
+  'topics.create' | 'topics.alterConfigs' | 'topics.addPartitions' | 'topics.deleteRecords' | 'topics.delete'
+>;
 
 export interface TopicAdminOptions {
   clientFor(connectionId: string): Promise<ClusterClient>;
@@ -28,14 +31,27 @@ export function createTopicAdminHandlers(options: TopicAdminOptions): TopicAdmin
   /** what: what the user tried, to follow "to" ("create topics"). */
   const requireWritable = async (connectionId: string, what: string): Promise<void> => {
     const profile = await options.profileOf(connectionId);
-    if (!profile) throw new EventscopeError('WRITE_NOT_ALLOWED', `A capture file can be read, not written to: to ${what}, use a live connection marked "Allow writes".`);
-    if (!profile.writable) throw new EventscopeError('WRITE_NOT_ALLOWED', `"${profile.name}" is read-only. Mark it "Allow writes" in its connection settings to ${what}.`);
+    if (!profile)
+      throw new EventscopeError(
+        'WRITE_NOT_ALLOWED',
+        `A capture file can be read, not written to: to ${what}, use a live connection marked "Allow writes".`,
+      );
+    if (!profile.writable)
+      throw new EventscopeError(
+        'WRITE_NOT_ALLOWED',
+        `"${profile.name}" is read-only. Mark it "Allow writes" in its connection settings to ${what}.`,
+      );
   };
 
   /** The topic as it is now; an internal topic is Kafka's own and is never changed from here. */
   const describeChangeable = async (client: ClusterClient, topic: string, what: string): Promise<TopicDetail> => {
     const detail = await client.describeTopic(topic);
-    if (detail.internal) throw new EventscopeError('INVALID_PARAMS', `"${topic}" is an internal topic that Kafka itself keeps: Eventscope does not ${what} it.`, 'topic');
+    if (detail.internal)
+      throw new EventscopeError(
+        'INVALID_PARAMS',
+        `"${topic}" is an internal topic that Kafka itself keeps: Eventscope does not ${what} it.`,
+        'topic',
+      );
     return detail;
   };
 
@@ -43,7 +59,10 @@ export function createTopicAdminHandlers(options: TopicAdminOptions): TopicAdmin
     'topics.create': async ({ connectionId, topic, partitions, replicationFactor, configs, dryRun }) => {
       await requireWritable(connectionId, 'create topics');
       const client = await options.clientFor(connectionId);
-      const created = await client.createTopic({ topic, partitions: partitions ?? null, replicationFactor: replicationFactor ?? null, configs }, { validateOnly: dryRun });
+      const created = await client.createTopic(
+        { topic, partitions: partitions ?? null, replicationFactor: replicationFactor ?? null, configs },
+        { validateOnly: dryRun },
+      );
       return { dryRun, ...created };
     },
 
@@ -54,24 +73,48 @@ export function createTopicAdminHandlers(options: TopicAdminOptions): TopicAdmin
       const current = new Map(detail.configs.map((c) => [c.name, c]));
       // Kafka takes deleting a name it does not know as a change that does nothing: say it is not one.
       const unknown = changes.find((c) => c.op === 'delete' && current.size > 0 && !current.has(c.name));
-      if (unknown) throw new EventscopeError('INVALID_PARAMS', `"${unknown.name}" is not a config of topic "${topic}": check its name (topic configs such as retention.ms, cleanup.policy).`, 'changes');
+      if (unknown)
+        throw new EventscopeError(
+          'INVALID_PARAMS',
+          `"${unknown.name}" is not a config of topic "${topic}": check its name (topic configs such as retention.ms, cleanup.policy).`,
+          'changes',
+        );
       await client.alterTopicConfigs(topic, changes, { validateOnly: dryRun });
       const planned: ConfigChangeOutcome[] = changes.map((change) => {
         const was = current.get(change.name);
         const before = was?.value ?? null;
         const beforeSource = was?.source ?? null;
-        if (change.op === 'set') return { name: change.name, op: 'set', before, beforeSource, after: change.value, afterSource: 'topic', unchanged: beforeSource === 'topic' && before === change.value };
-        return { name: change.name, op: 'delete', before, beforeSource, after: null, afterSource: null, unchanged: beforeSource !== 'topic' };
+        if (change.op === 'set')
+          return {
+            name: change.name,
+            op: 'set',
+            before,
+            beforeSource,
+            after: change.value,
+            afterSource: 'topic',
+            unchanged: beforeSource === 'topic' && before === change.value,
+          };
+        return {
+          name: change.name,
+          op: 'delete',
+          before,
+          beforeSource,
+          after: null,
+          afterSource: null,
+          unchanged: beforeSource !== 'topic',
+        };
       });
       if (dryRun) return { dryRun, topic, changes: planned };
       // What the brokers describe now (a change reaches them from the controller within moments).
       const done = (configs: Map<string, TopicDetail['configs'][number]>): boolean =>
         changes.every((c) => {
           const now = configs.get(c.name);
-          return c.op === 'set' ? now === undefined || now.sensitive || (now.source === 'topic' && now.value === c.value) : now?.source !== 'topic';
+          return c.op === 'set'
+            ? now === undefined || now.sensitive || (now.source === 'topic' && now.value === c.value)
+            : now?.source !== 'topic';
         });
       let after = new Map<string, TopicDetail['configs'][number]>();
-      for (const until = Date.now() + CONFIG_SETTLE_MS; ; ) {
+      for (const until = Date.now() + CONFIG_SETTLE_MS; ;) {
         after = new Map((await client.describeTopic(topic)).configs.map((c) => [c.name, c]));
         if (done(after) || Date.now() >= until) break;
         await sleep(CONFIG_POLL_MS);
@@ -92,11 +135,22 @@ export function createTopicAdminHandlers(options: TopicAdminOptions): TopicAdmin
       const detail = await describeChangeable(client, topic, 'add partitions to');
       const before = detail.partitions.length;
       if (totalPartitions <= before) {
-        const why = totalPartitions < before ? `Kafka can add partitions but never remove them` : `that is the count it has now`;
-        throw new EventscopeError('INVALID_PARAMS', `"${topic}" has ${before} partition${before === 1 ? '' : 's'} and ${totalPartitions} ${totalPartitions === 1 ? 'was' : 'were'} asked for: ${why}. Ask for more than ${before}.`, 'totalPartitions');
+        const why =
+          totalPartitions < before ? `Kafka can add partitions but never remove them` : `that is the count it has now`;
+        throw new EventscopeError(
+          'INVALID_PARAMS',
+          `"${topic}" has ${before} partition${before === 1 ? '' : 's'} and ${totalPartitions} ${totalPartitions === 1 ? 'was' : 'were'} asked for: ${why}. Ask for more than ${before}.`,
+          'totalPartitions',
+        );
       }
       await client.createPartitions(topic, totalPartitions, { validateOnly: dryRun });
-      return { dryRun, topic, before, after: totalPartitions, added: Array.from({ length: totalPartitions - before }, (_, i) => before + i) };
+      return {
+        dryRun,
+        topic,
+        before,
+        after: totalPartitions,
+        added: Array.from({ length: totalPartitions - before }, (_, i) => before + i),
+      };
     },
 
     'topics.deleteRecords': async ({ connectionId, topic, partitions, dryRun }) => {
@@ -108,20 +162,48 @@ export function createTopicAdminHandlers(options: TopicAdminOptions): TopicAdmin
         .sort((a, b) => a.partition - b.partition)
         .map(({ partition, before }) => {
           const p = byPartition.get(partition);
-          if (!p) throw new EventscopeError('INVALID_PARAMS', `"${topic}" has no partition ${partition}: its partitions are 0 to ${detail.partitions.length - 1}.`, 'partitions');
-          if (p.earliestOffset === null || p.latestOffset === null) throw new EventscopeError('KAFKA_ERROR', `The offsets of partition ${partition} of "${topic}" cannot be read now (no leader answers for it): try again once it has a leader.`);
+          if (!p)
+            throw new EventscopeError(
+              'INVALID_PARAMS',
+              `"${topic}" has no partition ${partition}: its partitions are 0 to ${detail.partitions.length - 1}.`,
+              'partitions',
+            );
+          if (p.earliestOffset === null || p.latestOffset === null)
+            throw new EventscopeError(
+              'KAFKA_ERROR',
+              `The offsets of partition ${partition} of "${topic}" cannot be read now (no leader answers for it): try again once it has a leader.`,
+            );
           const earliest = BigInt(p.earliestOffset);
           const latest = BigInt(p.latestOffset);
           const upTo = BigInt(before);
           if (upTo > latest) {
-            throw new EventscopeError('INVALID_PARAMS', `Partition ${partition} of "${topic}" ends at offset ${latest}: records can be deleted below an offset up to ${latest} (that deletes all of them), not ${upTo}.`, 'partitions');
+            throw new EventscopeError(
+              'INVALID_PARAMS',
+              `Partition ${partition} of "${topic}" ends at offset ${latest}: records can be deleted below an offset up to ${latest} (that deletes all of them), not ${upTo}.`,
+              'partitions',
+            );
           }
           const earliestAfter = upTo > earliest ? upTo : earliest;
-          return { partition, earliestBefore: earliest.toString(), latest: latest.toString(), before: upTo.toString(), records: (earliestAfter - earliest).toString(), earliestAfter: earliestAfter.toString() };
+          return {
+            partition,
+            earliestBefore: earliest.toString(),
+            latest: latest.toString(),
+            before: upTo.toString(),
+            records: (earliestAfter - earliest).toString(),
+            earliestAfter: earliestAfter.toString(),
+          };
         });
-      const total = (rows: DeleteRecordsPartition[]): string => rows.reduce((n, r) => n + BigInt(r.records), 0n).toString();
+      const total = (rows: DeleteRecordsPartition[]): string =>
+        rows.reduce((n, r) => n + BigInt(r.records), 0n).toString();
       if (dryRun) return { dryRun, topic, partitions: plan, records: total(plan) };
-      const answered = new Map((await client.deleteRecords(topic, plan.map((p) => ({ partition: p.partition, offset: BigInt(p.before) })))).map((r) => [r.partition, r.lowWatermark]));
+      const answered = new Map(
+        (
+          await client.deleteRecords(
+            topic,
+            plan.map((p) => ({ partition: p.partition, offset: BigInt(p.before) })),
+          )
+        ).map((r) => [r.partition, r.lowWatermark]),
+      );
       const done = plan.map((p) => {
         const low = answered.get(p.partition);
         if (low === undefined) return p;
@@ -137,10 +219,16 @@ export function createTopicAdminHandlers(options: TopicAdminOptions): TopicAdmin
       const detail = await describeChangeable(client, topic, 'delete');
       const id = (await client.topicIds([topic])).get(topic) ?? null;
       if (topicId !== undefined && id !== null && id !== topicId) {
-        throw new EventscopeError('INVALID_PARAMS', `"${topic}" is not the topic that was previewed: it was deleted and created again since (its topic ID is now ${id}). Preview again before deleting it.`, 'topicId');
+        throw new EventscopeError(
+          'INVALID_PARAMS',
+          `"${topic}" is not the topic that was previewed: it was deleted and created again since (its topic ID is now ${id}). Preview again before deleting it.`,
+          'topicId',
+        );
       }
       const known = detail.partitions.every((p) => p.earliestOffset !== null && p.latestOffset !== null);
-      const records = known ? detail.partitions.reduce((n, p) => n + BigInt(p.latestOffset!) - BigInt(p.earliestOffset!), 0n).toString() : null;
+      const records = known
+        ? detail.partitions.reduce((n, p) => n + BigInt(p.latestOffset!) - BigInt(p.earliestOffset!), 0n).toString()
+        : null;
       const summary = { topic, topicId: id, partitions: detail.partitions.length, records };
       if (!dryRun) {
         await client.deleteTopic(topic);

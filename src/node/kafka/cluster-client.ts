@@ -20,7 +20,12 @@ export interface ClusterClient extends ConsumerGroupClient, TopicAdminClient {
   listTopics(options: { includeInternal: boolean }): Promise<TopicSummary[]>;
   describeTopic(topic: string): Promise<TopicDetail>;
   /** Where reading from a position starts, and where the partitions end now. */
-  startOffsets(topic: string, partitions: number[] | undefined, from: StartPosition, isolation?: Isolation): Promise<StartOffsets>;
+  startOffsets(
+    topic: string,
+    partitions: number[] | undefined,
+    from: StartPosition,
+    isolation?: Isolation,
+  ): Promise<StartOffsets>;
   /** Reads records without joining a group; see ReadRequest. */
   read(request: ReadRequest): Promise<ReadSummary>;
   /** Writes one record (callers check that the connection allows writes). */

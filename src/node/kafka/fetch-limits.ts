@@ -32,7 +32,10 @@ function bytesFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): n
   if (text === undefined || text === '') return fallback;
   const n = Number(text);
   if (!Number.isInteger(n) || n < MIN_BYTES || n > DEFAULT_FETCH_LIMITS.largestBatchBytes) {
-    throw new EventscopeError('BAD_CONFIG', `${name}=${text} is not a byte count from ${MIN_BYTES} to ${DEFAULT_FETCH_LIMITS.largestBatchBytes}. Unset it to use the default.`);
+    throw new EventscopeError(
+      'BAD_CONFIG',
+      `${name}=${text} is not a byte count from ${MIN_BYTES} to ${DEFAULT_FETCH_LIMITS.largestBatchBytes}. Unset it to use the default.`,
+    );
   }
   return n;
 }
@@ -41,6 +44,10 @@ export function fetchLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): FetchL
   return {
     ...DEFAULT_FETCH_LIMITS,
     responseMaxBytes: bytesFromEnv(env, 'EVENTSCOPE_FETCH_MAX_BYTES', DEFAULT_FETCH_LIMITS.responseMaxBytes),
-    partitionMaxBytes: bytesFromEnv(env, 'EVENTSCOPE_PARTITION_FETCH_MAX_BYTES', DEFAULT_FETCH_LIMITS.partitionMaxBytes),
+    partitionMaxBytes: bytesFromEnv(
+      env,
+      'EVENTSCOPE_PARTITION_FETCH_MAX_BYTES',
+      DEFAULT_FETCH_LIMITS.partitionMaxBytes,
+    ),
   };
 }

@@ -84,16 +84,34 @@ export class ReadProgress {
   /** Said once per partition, for the caller to pass on (e.g. the log was truncated under us). */
   readonly notices: string[] = [];
 
-  constructor(options: { topic: string; start: Map<number, bigint>; end: Map<number, bigint>; follow: boolean; readCommitted: boolean; limits: FetchLimits }) {
+  constructor(options: {
+    topic: string;
+    start: Map<number, bigint>;
+    end: Map<number, bigint>;
+    follow: boolean;
+    readCommitted: boolean;
+    limits: FetchLimits;
+  }) {
     this.topic = options.topic;
     this.follow = options.follow;
     this.readCommitted = options.readCommitted;
     this.limits = options.limits;
-    this.order = [...options.start].map(([partition, next]) => this.cursor(partition, next, options.end.get(partition) ?? next));
+    this.order = [...options.start].map(([partition, next]) =>
+      this.cursor(partition, next, options.end.get(partition) ?? next),
+    );
   }
 
   private cursor(partition: number, next: bigint, end: bigint): PartitionCursor {
-    return { partition, next, end, done: !this.follow && next >= end, maxBytes: this.limits.partitionMaxBytes, starvedRounds: 0, emptyFirstAnswers: 0, endsLowerAnswers: 0 };
+    return {
+      partition,
+      next,
+      end,
+      done: !this.follow && next >= end,
+      maxBytes: this.limits.partitionMaxBytes,
+      starvedRounds: 0,
+      emptyFirstAnswers: 0,
+      endsLowerAnswers: 0,
+    };
   }
 
   /** A partition added to the topic while following: read from `next` (its start). */
@@ -121,7 +139,8 @@ export class ReadProgress {
    */
   settle(cursor: PartitionCursor, answer: PartitionAnswer): CoveredSpan | null {
     const from = cursor.next;
-    const available = this.readCommitted && answer.lastStableOffset >= 0n ? answer.lastStableOffset : answer.highWatermark;
+    const available =
+      this.readCommitted && answer.lastStableOffset >= 0n ? answer.lastStableOffset : answer.highWatermark;
     if (answer.nextOffset !== null && answer.nextOffset > from) {
       this.advance(cursor, answer.nextOffset);
       return { from, to: cursor.next };
@@ -132,7 +151,9 @@ export class ReadProgress {
       cursor.starvedRounds = 0;
       cursor.emptyFirstAnswers = 0;
       if (!this.follow && available < cursor.end && ++cursor.endsLowerAnswers >= TRUNCATION_PROOF_ANSWERS) {
-        this.notices.push(`Partition ${cursor.partition} of "${this.topic}" now ends at offset ${available}, below ${cursor.end} where it ended when reading started: its log was truncated. Reading it stops there.`);
+        this.notices.push(
+          `Partition ${cursor.partition} of "${this.topic}" now ends at offset ${available}, below ${cursor.end} where it ended when reading started: its log was truncated. Reading it stops there.`,
+        );
         cursor.end = available;
         cursor.done = true;
       }
@@ -140,9 +161,15 @@ export class ReadProgress {
     }
     if (answer.truncatedBatchBytes !== null) {
       if (answer.truncatedBatchBytes > this.limits.largestBatchBytes) {
-        throw new EventscopeError('KAFKA_ERROR', `Partition ${cursor.partition} of "${this.topic}" has a record batch of ${answer.truncatedBatchBytes} bytes at offset ${from}, larger than Eventscope reads (${this.limits.largestBatchBytes} bytes).`);
+        throw new EventscopeError(
+          'KAFKA_ERROR',
+          `Partition ${cursor.partition} of "${this.topic}" has a record batch of ${answer.truncatedBatchBytes} bytes at offset ${from}, larger than Eventscope reads (${this.limits.largestBatchBytes} bytes).`,
+        );
       }
-      cursor.maxBytes = Math.min(this.limits.largestBatchBytes, Math.max(answer.truncatedBatchBytes, cursor.maxBytes * 2));
+      cursor.maxBytes = Math.min(
+        this.limits.largestBatchBytes,
+        Math.max(answer.truncatedBatchBytes, cursor.maxBytes * 2),
+      );
       return answer.position === 0 ? this.starve(cursor, from, available) : null;
     }
     cursor.endsLowerAnswers = 0;

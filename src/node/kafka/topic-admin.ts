@@ -49,13 +49,17 @@ export interface TopicAdminClient {
   /** Grows a topic to `totalCount` partitions (Kafka never removes partitions). */
   createPartitions(topic: string, totalCount: number, options: { validateOnly: boolean }): Promise<void>;
   /** Deletes every record below each offset (DeleteRecords at each leader); answers each partition's new earliest offset. No dry run: Kafka has none. */
-  deleteRecords(topic: string, offsets: { partition: number; offset: bigint }[]): Promise<{ partition: number; lowWatermark: bigint }[]>;
+  deleteRecords(
+    topic: string,
+    offsets: { partition: number; offset: bigint }[],
+  ): Promise<{ partition: number; lowWatermark: bigint }[]>;
   /** Deletes a topic and all its records. No dry run: Kafka has none. */
   deleteTopic(topic: string): Promise<void>;
 }
 
 /** The field of a topic-administration request that a Kafka error is about, named in the error. */
-export type TopicAdminField = 'topic' | 'partitions' | 'replicationFactor' | 'configs' | 'changes' | 'totalPartitions' | 'offsets';
+export type TopicAdminField =
+  'topic' | 'partitions' | 'replicationFactor' | 'configs' | 'changes' | 'totalPartitions' | 'offsets';
 
 /**
  * A Kafka error code answered to a topic-administration request, as an EventscopeError whose message
@@ -63,11 +67,22 @@ export type TopicAdminField = 'topic' | 'partitions' | 'replicationFactor' | 'co
  * (they name the config, the broker count…). Input the broker refused is INVALID_PARAMS with
  * the field it is about; the rest is KAFKA_ERROR (or UNKNOWN_TOPIC).
  */
-export function topicAdminError(code: number, context: { topic: string; target: string; /** What was asked, to follow "to": "create", "delete records of"… */ action: string; brokerMessage?: string | null; field?: TopicAdminField; /** What exactly was refused, e.g. "Partition 2 (offset 500)". */ subject?: string }): EventscopeError {
+export function topicAdminError(
+  code: number,
+  context: {
+    topic: string;
+    target: string;
+    /** What was asked, to follow "to": "create", "delete records of"… */ action: string;
+    brokerMessage?: string | null;
+    field?: TopicAdminField;
+    /** What exactly was refused, e.g. "Partition 2 (offset 500)". */ subject?: string;
+  },
+): EventscopeError {
   const { topic, target, action } = context;
   const name = kafkaErrorName(code);
   const said = context.brokerMessage ? ` Kafka says: "${context.brokerMessage}"` : '';
-  const bad = (field: TopicAdminField, message: string): EventscopeError => new EventscopeError('INVALID_PARAMS', `${context.subject ? `${context.subject}: ` : ''}${message}${said}`, field);
+  const bad = (field: TopicAdminField, message: string): EventscopeError =>
+    new EventscopeError('INVALID_PARAMS', `${context.subject ? `${context.subject}: ` : ''}${message}${said}`, field);
   switch (name) {
     case 'UNKNOWN_TOPIC_OR_PARTITION':
     case 'UNKNOWN_TOPIC_ID':
@@ -75,29 +90,62 @@ export function topicAdminError(code: number, context: { topic: string; target: 
     case 'TOPIC_ALREADY_EXISTS':
       return bad('topic', `Topic "${topic}" already exists on ${target}: choose another name.`);
     case 'INVALID_TOPIC_EXCEPTION':
-      return bad('topic', `"${topic}" is not a valid topic name: use at most 249 of the characters a–z, A–Z, 0–9, ".", "_" and "-" (not "." or ".." alone).`);
+      return bad(
+        'topic',
+        `"${topic}" is not a valid topic name: use at most 249 of the characters a–z, A–Z, 0–9, ".", "_" and "-" (not "." or ".." alone).`,
+      );
     case 'INVALID_PARTITIONS':
-      return bad(context.field ?? 'partitions', `Kafka refused the partition count for "${topic}": a topic needs at least one partition, and partitions can only be added, never removed.`);
+      return bad(
+        context.field ?? 'partitions',
+        `Kafka refused the partition count for "${topic}": a topic needs at least one partition, and partitions can only be added, never removed.`,
+      );
     case 'INVALID_REPLICATION_FACTOR':
-      return bad('replicationFactor', `Kafka refused the replication factor for "${topic}": it must be at least 1 and at most the number of brokers in the cluster.`);
+      return bad(
+        'replicationFactor',
+        `Kafka refused the replication factor for "${topic}": it must be at least 1 and at most the number of brokers in the cluster.`,
+      );
     case 'INVALID_REPLICA_ASSIGNMENT':
       return bad(context.field ?? 'partitions', `Kafka cannot place the replicas of "${topic}" on its brokers.`);
     case 'INVALID_CONFIG':
-      return bad(context.field ?? 'configs', `Kafka refused a config of "${topic}": check each name (topic configs such as retention.ms, cleanup.policy) and that its value is of the right kind and range.`);
+      return bad(
+        context.field ?? 'configs',
+        `Kafka refused a config of "${topic}": check each name (topic configs such as retention.ms, cleanup.policy) and that its value is of the right kind and range.`,
+      );
     case 'POLICY_VIOLATION':
-      return bad(context.field ?? 'configs', `The cluster's topic policy refused the request to ${action} "${topic}": ask its administrators what the policy allows.`);
+      return bad(
+        context.field ?? 'configs',
+        `The cluster's topic policy refused the request to ${action} "${topic}": ask its administrators what the policy allows.`,
+      );
     case 'OFFSET_OUT_OF_RANGE':
-      return bad('offsets', `An offset to delete records up to is beyond the end of its partition of "${topic}": choose an offset no larger than the partition's latest offset.`);
+      return bad(
+        'offsets',
+        `An offset to delete records up to is beyond the end of its partition of "${topic}": choose an offset no larger than the partition's latest offset.`,
+      );
     case 'TOPIC_DELETION_DISABLED':
-      return new EventscopeError('KAFKA_ERROR', `${target} does not allow deleting topics (delete.topic.enable=false on its brokers): ask its administrators.${said}`);
+      return new EventscopeError(
+        'KAFKA_ERROR',
+        `${target} does not allow deleting topics (delete.topic.enable=false on its brokers): ask its administrators.${said}`,
+      );
     case 'TOPIC_AUTHORIZATION_FAILED':
     case 'CLUSTER_AUTHORIZATION_FAILED':
-      return new EventscopeError('KAFKA_ERROR', `This connection's user may not ${action} "${topic}" (${name}): ask the cluster's administrators for the ACL.${said}`);
+      return new EventscopeError(
+        'KAFKA_ERROR',
+        `This connection's user may not ${action} "${topic}" (${name}): ask the cluster's administrators for the ACL.${said}`,
+      );
     case 'REASSIGNMENT_IN_PROGRESS':
-      return new EventscopeError('KAFKA_ERROR', `A partition reassignment of "${topic}" is in progress: wait for it to finish, then try again.${said}`);
+      return new EventscopeError(
+        'KAFKA_ERROR',
+        `A partition reassignment of "${topic}" is in progress: wait for it to finish, then try again.${said}`,
+      );
     case 'UNSUPPORTED_VERSION':
-      return new EventscopeError('KAFKA_ERROR', `${target} does not support the request to ${action} "${topic}" (UNSUPPORTED_VERSION).${said}`);
+      return new EventscopeError(
+        'KAFKA_ERROR',
+        `${target} does not support the request to ${action} "${topic}" (UNSUPPORTED_VERSION).${said}`,
+      );
     default:
-      return new EventscopeError('KAFKA_ERROR', `Kafka answered ${name} (error code ${code}) trying to ${action} "${topic}" on ${target}.${said}`);
+      return new EventscopeError(
+        'KAFKA_ERROR',
+        `Kafka answered ${name} (error code ${code}) trying to ${action} "${topic}" on ${target}.${said}`,
+      );
   }
 }

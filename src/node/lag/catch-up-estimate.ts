@@ -64,7 +64,9 @@ export function leastSquaresSlope(xs: readonly number[], ys: readonly number[]):
 
 /** Seconds until total lag reaches 0 at the trend of the last `window` points with a known lag. */
 export function estimateCatchUp(points: readonly TotalLagPoint[], options: { window?: number } = {}): CatchUpEstimate {
-  const known = points.filter((p): p is { at: number; totalLag: number } => p.totalLag !== null).slice(-(options.window ?? DEFAULT_TREND_POINTS));
+  const known = points
+    .filter((p): p is { at: number; totalLag: number } => p.totalLag !== null)
+    .slice(-(options.window ?? DEFAULT_TREND_POINTS));
   const last = known[known.length - 1];
   if (!last) return { seconds: null, reason: 'no lag known yet' };
   if (last.totalLag <= 0) return { seconds: 0, reason: 'caught up' };
@@ -75,10 +77,21 @@ export function estimateCatchUp(points: readonly TotalLagPoint[], options: { win
     known.map((p) => p.totalLag),
   );
   if (slope === null) return { seconds: null, reason: 'the samples were all taken at the same time: no trend yet' };
-  if (slope > FLAT_SLOPE) return { seconds: null, reason: `lag is growing by ${formatRate(slope)} records/s: it will not catch up at this rate` };
-  if (slope >= -FLAT_SLOPE) return { seconds: null, reason: `lag is flat at ${formatCount(Math.round(last.totalLag))}: it will not catch up at this rate` };
+  if (slope > FLAT_SLOPE)
+    return {
+      seconds: null,
+      reason: `lag is growing by ${formatRate(slope)} records/s: it will not catch up at this rate`,
+    };
+  if (slope >= -FLAT_SLOPE)
+    return {
+      seconds: null,
+      reason: `lag is flat at ${formatCount(Math.round(last.totalLag))}: it will not catch up at this rate`,
+    };
   const seconds = Math.ceil(last.totalLag / -slope);
-  return { seconds, reason: `lag is falling by ${formatRate(-slope)} records/s: caught up in about ${formatDuration(seconds * 1000)}` };
+  return {
+    seconds,
+    reason: `lag is falling by ${formatRate(-slope)} records/s: caught up in about ${formatDuration(seconds * 1000)}`,
+  };
 }
 
 /** Consume and produce rates (records/s) between two samples of a group. */
@@ -92,7 +105,8 @@ export function ratesBetween(before: OffsetsSnapshot, after: OffsetsSnapshot): R
     const b = earlier.get(`${p.topic}\u0000${p.partition}`);
     if (!b) continue;
     if (p.end >= b.end) produced = (produced ?? 0n) + (p.end - b.end);
-    if (p.committed !== null && b.committed !== null && p.committed >= b.committed) consumed = (consumed ?? 0n) + (p.committed - b.committed);
+    if (p.committed !== null && b.committed !== null && p.committed >= b.committed)
+      consumed = (consumed ?? 0n) + (p.committed - b.committed);
   }
   return {
     consumeRate: consumed === null ? null : Number(consumed) / seconds,

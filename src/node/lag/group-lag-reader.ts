@@ -31,13 +31,21 @@ export interface ReadGroupLagOptions {
   now?: () => number;
 }
 
-export async function readGroupLags(client: ConsumerGroupClient, groupIds: string[], options: ReadGroupLagOptions): Promise<GroupLagReading[]> {
+export async function readGroupLags(
+  client: ConsumerGroupClient,
+  groupIds: string[],
+  options: ReadGroupLagOptions,
+): Promise<GroupLagReading[]> {
   if (groupIds.length === 0) return [];
-  const [described, committed] = await Promise.all([client.describeGroups(groupIds), client.committedOffsets(groupIds)]);
+  const [described, committed] = await Promise.all([
+    client.describeGroups(groupIds),
+    client.committedOffsets(groupIds),
+  ]);
   const keep = (topic: string): boolean => !options.topics || options.topics.has(topic);
   const topics = new Set<string>();
   for (const offsets of committed.values()) for (const o of offsets) if (keep(o.topic)) topics.add(o.topic);
-  for (const group of described) for (const m of group.members) for (const a of m.assignments) if (keep(a.topic)) topics.add(a.topic);
+  for (const group of described)
+    for (const m of group.members) for (const a of m.assignments) if (keep(a.topic)) topics.add(a.topic);
   const ends = topics.size > 0 ? await client.latestOffsets([...topics]) : new Map<string, Map<number, bigint>>();
   const readAt = (options.now ?? Date.now)();
 
@@ -46,11 +54,20 @@ export async function readGroupLags(client: ConsumerGroupClient, groupIds: strin
   return readings;
 }
 
-function toReading(group: DescribedGroup, committed: { topic: string; partition: number; offset: bigint | null }[], ends: Map<string, Map<number, bigint>>, keep: (topic: string) => boolean, readAt: number): GroupLagReading {
+function toReading(
+  group: DescribedGroup,
+  committed: { topic: string; partition: number; offset: bigint | null }[],
+  ends: Map<string, Map<number, bigint>>,
+  keep: (topic: string) => boolean,
+  readAt: number,
+): GroupLagReading {
   const owner = new Map<string, GroupMember>();
-  for (const m of group.members) for (const a of m.assignments) for (const p of a.partitions) owner.set(`${a.topic}\u0000${p}`, m);
+  for (const m of group.members)
+    for (const a of m.assignments) for (const p of a.partitions) owner.set(`${a.topic}\u0000${p}`, m);
   const rows = new Map<string, { topic: string; partition: number; committed: bigint | null }>();
-  for (const o of committed) if (keep(o.topic)) rows.set(`${o.topic}\u0000${o.partition}`, { topic: o.topic, partition: o.partition, committed: o.offset });
+  for (const o of committed)
+    if (keep(o.topic))
+      rows.set(`${o.topic}\u0000${o.partition}`, { topic: o.topic, partition: o.partition, committed: o.offset });
   for (const [key, m] of owner) {
     if (rows.has(key)) continue;
     const a = m.assignments.find((x) => key.startsWith(`${x.topic}\u0000`))!;
@@ -94,15 +111,29 @@ function toReading(group: DescribedGroup, committed: { topic: string; partition:
   };
 }
 
-async function addTimeLags(client: ConsumerGroupClient, readings: GroupLagReading[], readAt: number, budget: number): Promise<void> {
+async function addTimeLags(
+  client: ConsumerGroupClient,
+  readings: GroupLagReading[],
+  readAt: number,
+  budget: number,
+): Promise<void> {
   const key = (topic: string, partition: number, offset: string): string => `${topic}\u0000${partition}\u0000${offset}`;
-  const lagging = (p: PartitionLag): p is PartitionLag & { committedOffset: string } => p.committedOffset !== null && p.lag !== null && p.lag !== '0';
+  const lagging = (p: PartitionLag): p is PartitionLag & { committedOffset: string } =>
+    p.committedOffset !== null && p.lag !== null && p.lag !== '0';
   // Within the budget, groups with the fewest positions first: on a busy cluster most groups get
   // their time lag, rather than none because a few groups lag on thousands of partitions.
   const positions = new Map<string, PartitionPosition>();
   const timed = new Set<GroupLagReading>();
   for (const r of [...readings].sort((a, b) => a.partitions.length - b.partitions.length)) {
-    const own = r.partitions.filter(lagging).map((p) => [key(p.topic, p.partition, p.committedOffset), { topic: p.topic, partition: p.partition, offset: BigInt(p.committedOffset) }] as const);
+    const own = r.partitions
+      .filter(lagging)
+      .map(
+        (p) =>
+          [
+            key(p.topic, p.partition, p.committedOffset),
+            { topic: p.topic, partition: p.partition, offset: BigInt(p.committedOffset) },
+          ] as const,
+      );
     const added = own.filter(([k]) => !positions.has(k)).length;
     if (positions.size + added > budget) continue;
     for (const [k, position] of own) positions.set(k, position);
@@ -114,7 +145,8 @@ async function addTimeLags(client: ConsumerGroupClient, readings: GroupLagReadin
     const timestamps = await client.timestampsAt(list);
     list.forEach((p, i) => {
       const ts = timestamps[i];
-      if (ts !== null && ts !== undefined) age.set(key(p.topic, p.partition, p.offset.toString()), Math.max(0, readAt - ts));
+      if (ts !== null && ts !== undefined)
+        age.set(key(p.topic, p.partition, p.offset.toString()), Math.max(0, readAt - ts));
     });
   }
   for (const r of readings) {

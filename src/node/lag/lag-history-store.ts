@@ -140,7 +140,9 @@ export class LagHistoryStore {
     }
     try {
       // The first read of the file: a file that is not SQLite fails here ("file is not a database").
-      const tables = this.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'lag_samples'").all();
+      const tables = this.db
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'lag_samples'")
+        .all();
       this.db.exec('PRAGMA busy_timeout = 5000');
       if (!this.readOnly) {
         if (options.wal ?? true) this.db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;');
@@ -151,7 +153,11 @@ export class LagHistoryStore {
     } catch (err) {
       this.db.close();
       const message = (err as Error).message;
-      if (/full/i.test(message)) throw new LagHistoryError(`Cannot write the lag history ${path}: the disk is full. Free some space; watched groups are sampled again once there is room.`, { cause: err });
+      if (/full/i.test(message))
+        throw new LagHistoryError(
+          `Cannot write the lag history ${path}: the disk is full. Free some space; watched groups are sampled again once there is room.`,
+          { cause: err },
+        );
       throw new LagHistoryError(`${path} is not a lag history database: ${message}`, { cause: err });
     }
   }
@@ -161,7 +167,11 @@ export class LagHistoryStore {
   /** Remembers that the user watches this group of this cluster (again: nothing changes). */
   watch(cluster: string, groupId: string, since: number = Date.now()): void {
     this.writable('watch a group');
-    this.stmt('INSERT OR IGNORE INTO lag_watched (cluster, group_id, since) VALUES (?, ?, ?)').run(cluster, groupId, Math.round(since));
+    this.stmt('INSERT OR IGNORE INTO lag_watched (cluster, group_id, since) VALUES (?, ?, ?)').run(
+      cluster,
+      groupId,
+      Math.round(since),
+    );
   }
 
   /** Stops watching; the group's samples stay until they age out (or prune). */
@@ -174,14 +184,22 @@ export class LagHistoryStore {
   watched(cluster: string): string[] {
     this.open();
     if (this.empty) return [];
-    return (this.stmt('SELECT group_id FROM lag_watched WHERE cluster = ? ORDER BY group_id').all(cluster) as { group_id: string }[]).map((r) => r.group_id);
+    return (
+      this.stmt('SELECT group_id FROM lag_watched WHERE cluster = ? ORDER BY group_id').all(cluster) as {
+        group_id: string;
+      }[]
+    ).map((r) => r.group_id);
   }
 
   /** The groups of this cluster that have samples, sorted. */
   groupsWithHistory(cluster: string): string[] {
     this.open();
     if (this.empty) return [];
-    return (this.stmt('SELECT g.group_id FROM lag_groups g WHERE g.cluster = ? AND EXISTS (SELECT 1 FROM lag_points p WHERE p.grp = g.id) ORDER BY g.group_id').all(cluster) as { group_id: string }[]).map((r) => r.group_id);
+    return (
+      this.stmt(
+        'SELECT g.group_id FROM lag_groups g WHERE g.cluster = ? AND EXISTS (SELECT 1 FROM lag_points p WHERE p.grp = g.id) ORDER BY g.group_id',
+      ).all(cluster) as { group_id: string }[]
+    ).map((r) => r.group_id);
   }
 
   // ---- samples ----
@@ -222,9 +240,14 @@ export class LagHistoryStore {
   window(cluster: string, groupId: string, n: number = DEFAULT_WINDOW_SAMPLES): PartitionWindow[] {
     const grp = this.groupRef(cluster, groupId);
     if (grp === null || n <= 0) return [];
-    const oldest = this.stmt('SELECT MIN(at) AS at FROM (SELECT at FROM lag_points WHERE grp = ? ORDER BY at DESC LIMIT ?)').get(grp, Math.floor(n)) as { at: number | null };
+    const oldest = this.stmt(
+      'SELECT MIN(at) AS at FROM (SELECT at FROM lag_points WHERE grp = ? ORDER BY at DESC LIMIT ?)',
+    ).get(grp, Math.floor(n)) as { at: number | null };
     if (oldest.at === null) return [];
-    const windows = new Map<string, PartitionWindow & { samples: { at: number; committed: bigint | null; end: bigint }[] }>();
+    const windows = new Map<
+      string,
+      PartitionWindow & { samples: { at: number; committed: bigint | null; end: bigint }[] }
+    >();
     for (const sample of this.samplesFrom(grp, oldest.at)) {
       for (const p of sample.partitions) {
         const key = `${p.topic}\u0000${p.partition}`;
@@ -251,7 +274,11 @@ export class LagHistoryStore {
       for (const p of sample.partitions) {
         const key = `${p.topic}\u0000${p.partition}`;
         let s = series.get(key);
-        if (!s) series.set(key, (s = { topic: p.topic, partition: p.partition, lags: new Array<number | null>(samples.length).fill(null) }));
+        if (!s)
+          series.set(
+            key,
+            (s = { topic: p.topic, partition: p.partition, lags: new Array<number | null>(samples.length).fill(null) }),
+          );
         const lag = partitionLag(p.committed, p.end);
         s.lags[i] = lag === null ? null : Number(lag);
       }
@@ -273,16 +300,24 @@ export class LagHistoryStore {
    * (in a capture, the groups whose history it carries). One transaction in the target.
    * A path is opened without switching it to WAL. Returns how many samples were copied.
    */
-  copyGroupsTo(target: string | LagHistoryStore, cluster: string, groups: readonly string[], targetClusterKey: string): { groups: number; points: number } {
+  copyGroupsTo(
+    target: string | LagHistoryStore,
+    cluster: string,
+    groups: readonly string[],
+    targetClusterKey: string,
+  ): { groups: number; points: number } {
     this.open();
     const into = typeof target === 'string' ? this.openCopyTarget(target) : target;
-    if (into === this || (into.path !== ':memory:' && resolve(into.path) === resolve(this.path))) throw new LagHistoryError(`Cannot copy the lag history ${this.path} into itself.`);
+    if (into === this || (into.path !== ':memory:' && resolve(into.path) === resolve(this.path)))
+      throw new LagHistoryError(`Cannot copy the lag history ${this.path} into itself.`);
     into.writable('receive copied history');
     try {
       let points = 0;
       into.transaction(() => {
         for (const groupId of groups) {
-          into.stmt('INSERT OR IGNORE INTO lag_watched (cluster, group_id, since) VALUES (?, ?, ?)').run(targetClusterKey, groupId, Date.now());
+          into
+            .stmt('INSERT OR IGNORE INTO lag_watched (cluster, group_id, since) VALUES (?, ?, ?)')
+            .run(targetClusterKey, groupId, Date.now());
           const grp = this.groupRef(cluster, groupId);
           if (grp === null) continue;
           for (const sample of this.samplesFrom(grp, Number.MIN_SAFE_INTEGER)) {
@@ -308,7 +343,8 @@ export class LagHistoryStore {
   // ---- internals ----
 
   private openCopyTarget(path: string): LagHistoryStore {
-    if (path !== ':memory:' && resolve(path) === resolve(this.path)) throw new LagHistoryError(`Cannot copy the lag history ${this.path} into itself.`);
+    if (path !== ':memory:' && resolve(path) === resolve(this.path))
+      throw new LagHistoryError(`Cannot copy the lag history ${this.path} into itself.`);
     return new LagHistoryStore(path, { wal: false, retentionMs: this.retentionMs });
   }
 
@@ -354,8 +390,13 @@ export class LagHistoryStore {
     const key = `${cluster}\u0000${groupId}`;
     const known = this.groupIds.get(key);
     if (known !== undefined) return known;
-    let row = this.stmt('SELECT id FROM lag_groups WHERE cluster = ? AND group_id = ?').get(cluster, groupId) as { id: number } | undefined;
-    if (!row && create) row = this.stmt('INSERT INTO lag_groups (cluster, group_id) VALUES (?, ?) RETURNING id').get(cluster, groupId) as { id: number };
+    let row = this.stmt('SELECT id FROM lag_groups WHERE cluster = ? AND group_id = ?').get(cluster, groupId) as
+      { id: number } | undefined;
+    if (!row && create)
+      row = this.stmt('INSERT INTO lag_groups (cluster, group_id) VALUES (?, ?) RETURNING id').get(
+        cluster,
+        groupId,
+      ) as { id: number };
     if (!row) return null;
     this.groupIds.set(key, row.id);
     return row.id;
@@ -375,17 +416,34 @@ export class LagHistoryStore {
     const grp = this.groupRef(cluster, groupId, true)!;
     this.stmt('DELETE FROM lag_samples WHERE grp = ? AND at = ?').run(grp, at);
     this.stmt('INSERT OR REPLACE INTO lag_points (grp, at) VALUES (?, ?)').run(grp, at);
-    const insert = this.stmt('INSERT OR REPLACE INTO lag_samples (grp, at, topic, partition, committed, end_offset, time_lag_ms) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    const insert = this.stmt(
+      'INSERT OR REPLACE INTO lag_samples (grp, at, topic, partition, committed, end_offset, time_lag_ms) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
     for (const p of partitions) {
-      insert.run(grp, at, this.topicRef(p.topic), p.partition, p.committed, p.end, p.timeLagMs === null ? null : Math.round(p.timeLagMs));
+      insert.run(
+        grp,
+        at,
+        this.topicRef(p.topic),
+        p.partition,
+        p.committed,
+        p.end,
+        p.timeLagMs === null ? null : Math.round(p.timeLagMs),
+      );
     }
   }
 
   /** Every sample of a group from `since` on, oldest first, partitions sorted. */
   private samplesFrom(grp: number, since: number): GroupSample[] {
     const byAt = new Map<number, GroupSample>();
-    for (const { at } of this.stmt('SELECT at FROM lag_points WHERE grp = ? AND at >= ? ORDER BY at').all(grp, since) as { at: number }[]) byAt.set(at, { at, partitions: [] });
-    const rows = this.stmt('SELECT s.at, t.name AS topic, s.partition, s.committed, s.end_offset, s.time_lag_ms FROM lag_samples s JOIN lag_topics t ON t.id = s.topic WHERE s.grp = ? AND s.at >= ?', true).all(grp, since) as unknown as SampleRow[];
+    for (const { at } of this.stmt('SELECT at FROM lag_points WHERE grp = ? AND at >= ? ORDER BY at').all(
+      grp,
+      since,
+    ) as { at: number }[])
+      byAt.set(at, { at, partitions: [] });
+    const rows = this.stmt(
+      'SELECT s.at, t.name AS topic, s.partition, s.committed, s.end_offset, s.time_lag_ms FROM lag_samples s JOIN lag_topics t ON t.id = s.topic WHERE s.grp = ? AND s.at >= ?',
+      true,
+    ).all(grp, since) as unknown as SampleRow[];
     for (const r of rows) {
       byAt.get(Number(r.at))?.partitions.push({
         topic: r.topic,

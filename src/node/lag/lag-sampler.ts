@@ -160,7 +160,13 @@ export class LagSampler {
     } catch (err) {
       // The store cannot be read (closed, damaged): say so for every group known, try again next tick.
       const at = this.clock();
-      for (const groupId of this.states.keys()) this.setState(groupId, { ok: false, message: `Could not read the watched groups: ${messageOf(err)}. Trying again in ${formatDuration(this.intervalMs)}.`, at, groupState: null });
+      for (const groupId of this.states.keys())
+        this.setState(groupId, {
+          ok: false,
+          message: `Could not read the watched groups: ${messageOf(err)}. Trying again in ${formatDuration(this.intervalMs)}.`,
+          at,
+          groupState: null,
+        });
       return;
     }
     const watched = new Set(groups);
@@ -179,17 +185,32 @@ export class LagSampler {
     try {
       reading = await this.source.sampleGroup(groupId);
     } catch (err) {
-      this.setState(groupId, { ok: false, message: `Could not read group "${groupId}": ${messageOf(err)}; ${again}.`, at, groupState: null });
+      this.setState(groupId, {
+        ok: false,
+        message: `Could not read group "${groupId}": ${messageOf(err)}; ${again}.`,
+        at,
+        groupState: null,
+      });
       return;
     }
     if (reading.notFound) {
-      this.setState(groupId, { ok: false, message: `Group "${groupId}" does not exist on this cluster (deleted?); still watched, ${again}.`, at, groupState: reading.state });
+      this.setState(groupId, {
+        ok: false,
+        message: `Group "${groupId}" does not exist on this cluster (deleted?); still watched, ${again}.`,
+        at,
+        groupState: reading.state,
+      });
       return;
     }
     try {
       this.store.addSample(this.cluster, groupId, at, reading.partitions);
     } catch (err) {
-      this.setState(groupId, { ok: false, message: `Could not store the lag of group "${groupId}": ${messageOf(err)}; ${again}.`, at, groupState: reading.state });
+      this.setState(groupId, {
+        ok: false,
+        message: `Could not store the lag of group "${groupId}": ${messageOf(err)}; ${again}.`,
+        at,
+        groupState: reading.state,
+      });
       return;
     }
     const committed = reading.partitions.filter((p) => p.committed !== null).length;

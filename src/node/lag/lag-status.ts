@@ -39,7 +39,12 @@
 // Group: the worst partition (REWIND > STOP > STALL > WARN > OK; equal levels: the larger
 // lag, then topic and partition order); STALL, STOP and REWIND are ERR, WARN is WARN, all OK
 // is OK, nothing evaluated is UNKNOWN. Its reason is the worst partition's reason.
-import type { GroupStatus, GroupStatusLevel, PartitionStatus, PartitionStatusLevel } from '../../common/contract/group-dto.ts';
+import type {
+  GroupStatus,
+  GroupStatusLevel,
+  PartitionStatus,
+  PartitionStatusLevel,
+} from '../../common/contract/group-dto.ts';
 import { formatCount } from '../../common/format/numbers.ts';
 import { formatDuration } from '../../common/format/durations.ts';
 import { partitionName, plural } from './lag-text.ts';
@@ -77,7 +82,13 @@ const SEVERITY: Record<PartitionStatusLevel, number> = { OK: 0, WARN: 1, STALL: 
  * The status of one partition from its window (oldest first), or null when it cannot be
  * evaluated yet. now: the time of the evaluation (ms), default the last sample's (see the header).
  */
-export function evaluatePartition(topic: string, partition: number, window: readonly LagWindowSample[], now?: number, unchangedSince?: number): PartitionStatus | null {
+export function evaluatePartition(
+  topic: string,
+  partition: number,
+  window: readonly LagWindowSample[],
+  now?: number,
+  unchangedSince?: number,
+): PartitionStatus | null {
   const sorted = [...window].sort((a, b) => a.at - b.at);
   let from = sorted.length;
   while (from > 0 && sorted[from - 1]!.committed !== null) from--;
@@ -99,38 +110,61 @@ export function evaluatePartition(topic: string, partition: number, window: read
   if (rewoundAt > 0 && !lags.slice(rewoundAt).some((lag) => lag === 0n)) {
     const before = samples[rewoundAt - 1]!.committed;
     const after = samples[rewoundAt]!.committed;
-    return { level: 'REWIND', reason: `${name}: offset went back from ${formatCount(before)} to ${formatCount(after)} and is ${formatCount(lastLag)} behind` };
+    return {
+      level: 'REWIND',
+      reason: `${name}: offset went back from ${formatCount(before)} to ${formatCount(after)} and is ${formatCount(lastLag)} behind`,
+    };
   }
 
   // 2. Lag 0 somewhere in the window: OK.
   if (lastLag === 0n) return { level: 'OK', reason: `${name}: caught up` };
-  if (lags.some((lag) => lag === 0n)) return { level: 'OK', reason: `${name}: ${formatCount(lastLag)} behind, caught up within the last ${formatDuration(evaluatedAt - first.at)}` };
+  if (lags.some((lag) => lag === 0n))
+    return {
+      level: 'OK',
+      reason: `${name}: ${formatCount(lastLag)} behind, caught up within the last ${formatDuration(evaluatedAt - first.at)}`,
+    };
 
   let unchangedFrom = samples.length - 1;
   while (unchangedFrom > 0 && samples[unchangedFrom - 1]!.committed === last.committed) unchangedFrom--;
   // From a longer history than the window where the caller has one: an offset stuck since
   // before the window is stuck for longer than it (STOP), not just across it (STALL).
-  const lastChangeAt = unchangedFrom === 0 && unchangedSince !== undefined ? Math.min(samples[0]!.at, unchangedSince) : samples[unchangedFrom]!.at;
+  const lastChangeAt =
+    unchangedFrom === 0 && unchangedSince !== undefined
+      ? Math.min(samples[0]!.at, unchangedSince)
+      : samples[unchangedFrom]!.at;
 
   // 3. STOP: not moved for longer than the window spans.
   if (evaluatedAt - lastChangeAt > span) {
-    return { level: 'STOP', reason: `${name}: offset ${formatCount(last.committed)} has not moved for ${formatDuration(evaluatedAt - lastChangeAt)}, longer than the ${formatDuration(span)} window, while ${formatCount(lastLag)} behind` };
+    return {
+      level: 'STOP',
+      reason: `${name}: offset ${formatCount(last.committed)} has not moved for ${formatDuration(evaluatedAt - lastChangeAt)}, longer than the ${formatDuration(span)} window, while ${formatCount(lastLag)} behind`,
+    };
   }
 
   // 4. STALL: the same offset all through the window (lag > 0 at every sample: rule 2).
   if (unchangedFrom === 0) {
-    return { level: 'STALL', reason: `${name}: offset ${formatCount(last.committed)} unchanged for ${formatDuration(evaluatedAt - lastChangeAt)} while ${formatCount(lastLag)} behind` };
+    return {
+      level: 'STALL',
+      reason: `${name}: offset ${formatCount(last.committed)} unchanged for ${formatDuration(evaluatedAt - lastChangeAt)} while ${formatCount(lastLag)} behind`,
+    };
   }
 
   // 5. WARN: committing, but lag never fell and ended higher.
   let neverDecreased = true;
   for (let i = 1; i < lags.length; i++) if (lags[i]! < lags[i - 1]!) neverDecreased = false;
   if (neverDecreased && lastLag > firstLag) {
-    return { level: 'WARN', reason: `${name}: falling behind: lag grew from ${formatCount(firstLag)} to ${formatCount(lastLag)} in ${formatDuration(span)} while committing` };
+    return {
+      level: 'WARN',
+      reason: `${name}: falling behind: lag grew from ${formatCount(firstLag)} to ${formatCount(lastLag)} in ${formatDuration(span)} while committing`,
+    };
   }
 
   // 6. OK.
-  if (lastLag < firstLag) return { level: 'OK', reason: `${name}: catching up: lag fell from ${formatCount(firstLag)} to ${formatCount(lastLag)} in ${formatDuration(span)}` };
+  if (lastLag < firstLag)
+    return {
+      level: 'OK',
+      reason: `${name}: catching up: lag fell from ${formatCount(firstLag)} to ${formatCount(lastLag)} in ${formatDuration(span)}`,
+    };
   return { level: 'OK', reason: `${name}: consuming, ${formatCount(lastLag)} behind` };
 }
 
@@ -159,8 +193,12 @@ export function groupLevel(level: PartitionStatusLevel): GroupStatusLevel {
 export function evaluateGroup(partitions: readonly EvaluatedPartition[]): GroupStatus {
   const evaluated = partitions.filter((p): p is EvaluatedPartition & { status: PartitionStatus } => p.status !== null);
   if (evaluated.length === 0) {
-    if (partitions.length === 0) return { level: 'UNKNOWN', reason: 'not evaluated: no partition with a committed offset has been sampled yet' };
-    return { level: 'UNKNOWN', reason: `not evaluated yet: a status needs ${MIN_SAMPLES_TO_EVALUATE} samples of a partition's committed offset` };
+    if (partitions.length === 0)
+      return { level: 'UNKNOWN', reason: 'not evaluated: no partition with a committed offset has been sampled yet' };
+    return {
+      level: 'UNKNOWN',
+      reason: `not evaluated yet: a status needs ${MIN_SAMPLES_TO_EVALUATE} samples of a partition's committed offset`,
+    };
   }
   const worst = [...evaluated].sort((a, b) => {
     const severity = SEVERITY[b.status.level] - SEVERITY[a.status.level];
@@ -175,11 +213,17 @@ export function evaluateGroup(partitions: readonly EvaluatedPartition[]): GroupS
   const notYet = unevaluated > 0 ? `; ${plural(unevaluated, 'partition')} not evaluated yet` : '';
   if (level === 'OK') {
     const worstLag = lagValue(worst.lag);
-    const behind = worstLag > 0n ? `; the furthest behind is ${partitionName(worst.topic, worst.partition)} (${formatCount(worstLag)})` : '';
+    const behind =
+      worstLag > 0n
+        ? `; the furthest behind is ${partitionName(worst.topic, worst.partition)} (${formatCount(worstLag)})`
+        : '';
     return { level, reason: `${plural(evaluated.length, 'partition')} OK${behind}${notYet}` };
   }
   const alike = evaluated.filter((p) => p !== worst && groupLevel(p.status.level) === level).length;
-  const more = alike > 0 ? ` (and ${formatCount(alike)} more ${alike === 1 ? 'partition' : 'partitions'} ${level === 'ERR' ? 'in error' : 'falling behind'})` : '';
+  const more =
+    alike > 0
+      ? ` (and ${formatCount(alike)} more ${alike === 1 ? 'partition' : 'partitions'} ${level === 'ERR' ? 'in error' : 'falling behind'})`
+      : '';
   return { level, reason: `${worst.status.reason}${more}` };
 }
 
@@ -188,11 +232,20 @@ export function evaluateGroup(partitions: readonly EvaluatedPartition[]): GroupS
  * LagHistoryStore.window gives them). Each is judged on its last `windowSamples`; the samples
  * before them only tell since when its offset has been what it is now (STOP).
  */
-export function evaluateGroupWindows(windows: readonly PartitionWindow[], now?: number, windowSamples: number = DEFAULT_WINDOW_SAMPLES): { status: GroupStatus; partitions: (EvaluatedPartition & { lag: bigint | null })[] } {
+export function evaluateGroupWindows(
+  windows: readonly PartitionWindow[],
+  now?: number,
+  windowSamples: number = DEFAULT_WINDOW_SAMPLES,
+): { status: GroupStatus; partitions: (EvaluatedPartition & { lag: bigint | null })[] } {
   const partitions = windows
     .map((w) => {
       const all = [...w.samples].sort((a, b) => a.at - b.at);
-      return { topic: w.topic, partition: w.partition, status: evaluatePartition(w.topic, w.partition, all.slice(-windowSamples), now, unchangedSince(all)), lag: lastLagOf(w.samples) };
+      return {
+        topic: w.topic,
+        partition: w.partition,
+        status: evaluatePartition(w.topic, w.partition, all.slice(-windowSamples), now, unchangedSince(all)),
+        lag: lastLagOf(w.samples),
+      };
     })
     .sort(byTopicPartition);
   return { status: evaluateGroup(partitions), partitions };

@@ -17,7 +17,12 @@ export interface ResetScope {
 /** States in which a group has no member: its offsets may be moved. */
 const EMPTY_STATES = new Set(['Empty', 'Dead']);
 
-export async function planOffsetReset(client: ConsumerGroupClient, groupId: string, to: OffsetResetTarget, scope?: ResetScope[]): Promise<OffsetResetPlan> {
+export async function planOffsetReset(
+  client: ConsumerGroupClient,
+  groupId: string,
+  to: OffsetResetTarget,
+  scope?: ResetScope[],
+): Promise<OffsetResetPlan> {
   const committed = (await client.committedOffsets([groupId])).get(groupId) ?? [];
   const before = new Map(committed.map((c) => [`${c.topic}\u0000${c.partition}`, c.offset]));
   let chosen: { topic: string; partition: number }[];
@@ -25,13 +30,25 @@ export async function planOffsetReset(client: ConsumerGroupClient, groupId: stri
     const latest = await client.latestOffsets(scope.map((s) => s.topic));
     chosen = scope.flatMap(({ topic, partitions }) => {
       const all = [...(latest.get(topic)?.keys() ?? [])].sort((a, b) => a - b);
-      if (all.length === 0) throw new EventscopeError('UNKNOWN_TOPIC', `Topic "${topic}" does not exist on this cluster.`, 'topics');
-      for (const p of partitions ?? []) if (!all.includes(p)) throw new EventscopeError('BAD_CONFIG', `Partition ${p} is not a partition of "${topic}" (it has ${all.length}).`, 'topics');
+      if (all.length === 0)
+        throw new EventscopeError('UNKNOWN_TOPIC', `Topic "${topic}" does not exist on this cluster.`, 'topics');
+      for (const p of partitions ?? [])
+        if (!all.includes(p))
+          throw new EventscopeError(
+            'BAD_CONFIG',
+            `Partition ${p} is not a partition of "${topic}" (it has ${all.length}).`,
+            'topics',
+          );
       return (partitions ?? all).map((partition) => ({ topic, partition }));
     });
   } else {
     chosen = committed.filter((c) => c.offset !== null).map(({ topic, partition }) => ({ topic, partition }));
-    if (chosen.length === 0) throw new EventscopeError('NOT_FOUND', `Group "${groupId}" has no committed offsets; name the topics whose offsets to set.`, 'topics');
+    if (chosen.length === 0)
+      throw new EventscopeError(
+        'NOT_FOUND',
+        `Group "${groupId}" has no committed offsets; name the topics whose offsets to set.`,
+        'topics',
+      );
   }
   const topics = [...new Set(chosen.map((c) => c.topic))];
   const [earliest, latest, atTime] = await Promise.all([
@@ -39,34 +56,37 @@ export async function planOffsetReset(client: ConsumerGroupClient, groupId: stri
     client.latestOffsets(topics),
     to.kind === 'timestamp' ? client.offsetsForTime(topics, to.timestamp) : Promise.resolve(null),
   ]);
-  const partitions = chosen
-    .sort(byTopicPartition)
-    .map(({ topic, partition }) => {
-      const low = earliest.get(topic)?.get(partition) ?? 0n;
-      const high = latest.get(topic)?.get(partition) ?? 0n;
-      const current = before.get(`${topic}\u0000${partition}`) ?? null;
-      let target: bigint;
-      switch (to.kind) {
-        case 'earliest':
-          target = low;
-          break;
-        case 'latest':
-          target = high;
-          break;
-        case 'timestamp':
-          target = atTime?.get(topic)?.get(partition) ?? high;
-          break;
-        case 'offset':
-          target = BigInt(to.offset);
-          break;
-        case 'shift':
-          if (current === null) throw new EventscopeError('BAD_CONFIG', `Partition ${partition} of "${topic}" has no committed offset to shift from; reset it to an offset, a time, earliest or latest instead.`, 'to');
-          target = current + BigInt(to.by);
-          break;
-      }
-      const after = target < low ? low : target > high ? high : target;
-      return { topic, partition, before: current === null ? null : current.toString(), after: after.toString() };
-    });
+  const partitions = chosen.sort(byTopicPartition).map(({ topic, partition }) => {
+    const low = earliest.get(topic)?.get(partition) ?? 0n;
+    const high = latest.get(topic)?.get(partition) ?? 0n;
+    const current = before.get(`${topic}\u0000${partition}`) ?? null;
+    let target: bigint;
+    switch (to.kind) {
+      case 'earliest':
+        target = low;
+        break;
+      case 'latest':
+        target = high;
+        break;
+      case 'timestamp':
+        target = atTime?.get(topic)?.get(partition) ?? high;
+        break;
+      case 'offset':
+        target = BigInt(to.offset);
+        break;
+      case 'shift':
+        if (current === null)
+          throw new EventscopeError(
+            'BAD_CONFIG',
+            `Partition ${partition} of "${topic}" has no committed offset to shift from; reset it to an offset, a time, earliest or latest instead.`,
+            'to',
+          );
+        target = current + BigInt(to.by);
+        break;
+    }
+    const after = target < low ? low : target > high ? high : target;
+    return { topic, partition, before: current === null ? null : current.toString(), after: after.toString() };
+  });
   return { groupId, executed: false, partitions };
 }
 
@@ -74,8 +94,14 @@ export async function planOffsetReset(client: ConsumerGroupClient, groupId: stri
 export async function executeOffsetReset(client: ConsumerGroupClient, plan: OffsetResetPlan): Promise<OffsetResetPlan> {
   const [group] = await client.describeGroups([plan.groupId]);
   if (group && (group.members.length > 0 || !EMPTY_STATES.has(group.state))) {
-    throw new EventscopeError('GROUP_NOT_EMPTY', `Group "${plan.groupId}" has ${group.members.length} member${group.members.length === 1 ? '' : 's'} (state ${group.state}): stop its consumers first; offsets can only be moved for an empty group.`);
+    throw new EventscopeError(
+      'GROUP_NOT_EMPTY',
+      `Group "${plan.groupId}" has ${group.members.length} member${group.members.length === 1 ? '' : 's'} (state ${group.state}): stop its consumers first; offsets can only be moved for an empty group.`,
+    );
   }
-  await client.commitOffsets(plan.groupId, plan.partitions.map((p) => ({ topic: p.topic, partition: p.partition, offset: BigInt(p.after) })));
+  await client.commitOffsets(
+    plan.groupId,
+    plan.partitions.map((p) => ({ topic: p.topic, partition: p.partition, offset: BigInt(p.after) })),
+  );
   return { ...plan, executed: true };
 }

@@ -23,6 +23,9 @@ export function totalLag(lags: Iterable<bigint | null>): bigint | null {
   return total;
 }
 
-export function byTopicPartition(a: { topic: string; partition: number }, b: { topic: string; partition: number }): number {
+export function byTopicPartition(
+  a: { topic: string; partition: number },
+  b: { topic: string; partition: number },
+): number {
   return a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition;
 }

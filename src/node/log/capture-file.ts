@@ -23,8 +23,15 @@ export interface CaptureSelection {
 }
 
 /** Copies the chosen topics (all they hold) of one cluster's log into a new capture file. */
-export function exportCapture(source: ReplayLog, cluster: string, selection: CaptureSelection[], path: string, info: CaptureInfo): { records: number } {
-  if (existsSync(path)) throw new EventscopeError('BAD_CONFIG', `${path} exists already; choose another file name.`, 'path');
+export function exportCapture(
+  source: ReplayLog,
+  cluster: string,
+  selection: CaptureSelection[],
+  path: string,
+  info: CaptureInfo,
+): { records: number } {
+  if (existsSync(path))
+    throw new EventscopeError('BAD_CONFIG', `${path} exists already; choose another file name.`, 'path');
   const target = new ReplayLog(path, { capBytesPerCluster: Number.MAX_SAFE_INTEGER });
   let records = 0;
   try {
@@ -32,11 +39,14 @@ export function exportCapture(source: ReplayLog, cluster: string, selection: Cap
     target.setMeta('info', JSON.stringify(info));
     for (const { topic, partitions } of selection) {
       const held = source.topics(cluster).find((t) => t.topic === topic);
-      if (!held) throw new EventscopeError('NOT_FOUND', `The replay log holds nothing of "${topic}" to export.`, 'topic');
+      if (!held)
+        throw new EventscopeError('NOT_FOUND', `The replay log holds nothing of "${topic}" to export.`, 'topic');
       for (const partition of held.partitions) {
         if (partitions && !partitions.includes(partition)) continue;
         for (const range of source.ranges({ cluster, topic, partition })) {
-          const stored = source.read({ cluster, topic, partition }, range.from, Number.MAX_SAFE_INTEGER).filter((r) => r.offset < range.to);
+          const stored = source
+            .read({ cluster, topic, partition }, range.from, Number.MAX_SAFE_INTEGER)
+            .filter((r) => r.offset < range.to);
           records += target.append({ cluster: CAPTURE_CLUSTER, topic, partition }, range, stored);
         }
       }
@@ -57,7 +67,11 @@ export function openCapture(path: string): { log: ReplayLog; info: CaptureInfo }
   try {
     log = new ReplayLog(path, { readOnly: true });
   } catch (err) {
-    throw new EventscopeError('BAD_CONFIG', `${path} is not an Eventscope capture file: ${(err as Error).message}`, 'path');
+    throw new EventscopeError(
+      'BAD_CONFIG',
+      `${path} is not an Eventscope capture file: ${(err as Error).message}`,
+      'path',
+    );
   }
   let format: string | null;
   try {
@@ -67,7 +81,11 @@ export function openCapture(path: string): { log: ReplayLog; info: CaptureInfo }
   }
   if (format !== CAPTURE_FORMAT) {
     log.close();
-    throw new EventscopeError('BAD_CONFIG', `${path} is not an Eventscope capture file (format ${format ?? 'unknown'}).`, 'path');
+    throw new EventscopeError(
+      'BAD_CONFIG',
+      `${path} is not an Eventscope capture file (format ${format ?? 'unknown'}).`,
+      'path',
+    );
   }
   return { log, info: JSON.parse(log.getMeta('info') ?? '{}') as CaptureInfo };
 }

@@ -21,7 +21,10 @@ export function checkHeldTopic(log: ReplayLog, cluster: string, topic: string, s
   const heldId = log.topicId(cluster, topic);
   if (heldId !== null && seen.topicId !== null && heldId !== seen.topicId) {
     const records = log.forgetTopic(cluster, topic);
-    if (records > 0) notices.push(`The replay log held ${formatCount(records)} records of an earlier topic named ${topic} (deleted and re-created since, topic ID ${heldId}); they were set aside and are read again from the cluster.`);
+    if (records > 0)
+      notices.push(
+        `The replay log held ${formatCount(records)} records of an earlier topic named ${topic} (deleted and re-created since, topic ID ${heldId}); they were set aside and are read again from the cluster.`,
+      );
   }
   const held = log.topics(cluster).find((t) => t.topic === topic);
   for (const partition of held?.partitions ?? []) {
@@ -34,7 +37,10 @@ export function checkHeldTopic(log: ReplayLog, cluster: string, topic: string, s
     const now = end ?? 0n;
     if (heldEnd > now) {
       const records = log.forgetFrom(key, now);
-      if (records > 0) notices.push(`Partition ${partition} of ${topic} now ends at offset ${formatCount(now)}, below the ${formatCount(heldEnd)} the replay log held: ${formatCount(records)} held records past its end were set aside.`);
+      if (records > 0)
+        notices.push(
+          `Partition ${partition} of ${topic} now ends at offset ${formatCount(now)}, below the ${formatCount(heldEnd)} the replay log held: ${formatCount(records)} held records past its end were set aside.`,
+        );
     }
   }
   // Recorded before anything is stored, so what a read stores next is known to be of this topic.

@@ -25,7 +25,14 @@ export interface ScanPage {
  * Up to `limit` records after the cursor `after` ({} to start), partition by partition in
  * offset order; keys, values and headers cut to previewBytes.
  */
-export function scanPage(log: ReplayLog, cluster: string, topic: string, after: Readonly<Record<string, string>>, limit: number, previewBytes: number): ScanPage {
+export function scanPage(
+  log: ReplayLog,
+  cluster: string,
+  topic: string,
+  after: Readonly<Record<string, string>>,
+  limit: number,
+  previewBytes: number,
+): ScanPage {
   const held = log.topics(cluster).find((t) => t.topic === topic)?.partitions ?? [];
   const next = { ...after };
   const records: RecordDto[] = [];
@@ -37,17 +44,31 @@ export function scanPage(log: ReplayLog, cluster: string, topic: string, after: 
     // A partition that gave less than asked is finished: mark it past its end.
     next[partition] = page.length < wanted ? END_OF_PARTITION : (page[page.length - 1]!.offset + 1n).toString();
   }
-  return { records, after: next, done: held.every((p) => next[p] === END_OF_PARTITION), total: log.recordCount(cluster, topic) };
+  return {
+    records,
+    after: next,
+    done: held.every((p) => next[p] === END_OF_PARTITION),
+    total: log.recordCount(cluster, topic),
+  };
 }
 
-export type SearchEvent = { type: 'progress'; scanned: number; total: number; matched: number } | { type: 'matches'; records: RecordDto[] };
+export type SearchEvent =
+  { type: 'progress'; scanned: number; total: number; matched: number } | { type: 'matches'; records: RecordDto[] };
 
 /**
  * Tests every record the log holds of a topic against `matches` (on its DTO, values cut to
  * previewBytes, as shown in a list). Emits matches in groups and progress at most every
  * 100 ms, then a last progress; stops quietly once `signal` aborts.
  */
-export async function searchLog(log: ReplayLog, cluster: string, topic: string, matches: (record: RecordDto) => boolean, previewBytes: number, emit: (event: SearchEvent) => void, signal: AbortSignal): Promise<void> {
+export async function searchLog(
+  log: ReplayLog,
+  cluster: string,
+  topic: string,
+  matches: (record: RecordDto) => boolean,
+  previewBytes: number,
+  emit: (event: SearchEvent) => void,
+  signal: AbortSignal,
+): Promise<void> {
   const total = log.recordCount(cluster, topic);
   let scanned = 0;
   let matched = 0;

@@ -1,7 +1,13 @@
 // A ClusterClient over a replay log alone: an opened capture file (or the sample capture)
 // browses, tails and searches like a cluster, with no cluster behind it. Offsets are what
 // the log holds; "following" ends at the last stored record, since nothing new can come.
-import type { ClusterOverview, ConnectionTestResult, PartitionInfo, TopicDetail, TopicSummary } from '../../common/contract/dto.ts';
+import type {
+  ClusterOverview,
+  ConnectionTestResult,
+  PartitionInfo,
+  TopicDetail,
+  TopicSummary,
+} from '../../common/contract/dto.ts';
 import { EventscopeError } from '../../common/contract/errors.ts';
 import type { ClusterClient } from '../kafka/index.ts';
 import { unknownTopicError } from '../kafka/errors.ts';
@@ -33,7 +39,9 @@ export class OfflineCluster implements ClusterClient {
 
   private bounds(topic: string, partition: number): { earliest: bigint; latest: bigint } {
     const ranges = this.log.ranges({ cluster: this.cluster, topic, partition });
-    return ranges.length === 0 ? { earliest: 0n, latest: 0n } : { earliest: ranges[0]!.from, latest: ranges[ranges.length - 1]!.to };
+    return ranges.length === 0
+      ? { earliest: 0n, latest: 0n }
+      : { earliest: ranges[0]!.from, latest: ranges[ranges.length - 1]!.to };
   }
 
   private partitionsOf(topic: string): number[] {
@@ -65,7 +73,16 @@ export class OfflineCluster implements ClusterClient {
   async describeTopic(topic: string): Promise<TopicDetail> {
     const partitions: PartitionInfo[] = this.partitionsOf(topic).map((partition) => {
       const { earliest, latest } = this.bounds(topic, partition);
-      return { partition, leader: -1, replicas: [], isr: [], offlineReplicas: [], earliestOffset: earliest.toString(), latestOffset: latest.toString(), underReplicated: false };
+      return {
+        partition,
+        leader: -1,
+        replicas: [],
+        isr: [],
+        offlineReplicas: [],
+        earliestOffset: earliest.toString(),
+        latestOffset: latest.toString(),
+        underReplicated: false,
+      };
     });
     return { name: topic, internal: topic.startsWith('__'), partitions, configs: [] };
   }
@@ -76,7 +93,12 @@ export class OfflineCluster implements ClusterClient {
     const start = new Map<number, bigint>();
     const end = new Map<number, bigint>();
     for (const p of chosen) {
-      if (!all.includes(p)) throw new EventscopeError('BAD_CONFIG', `Partition ${p} is not in ${this.name}'s copy of "${topic}".`, 'partition');
+      if (!all.includes(p))
+        throw new EventscopeError(
+          'BAD_CONFIG',
+          `Partition ${p} is not in ${this.name}'s copy of "${topic}".`,
+          'partition',
+        );
       const { earliest, latest } = this.bounds(topic, p);
       const clamp = (o: bigint): bigint => (o < earliest ? earliest : o > latest ? latest : o);
       end.set(p, latest);
@@ -84,7 +106,11 @@ export class OfflineCluster implements ClusterClient {
       else if (from.kind === 'latest') start.set(p, latest);
       else if (from.kind === 'offset') start.set(p, clamp(from.offset));
       else if (from.kind === 'last') start.set(p, clamp(latest - from.count));
-      else start.set(p, this.log.offsetForTime({ cluster: this.cluster, topic, partition: p }, from.timestampMs) ?? latest);
+      else
+        start.set(
+          p,
+          this.log.offsetForTime({ cluster: this.cluster, topic, partition: p }, from.timestampMs) ?? latest,
+        );
     }
     return { start, end };
   }
@@ -95,11 +121,18 @@ export class OfflineCluster implements ClusterClient {
     for (const [p, o] of request.startAt ?? []) if (start.has(p)) start.set(p, o);
     request.onStart?.({ start, end });
     const limit = request.maxRecords ?? Infinity;
-    const cursors = [...start].map(([partition, at]) => ({ partition, at, stop: end.get(partition)!, page: [] as KafkaRecord[] }));
+    const cursors = [...start].map(([partition, at]) => ({
+      partition,
+      at,
+      stop: end.get(partition)!,
+      page: [] as KafkaRecord[],
+    }));
     let delivered = 0;
     const refill = (c: (typeof cursors)[number]): void => {
       if (c.page.length > 0 || c.at >= c.stop) return;
-      c.page = this.log.read({ cluster: this.cluster, topic: request.topic, partition: c.partition }, c.at, READ_PAGE_RECORDS).filter((r) => r.offset < c.stop);
+      c.page = this.log
+        .read({ cluster: this.cluster, topic: request.topic, partition: c.partition }, c.at, READ_PAGE_RECORDS)
+        .filter((r) => r.offset < c.stop);
       if (c.page.length === 0) c.at = c.stop; // nothing more is held before the end
     };
     while (delivered < limit && !request.signal?.aborted) {
@@ -124,7 +157,10 @@ export class OfflineCluster implements ClusterClient {
     return { records: delivered, nextOffsets: new Map(cursors.map((c) => [c.partition, c.at])) };
   }
 
-  private offsetsOf(topics: string[], pick: (topic: string, partition: number) => bigint): Map<string, Map<number, bigint>> {
+  private offsetsOf(
+    topics: string[],
+    pick: (topic: string, partition: number) => bigint,
+  ): Map<string, Map<number, bigint>> {
     const out = new Map<string, Map<number, bigint>>();
     for (const topic of topics) out.set(topic, new Map(this.partitionsOf(topic).map((p) => [p, pick(topic, p)])));
     return out;
@@ -139,11 +175,19 @@ export class OfflineCluster implements ClusterClient {
   }
 
   async offsetsForTime(topics: string[], timestamp: number): Promise<Map<string, Map<number, bigint>>> {
-    return this.offsetsOf(topics, (t, p) => this.log.offsetForTime({ cluster: this.cluster, topic: t, partition: p }, timestamp) ?? this.bounds(t, p).latest);
+    return this.offsetsOf(
+      topics,
+      (t, p) =>
+        this.log.offsetForTime({ cluster: this.cluster, topic: t, partition: p }, timestamp) ??
+        this.bounds(t, p).latest,
+    );
   }
 
   async timestampsAt(positions: PartitionPosition[]): Promise<(number | null)[]> {
-    return positions.map(({ topic, partition, offset }) => this.log.read({ cluster: this.cluster, topic, partition }, offset, 1)[0]?.timestampMs ?? null);
+    return positions.map(
+      ({ topic, partition, offset }) =>
+        this.log.read({ cluster: this.cluster, topic, partition }, offset, 1)[0]?.timestampMs ?? null,
+    );
   }
 
   /** A capture keeps no topic IDs: what it holds is what it is. */
@@ -156,7 +200,19 @@ export class OfflineCluster implements ClusterClient {
   }
 
   async describeGroups(groupIds: string[]): Promise<DescribedGroup[]> {
-    return groupIds.map((groupId) => this.groups?.describeGroup(groupId) ?? { groupId, type: 'unknown', protocolType: '', state: 'Dead', notFound: true, coordinator: null, assignor: null, members: [] });
+    return groupIds.map(
+      (groupId) =>
+        this.groups?.describeGroup(groupId) ?? {
+          groupId,
+          type: 'unknown',
+          protocolType: '',
+          state: 'Dead',
+          notFound: true,
+          coordinator: null,
+          assignor: null,
+          members: [],
+        },
+    );
   }
 
   async committedOffsets(groupIds: string[]): Promise<Map<string, CommittedOffset[]>> {
@@ -164,7 +220,10 @@ export class OfflineCluster implements ClusterClient {
   }
 
   async commitOffsets(): Promise<never> {
-    throw new EventscopeError('WRITE_NOT_ALLOWED', `${this.name} is a capture file: its groups' offsets cannot be moved.`);
+    throw new EventscopeError(
+      'WRITE_NOT_ALLOWED',
+      `${this.name} is a capture file: its groups' offsets cannot be moved.`,
+    );
   }
 
   async deleteGroup(): Promise<never> {
@@ -181,11 +240,17 @@ export class OfflineCluster implements ClusterClient {
   }
 
   async alterTopicConfigs(): Promise<never> {
-    throw new EventscopeError('WRITE_NOT_ALLOWED', `${this.name} is a capture file: its topics' configs cannot be changed.`);
+    throw new EventscopeError(
+      'WRITE_NOT_ALLOWED',
+      `${this.name} is a capture file: its topics' configs cannot be changed.`,
+    );
   }
 
   async createPartitions(): Promise<never> {
-    throw new EventscopeError('WRITE_NOT_ALLOWED', `${this.name} is a capture file: partitions cannot be added to its topics.`);
+    throw new EventscopeError(
+      'WRITE_NOT_ALLOWED',
+      `${this.name} is a capture file: partitions cannot be added to its topics.`,
+    );
   }
 
   async deleteRecords(): Promise<never> {

@@ -71,8 +71,13 @@ export class RecordPacker {
    */
   pack(stream: number, baseOffset: bigint, records: readonly KafkaRecord[]): Buffer {
     const size = packedSize(records);
-    if (size > this.scratch.length && size <= SCRATCH_MAX_BYTES) this.scratch = Buffer.allocUnsafeSlow(Math.min(SCRATCH_MAX_BYTES, Math.max(size, 2 * this.scratch.length)));
-    const out = packPlain(size <= this.scratch.length ? this.scratch.subarray(0, size) : Buffer.allocUnsafe(size), baseOffset, records);
+    if (size > this.scratch.length && size <= SCRATCH_MAX_BYTES)
+      this.scratch = Buffer.allocUnsafeSlow(Math.min(SCRATCH_MAX_BYTES, Math.max(size, 2 * this.scratch.length)));
+    const out = packPlain(
+      size <= this.scratch.length ? this.scratch.subarray(0, size) : Buffer.allocUnsafe(size),
+      baseOffset,
+      records,
+    );
     const body = out.subarray(1);
     if (body.length < COMPRESS_MIN_BYTES) return raw(out);
     let verdict = this.verdicts.get(stream);
@@ -141,7 +146,8 @@ function packedSize(records: readonly KafkaRecord[]): number {
     if (r.key !== null) size += r.key.length;
     if (r.value !== null) size += r.value.length;
     const headers = r.headers;
-    for (let h = 0; h < headers.length; h++) size += 4 + Buffer.byteLength(headers[h]!.key, 'utf8') + 4 + bytesLength(headers[h]!.value);
+    for (let h = 0; h < headers.length; h++)
+      size += 4 + Buffer.byteLength(headers[h]!.key, 'utf8') + 4 + bytesLength(headers[h]!.value);
   }
   return size;
 }
@@ -262,7 +268,13 @@ function zstdContentSize(frame: Uint8Array): number | null {
   const size = fieldSize === 0 ? single : 1 << fieldSize;
   if (size === 0 || at + size > frame.length) return null;
   const view = new DataView(frame.buffer, frame.byteOffset + at, size);
-  return size === 1 ? view.getUint8(0) : size === 2 ? view.getUint16(0, true) + 256 : size === 4 ? view.getUint32(0, true) : Number(view.getBigUint64(0, true));
+  return size === 1
+    ? view.getUint8(0)
+    : size === 2
+      ? view.getUint16(0, true) + 256
+      : size === 4
+        ? view.getUint32(0, true)
+        : Number(view.getBigUint64(0, true));
 }
 
 export function unpackColumns(blob: Uint8Array): RecordColumns {
@@ -272,7 +284,13 @@ export function unpackColumns(blob: Uint8Array): RecordColumns {
   const body = stored.subarray(1);
   const declared = flags & ZSTD ? zstdContentSize(body) : null;
   // One byte more than declared: a full buffer makes zlib try for more output in a second chunk.
-  const buf = flags & ZSTD ? zstdDecompressSync(body, declared !== null && declared <= DECLARED_SIZE_MAX ? { chunkSize: Math.max(64, declared + 1) } : {}) : body;
+  const buf =
+    flags & ZSTD
+      ? zstdDecompressSync(
+          body,
+          declared !== null && declared <= DECLARED_SIZE_MAX ? { chunkSize: Math.max(64, declared + 1) } : {},
+        )
+      : body;
   const wide = (flags & WIDE) !== 0;
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const count = view.getUint32(0, true);
@@ -314,5 +332,16 @@ export function unpackColumns(blob: Uint8Array): RecordColumns {
   recordStart[count] = at;
   headerIndex[count] = headerKey.length;
   // A blob stored as is is a view of the row SQLite handed over: ours too (a copy per read).
-  return { count, bytes: buf, offsetDelta, timestamp, key, value, recordStart, headerIndex, headerKey, headerValue: Int32Array.from(headerSpans) };
+  return {
+    count,
+    bytes: buf,
+    offsetDelta,
+    timestamp,
+    key,
+    value,
+    recordStart,
+    headerIndex,
+    headerKey,
+    headerValue: Int32Array.from(headerSpans),
+  };
 }

@@ -22,7 +22,13 @@ export interface RecordPosition {
  * order; a position wanted twice is given once). Positions the log does not hold are not
  * called: the caller asks the cluster for those. `found` may throw to stop.
  */
-export function forEachHeldRecord(log: ReplayLog, cluster: string, topic: string, wanted: readonly RecordPosition[], found: (record: KafkaRecord) => void): void {
+export function forEachHeldRecord(
+  log: ReplayLog,
+  cluster: string,
+  topic: string,
+  wanted: readonly RecordPosition[],
+  found: (record: KafkaRecord) => void,
+): void {
   const byPartition = new Map<number, Set<bigint>>();
   for (const { partition, offset } of wanted) {
     let offsets = byPartition.get(partition);
@@ -33,7 +39,12 @@ export function forEachHeldRecord(log: ReplayLog, cluster: string, topic: string
     const offsets = [...offsetSet].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     let start = 0;
     for (let i = 1; i <= offsets.length; i++) {
-      if (i < offsets.length && offsets[i]! - offsets[i - 1]! <= MAX_RUN_GAP && offsets[i]! - offsets[start]! < MAX_RUN_SPAN) continue;
+      if (
+        i < offsets.length &&
+        offsets[i]! - offsets[i - 1]! <= MAX_RUN_GAP &&
+        offsets[i]! - offsets[start]! < MAX_RUN_SPAN
+      )
+        continue;
       const from = offsets[start]!;
       const to = offsets[i - 1]!;
       const inRun = new Set(offsets.slice(start, i));

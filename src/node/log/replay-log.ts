@@ -127,7 +127,9 @@ export class ReplayLog {
     if (!options.readOnly) {
       // Large pages: a batch blob spans far fewer overflow pages (measured: about 3× faster
       // appends than the 4 KB default). page_size only takes effect on a new database.
-      this.db.exec('PRAGMA page_size = 65536; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 1000;');
+      this.db.exec(
+        'PRAGMA page_size = 65536; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 1000;',
+      );
       if (options.maxPageCount) this.db.exec(`PRAGMA max_page_count = ${Math.floor(options.maxPageCount)}`);
       this.db.exec(SCHEMA);
       if (options.checkpointInBackground && path !== ':memory:') {
@@ -138,7 +140,11 @@ export class ReplayLog {
     const integrity = this.db.prepare('PRAGMA quick_check').get() as { quick_check: string };
     if (integrity.quick_check !== 'ok') throw new Error(`The replay log ${path} is damaged: ${integrity.quick_check}`);
     this.seq = Number((this.db.prepare('SELECT COALESCE(MAX(seq), 0) AS s FROM batches').get() as { s: number }).s);
-    for (const row of this.db.prepare('SELECT s.cluster AS cluster, SUM(b.bytes) AS bytes FROM batches b JOIN streams s ON s.id = b.stream GROUP BY s.cluster').all() as { cluster: string; bytes: number }[]) {
+    for (const row of this.db
+      .prepare(
+        'SELECT s.cluster AS cluster, SUM(b.bytes) AS bytes FROM batches b JOIN streams s ON s.id = b.stream GROUP BY s.cluster',
+      )
+      .all() as { cluster: string; bytes: number }[]) {
       this.clusterBytes.set(row.cluster, row.bytes);
     }
   }
@@ -158,10 +164,22 @@ export class ReplayLog {
     const k = `${key.cluster}\u0000${key.topic}\u0000${key.partition}`;
     const known = this.streamIds.get(k);
     if (known !== undefined) return known;
-    let row = this.stmt('SELECT id FROM streams WHERE cluster = ? AND topic = ? AND partition = ?').get(key.cluster, key.topic, key.partition) as { id: number } | undefined;
+    let row = this.stmt('SELECT id FROM streams WHERE cluster = ? AND topic = ? AND partition = ?').get(
+      key.cluster,
+      key.topic,
+      key.partition,
+    ) as { id: number } | undefined;
     if (!row && create) {
-      this.stmt('INSERT INTO streams (cluster, topic, partition) VALUES (?, ?, ?)').run(key.cluster, key.topic, key.partition);
-      row = this.stmt('SELECT id FROM streams WHERE cluster = ? AND topic = ? AND partition = ?').get(key.cluster, key.topic, key.partition) as { id: number };
+      this.stmt('INSERT INTO streams (cluster, topic, partition) VALUES (?, ?, ?)').run(
+        key.cluster,
+        key.topic,
+        key.partition,
+      );
+      row = this.stmt('SELECT id FROM streams WHERE cluster = ? AND topic = ? AND partition = ?').get(
+        key.cluster,
+        key.topic,
+        key.partition,
+      ) as { id: number };
     }
     if (!row) return null;
     this.streamIds.set(k, row.id);
@@ -185,9 +203,17 @@ export class ReplayLog {
       for (const { key, span, records } of spans) {
         if (span.to <= span.from) continue;
         const stream = this.streamId(key, true)!;
-        const held = (this.stmt(`SELECT base_offset AS b, last_offset AS l FROM batches WHERE stream = ?1 AND base_offset >= ${STARTING_ROW} AND base_offset < ?3 AND last_offset >= ?2 ORDER BY base_offset`, true).all(stream, span.from, span.to) as { b: bigint; l: bigint }[]).map((r) => ({ from: r.b, to: r.l + 1n }));
+        const held = (
+          this.stmt(
+            `SELECT base_offset AS b, last_offset AS l FROM batches WHERE stream = ?1 AND base_offset >= ${STARTING_ROW} AND base_offset < ?3 AND last_offset >= ?2 ORDER BY base_offset`,
+            true,
+          ).all(stream, span.from, span.to) as { b: bigint; l: bigint }[]
+        ).map((r) => ({ from: r.b, to: r.l + 1n }));
         for (const gap of subtract(span, held)) {
-          const inGap = gap.from === span.from && gap.to === span.to ? records : records.filter((r) => r.offset >= gap.from && r.offset < gap.to);
+          const inGap =
+            gap.from === span.from && gap.to === span.to
+              ? records
+              : records.filter((r) => r.offset >= gap.from && r.offset < gap.to);
           for (const row of rows(gap, inGap)) {
             // A view of the packer's buffer, valid until the next pack: stored right here.
             const blob = this.packer.pack(stream, row.span.from, row.records);
@@ -197,7 +223,19 @@ export class ReplayLog {
               if (minTs === null || r.timestampMs < minTs) minTs = r.timestampMs;
               if (maxTs === null || r.timestampMs > maxTs) maxTs = r.timestampMs;
             }
-            this.stmt('INSERT INTO batches (stream, base_offset, last_offset, min_ts, max_ts, count, bytes, seq, records) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)').run(stream, row.span.from, row.span.to - 1n, minTs, maxTs, row.records.length, blob.length, ++this.seq, blob);
+            this.stmt(
+              'INSERT INTO batches (stream, base_offset, last_offset, min_ts, max_ts, count, bytes, seq, records) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+            ).run(
+              stream,
+              row.span.from,
+              row.span.to - 1n,
+              minTs,
+              maxTs,
+              row.records.length,
+              blob.length,
+              ++this.seq,
+              blob,
+            );
             stored += row.records.length;
             added.set(key.cluster, (added.get(key.cluster) ?? 0) + blob.length);
           }
@@ -223,7 +261,10 @@ export class ReplayLog {
   /** Drops the oldest stored batches of a cluster until it is under its cap. */
   private evict(cluster: string): void {
     let bytes = this.clusterBytes.get(cluster) ?? 0;
-    const oldest = this.stmt('SELECT b.stream AS stream, b.base_offset AS base, b.bytes AS bytes FROM batches b JOIN streams s ON s.id = b.stream WHERE s.cluster = ? ORDER BY b.seq LIMIT 256', true);
+    const oldest = this.stmt(
+      'SELECT b.stream AS stream, b.base_offset AS base, b.bytes AS bytes FROM batches b JOIN streams s ON s.id = b.stream WHERE s.cluster = ? ORDER BY b.seq LIMIT 256',
+      true,
+    );
     const remove = this.stmt('DELETE FROM batches WHERE stream = ? AND base_offset = ?');
     while (bytes > this.cap) {
       const rows = oldest.all(cluster) as { stream: bigint; base: bigint; bytes: bigint }[];
@@ -243,7 +284,10 @@ export class ReplayLog {
   ranges(key: StreamKey): OffsetRange[] {
     const stream = this.streamId(key, false);
     if (stream === null) return [];
-    const rows = this.stmt('SELECT base_offset AS b, last_offset AS l FROM batches WHERE stream = ? ORDER BY base_offset', true).all(stream) as { b: bigint; l: bigint }[];
+    const rows = this.stmt(
+      'SELECT base_offset AS b, last_offset AS l FROM batches WHERE stream = ? ORDER BY base_offset',
+      true,
+    ).all(stream) as { b: bigint; l: bigint }[];
     const merged: OffsetRange[] = [];
     for (const r of rows) {
       const last = merged[merged.length - 1];
@@ -259,7 +303,10 @@ export class ReplayLog {
     if (stream === null || limit <= 0) return [];
     const out: KafkaRecord[] = [];
     if (direction === 'forward') {
-      const rows = this.stmt(`SELECT base_offset AS b, records AS r FROM batches WHERE stream = ?1 AND base_offset >= ${STARTING_ROW} AND count > 0 ORDER BY base_offset`, true).iterate(stream, from) as Iterable<{ b: bigint; r: Uint8Array }>;
+      const rows = this.stmt(
+        `SELECT base_offset AS b, records AS r FROM batches WHERE stream = ?1 AND base_offset >= ${STARTING_ROW} AND count > 0 ORDER BY base_offset`,
+        true,
+      ).iterate(stream, from) as Iterable<{ b: bigint; r: Uint8Array }>;
       for (const row of rows) {
         for (const rec of unpackRecords(key.partition, row.b, row.r)) {
           if (rec.offset < from) continue;
@@ -269,7 +316,10 @@ export class ReplayLog {
       }
       return out;
     }
-    const rows = this.stmt('SELECT base_offset AS b, records AS r FROM batches WHERE stream = ? AND base_offset < ? AND count > 0 ORDER BY base_offset DESC', true).iterate(stream, from) as Iterable<{ b: bigint; r: Uint8Array }>;
+    const rows = this.stmt(
+      'SELECT base_offset AS b, records AS r FROM batches WHERE stream = ? AND base_offset < ? AND count > 0 ORDER BY base_offset DESC',
+      true,
+    ).iterate(stream, from) as Iterable<{ b: bigint; r: Uint8Array }>;
     for (const row of rows) {
       const records = unpackRecords(key.partition, row.b, row.r).filter((r) => r.offset < from);
       out.unshift(...records.slice(Math.max(0, records.length - (limit - out.length))));
@@ -283,10 +333,16 @@ export class ReplayLog {
    * unpackColumns: no object per record), or null past the last. A projection replay reads a
    * capture this way; its first row may begin before `from`.
    */
-  readRowColumns(key: StreamKey, from: bigint): { baseOffset: bigint; lastOffset: bigint; columns: RecordColumns } | null {
+  readRowColumns(
+    key: StreamKey,
+    from: bigint,
+  ): { baseOffset: bigint; lastOffset: bigint; columns: RecordColumns } | null {
     const stream = this.streamId(key, false);
     if (stream === null) return null;
-    const row = this.stmt(`SELECT base_offset AS b, last_offset AS l, records AS r FROM batches WHERE stream = ?1 AND base_offset >= ${STARTING_ROW} AND last_offset >= ?2 AND count > 0 ORDER BY base_offset LIMIT 1`, true).get(stream, from) as { b: bigint; l: bigint; r: Uint8Array } | undefined;
+    const row = this.stmt(
+      `SELECT base_offset AS b, last_offset AS l, records AS r FROM batches WHERE stream = ?1 AND base_offset >= ${STARTING_ROW} AND last_offset >= ?2 AND count > 0 ORDER BY base_offset LIMIT 1`,
+      true,
+    ).get(stream, from) as { b: bigint; l: bigint; r: Uint8Array } | undefined;
     return row ? { baseOffset: row.b, lastOffset: row.l, columns: unpackColumns(row.r) } : null;
   }
 
@@ -294,26 +350,37 @@ export class ReplayLog {
   offsetForTime(key: StreamKey, timestampMs: number): bigint | null {
     const stream = this.streamId(key, false);
     if (stream === null) return null;
-    const rows = this.stmt('SELECT base_offset AS b, records AS r FROM batches WHERE stream = ? AND max_ts >= ? ORDER BY base_offset', true).iterate(stream, timestampMs) as Iterable<{ b: bigint; r: Uint8Array }>;
+    const rows = this.stmt(
+      'SELECT base_offset AS b, records AS r FROM batches WHERE stream = ? AND max_ts >= ? ORDER BY base_offset',
+      true,
+    ).iterate(stream, timestampMs) as Iterable<{ b: bigint; r: Uint8Array }>;
     for (const row of rows) {
-      for (const rec of unpackRecords(key.partition, row.b, row.r)) if (rec.timestampMs >= timestampMs) return rec.offset;
+      for (const rec of unpackRecords(key.partition, row.b, row.r))
+        if (rec.timestampMs >= timestampMs) return rec.offset;
     }
     return null;
   }
 
   /** Every stored record of the chosen partitions, batch by batch, in offset order per partition. */
   *scan(cluster: string, topic: string, partitions?: number[]): Generator<KafkaRecord[]> {
-    const streams = this.stmt('SELECT id, partition FROM streams WHERE cluster = ? AND topic = ? ORDER BY partition').all(cluster, topic) as { id: number; partition: number }[];
+    const streams = this.stmt(
+      'SELECT id, partition FROM streams WHERE cluster = ? AND topic = ? ORDER BY partition',
+    ).all(cluster, topic) as { id: number; partition: number }[];
     for (const s of streams) {
       if (partitions && !partitions.includes(s.partition)) continue;
-      const rows = this.stmt('SELECT base_offset AS b, records AS r FROM batches WHERE stream = ? AND count > 0 ORDER BY base_offset', true).iterate(s.id) as Iterable<{ b: bigint; r: Uint8Array }>;
+      const rows = this.stmt(
+        'SELECT base_offset AS b, records AS r FROM batches WHERE stream = ? AND count > 0 ORDER BY base_offset',
+        true,
+      ).iterate(s.id) as Iterable<{ b: bigint; r: Uint8Array }>;
       for (const row of rows) yield unpackRecords(s.partition, row.b, row.r);
     }
   }
 
   /** Topics (and their partitions) held for a cluster. */
   topics(cluster: string): { topic: string; partitions: number[] }[] {
-    const rows = this.stmt('SELECT topic, partition FROM streams s WHERE cluster = ? AND EXISTS (SELECT 1 FROM batches b WHERE b.stream = s.id) ORDER BY topic, partition').all(cluster) as { topic: string; partition: number }[];
+    const rows = this.stmt(
+      'SELECT topic, partition FROM streams s WHERE cluster = ? AND EXISTS (SELECT 1 FROM batches b WHERE b.stream = s.id) ORDER BY topic, partition',
+    ).all(cluster) as { topic: string; partition: number }[];
     const byTopic = new Map<string, number[]>();
     for (const r of rows) byTopic.set(r.topic, [...(byTopic.get(r.topic) ?? []), r.partition]);
     return [...byTopic].map(([topic, partitions]) => ({ topic, partitions }));
@@ -321,12 +388,16 @@ export class ReplayLog {
 
   /** Records held for a topic (all partitions). */
   recordCount(cluster: string, topic: string): number {
-    const row = this.stmt('SELECT COALESCE(SUM(b.count), 0) AS n FROM batches b JOIN streams s ON s.id = b.stream WHERE s.cluster = ? AND s.topic = ?').get(cluster, topic) as { n: number };
+    const row = this.stmt(
+      'SELECT COALESCE(SUM(b.count), 0) AS n FROM batches b JOIN streams s ON s.id = b.stream WHERE s.cluster = ? AND s.topic = ?',
+    ).get(cluster, topic) as { n: number };
     return row.n;
   }
 
   clusters(): string[] {
-    return (this.stmt('SELECT DISTINCT cluster FROM streams ORDER BY cluster').all() as { cluster: string }[]).map((r) => r.cluster);
+    return (this.stmt('SELECT DISTINCT cluster FROM streams ORDER BY cluster').all() as { cluster: string }[]).map(
+      (r) => r.cluster,
+    );
   }
 
   sizeBytes(cluster: string): number {
@@ -346,7 +417,9 @@ export class ReplayLog {
 
   /** Per cluster held: stored bytes, records, topics. */
   usage(): { cluster: string; bytes: number; records: number; topics: number }[] {
-    return this.stmt('SELECT s.cluster AS cluster, SUM(b.bytes) AS bytes, SUM(b.count) AS records, COUNT(DISTINCT s.topic) AS topics FROM batches b JOIN streams s ON s.id = b.stream GROUP BY s.cluster ORDER BY s.cluster').all() as { cluster: string; bytes: number; records: number; topics: number }[];
+    return this.stmt(
+      'SELECT s.cluster AS cluster, SUM(b.bytes) AS bytes, SUM(b.count) AS records, COUNT(DISTINCT s.topic) AS topics FROM batches b JOIN streams s ON s.id = b.stream GROUP BY s.cluster ORDER BY s.cluster',
+    ).all() as { cluster: string; bytes: number; records: number; topics: number }[];
   }
 
   /** Forgets everything held for a cluster; returns the stored bytes that freed (the file keeps its size and reuses them). */
@@ -370,12 +443,15 @@ export class ReplayLog {
   /** The Kafka topic ID that what the log holds of this topic was fetched from; null if never recorded (older logs, old brokers). */
   topicId(cluster: string, topic: string): string | null {
     if (!this.hasTable('topic_identity')) return null;
-    const row = this.stmt('SELECT topic_id FROM topic_identity WHERE cluster = ? AND topic = ?').get(cluster, topic) as { topic_id: string } | undefined;
+    const row = this.stmt('SELECT topic_id FROM topic_identity WHERE cluster = ? AND topic = ?').get(cluster, topic) as
+      { topic_id: string } | undefined;
     return row?.topic_id ?? null;
   }
 
   setTopicId(cluster: string, topic: string, topicId: string): void {
-    this.stmt('INSERT INTO topic_identity (cluster, topic, topic_id) VALUES (?, ?, ?) ON CONFLICT (cluster, topic) DO UPDATE SET topic_id = excluded.topic_id').run(cluster, topic, topicId);
+    this.stmt(
+      'INSERT INTO topic_identity (cluster, topic, topic_id) VALUES (?, ?, ?) ON CONFLICT (cluster, topic) DO UPDATE SET topic_id = excluded.topic_id',
+    ).run(cluster, topic, topicId);
   }
 
   /**
@@ -390,7 +466,10 @@ export class ReplayLog {
     let freed = 0;
     try {
       this.db.exec('BEGIN IMMEDIATE');
-      const rows = this.stmt('SELECT base_offset AS b, last_offset AS l, count AS c, bytes AS n, records AS r FROM batches WHERE stream = ? AND last_offset >= ? ORDER BY base_offset', true).all(stream, offset) as { b: bigint; l: bigint; c: bigint; n: bigint; r: Uint8Array }[];
+      const rows = this.stmt(
+        'SELECT base_offset AS b, last_offset AS l, count AS c, bytes AS n, records AS r FROM batches WHERE stream = ? AND last_offset >= ? ORDER BY base_offset',
+        true,
+      ).all(stream, offset) as { b: bigint; l: bigint; c: bigint; n: bigint; r: Uint8Array }[];
       const remove = this.stmt('DELETE FROM batches WHERE stream = ? AND base_offset = ?');
       const keep: SpanToStore[] = [];
       for (const row of rows) {
@@ -417,10 +496,17 @@ export class ReplayLog {
   /** Forgets everything held of a topic (every partition); returns how many records that was. */
   forgetTopic(cluster: string, topic: string): number {
     const records = this.recordCount(cluster, topic);
-    const freed = (this.stmt('SELECT COALESCE(SUM(b.bytes), 0) AS n FROM batches b JOIN streams s ON s.id = b.stream WHERE s.cluster = ? AND s.topic = ?').get(cluster, topic) as { n: number }).n;
+    const freed = (
+      this.stmt(
+        'SELECT COALESCE(SUM(b.bytes), 0) AS n FROM batches b JOIN streams s ON s.id = b.stream WHERE s.cluster = ? AND s.topic = ?',
+      ).get(cluster, topic) as { n: number }
+    ).n;
     this.db.exec('BEGIN IMMEDIATE');
     try {
-      this.stmt('DELETE FROM batches WHERE stream IN (SELECT id FROM streams WHERE cluster = ? AND topic = ?)').run(cluster, topic);
+      this.stmt('DELETE FROM batches WHERE stream IN (SELECT id FROM streams WHERE cluster = ? AND topic = ?)').run(
+        cluster,
+        topic,
+      );
       this.stmt('DELETE FROM topic_identity WHERE cluster = ? AND topic = ?').run(cluster, topic);
       this.db.exec('COMMIT');
     } catch (err) {
@@ -441,7 +527,10 @@ export class ReplayLog {
   }
 
   setMeta(key: string, value: string): void {
-    this.stmt('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
+    this.stmt('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(
+      key,
+      value,
+    );
   }
 
   /**
@@ -472,7 +561,10 @@ function walBytes(path: string): number {
 }
 
 /** A fetched span cut into rows of at most MAX_RECORDS_PER_ROW records, so reading a few records back never unpacks a huge blob. */
-function rows(span: OffsetRange, records: readonly KafkaRecord[]): { span: OffsetRange; records: readonly KafkaRecord[] }[] {
+function rows(
+  span: OffsetRange,
+  records: readonly KafkaRecord[],
+): { span: OffsetRange; records: readonly KafkaRecord[] }[] {
   if (records.length <= MAX_RECORDS_PER_ROW) return [{ span, records }];
   const out: { span: OffsetRange; records: readonly KafkaRecord[] }[] = [];
   for (let i = 0; i < records.length; i += MAX_RECORDS_PER_ROW) {

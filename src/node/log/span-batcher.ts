@@ -48,7 +48,9 @@ export class SpanBatcher {
   store(): number {
     if (this.pending.size === 0) return 0;
     const spans: SpanToStore[] = [];
-    for (const [partition, held] of this.pending) for (const { span, records } of held) spans.push({ key: { cluster: this.cluster, topic: this.topic, partition }, span, records });
+    for (const [partition, held] of this.pending)
+      for (const { span, records } of held)
+        spans.push({ key: { cluster: this.cluster, topic: this.topic, partition }, span, records });
     this.pending = new Map();
     this.count = 0;
     return this.log.appendAll(spans);

@@ -89,7 +89,10 @@ export class WalCheckpointer {
   private stopped = false;
 
   constructor(path: string, intervalMs = CHECKPOINT_INTERVAL_MS) {
-    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { path, intervalMs, catchUpMs: Math.min(CATCH_UP_MS, intervalMs), state: this.state.buffer } });
+    this.worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { path, intervalMs, catchUpMs: Math.min(CATCH_UP_MS, intervalMs), state: this.state.buffer },
+    });
     // A worker that dies (its database cannot be opened) must not take the host with it: without
     // it, commits checkpoint themselves once the WAL passes WAL_LIMIT_BYTES (replay-log.ts).
     this.worker.on('error', () => {

@@ -6,7 +6,12 @@
 import type { ChangelogState } from '../../common/contract/projection-dto.ts';
 import type { ClusterClient } from '../kafka/index.ts';
 
-export async function readChangelog(client: ClusterClient, topic: string, maxKeys: number, signal: AbortSignal): Promise<ChangelogState> {
+export async function readChangelog(
+  client: ClusterClient,
+  topic: string,
+  maxKeys: number,
+  signal: AbortSignal,
+): Promise<ChangelogState> {
   await client.describeTopic(topic); // an unknown topic fails here, with the one message for it
   const text = new TextDecoder('utf-8');
   const latest = new Map<string, Uint8Array | null>();

@@ -22,11 +22,15 @@ export interface ClusterSourceOptions {
  * How many of a partition's records (in offset order) come before the stop, and whether the stop
  * is reached with them (nothing after them is to be read).
  */
-export function cutAtStop(records: readonly KafkaRecord[], stop: ReplayStop | null): { keep: number; reachedStop: boolean } {
+export function cutAtStop(
+  records: readonly KafkaRecord[],
+  stop: ReplayStop | null,
+): { keep: number; reachedStop: boolean } {
   if (!stop) return { keep: records.length, reachedStop: false };
   for (let i = 0; i < records.length; i++) {
     const r = records[i]!;
-    if (stop.kind === 'offset' ? r.offset > stop.offset : r.timestampMs > stop.timestampMs) return { keep: i, reachedStop: true };
+    if (stop.kind === 'offset' ? r.offset > stop.offset : r.timestampMs > stop.timestampMs)
+      return { keep: i, reachedStop: true };
     if (stop.kind === 'offset' && r.offset === stop.offset) return { keep: i + 1, reachedStop: true };
   }
   return { keep: records.length, reachedStop: false };
@@ -98,7 +102,8 @@ class ClusterPartitionSource implements PartitionSource {
             this.close();
             return;
           }
-          while (this.queue.length >= MAX_QUEUED_BATCHES && !this.done) await new Promise<void>((resolve) => (this.room = resolve));
+          while (this.queue.length >= MAX_QUEUED_BATCHES && !this.done)
+            await new Promise<void>((resolve) => (this.room = resolve));
         },
       })
       .then(
@@ -129,7 +134,12 @@ class ClusterPartitionSource implements PartitionSource {
 }
 
 /** One source per partition of each topic (every partition unless `partitions` says which). Close them when the replay ends. */
-export async function clusterPartitionSources(client: ClusterClient, topics: string[], partitions: number[] | null, options: ClusterSourceOptions): Promise<{ sources: PartitionSource[]; close(): void }> {
+export async function clusterPartitionSources(
+  client: ClusterClient,
+  topics: string[],
+  partitions: number[] | null,
+  options: ClusterSourceOptions,
+): Promise<{ sources: PartitionSource[]; close(): void }> {
   const sources: ClusterPartitionSource[] = [];
   for (const topic of topics) {
     const detail = await client.describeTopic(topic);
@@ -137,7 +147,11 @@ export async function clusterPartitionSources(client: ClusterClient, topics: str
     const chosen = partitions ?? held;
     const missing = chosen.filter((p) => !held.includes(p));
     if (missing.length > 0) {
-      throw new EventscopeError('NOT_FOUND', `"${topic}" has no partition ${missing.join(', ')} (it has ${held.length === 0 ? 'none' : `${held[0]}–${held[held.length - 1]}`}).`, 'partition');
+      throw new EventscopeError(
+        'NOT_FOUND',
+        `"${topic}" has no partition ${missing.join(', ')} (it has ${held.length === 0 ? 'none' : `${held[0]}–${held[held.length - 1]}`}).`,
+        'partition',
+      );
     }
     for (const p of chosen) sources.push(new ClusterPartitionSource(client, topic, p, options));
   }

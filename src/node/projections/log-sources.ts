@@ -31,7 +31,12 @@ export async function logPartitionSources(
     const held = (await offline.describeTopic(topic)).partitions.map((p) => p.partition).sort((a, b) => a - b);
     const chosen = partitions ?? held;
     const missing = chosen.filter((p) => !held.includes(p));
-    if (missing.length > 0) throw new EventscopeError('NOT_FOUND', `"${topic}" has no partition ${missing.join(', ')} (it has ${held.length === 0 ? 'none' : `${held[0]}–${held[held.length - 1]}`}).`, 'partition');
+    if (missing.length > 0)
+      throw new EventscopeError(
+        'NOT_FOUND',
+        `"${topic}" has no partition ${missing.join(', ')} (it has ${held.length === 0 ? 'none' : `${held[0]}–${held[held.length - 1]}`}).`,
+        'partition',
+      );
     const { start, end } = await offline.startOffsets(topic, chosen, options.from);
     for (const partition of chosen) {
       let at = start.get(partition)!;
@@ -54,7 +59,11 @@ export async function logPartitionSources(
           const page = pageOf(partition, row.baseOffset, row.columns);
           let start = 0;
           const fromN = Number(from);
-          while (start < page.end && (page.offset !== null ? page.offset[start]! < fromN : pageOffset(page, start) < from)) start++;
+          while (
+            start < page.end &&
+            (page.offset !== null ? page.offset[start]! < fromN : pageOffset(page, start) < from)
+          )
+            start++;
           const cut = pageEnd(page, start, until, stop);
           page.start = start;
           page.end = cut.end;
@@ -107,14 +116,35 @@ function pageOf(partition: number, baseOffset: bigint, c: RecordColumns): Record
   for (let i = 0; i < n; i++) {
     keep(c.key[2 * i]!, c.key[2 * i + 1]!);
     keep(c.value[2 * i]!, c.value[2 * i + 1]!);
-    for (let h = c.headerIndex[i]!; h < c.headerIndex[i + 1]!; h++) keep(c.headerValue[2 * h]!, c.headerValue[2 * h + 1]!);
+    for (let h = c.headerIndex[i]!; h < c.headerIndex[i + 1]!; h++)
+      keep(c.headerValue[2 * h]!, c.headerValue[2 * h + 1]!);
   }
   for (; at < b.length; at++) b[at] = 32;
-  return { partition, start: 0, end: n, bytes: b, offset, baseOffset, offsetDelta: c.offsetDelta, timestamp: c.timestamp, key: c.key, value: c.value, recordStart: c.recordStart, headerIndex: c.headerIndex, headerKey: c.headerKey, headerValue: c.headerValue };
+  return {
+    partition,
+    start: 0,
+    end: n,
+    bytes: b,
+    offset,
+    baseOffset,
+    offsetDelta: c.offsetDelta,
+    timestamp: c.timestamp,
+    key: c.key,
+    value: c.value,
+    recordStart: c.recordStart,
+    headerIndex: c.headerIndex,
+    headerKey: c.headerKey,
+    headerValue: c.headerValue,
+  };
 }
 
 /** Where a page's records from `start` on end: at `until` (exclusive), or at the stop (cutAtStop's rule). */
-function pageEnd(page: RecordPage, start: number, until: bigint, stop: ReplayStop | null): { end: number; reachedStop: boolean } {
+function pageEnd(
+  page: RecordPage,
+  start: number,
+  until: bigint,
+  stop: ReplayStop | null,
+): { end: number; reachedStop: boolean } {
   // Compared as numbers when the page's offsets are (a BigInt per record otherwise): a bound past
   // 2^53 rounds, yet stays above every safe offset, as it should.
   const offsets = page.offset;

@@ -19,13 +19,28 @@
 // worker file. The text is wrapped in a function so that none of its names is a global the
 // projection could see.
 import { Worker } from 'node:worker_threads';
-import { createProjectionEngine, jsonProblem, kindOfValue, lineOfProperty, projectionFailure, shadowedNames } from '../../common/projections/projection-engine.ts';
+import {
+  createProjectionEngine,
+  jsonProblem,
+  kindOfValue,
+  lineOfProperty,
+  projectionFailure,
+  shadowedNames,
+} from '../../common/projections/projection-engine.ts';
 import { projectionModuleBody } from '../../common/projections/module-source.ts';
 import { ProjectionRunner, DEFAULT_BATCH_TIME_LIMIT_MS } from '../../common/projections/projection-runner.ts';
 import type { ProjectionReply, ProjectionRequest } from '../../common/projections/projection-worker.ts';
 import { runProjectionWorker } from '../../common/projections/projection-worker.ts';
 import type { SandboxTransport, StackFrame } from '../../common/projections/sandbox-channel.ts';
-import { compileUserCode, describeThrown, locateSyntaxError, lockDownScope, sandboxedGlobals, sourceUrlOf, userLocation } from '../../common/projections/sandbox-core.ts';
+import {
+  compileUserCode,
+  describeThrown,
+  locateSyntaxError,
+  lockDownScope,
+  sandboxedGlobals,
+  sourceUrlOf,
+  userLocation,
+} from '../../common/projections/sandbox-core.ts';
 
 export const DEFAULT_MEMORY_LIMIT_MB = 1024;
 
@@ -139,7 +154,11 @@ function workerTransport(worker: Worker): SandboxTransport<ProjectionRequest, Pr
       worker.on('message', reply);
       worker.on('error', (err: Error & { code?: string }) => {
         if (terminated) return;
-        died(err.code === 'ERR_WORKER_OUT_OF_MEMORY' ? { kind: 'memory', message: err.message } : { kind: 'crashed', message: err.message });
+        died(
+          err.code === 'ERR_WORKER_OUT_OF_MEMORY'
+            ? { kind: 'memory', message: err.message }
+            : { kind: 'crashed', message: err.message },
+        );
       });
       worker.on('exit', (code) => {
         if (!terminated) died({ kind: 'crashed', message: `the worker exited (code ${code})` });
@@ -168,11 +187,21 @@ async function locateWorker(worker: Worker): Promise<StackFrame[] | null> {
     const target = `[worker ${worker.threadId}]`;
     let id = 0;
     const scripts = new Map<string, string>();
-    type Message = { method?: string; params?: { scriptId?: string; url?: string; callFrames?: { url?: string; location: { scriptId: string; lineNumber: number; columnNumber?: number } }[] } };
+    type Message = {
+      method?: string;
+      params?: {
+        scriptId?: string;
+        url?: string;
+        callFrames?: { url?: string; location: { scriptId: string; lineNumber: number; columnNumber?: number } }[];
+      };
+    };
     const attached = new Promise<string>((resolve) => {
-      session.on('NodeWorker.attachedToWorker', (m: { params: { sessionId: string; workerInfo: { title: string } } }) => {
-        if (m.params.workerInfo.title.startsWith(target)) resolve(m.params.sessionId);
-      });
+      session.on(
+        'NodeWorker.attachedToWorker',
+        (m: { params: { sessionId: string; workerInfo: { title: string } } }) => {
+          if (m.params.workerInfo.title.startsWith(target)) resolve(m.params.sessionId);
+        },
+      );
     });
     await session.post('NodeWorker.enable', { waitForDebuggerOnStart: false });
     const sessionId = await attached;
@@ -180,17 +209,26 @@ async function locateWorker(worker: Worker): Promise<StackFrame[] | null> {
       session.on('NodeWorker.receivedMessageFromWorker', (m: { params: { sessionId: string; message: string } }) => {
         if (m.params.sessionId !== sessionId) return;
         const message = JSON.parse(m.params.message) as Message;
-        if (message.method === 'Debugger.scriptParsed' && message.params?.scriptId) scripts.set(message.params.scriptId, message.params.url ?? '');
+        if (message.method === 'Debugger.scriptParsed' && message.params?.scriptId)
+          scripts.set(message.params.scriptId, message.params.url ?? '');
         if (message.method === 'Debugger.paused') resolve(message.params?.callFrames ?? []);
       });
     });
-    const send = (method: string): Promise<unknown> => session.post('NodeWorker.sendMessageToWorker', { sessionId, message: JSON.stringify({ id: ++id, method, params: {} }) });
+    const send = (method: string): Promise<unknown> =>
+      session.post('NodeWorker.sendMessageToWorker', {
+        sessionId,
+        message: JSON.stringify({ id: ++id, method, params: {} }),
+      });
     await send('Debugger.enable');
     await send('Debugger.pause');
     const frames = await paused;
     // Detached before the session goes: a worker still attached to a session that is gone is never terminated.
     await session.post('NodeWorker.detach', { sessionId });
-    return frames.map((f) => ({ url: scripts.get(f.location.scriptId) ?? f.url ?? '', line: f.location.lineNumber + 1, column: (f.location.columnNumber ?? 0) + 1 }));
+    return frames.map((f) => ({
+      url: scripts.get(f.location.scriptId) ?? f.url ?? '',
+      line: f.location.lineNumber + 1,
+      column: (f.location.columnNumber ?? 0) + 1,
+    }));
   } finally {
     session.disconnect();
   }
@@ -206,12 +244,21 @@ export function startProjectionSandbox(options: NodeSandboxOptions): ProjectionR
     execArgv: [],
     stdout: true,
     stderr: true,
-    resourceLimits: { maxOldGenerationSizeMb: memoryLimitMb, maxYoungGenerationSizeMb: Math.min(64, Math.max(4, Math.floor(memoryLimitMb / 8))), stackSizeMb: 4 },
+    resourceLimits: {
+      maxOldGenerationSizeMb: memoryLimitMb,
+      maxYoungGenerationSizeMb: Math.min(64, Math.max(4, Math.floor(memoryLimitMb / 8))),
+      stackSizeMb: 4,
+    },
   });
   const console = options.console ?? process.stderr;
   worker.stdout.on('data', (chunk: Buffer) => console.write(chunk));
   worker.stderr.on('data', (chunk: Buffer) => console.write(chunk));
   options.onWorker?.(worker);
   const progress = new SharedArrayBuffer(8);
-  return new ProjectionRunner(workerTransport(worker), { fileName: options.fileName, timeLimitMs: options.timeLimitMs ?? DEFAULT_BATCH_TIME_LIMIT_MS, memoryLimitMb, progress });
+  return new ProjectionRunner(workerTransport(worker), {
+    fileName: options.fileName,
+    timeLimitMs: options.timeLimitMs ?? DEFAULT_BATCH_TIME_LIMIT_MS,
+    memoryLimitMb,
+    progress,
+  });
 }

@@ -48,14 +48,28 @@ export class ProjectionWorkspaceFolder {
   }
 
   async setFolder(requested: string, create: boolean): Promise<ProjectionWorkspace> {
-    if (!isAbsolute(requested)) throw new EventscopeError('INVALID_PARAMS', `"${requested}" is not an absolute path: give the whole path of the folder (e.g. /home/me/orders-consumer/projections).`, 'folder');
+    if (!isAbsolute(requested))
+      throw new EventscopeError(
+        'INVALID_PARAMS',
+        `"${requested}" is not an absolute path: give the whole path of the folder (e.g. /home/me/orders-consumer/projections).`,
+        'folder',
+      );
     const folder = resolve(requested);
     if (!existsSync(folder)) {
-      if (!create) throw new EventscopeError('NOT_FOUND', `The folder ${folder} does not exist: create it, or choose another.`, 'folder');
+      if (!create)
+        throw new EventscopeError(
+          'NOT_FOUND',
+          `The folder ${folder} does not exist: create it, or choose another.`,
+          'folder',
+        );
       try {
         mkdirSync(folder, { recursive: true });
       } catch (err) {
-        throw new EventscopeError('WRITE_FAILED', `Cannot create the folder ${folder}: ${(err as Error).message}.`, 'folder');
+        throw new EventscopeError(
+          'WRITE_FAILED',
+          `Cannot create the folder ${folder}: ${(err as Error).message}.`,
+          'folder',
+        );
       }
     }
     const problem = folderProblem(folder);
@@ -74,16 +88,34 @@ export class ProjectionWorkspaceFolder {
     }
   }
 
-  async write(name: string, source: string, expectedModifiedMs: number | null | undefined): Promise<{ name: string; modifiedMs: number }> {
+  async write(
+    name: string,
+    source: string,
+    expectedModifiedMs: number | null | undefined,
+  ): Promise<{ name: string; modifiedMs: number }> {
     const path = this.pathOf(name);
     const problem = folderProblem(this.folder());
     if (problem) throw new EventscopeError('WRITE_FAILED', `${problem} The projection was not saved.`, 'name');
     if (expectedModifiedMs !== undefined) {
       const now = existsSync(path) ? statSync(path).mtimeMs : null;
-      if (expectedModifiedMs === null && now !== null) throw new EventscopeError('CONFLICT', `${name} already exists in ${this.folder()}: open it, or save under another name.`, 'name');
-      if (expectedModifiedMs !== null && now === null) throw new EventscopeError('CONFLICT', `${name} was deleted from ${this.folder()} since it was opened: save it again to write it anew.`, 'name');
+      if (expectedModifiedMs === null && now !== null)
+        throw new EventscopeError(
+          'CONFLICT',
+          `${name} already exists in ${this.folder()}: open it, or save under another name.`,
+          'name',
+        );
+      if (expectedModifiedMs !== null && now === null)
+        throw new EventscopeError(
+          'CONFLICT',
+          `${name} was deleted from ${this.folder()} since it was opened: save it again to write it anew.`,
+          'name',
+        );
       if (expectedModifiedMs !== null && now !== null && Math.abs(now - expectedModifiedMs) > 1) {
-        throw new EventscopeError('CONFLICT', `${name} changed on disk since it was opened (another editor, or git): reload it, or save under another name.`, 'name');
+        throw new EventscopeError(
+          'CONFLICT',
+          `${name} changed on disk since it was opened (another editor, or git): reload it, or save under another name.`,
+          'name',
+        );
       }
     }
     await writeFileAtomic(path, source);
@@ -102,7 +134,12 @@ export class ProjectionWorkspaceFolder {
 
   private pathOf(name: string): string {
     // The contract checks the name; this keeps a name that slipped past it inside the folder.
-    if (!PROJECTION_FILE.test(name)) throw new EventscopeError('INVALID_PARAMS', `"${name}" is not a projection file name (letters, digits, "-", "_", "."; ending in .js or .mjs; no folders).`, 'name');
+    if (!PROJECTION_FILE.test(name))
+      throw new EventscopeError(
+        'INVALID_PARAMS',
+        `"${name}" is not a projection file name (letters, digits, "-", "_", "."; ending in .js or .mjs; no folders).`,
+        'name',
+      );
     return join(this.folder(), name);
   }
 
@@ -111,7 +148,8 @@ export class ProjectionWorkspaceFolder {
       mkdirSync(folder, { recursive: true });
       const samples = this.options.samplesDir;
       if (samples && existsSync(samples)) {
-        for (const name of readdirSync(samples)) if (PROJECTION_FILE.test(name)) copyFileSync(join(samples, name), join(folder, name));
+        for (const name of readdirSync(samples))
+          if (PROJECTION_FILE.test(name)) copyFileSync(join(samples, name), join(folder, name));
       }
     } catch {
       // folderProblem says what is wrong with it.
@@ -127,8 +165,10 @@ function folderProblem(folder: string): string | null {
     return null;
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return `The projections folder ${folder} does not exist (moved or deleted?): choose another, or create it.`;
-    if (code === 'EACCES' || code === 'EPERM') return `The projections folder ${folder} cannot be read (no permission).`;
+    if (code === 'ENOENT')
+      return `The projections folder ${folder} does not exist (moved or deleted?): choose another, or create it.`;
+    if (code === 'EACCES' || code === 'EPERM')
+      return `The projections folder ${folder} cannot be read (no permission).`;
     return `The projections folder ${folder} cannot be read: ${(err as Error).message}.`;
   }
 }
@@ -148,6 +188,7 @@ function listFiles(folder: string): ProjectionFile[] {
 }
 
 function missingOr(err: unknown, name: string, folder: string): EventscopeError {
-  if ((err as NodeJS.ErrnoException).code === 'ENOENT') return new EventscopeError('NOT_FOUND', `${name} is not in ${folder} (deleted or renamed?).`, 'name');
+  if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+    return new EventscopeError('NOT_FOUND', `${name} is not in ${folder} (deleted or renamed?).`, 'name');
   return new EventscopeError('INTERNAL', `Cannot read ${name}: ${(err as Error).message}.`, 'name');
 }

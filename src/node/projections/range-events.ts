@@ -80,14 +80,22 @@ export class FrameAcks {
 }
 
 /** Resolves the range per partition: from inclusive, to exclusive, both within what the partition holds now. */
-async function resolveRange(client: ClusterClient, params: RangeEventsParams, say: (message: string) => void): Promise<ResolvedPartitionRange[]> {
+async function resolveRange(
+  client: ClusterClient,
+  params: RangeEventsParams,
+  say: (message: string) => void,
+): Promise<ResolvedPartitionRange[]> {
   const { topic } = params;
   const detail = await client.describeTopic(topic);
   const all = detail.partitions.map((p) => p.partition).sort((a, b) => a - b);
   const chosen = params.partitions ?? all;
   const missing = chosen.filter((p) => !all.includes(p));
   if (missing.length > 0) {
-    throw new EventscopeError('NOT_FOUND', `"${topic}" has no partition ${missing.join(', ')} (it has ${all.length === 0 ? 'none' : `${all[0]}–${all[all.length - 1]}`}).`, 'partitions');
+    throw new EventscopeError(
+      'NOT_FOUND',
+      `"${topic}" has no partition ${missing.join(', ')} (it has ${all.length === 0 ? 'none' : `${all[0]}–${all[all.length - 1]}`}).`,
+      'partitions',
+    );
   }
   const { from, perPartition } = toStartPosition(params.from);
   const starts = await client.startOffsets(topic, chosen, from);
@@ -102,9 +110,15 @@ async function resolveRange(client: ClusterClient, params: RangeEventsParams, sa
     const later = (await client.offsetsForTime([topic], to.timestamp + 1)).get(topic) ?? new Map<number, bigint>();
     stop = new Map(chosen.map((p) => [p, later.get(p) ?? end.get(p) ?? 0n]));
   } else {
-    const committed = ((await client.committedOffsets([to.groupId])).get(to.groupId) ?? []).filter((c) => c.topic === topic);
+    const committed = ((await client.committedOffsets([to.groupId])).get(to.groupId) ?? []).filter(
+      (c) => c.topic === topic,
+    );
     if (committed.length === 0) {
-      throw new EventscopeError('NOT_FOUND', `Group "${to.groupId}" has no committed offset on "${topic}": choose another group, or end the range at an offset or a time.`, 'to');
+      throw new EventscopeError(
+        'NOT_FOUND',
+        `Group "${to.groupId}" has no committed offset on "${topic}": choose another group, or end the range at an offset or a time.`,
+        'to',
+      );
     }
     stop = new Map();
     const without: number[] = [];
@@ -113,7 +127,10 @@ async function resolveRange(client: ClusterClient, params: RangeEventsParams, sa
       if (c === null) without.push(p);
       stop.set(p, c ?? end.get(p) ?? 0n);
     }
-    if (without.length > 0) say(`Group "${to.groupId}" has no committed offset for partition ${without.join(', ')}: the range there ends at the end offset.`);
+    if (without.length > 0)
+      say(
+        `Group "${to.groupId}" has no committed offset for partition ${without.join(', ')}: the range there ends at the end offset.`,
+      );
   }
   return chosen.map((p) => {
     const last = end.get(p) ?? 0n;
@@ -139,7 +156,12 @@ function unheld(log: ReplayLog, key: StreamKey, from: bigint, to: bigint): bigin
 }
 
 /** One partition of the range: the log where it holds the offsets, the cluster (stored into the log) where not. */
-function partitionSource(deps: RangeEventsDeps, topic: string, range: ResolvedPartitionRange, counters: { fetched: number; logFull: boolean; onFetched(): void }): PartitionSource {
+function partitionSource(
+  deps: RangeEventsDeps,
+  topic: string,
+  range: ResolvedPartitionRange,
+  counters: { fetched: number; logFull: boolean; onFetched(): void },
+): PartitionSource {
   const { log, client, offline, signal } = deps;
   const key: StreamKey = { cluster: deps.cluster, topic, partition: range.partition };
   const to = BigInt(range.to);
@@ -165,7 +187,10 @@ function partitionSource(deps: RangeEventsDeps, topic: string, range: ResolvedPa
           if (controller.signal.aborted) return;
           if (first === null) first = span.from;
           const spanTo = span.to < stop ? span.to : stop;
-          const kept = records.length > 0 && records[records.length - 1]!.offset >= stop ? records.filter((r) => r.offset < stop) : records;
+          const kept =
+            records.length > 0 && records[records.length - 1]!.offset >= stop
+              ? records.filter((r) => r.offset < stop)
+              : records;
           if (spanTo > span.from) spans.push({ key, span: { from: span.from, to: spanTo }, records: kept });
           for (const r of kept) collected.push(r);
           reached = spanTo;
@@ -181,10 +206,14 @@ function partitionSource(deps: RangeEventsDeps, topic: string, range: ResolvedPa
     }
     if (signal.aborted) return [];
     if (first !== null && first > at) {
-      throw new RangeDeletedError(`Partition ${range.partition}: offsets ${at}–${first - 1n} of the range are no longer on the cluster (deleted by retention or DeleteRecords) and the replay log does not hold them.`);
+      throw new RangeDeletedError(
+        `Partition ${range.partition}: offsets ${at}–${first - 1n} of the range are no longer on the cluster (deleted by retention or DeleteRecords) and the replay log does not hold them.`,
+      );
     }
     if (reached === at) {
-      throw new RangeDeletedError(`Partition ${range.partition}: offsets from ${at} of the range are no longer on the cluster (the partition ends below ${stop} now) and the replay log does not hold them.`);
+      throw new RangeDeletedError(
+        `Partition ${range.partition}: offsets from ${at} of the range are no longer on the cluster (the partition ends below ${stop} now) and the replay log does not hold them.`,
+      );
     }
     if (spans.length > 0 && !counters.logFull) {
       try {
@@ -232,7 +261,12 @@ function partitionSource(deps: RangeEventsDeps, topic: string, range: ResolvedPa
 }
 
 /** Runs one read of a range, emitting the contract's events until it ends (or is cancelled). */
-export async function streamRangeEvents(params: RangeEventsParams, deps: RangeEventsDeps, acks: FrameAcks, emit: (event: ProjectionEventsEvent) => void): Promise<void> {
+export async function streamRangeEvents(
+  params: RangeEventsParams,
+  deps: RangeEventsDeps,
+  acks: FrameAcks,
+  emit: (event: ProjectionEventsEvent) => void,
+): Promise<void> {
   const { topic } = params;
   for (const notice of deps.notices ?? []) emit({ type: 'notice', message: notice });
   const ranges = await resolveRange(deps.client, params, (message) => emit({ type: 'notice', message }));
@@ -242,7 +276,14 @@ export async function streamRangeEvents(params: RangeEventsParams, deps: RangeEv
   emit({ type: 'range', readId: deps.readId, partitions: ranges, events });
 
   let missing = 0n;
-  if (!deps.offline) for (const r of ranges) missing += unheld(deps.log, { cluster: deps.cluster, topic, partition: r.partition }, BigInt(r.from), BigInt(r.to));
+  if (!deps.offline)
+    for (const r of ranges)
+      missing += unheld(
+        deps.log,
+        { cluster: deps.cluster, topic, partition: r.partition },
+        BigInt(r.from),
+        BigInt(r.to),
+      );
   let progressAt = 0;
   const counters = {
     fetched: 0,
@@ -281,17 +322,29 @@ export async function streamRangeEvents(params: RangeEventsParams, deps: RangeEv
     next[String(record.partition)] = (record.offset + 1n).toString();
   };
 
-  const endWith = (reason: 'complete' | 'topic-deleted' | 'records-deleted' | 'failed', message: string | null): void => {
+  const endWith = (
+    reason: 'complete' | 'topic-deleted' | 'records-deleted' | 'failed',
+    message: string | null,
+  ): void => {
     emit({
       type: 'end',
       reason,
       message,
-      delivered: [...delivered].sort((a, b) => a[0] - b[0]).map(([partition, d]) => ({ partition, firstOffset: d.first.toString(), lastOffset: d.last.toString(), events: d.events })),
+      delivered: [...delivered]
+        .sort((a, b) => a[0] - b[0])
+        .map(([partition, d]) => ({
+          partition,
+          firstOffset: d.first.toString(),
+          lastOffset: d.last.toString(),
+          events: d.events,
+        })),
       next,
     });
   };
 
-  const sources = ranges.filter((r) => BigInt(r.to) > BigInt(r.from)).map((r) => partitionSource(deps, topic, r, counters));
+  const sources = ranges
+    .filter((r) => BigInt(r.to) > BigInt(r.from))
+    .map((r) => partitionSource(deps, topic, r, counters));
   /** Thrown out of the merge once maxEvents are taken. */
   const enough = new Error('enough');
   try {
@@ -307,14 +360,27 @@ export async function streamRangeEvents(params: RangeEventsParams, deps: RangeEv
     if (err !== enough) {
       await flush();
       if (deps.signal.aborted) return;
-      if (err instanceof RangeDeletedError) return endWith('records-deleted', `${err.message} The state shown is of the events before.`);
+      if (err instanceof RangeDeletedError)
+        return endWith('records-deleted', `${err.message} The state shown is of the events before.`);
       const code = err instanceof EventscopeError ? err.code : (err as { code?: unknown }).code;
-      if (code === 'UNKNOWN_TOPIC') return endWith('topic-deleted', `"${topic}" was deleted while it was read. The state shown is of the ${count.toLocaleString('en-US')} events read before.`);
-      return endWith('failed', `Reading "${topic}" stopped: ${err instanceof Error ? err.message : String(err)} The state shown is of the events read before.`);
+      if (code === 'UNKNOWN_TOPIC')
+        return endWith(
+          'topic-deleted',
+          `"${topic}" was deleted while it was read. The state shown is of the ${count.toLocaleString('en-US')} events read before.`,
+        );
+      return endWith(
+        'failed',
+        `Reading "${topic}" stopped: ${err instanceof Error ? err.message : String(err)} The state shown is of the events read before.`,
+      );
     }
   }
   await flush();
   if (deps.signal.aborted) return;
-  if (counters.logFull) emit({ type: 'notice', message: 'The disk is full: what was fetched for this run was not kept in the replay log (the next run fetches it again).' });
+  if (counters.logFull)
+    emit({
+      type: 'notice',
+      message:
+        'The disk is full: what was fetched for this run was not kept in the replay log (the next run fetches it again).',
+    });
   endWith('complete', null);
 }

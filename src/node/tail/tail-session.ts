@@ -66,7 +66,10 @@ export function toStartPosition(position: Position): { from: StartPosition; perP
       // fetcher reads a partition that joins while following. Not 'latest': records written
       // to it while the tail was paused would be skipped. The session says so in a status
       // message (run), so it is not silent.
-      return { from: { kind: 'earliest' }, perPartition: new Map(Object.entries(position.offsets).map(([p, o]) => [Number(p), BigInt(o)])) };
+      return {
+        from: { kind: 'earliest' },
+        perPartition: new Map(Object.entries(position.offsets).map(([p, o]) => [Number(p), BigInt(o)])),
+      };
   }
 }
 
@@ -108,7 +111,13 @@ export class TailSession {
   private reachedEnd = false;
   private quietTimer: ReturnType<typeof setTimeout> | null = null;
 
-  constructor(id: string, client: ClusterClient, log: ReplayLog | null, request: TailRequest, emit: (event: TailEvent) => void) {
+  constructor(
+    id: string,
+    client: ClusterClient,
+    log: ReplayLog | null,
+    request: TailRequest,
+    emit: (event: TailEvent) => void,
+  ) {
     this.id = id;
     this.client = client;
     this.toStore = log ? new SpanBatcher(log, request.cluster, request.topic) : null;
@@ -135,11 +144,20 @@ export class TailSession {
           this.end = end;
           for (const [p, o] of end) this.latestEnd.set(p, o);
           this.startedAt = performance.now();
-          this.emit({ type: 'started', sessionId: this.id, partitions: [...start.keys()], startOffsets: record(start), endOffsets: record(end) });
+          this.emit({
+            type: 'started',
+            sessionId: this.id,
+            partitions: [...start.keys()],
+            startOffsets: record(start),
+            endOffsets: record(end),
+          });
           for (const message of this.request.notices ?? []) this.emit({ type: 'notice', message });
           const unnamed = perPartition ? [...start.keys()].filter((p) => !perPartition.has(p)) : [];
           if (unnamed.length > 0) {
-            const which = unnamed.length === 1 ? `Partition ${unnamed[0]} is new to this tail (no offset to resume it at); reading it` : `Partitions ${unnamed.join(', ')} are new to this tail (no offsets to resume them at); reading them`;
+            const which =
+              unnamed.length === 1
+                ? `Partition ${unnamed[0]} is new to this tail (no offset to resume it at); reading it`
+                : `Partitions ${unnamed.join(', ')} are new to this tail (no offsets to resume them at); reading them`;
             this.emit({ type: 'notice', message: `${which} from the start.` });
           }
           if (this.request.follow) this.judge();
@@ -161,7 +179,10 @@ export class TailSession {
         this.flush();
       }
       this.stopJudging();
-      this.status(this.request.follow ? 'live' : 'done', this.request.follow ? 'Stopped.' : 'Read to the end offsets seen at the start.');
+      this.status(
+        this.request.follow ? 'live' : 'done',
+        this.request.follow ? 'Stopped.' : 'Read to the end offsets seen at the start.',
+      );
     } finally {
       signal.removeEventListener('abort', onAbort);
       if (this.flushTimer) clearTimeout(this.flushTimer);
@@ -204,7 +225,11 @@ export class TailSession {
       this.status('caught-up', 'Caught up with the records that were there when the tail started.');
     }
     if (this.buffer.length >= FLUSH_MAX_RECORDS) this.flush();
-    else this.flushTimer ??= setTimeout(() => this.flush(), Math.max(0, this.lastFlushAt + MIN_FLUSH_GAP_MS - performance.now()));
+    else
+      this.flushTimer ??= setTimeout(
+        () => this.flush(),
+        Math.max(0, this.lastFlushAt + MIN_FLUSH_GAP_MS - performance.now()),
+      );
     // Backpressure: wait (no fetching) while the subscriber is this far behind.
     while (this.full() && !signal.aborted) await new Promise<void>((resolve) => this.waiters.push(resolve));
   }
@@ -230,7 +255,13 @@ export class TailSession {
       const records = this.buffer.splice(0, FLUSH_MAX_RECORDS);
       this.lastFlushAt = performance.now();
       this.unhold(records);
-      this.emit({ type: 'records', flush: ++this.flushNo, count: records.length, frame: encodeRecordFrame(records, PREVIEW_BYTES), nextOffsets: this.resumeOffsets() });
+      this.emit({
+        type: 'records',
+        flush: ++this.flushNo,
+        count: records.length,
+        frame: encodeRecordFrame(records, PREVIEW_BYTES),
+        nextOffsets: this.resumeOffsets(),
+      });
     }
     if (!this.full()) this.release();
   }
@@ -251,7 +282,8 @@ export class TailSession {
     for (const [p, h] of this.held) {
       if (h.head === h.records.length) this.held.delete(p);
       // Let go of sent records now and then, not at every flush (a copy of what is left).
-      else if (h.head >= FLUSH_MAX_RECORDS && h.head * 2 >= h.records.length) this.held.set(p, { records: h.records.slice(h.head), head: 0 });
+      else if (h.head >= FLUSH_MAX_RECORDS && h.head * 2 >= h.records.length)
+        this.held.set(p, { records: h.records.slice(h.head), head: 0 });
     }
   }
 
@@ -301,10 +333,15 @@ export class TailSession {
       if (this.said?.phase === 'caught-up') return;
       this.flush();
       const near = behind === 0n ? 'read to its end offset' : `within ${CAUGHT_UP_DISTANCE} records of its end offset`;
-      this.say('caught-up', 'caught-up', `Caught up: every partition is ${near}, and no new record for ${CAUGHT_UP_QUIET_MS / 1000} s.`);
+      this.say(
+        'caught-up',
+        'caught-up',
+        `Caught up: every partition is ${near}, and no new record for ${CAUGHT_UP_QUIET_MS / 1000} s.`,
+      );
       return;
     }
-    if (!this.reachedEnd) this.say('live', 'catching-up', `Catching up: ${formatCount(behind)} records to read before the end offsets.`);
+    if (!this.reachedEnd)
+      this.say('live', 'catching-up', `Catching up: ${formatCount(behind)} records to read before the end offsets.`);
     // Records arriving (or known to be there): live. At the end with nothing new yet: wait for the quiet spell.
     else if (!atEnd || arriving) this.say('live', 'live', 'Live: new records are arriving.');
     this.lookAgain(now);

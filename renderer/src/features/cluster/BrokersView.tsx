@@ -9,7 +9,10 @@ import { useCaptures } from '../../state/captures-store.ts';
 import { rpc } from '../../state/host-store.ts';
 
 export function BrokersView({ connectionId }: { connectionId: string }) {
-  const { data, error, loading, reload } = useHostCall((signal) => rpc().call('cluster.describe', { connectionId }, { signal }), [connectionId]);
+  const { data, error, loading, reload } = useHostCall(
+    (signal) => rpc().call('cluster.describe', { connectionId }, { signal }),
+    [connectionId],
+  );
   const isCapture = useCaptures((s) => s.captures.some((c) => c.id === connectionId));
   const keys = useListKeyboard<HTMLTableSectionElement>({ count: data?.brokers.length ?? 0 });
   return (
@@ -18,7 +21,13 @@ export function BrokersView({ connectionId }: { connectionId: string }) {
         <h2>Brokers</h2>
         <RefreshButton loading={loading} onClick={reload} />
       </header>
-      {data ? <ErrorNotice error={error} onRetry={reload} /> : error ? <ViewState state="error" title="The cluster could not be described" error={error} onRetry={reload} /> : <ViewState state="loading" title="Reading the cluster’s brokers…" />}
+      {data ? (
+        <ErrorNotice error={error} onRetry={reload} />
+      ) : error ? (
+        <ViewState state="error" title="The cluster could not be described" error={error} onRetry={reload} />
+      ) : (
+        <ViewState state="loading" title="Reading the cluster’s brokers…" />
+      )}
       {data && (
         <>
           <p className="meta">
@@ -27,7 +36,8 @@ export function BrokersView({ connectionId }: { connectionId: string }) {
           </p>
           {isCapture && data.brokers.length === 0 && (
             <p className="meta" data-testid="capture-no-brokers">
-              A capture file holds records, not the cluster they came from: its brokers, controller and replicas are not known here (—).
+              A capture file holds records, not the cluster they came from: its brokers, controller and replicas are not
+              known here (—).
             </p>
           )}
           <table className="grid">

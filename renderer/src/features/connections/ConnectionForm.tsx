@@ -8,9 +8,23 @@ import { ErrorNotice, errorText } from '../../components/ErrorNotice.tsx';
 import { rpc, useHost } from '../../state/host-store.ts';
 import { useConnections } from '../../state/connections-store.ts';
 import { useNavigation } from '../../state/navigation-store.ts';
-import { draftFromImport, profileFromDraft, secretsFromDraft, validateDraft, type ConnectionDraft } from './connection-draft.ts';
+import {
+  draftFromImport,
+  profileFromDraft,
+  secretsFromDraft,
+  validateDraft,
+  type ConnectionDraft,
+} from './connection-draft.ts';
 
-const FORM_FIELDS = new Set(['name', 'bootstrap', 'sasl.username', 'connectTimeoutMs', 'tls.caFile', 'tls.certFile', 'tls.keyFile']);
+const FORM_FIELDS = new Set([
+  'name',
+  'bootstrap',
+  'sasl.username',
+  'connectTimeoutMs',
+  'tls.caFile',
+  'tls.certFile',
+  'tls.keyFile',
+]);
 
 interface Props {
   initial: ConnectionDraft;
@@ -49,7 +63,8 @@ export function ConnectionForm({ initial, isNew, storedSecrets, title }: Props) 
     value: String(draft[key]),
     onChange: (e: ChangeEvent<HTMLInputElement | HTMLSelectElement>) => set(key, e.target.value as never),
   });
-  const fieldError = (name: string): string | undefined => (touched ? errors[name] : undefined) ?? (serverField === name ? errorText(error) : undefined);
+  const fieldError = (name: string): string | undefined =>
+    (touched ? errors[name] : undefined) ?? (serverField === name ? errorText(error) : undefined);
 
   const test = async (): Promise<void> => {
     setTouched(true);
@@ -58,7 +73,9 @@ export function ConnectionForm({ initial, isNew, storedSecrets, title }: Props) 
     setError(null);
     setTestResult(null);
     try {
-      setTestResult(await rpc().call('connections.test', { profile: profileFromDraft(draft), secrets: secretsFromDraft(draft) }));
+      setTestResult(
+        await rpc().call('connections.test', { profile: profileFromDraft(draft), secrets: secretsFromDraft(draft) }),
+      );
     } catch (err) {
       setError(err);
     } finally {
@@ -120,16 +137,30 @@ export function ConnectionForm({ initial, isNew, storedSecrets, title }: Props) 
   };
 
   return (
-    <form className="panel connection-form" data-testid="connection-form" onSubmit={(e) => { e.preventDefault(); void save(); }}>
+    <form
+      className="panel connection-form"
+      data-testid="connection-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void save();
+      }}
+    >
       <h2>{title}</h2>
       <div className="form-row">
         <label className="import-button">
           <FileUp className="icon" aria-hidden /> Import client.properties or kcat config…
-          <input type="file" data-testid="import-file" accept=".properties,.conf,.config,.cfg,text/plain" onChange={(e) => void importFile(e)} />
+          <input
+            type="file"
+            data-testid="import-file"
+            accept=".properties,.conf,.config,.cfg,text/plain"
+            onChange={(e) => void importFile(e)}
+          />
         </label>
       </div>
       {importWarnings.map((w) => (
-        <div className="notice notice-warning" key={w} data-testid="import-warning">{w}</div>
+        <div className="notice notice-warning" key={w} data-testid="import-warning">
+          {w}
+        </div>
       ))}
       <Field label="Name" error={fieldError('name')}>
         <input {...text('name')} data-testid="connection-name" />
@@ -138,7 +169,8 @@ export function ConnectionForm({ initial, isNew, storedSecrets, title }: Props) 
         <input {...text('bootstrap')} data-testid="connection-bootstrap" autoFocus spellCheck={false} />
       </Field>
       <button type="button" className="link" onClick={() => setShowAdvanced((v) => !v)} aria-expanded={showAdvanced}>
-        {showAdvanced ? <ChevronDown aria-hidden /> : <ChevronRight aria-hidden />} Authentication, TLS and other settings
+        {showAdvanced ? <ChevronDown aria-hidden /> : <ChevronRight aria-hidden />} Authentication, TLS and other
+        settings
       </button>
       {showAdvanced && (
         <div className="advanced">
@@ -158,17 +190,30 @@ export function ConnectionForm({ initial, isNew, storedSecrets, title }: Props) 
               <Field label="User name" error={fieldError('sasl.username')}>
                 <input {...text('saslUsername')} data-testid="sasl-username" autoComplete="off" />
               </Field>
-              <Field label="Password" hint={storedSecrets?.saslPassword ? 'saved; leave empty to keep it' : secretStorage?.description}>
+              <Field
+                label="Password"
+                hint={storedSecrets?.saslPassword ? 'saved; leave empty to keep it' : secretStorage?.description}
+              >
                 <input {...text('saslPassword')} type="password" data-testid="sasl-password" autoComplete="off" />
               </Field>
             </>
           )}
           <label className="check">
-            <input type="checkbox" checked={draft.tlsEnabled} onChange={(e) => set('tlsEnabled', e.target.checked)} data-testid="tls-enabled" /> Use TLS
+            <input
+              type="checkbox"
+              checked={draft.tlsEnabled}
+              onChange={(e) => set('tlsEnabled', e.target.checked)}
+              data-testid="tls-enabled"
+            />{' '}
+            Use TLS
           </label>
           {draft.tlsEnabled && (
             <>
-              <Field label="CA certificate file (PEM)" hint="empty: the system's trusted CAs" error={fieldError('tls.caFile')}>
+              <Field
+                label="CA certificate file (PEM)"
+                hint="empty: the system's trusted CAs"
+                error={fieldError('tls.caFile')}
+              >
                 <input {...text('caFile')} spellCheck={false} />
               </Field>
               <Field label="Client certificate file (PEM)" error={fieldError('tls.certFile')}>
@@ -184,10 +229,18 @@ export function ConnectionForm({ initial, isNew, storedSecrets, title }: Props) 
                 <input {...text('servername')} spellCheck={false} />
               </Field>
               <label className="check">
-                <input type="checkbox" checked={draft.insecureSkipVerify} onChange={(e) => set('insecureSkipVerify', e.target.checked)} /> Skip certificate verification
+                <input
+                  type="checkbox"
+                  checked={draft.insecureSkipVerify}
+                  onChange={(e) => set('insecureSkipVerify', e.target.checked)}
+                />{' '}
+                Skip certificate verification
               </label>
               {draft.insecureSkipVerify && (
-                <div className="notice notice-warning">Without verification anyone on the network path can pose as the cluster and read what you send, passwords included.</div>
+                <div className="notice notice-warning">
+                  Without verification anyone on the network path can pose as the cluster and read what you send,
+                  passwords included.
+                </div>
               )}
             </>
           )}
@@ -195,20 +248,28 @@ export function ConnectionForm({ initial, isNew, storedSecrets, title }: Props) 
             <input {...text('connectTimeoutMs')} inputMode="numeric" />
           </Field>
           <label className="check">
-            <input type="checkbox" checked={draft.writable} onChange={(e) => set('writable', e.target.checked)} /> Allow writes (produce, offset resets) — off means this connection only reads
+            <input type="checkbox" checked={draft.writable} onChange={(e) => set('writable', e.target.checked)} /> Allow
+            writes (produce, offset resets) — off means this connection only reads
           </label>
         </div>
       )}
       {needsConsent && (
         <label className="check notice notice-warning">
-          <input type="checkbox" checked={consent} onChange={(e) => setConsent(e.target.checked)} data-testid="plaintext-consent" /> Store the password anyway, without keychain protection
+          <input
+            type="checkbox"
+            checked={consent}
+            onChange={(e) => setConsent(e.target.checked)}
+            data-testid="plaintext-consent"
+          />{' '}
+          Store the password anyway, without keychain protection
         </label>
       )}
       {!serverField && <ErrorNotice error={error} />}
       {testResult && (
         <div className="notice notice-ok" data-testid="test-result">
           <span>
-            Connected to cluster <b>{testResult.clusterId ?? '(no id)'}</b>: {testResult.brokerCount} broker{testResult.brokerCount === 1 ? '' : 's'}, controller {testResult.controllerId ?? 'unknown'}
+            Connected to cluster <b>{testResult.clusterId ?? '(no id)'}</b>: {testResult.brokerCount} broker
+            {testResult.brokerCount === 1 ? '' : 's'}, controller {testResult.controllerId ?? 'unknown'}
             {testResult.kafkaVersion ? `, Kafka ${testResult.kafkaVersion}` : ''} ({testResult.elapsedMs} ms)
           </span>
         </div>
@@ -223,7 +284,13 @@ export function ConnectionForm({ initial, isNew, storedSecrets, title }: Props) 
           {busy === 'save' ? 'Saving…' : isNew ? 'Save and open' : 'Save'}
         </button>
         {!isNew && (
-          <button type="button" className="danger" onClick={() => void remove()} disabled={busy !== null} data-testid="remove-connection">
+          <button
+            type="button"
+            className="danger"
+            onClick={() => void remove()}
+            disabled={busy !== null}
+            data-testid="remove-connection"
+          >
             <Trash2 aria-hidden />
             Remove
           </button>
@@ -233,12 +300,28 @@ export function ConnectionForm({ initial, isNew, storedSecrets, title }: Props) 
   );
 }
 
-function Field({ label, hint, error, children }: { label: string; hint?: string | undefined; error?: string | undefined; children: ReactNode }) {
+function Field({
+  label,
+  hint,
+  error,
+  children,
+}: {
+  label: string;
+  hint?: string | undefined;
+  error?: string | undefined;
+  children: ReactNode;
+}) {
   return (
     <label className={`field${error ? ' field-invalid' : ''}`}>
       <span className="field-label">{label}</span>
       {children}
-      {error ? <span className="field-error" role="alert">{error}</span> : hint ? <span className="field-hint">{hint}</span> : null}
+      {error ? (
+        <span className="field-error" role="alert">
+          {error}
+        </span>
+      ) : hint ? (
+        <span className="field-hint">{hint}</span>
+      ) : null}
     </label>
   );
 }

@@ -2,9 +2,23 @@
 // (Lucide) before its name; ↑/↓/Home/End move between entries and Enter opens one
 // (use-list-keyboard.ts); the search entry at the top opens the command palette.
 import { useState } from 'react';
-import { Archive, Cable, FolderOpen, Layers, Plus, Search, Server, Settings, SquarePen, Telescope, Users, Workflow } from 'lucide-react';
+import {
+  Archive,
+  Cable,
+  FolderOpen,
+  Layers,
+  Plus,
+  Search,
+  Server,
+  Settings,
+  SquarePen,
+  Telescope,
+  Users,
+  Workflow,
+} from 'lucide-react';
 import { useListKeyboard } from '../../components/use-list-keyboard.ts';
-import { usePalette } from '../palette/palette-store.ts';import { errorText } from '../../components/ErrorNotice.tsx';
+import { usePalette } from '../palette/palette-store.ts';
+import { errorText } from '../../components/ErrorNotice.tsx';
 import { useCaptures } from '../../state/captures-store.ts';
 import { rpc } from '../../state/host-store.ts';
 import { useConnections } from '../../state/connections-store.ts';
@@ -21,27 +35,49 @@ function ClusterViews({ id, offline }: { id: string; offline: boolean }) {
     <ul className="rail-sub">
       {!offline && (
         <li>
-          <button type="button" data-list-item="" className={view.kind === 'brokers' ? 'active' : ''} onClick={() => go({ kind: 'brokers', connectionId: id })}>
+          <button
+            type="button"
+            data-list-item=""
+            className={view.kind === 'brokers' ? 'active' : ''}
+            onClick={() => go({ kind: 'brokers', connectionId: id })}
+          >
             <Server aria-hidden />
             Brokers
           </button>
         </li>
       )}
       <li>
-        <button type="button" className={view.kind === 'topics' || view.kind === 'topic' || view.kind === 'messages' ? 'active' : ''} onClick={() => go({ kind: 'topics', connectionId: id })} data-testid="rail-topics" data-list-item="">
+        <button
+          type="button"
+          className={view.kind === 'topics' || view.kind === 'topic' || view.kind === 'messages' ? 'active' : ''}
+          onClick={() => go({ kind: 'topics', connectionId: id })}
+          data-testid="rail-topics"
+          data-list-item=""
+        >
           <Layers aria-hidden />
           Topics
         </button>
       </li>
       <li>
-        <button type="button" className={view.kind === 'consumers' || view.kind === 'group' ? 'active' : ''} onClick={() => go({ kind: 'consumers', connectionId: id })} data-testid="rail-consumers" data-list-item="">
+        <button
+          type="button"
+          className={view.kind === 'consumers' || view.kind === 'group' ? 'active' : ''}
+          onClick={() => go({ kind: 'consumers', connectionId: id })}
+          data-testid="rail-consumers"
+          data-list-item=""
+        >
           <Users aria-hidden />
           Consumers
         </button>
       </li>
       {!offline && (
         <li>
-          <button type="button" data-list-item="" className={view.kind === 'edit-connection' ? 'active' : ''} onClick={() => go({ kind: 'edit-connection', connectionId: id })}>
+          <button
+            type="button"
+            data-list-item=""
+            className={view.kind === 'edit-connection' ? 'active' : ''}
+            onClick={() => go({ kind: 'edit-connection', connectionId: id })}
+          >
             <SquarePen aria-hidden />
             Connection settings
           </button>
@@ -84,7 +120,15 @@ export function ConnectionRail() {
       <div className="rail-brand">
         <Telescope aria-hidden /> Eventscope
       </div>
-      <button type="button" className="rail-search" onClick={() => openPalette()} data-testid="open-palette" data-list-item="" aria-keyshortcuts="Control+K Meta+K" title="Jump to a connection, topic, group or view">
+      <button
+        type="button"
+        className="rail-search"
+        onClick={() => openPalette()}
+        data-testid="open-palette"
+        data-list-item=""
+        aria-keyshortcuts="Control+K Meta+K"
+        title="Jump to a connection, topic, group or view"
+      >
         <Search aria-hidden />
         <span className="rail-label">Go to…</span>
         <kbd aria-hidden>{shortcut}</kbd>
@@ -93,10 +137,20 @@ export function ConnectionRail() {
       <ul>
         {connections.map(({ profile }) => (
           <li key={profile.id} className={open === profile.id ? 'open' : ''}>
-            <button type="button" className="rail-cluster" onClick={() => go({ kind: 'topics', connectionId: profile.id })} title={profile.bootstrap} data-list-item="">
+            <button
+              type="button"
+              className="rail-cluster"
+              onClick={() => go({ kind: 'topics', connectionId: profile.id })}
+              title={profile.bootstrap}
+              data-list-item=""
+            >
               <Cable aria-hidden />
               <span className="rail-label">{profile.name}</span>
-              {profile.writable && <span className="badge" title="Writes allowed">rw</span>}
+              {profile.writable && (
+                <span className="badge" title="Writes allowed">
+                  rw
+                </span>
+              )}
             </button>
             {open === profile.id && <ClusterViews id={profile.id} offline={false} />}
           </li>
@@ -108,7 +162,14 @@ export function ConnectionRail() {
           <ul>
             {captures.map((c) => (
               <li key={c.id} className={open === c.id ? 'open' : ''}>
-                <button type="button" className="rail-cluster" onClick={() => go({ kind: 'topics', connectionId: c.id })} title={`${c.description}\n${c.path}`} data-testid="rail-capture" data-list-item="">
+                <button
+                  type="button"
+                  className="rail-cluster"
+                  onClick={() => go({ kind: 'topics', connectionId: c.id })}
+                  title={`${c.description}\n${c.path}`}
+                  data-testid="rail-capture"
+                  data-list-item=""
+                >
                   <Archive aria-hidden />
                   <span className="rail-label">{c.name}</span>
                 </button>
@@ -119,36 +180,72 @@ export function ConnectionRail() {
         </>
       )}
       <div className="rail-actions">
-      <button type="button" className="rail-add" onClick={() => go({ kind: 'edit-connection', connectionId: null })} data-testid="add-connection" data-list-item="">
-        <Plus aria-hidden />
-        Add connection
-      </button>
-      <button type="button" className="rail-add" onClick={() => setAskingPath((v) => !v)} data-testid="open-capture" data-list-item="" aria-expanded={askingPath}>
-        <FolderOpen aria-hidden />
-        Open capture file…
-      </button>
-      {askingPath && (
-        <form
-          className="rail-open"
-          onSubmit={(e) => {
-            e.preventDefault();
-            void openCaptureFile();
-          }}
+        <button
+          type="button"
+          className="rail-add"
+          onClick={() => go({ kind: 'edit-connection', connectionId: null })}
+          data-testid="add-connection"
+          data-list-item=""
         >
-          <input value={path} onChange={(e) => setPath(e.target.value)} placeholder="/path/to/file.eventscope" aria-label="Capture file path" data-testid="capture-path" autoFocus />
-          <button type="submit" data-testid="capture-path-open">
-            Open
-          </button>
-        </form>
-      )}
-      {openError && <div className="notice notice-error" role="alert">{openError}</div>}
+          <Plus aria-hidden />
+          Add connection
+        </button>
+        <button
+          type="button"
+          className="rail-add"
+          onClick={() => setAskingPath((v) => !v)}
+          data-testid="open-capture"
+          data-list-item=""
+          aria-expanded={askingPath}
+        >
+          <FolderOpen aria-hidden />
+          Open capture file…
+        </button>
+        {askingPath && (
+          <form
+            className="rail-open"
+            onSubmit={(e) => {
+              e.preventDefault();
+              void openCaptureFile();
+            }}
+          >
+            <input
+              value={path}
+              onChange={(e) => setPath(e.target.value)}
+              placeholder="/path/to/file.eventscope"
+              aria-label="Capture file path"
+              data-testid="capture-path"
+              autoFocus
+            />
+            <button type="submit" data-testid="capture-path-open">
+              Open
+            </button>
+          </form>
+        )}
+        {openError && (
+          <div className="notice notice-error" role="alert">
+            {openError}
+          </div>
+        )}
       </div>
       <div className="rail-spacer" />
-      <button type="button" className={`rail-add${view.kind === 'projections' ? ' active' : ''}`} onClick={() => go({ kind: 'projections' })} data-testid="open-projections" data-list-item="">
+      <button
+        type="button"
+        className={`rail-add${view.kind === 'projections' ? ' active' : ''}`}
+        onClick={() => go({ kind: 'projections' })}
+        data-testid="open-projections"
+        data-list-item=""
+      >
         <Workflow aria-hidden />
         Projections
       </button>
-      <button type="button" className={`rail-add${view.kind === 'settings' ? ' active' : ''}`} onClick={() => go({ kind: 'settings' })} data-testid="open-settings" data-list-item="">
+      <button
+        type="button"
+        className={`rail-add${view.kind === 'settings' ? ' active' : ''}`}
+        onClick={() => go({ kind: 'settings' })}
+        data-testid="open-settings"
+        data-list-item=""
+      >
         <Settings aria-hidden />
         Settings
       </button>

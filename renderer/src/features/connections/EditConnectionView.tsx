@@ -5,7 +5,9 @@ import { draftFromProfile, emptyDraft } from './connection-draft.ts';
 export function EditConnectionView({ connectionId }: { connectionId: string | null }) {
   const summary = useConnections((s) => s.connections.find((c) => c.profile.id === connectionId));
   if (connectionId === null || !summary) {
-    return <ConnectionForm key="new" initial={{ ...emptyDraft(), name: '', bootstrap: '' }} isNew title="New connection" />;
+    return (
+      <ConnectionForm key="new" initial={{ ...emptyDraft(), name: '', bootstrap: '' }} isNew title="New connection" />
+    );
   }
   return (
     <ConnectionForm

@@ -16,12 +16,19 @@ export function WelcomeScreen() {
           <p>
             {sample.description} {sample.records.toLocaleString()} records in {sample.topics} topics, no cluster needed.
           </p>
-          <button type="button" className="primary" onClick={() => go({ kind: 'topics', connectionId: sample.id })} data-testid="open-sample">
+          <button
+            type="button"
+            className="primary"
+            onClick={() => go({ kind: 'topics', connectionId: sample.id })}
+            data-testid="open-sample"
+          >
             Open the sample capture
           </button>
         </div>
       )}
-      <p>Connect to a Kafka cluster to browse its topics. A broker on this machine usually listens on localhost:9092.</p>
+      <p>
+        Connect to a Kafka cluster to browse its topics. A broker on this machine usually listens on localhost:9092.
+      </p>
       <ConnectionForm initial={emptyDraft()} isNew title="Your first connection" />
     </div>
   );

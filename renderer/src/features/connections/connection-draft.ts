@@ -1,6 +1,11 @@
 // The connection form's state: plain strings as typed, turned into a profile on save.
 import { parseBootstrap } from '@common/contract/bootstrap.ts';
-import type { ConnectionProfileInput, ConnectionSecrets, ImportedConnection, SaslMechanism } from '@common/contract/dto.ts';
+import type {
+  ConnectionProfileInput,
+  ConnectionSecrets,
+  ImportedConnection,
+  SaslMechanism,
+} from '@common/contract/dto.ts';
 
 export interface ConnectionDraft {
   id: string;
@@ -82,8 +87,10 @@ export function validateDraft(draft: ConnectionDraft): Record<string, string> {
   if (!bootstrap.ok) errors['bootstrap'] = bootstrap.error;
   if (draft.saslMechanism && draft.saslUsername.trim() === '') errors['sasl.username'] = 'SASL needs a user name.';
   const timeout = Number(draft.connectTimeoutMs);
-  if (!Number.isInteger(timeout) || timeout < 500 || timeout > 120000) errors['connectTimeoutMs'] = 'Connect timeout must be a whole number of milliseconds between 500 and 120000.';
-  if (draft.tlsEnabled && draft.certFile && !draft.keyFile) errors['tls.keyFile'] = 'A client certificate needs its key file.';
+  if (!Number.isInteger(timeout) || timeout < 500 || timeout > 120000)
+    errors['connectTimeoutMs'] = 'Connect timeout must be a whole number of milliseconds between 500 and 120000.';
+  if (draft.tlsEnabled && draft.certFile && !draft.keyFile)
+    errors['tls.keyFile'] = 'A client certificate needs its key file.';
   return errors;
 }
 

@@ -15,7 +15,14 @@ import { rpc } from '../../state/host-store.ts';
 import { useNavigation } from '../../state/navigation-store.ts';
 import { usePalette } from '../palette/palette-store.ts';
 import { lagText, NO_COMMITTED_OFFSET, timeLagText } from './consumer-format.ts';
-import { DEFAULT_GROUP_SORT, filterGroups, nextSort, sortGroups, type GroupSort, type GroupSortKey } from './group-list-model.ts';
+import {
+  DEFAULT_GROUP_SORT,
+  filterGroups,
+  nextSort,
+  sortGroups,
+  type GroupSort,
+  type GroupSortKey,
+} from './group-list-model.ts';
 import { StatusBadge } from './StatusBadge.tsx';
 import { useConnectionKind } from './use-connection-kind.ts';
 import { usePolledCall } from './use-polled-call.ts';
@@ -23,11 +30,32 @@ import { usePolledCall } from './use-polled-call.ts';
 const ROW_HEIGHT_PX = 32;
 export const GROUP_REFRESH_INTERVAL_MS = 10_000;
 
-function SortHeader({ label, sortKey, sort, onSort, className }: { label: string; sortKey: GroupSortKey; sort: GroupSort; onSort(key: GroupSortKey): void; className?: string }) {
+function SortHeader({
+  label,
+  sortKey,
+  sort,
+  onSort,
+  className,
+}: {
+  label: string;
+  sortKey: GroupSortKey;
+  sort: GroupSort;
+  onSort(key: GroupSortKey): void;
+  className?: string;
+}) {
   const active = sort.key === sortKey;
   return (
-    <span role="columnheader" className={className} aria-sort={active ? (sort.descending ? 'descending' : 'ascending') : 'none'}>
-      <button type="button" className={`sort-header${active ? ' active' : ''}`} onClick={() => onSort(sortKey)} data-testid={`sort-${sortKey}`}>
+    <span
+      role="columnheader"
+      className={className}
+      aria-sort={active ? (sort.descending ? 'descending' : 'ascending') : 'none'}
+    >
+      <button
+        type="button"
+        className={`sort-header${active ? ' active' : ''}`}
+        onClick={() => onSort(sortKey)}
+        data-testid={`sort-${sortKey}`}
+      >
         {label}
         <span className="sort-arrow" aria-hidden>
           {active ? sort.descending ? <ArrowDown className="icon" /> : <ArrowUp className="icon" /> : ''}
@@ -39,7 +67,11 @@ function SortHeader({ label, sortKey, sort, onSort, className }: { label: string
 
 export function ConsumersView({ connectionId }: { connectionId: string }) {
   const kind = useConnectionKind(connectionId);
-  const { data, error, loading, refreshedAt, reload } = usePolledCall((signal) => rpc().call('groups.list', { connectionId }, { signal }), [connectionId], kind.isCapture ? null : GROUP_REFRESH_INTERVAL_MS);
+  const { data, error, loading, refreshedAt, reload } = usePolledCall(
+    (signal) => rpc().call('groups.list', { connectionId }, { signal }),
+    [connectionId],
+    kind.isCapture ? null : GROUP_REFRESH_INTERVAL_MS,
+  );
   const [filter, setFilter] = useState('');
   const deferredFilter = useDeferredValue(filter);
   const [sort, setSort] = useState<GroupSort>(DEFAULT_GROUP_SORT);
@@ -49,14 +81,26 @@ export function ConsumersView({ connectionId }: { connectionId: string }) {
   useEffect(() => setWatchOverrides(new Map()), [data]);
   // The palette offers the groups as last listed here.
   useEffect(() => {
-    if (data) usePalette.getState().rememberGroups(connectionId, data.map((g) => g.groupId));
+    if (data)
+      usePalette.getState().rememberGroups(
+        connectionId,
+        data.map((g) => g.groupId),
+      );
   }, [data, connectionId]);
   const go = useNavigation((s) => s.go);
 
-  const visible = useMemo(() => sortGroups(filterGroups(data ?? [], deferredFilter), sort), [data, deferredFilter, sort]);
+  const visible = useMemo(
+    () => sortGroups(filterGroups(data ?? [], deferredFilter), sort),
+    [data, deferredFilter, sort],
+  );
 
   const scrollRef = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({ count: visible.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT_PX, overscan: 20 });
+  const virtualizer = useVirtualizer({
+    count: visible.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT_PX,
+    overscan: 20,
+  });
 
   const toggleWatch = async (group: GroupSummary, watch: boolean): Promise<void> => {
     setWatchError(null);
@@ -102,15 +146,33 @@ export function ConsumersView({ connectionId }: { connectionId: string }) {
           {kind.isCapture ? ' · as captured' : ''}
         </span>
       </header>
-      {data ? <ErrorNotice error={error} onRetry={reload} /> : error ? <ViewState state="error" title="The consumer groups could not be listed" error={error} onRetry={reload} /> : null}
+      {data ? (
+        <ErrorNotice error={error} onRetry={reload} />
+      ) : error ? (
+        <ViewState state="error" title="The consumer groups could not be listed" error={error} onRetry={reload} />
+      ) : null}
       <ErrorNotice error={watchError} />
       <div className="vgrid-head groups-grid" role="row">
         <SortHeader label="Group" sortKey="group" sort={sort} onSort={(k) => setSort((s) => nextSort(s, k))} />
         <span role="columnheader">Type</span>
         <span role="columnheader">State</span>
-        <span role="columnheader" className="num">Members</span>
-        <SortHeader label="Total lag" sortKey="lag" sort={sort} onSort={(k) => setSort((s) => nextSort(s, k))} className="num" />
-        <SortHeader label="Time lag" sortKey="timeLag" sort={sort} onSort={(k) => setSort((s) => nextSort(s, k))} className="num" />
+        <span role="columnheader" className="num">
+          Members
+        </span>
+        <SortHeader
+          label="Total lag"
+          sortKey="lag"
+          sort={sort}
+          onSort={(k) => setSort((s) => nextSort(s, k))}
+          className="num"
+        />
+        <SortHeader
+          label="Time lag"
+          sortKey="timeLag"
+          sort={sort}
+          onSort={(k) => setSort((s) => nextSort(s, k))}
+          className="num"
+        />
         <SortHeader label="Status" sortKey="status" sort={sort} onSort={(k) => setSort((s) => nextSort(s, k))} />
         <span role="columnheader">Watched</span>
       </div>
@@ -125,7 +187,14 @@ export function ConsumersView({ connectionId }: { connectionId: string }) {
                 role="row"
                 {...keys.itemProps(item.index)}
                 className="vgrid-row groups-grid"
-                style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT_PX, transform: `translateY(${item.start}px)` }}
+                style={{
+                  position: 'absolute',
+                  top: 0,
+                  left: 0,
+                  right: 0,
+                  height: ROW_HEIGHT_PX,
+                  transform: `translateY(${item.start}px)`,
+                }}
                 onClick={() => open(g.groupId)}
                 data-testid="group-row"
                 data-group={g.groupId}
@@ -140,7 +209,11 @@ export function ConsumersView({ connectionId }: { connectionId: string }) {
                 <span className="num" data-testid="group-members">
                   {g.members === null ? '—' : formatCount(g.members)}
                 </span>
-                <span className="num" data-testid="group-lag" title={g.totalLag === null ? NO_COMMITTED_OFFSET : undefined}>
+                <span
+                  className="num"
+                  data-testid="group-lag"
+                  title={g.totalLag === null ? NO_COMMITTED_OFFSET : undefined}
+                >
                   {lagText(g.totalLag)}
                 </span>
                 <span className="num" data-testid="group-time-lag">
@@ -156,7 +229,13 @@ export function ConsumersView({ connectionId }: { connectionId: string }) {
                     disabled={kind.isCapture}
                     onChange={(e) => void toggleWatch(g, e.target.checked)}
                     aria-label={`Watch ${g.groupId}`}
-                    title={kind.isCapture ? 'A capture carries the lag history it was saved with.' : watched ? 'Sampled over time: stop watching' : 'Sample this group’s lag over time (history, status)'}
+                    title={
+                      kind.isCapture
+                        ? 'A capture carries the lag history it was saved with.'
+                        : watched
+                          ? 'Sampled over time: stop watching'
+                          : 'Sample this group’s lag over time (history, status)'
+                    }
                     data-testid="group-watch"
                   />
                 </span>
@@ -166,8 +245,22 @@ export function ConsumersView({ connectionId }: { connectionId: string }) {
         </div>
         {!data && !error && <ViewState state="loading" title="Listing consumer groups…" />}
         {data && visible.length === 0 && (
-          <ViewState state="empty" testId="groups-empty" title={data.length === 0 ? (kind.isCapture ? 'This capture holds no consumer groups.' : 'This cluster has no consumer groups.') : `No group id contains "${deferredFilter}".`}>
-            {data.length === 0 ? (kind.isCapture ? undefined : 'A group shows here once a consumer commits offsets with its group id.') : 'Clear the filter to see every group.'}
+          <ViewState
+            state="empty"
+            testId="groups-empty"
+            title={
+              data.length === 0
+                ? kind.isCapture
+                  ? 'This capture holds no consumer groups.'
+                  : 'This cluster has no consumer groups.'
+                : `No group id contains "${deferredFilter}".`
+            }
+          >
+            {data.length === 0
+              ? kind.isCapture
+                ? undefined
+                : 'A group shows here once a consumer commits offsets with its group id.'
+              : 'Clear the filter to see every group.'}
           </ViewState>
         )}
       </div>

@@ -26,7 +26,14 @@ export function RangeSelector({ range, onChange }: { range: HistoryRangeId; onCh
   return (
     <div className="tabs range-selector" role="group" aria-label="History range">
       {HISTORY_RANGES.map((r) => (
-        <button key={r.id} type="button" className={range === r.id ? 'active' : ''} aria-pressed={range === r.id} onClick={() => onChange(r.id)} data-testid={`range-${r.id}`}>
+        <button
+          key={r.id}
+          type="button"
+          className={range === r.id ? 'active' : ''}
+          aria-pressed={range === r.id}
+          onClick={() => onChange(r.id)}
+          data-testid={`range-${r.id}`}
+        >
           Last {r.label}
         </button>
       ))}
@@ -39,14 +46,20 @@ export function GroupCharts({ history, watched }: { history: GroupLagHistory; wa
     const times = history.points.map((p) => p.at);
     return {
       lagData: [times, history.points.map((p) => p.totalLag)] as [number[], (number | null)[]],
-      rateData: [times, history.points.map((p) => p.consumeRate), history.points.map((p) => p.produceRate)] as [number[], (number | null)[], (number | null)[]],
+      rateData: [times, history.points.map((p) => p.consumeRate), history.points.map((p) => p.produceRate)] as [
+        number[],
+        (number | null)[],
+        (number | null)[],
+      ],
     };
   }, [history]);
 
   if (history.points.length === 0) {
     return (
       <p className="empty" data-testid="history-empty">
-        {watched ? 'No lag samples in this range yet: the group is sampled every ' + formatDuration(history.intervalMs) + '.' : 'No lag history: watch this group to sample its lag over time.'}
+        {watched
+          ? 'No lag samples in this range yet: the group is sampled every ' + formatDuration(history.intervalMs) + '.'
+          : 'No lag history: watch this group to sample its lag over time.'}
       </p>
     );
   }

@@ -44,7 +44,9 @@ function MembersTable({ detail }: { detail: GroupDetail }) {
   if (detail.groupMembers.length === 0) {
     return (
       <p className="meta" data-testid="members-empty">
-        {detail.state === 'Captured' ? 'A capture keeps the group’s offsets, not its members.' : 'No members: no consumer of this group is running.'}
+        {detail.state === 'Captured'
+          ? 'A capture keeps the group’s offsets, not its members.'
+          : 'No members: no consumer of this group is running.'}
       </p>
     );
   }
@@ -66,7 +68,13 @@ function MembersTable({ detail }: { detail: GroupDetail }) {
             </td>
             <td data-testid="member-client">{m.clientId}</td>
             <td>{m.host}</td>
-            <td data-testid="member-assignment">{m.assignments.length === 0 ? <span className="meta">none</span> : m.assignments.map((a) => `${a.topic}: ${a.partitions.join(', ')}`).join('; ')}</td>
+            <td data-testid="member-assignment">
+              {m.assignments.length === 0 ? (
+                <span className="meta">none</span>
+              ) : (
+                m.assignments.map((a) => `${a.topic}: ${a.partitions.join(', ')}`).join('; ')
+              )}
+            </td>
           </tr>
         ))}
       </tbody>
@@ -74,18 +82,35 @@ function MembersTable({ detail }: { detail: GroupDetail }) {
   );
 }
 
-function PartitionsTable({ connectionId, detail, history }: { connectionId: string; detail: GroupDetail; history: GroupLagHistory | null }) {
+function PartitionsTable({
+  connectionId,
+  detail,
+  history,
+}: {
+  connectionId: string;
+  detail: GroupDetail;
+  history: GroupLagHistory | null;
+}) {
   const go = useNavigation((s) => s.go);
   // A partition opens in the message view where the group will read next (or from the start).
   const open = (index: number): void => {
     const p = detail.partitions[index];
     if (!p) return;
-    go({ kind: 'messages', connectionId, topic: p.topic, partition: String(p.partition), from: p.committedOffset === null ? 'earliest' : `offset:${p.committedOffset}` });
+    go({
+      kind: 'messages',
+      connectionId,
+      topic: p.topic,
+      partition: String(p.partition),
+      from: p.committedOffset === null ? 'earliest' : `offset:${p.committedOffset}`,
+    });
   };
   const keys = useListKeyboard<HTMLTableSectionElement>({ count: detail.partitions.length, onOpen: open });
   const lines = useMemo(() => {
     const times = history?.points.map((p) => p.at) ?? [];
-    return { times, byPartition: new Map((history?.partitions ?? []).map((p) => [partitionKey(p.topic, p.partition), p.lags])) };
+    return {
+      times,
+      byPartition: new Map((history?.partitions ?? []).map((p) => [partitionKey(p.topic, p.partition), p.lags])),
+    };
   }, [history]);
   return (
     <table className="grid partition-lag-table" data-testid="group-partition-table">
@@ -119,7 +144,11 @@ function PartitionsTable({ connectionId, detail, history }: { connectionId: stri
               <td>{p.topic}</td>
               <td className="num">{p.partition}</td>
               <td className="num" data-testid="partition-committed">
-                {p.committedOffset === null ? <span className="meta">none committed</span> : formatCount(p.committedOffset)}
+                {p.committedOffset === null ? (
+                  <span className="meta">none committed</span>
+                ) : (
+                  formatCount(p.committedOffset)
+                )}
               </td>
               <td className="num" data-testid="partition-log-end">
                 {formatCount(p.logEndOffset)}
@@ -130,12 +159,27 @@ function PartitionsTable({ connectionId, detail, history }: { connectionId: stri
               <td className="num" data-testid="partition-time-lag">
                 {timeLagText(p.timeLagMs)}
               </td>
-              <td className="sparkline-cell">{lags && lines.times.length > 1 ? <Sparkline times={lines.times} values={lags} label={`Lag of partition ${p.partition} of ${p.topic} over the range`} testId="partition-sparkline" /> : <span className="meta">{NOT_KNOWN}</span>}</td>
+              <td className="sparkline-cell">
+                {lags && lines.times.length > 1 ? (
+                  <Sparkline
+                    times={lines.times}
+                    values={lags}
+                    label={`Lag of partition ${p.partition} of ${p.topic} over the range`}
+                    testId="partition-sparkline"
+                  />
+                ) : (
+                  <span className="meta">{NOT_KNOWN}</span>
+                )}
+              </td>
               <td className="cell" title={p.memberId ?? undefined} data-testid="partition-owner">
                 {owner(p)}
               </td>
               <td className="status-cell">
-                <StatusBadge status={p.status} testId="partition-status" notJudged={p.committedOffset === null ? NO_COMMITTED_OFFSET : 'not watched'} />
+                <StatusBadge
+                  status={p.status}
+                  testId="partition-status"
+                  notJudged={p.committedOffset === null ? NO_COMMITTED_OFFSET : 'not watched'}
+                />
               </td>
             </tr>
           );
@@ -150,8 +194,16 @@ export function GroupDetailView({ connectionId, groupId }: { connectionId: strin
   const go = useNavigation((s) => s.go);
   const [range, setRange] = useState<HistoryRangeId>('24h');
   const sinceMs = HISTORY_RANGES.find((r) => r.id === range)!.ms;
-  const detail = usePolledCall((signal) => rpc().call('groups.describe', { connectionId, groupId }, { signal }), [connectionId, groupId], kind.isCapture ? null : GROUP_REFRESH_INTERVAL_MS);
-  const history = usePolledCall((signal) => rpc().call('groups.history', { connectionId, groupId, sinceMs }, { signal }), [connectionId, groupId, sinceMs], kind.isCapture ? null : HISTORY_REFRESH_INTERVAL_MS);
+  const detail = usePolledCall(
+    (signal) => rpc().call('groups.describe', { connectionId, groupId }, { signal }),
+    [connectionId, groupId],
+    kind.isCapture ? null : GROUP_REFRESH_INTERVAL_MS,
+  );
+  const history = usePolledCall(
+    (signal) => rpc().call('groups.history', { connectionId, groupId, sinceMs }, { signal }),
+    [connectionId, groupId, sinceMs],
+    kind.isCapture ? null : HISTORY_REFRESH_INTERVAL_MS,
+  );
   const [resetting, setResetting] = useState(false);
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [actionError, setActionError] = useState<unknown>(null);
@@ -184,31 +236,61 @@ export function GroupDetailView({ connectionId, groupId }: { connectionId: strin
   return (
     <section className="view group-detail" data-testid="group-detail">
       <header className="view-header">
-        <button type="button" className="link" onClick={() => go({ kind: 'consumers', connectionId })} data-testid="back-to-consumers">
+        <button
+          type="button"
+          className="link"
+          onClick={() => go({ kind: 'consumers', connectionId })}
+          data-testid="back-to-consumers"
+        >
           <ArrowLeft aria-hidden />
           Consumers
         </button>
         <h2 data-testid="group-title">{groupId}</h2>
         {!kind.isCapture && d && (
           <label className="check" title="Sample this group’s lag over time (history, status)">
-            <input type="checkbox" checked={d.watched} onChange={(e) => void toggleWatch(e.target.checked)} data-testid="group-detail-watch" /> Watched
+            <input
+              type="checkbox"
+              checked={d.watched}
+              onChange={(e) => void toggleWatch(e.target.checked)}
+              data-testid="group-detail-watch"
+            />{' '}
+            Watched
           </label>
         )}
         <RefreshButton loading={detail.loading} onClick={reloadAll} testId="refresh-group" />
         {!kind.isCapture && (
           <span className="group-actions">
-            <button type="button" onClick={() => setResetting(true)} disabled={!kind.writable || !d || resetting} title={kind.writable ? 'Move the group’s committed offsets (dry run first)' : READ_ONLY_HINT} data-testid="reset-offsets">
+            <button
+              type="button"
+              onClick={() => setResetting(true)}
+              disabled={!kind.writable || !d || resetting}
+              title={kind.writable ? 'Move the group’s committed offsets (dry run first)' : READ_ONLY_HINT}
+              data-testid="reset-offsets"
+            >
               <RotateCcw aria-hidden />
               Reset offsets…
             </button>
-            <button type="button" className="danger" onClick={() => setConfirmDelete(true)} disabled={!kind.writable || !d} title={kind.writable ? 'Delete this group (it must have no members)' : READ_ONLY_HINT} data-testid="delete-group">
+            <button
+              type="button"
+              className="danger"
+              onClick={() => setConfirmDelete(true)}
+              disabled={!kind.writable || !d}
+              title={kind.writable ? 'Delete this group (it must have no members)' : READ_ONLY_HINT}
+              data-testid="delete-group"
+            >
               <Trash2 aria-hidden />
               Delete group
             </button>
           </span>
         )}
       </header>
-      {d ? <ErrorNotice error={detail.error} onRetry={reloadAll} /> : detail.error ? <ViewState state="error" title="The group could not be described" error={detail.error} onRetry={reloadAll} /> : <ViewState state="loading" title="Reading the group’s offsets and members…" />}
+      {d ? (
+        <ErrorNotice error={detail.error} onRetry={reloadAll} />
+      ) : detail.error ? (
+        <ViewState state="error" title="The group could not be described" error={detail.error} onRetry={reloadAll} />
+      ) : (
+        <ViewState state="loading" title="Reading the group’s offsets and members…" />
+      )}
       <ErrorNotice error={actionError} />
       {confirmDelete && (
         <div className="notice notice-warning" data-testid="delete-confirm">
@@ -222,7 +304,13 @@ export function GroupDetailView({ connectionId, groupId }: { connectionId: strin
         </div>
       )}
       {d && resetting && (
-        <ResetOffsetsDialog connectionId={connectionId} groupId={groupId} partitions={d.partitions} onClose={() => setResetting(false)} onDone={reloadAll} />
+        <ResetOffsetsDialog
+          connectionId={connectionId}
+          groupId={groupId}
+          partitions={d.partitions}
+          onClose={() => setResetting(false)}
+          onDone={reloadAll}
+        />
       )}
       {d && (
         <>

@@ -38,7 +38,11 @@ function PlanTable({ plan, testId }: { plan: OffsetResetPlan; testId: string }) 
       </thead>
       <tbody>
         {plan.partitions.map((p) => (
-          <tr key={`${p.topic}/${p.partition}`} data-testid="reset-plan-row" data-partition={`${p.topic}/${p.partition}`}>
+          <tr
+            key={`${p.topic}/${p.partition}`}
+            data-testid="reset-plan-row"
+            data-partition={`${p.topic}/${p.partition}`}
+          >
             <td>{p.topic}</td>
             <td className="num">{p.partition}</td>
             <td className="num" data-testid="reset-before">
@@ -55,8 +59,27 @@ function PlanTable({ plan, testId }: { plan: OffsetResetPlan; testId: string }) 
   );
 }
 
-export function ResetOffsetsDialog({ connectionId, groupId, partitions, onClose, onDone }: { connectionId: string; groupId: string; partitions: PartitionLag[]; onClose(): void; onDone(): void }) {
-  const [form, setForm] = useState<ResetForm>({ kind: 'earliest', datetime: '', offset: '', shift: '', scope: 'all', chosen: new Set() });
+export function ResetOffsetsDialog({
+  connectionId,
+  groupId,
+  partitions,
+  onClose,
+  onDone,
+}: {
+  connectionId: string;
+  groupId: string;
+  partitions: PartitionLag[];
+  onClose(): void;
+  onDone(): void;
+}) {
+  const [form, setForm] = useState<ResetForm>({
+    kind: 'earliest',
+    datetime: '',
+    offset: '',
+    shift: '',
+    scope: 'all',
+    chosen: new Set(),
+  });
   const [plan, setPlan] = useState<{ key: string; plan: OffsetResetPlan } | null>(null);
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -78,7 +101,13 @@ export function ResetOffsetsDialog({ connectionId, groupId, partitions, onClose,
     setBusy(true);
     setError(null);
     try {
-      return await rpc().call('groups.resetOffsets', { connectionId, groupId, to: valid.to, topics: valid.topics, execute });
+      return await rpc().call('groups.resetOffsets', {
+        connectionId,
+        groupId,
+        to: valid.to,
+        topics: valid.topics,
+        execute,
+      });
     } catch (err) {
       setError(err);
       return null;
@@ -120,36 +149,75 @@ export function ResetOffsetsDialog({ connectionId, groupId, partitions, onClose,
         <legend>Move the committed offsets to</legend>
         {KINDS.map(({ kind, label }) => (
           <label key={kind} className="check">
-            <input type="radio" name="reset-kind" checked={form.kind === kind} onChange={() => update({ kind })} data-testid={`reset-kind-${kind}`} /> {label}
+            <input
+              type="radio"
+              name="reset-kind"
+              checked={form.kind === kind}
+              onChange={() => update({ kind })}
+              data-testid={`reset-kind-${kind}`}
+            />{' '}
+            {label}
           </label>
         ))}
         {form.kind === 'datetime' && (
           <label className="field">
             <span className="field-label">The first offset at or after (local time)</span>
-            <input type="datetime-local" step={1} value={form.datetime} onChange={(e) => update({ datetime: e.target.value })} data-testid="reset-datetime" />
+            <input
+              type="datetime-local"
+              step={1}
+              value={form.datetime}
+              onChange={(e) => update({ datetime: e.target.value })}
+              data-testid="reset-datetime"
+            />
           </label>
         )}
         {form.kind === 'offset' && (
           <label className="field">
             <span className="field-label">Offset (kept within each partition’s earliest and latest)</span>
-            <input inputMode="numeric" value={form.offset} onChange={(e) => update({ offset: e.target.value })} data-testid="reset-offset" placeholder="e.g. 1000" />
+            <input
+              inputMode="numeric"
+              value={form.offset}
+              onChange={(e) => update({ offset: e.target.value })}
+              data-testid="reset-offset"
+              placeholder="e.g. 1000"
+            />
           </label>
         )}
         {form.kind === 'shift' && (
           <label className="field">
             <span className="field-label">Records to move by (negative: back, to read again)</span>
-            <input inputMode="numeric" value={form.shift} onChange={(e) => update({ shift: e.target.value })} data-testid="reset-shift" placeholder="e.g. -100" />
+            <input
+              inputMode="numeric"
+              value={form.shift}
+              onChange={(e) => update({ shift: e.target.value })}
+              data-testid="reset-shift"
+              placeholder="e.g. -100"
+            />
           </label>
         )}
       </fieldset>
       <fieldset className="reset-scope">
         <legend>Partitions</legend>
         <label className="check">
-          <input type="radio" name="reset-scope" checked={form.scope === 'all'} onChange={() => update({ scope: 'all' })} data-testid="reset-scope-all" /> All partitions of {topics.join(', ') || 'the group’s topics'}
+          <input
+            type="radio"
+            name="reset-scope"
+            checked={form.scope === 'all'}
+            onChange={() => update({ scope: 'all' })}
+            data-testid="reset-scope-all"
+          />{' '}
+          All partitions of {topics.join(', ') || 'the group’s topics'}
           {form.kind === 'shift' ? ' that have a committed offset' : ''}
         </label>
         <label className="check">
-          <input type="radio" name="reset-scope" checked={form.scope === 'chosen'} onChange={() => update({ scope: 'chosen' })} data-testid="reset-scope-chosen" /> Chosen partitions
+          <input
+            type="radio"
+            name="reset-scope"
+            checked={form.scope === 'chosen'}
+            onChange={() => update({ scope: 'chosen' })}
+            data-testid="reset-scope-chosen"
+          />{' '}
+          Chosen partitions
         </label>
         {form.scope === 'chosen' &&
           topics.map((topic) => (
@@ -161,7 +229,14 @@ export function ResetOffsetsDialog({ connectionId, groupId, partitions, onClose,
                   const key = partitionKey(p.topic, p.partition);
                   return (
                     <label key={key} className="check">
-                      <input type="checkbox" checked={form.chosen.has(key)} onChange={(e) => toggleChosen(key, e.target.checked)} data-testid="reset-partition" data-partition={`${p.topic}/${p.partition}`} /> {p.partition}
+                      <input
+                        type="checkbox"
+                        checked={form.chosen.has(key)}
+                        onChange={(e) => toggleChosen(key, e.target.checked)}
+                        data-testid="reset-partition"
+                        data-partition={`${p.topic}/${p.partition}`}
+                      />{' '}
+                      {p.partition}
                     </label>
                   );
                 })}
@@ -188,9 +263,17 @@ export function ResetOffsetsDialog({ connectionId, groupId, partitions, onClose,
       {confirming && current ? (
         <div className="notice notice-warning reset-confirm" data-testid="reset-confirm">
           <span>
-            Move the committed offsets of {current.partitions.length} partition{current.partitions.length === 1 ? '' : 's'} of “{groupId}” as previewed? This changes the cluster; the group’s consumers must be stopped.
+            Move the committed offsets of {current.partitions.length} partition
+            {current.partitions.length === 1 ? '' : 's'} of “{groupId}” as previewed? This changes the cluster; the
+            group’s consumers must be stopped.
           </span>
-          <button type="button" className="primary" onClick={() => void execute()} disabled={busy} data-testid="reset-confirm-execute">
+          <button
+            type="button"
+            className="primary"
+            onClick={() => void execute()}
+            disabled={busy}
+            data-testid="reset-confirm-execute"
+          >
             Yes, reset offsets
           </button>
           <button type="button" onClick={() => setConfirming(false)} disabled={busy}>
@@ -202,7 +285,18 @@ export function ResetOffsetsDialog({ connectionId, groupId, partitions, onClose,
           <button type="button" onClick={() => void preview()} disabled={busy} data-testid="reset-preview-button">
             {busy ? 'Asking…' : 'Preview'}
           </button>
-          <button type="button" className="primary" onClick={() => setConfirming(true)} disabled={busy || !current} title={current ? 'Move the offsets as previewed (asks once more)' : 'Preview first: see before and after for every partition'} data-testid="reset-execute">
+          <button
+            type="button"
+            className="primary"
+            onClick={() => setConfirming(true)}
+            disabled={busy || !current}
+            title={
+              current
+                ? 'Move the offsets as previewed (asks once more)'
+                : 'Preview first: see before and after for every partition'
+            }
+            data-testid="reset-execute"
+          >
             Reset offsets
           </button>
           <button type="button" onClick={onClose} data-testid="reset-close">

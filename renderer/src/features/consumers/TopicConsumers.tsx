@@ -9,7 +9,10 @@ import { lagText, NO_COMMITTED_OFFSET, timeLagText } from './consumer-format.ts'
 import { StatusBadge } from './StatusBadge.tsx';
 
 export function TopicConsumers({ connectionId, topic }: { connectionId: string; topic: string }) {
-  const { data, error, loading, reload } = useHostCall((signal) => rpc().call('groups.list', { connectionId, topic }, { signal }), [connectionId, topic]);
+  const { data, error, loading, reload } = useHostCall(
+    (signal) => rpc().call('groups.list', { connectionId, topic }, { signal }),
+    [connectionId, topic],
+  );
   const go = useNavigation((s) => s.go);
   return (
     <div className="topic-consumers" data-testid="topic-consumers">
@@ -37,13 +40,22 @@ export function TopicConsumers({ connectionId, topic }: { connectionId: string; 
             {data.map((g) => (
               <tr key={g.groupId} data-testid="topic-consumer-row" data-group={g.groupId}>
                 <td>
-                  <button type="button" className="link" onClick={() => go({ kind: 'group', connectionId, groupId: g.groupId })} data-testid="topic-consumer-link">
+                  <button
+                    type="button"
+                    className="link"
+                    onClick={() => go({ kind: 'group', connectionId, groupId: g.groupId })}
+                    data-testid="topic-consumer-link"
+                  >
                     {g.groupId}
                   </button>
                 </td>
                 <td>{g.state}</td>
                 <td className="num">{g.members === null ? '—' : formatCount(g.members)}</td>
-                <td className="num" data-testid="topic-consumer-lag" title={g.totalLag === null ? NO_COMMITTED_OFFSET : undefined}>
+                <td
+                  className="num"
+                  data-testid="topic-consumer-lag"
+                  title={g.totalLag === null ? NO_COMMITTED_OFFSET : undefined}
+                >
                   {lagText(g.totalLag)}
                 </td>
                 <td className="num">{timeLagText(g.maxTimeLagMs)}</td>

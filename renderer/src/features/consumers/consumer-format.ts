@@ -55,7 +55,15 @@ export function sentence(text: string): string {
 export type AnyStatusLevel = GroupStatusLevel | PartitionStatusLevel;
 
 /** Worst first; a status not judged (not watched) sorts after every judged one. */
-export const STATUS_RANK: Record<AnyStatusLevel, number> = { ERR: 5, STOP: 5, STALL: 5, REWIND: 5, WARN: 3, UNKNOWN: 1, OK: 0 };
+export const STATUS_RANK: Record<AnyStatusLevel, number> = {
+  ERR: 5,
+  STOP: 5,
+  STALL: 5,
+  REWIND: 5,
+  WARN: 3,
+  UNKNOWN: 1,
+  OK: 0,
+};
 
 export function statusClass(level: AnyStatusLevel): string {
   switch (level) {

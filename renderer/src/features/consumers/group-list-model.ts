@@ -40,7 +40,10 @@ const COLUMNS: Record<GroupSortKey, { known(g: GroupSummary): boolean; compare: 
   group: { known: () => true, compare: byId },
   lag: { known: (g) => g.totalLag !== null, compare: (a, b) => compareBigIntStrings(a.totalLag!, b.totalLag!) },
   timeLag: { known: (g) => g.maxTimeLagMs !== null, compare: (a, b) => a.maxTimeLagMs! - b.maxTimeLagMs! },
-  status: { known: (g) => g.status !== null, compare: (a, b) => STATUS_RANK[a.status!.level] - STATUS_RANK[b.status!.level] },
+  status: {
+    known: (g) => g.status !== null,
+    compare: (a, b) => STATUS_RANK[a.status!.level] - STATUS_RANK[b.status!.level],
+  },
 };
 
 export function sortGroups(groups: readonly GroupSummary[], sort: GroupSort): GroupSummary[] {

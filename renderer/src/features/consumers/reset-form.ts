@@ -26,7 +26,9 @@ export function partitionKey(topic: string, partition: number): string {
   return `${topic}\u0000${partition}`;
 }
 
-export function parseResetTarget(form: Pick<ResetForm, 'kind' | 'datetime' | 'offset' | 'shift'>): OffsetResetTarget | string {
+export function parseResetTarget(
+  form: Pick<ResetForm, 'kind' | 'datetime' | 'offset' | 'shift'>,
+): OffsetResetTarget | string {
   switch (form.kind) {
     case 'earliest':
       return { kind: 'earliest' };
@@ -46,7 +48,8 @@ export function parseResetTarget(form: Pick<ResetForm, 'kind' | 'datetime' | 'of
     }
     case 'shift': {
       const text = form.shift.trim().replace(/^\+/, '');
-      if (!/^-?\d+$/.test(text)) return `Shift by a whole number of records (negative to go back, e.g. -100); "${form.shift}" is not.`;
+      if (!/^-?\d+$/.test(text))
+        return `Shift by a whole number of records (negative to go back, e.g. -100); "${form.shift}" is not.`;
       const by = BigInt(text);
       if (by > INT64_MAX || by < -INT64_MAX) return 'The shift is larger than any Kafka offset.';
       if (by === 0n) return 'A shift of 0 moves nothing; enter how many records to move (negative to go back).';
@@ -60,7 +63,10 @@ export function parseResetTarget(form: Pick<ResetForm, 'kind' | 'datetime' | 'of
  * lists them; a shift only those with a committed offset, as there is nothing to shift from on
  * the others); "chosen" the ones ticked.
  */
-export function resetRequest(form: ResetForm, partitions: readonly { topic: string; partition: number; committedOffset: string | null }[]): ResetRequest | string {
+export function resetRequest(
+  form: ResetForm,
+  partitions: readonly { topic: string; partition: number; committedOffset: string | null }[],
+): ResetRequest | string {
   const to = parseResetTarget(form);
   if (typeof to === 'string') return to;
   if (form.scope === 'all' && form.kind !== 'shift') {
@@ -68,8 +74,13 @@ export function resetRequest(form: ResetForm, partitions: readonly { topic: stri
     if (topics.length === 0) return 'This group has no offsets on any topic yet: there is nothing to reset.';
     return { to, topics: topics.map((topic) => ({ topic })) };
   }
-  const picked = partitions.filter((p) => (form.scope === 'all' ? p.committedOffset !== null : form.chosen.has(partitionKey(p.topic, p.partition))));
-  if (picked.length === 0) return form.scope === 'all' ? 'This group has no committed offset to shift from; reset to earliest, latest, a time or an offset instead.' : 'Choose at least one partition.';
+  const picked = partitions.filter((p) =>
+    form.scope === 'all' ? p.committedOffset !== null : form.chosen.has(partitionKey(p.topic, p.partition)),
+  );
+  if (picked.length === 0)
+    return form.scope === 'all'
+      ? 'This group has no committed offset to shift from; reset to earliest, latest, a time or an offset instead.'
+      : 'Choose at least one partition.';
   const byTopic = new Map<string, number[]>();
   for (const p of picked) byTopic.set(p.topic, [...(byTopic.get(p.topic) ?? []), p.partition]);
   return { to, topics: [...byTopic].map(([topic, list]) => ({ topic, partitions: list.sort((a, b) => a - b) })) };

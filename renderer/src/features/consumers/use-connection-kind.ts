@@ -16,4 +16,5 @@ export function useConnectionKind(connectionId: string): ConnectionKind {
   return { isCapture: capture !== undefined, writable: false, name: capture?.name ?? connectionId };
 }
 
-export const READ_ONLY_HINT = 'This connection is read-only: mark it "Allow writes" in its connection settings to change offsets or delete groups.';
+export const READ_ONLY_HINT =
+  'This connection is read-only: mark it "Allow writes" in its connection settings to change offsets or delete groups.';

@@ -13,7 +13,11 @@ export interface PolledCall<T> {
   reload(): void;
 }
 
-export function usePolledCall<T>(run: (signal: AbortSignal) => Promise<T>, deps: unknown[], intervalMs: number | null): PolledCall<T> {
+export function usePolledCall<T>(
+  run: (signal: AbortSignal) => Promise<T>,
+  deps: unknown[],
+  intervalMs: number | null,
+): PolledCall<T> {
   const [data, setData] = useState<T | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [loading, setLoading] = useState(true);
@@ -30,7 +34,8 @@ export function usePolledCall<T>(run: (signal: AbortSignal) => Promise<T>, deps:
       const controller = new AbortController();
       inFlight = controller;
       if (shown) setLoading(true);
-      runRef.current(controller.signal)
+      runRef
+        .current(controller.signal)
         .then(
           (value) => {
             if (controller.signal.aborted) return;
@@ -48,7 +53,10 @@ export function usePolledCall<T>(run: (signal: AbortSignal) => Promise<T>, deps:
         });
     };
     tick(true);
-    const timer = intervalMs === null ? undefined : window.setInterval(() => document.visibilityState !== 'hidden' && tick(false), intervalMs);
+    const timer =
+      intervalMs === null
+        ? undefined
+        : window.setInterval(() => document.visibilityState !== 'hidden' && tick(false), intervalMs);
     return () => {
       stopped = true;
       inFlight?.abort();

@@ -16,16 +16,29 @@ export function JsonTree({ value, name, depth = 0 }: { value: unknown; name?: st
       </div>
     );
   }
-  const entries = Array.isArray(value) ? value.map((v, i) => [String(i), v] as const) : Object.entries(value as Record<string, unknown>);
+  const entries = Array.isArray(value)
+    ? value.map((v, i) => [String(i), v] as const)
+    : Object.entries(value as Record<string, unknown>);
   const [openMark, closeMark] = Array.isArray(value) ? ['[', ']'] : ['{', '}'];
   const shown = showAll ? entries : entries.slice(0, PREVIEW_CHILDREN);
   return (
     <div className="json-node">
-      <div className="json-toggle" style={{ paddingLeft: depth * 14 }} onClick={() => setOpen((o) => !o)} role="button" aria-expanded={open}>
+      <div
+        className="json-toggle"
+        style={{ paddingLeft: depth * 14 }}
+        onClick={() => setOpen((o) => !o)}
+        role="button"
+        aria-expanded={open}
+      >
         <span className="json-caret">{open ? '▾' : '▸'}</span>
         {label}
         {openMark}
-        {!open && <span className="meta"> {entries.length} {Array.isArray(value) ? 'items' : 'fields'} {closeMark}</span>}
+        {!open && (
+          <span className="meta">
+            {' '}
+            {entries.length} {Array.isArray(value) ? 'items' : 'fields'} {closeMark}
+          </span>
+        )}
       </div>
       {open && (
         <>
@@ -33,7 +46,12 @@ export function JsonTree({ value, name, depth = 0 }: { value: unknown; name?: st
             <JsonTree key={k} value={v} {...(Array.isArray(value) ? {} : { name: k })} depth={depth + 1} />
           ))}
           {entries.length > shown.length && (
-            <button type="button" className="link" style={{ marginLeft: (depth + 1) * 14 }} onClick={() => setShowAll(true)}>
+            <button
+              type="button"
+              className="link"
+              style={{ marginLeft: (depth + 1) * 14 }}
+              onClick={() => setShowAll(true)}
+            >
               show {entries.length - shown.length} more
             </button>
           )}

@@ -14,21 +14,35 @@ function preview(p: NonNullable<RecordDto['value']>, chars: number): string {
 /** A key cell: its text, or a mark for no key (null), never the word "null" (a key may be that text). */
 export function KeyCell({ p }: { p: RecordDto['key'] }) {
   return p === null ? (
-    <span className="mono cell null-mark" data-testid="message-key" data-null="true" title="This record has no key (null)">
+    <span
+      className="mono cell null-mark"
+      data-testid="message-key"
+      data-null="true"
+      title="This record has no key (null)"
+    >
       no key
     </span>
   ) : (
-    <span className="mono cell" data-testid="message-key">{preview(p, KEY_PREVIEW_CHARS)}</span>
+    <span className="mono cell" data-testid="message-key">
+      {preview(p, KEY_PREVIEW_CHARS)}
+    </span>
   );
 }
 
 /** A value cell: its text, or a tombstone badge for a null value (it deletes the key in a compacted topic). */
 export function ValueCell({ p, chars }: { p: RecordDto['value']; chars: number }) {
   return p === null ? (
-    <span className="mono cell" data-testid="message-value" data-tombstone="true" title="A null value: a tombstone, which deletes this key in a compacted topic">
+    <span
+      className="mono cell"
+      data-testid="message-value"
+      data-tombstone="true"
+      title="A null value: a tombstone, which deletes this key in a compacted topic"
+    >
       <span className="badge badge-tombstone">tombstone</span>
     </span>
   ) : (
-    <span className="mono cell" data-testid="message-value">{preview(p, chars)}</span>
+    <span className="mono cell" data-testid="message-value">
+      {preview(p, chars)}
+    </span>
   );
 }

@@ -27,7 +27,8 @@ export interface RowKey {
 
 const isMoveKey = (key: string): boolean => ['ArrowDown', 'ArrowUp', 'PageDown', 'PageUp', 'Home', 'End'].includes(key);
 
-const sameRow = (a: RowKey | null, b: RowKey): boolean => a !== null && a.partition === b.partition && a.offset === b.offset;
+const sameRow = (a: RowKey | null, b: RowKey): boolean =>
+  a !== null && a.partition === b.partition && a.offset === b.offset;
 
 /** What the view asks of the list. */
 export interface MessageListHandle {
@@ -56,7 +57,21 @@ export interface MessageListProps {
   handle?: Ref<MessageListHandle>;
 }
 
-export function MessageList({ rows, phase, searching, olderAvailable, loadingOlder, active, zone, selected, onSelect, onOpen, onCloseDetail, pageOlder, handle }: MessageListProps) {
+export function MessageList({
+  rows,
+  phase,
+  searching,
+  olderAvailable,
+  loadingOlder,
+  active,
+  zone,
+  selected,
+  onSelect,
+  onOpen,
+  onCloseDetail,
+  pageOlder,
+  handle,
+}: MessageListProps) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const valueHeadRef = useRef<HTMLSpanElement>(null);
   const valueChars = useFittingChars(valueHeadRef, 'mono', DEFAULT_PREVIEW_CHARS);
@@ -65,7 +80,12 @@ export function MessageList({ rows, phase, searching, olderAvailable, loadingOld
   // No rows rendered beyond the screen while following the live edge: every update replaces
   // all rows on screen, and each costs layout. Scrolled away, overscan keeps scrolling smooth.
   const overscan = stuckToBottom.current ? 1 : 12;
-  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT_PX, overscan });
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT_PX,
+    overscan,
+  });
 
   // Stick to the bottom while the user is there; leave the view alone once they scroll away.
   // Set before paint: new rows show in the same frame they arrive in.
@@ -137,7 +157,11 @@ export function MessageList({ rows, phase, searching, olderAvailable, loadingOld
       if (at >= 0) onOpen(rows[at]!);
       return;
     }
-    const to = moveSelection(e.key, { count: rows.length, selected: at, ...shownRows(el.scrollTop, el.clientHeight, ROW_HEIGHT_PX, rows.length) });
+    const to = moveSelection(e.key, {
+      count: rows.length,
+      selected: at,
+      ...shownRows(el.scrollTop, el.clientHeight, ROW_HEIGHT_PX, rows.length),
+    });
     if (to === null) {
       // A move over an empty list is still the list's (no page scroll); other keys go on.
       if (rows.length === 0 && isMoveKey(e.key)) e.preventDefault();
@@ -166,7 +190,14 @@ export function MessageList({ rows, phase, searching, olderAvailable, loadingOld
       <div className="vgrid-head messages-grid" role="row">
         <span className="num">Part.</span>
         <span className="num">Offset</span>
-        <span title={zone === 'utc' ? 'Record timestamps in UTC (Settings → Time zone)' : 'Record timestamps in this machine’s time zone (Settings → Time zone)'} data-testid="time-header">
+        <span
+          title={
+            zone === 'utc'
+              ? 'Record timestamps in UTC (Settings → Time zone)'
+              : 'Record timestamps in this machine’s time zone (Settings → Time zone)'
+          }
+          data-testid="time-header"
+        >
           Time ({zone === 'utc' ? 'UTC' : 'local'})
         </span>
         <span>Key</span>
@@ -202,7 +233,14 @@ export function MessageList({ rows, phase, searching, olderAvailable, loadingOld
                 aria-rowindex={item.index + 1}
                 aria-selected={isSelected}
                 className={`vgrid-row messages-grid${isSelected ? ' selected' : ''}`}
-                style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT_PX, transform: `translateY(${item.start}px)` }}
+                style={{
+                  position: 'absolute',
+                  top: 0,
+                  left: 0,
+                  right: 0,
+                  height: ROW_HEIGHT_PX,
+                  transform: `translateY(${item.start}px)`,
+                }}
                 onClick={() => {
                   onSelect(r);
                   onOpen(r);
@@ -224,8 +262,12 @@ export function MessageList({ rows, phase, searching, olderAvailable, loadingOld
             );
           })}
         </div>
-        {rows.length === 0 && phase !== 'idle' && <p className="empty">{searching ? 'No stored record matches.' : 'No records yet.'}</p>}
-        {phase === 'idle' && <p className="empty">Choose where to start and press Start. Reading never joins a consumer group.</p>}
+        {rows.length === 0 && phase !== 'idle' && (
+          <p className="empty">{searching ? 'No stored record matches.' : 'No records yet.'}</p>
+        )}
+        {phase === 'idle' && (
+          <p className="empty">Choose where to start and press Start. Reading never joins a consumer group.</p>
+        )}
       </div>
     </div>
   );

@@ -12,7 +12,10 @@ function statusBanner(state: TailState): { className: string; text: string } | n
   const rate = state.rate > 0 ? ` · ${formatCount(state.rate)} records/s` : '';
   switch (state.phase) {
     case 'live':
-      return { className: 'notice-live', text: rate ? `${(state.message ?? 'Live').replace(/\.$/, '')}${rate}` : (state.message ?? 'Live.') };
+      return {
+        className: 'notice-live',
+        text: rate ? `${(state.message ?? 'Live').replace(/\.$/, '')}${rate}` : (state.message ?? 'Live.'),
+      };
     case 'caught-up':
       return { className: 'notice-ok', text: state.message ?? 'Caught up.' };
     case 'outage':
@@ -41,20 +44,40 @@ function ProgressLine({ progress, rate, running }: { progress: TailProgress; rat
   const pct = finished ? 100 : Math.min(99, Math.floor((progress.done * 100) / progress.target));
   const left = progress.target - progress.done;
   const elapsed = ((progress.finishedAt ?? Date.now()) - progress.startedAt) / 1000;
-  const detail = finished ? `in ${formatDuration(elapsed)}` : running && rate > 0 ? `${formatCount(rate)} records/s · about ${formatDuration(left / rate)} left` : running ? 'reading…' : 'stopped';
+  const detail = finished
+    ? `in ${formatDuration(elapsed)}`
+    : running && rate > 0
+      ? `${formatCount(rate)} records/s · about ${formatDuration(left / rate)} left`
+      : running
+        ? 'reading…'
+        : 'stopped';
   return (
-    <div className={`tail-progress${finished ? ' tail-progress-done' : ''}`} data-testid="tail-progress" data-percent={pct}>
+    <div
+      className={`tail-progress${finished ? ' tail-progress-done' : ''}`}
+      data-testid="tail-progress"
+      data-percent={pct}
+    >
       <progress max={progress.target} value={Math.min(progress.done, progress.target)} aria-label="Read progress" />
       <span className="meta">
         {finished ? 'Caught up with the end seen at the start: ' : 'Reading to the end seen at the start: '}
-        <span data-testid="tail-progress-percent">{pct} %</span> · {formatCount(progress.records)} records · {formatBytes(progress.bytes)} · {formatCount(Math.min(progress.done, progress.target))} of {formatCount(progress.target)} offsets · {detail}
+        <span data-testid="tail-progress-percent">{pct} %</span> · {formatCount(progress.records)} records ·{' '}
+        {formatBytes(progress.bytes)} · {formatCount(Math.min(progress.done, progress.target))} of{' '}
+        {formatCount(progress.target)} offsets · {detail}
       </span>
     </div>
   );
 }
 
 /** How the user's last action went. */
-export function ActionNotices({ formError, exportError, captureSaved }: { formError: string | null; exportError: unknown; captureSaved: string | null }) {
+export function ActionNotices({
+  formError,
+  exportError,
+  captureSaved,
+}: {
+  formError: string | null;
+  exportError: unknown;
+  captureSaved: string | null;
+}) {
   return (
     <>
       {formError && (
@@ -86,7 +109,16 @@ export interface TailNoticesProps {
 }
 
 /** What the tail and the filter are doing. */
-export function TailNotices({ state, running, searching, filterError, filterPending, searchError, onLoadOlder, onJumpToLatest }: TailNoticesProps) {
+export function TailNotices({
+  state,
+  running,
+  searching,
+  filterError,
+  filterPending,
+  searchError,
+  onLoadOlder,
+  onJumpToLatest,
+}: TailNoticesProps) {
   const banner = statusBanner(state);
   return (
     <>
@@ -119,8 +151,14 @@ export function TailNotices({ state, running, searching, filterError, filterPend
       {state.progress && <ProgressLine progress={state.progress} rate={state.rate} running={running} />}
       {state.window.droppedOlder > 0 && !searching && (
         <div className="notice notice-info" data-testid="older-in-log" data-count={state.window.droppedOlder}>
-          {formatCount(state.window.droppedOlder)} older rows are in the replay log: this list keeps {formatCount(MAX_WINDOW_ROWS)} rows in memory.{' '}
-          <button type="button" onClick={onLoadOlder} disabled={state.loadingOlder || !state.window.olderAvailable} data-testid="load-older">
+          {formatCount(state.window.droppedOlder)} older rows are in the replay log: this list keeps{' '}
+          {formatCount(MAX_WINDOW_ROWS)} rows in memory.{' '}
+          <button
+            type="button"
+            onClick={onLoadOlder}
+            disabled={state.loadingOlder || !state.window.olderAvailable}
+            data-testid="load-older"
+          >
             Load older rows
           </button>
         </div>

@@ -25,12 +25,33 @@ function Tab({ tab, shown, many }: { tab: MessageTab; shown: boolean; many: bool
   const close = useTabs((s) => s.close);
   const source = useSourceName(tab, many);
   return (
-    <div className={`message-tab${shown ? ' active' : ''}`} role="presentation" data-testid="message-tab" data-topic={tab.topic} data-active={shown}>
-      <button type="button" role="tab" aria-selected={shown} className="message-tab-open" onClick={() => go(tab.view)} title={source ? `${tab.topic} (${source})` : tab.topic} data-testid="message-tab-open">
+    <div
+      className={`message-tab${shown ? ' active' : ''}`}
+      role="presentation"
+      data-testid="message-tab"
+      data-topic={tab.topic}
+      data-active={shown}
+    >
+      <button
+        type="button"
+        role="tab"
+        aria-selected={shown}
+        className="message-tab-open"
+        onClick={() => go(tab.view)}
+        title={source ? `${tab.topic} (${source})` : tab.topic}
+        data-testid="message-tab-open"
+      >
         {tab.topic}
         {source && <span className="meta"> · {source}</span>}
       </button>
-      <button type="button" className="message-tab-close" onClick={() => close(tab.id)} aria-label={`Close the tab of ${tab.topic} (stops its tail)`} title="Close (stops its tail)" data-testid="message-tab-close">
+      <button
+        type="button"
+        className="message-tab-close"
+        onClick={() => close(tab.id)}
+        aria-label={`Close the tab of ${tab.topic} (stops its tail)`}
+        title="Close (stops its tail)"
+        data-testid="message-tab-close"
+      >
         ×
       </button>
     </div>
@@ -70,7 +91,14 @@ export function MessageTabViews() {
   return (
     <>
       {tabs.map((tab) => (
-        <MessagesView key={tab.key} tabId={tab.id} connectionId={tab.connectionId} topic={tab.topic} initial={tab.initial} active={tab.id === shown} />
+        <MessagesView
+          key={tab.key}
+          tabId={tab.id}
+          connectionId={tab.connectionId}
+          topic={tab.topic}
+          initial={tab.initial}
+          active={tab.id === shown}
+        />
       ))}
     </>
   );

@@ -11,7 +11,13 @@ export function isRunning(phase: TailPhase): boolean {
 }
 
 function phaseClass(phase: TailPhase): string {
-  return phase === 'outage' || phase === 'error' ? 'badge-bad' : phase === 'paused' ? 'badge-warn' : phase === 'caught-up' ? 'badge-ok' : '';
+  return phase === 'outage' || phase === 'error'
+    ? 'badge-bad'
+    : phase === 'paused'
+      ? 'badge-warn'
+      : phase === 'caught-up'
+        ? 'badge-ok'
+        : '';
 }
 
 /** Space pauses and resumes the tail of the view shown, unless the key goes to a field or a button. */
@@ -42,14 +48,29 @@ export interface MessagesToolbarProps {
   onResume(): void;
 }
 
-export function MessagesToolbar({ connectionId, topic, active, zone, form, phase, onStart, onPause, onResume }: MessagesToolbarProps) {
+export function MessagesToolbar({
+  connectionId,
+  topic,
+  active,
+  zone,
+  form,
+  phase,
+  onStart,
+  onPause,
+  onResume,
+}: MessagesToolbarProps) {
   const go = useNavigation((s) => s.go);
   const running = isRunning(phase);
   useSpaceToPause(active, phase, onPause, onResume);
   const { fromKind } = form;
   return (
     <header className="view-header messages-toolbar" data-testid="messages-toolbar">
-      <button type="button" className="link topic-link" onClick={() => go({ kind: 'topic', connectionId, topic })} title={`Back to ${topic}`}>
+      <button
+        type="button"
+        className="link topic-link"
+        onClick={() => go({ kind: 'topic', connectionId, topic })}
+        title={`Back to ${topic}`}
+      >
         ← {topic}
       </button>
       <h2>Messages</h2>
@@ -71,12 +92,22 @@ export function MessagesToolbar({ connectionId, topic, active, zone, form, phase
           aria-label="Start position"
           style={{ width: 170 }}
           placeholder={fromKind === 'timestamp' ? '2026-11-26 10:00:00' : ''}
-          title={fromKind === 'timestamp' ? `A time in ${zone === 'utc' ? 'UTC' : 'local time'} (Settings → Time zone), or with its own zone: 2026-11-26T10:00:00Z` : undefined}
+          title={
+            fromKind === 'timestamp'
+              ? `A time in ${zone === 'utc' ? 'UTC' : 'local time'} (Settings → Time zone), or with its own zone: 2026-11-26T10:00:00Z`
+              : undefined
+          }
         />
       )}
       <label>
         Partition{' '}
-        <input value={form.partition} onChange={(e) => form.setPartition(e.target.value.trim() || 'all')} data-testid="partition" style={{ width: 60 }} aria-label="Partition (all or a number)" />
+        <input
+          value={form.partition}
+          onChange={(e) => form.setPartition(e.target.value.trim() || 'all')}
+          data-testid="partition"
+          style={{ width: 60 }}
+          aria-label="Partition (all or a number)"
+        />
       </label>
       <button type="button" className="primary" onClick={onStart} data-testid="start-tail">
         {running ? 'Restart' : 'Start'}

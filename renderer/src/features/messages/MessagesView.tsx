@@ -38,7 +38,9 @@ export function MessagesView({ connectionId, topic, tabId, active = true, initia
   const search = useLogSearch(connectionId, topic);
   const { state } = tail;
   const zone = useTimeZone();
-  const writable = useConnections((s) => s.connections.find((c) => c.profile.id === connectionId)?.profile.writable ?? false);
+  const writable = useConnections(
+    (s) => s.connections.find((c) => c.profile.id === connectionId)?.profile.writable ?? false,
+  );
 
   const [initialFrom] = useState(() => fromFields(initial.from));
   const form = useStartForm(initialFrom, initial.partition);
@@ -68,17 +70,57 @@ export function MessagesView({ connectionId, topic, tabId, active = true, initia
     if (initialFrom) startRef.current();
   }, [initialFrom]);
 
-  useViewAddress({ connectionId, topic, tabId, active, startedWith: form.startedWith, filterKind: filter.kind, filterText: filter.text, filterEquals: filter.equals });
+  useViewAddress({
+    connectionId,
+    topic,
+    tabId,
+    active,
+    startedWith: form.startedWith,
+    filterKind: filter.kind,
+    filterText: filter.text,
+    filterEquals: filter.equals,
+  });
 
   const running = isRunning(state.phase);
   const shown = detailOpen ? selected : null;
 
   return (
-    <section className="view messages-view" data-testid="messages-view" data-topic={topic} data-active={active} style={active ? undefined : { display: 'none' }} aria-hidden={!active}>
-      <MessagesToolbar connectionId={connectionId} topic={topic} active={active} zone={zone} form={form} phase={state.phase} onStart={start} onPause={tail.pause} onResume={tail.resume} />
-      <FilterBar filter={filter} search={search} received={state.received} exports={exports} writable={writable} onProduce={() => setProducing({ from: null })} />
+    <section
+      className="view messages-view"
+      data-testid="messages-view"
+      data-topic={topic}
+      data-active={active}
+      style={active ? undefined : { display: 'none' }}
+      aria-hidden={!active}
+    >
+      <MessagesToolbar
+        connectionId={connectionId}
+        topic={topic}
+        active={active}
+        zone={zone}
+        form={form}
+        phase={state.phase}
+        onStart={start}
+        onPause={tail.pause}
+        onResume={tail.resume}
+      />
+      <FilterBar
+        filter={filter}
+        search={search}
+        received={state.received}
+        exports={exports}
+        writable={writable}
+        onProduce={() => setProducing({ from: null })}
+      />
       <ActionNotices formError={form.error} exportError={exports.error} captureSaved={exports.captureSaved} />
-      {producing && <ProduceDialog connectionId={connectionId} topic={topic} from={producing.from} onClose={() => setProducing(null)} />}
+      {producing && (
+        <ProduceDialog
+          connectionId={connectionId}
+          topic={topic}
+          from={producing.from}
+          onClose={() => setProducing(null)}
+        />
+      )}
       <TailNotices
         state={state}
         running={running}

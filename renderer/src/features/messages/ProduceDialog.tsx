@@ -19,7 +19,17 @@ function parseHeaders(text: string): { key: string; value: RecordDto['value'] }[
   return headers;
 }
 
-export function ProduceDialog({ connectionId, topic, from, onClose }: { connectionId: string; topic: string; from: RecordDto | null; onClose(): void }) {
+export function ProduceDialog({
+  connectionId,
+  topic,
+  from,
+  onClose,
+}: {
+  connectionId: string;
+  topic: string;
+  from: RecordDto | null;
+  onClose(): void;
+}) {
   const text = (p: RecordDto['value'] | undefined): string => (p && p.encoding === 'utf8' ? p.text : '');
   const [target, setTarget] = useState(topic);
   const [partition, setPartition] = useState('');
@@ -28,14 +38,21 @@ export function ProduceDialog({ connectionId, topic, from, onClose }: { connecti
   const [headers, setHeaders] = useState((from?.headers ?? []).map((h) => `${h.key}: ${text(h.value)}`).join('\n'));
   const [error, setError] = useState<unknown>(null);
   const [result, setResult] = useState<string | null>(null);
-  const binary = from !== null && [from.key, from.value, ...from.headers.map((h) => h.value)].some((p) => p?.encoding === 'base64');
+  const binary =
+    from !== null && [from.key, from.value, ...from.headers.map((h) => h.value)].some((p) => p?.encoding === 'base64');
 
   const send = async (): Promise<void> => {
     setError(null);
     const parsedHeaders = parseHeaders(headers);
     if (typeof parsedHeaders === 'string') return setError(new Error(parsedHeaders));
-    if (partition !== '' && !/^\d+$/.test(partition)) return setError(new Error('Partition must be a number, or empty for the default partitioner.'));
-    if (!window.confirm(`Write this record to "${target}"${partition ? ` partition ${partition}` : ''}? This changes the cluster.`)) return;
+    if (partition !== '' && !/^\d+$/.test(partition))
+      return setError(new Error('Partition must be a number, or empty for the default partitioner.'));
+    if (
+      !window.confirm(
+        `Write this record to "${target}"${partition ? ` partition ${partition}` : ''}? This changes the cluster.`,
+      )
+    )
+      return;
     try {
       // Re-producing a binary record sends its exact bytes, not the text shown here.
       const exact = binary && from !== null;
@@ -56,7 +73,11 @@ export function ProduceDialog({ connectionId, topic, from, onClose }: { connecti
   return (
     <div className="panel produce" data-testid="produce-dialog">
       <h3>{from ? 'Re-produce record' : 'Produce a record'}</h3>
-      {binary && <div className="notice notice-warning">This record holds binary bytes; they are sent exactly as stored (the fields below are not used).</div>}
+      {binary && (
+        <div className="notice notice-warning">
+          This record holds binary bytes; they are sent exactly as stored (the fields below are not used).
+        </div>
+      )}
       <label className="field">
         <span className="field-label">Topic</span>
         <input value={target} onChange={(e) => setTarget(e.target.value)} data-testid="produce-topic" />
@@ -71,14 +92,30 @@ export function ProduceDialog({ connectionId, topic, from, onClose }: { connecti
       </label>
       <label className="field">
         <span className="field-label">Value</span>
-        <textarea value={value} onChange={(e) => setValue(e.target.value)} rows={6} data-testid="produce-value" disabled={binary} />
+        <textarea
+          value={value}
+          onChange={(e) => setValue(e.target.value)}
+          rows={6}
+          data-testid="produce-value"
+          disabled={binary}
+        />
       </label>
       <label className="field">
         <span className="field-label">Headers (one "name: value" per line)</span>
-        <textarea value={headers} onChange={(e) => setHeaders(e.target.value)} rows={3} data-testid="produce-headers" disabled={binary} />
+        <textarea
+          value={headers}
+          onChange={(e) => setHeaders(e.target.value)}
+          rows={3}
+          data-testid="produce-headers"
+          disabled={binary}
+        />
       </label>
       <ErrorNotice error={error} />
-      {result && <div className="notice notice-ok" data-testid="produce-result">{result}</div>}
+      {result && (
+        <div className="notice notice-ok" data-testid="produce-result">
+          {result}
+        </div>
+      )}
       <div className="form-actions">
         <button type="button" className="primary" onClick={() => void send()} data-testid="produce-send">
           Produce

@@ -29,11 +29,15 @@ function PayloadView({ payload, label, testId }: { payload: RecordDto['value']; 
         <h4>{label}</h4>
         {label === 'Value' ? (
           <p className="meta" data-testid={`${testId}-null`}>
-            <span className="badge badge-tombstone" data-testid={`${testId}-tombstone`}>tombstone</span> No value (null): in a compacted topic this record deletes its key.
+            <span className="badge badge-tombstone" data-testid={`${testId}-tombstone`}>
+              tombstone
+            </span>{' '}
+            No value (null): in a compacted topic this record deletes its key.
           </p>
         ) : (
           <p className="meta" data-testid={`${testId}-null`}>
-            <span className="null-mark">no key</span> This record has no key (null), which is not the same as an empty key.
+            <span className="null-mark">no key</span> This record has no key (null), which is not the same as an empty
+            key.
           </p>
         )}
       </div>
@@ -45,32 +49,65 @@ function PayloadView({ payload, label, testId }: { payload: RecordDto['value']; 
   let body: React.ReactNode;
   let copyText = '';
   if (mode === 'json' && json.ok) {
-    body = <div className="json-view" data-testid={`${testId}-json`}><JsonTree value={json.value} /></div>;
+    body = (
+      <div className="json-view" data-testid={`${testId}-json`}>
+        <JsonTree value={json.value} />
+      </div>
+    );
     copyText = JSON.stringify(json.value, null, 2);
   } else if (mode === 'json' && !json.ok) {
     body = <div className="notice notice-warning">{json.error}</div>;
   } else if (mode === 'text') {
     copyText = text ?? '';
-    body = text === null ? <div className="notice notice-warning">Not valid UTF-8; see hex or base64.</div> : <pre className="payload" data-testid={`${testId}-text`}>{cut ? text.slice(0, INITIAL_SHOW_BYTES) : text}</pre>;
+    body =
+      text === null ? (
+        <div className="notice notice-warning">Not valid UTF-8; see hex or base64.</div>
+      ) : (
+        <pre className="payload" data-testid={`${testId}-text`}>
+          {cut ? text.slice(0, INITIAL_SHOW_BYTES) : text}
+        </pre>
+      );
   } else if (mode === 'hex') {
     copyText = hexDump(bytes, limit);
-    body = <pre className="payload" data-testid={`${testId}-hex`}>{copyText}</pre>;
+    body = (
+      <pre className="payload" data-testid={`${testId}-hex`}>
+        {copyText}
+      </pre>
+    );
   } else {
     copyText = asBase64(bytes);
-    body = <pre className="payload wrap" data-testid={`${testId}-base64`}>{cut ? copyText.slice(0, INITIAL_SHOW_BYTES) : copyText}</pre>;
+    body = (
+      <pre className="payload wrap" data-testid={`${testId}-base64`}>
+        {cut ? copyText.slice(0, INITIAL_SHOW_BYTES) : copyText}
+      </pre>
+    );
   }
   return (
     <div className="detail-section">
       <h4>
-        {label} <span className="meta">{formatBytes(payload.size)}{payload.encoding === 'base64' ? ' · binary' : ''}</span>
+        {label}{' '}
+        <span className="meta">
+          {formatBytes(payload.size)}
+          {payload.encoding === 'base64' ? ' · binary' : ''}
+        </span>
       </h4>
       <div className="tabs" role="tablist">
         {(['text', 'json', 'hex', 'base64'] as const).map((m) => (
-          <button key={m} type="button" role="tab" aria-selected={mode === m} className={mode === m ? 'active' : ''} onClick={() => setMode(m)} data-testid={`${testId}-mode-${m}`}>
+          <button
+            key={m}
+            type="button"
+            role="tab"
+            aria-selected={mode === m}
+            className={mode === m ? 'active' : ''}
+            onClick={() => setMode(m)}
+            data-testid={`${testId}-mode-${m}`}
+          >
             {m === 'json' ? 'JSON' : m}
           </button>
         ))}
-        <button type="button" onClick={() => copy(copyText)} title="Copy">Copy</button>
+        <button type="button" onClick={() => copy(copyText)} title="Copy">
+          Copy
+        </button>
       </div>
       {body}
       {cut && mode !== 'json' && (
@@ -82,9 +119,26 @@ function PayloadView({ payload, label, testId }: { payload: RecordDto['value']; 
   );
 }
 
-export function RecordDetail({ connectionId, topic, partition, offset, onClose, onReproduce }: { connectionId: string; topic: string; partition: number; offset: string; onClose(): void; onReproduce?: (record: RecordDto) => void }) {
+export function RecordDetail({
+  connectionId,
+  topic,
+  partition,
+  offset,
+  onClose,
+  onReproduce,
+}: {
+  connectionId: string;
+  topic: string;
+  partition: number;
+  offset: string;
+  onClose(): void;
+  onReproduce?: (record: RecordDto) => void;
+}) {
   const zone = useTimeZone();
-  const { data, error, loading } = useHostCall((signal) => rpc().call('records.get', { connectionId, topic, partition, offset }, { signal }), [connectionId, topic, partition, offset]);
+  const { data, error, loading } = useHostCall(
+    (signal) => rpc().call('records.get', { connectionId, topic, partition, offset }, { signal }),
+    [connectionId, topic, partition, offset],
+  );
   return (
     <aside className="detail" data-testid="record-detail">
       <header className="view-header">
@@ -103,7 +157,12 @@ export function RecordDetail({ connectionId, topic, partition, offset, onClose, 
             <span data-testid="detail-timestamp" title={`${data.timestamp} ms since 1970-01-01 UTC`}>
               {formatTimestampWithZone(data.timestamp, zone)}
             </span>
-            {data.timestampType && <> · {data.timestampType === 'CreateTime' ? 'set by the producer' : 'set by the broker (LogAppendTime)'}</>}{' '}
+            {data.timestampType && (
+              <>
+                {' '}
+                · {data.timestampType === 'CreateTime' ? 'set by the producer' : 'set by the broker (LogAppendTime)'}
+              </>
+            )}{' '}
             {onReproduce && (
               <button type="button" onClick={() => onReproduce(data)} data-testid="reproduce">
                 Re-produce…
@@ -119,7 +178,13 @@ export function RecordDetail({ connectionId, topic, partition, offset, onClose, 
                 {data.headers.map((h, i) => (
                   <tr key={i} data-testid="detail-header">
                     <td className="mono">{h.key}</td>
-                    <td className="mono">{h.value === null ? 'null' : h.value.encoding === 'utf8' ? h.value.text : `base64:${h.value.base64}`}</td>
+                    <td className="mono">
+                      {h.value === null
+                        ? 'null'
+                        : h.value.encoding === 'utf8'
+                          ? h.value.text
+                          : `base64:${h.value.base64}`}
+                    </td>
                   </tr>
                 ))}
               </tbody>

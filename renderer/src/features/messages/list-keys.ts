@@ -46,7 +46,12 @@ export function moveSelection(key: string, v: ListView): number | null {
 }
 
 /** The screen of a scrolled list of fixed-height rows: the rows wholly shown and the page size. */
-export function shownRows(scrollTop: number, viewportHeight: number, rowHeight: number, count: number): Pick<ListView, 'firstShown' | 'lastShown' | 'page'> {
+export function shownRows(
+  scrollTop: number,
+  viewportHeight: number,
+  rowHeight: number,
+  count: number,
+): Pick<ListView, 'firstShown' | 'lastShown' | 'page'> {
   const last = Math.max(0, count - 1);
   const firstShown = Math.min(last, Math.ceil(scrollTop / rowHeight));
   return {

@@ -54,10 +54,23 @@ export function appendLive(window: MessageWindow, records: readonly RecordDto[],
   if (window.detached) return { ...window, liveNext, newerHidden: window.newerHidden + records.length };
   const rows = window.rows.concat(records);
   const overflow = rows.length - max;
-  return overflow > 0 ? { ...window, rows: rows.slice(overflow), olderAvailable: true, droppedOlder: window.droppedOlder + overflow, liveNext } : { ...window, rows, liveNext };
+  return overflow > 0
+    ? {
+        ...window,
+        rows: rows.slice(overflow),
+        olderAvailable: true,
+        droppedOlder: window.droppedOlder + overflow,
+        liveNext,
+      }
+    : { ...window, rows, liveNext };
 }
 
-export function prependOlder(window: MessageWindow, older: readonly RecordDto[], more: boolean, max = MAX_WINDOW_ROWS): MessageWindow {
+export function prependOlder(
+  window: MessageWindow,
+  older: readonly RecordDto[],
+  more: boolean,
+  max = MAX_WINDOW_ROWS,
+): MessageWindow {
   const rows = older.concat(window.rows);
   const overflow = rows.length - max;
   const droppedOlder = more ? Math.max(0, window.droppedOlder - older.length) : 0;
@@ -73,11 +86,19 @@ export function oldestCursor(window: MessageWindow, partitions: readonly number[
     if (known === undefined || BigInt(r.offset) < BigInt(known)) cursor[r.partition] = r.offset;
   }
   // A partition with no row shown yet pages back from its live edge.
-  for (const p of partitions) if (cursor[p] === undefined && window.liveNext[p] !== undefined) cursor[p] = window.liveNext[p]!;
+  for (const p of partitions)
+    if (cursor[p] === undefined && window.liveNext[p] !== undefined) cursor[p] = window.liveNext[p]!;
   return cursor;
 }
 
 /** Back to the live edge with the given newest rows (read from the log). */
 export function reattach(window: MessageWindow, newest: readonly RecordDto[], more: boolean): MessageWindow {
-  return { ...window, rows: [...newest], olderAvailable: more, droppedOlder: more ? Math.max(1, window.droppedOlder + window.rows.length + window.newerHidden - newest.length) : 0, detached: false, newerHidden: 0 };
+  return {
+    ...window,
+    rows: [...newest],
+    olderAvailable: more,
+    droppedOlder: more ? Math.max(1, window.droppedOlder + window.rows.length + window.newerHidden - newest.length) : 0,
+    detached: false,
+    newerHidden: 0,
+  };
 }

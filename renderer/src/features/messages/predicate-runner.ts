@@ -20,7 +20,9 @@ export class PredicateRunner {
 
   constructor() {
     const worker = new Worker(new URL('./predicate.worker.ts', import.meta.url), { type: 'module' });
-    this.channel = new SandboxChannel(webWorkerTransport<PredicateRequest, PredicateReply>(worker), { timeLimitMs: PREDICATE_BATCH_TIMEOUT_MS });
+    this.channel = new SandboxChannel(webWorkerTransport<PredicateRequest, PredicateReply>(worker), {
+      timeLimitMs: PREDICATE_BATCH_TIMEOUT_MS,
+    });
   }
 
   async compile(code: string): Promise<void> {
@@ -33,7 +35,10 @@ export class PredicateRunner {
   async test(records: RecordDto[]): Promise<boolean[]> {
     const batch = ++this.batchNo;
     const first = records[0];
-    const reply = await this.ask({ type: 'test', batch, records: records.map(plainRecord) }, first ? `the records from partition ${first.partition}, offset ${first.offset} on` : 'an empty batch');
+    const reply = await this.ask(
+      { type: 'test', batch, records: records.map(plainRecord) },
+      first ? `the records from partition ${first.partition}, offset ${first.offset} on` : 'an empty batch',
+    );
     if (reply.type === 'error') throw this.fail(reply.message);
     if (reply.type !== 'tested' || reply.batch !== batch) throw this.fail('The filter worker answered out of turn.');
     return reply.matches;
@@ -64,7 +69,8 @@ export class PredicateRunner {
 
 function stoppedMessage(err: SandboxStopped<string>): string {
   const reason = err.reason;
-  if (reason.kind === 'timeout') return `The filter ran longer than ${PREDICATE_BATCH_TIMEOUT_MS / 1000} s on ${err.context ?? 'a batch'}, and was stopped. Does it loop forever?`;
+  if (reason.kind === 'timeout')
+    return `The filter ran longer than ${PREDICATE_BATCH_TIMEOUT_MS / 1000} s on ${err.context ?? 'a batch'}, and was stopped. Does it loop forever?`;
   if (reason.kind === 'terminated') return reason.message;
   return `The filter's worker failed: ${reason.message}`;
 }

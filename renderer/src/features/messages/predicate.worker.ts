@@ -8,15 +8,24 @@
 import type { RecordDto } from '@common/contract/dto.ts';
 import { compileUserCode, describeThrown, lockDownScope } from '@common/projections/sandbox-core.ts';
 
-export type PredicateRequest = { type: 'compile'; code: string } | { type: 'test'; batch: number; records: RecordDto[] };
+export type PredicateRequest =
+  { type: 'compile'; code: string } | { type: 'test'; batch: number; records: RecordDto[] };
 export type PredicateReply =
   | { type: 'compiled' }
   | { type: 'error'; message: string; partition?: number; offset?: string }
   | { type: 'tested'; batch: number; matches: boolean[] };
 
-type Predicate = (record: RecordDto, value: unknown, key: string | null, headers: Record<string, string | null>) => unknown;
+type Predicate = (
+  record: RecordDto,
+  value: unknown,
+  key: string | null,
+  headers: Record<string, string | null>,
+) => unknown;
 
-const scope = self as unknown as { postMessage(reply: PredicateReply): void; addEventListener(type: 'message', listener: (e: MessageEvent<PredicateRequest>) => void): void };
+const scope = self as unknown as {
+  postMessage(reply: PredicateReply): void;
+  addEventListener(type: 'message', listener: (e: MessageEvent<PredicateRequest>) => void): void;
+};
 // Taken before the lock-down: the only way out of this worker is this bound function.
 const post = scope.postMessage.bind(scope);
 let predicate: Predicate | null = null;
@@ -28,13 +37,20 @@ function text(p: RecordDto['value']): string | null {
 scope.addEventListener('message', (event) => {
   const request = event.data;
   if (request.type === 'compile') {
-    const compiled = compileUserCode(['record', 'value', 'key', 'headers'], `"use strict"; return (${request.code});`, 'filter.js');
+    const compiled = compileUserCode(
+      ['record', 'value', 'key', 'headers'],
+      `"use strict"; return (${request.code});`,
+      'filter.js',
+    );
     if (compiled.ok) {
       predicate = compiled.fn as Predicate;
       post({ type: 'compiled' });
     } else {
       predicate = null;
-      post({ type: 'error', message: `The filter is not a JavaScript expression: ${compiled.message.replace(/^SyntaxError: /, '')}` });
+      post({
+        type: 'error',
+        message: `The filter is not a JavaScript expression: ${compiled.message.replace(/^SyntaxError: /, '')}`,
+      });
     }
     return;
   }
@@ -52,10 +68,17 @@ scope.addEventListener('message', (event) => {
       }
     }
     try {
-      matches[i] = Boolean(predicate(r, value, text(r.key), Object.fromEntries(r.headers.map((h) => [h.key, text(h.value)]))));
+      matches[i] = Boolean(
+        predicate(r, value, text(r.key), Object.fromEntries(r.headers.map((h) => [h.key, text(h.value)]))),
+      );
     } catch (err) {
       const thrown = describeThrown(err);
-      post({ type: 'error', message: `The filter threw on partition ${r.partition}, offset ${r.offset}: ${err instanceof Error ? err.message : thrown}`, partition: r.partition, offset: r.offset });
+      post({
+        type: 'error',
+        message: `The filter threw on partition ${r.partition}, offset ${r.offset}: ${err instanceof Error ? err.message : thrown}`,
+        partition: r.partition,
+        offset: r.offset,
+      });
       return;
     }
   }

@@ -35,13 +35,20 @@ export function useLogSearch(connectionId: string, topic: string) {
         await job.runner.compile(code);
         let after: Record<string, string> = {};
         for (;;) {
-          const page = await rpc().call('log.scanPage', { connectionId, topic, after, limit: SCAN_PAGE_RECORDS, previewBytes: SCAN_PREVIEW_BYTES });
+          const page = await rpc().call('log.scanPage', {
+            connectionId,
+            topic,
+            after,
+            limit: SCAN_PAGE_RECORDS,
+            previewBytes: SCAN_PREVIEW_BYTES,
+          });
           if (job.cancelled) return;
           const hits = page.records.length ? await job.runner.test(page.records) : [];
           const found = page.records.filter((_, i) => hits[i]);
           matched += found.length;
           scanned += page.records.length;
-          if (found.length) setMatches((m) => (m.length >= MAX_WINDOW_ROWS ? m : m.concat(found.slice(0, MAX_WINDOW_ROWS - m.length))));
+          if (found.length)
+            setMatches((m) => (m.length >= MAX_WINDOW_ROWS ? m : m.concat(found.slice(0, MAX_WINDOW_ROWS - m.length))));
           setProgress({ scanned, total: page.total, matched });
           if (page.done) break;
           after = page.after;
@@ -73,16 +80,24 @@ export function useLogSearch(connectionId: string, topic: string) {
         void runScript(filter.code);
         return;
       }
-      stream.open('log.search', { connectionId, topic, filter }, {
-        onEvent: (event) => {
-          if (event.type === 'progress') setProgress({ scanned: event.scanned, total: event.total, matched: event.matched });
-          else setMatches((m) => (m.length >= MAX_WINDOW_ROWS ? m : m.concat(event.records.slice(0, MAX_WINDOW_ROWS - m.length))));
+      stream.open(
+        'log.search',
+        { connectionId, topic, filter },
+        {
+          onEvent: (event) => {
+            if (event.type === 'progress')
+              setProgress({ scanned: event.scanned, total: event.total, matched: event.matched });
+            else
+              setMatches((m) =>
+                m.length >= MAX_WINDOW_ROWS ? m : m.concat(event.records.slice(0, MAX_WINDOW_ROWS - m.length)),
+              );
+          },
+          onEnd: (err) => {
+            setRunning(false);
+            if (err !== null) setError(err);
+          },
         },
-        onEnd: (err) => {
-          setRunning(false);
-          if (err !== null) setError(err);
-        },
-      });
+      );
     },
     [connectionId, topic, runScript, stream],
   );

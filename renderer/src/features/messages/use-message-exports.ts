@@ -25,7 +25,12 @@ export function useMessageExports(connectionId: string, topic: string, rows: rea
   const exportShown = async (format: 'ndjson' | 'csv'): Promise<void> => {
     setError(null);
     try {
-      const result = await rpc().call('records.export', { connectionId, topic, format, records: rows.slice(-MAX_EXPORT_ROWS).map((r) => ({ partition: r.partition, offset: r.offset })) });
+      const result = await rpc().call('records.export', {
+        connectionId,
+        topic,
+        format,
+        records: rows.slice(-MAX_EXPORT_ROWS).map((r) => ({ partition: r.partition, offset: r.offset })),
+      });
       downloadText(`${topic}.${format}`, result.text, format === 'csv' ? 'text/csv' : 'application/x-ndjson');
     } catch (err) {
       setError(err);
@@ -36,7 +41,9 @@ export function useMessageExports(connectionId: string, topic: string, rows: rea
     setError(null);
     try {
       const saved = await rpc().call('captures.export', { connectionId, topic });
-      setCaptureSaved(`Saved ${formatCount(saved.records)} records to ${saved.path}. Open it later with "Open capture file…", no cluster needed.`);
+      setCaptureSaved(
+        `Saved ${formatCount(saved.records)} records to ${saved.path}. Open it later with "Open capture file…", no cluster needed.`,
+      );
     } catch (err) {
       setError(err);
     }

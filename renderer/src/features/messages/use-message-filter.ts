@@ -43,7 +43,11 @@ export interface MessageFilter {
 }
 
 /** `source` is what the list would show unfiltered; `searching`: it is a search's results. */
-export function useMessageFilter(initial: { filter?: string | undefined; equals?: string | undefined }, source: RecordDto[], searching: boolean): MessageFilter {
+export function useMessageFilter(
+  initial: { filter?: string | undefined; equals?: string | undefined },
+  source: RecordDto[],
+  searching: boolean,
+): MessageFilter {
   const [initialFields] = useState(() => filterFields(initial.filter));
   const [kind, setKind] = useState<FilterKind>(initialFields.kind);
   const [text, setText] = useState(initialFields.text);
@@ -59,8 +63,14 @@ export function useMessageFilter(initial: { filter?: string | undefined; equals?
     }
   }, [spec]);
 
-  const byPredicate = usePredicateFilter(kind === 'javascript' && text.trim() !== '' && !searching ? text : null, source);
-  const rows = useMemo(() => byPredicate.visible ?? (compiled.match && !searching ? source.filter(compiled.match) : source), [source, compiled.match, searching, byPredicate.visible]);
+  const byPredicate = usePredicateFilter(
+    kind === 'javascript' && text.trim() !== '' && !searching ? text : null,
+    source,
+  );
+  const rows = useMemo(
+    () => byPredicate.visible ?? (compiled.match && !searching ? source.filter(compiled.match) : source),
+    [source, compiled.match, searching, byPredicate.visible],
+  );
 
   return {
     kind,

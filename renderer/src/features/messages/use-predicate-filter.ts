@@ -17,7 +17,10 @@ interface Answers {
   cache: PredicateCache;
 }
 
-export function usePredicateFilter(code: string | null, rows: readonly RecordDto[]): { visible: RecordDto[] | null; error: string | null; pending: boolean } {
+export function usePredicateFilter(
+  code: string | null,
+  rows: readonly RecordDto[],
+): { visible: RecordDto[] | null; error: string | null; pending: boolean } {
   const [error, setError] = useState<string | null>(null);
   const [answers, setAnswers] = useState<Answers>(() => ({ code, cache: new PredicateCache() }));
   const runner = useRef<PredicateRunner | null>(null);

@@ -13,13 +13,17 @@ export function positionOf(kind: FromKind, value: string, zone: TimeZoneChoice):
     case 'earliest':
       return { kind };
     case 'last':
-      return /^\d{1,12}$/.test(value) ? { kind: 'last', count: value } : 'Give how many of the last records to show (a whole number).';
+      return /^\d{1,12}$/.test(value)
+        ? { kind: 'last', count: value }
+        : 'Give how many of the last records to show (a whole number).';
     case 'offset':
       return /^\d{1,19}$/.test(value) ? { kind: 'offset', offset: value } : 'Give an offset (a whole number).';
     case 'timestamp': {
       // Read in the chosen time zone unless it names its own; other forms as the browser reads them.
       const ms = parseTimestamp(value, zone) ?? Date.parse(value);
-      return Number.isFinite(ms) ? { kind: 'timestamp', timestamp: ms } : `Give a time like 2026-11-26 10:00:00 (${zone === 'utc' ? 'UTC' : 'local time'}) or 2026-11-26T10:00:00Z.`;
+      return Number.isFinite(ms)
+        ? { kind: 'timestamp', timestamp: ms }
+        : `Give a time like 2026-11-26 10:00:00 (${zone === 'utc' ? 'UTC' : 'local time'}) or 2026-11-26T10:00:00Z.`;
     }
   }
 }
@@ -46,7 +50,8 @@ export function fromFields(from: string | undefined): { kind: FromKind; value: s
   if (from === 'earliest' || from === 'latest') return { kind: from, value: '' };
   const m = /^(last|offset|time):(.+)$/.exec(from ?? '');
   if (!m) return null;
-  if (m[1] === 'time') return { kind: 'timestamp', value: /^\d+$/.test(m[2]!) ? new Date(Number(m[2])).toISOString() : m[2]! };
+  if (m[1] === 'time')
+    return { kind: 'timestamp', value: /^\d+$/.test(m[2]!) ? new Date(Number(m[2])).toISOString() : m[2]! };
   return { kind: m[1] as 'last' | 'offset', value: m[2]! };
 }
 
@@ -69,7 +74,10 @@ export interface StartForm {
   take(zone: TimeZoneChoice): { position: Position; partitions: number[] | undefined } | null;
 }
 
-export function useStartForm(initialFrom: { kind: FromKind; value: string } | null, initialPartition: string | undefined): StartForm {
+export function useStartForm(
+  initialFrom: { kind: FromKind; value: string } | null,
+  initialPartition: string | undefined,
+): StartForm {
   const [fromKind, setFromKind] = useState<FromKind>(initialFrom?.kind ?? 'last');
   const [fromValue, setFromValue] = useState(initialFrom && initialFrom.value !== '' ? initialFrom.value : '100');
   const [partition, setPartition] = useState(initialPartition ?? 'all');

@@ -66,7 +66,19 @@ export interface TailProgress {
 /** Notices kept on screen; older ones give way (a tail rarely has more than one per partition). */
 const MAX_NOTICES = 8;
 
-const initial: TailState = { window: emptyWindow(), phase: 'idle', message: null, logStopped: null, error: null, partitions: [], loadingOlder: false, received: 0, rate: 0, notices: [], progress: null };
+const initial: TailState = {
+  window: emptyWindow(),
+  phase: 'idle',
+  message: null,
+  logStopped: null,
+  error: null,
+  partitions: [],
+  loadingOlder: false,
+  received: 0,
+  rate: 0,
+  notices: [],
+  progress: null,
+};
 
 type Offsets = Record<string, string>;
 
@@ -79,7 +91,8 @@ function span(from: string | undefined, to: string | undefined): number {
 /** Offsets covered between start and next, each partition capped at its end. */
 function covered(base: { start: Offsets; end: Offsets }, next: Offsets): number {
   let done = 0;
-  for (const p of Object.keys(base.end)) done += Math.min(span(base.start[p], next[p] ?? base.start[p]), span(base.start[p], base.end[p]));
+  for (const p of Object.keys(base.end))
+    done += Math.min(span(base.start[p], next[p] ?? base.start[p]), span(base.start[p], base.end[p]));
   return done;
 }
 
@@ -89,7 +102,12 @@ function recordBytes(records: readonly RecordDto[]): number {
   return bytes;
 }
 
-function advance(progress: TailProgress | null, base: { start: Offsets; end: Offsets } | null, next: Offsets | null, records: readonly RecordDto[]): TailProgress | null {
+function advance(
+  progress: TailProgress | null,
+  base: { start: Offsets; end: Offsets } | null,
+  next: Offsets | null,
+  records: readonly RecordDto[],
+): TailProgress | null {
   if (!progress || !base) return progress;
   const done = next ? covered(base, next) : progress.done;
   return {
@@ -107,9 +125,16 @@ export function useTail(connectionId: string, topic: string) {
   /** The newest flush applied to the state, acknowledged once that state is committed (below). */
   const [ackDue, setAckDue] = useState<{ sessionId: string; flush: number } | null>(null);
   const session = useRef('');
-  const pending = useRef<{ records: RecordDto[]; flush: number; nextOffsets: Record<string, string> | null }>({ records: [], flush: 0, nextOffsets: null });
+  const pending = useRef<{ records: RecordDto[]; flush: number; nextOffsets: Record<string, string> | null }>({
+    records: [],
+    flush: 0,
+    nextOffsets: null,
+  });
   /** What the tail was started with; a resume keeps its partitions ("all" takes in new ones). */
-  const requested = useRef<{ from: Position; partitions: number[] | undefined }>({ from: { kind: 'latest' }, partitions: undefined });
+  const requested = useRef<{ from: Position; partitions: number[] | undefined }>({
+    from: { kind: 'latest' },
+    partitions: undefined,
+  });
   /** Per partition, where the rows applied so far end (host offsets); null until the host says. */
   const resumeAt = useRef<Record<string, string> | null>(null);
   const frame = useRef<number | null>(null);
@@ -131,7 +156,12 @@ export function useTail(connectionId: string, topic: string) {
     // Only with its records applied: a flush received but dropped at pause is read again.
     if (nextOffsets) resumeAt.current = nextOffsets;
     arrivals.current.push({ at: lastApply.current, count: records.length });
-    setState((s) => ({ ...s, window: appendLive(s.window, records), received: s.received + records.length, progress: advance(s.progress, progressBase.current, nextOffsets, records) }));
+    setState((s) => ({
+      ...s,
+      window: appendLive(s.window, records),
+      received: s.received + records.length,
+      progress: advance(s.progress, progressBase.current, nextOffsets, records),
+    }));
     // Batched with the rows into one render: the effect below sees both committed together.
     setAckDue({ sessionId: session.current, flush });
   }, []);
@@ -140,7 +170,10 @@ export function useTail(connectionId: string, topic: string) {
   // not requestAnimationFrame: a hidden tab or a background window gets no frames, and its tail
   // would stall on acks that never go; its rows are committed (display: none) all the same.
   useEffect(() => {
-    if (ackDue) void rpc().call('tail.ack', ackDue).catch(() => undefined);
+    if (ackDue)
+      void rpc()
+        .call('tail.ack', ackDue)
+        .catch(() => undefined);
   }, [ackDue]);
 
   const stopSubscription = useCallback(() => {
@@ -160,45 +193,70 @@ export function useTail(connectionId: string, topic: string) {
       freshSession.current = fresh;
       arrivals.current = [];
       // The log may hold records older than where a fresh tail starts: offer to page back.
-      setState((s) => ({ ...(fresh ? { ...initial, window: { ...emptyWindow(), olderAvailable: true } } : s), phase: 'starting', error: null, message: null }));
-      subscription.open('tail.records', { connectionId, topic, from, ...(partitions ? { partitions } : {}) }, {
-        onEvent: (event) => {
-          if (event.type === 'started') {
-            session.current = event.sessionId;
-            resumeAt.current = event.startOffsets;
-            if (freshSession.current) {
-              const base = { start: event.startOffsets, end: event.endOffsets };
-              progressBase.current = base;
-              const target = Object.keys(base.end).reduce((n, p) => n + span(base.start[p], base.end[p]), 0);
-              const progress: TailProgress = { target, done: 0, records: 0, bytes: 0, startedAt: Date.now(), finishedAt: target === 0 ? Date.now() : null };
-              setState((s) => ({ ...s, partitions: event.partitions, phase: 'live', progress }));
-            } else setState((s) => ({ ...s, partitions: event.partitions, phase: 'live' }));
-          } else if (event.type === 'records') {
-            let records: RecordDto[];
-            try {
-              records = decodeRecordFrame(event.frame);
-            } catch (error) {
-              // A frame this page cannot read: stop and say so rather than show a gap.
-              subscription.close();
-              setState((s) => ({ ...s, phase: 'error', error }));
-              return;
+      setState((s) => ({
+        ...(fresh ? { ...initial, window: { ...emptyWindow(), olderAvailable: true } } : s),
+        phase: 'starting',
+        error: null,
+        message: null,
+      }));
+      subscription.open(
+        'tail.records',
+        { connectionId, topic, from, ...(partitions ? { partitions } : {}) },
+        {
+          onEvent: (event) => {
+            if (event.type === 'started') {
+              session.current = event.sessionId;
+              resumeAt.current = event.startOffsets;
+              if (freshSession.current) {
+                const base = { start: event.startOffsets, end: event.endOffsets };
+                progressBase.current = base;
+                const target = Object.keys(base.end).reduce((n, p) => n + span(base.start[p], base.end[p]), 0);
+                const progress: TailProgress = {
+                  target,
+                  done: 0,
+                  records: 0,
+                  bytes: 0,
+                  startedAt: Date.now(),
+                  finishedAt: target === 0 ? Date.now() : null,
+                };
+                setState((s) => ({ ...s, partitions: event.partitions, phase: 'live', progress }));
+              } else setState((s) => ({ ...s, partitions: event.partitions, phase: 'live' }));
+            } else if (event.type === 'records') {
+              let records: RecordDto[];
+              try {
+                records = decodeRecordFrame(event.frame);
+              } catch (error) {
+                // A frame this page cannot read: stop and say so rather than show a gap.
+                subscription.close();
+                setState((s) => ({ ...s, phase: 'error', error }));
+                return;
+              }
+              for (const r of records) pending.current.records.push(r);
+              pending.current.flush = event.flush;
+              pending.current.nextOffsets = event.nextOffsets;
+              frame.current ??= window.setTimeout(
+                applyPending,
+                Math.max(APPLY_INTERVAL_MS, lastApply.current + MIN_APPLY_GAP_MS - performance.now()),
+              );
+            } else if (event.type === 'notice') {
+              setState((s) => ({ ...s, notices: [...s.notices, event.message].slice(-MAX_NOTICES) }));
+            } else {
+              // With nothing waiting to be applied, the status's nextOffsets are where the rows shown end.
+              const settled = pending.current.records.length === 0 ? event.nextOffsets : null;
+              setState((s) => ({
+                ...s,
+                phase: s.phase === 'paused' ? s.phase : event.phase,
+                message: event.message,
+                logStopped: event.logStopped,
+                progress: settled ? advance(s.progress, progressBase.current, settled, []) : s.progress,
+              }));
             }
-            for (const r of records) pending.current.records.push(r);
-            pending.current.flush = event.flush;
-            pending.current.nextOffsets = event.nextOffsets;
-            frame.current ??= window.setTimeout(applyPending, Math.max(APPLY_INTERVAL_MS, lastApply.current + MIN_APPLY_GAP_MS - performance.now()));
-          } else if (event.type === 'notice') {
-            setState((s) => ({ ...s, notices: [...s.notices, event.message].slice(-MAX_NOTICES) }));
-          } else {
-            // With nothing waiting to be applied, the status's nextOffsets are where the rows shown end.
-            const settled = pending.current.records.length === 0 ? event.nextOffsets : null;
-            setState((s) => ({ ...s, phase: s.phase === 'paused' ? s.phase : event.phase, message: event.message, logStopped: event.logStopped, progress: settled ? advance(s.progress, progressBase.current, settled, []) : s.progress }));
-          }
+          },
+          onEnd: (error) => {
+            if (error !== null) setState((s) => ({ ...s, phase: 'error', error }));
+          },
         },
-        onEnd: (error) => {
-          if (error !== null) setState((s) => ({ ...s, phase: 'error', error }));
-        },
-      });
+      );
     },
     [connectionId, topic, stopSubscription, applyPending, subscription],
   );
@@ -213,7 +271,11 @@ export function useTail(connectionId: string, topic: string) {
 
   const pause = useCallback(() => {
     stopSubscription();
-    setState((s) => ({ ...s, phase: 'paused', message: 'Paused. Records keep arriving in Kafka; resume picks up exactly where this stopped.' }));
+    setState((s) => ({
+      ...s,
+      phase: 'paused',
+      message: 'Paused. Records keep arriving in Kafka; resume picks up exactly where this stopped.',
+    }));
   }, [stopSubscription]);
 
   const resume = useCallback(() => {
@@ -227,7 +289,12 @@ export function useTail(connectionId: string, topic: string) {
     if (s.loadingOlder || !s.window.olderAvailable) return 0;
     setState((x) => ({ ...x, loadingOlder: true }));
     try {
-      const page = await rpc().call('log.page', { connectionId, topic, before: oldestCursor(s.window, s.partitions), limit: PAGE_ROWS });
+      const page = await rpc().call('log.page', {
+        connectionId,
+        topic,
+        before: oldestCursor(s.window, s.partitions),
+        limit: PAGE_ROWS,
+      });
       setState((x) => ({ ...x, loadingOlder: false, window: prependOlder(x.window, page.records, page.more) }));
       return page.records.length;
     } catch (error) {

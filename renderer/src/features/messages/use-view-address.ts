@@ -8,7 +8,16 @@ import type { MessagesQuery } from '../../state/view-routes.ts';
 import type { FilterKind } from './use-message-filter.ts';
 import type { StartedWith } from './use-start-form.ts';
 
-export function useViewAddress(p: { connectionId: string; topic: string; tabId: string | undefined; active: boolean; startedWith: StartedWith | null; filterKind: FilterKind; filterText: string; filterEquals: string }): void {
+export function useViewAddress(p: {
+  connectionId: string;
+  topic: string;
+  tabId: string | undefined;
+  active: boolean;
+  startedWith: StartedWith | null;
+  filterKind: FilterKind;
+  filterText: string;
+  filterEquals: string;
+}): void {
   const { connectionId, topic, tabId, active, startedWith, filterKind, filterText, filterEquals } = p;
   const replace = useNavigation((s) => s.replace);
   const setTabView = useTabs((s) => s.setView);

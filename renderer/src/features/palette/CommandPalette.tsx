@@ -3,7 +3,21 @@
 // connection shown (palette-items.ts); ↑/↓ choose, Enter goes, Esc closes. A modal dialog:
 // the focus stays in it while open and goes back where it was when it closes.
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
-import { Archive, Cable, FolderOpen, Layers, List, Plus, Search, Server, Settings, SquarePen, Users, Workflow, type LucideIcon } from 'lucide-react';
+import {
+  Archive,
+  Cable,
+  FolderOpen,
+  Layers,
+  List,
+  Plus,
+  Search,
+  Server,
+  Settings,
+  SquarePen,
+  Users,
+  Workflow,
+  type LucideIcon,
+} from 'lucide-react';
 import { errorText } from '../../components/ErrorNotice.tsx';
 import { useCaptures } from '../../state/captures-store.ts';
 import { useConnections } from '../../state/connections-store.ts';
@@ -62,13 +76,32 @@ function useConnectionNames(connectionId: string | null): string | null {
     const { topics, groups, rememberTopics, rememberGroups } = usePalette.getState();
     const reads: Promise<void>[] = [];
     if (!topics.has(connectionId)) {
-      reads.push(rpc().call('topics.list', { connectionId, includeInternal: false }, { signal: controller.signal }).then((list) => rememberTopics(connectionId, list.map((t) => t.name))));
+      reads.push(
+        rpc()
+          .call('topics.list', { connectionId, includeInternal: false }, { signal: controller.signal })
+          .then((list) =>
+            rememberTopics(
+              connectionId,
+              list.map((t) => t.name),
+            ),
+          ),
+      );
     }
     if (!groups.has(connectionId)) {
-      reads.push(rpc().call('groups.list', { connectionId }, { signal: controller.signal }).then((list) => rememberGroups(connectionId, list.map((g) => g.groupId))));
+      reads.push(
+        rpc()
+          .call('groups.list', { connectionId }, { signal: controller.signal })
+          .then((list) =>
+            rememberGroups(
+              connectionId,
+              list.map((g) => g.groupId),
+            ),
+          ),
+      );
     }
     Promise.all(reads).catch((err: unknown) => {
-      if (!controller.signal.aborted) setProblem(`Topics and groups of this connection could not be listed: ${errorText(err)}`);
+      if (!controller.signal.aborted)
+        setProblem(`Topics and groups of this connection could not be listed: ${errorText(err)}`);
     });
     return () => controller.abort();
   }, [connectionId]);
@@ -123,7 +156,10 @@ function PaletteDialog() {
     };
   }, []);
 
-  const items = useMemo(() => paletteItems({ view, connections, captures, topics, groups }), [view, connections, captures, topics, groups]);
+  const items = useMemo(
+    () => paletteItems({ view, connections, captures, topics, groups }),
+    [view, connections, captures, topics, groups],
+  );
   const shown = useMemo(() => fuzzyFilter(query, items, (i) => i.label).slice(0, MAX_SHOWN), [query, items]);
   const activeIndex = Math.min(active, Math.max(shown.length - 1, 0));
   useEffect(() => {
@@ -192,8 +228,19 @@ function PaletteDialog() {
 
   const optionId = (i: number): string => `palette-option-${i}`;
   return (
-    <div className="palette-backdrop" onMouseDown={(e) => e.target === e.currentTarget && close()} data-testid="palette-backdrop">
-      <div className="palette" role="dialog" aria-modal="true" aria-label="Command palette" onKeyDown={onKeyDown} data-testid="palette">
+    <div
+      className="palette-backdrop"
+      onMouseDown={(e) => e.target === e.currentTarget && close()}
+      data-testid="palette-backdrop"
+    >
+      <div
+        className="palette"
+        role="dialog"
+        aria-modal="true"
+        aria-label="Command palette"
+        onKeyDown={onKeyDown}
+        data-testid="palette"
+      >
         <div className="palette-input-row">
           {mode === 'search' ? <Search aria-hidden /> : <FolderOpen aria-hidden />}
           <input
@@ -203,7 +250,11 @@ function PaletteDialog() {
               setQuery(e.target.value);
               setActive(0);
             }}
-            placeholder={mode === 'search' ? 'Go to a connection, topic, group or view…' : 'Path of a capture file on the host, then Enter'}
+            placeholder={
+              mode === 'search'
+                ? 'Go to a connection, topic, group or view…'
+                : 'Path of a capture file on the host, then Enter'
+            }
             aria-label={mode === 'search' ? 'Go to' : 'Capture file path'}
             role={mode === 'search' ? 'combobox' : undefined}
             aria-expanded={mode === 'search' ? true : undefined}
@@ -216,18 +267,35 @@ function PaletteDialog() {
           />
         </div>
         {actionError && (
-          <div className="notice notice-error" role="alert" data-testid="palette-error" style={{ margin: 'var(--space-2) var(--space-4)' }}>
+          <div
+            className="notice notice-error"
+            role="alert"
+            data-testid="palette-error"
+            style={{ margin: 'var(--space-2) var(--space-4)' }}
+          >
             {actionError}
           </div>
         )}
         {mode === 'search' && (
           <>
             {namesProblem && (
-              <p className="meta" role="status" style={{ margin: 'var(--space-2) var(--space-4) 0' }} data-testid="palette-names-problem">
+              <p
+                className="meta"
+                role="status"
+                style={{ margin: 'var(--space-2) var(--space-4) 0' }}
+                data-testid="palette-names-problem"
+              >
                 {namesProblem}
               </p>
             )}
-            <ul className="palette-list" id="palette-list" role="listbox" aria-label="Matches" ref={listRef} data-testid="palette-list">
+            <ul
+              className="palette-list"
+              id="palette-list"
+              role="listbox"
+              aria-label="Matches"
+              ref={listRef}
+              data-testid="palette-list"
+            >
               {shown.map(({ item, match }, i) => {
                 const Icon = ICONS[item.icon];
                 const heading = query.trim() === '' && (i === 0 || shown[i - 1]!.item.section !== item.section);

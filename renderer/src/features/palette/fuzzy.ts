@@ -20,7 +20,10 @@ export function fuzzyMatch(query: string, label: string): FuzzyMatch | null {
   const at = text.indexOf(q);
   if (at >= 0) {
     const startBonus = at === 0 ? 30 : WORD_START.test(text[at - 1]!) ? 20 : 0;
-    return { score: 100 + startBonus + q.length * 4 - label.length * 0.1, positions: Array.from({ length: q.length }, (_, i) => at + i) };
+    return {
+      score: 100 + startBonus + q.length * 4 - label.length * 0.1,
+      positions: Array.from({ length: q.length }, (_, i) => at + i),
+    };
   }
   const positions: number[] = [];
   let score = 0;
@@ -40,11 +43,17 @@ export function fuzzyMatch(query: string, label: string): FuzzyMatch | null {
 }
 
 /** The items that match, best first (ties keep their order). */
-export function fuzzyFilter<T>(query: string, items: readonly T[], labelOf: (item: T) => string): { item: T; match: FuzzyMatch }[] {
+export function fuzzyFilter<T>(
+  query: string,
+  items: readonly T[],
+  labelOf: (item: T) => string,
+): { item: T; match: FuzzyMatch }[] {
   const out: { item: T; match: FuzzyMatch; order: number }[] = [];
   items.forEach((item, order) => {
     const match = fuzzyMatch(query, labelOf(item));
     if (match) out.push({ item, match, order });
   });
-  return out.sort((a, b) => b.match.score - a.match.score || a.order - b.order).map(({ item, match }) => ({ item, match }));
+  return out
+    .sort((a, b) => b.match.score - a.match.score || a.order - b.order)
+    .map(({ item, match }) => ({ item, match }));
 }

@@ -41,7 +41,13 @@ interface Props {
 
 function diagnosticAt(doc: Text, problem: SourceProblem): Diagnostic {
   const line = doc.line(Math.min(Math.max(problem.line ?? 1, 1), doc.lines));
-  return { from: line.from, to: Math.max(line.from, line.to), severity: 'error', message: problem.message, source: 'projection' };
+  return {
+    from: line.from,
+    to: Math.max(line.from, line.to),
+    severity: 'error',
+    message: problem.message,
+    source: 'projection',
+  };
 }
 
 export function ProjectionEditor({ value, docKey, onChange, onSave, check, failure, ref }: Props) {
@@ -120,7 +126,10 @@ export function ProjectionEditor({ value, docKey, onChange, onSave, check, failu
         const editor = view.current;
         if (!editor) return;
         const at = editor.state.doc.line(Math.min(Math.max(line, 1), editor.state.doc.lines));
-        editor.dispatch({ selection: { anchor: at.from }, effects: EditorView.scrollIntoView(at.from, { y: 'center' }) });
+        editor.dispatch({
+          selection: { anchor: at.from },
+          effects: EditorView.scrollIntoView(at.from, { y: 'center' }),
+        });
         editor.focus();
       },
       focus: () => view.current?.focus(),
@@ -135,12 +144,18 @@ export function ProjectionEditor({ value, docKey, onChange, onSave, check, failu
 // theme; CodeMirror's default highlight style is for light backgrounds only. Ours comes after it
 // in the extensions and wins where both style a token.
 const codeHighlight = HighlightStyle.define([
-  { tag: [tags.keyword, tags.controlKeyword, tags.definitionKeyword, tags.moduleKeyword, tags.operatorKeyword], color: 'var(--color-code-keyword)' },
+  {
+    tag: [tags.keyword, tags.controlKeyword, tags.definitionKeyword, tags.moduleKeyword, tags.operatorKeyword],
+    color: 'var(--color-code-keyword)',
+  },
   { tag: [tags.string, tags.special(tags.string), tags.regexp], color: 'var(--color-code-string)' },
   { tag: [tags.number, tags.bool, tags.null, tags.atom], color: 'var(--color-code-number)' },
   { tag: [tags.comment, tags.lineComment, tags.blockComment], color: 'var(--color-code-comment)', fontStyle: 'italic' },
   { tag: [tags.propertyName, tags.definition(tags.propertyName)], color: 'var(--color-code-property)' },
-  { tag: [tags.function(tags.variableName), tags.function(tags.propertyName), tags.definition(tags.variableName)], color: 'var(--color-code-function)' },
+  {
+    tag: [tags.function(tags.variableName), tags.function(tags.propertyName), tags.definition(tags.variableName)],
+    color: 'var(--color-code-function)',
+  },
   { tag: [tags.variableName, tags.punctuation, tags.operator, tags.bracket], color: 'var(--color-text)' },
 ]);
 
@@ -148,9 +163,19 @@ const editorTheme = EditorView.theme({
   '&': { color: 'var(--color-text)', backgroundColor: 'var(--color-surface)' },
   '.cm-content': { caretColor: 'var(--color-code-cursor)' },
   '.cm-cursor, .cm-dropCursor': { borderLeftColor: 'var(--color-code-cursor)' },
-  '&.cm-focused .cm-selectionBackground, .cm-selectionBackground, ::selection': { backgroundColor: 'var(--color-code-selection)' },
+  '&.cm-focused .cm-selectionBackground, .cm-selectionBackground, ::selection': {
+    backgroundColor: 'var(--color-code-selection)',
+  },
   '.cm-activeLine': { backgroundColor: 'var(--color-code-active-line)' },
-  '.cm-gutters': { backgroundColor: 'var(--color-surface-2)', color: 'var(--color-muted)', borderRight: '1px solid var(--color-border)' },
+  '.cm-gutters': {
+    backgroundColor: 'var(--color-surface-2)',
+    color: 'var(--color-muted)',
+    borderRight: '1px solid var(--color-border)',
+  },
   '.cm-activeLineGutter': { backgroundColor: 'var(--color-code-active-line)' },
-  '.cm-tooltip': { backgroundColor: 'var(--color-surface)', color: 'var(--color-text)', border: '1px solid var(--color-border)' },
+  '.cm-tooltip': {
+    backgroundColor: 'var(--color-surface)',
+    color: 'var(--color-text)',
+    border: '1px solid var(--color-border)',
+  },
 });

@@ -16,10 +16,21 @@ function StateView({ value, testId }: { value: unknown; testId: string }) {
   return (
     <div className="projection-state-view" data-testid={testId}>
       <div className="projection-state-mode" role="group" aria-label="Show the state as">
-        <button type="button" className={asText ? '' : 'active'} aria-pressed={!asText} onClick={() => setAsText(false)}>
+        <button
+          type="button"
+          className={asText ? '' : 'active'}
+          aria-pressed={!asText}
+          onClick={() => setAsText(false)}
+        >
           Tree
         </button>
-        <button type="button" className={asText ? 'active' : ''} aria-pressed={asText} onClick={() => setAsText(true)} data-testid={`${testId}-as-json`}>
+        <button
+          type="button"
+          className={asText ? 'active' : ''}
+          aria-pressed={asText}
+          onClick={() => setAsText(true)}
+          data-testid={`${testId}-as-json`}
+        >
           JSON text
         </button>
       </div>
@@ -38,7 +49,12 @@ function StateView({ value, testId }: { value: unknown; testId: string }) {
 
 export function RunFailure({ failure, onShowLine }: { failure: ProjectionFailure; onShowLine(line: number): void }) {
   return (
-    <div className="notice notice-error projection-failure" role="alert" data-testid="projection-failure" data-kind={failure.kind}>
+    <div
+      className="notice notice-error projection-failure"
+      role="alert"
+      data-testid="projection-failure"
+      data-kind={failure.kind}
+    >
       <div>
         <div data-testid="projection-failure-message">{failure.message}</div>
         {failure.event && (
@@ -115,14 +131,28 @@ function KeyedStates({ states }: { states: [key: string, state: unknown][] }) {
     return f === '' ? states : states.filter(([k]) => k.toLowerCase().includes(f));
   }, [states, filter]);
   const scroller = useRef<HTMLDivElement | null>(null);
-  const virtualizer = useVirtualizer({ count: shown.length, getScrollElement: () => scroller.current, estimateSize: () => KEY_ROW_PX, overscan: 10 });
+  const virtualizer = useVirtualizer({
+    count: shown.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => KEY_ROW_PX,
+    overscan: 10,
+  });
   const selected = shown.find(([k]) => k === chosen) ?? shown[0] ?? null;
   return (
     <div className="projection-keyed">
       <div className="projection-keys">
-        <input type="search" value={filter} onChange={(e) => setFilter(e.target.value)} placeholder={`Filter ${states.length.toLocaleString()} keys`} aria-label="Filter keys" data-testid="key-filter" />
+        <input
+          type="search"
+          value={filter}
+          onChange={(e) => setFilter(e.target.value)}
+          placeholder={`Filter ${states.length.toLocaleString()} keys`}
+          aria-label="Filter keys"
+          data-testid="key-filter"
+        />
         <div className="meta" data-testid="keys-shown">
-          {shown.length === states.length ? `${states.length.toLocaleString()} keys` : `${shown.length.toLocaleString()} of ${states.length.toLocaleString()} keys`}
+          {shown.length === states.length
+            ? `${states.length.toLocaleString()} keys`
+            : `${shown.length.toLocaleString()} of ${states.length.toLocaleString()} keys`}
         </div>
         <div className="projection-key-list" ref={scroller} role="listbox" aria-label="Keys">
           {shown.length === 0 && <div className="empty">No key contains “{filter}”.</div>}
@@ -135,7 +165,14 @@ function KeyedStates({ states }: { states: [key: string, state: unknown][] }) {
                   role="option"
                   aria-selected={selected?.[0] === key}
                   className={`projection-key${selected?.[0] === key ? ' active' : ''}`}
-                  style={{ position: 'absolute', top: 0, left: 0, right: 0, height: KEY_ROW_PX, transform: `translateY(${item.start}px)` }}
+                  style={{
+                    position: 'absolute',
+                    top: 0,
+                    left: 0,
+                    right: 0,
+                    height: KEY_ROW_PX,
+                    transform: `translateY(${item.start}px)`,
+                  }}
                   onClick={() => setChosen(key)}
                   data-testid="key-row"
                   title={key}
@@ -175,10 +212,20 @@ export function ProjectionState({ outcome }: { outcome: ProjectionOutcome }) {
 export function RunEnd({ result }: { result: SessionRunResult }) {
   const { end } = result;
   if (end.reason === 'complete' || (end.reason === 'failed' && result.failure)) return null;
-  const cut = result.events === 0 ? ' No event was read.' : result.outcome !== null ? ` The state below is what the ${result.events.toLocaleString()} events before that computed.` : '';
+  const cut =
+    result.events === 0
+      ? ' No event was read.'
+      : result.outcome !== null
+        ? ` The state below is what the ${result.events.toLocaleString()} events before that computed.`
+        : '';
   const text = end.reason === 'cancelled' ? 'Cancelled.' : (end.message ?? `The read ended early (${end.reason}).`);
   return (
-    <div className={`notice ${end.reason === 'failed' ? 'notice-error' : 'notice-warning'}`} role="alert" data-testid="run-end" data-reason={end.reason}>
+    <div
+      className={`notice ${end.reason === 'failed' ? 'notice-error' : 'notice-warning'}`}
+      role="alert"
+      data-testid="run-end"
+      data-reason={end.reason}
+    >
       {text}
       {cut}
     </div>

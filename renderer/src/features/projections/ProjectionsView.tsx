@@ -157,7 +157,8 @@ export function ProjectionsView() {
 
   // Captures arrive after the screen (on a fresh start): preselect the sample then.
   useEffect(() => {
-    if (file && range.connectionId === '' && captures.some((c) => c.id === SAMPLE_CAPTURE)) setRange((r) => ({ ...r, connectionId: SAMPLE_CAPTURE, topic: r.topic || (topicNamedIn(file.saved) ?? '') }));
+    if (file && range.connectionId === '' && captures.some((c) => c.id === SAMPLE_CAPTURE))
+      setRange((r) => ({ ...r, connectionId: SAMPLE_CAPTURE, topic: r.topic || (topicNamedIn(file.saved) ?? '') }));
   }, [captures, file, range.connectionId]);
 
   // While no file is open yet (the screen is starting), the one remembered stays remembered.
@@ -173,7 +174,11 @@ export function ProjectionsView() {
       setFileError(null);
       setSaveNote(null);
       try {
-        const written = await rpc().call('projections.write', { name, source, expectedModifiedMs: asName !== undefined ? null : file.modifiedMs });
+        const written = await rpc().call('projections.write', {
+          name,
+          source,
+          expectedModifiedMs: asName !== undefined ? null : file.modifiedMs,
+        });
         setFile((f) => (f ? { ...f, name: written.name, saved: source, modifiedMs: written.modifiedMs } : f));
         setConflict(false);
         setSaveNote(`Saved ${written.name}.`);
@@ -265,7 +270,9 @@ export function ProjectionsView() {
     >
       <div className="view-header">
         <h1>Projections</h1>
-        <span className="meta">Replay a range of a topic into a projection you write, step through its state, compare it with a consumer’s.</span>
+        <span className="meta">
+          Replay a range of a topic into a projection you write, step through its state, compare it with a consumer’s.
+        </span>
       </div>
       <div className="projections-body">
         <WorkspacePanel
@@ -311,7 +318,13 @@ export function ProjectionsView() {
                   unsaved
                 </span>
               )}
-              <button type="button" onClick={() => void save()} disabled={!dirty} title="Save (Ctrl/Cmd-S)" data-testid="save">
+              <button
+                type="button"
+                onClick={() => void save()}
+                disabled={!dirty}
+                title="Save (Ctrl/Cmd-S)"
+                data-testid="save"
+              >
                 Save
               </button>
               {saveNote && (
@@ -321,12 +334,21 @@ export function ProjectionsView() {
               )}
             </div>
           ) : (
-            !opening && <div className="empty" data-testid="no-file">{workspace && workspace.files.length === 0 ? 'No projection files in this folder: start one with “New”.' : 'Open a projection file on the left, or start a new one.'}</div>
+            !opening && (
+              <div className="empty" data-testid="no-file">
+                {workspace && workspace.files.length === 0
+                  ? 'No projection files in this folder: start one with “New”.'
+                  : 'Open a projection file on the left, or start a new one.'}
+              </div>
+            )
           )}
           {opening && <div className="meta">Opening…</div>}
           {conflict && file && (
             <div className="notice notice-error projection-conflict" role="alert" data-testid="conflict">
-              <span>{file.name} changed on disk since it was opened (another editor, or git). Saving now would overwrite that.</span>
+              <span>
+                {file.name} changed on disk since it was opened (another editor, or git). Saving now would overwrite
+                that.
+              </span>
               <button type="button" onClick={reloadFromDisk} data-testid="conflict-reload">
                 Reload from disk (drop your changes)
               </button>
@@ -335,11 +357,22 @@ export function ProjectionsView() {
                 onSubmit={(e) => {
                   e.preventDefault();
                   const name = fileNameOf(saveAsName);
-                  if (!name) return setFileError(new Error(`"${saveAsName}" is not a file name: use letters, digits, "-", "_" and ".", ending in .js or .mjs.`));
+                  if (!name)
+                    return setFileError(
+                      new Error(
+                        `"${saveAsName}" is not a file name: use letters, digits, "-", "_" and ".", ending in .js or .mjs.`,
+                      ),
+                    );
                   void save(name);
                 }}
               >
-                <input value={saveAsName} onChange={(e) => setSaveAsName(e.target.value)} placeholder="another-name.js" aria-label="Save as" data-testid="save-as-name" />
+                <input
+                  value={saveAsName}
+                  onChange={(e) => setSaveAsName(e.target.value)}
+                  placeholder="another-name.js"
+                  aria-label="Save as"
+                  data-testid="save-as-name"
+                />
                 <button type="submit" data-testid="save-as">
                   Save as
                 </button>
@@ -382,7 +415,9 @@ export function ProjectionsView() {
           {run && <RunProgress run={run} />}
         </section>
       </div>
-      {run && <RunResultArea run={run} tab={tab} setTab={setTab} onShowLine={(line) => editor.current?.goToLine(line)} />}
+      {run && (
+        <RunResultArea run={run} tab={tab} setTab={setTab} onShowLine={(line) => editor.current?.goToLine(line)} />
+      )}
     </div>
   );
 }
@@ -399,7 +434,8 @@ function RunProgress({ run }: { run: ProjectionRun }) {
     text = `${p.delivered.toLocaleString()}${p.total !== null ? ` of ${p.total.toLocaleString()}` : ''} events fed`;
     fraction = p.total ? p.delivered / p.total : null;
   } else text = '';
-  if (run.phase === 'done' && run.result) text = `${run.result.events.toLocaleString()} events fed${p?.total != null ? ` of ${p.total.toLocaleString()}` : ''}`;
+  if (run.phase === 'done' && run.result)
+    text = `${run.result.events.toLocaleString()} events fed${p?.total != null ? ` of ${p.total.toLocaleString()}` : ''}`;
   return (
     <div className="projection-progress" data-testid="run-progress" data-phase={run.phase}>
       {run.phase === 'running' && fraction !== null && <progress value={Math.min(1, fraction)} max={1} />}
@@ -415,7 +451,17 @@ function RunProgress({ run }: { run: ProjectionRun }) {
   );
 }
 
-function RunResultArea({ run, tab, setTab, onShowLine }: { run: ProjectionRun; tab: ResultTab; setTab(tab: ResultTab): void; onShowLine(line: number): void }) {
+function RunResultArea({
+  run,
+  tab,
+  setTab,
+  onShowLine,
+}: {
+  run: ProjectionRun;
+  tab: ResultTab;
+  setTab(tab: ResultTab): void;
+  onShowLine(line: number): void;
+}) {
   if (run.phase === 'running') return null;
   if (run.error) return <ErrorNotice error={new Error(`The run stopped: ${errorText(run.error)}`)} />;
   const result = run.result;
@@ -441,7 +487,15 @@ function RunResultArea({ run, tab, setTab, onShowLine }: { run: ProjectionRun; t
             ['compare', 'Compare'],
           ] as const
         ).map(([id, label]) => (
-          <button key={id} type="button" role="tab" aria-selected={tab === id} className={tab === id ? 'active' : ''} onClick={() => setTab(id)} data-testid={`result-tab-${id}`}>
+          <button
+            key={id}
+            type="button"
+            role="tab"
+            aria-selected={tab === id}
+            className={tab === id ? 'active' : ''}
+            onClick={() => setTab(id)}
+            data-testid={`result-tab-${id}`}
+          >
             {label}
           </button>
         ))}
@@ -453,7 +507,11 @@ function RunResultArea({ run, tab, setTab, onShowLine }: { run: ProjectionRun; t
             <RunCounts counts={result.outcome.counts} />
           </div>
         ) : (
-          <div className="empty">No state: the projection failed{result.events > 0 ? ` after ${result.events.toLocaleString()} events` : ' before any event'}. Step through to see the state up to the event it failed on.</div>
+          <div className="empty">
+            No state: the projection failed
+            {result.events > 0 ? ` after ${result.events.toLocaleString()} events` : ' before any event'}. Step through
+            to see the state up to the event it failed on.
+          </div>
         ))}
       {tab === 'step' && <StepThrough key={run.id} session={run.session} />}
       {tab === 'compare' && <ComparePanel key={run.id} session={run.session} connectionId={run.params.connectionId} />}

@@ -10,25 +10,46 @@ import { useHostCall } from '../../components/use-host-call.ts';
 import { errorText } from '../../components/ErrorNotice.tsx';
 import type { FromKind, RangeForm, ToKind } from './range-form.ts';
 
-export function RangePicker({ form, onChange, disabled }: { form: RangeForm; onChange(form: RangeForm): void; disabled: boolean }) {
+export function RangePicker({
+  form,
+  onChange,
+  disabled,
+}: {
+  form: RangeForm;
+  onChange(form: RangeForm): void;
+  disabled: boolean;
+}) {
   const connections = useConnections((s) => s.connections);
   const captures = useCaptures((s) => s.captures);
   const set = (change: Partial<RangeForm>): void => onChange({ ...form, ...change });
   const topics = useHostCall(
-    (signal) => (form.connectionId ? rpc().call('topics.list', { connectionId: form.connectionId }, { signal }) : Promise.resolve([])),
+    (signal) =>
+      form.connectionId
+        ? rpc().call('topics.list', { connectionId: form.connectionId }, { signal })
+        : Promise.resolve([]),
     [form.connectionId],
   );
   const groups = useHostCall(
-    (signal) => (form.connectionId && form.topic && form.toKind === 'group' ? rpc().call('groups.list', { connectionId: form.connectionId, topic: form.topic }, { signal }) : Promise.resolve([])),
+    (signal) =>
+      form.connectionId && form.topic && form.toKind === 'group'
+        ? rpc().call('groups.list', { connectionId: form.connectionId, topic: form.topic }, { signal })
+        : Promise.resolve([]),
     [form.connectionId, form.topic, form.toKind],
   );
-  const known = connections.some((c) => c.profile.id === form.connectionId) || captures.some((c) => c.id === form.connectionId);
+  const known =
+    connections.some((c) => c.profile.id === form.connectionId) || captures.some((c) => c.id === form.connectionId);
   return (
     <fieldset className="projection-range" disabled={disabled} data-testid="range-picker">
       <legend>Range</legend>
       <label className="field">
         <span className="field-label">Connection</span>
-        <select value={form.connectionId} onChange={(e) => set({ connectionId: e.target.value, topic: '', toValue: form.toKind === 'group' ? '' : form.toValue })} data-testid="range-connection">
+        <select
+          value={form.connectionId}
+          onChange={(e) =>
+            set({ connectionId: e.target.value, topic: '', toValue: form.toKind === 'group' ? '' : form.toValue })
+          }
+          data-testid="range-connection"
+        >
           <option value="">Choose…</option>
           {connections.length > 0 && (
             <optgroup label="Clusters">
@@ -53,36 +74,63 @@ export function RangePicker({ form, onChange, disabled }: { form: RangeForm; onC
       </label>
       <label className="field">
         <span className="field-label">Topic</span>
-        <input list="projection-topics" value={form.topic} onChange={(e) => set({ topic: e.target.value })} placeholder={topics.loading ? 'Loading topics…' : 'topic'} data-testid="range-topic" />
+        <input
+          list="projection-topics"
+          value={form.topic}
+          onChange={(e) => set({ topic: e.target.value })}
+          placeholder={topics.loading ? 'Loading topics…' : 'topic'}
+          data-testid="range-topic"
+        />
         <datalist id="projection-topics">
           {(topics.data ?? []).map((t) => (
             <option key={t.name} value={t.name} />
           ))}
         </datalist>
-        {topics.error !== null && <span className="field-error">Topics could not be listed: {errorText(topics.error)}</span>}
+        {topics.error !== null && (
+          <span className="field-error">Topics could not be listed: {errorText(topics.error)}</span>
+        )}
       </label>
       <label className="field">
         <span className="field-label">Partitions</span>
-        <input value={form.partitions} onChange={(e) => set({ partitions: e.target.value })} placeholder="all (or 0,1,2)" data-testid="range-partitions" />
+        <input
+          value={form.partitions}
+          onChange={(e) => set({ partitions: e.target.value })}
+          placeholder="all (or 0,1,2)"
+          data-testid="range-partitions"
+        />
       </label>
       <div className="projection-range-ends">
         <label className="field">
           <span className="field-label">From</span>
           <span className="projection-range-row">
-            <select value={form.fromKind} onChange={(e) => set({ fromKind: e.target.value as FromKind })} data-testid="range-from-kind">
+            <select
+              value={form.fromKind}
+              onChange={(e) => set({ fromKind: e.target.value as FromKind })}
+              data-testid="range-from-kind"
+            >
               <option value="earliest">earliest</option>
               <option value="offset">offset</option>
               <option value="time">time</option>
             </select>
             {form.fromKind !== 'earliest' && (
-              <input value={form.fromValue} onChange={(e) => set({ fromValue: e.target.value })} placeholder={form.fromKind === 'offset' ? '0' : '2026-11-26 10:00'} aria-label="From value" data-testid="range-from-value" />
+              <input
+                value={form.fromValue}
+                onChange={(e) => set({ fromValue: e.target.value })}
+                placeholder={form.fromKind === 'offset' ? '0' : '2026-11-26 10:00'}
+                aria-label="From value"
+                data-testid="range-from-value"
+              />
             )}
           </span>
         </label>
         <label className="field">
           <span className="field-label">To</span>
           <span className="projection-range-row">
-            <select value={form.toKind} onChange={(e) => set({ toKind: e.target.value as ToKind, toValue: '' })} data-testid="range-to-kind">
+            <select
+              value={form.toKind}
+              onChange={(e) => set({ toKind: e.target.value as ToKind, toValue: '' })}
+              data-testid="range-to-kind"
+            >
               <option value="latest">latest (the end now)</option>
               <option value="offset">offset (inclusive)</option>
               <option value="time">time</option>
@@ -90,7 +138,14 @@ export function RangePicker({ form, onChange, disabled }: { form: RangeForm; onC
             </select>
             {form.toKind === 'group' ? (
               <>
-                <input list="projection-groups" value={form.toValue} onChange={(e) => set({ toValue: e.target.value })} placeholder={groups.loading ? 'Loading groups…' : 'group id'} aria-label="Consumer group" data-testid="range-to-value" />
+                <input
+                  list="projection-groups"
+                  value={form.toValue}
+                  onChange={(e) => set({ toValue: e.target.value })}
+                  placeholder={groups.loading ? 'Loading groups…' : 'group id'}
+                  aria-label="Consumer group"
+                  data-testid="range-to-value"
+                />
                 <datalist id="projection-groups">
                   {(groups.data ?? []).map((g) => (
                     <option key={g.groupId} value={g.groupId} />
@@ -99,11 +154,19 @@ export function RangePicker({ form, onChange, disabled }: { form: RangeForm; onC
               </>
             ) : (
               form.toKind !== 'latest' && (
-                <input value={form.toValue} onChange={(e) => set({ toValue: e.target.value })} placeholder={form.toKind === 'offset' ? '1000' : '2026-11-26 18:00'} aria-label="To value" data-testid="range-to-value" />
+                <input
+                  value={form.toValue}
+                  onChange={(e) => set({ toValue: e.target.value })}
+                  placeholder={form.toKind === 'offset' ? '1000' : '2026-11-26 18:00'}
+                  aria-label="To value"
+                  data-testid="range-to-value"
+                />
               )
             )}
           </span>
-          {form.toKind === 'group' && groups.error !== null && <span className="field-error">Groups could not be listed: {errorText(groups.error)}</span>}
+          {form.toKind === 'group' && groups.error !== null && (
+            <span className="field-error">Groups could not be listed: {errorText(groups.error)}</span>
+          )}
         </label>
       </div>
     </fieldset>

@@ -29,7 +29,15 @@ export function fileNameOf(typed: string): string | null {
   return FILE_NAME.test(name) && name.length <= 200 ? name : null;
 }
 
-function FolderForm({ folder, onSetFolder, onDone }: { folder: string; onSetFolder: WorkspacePanelProps['onSetFolder']; onDone(): void }) {
+function FolderForm({
+  folder,
+  onSetFolder,
+  onDone,
+}: {
+  folder: string;
+  onSetFolder: WorkspacePanelProps['onSetFolder'];
+  onDone(): void;
+}) {
   const [path, setPath] = useState(folder);
   const [create, setCreate] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -55,9 +63,22 @@ function FolderForm({ folder, onSetFolder, onDone }: { folder: string; onSetFold
         void submit();
       }}
     >
-      <input value={path} onChange={(e) => setPath(e.target.value)} aria-label="Workspace folder" placeholder="/path/to/your/consumer/projections" data-testid="folder-path" autoFocus />
+      <input
+        value={path}
+        onChange={(e) => setPath(e.target.value)}
+        aria-label="Workspace folder"
+        placeholder="/path/to/your/consumer/projections"
+        data-testid="folder-path"
+        autoFocus
+      />
       <label className="check">
-        <input type="checkbox" checked={create} onChange={(e) => setCreate(e.target.checked)} data-testid="folder-create" /> create it if it does not exist
+        <input
+          type="checkbox"
+          checked={create}
+          onChange={(e) => setCreate(e.target.checked)}
+          data-testid="folder-create"
+        />{' '}
+        create it if it does not exist
       </label>
       <div className="form-actions">
         <button type="submit" className="primary" disabled={busy} data-testid="folder-use">
@@ -83,8 +104,12 @@ export function WorkspacePanel(props: WorkspacePanelProps) {
 
   const create = (): void => {
     const name = fileNameOf(newName);
-    if (!name) return setNameError(`"${newName}" is not a file name: use letters, digits, "-", "_" and ".", ending in .js or .mjs, no folders.`);
-    if (workspace?.files.some((f) => f.name === name)) return setNameError(`${name} is in the folder already: open it, or choose another name.`);
+    if (!name)
+      return setNameError(
+        `"${newName}" is not a file name: use letters, digits, "-", "_" and ".", ending in .js or .mjs, no folders.`,
+      );
+    if (workspace?.files.some((f) => f.name === name))
+      return setNameError(`${name} is in the folder already: open it, or choose another name.`);
     setNameError(null);
     setNaming(false);
     setNewName('');
@@ -116,23 +141,42 @@ export function WorkspacePanel(props: WorkspacePanelProps) {
           </div>
           {!changingFolder && (
             <div className="projection-folder-actions">
-              <button type="button" className="link" onClick={() => setChangingFolder(true)} data-testid="change-folder">
+              <button
+                type="button"
+                className="link"
+                onClick={() => setChangingFolder(true)}
+                data-testid="change-folder"
+              >
                 Change folder…
               </button>
               {/* Files change outside the app too (an editor, git checkout). */}
-              <button type="button" className="link" onClick={props.onRetry} title="List the folder's files again" data-testid="refresh-files">
+              <button
+                type="button"
+                className="link"
+                onClick={props.onRetry}
+                title="List the folder's files again"
+                data-testid="refresh-files"
+              >
                 Refresh
               </button>
             </div>
           )}
-          {changingFolder && <FolderForm folder={workspace.folder} onSetFolder={props.onSetFolder} onDone={() => setChangingFolder(false)} />}
+          {changingFolder && (
+            <FolderForm
+              folder={workspace.folder}
+              onSetFolder={props.onSetFolder}
+              onDone={() => setChangingFolder(false)}
+            />
+          )}
           {workspace.problem && (
             <div className="notice notice-error" role="alert" data-testid="folder-problem">
               {workspace.problem}
             </div>
           )}
           <ul className="projection-files" data-testid="files">
-            {workspace.files.length === 0 && !workspace.problem && <li className="empty">No projection files here yet. Start one with “New”.</li>}
+            {workspace.files.length === 0 && !workspace.problem && (
+              <li className="empty">No projection files here yet. Start one with “New”.</li>
+            )}
             {current !== null && !workspace.files.some((f) => f.name === current) && (
               <li className="projection-file active" data-testid="file" data-name={current}>
                 <span className="projection-file-name">
@@ -141,8 +185,18 @@ export function WorkspacePanel(props: WorkspacePanelProps) {
               </li>
             )}
             {workspace.files.map((f) => (
-              <li key={f.name} className={`projection-file${f.name === current ? ' active' : ''}`} data-testid="file" data-name={f.name}>
-                <button type="button" className="projection-file-name" onClick={() => props.onOpen(f.name)} title={`${f.bytes.toLocaleString()} bytes, changed ${new Date(f.modifiedMs).toLocaleString()}`}>
+              <li
+                key={f.name}
+                className={`projection-file${f.name === current ? ' active' : ''}`}
+                data-testid="file"
+                data-name={f.name}
+              >
+                <button
+                  type="button"
+                  className="projection-file-name"
+                  onClick={() => props.onOpen(f.name)}
+                  title={`${f.bytes.toLocaleString()} bytes, changed ${new Date(f.modifiedMs).toLocaleString()}`}
+                >
                   {f.name}
                   {f.name === current && dirty && (
                     <span className="projection-dirty" title="Unsaved changes" data-testid="dirty">
@@ -151,13 +205,29 @@ export function WorkspacePanel(props: WorkspacePanelProps) {
                     </span>
                   )}
                 </button>
-                <button type="button" className="projection-file-delete" onClick={() => setConfirmDelete(f.name)} title={`Delete ${f.name}`} aria-label={`Delete ${f.name}`} data-testid="file-delete">
+                <button
+                  type="button"
+                  className="projection-file-delete"
+                  onClick={() => setConfirmDelete(f.name)}
+                  title={`Delete ${f.name}`}
+                  aria-label={`Delete ${f.name}`}
+                  data-testid="file-delete"
+                >
                   ✕
                 </button>
                 {confirmDelete === f.name && (
-                  <div className="notice notice-warning projection-confirm" role="alertdialog" data-testid="delete-confirm">
+                  <div
+                    className="notice notice-warning projection-confirm"
+                    role="alertdialog"
+                    data-testid="delete-confirm"
+                  >
                     <span>Delete {f.name} from the folder? This cannot be undone.</span>
-                    <button type="button" className="danger" onClick={() => void remove(f.name)} data-testid="delete-yes">
+                    <button
+                      type="button"
+                      className="danger"
+                      onClick={() => void remove(f.name)}
+                      data-testid="delete-yes"
+                    >
                       Delete
                     </button>
                     <button type="button" onClick={() => setConfirmDelete(null)}>
@@ -177,7 +247,14 @@ export function WorkspacePanel(props: WorkspacePanelProps) {
                 create();
               }}
             >
-              <input value={newName} onChange={(e) => setNewName(e.target.value)} placeholder="my-projection.js" aria-label="New file name" data-testid="new-name" autoFocus />
+              <input
+                value={newName}
+                onChange={(e) => setNewName(e.target.value)}
+                placeholder="my-projection.js"
+                aria-label="New file name"
+                data-testid="new-name"
+                autoFocus
+              />
               <button type="submit" data-testid="new-create">
                 Create
               </button>
@@ -191,7 +268,12 @@ export function WorkspacePanel(props: WorkspacePanelProps) {
               )}
             </form>
           ) : (
-            <button type="button" onClick={() => setNaming(true)} disabled={workspace.problem !== null} data-testid="new-file">
+            <button
+              type="button"
+              onClick={() => setNaming(true)}
+              disabled={workspace.problem !== null}
+              data-testid="new-file"
+            >
               + New
             </button>
           )}

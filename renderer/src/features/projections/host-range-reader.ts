@@ -6,14 +6,23 @@
 // slows the read instead of filling the page's memory. Cancelling a read unsubscribes.
 import { decodeRecordFrameBytes } from '@common/codecs/record-frame.ts';
 import type { EventOf, StreamParamsOf } from '@common/contract/api.ts';
-import type { RangeRead, RangeReader, RangeReadEnd, RangeReadProgress, RangeRecord } from '@common/projections/session-api.ts';
+import type {
+  RangeRead,
+  RangeReader,
+  RangeReadEnd,
+  RangeReadProgress,
+  RangeRecord,
+} from '@common/projections/session-api.ts';
 
 export type RangeParams = Omit<StreamParamsOf<'projections.events'>, 'startAt' | 'maxEvents'>;
 type RangeEvent = EventOf<'projections.events'>;
 
 /** The host as a range read needs it (the app passes its RPC client; tests can pass another wire's). */
 export interface RangeHost {
-  subscribe(params: StreamParamsOf<'projections.events'>, onEvent: (event: RangeEvent) => void): { close(): void; done: Promise<void> };
+  subscribe(
+    params: StreamParamsOf<'projections.events'>,
+    onEvent: (event: RangeEvent) => void,
+  ): { close(): void; done: Promise<void> };
   ack(readId: string, seq: number): Promise<unknown>;
 }
 
@@ -33,7 +42,11 @@ export class HostRangeReader implements RangeReader {
     this.options = options;
   }
 
-  open(options: { startAt?: Record<string, string>; maxEvents?: number; onProgress?(progress: RangeReadProgress): void }): RangeRead {
+  open(options: {
+    startAt?: Record<string, string>;
+    maxEvents?: number;
+    onProgress?(progress: RangeReadProgress): void;
+  }): RangeRead {
     return new HostRangeRead(this.host, this.params, options, this.options.onNotice);
   }
 }
@@ -57,12 +70,21 @@ class HostRangeRead implements RangeRead {
   private readonly cut: Record<string, string>;
   private wake: (() => void) | null = null;
 
-  constructor(host: RangeHost, params: RangeParams, options: { startAt?: Record<string, string>; maxEvents?: number; onProgress?(progress: RangeReadProgress): void }, onNotice: ((message: string) => void) | undefined) {
+  constructor(
+    host: RangeHost,
+    params: RangeParams,
+    options: { startAt?: Record<string, string>; maxEvents?: number; onProgress?(progress: RangeReadProgress): void },
+    onNotice: ((message: string) => void) | undefined,
+  ) {
     this.host = host;
     this.topic = params.topic;
     this.onProgress = options.onProgress;
     this.cut = { ...(options.startAt ?? {}) };
-    const full = { ...params, ...(options.startAt ? { startAt: options.startAt } : {}), ...(options.maxEvents !== undefined ? { maxEvents: options.maxEvents } : {}) };
+    const full = {
+      ...params,
+      ...(options.startAt ? { startAt: options.startAt } : {}),
+      ...(options.maxEvents !== undefined ? { maxEvents: options.maxEvents } : {}),
+    };
     this.subscription = host.subscribe(full, (event) => {
       if (this.ended) return;
       if (event.type === 'range') {
@@ -70,7 +92,13 @@ class HostRangeRead implements RangeRead {
         this.total = event.events;
         this.report({ phase: 'reading', delivered: 0, total: this.total });
       } else if (event.type === 'fetching') {
-        this.report({ phase: 'fetching', fetched: event.fetched, missing: event.missing, delivered: 0, total: this.total });
+        this.report({
+          phase: 'fetching',
+          fetched: event.fetched,
+          missing: event.missing,
+          delivered: 0,
+          total: this.total,
+        });
       } else if (event.type === 'records') {
         this.frames.push({ seq: event.seq, bytes: event.frame });
       } else if (event.type === 'notice') {
@@ -82,8 +110,18 @@ class HostRangeRead implements RangeRead {
       this.wakeUp();
     });
     this.subscription.done.then(
-      () => this.finish({ reason: 'failed', message: 'The host ended the read of the range without saying why. Run it again.', next: { ...this.cut } }),
-      (err: unknown) => this.finish({ reason: 'failed', message: err instanceof Error ? err.message : String(err), next: { ...this.cut } }),
+      () =>
+        this.finish({
+          reason: 'failed',
+          message: 'The host ended the read of the range without saying why. Run it again.',
+          next: { ...this.cut },
+        }),
+      (err: unknown) =>
+        this.finish({
+          reason: 'failed',
+          message: err instanceof Error ? err.message : String(err),
+          next: { ...this.cut },
+        }),
     );
   }
 
@@ -112,10 +150,22 @@ class HostRangeRead implements RangeRead {
     let records: RangeRecord[];
     try {
       const topic = this.topic;
-      records = decodeRecordFrameBytes(frame.bytes).map((r) => ({ topic, partition: r.partition, offset: r.offset, timestampMs: r.timestampMs, key: r.key, value: r.value, headers: r.headers }));
+      records = decodeRecordFrameBytes(frame.bytes).map((r) => ({
+        topic,
+        partition: r.partition,
+        offset: r.offset,
+        timestampMs: r.timestampMs,
+        key: r.key,
+        value: r.value,
+        headers: r.headers,
+      }));
     } catch (err) {
       this.frames.length = 0;
-      this.finish({ reason: 'failed', message: `The host sent events that cannot be read: ${err instanceof Error ? err.message : String(err)}`, next: { ...this.cut } });
+      this.finish({
+        reason: 'failed',
+        message: `The host sent events that cannot be read: ${err instanceof Error ? err.message : String(err)}`,
+        next: { ...this.cut },
+      });
       this.subscription.close();
       return [];
     }

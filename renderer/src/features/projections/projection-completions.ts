@@ -6,11 +6,27 @@
 import type { Completion, CompletionContext, CompletionResult } from '@codemirror/autocomplete';
 
 export const PROJECTION_PROPERTIES: readonly { label: string; detail: string; info: string }[] = [
-  { label: 'typeFrom', detail: "{ header } | { jsonField } | (event) => string", info: 'Required when `on` has handlers.' },
-  { label: 'init', detail: '() => State', info: 'The initial state (per key when keyBy is given). Called once, or once per new key.' },
-  { label: 'keyBy', detail: '(event) => string | number | null', info: 'One state per key: the key of an event (a string or a number); null/undefined skips the event (counted as unkeyed).' },
+  {
+    label: 'typeFrom',
+    detail: '{ header } | { jsonField } | (event) => string',
+    info: 'Required when `on` has handlers.',
+  },
+  {
+    label: 'init',
+    detail: '() => State',
+    info: 'The initial state (per key when keyBy is given). Called once, or once per new key.',
+  },
+  {
+    label: 'keyBy',
+    detail: '(event) => string | number | null',
+    info: 'One state per key: the key of an event (a string or a number); null/undefined skips the event (counted as unkeyed).',
+  },
   { label: 'on', detail: '{ [type]: (state, event) => State }', info: 'Handlers by event type.' },
-  { label: 'any', detail: '(state, event) => State', info: 'Events that no `on` handler takes (untyped ones included).' },
+  {
+    label: 'any',
+    detail: '(state, event) => State',
+    info: 'Events that no `on` handler takes (untyped ones included).',
+  },
   { label: 'name', detail: 'string', info: 'Shown in results; optional.' },
   { label: 'description', detail: 'string', info: 'Shown in results; optional.' },
 ];
@@ -20,9 +36,21 @@ export const EVENT_FIELDS: readonly { label: string; detail: string; info: strin
   { label: 'partition', detail: 'number', info: 'The partition the record was read from.' },
   { label: 'offset', detail: 'string', info: 'Decimal string: offsets are 64-bit.' },
   { label: 'timestamp', detail: 'number', info: "Epoch milliseconds (the record's timestamp)." },
-  { label: 'key', detail: 'string | null', info: 'The key as text (UTF-8; bytes that are not UTF-8 are replaced), or null.' },
-  { label: 'value', detail: 'JSON | string | Uint8Array | null', info: 'The value parsed as JSON when it is JSON; else its text when it is UTF-8; else its bytes (a Uint8Array); null for a tombstone.' },
-  { label: 'headers', detail: 'Record<string, string | null>', info: 'Header key → its value as text (null for a null header value; the last of repeated keys wins).' },
+  {
+    label: 'key',
+    detail: 'string | null',
+    info: 'The key as text (UTF-8; bytes that are not UTF-8 are replaced), or null.',
+  },
+  {
+    label: 'value',
+    detail: 'JSON | string | Uint8Array | null',
+    info: 'The value parsed as JSON when it is JSON; else its text when it is UTF-8; else its bytes (a Uint8Array); null for a tombstone.',
+  },
+  {
+    label: 'headers',
+    detail: 'Record<string, string | null>',
+    info: 'Header key → its value as text (null for a null header value; the last of repeated keys wins).',
+  },
   { label: 'type', detail: 'string | null', info: 'What typeFrom found (null when it found nothing).' },
 ];
 

@@ -12,8 +12,13 @@ export const PROJECTION_TIME_LIMIT_MS = 5_000;
 export function createProjectionRunner(fileName: string): ProjectionRunner {
   const worker = new Worker(new URL('./projection.worker.ts', import.meta.url), { type: 'module', name: 'projection' });
   // Shared memory (where the worker writes which event it is on) needs a cross-origin isolated page; without it the message names the batch.
-  const progress = typeof SharedArrayBuffer !== 'undefined' && globalThis.crossOriginIsolated ? new SharedArrayBuffer(8) : null;
-  return new ProjectionRunner(webWorkerTransport(worker), { fileName, timeLimitMs: PROJECTION_TIME_LIMIT_MS, progress });
+  const progress =
+    typeof SharedArrayBuffer !== 'undefined' && globalThis.crossOriginIsolated ? new SharedArrayBuffer(8) : null;
+  return new ProjectionRunner(webWorkerTransport(worker), {
+    fileName,
+    timeLimitMs: PROJECTION_TIME_LIMIT_MS,
+    progress,
+  });
 }
 
 /** Whether the source loads: null, or the failure (syntax, shape, a throw while loading) with its line. */

@@ -5,7 +5,12 @@
 // importScripts, timers…) are taken out of its scope (sandbox-core lockDownScope) before any
 // projection is compiled: the only way out is the bound postMessage kept below.
 import { createProjectionEngine } from '@common/projections/projection-engine.ts';
-import { runProjectionWorker, textDecoderFor, type ProjectionReply, type ProjectionRequest } from '@common/projections/projection-worker.ts';
+import {
+  runProjectionWorker,
+  textDecoderFor,
+  type ProjectionReply,
+  type ProjectionRequest,
+} from '@common/projections/projection-worker.ts';
 import { projectionModuleBody } from '@common/projections/module-source.ts';
 import { compileUserCode, describeThrown, lockDownScope, userLocation } from '@common/projections/sandbox-core.ts';
 

@@ -43,7 +43,11 @@ function rpcRangeHost(): RangeHost {
   };
 }
 
-export function useProjectionRun(): { run: ProjectionRun | null; start(source: string, fileName: string, params: RangeParams): void; cancel(): void } {
+export function useProjectionRun(): {
+  run: ProjectionRun | null;
+  start(source: string, fileName: string, params: RangeParams): void;
+  cancel(): void;
+} {
   const [run, setRun] = useState<ProjectionRun | null>(null);
   const controller = useRef<AbortController | null>(null);
   /** Stops the sandbox of the run in progress (set while one runs). */
@@ -66,8 +70,11 @@ export function useProjectionRun(): { run: ProjectionRun | null; start(source: s
     const id = nextId.current++;
     const abort = new AbortController();
     controller.current = abort;
-    const update = (change: Partial<ProjectionRun>): void => setRun((r) => (r && r.id === id ? { ...r, ...change } : r));
-    const reader = new HostRangeReader(rpcRangeHost(), params, { onNotice: (message) => setRun((r) => (r && r.id === id ? { ...r, notices: [...r.notices, message] } : r)) });
+    const update = (change: Partial<ProjectionRun>): void =>
+      setRun((r) => (r && r.id === id ? { ...r, ...change } : r));
+    const reader = new HostRangeReader(rpcRangeHost(), params, {
+      onNotice: (message) => setRun((r) => (r && r.id === id ? { ...r, notices: [...r.notices, message] } : r)),
+    });
     let running = true;
     const runners: ProjectionRunner[] = [];
     const createRunner = (): ProjectionRunner => {
@@ -80,7 +87,18 @@ export function useProjectionRun(): { run: ProjectionRun | null; start(source: s
     };
     const created = createProjectionSession({ reader, createRunner, source, fileName });
     session.current = created;
-    setRun({ id, phase: 'running', fileName, params, progress: null, notices: [], result: null, error: null, cancelled: false, session: created });
+    setRun({
+      id,
+      phase: 'running',
+      fileName,
+      params,
+      progress: null,
+      notices: [],
+      result: null,
+      error: null,
+      cancelled: false,
+      session: created,
+    });
     let lastShown = 0;
     let pending: ReturnType<typeof setTimeout> | null = null;
     let latest: RangeReadProgress | null = null;

@@ -9,7 +9,8 @@ export function webWorkerTransport<Request, Reply>(worker: Worker): SandboxTrans
     post: (message, transfer) => worker.postMessage(message, transfer),
     connect({ reply, died }) {
       worker.onmessage = (event: MessageEvent<Reply>) => reply(event.data);
-      worker.onerror = (event) => died({ kind: 'crashed', message: event.message || 'the worker failed to start or stopped with an error' });
+      worker.onerror = (event) =>
+        died({ kind: 'crashed', message: event.message || 'the worker failed to start or stopped with an error' });
       worker.onmessageerror = () => died({ kind: 'crashed', message: 'a message from the worker could not be read' });
     },
     terminate: () => worker.terminate(),

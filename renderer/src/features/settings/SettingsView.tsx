@@ -18,7 +18,8 @@ const MB = 1024 * 1024;
 function parseCapMb(text: string): number | string {
   if (!/^\d{1,7}$/.test(text.trim())) return 'Give the cap as a whole number of MB.';
   const mb = Number(text.trim());
-  if (mb < LOG_CAP_MIN_MB || mb > LOG_CAP_MAX_MB) return `The cap must be between ${formatCount(LOG_CAP_MIN_MB)} MB and ${formatCount(LOG_CAP_MAX_MB)} MB (1 TB).`;
+  if (mb < LOG_CAP_MIN_MB || mb > LOG_CAP_MAX_MB)
+    return `The cap must be between ${formatCount(LOG_CAP_MIN_MB)} MB and ${formatCount(LOG_CAP_MAX_MB)} MB (1 TB).`;
   return mb;
 }
 
@@ -26,7 +27,8 @@ function parseCapMb(text: string): number | string {
 function parseIntervalSec(text: string): number | string {
   if (!/^\d{1,5}$/.test(text.trim())) return 'Give the interval as a whole number of seconds.';
   const sec = Number(text.trim());
-  if (sec < LAG_SAMPLE_MIN_SEC || sec > LAG_SAMPLE_MAX_SEC) return `The interval must be between ${LAG_SAMPLE_MIN_SEC} s and ${formatCount(LAG_SAMPLE_MAX_SEC)} s (1 hour).`;
+  if (sec < LAG_SAMPLE_MIN_SEC || sec > LAG_SAMPLE_MAX_SEC)
+    return `The interval must be between ${LAG_SAMPLE_MIN_SEC} s and ${formatCount(LAG_SAMPLE_MAX_SEC)} s (1 hour).`;
   return sec;
 }
 
@@ -56,10 +58,21 @@ function LagSamplingSettings({ current, onSaved }: { current: number | undefined
   return (
     <div className="panel connection-form">
       <h3>Consumer lag</h3>
-      <p className="meta">The lag of the consumer groups you watch is sampled at this interval while Eventscope runs, and kept on this machine for 7 days.</p>
+      <p className="meta">
+        The lag of the consumer groups you watch is sampled at this interval while Eventscope runs, and kept on this
+        machine for 7 days.
+      </p>
       <label className="field">
         <span>Sample every (seconds)</span>
-        <input value={text} onChange={(e) => setText(e.target.value)} disabled={current === undefined} inputMode="numeric" aria-invalid={fieldError !== null} data-testid="lag-interval" style={{ width: 160 }} />
+        <input
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          disabled={current === undefined}
+          inputMode="numeric"
+          aria-invalid={fieldError !== null}
+          data-testid="lag-interval"
+          style={{ width: 160 }}
+        />
         {fieldError && (
           <span className="field-error" role="alert" data-testid="lag-interval-error">
             {fieldError}
@@ -67,12 +80,22 @@ function LagSamplingSettings({ current, onSaved }: { current: number | undefined
         )}
       </label>
       <div>
-        <button type="button" className="primary" onClick={() => void save()} disabled={current === undefined} data-testid="save-lag-interval">
+        <button
+          type="button"
+          className="primary"
+          onClick={() => void save()}
+          disabled={current === undefined}
+          data-testid="save-lag-interval"
+        >
           Save
         </button>
       </div>
       <ErrorNotice error={error} />
-      {saved && <div className="notice notice-ok" data-testid="lag-interval-saved">{saved}</div>}
+      {saved && (
+        <div className="notice notice-ok" data-testid="lag-interval-saved">
+          {saved}
+        </div>
+      )}
     </div>
   );
 }
@@ -97,13 +120,31 @@ function TimeZoneSettings() {
       <h3>Time zone</h3>
       <p className="meta">Record timestamps in the message list and the detail pane are shown in this zone.</p>
       <label className="check">
-        <input type="radio" name="time-zone" checked={zone === 'local'} onChange={() => void choose('local')} data-testid="time-zone-local" /> Local time (this machine, now {zoneSuffix(Date.now(), 'local')})
+        <input
+          type="radio"
+          name="time-zone"
+          checked={zone === 'local'}
+          onChange={() => void choose('local')}
+          data-testid="time-zone-local"
+        />{' '}
+        Local time (this machine, now {zoneSuffix(Date.now(), 'local')})
       </label>
       <label className="check">
-        <input type="radio" name="time-zone" checked={zone === 'utc'} onChange={() => void choose('utc')} data-testid="time-zone-utc" /> UTC
+        <input
+          type="radio"
+          name="time-zone"
+          checked={zone === 'utc'}
+          onChange={() => void choose('utc')}
+          data-testid="time-zone-utc"
+        />{' '}
+        UTC
       </label>
       <ErrorNotice error={error} />
-      {saved && <div className="notice notice-ok" data-testid="time-zone-saved">{saved}</div>}
+      {saved && (
+        <div className="notice notice-ok" data-testid="time-zone-saved">
+          {saved}
+        </div>
+      )}
     </div>
   );
 }
@@ -123,7 +164,8 @@ export function SettingsView() {
     if (settings.data) setCapText(String(settings.data.logCapMb));
   }, [settings.data]);
 
-  const nameOf = (id: string): string => connections.find((c) => c.profile.id === id)?.profile.name ?? `${id} (connection removed)`;
+  const nameOf = (id: string): string =>
+    connections.find((c) => c.profile.id === id)?.profile.name ?? `${id} (connection removed)`;
 
   const save = async (): Promise<void> => {
     setSaved(null);
@@ -160,14 +202,21 @@ export function SettingsView() {
       <header className="view-header">
         <h2>Settings</h2>
       </header>
-      <ErrorNotice error={settings.error ?? usage.error} onRetry={() => (settings.error ? settings.reload() : usage.reload())} />
+      <ErrorNotice
+        error={settings.error ?? usage.error}
+        onRetry={() => (settings.error ? settings.reload() : usage.reload())}
+      />
       {!settings.data && settings.loading && <ViewState state="loading" title="Reading the settings…" />}
-      {settings.data?.problem && <div className="notice notice-warning" data-testid="settings-problem">{settings.data.problem}</div>}
+      {settings.data?.problem && (
+        <div className="notice notice-warning" data-testid="settings-problem">
+          {settings.data.problem}
+        </div>
+      )}
       <div className="panel connection-form">
         <h3>Replay log</h3>
         <p className="meta">
-          Every record Eventscope reads is kept in the replay log on this machine, so it can be browsed, searched and replayed offline. Each cluster keeps up to the cap;
-          past it the oldest records go first.
+          Every record Eventscope reads is kept in the replay log on this machine, so it can be browsed, searched and
+          replayed offline. Each cluster keeps up to the cap; past it the oldest records go first.
         </p>
         <label className="field">
           <span>Size cap per cluster (MB)</span>
@@ -185,21 +234,35 @@ export function SettingsView() {
               {fieldError}
             </span>
           )}
-          {fromEnvironment && <span className="meta">Set by EVENTSCOPE_LOG_CAP_MB for this run; unset it to change the cap here.</span>}
+          {fromEnvironment && (
+            <span className="meta">Set by EVENTSCOPE_LOG_CAP_MB for this run; unset it to change the cap here.</span>
+          )}
         </label>
         <div>
-          <button type="button" className="primary" onClick={() => void save()} disabled={fromEnvironment || !settings.data} data-testid="save-settings">
+          <button
+            type="button"
+            className="primary"
+            onClick={() => void save()}
+            disabled={fromEnvironment || !settings.data}
+            data-testid="save-settings"
+          >
             Save
           </button>
         </div>
         <ErrorNotice error={saveError} />
-        {saved && <div className="notice notice-ok" data-testid="settings-saved">{saved}</div>}
+        {saved && (
+          <div className="notice notice-ok" data-testid="settings-saved">
+            {saved}
+          </div>
+        )}
       </div>
       <LagSamplingSettings current={settings.data?.lagSampleIntervalSec} onSaved={settings.reload} />
       <TimeZoneSettings />
       <h3>What the replay log holds</h3>
       <ErrorNotice error={clearError} />
-      {!usage.data && usage.loading && <ViewState state="loading" title="Measuring the replay log…" testId="usage-loading" />}
+      {!usage.data && usage.loading && (
+        <ViewState state="loading" title="Measuring the replay log…" testId="usage-loading" />
+      )}
       {usage.data && usage.data.clusters.length === 0 && (
         <ViewState state="empty" testId="log-usage-empty" title="The replay log holds nothing yet.">
           Records are kept as you read them.
@@ -228,7 +291,12 @@ export function SettingsView() {
                 <td>
                   {clearing === c.connectionId ? (
                     <>
-                      <button type="button" className="danger" onClick={() => void clear(c.connectionId)} data-testid="confirm-clear-log">
+                      <button
+                        type="button"
+                        className="danger"
+                        onClick={() => void clear(c.connectionId)}
+                        data-testid="confirm-clear-log"
+                      >
                         Forget {formatCount(c.records)} records
                       </button>{' '}
                       <button type="button" onClick={() => setClearing(null)}>
@@ -246,7 +314,9 @@ export function SettingsView() {
           </tbody>
         </table>
       )}
-      <p className="meta">Space freed inside the log file is reused for new records; the file itself does not shrink.</p>
+      <p className="meta">
+        Space freed inside the log file is reused for new records; the file itself does not shrink.
+      </p>
     </section>
   );
 }

@@ -18,7 +18,10 @@ function span(earliest: string | null, latest: string | null): string {
 }
 
 export function TopicDetailView({ connectionId, topic }: { connectionId: string; topic: string }) {
-  const { data, error, loading, reload } = useHostCall((signal) => rpc().call('topics.describe', { connectionId, topic }, { signal }), [connectionId, topic]);
+  const { data, error, loading, reload } = useHostCall(
+    (signal) => rpc().call('topics.describe', { connectionId, topic }, { signal }),
+    [connectionId, topic],
+  );
   const [onlyChanged, setOnlyChanged] = useState(false);
   const go = useNavigation((s) => s.go);
   // A capture file knows offsets, not leaders or replicas: those are "—", not "none" in red.
@@ -32,14 +35,25 @@ export function TopicDetailView({ connectionId, topic }: { connectionId: string;
           Topics
         </button>
         <h2 data-testid="topic-title">{topic}</h2>
-        <button type="button" className="primary" onClick={() => go({ kind: 'messages', connectionId, topic })} data-testid="open-messages">
+        <button
+          type="button"
+          className="primary"
+          onClick={() => go({ kind: 'messages', connectionId, topic })}
+          data-testid="open-messages"
+        >
           <MessagesSquare aria-hidden />
           Messages
         </button>
         <RefreshButton loading={loading} onClick={reload} />
         <TopicAdminActions connectionId={connectionId} detail={data?.name === topic ? data : null} onChanged={reload} />
       </header>
-      {data ? <ErrorNotice error={error} onRetry={reload} /> : error ? <ViewState state="error" title={`Topic ${topic} could not be described`} error={error} onRetry={reload} /> : <ViewState state="loading" title="Reading the topic’s partitions and configuration…" />}
+      {data ? (
+        <ErrorNotice error={error} onRetry={reload} />
+      ) : error ? (
+        <ViewState state="error" title={`Topic ${topic} could not be described`} error={error} onRetry={reload} />
+      ) : (
+        <ViewState state="loading" title="Reading the topic’s partitions and configuration…" />
+      )}
       {data && (
         <>
           <h3>Partitions ({data.partitions.length})</h3>
@@ -57,16 +71,26 @@ export function TopicDetailView({ connectionId, topic }: { connectionId: string;
             </thead>
             <tbody>
               {data.partitions.map((p) => (
-                <tr key={p.partition} className={!isCapture && (p.underReplicated || p.leader < 0) ? 'row-warn' : ''} data-testid="partition-row">
+                <tr
+                  key={p.partition}
+                  className={!isCapture && (p.underReplicated || p.leader < 0) ? 'row-warn' : ''}
+                  data-testid="partition-row"
+                >
                   <td className="num">{p.partition}</td>
-                  <td className="num" data-testid="partition-leader">{isCapture ? '—' : p.leader < 0 ? <span className="badge badge-bad">none</span> : p.leader}</td>
+                  <td className="num" data-testid="partition-leader">
+                    {isCapture ? '—' : p.leader < 0 ? <span className="badge badge-bad">none</span> : p.leader}
+                  </td>
                   <td>{isCapture ? '—' : p.replicas.join(', ')}</td>
                   <td data-testid="partition-isr">
                     {isCapture ? '—' : p.isr.join(', ')}
                     {p.underReplicated && <span className="badge badge-warn">under-replicated</span>}
                   </td>
-                  <td className="num" data-testid="partition-earliest">{p.earliestOffset ?? '?'}</td>
-                  <td className="num" data-testid="partition-latest">{p.latestOffset ?? '?'}</td>
+                  <td className="num" data-testid="partition-earliest">
+                    {p.earliestOffset ?? '?'}
+                  </td>
+                  <td className="num" data-testid="partition-latest">
+                    {p.latestOffset ?? '?'}
+                  </td>
                   <td className="num">{span(p.earliestOffset, p.latestOffset)}</td>
                 </tr>
               ))}
@@ -76,11 +100,22 @@ export function TopicDetailView({ connectionId, topic }: { connectionId: string;
           <h3>
             Configuration{' '}
             <label className="check">
-              <input type="checkbox" checked={onlyChanged} onChange={(e) => setOnlyChanged(e.target.checked)} /> only values not at their default
+              <input type="checkbox" checked={onlyChanged} onChange={(e) => setOnlyChanged(e.target.checked)} /> only
+              values not at their default
             </label>
           </h3>
           {configs.length === 0 && (
-            <ViewState state="empty" testId="configs-empty" title={isCapture ? 'A capture file does not record topic configuration.' : onlyChanged ? 'Every value is at its default.' : 'No configuration was returned for this topic.'} />
+            <ViewState
+              state="empty"
+              testId="configs-empty"
+              title={
+                isCapture
+                  ? 'A capture file does not record topic configuration.'
+                  : onlyChanged
+                    ? 'Every value is at its default.'
+                    : 'No configuration was returned for this topic.'
+              }
+            />
           )}
           <table className="grid" data-testid="config-table" hidden={configs.length === 0}>
             <thead>
@@ -92,7 +127,13 @@ export function TopicDetailView({ connectionId, topic }: { connectionId: string;
             </thead>
             <tbody>
               {configs.map((c) => (
-                <tr key={c.name} className={c.isDefault ? '' : 'changed'} data-testid="config-row" data-config={c.name} data-default={c.isDefault}>
+                <tr
+                  key={c.name}
+                  className={c.isDefault ? '' : 'changed'}
+                  data-testid="config-row"
+                  data-config={c.name}
+                  data-default={c.isDefault}
+                >
                   <td>
                     {!c.isDefault && <span className="dot" title="Not the default value" />}
                     {c.name}

@@ -30,12 +30,21 @@ export function TopicsView({ connectionId }: { connectionId: string }) {
   }, [topics, deferredFilter]);
 
   const scrollRef = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({ count: visible.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT_PX, overscan: 20 });
+  const virtualizer = useVirtualizer({
+    count: visible.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT_PX,
+    overscan: 20,
+  });
   const open = (index: number): void => {
     const t = visible[index];
     if (t) go({ kind: 'topic', connectionId, topic: t.name });
   };
-  const keys = useListKeyboard<HTMLDivElement>({ count: visible.length, onOpen: open, scrollToIndex: (i) => virtualizer.scrollToIndex(i) });
+  const keys = useListKeyboard<HTMLDivElement>({
+    count: visible.length,
+    onOpen: open,
+    scrollToIndex: (i) => virtualizer.scrollToIndex(i),
+  });
 
   return (
     <section className="view topics-view" data-testid="topics-view">
@@ -50,7 +59,13 @@ export function TopicsView({ connectionId }: { connectionId: string }) {
           aria-label="Filter topics by name"
         />
         <label className="check">
-          <input type="checkbox" checked={includeInternal} onChange={(e) => setIncludeInternal(e.target.checked)} data-testid="show-internal" /> Internal topics
+          <input
+            type="checkbox"
+            checked={includeInternal}
+            onChange={(e) => setIncludeInternal(e.target.checked)}
+            data-testid="show-internal"
+          />{' '}
+          Internal topics
         </label>
         <RefreshButton loading={loading} onClick={refresh} testId="refresh-topics" />
         <span className="meta" data-testid="topic-count">
@@ -59,12 +74,22 @@ export function TopicsView({ connectionId }: { connectionId: string }) {
         </span>
         <NewTopicButton connectionId={connectionId} onCreated={refresh} />
       </header>
-      {topics ? <ErrorNotice error={error} onRetry={refresh} /> : error ? <ViewState state="error" title="The topics could not be listed" error={error} onRetry={refresh} /> : null}
+      {topics ? (
+        <ErrorNotice error={error} onRetry={refresh} />
+      ) : error ? (
+        <ViewState state="error" title="The topics could not be listed" error={error} onRetry={refresh} />
+      ) : null}
       <div className="vgrid-head topics-grid" role="row">
         <span role="columnheader">Name</span>
-        <span role="columnheader" className="num">Partitions</span>
-        <span role="columnheader" className="num">RF</span>
-        <span role="columnheader" className="num">Messages</span>
+        <span role="columnheader" className="num">
+          Partitions
+        </span>
+        <span role="columnheader" className="num">
+          RF
+        </span>
+        <span role="columnheader" className="num">
+          Messages
+        </span>
         <span role="columnheader">Health</span>
       </div>
       <div className="vgrid-body" ref={scrollRef} role="grid" aria-rowcount={visible.length} data-testid="topic-list">
@@ -77,7 +102,14 @@ export function TopicsView({ connectionId }: { connectionId: string }) {
                 role="row"
                 {...keys.itemProps(item.index)}
                 className="vgrid-row topics-grid"
-                style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT_PX, transform: `translateY(${item.start}px)` }}
+                style={{
+                  position: 'absolute',
+                  top: 0,
+                  left: 0,
+                  right: 0,
+                  height: ROW_HEIGHT_PX,
+                  transform: `translateY(${item.start}px)`,
+                }}
                 onClick={() => open(item.index)}
                 data-testid="topic-row"
                 data-topic={t.name}
@@ -86,16 +118,30 @@ export function TopicsView({ connectionId }: { connectionId: string }) {
                   {t.name}
                   {t.internal && <span className="badge">internal</span>}
                 </span>
-                <span className="num" data-testid="topic-partitions">{t.partitionCount}</span>
-                <span className="num" data-testid="topic-rf" title={isCapture ? 'A capture file does not record replication' : undefined}>{isCapture || t.replicationFactor <= 0 ? '—' : t.replicationFactor}</span>
-                <span className="num" data-testid="topic-messages">{t.messageCount === null ? '?' : formatCount(t.messageCount)}</span>
+                <span className="num" data-testid="topic-partitions">
+                  {t.partitionCount}
+                </span>
+                <span
+                  className="num"
+                  data-testid="topic-rf"
+                  title={isCapture ? 'A capture file does not record replication' : undefined}
+                >
+                  {isCapture || t.replicationFactor <= 0 ? '—' : t.replicationFactor}
+                </span>
+                <span className="num" data-testid="topic-messages">
+                  {t.messageCount === null ? '?' : formatCount(t.messageCount)}
+                </span>
                 <span data-testid="topic-health">
                   {isCapture ? (
-                    <span className="meta" title="A capture file does not record the health of partitions">—</span>
+                    <span className="meta" title="A capture file does not record the health of partitions">
+                      —
+                    </span>
                   ) : t.offlinePartitions > 0 ? (
                     <span className="badge badge-bad">{t.offlinePartitions} offline</span>
                   ) : t.underReplicatedPartitions > 0 ? (
-                    <span className="badge badge-warn" data-testid="under-replicated">{t.underReplicatedPartitions} under-replicated</span>
+                    <span className="badge badge-warn" data-testid="under-replicated">
+                      {t.underReplicatedPartitions} under-replicated
+                    </span>
                   ) : null}
                 </span>
               </div>
@@ -104,8 +150,22 @@ export function TopicsView({ connectionId }: { connectionId: string }) {
         </div>
         {!topics && !error && <ViewState state="loading" title="Listing topics…" />}
         {topics && visible.length === 0 && (
-          <ViewState state="empty" testId="topics-empty" title={topics.length === 0 ? (isCapture ? 'This capture holds no topics.' : 'This cluster has no topics yet.') : `No topic name contains "${deferredFilter}".`}>
-            {topics.length === 0 ? (isCapture ? undefined : 'Create one with New topic, or show internal topics.') : 'Clear the filter to see every topic.'}
+          <ViewState
+            state="empty"
+            testId="topics-empty"
+            title={
+              topics.length === 0
+                ? isCapture
+                  ? 'This capture holds no topics.'
+                  : 'This cluster has no topics yet.'
+                : `No topic name contains "${deferredFilter}".`
+            }
+          >
+            {topics.length === 0
+              ? isCapture
+                ? undefined
+                : 'Create one with New topic, or show internal topics.'
+              : 'Clear the filter to see every topic.'}
           </ViewState>
         )}
       </div>

@@ -49,7 +49,10 @@ export function useTopicList(connectionId: string, includeInternal: boolean): To
       {
         onEvent: (update) => {
           setTopics(update.topics);
-          usePalette.getState().rememberTopics(connectionId, update.topics.map((t) => t.name));
+          usePalette.getState().rememberTopics(
+            connectionId,
+            update.topics.map((t) => t.name),
+          );
           setRefreshedAt(update.refreshedAt);
           setError(null);
           setLoading(false);

@@ -41,7 +41,8 @@ function putBackBinaries(value: unknown, parts: readonly Uint8Array[]): unknown 
   const entries = Object.entries(value);
   if (entries.length === 1 && entries[0]![0] === BINARY_KEY) {
     const index = entries[0]![1];
-    if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index >= parts.length) throw new BinaryMessageError(`A binary message refers to part ${String(index)} of ${parts.length}.`);
+    if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index >= parts.length)
+      throw new BinaryMessageError(`A binary message refers to part ${String(index)} of ${parts.length}.`);
     return parts[index];
   }
   return Object.fromEntries(entries.map(([k, v]) => [k, putBackBinaries(v, parts)]));

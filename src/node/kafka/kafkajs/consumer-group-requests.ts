@@ -10,7 +10,13 @@
 // -1, no member id), as Kafka's admin client commits for an empty group.
 import { EventscopeError } from '../../../common/contract/errors.ts';
 import type { GroupMember, GroupType } from '../../../common/contract/group-dto.ts';
-import type { CommittedOffset, ConsumerGroupClient, DescribedGroup, ListedGroup, PartitionPosition } from '../consumer-groups.ts';
+import type {
+  CommittedOffset,
+  ConsumerGroupClient,
+  DescribedGroup,
+  ListedGroup,
+  PartitionPosition,
+} from '../consumer-groups.ts';
 import {
   decodeConsumerGroupDescribeResponse,
   decodeConsumerProtocolAssignment,
@@ -39,7 +45,12 @@ import {
   type OffsetFetchGroup,
 } from '../protocol/group-protocol.ts';
 import { KAFKA_ERROR, KafkaProtocolError, kafkaErrorName } from '../protocol/kafka-error-codes.ts';
-import { decodeMetadataTopicIdsResponse, encodeMetadataTopicIdsRequest, METADATA_TOPIC_IDS_API, type MetadataTopicIdsResponse } from '../protocol/metadata-topic-ids.ts';
+import {
+  decodeMetadataTopicIdsResponse,
+  encodeMetadataTopicIdsRequest,
+  METADATA_TOPIC_IDS_API,
+  type MetadataTopicIdsResponse,
+} from '../protocol/metadata-topic-ids.ts';
 import { sleep } from '../../../common/util/sleep.ts';
 import { apiVersionsOf, OFFSET_SPEC, sendRawRequest, type InternalBroker, type InternalCluster } from './internals.ts';
 import { findBrokerById, listOffsetsByLeader, partitionKey, type LeaderTopic } from './list-offsets.ts';
@@ -49,17 +60,35 @@ import { readTimestampsAt } from './record-timestamps.ts';
 const COORDINATOR_ATTEMPTS = 6;
 const COORDINATOR_BACKOFF_MS = [100, 200, 400, 800, 1_000];
 /** The coordinator moved, is loading its groups, or is not there yet: find it again and ask again. */
-const COORDINATOR_ERRORS: ReadonlySet<number> = new Set([KAFKA_ERROR.COORDINATOR_LOAD_IN_PROGRESS, KAFKA_ERROR.COORDINATOR_NOT_AVAILABLE, KAFKA_ERROR.NOT_COORDINATOR]);
+const COORDINATOR_ERRORS: ReadonlySet<number> = new Set([
+  KAFKA_ERROR.COORDINATOR_LOAD_IN_PROGRESS,
+  KAFKA_ERROR.COORDINATOR_NOT_AVAILABLE,
+  KAFKA_ERROR.NOT_COORDINATOR,
+]);
 /** What a standalone commit (generation -1, no member) gets from a group that has members. */
-const LIVE_MEMBER_ERRORS: ReadonlySet<number> = new Set([KAFKA_ERROR.UNKNOWN_MEMBER_ID, KAFKA_ERROR.ILLEGAL_GENERATION, KAFKA_ERROR.REBALANCE_IN_PROGRESS, KAFKA_ERROR.FENCED_MEMBER_EPOCH, KAFKA_ERROR.STALE_MEMBER_EPOCH]);
+const LIVE_MEMBER_ERRORS: ReadonlySet<number> = new Set([
+  KAFKA_ERROR.UNKNOWN_MEMBER_ID,
+  KAFKA_ERROR.ILLEGAL_GENERATION,
+  KAFKA_ERROR.REBALANCE_IN_PROGRESS,
+  KAFKA_ERROR.FENCED_MEMBER_EPOCH,
+  KAFKA_ERROR.STALE_MEMBER_EPOCH,
+]);
 /** ConsumerGroupDescribe's answer for a group that is not a consumer (KIP-848) group: ask DescribeGroups. */
-const NOT_A_CONSUMER_GROUP: ReadonlySet<number> = new Set([KAFKA_ERROR.GROUP_ID_NOT_FOUND, 35 /* UNSUPPORTED_VERSION: the protocol is off */]);
+const NOT_A_CONSUMER_GROUP: ReadonlySet<number> = new Set([
+  KAFKA_ERROR.GROUP_ID_NOT_FOUND,
+  35 /* UNSUPPORTED_VERSION: the protocol is off */,
+]);
 /** Groups per describe or offset-fetch request (a thousand groups of a hundred partitions is a few MB). */
 const GROUPS_PER_REQUEST = 500;
 
 type Answer<T> = { ok: T } | { retry: number };
 
-const GROUP_TYPES: Record<string, GroupType> = { classic: 'classic', consumer: 'consumer', share: 'share', streams: 'streams' };
+const GROUP_TYPES: Record<string, GroupType> = {
+  classic: 'classic',
+  consumer: 'consumer',
+  share: 'share',
+  streams: 'streams',
+};
 
 export class KafkajsConsumerGroups implements ConsumerGroupClient {
   private readonly cluster: InternalCluster;
@@ -94,14 +123,18 @@ export class KafkajsConsumerGroups implements ConsumerGroupClient {
 
   async describeGroups(groupIds: string[]): Promise<DescribedGroup[]> {
     if (groupIds.length === 0) return [];
-    const described = await this.atCoordinators(groupIds, 'describing', (broker, nodeId, ids) => this.describeAt(broker, nodeId, ids));
+    const described = await this.atCoordinators(groupIds, 'describing', (broker, nodeId, ids) =>
+      this.describeAt(broker, nodeId, ids),
+    );
     return groupIds.map((id) => described.get(id)!);
   }
 
   async committedOffsets(groupIds: string[]): Promise<Map<string, CommittedOffset[]>> {
     const result = new Map<string, CommittedOffset[]>();
     if (groupIds.length === 0) return result;
-    const fetched = await this.atCoordinators(groupIds, 'reading the committed offsets of', (broker, _nodeId, ids) => this.offsetFetchAt(broker, ids));
+    const fetched = await this.atCoordinators(groupIds, 'reading the committed offsets of', (broker, _nodeId, ids) =>
+      this.offsetFetchAt(broker, ids),
+    );
     for (const id of groupIds) result.set(id, fetched.get(id) ?? []);
     return result;
   }
@@ -115,7 +148,8 @@ export class KafkajsConsumerGroups implements ConsumerGroupClient {
   }
 
   async offsetsForTime(topics: string[], timestamp: number): Promise<Map<string, Map<number, bigint>>> {
-    if (!Number.isSafeInteger(timestamp) || timestamp < 0) throw new EventscopeError('INVALID_PARAMS', `${timestamp} is not a time (ms since the epoch).`, 'timestamp');
+    if (!Number.isSafeInteger(timestamp) || timestamp < 0)
+      throw new EventscopeError('INVALID_PARAMS', `${timestamp} is not a time (ms since the epoch).`, 'timestamp');
     const [atTime, latest] = await this.offsetsAt(topics, [timestamp, OFFSET_SPEC.LATEST]);
     for (const [topic, partitions] of atTime!) {
       for (const [partition, offset] of partitions) {
@@ -138,16 +172,30 @@ export class KafkajsConsumerGroups implements ConsumerGroupClient {
     if (offsets.length === 0) return;
     const byTopic = new Map<string, Map<number, bigint>>();
     for (const o of offsets) {
-      if (o.offset < 0n) throw new EventscopeError('INVALID_PARAMS', `Offset ${o.offset} of ${o.topic}-${o.partition} is negative.`, 'offsets');
+      if (o.offset < 0n)
+        throw new EventscopeError(
+          'INVALID_PARAMS',
+          `Offset ${o.offset} of ${o.topic}-${o.partition} is negative.`,
+          'offsets',
+        );
       const partitions = byTopic.get(o.topic) ?? new Map<number, bigint>();
       byTopic.set(o.topic, partitions);
       partitions.set(o.partition, o.offset);
     }
-    const topics = [...byTopic].map(([name, partitions]) => ({ name, partitions: [...partitions].map(([partition, offset]) => ({ partition, offset })) }));
+    const topics = [...byTopic].map(([name, partitions]) => ({
+      name,
+      partitions: [...partitions].map(([partition, offset]) => ({ partition, offset })),
+    }));
     await this.atCoordinators([groupId], 'committing the offsets of', async (broker) => {
       const api = GROUP_APIS.OffsetCommit;
       const v = this.version(broker, api);
-      const body = encodeOffsetCommitRequest(v, { groupId, generationIdOrMemberEpoch: -1, memberId: '', groupInstanceId: null, topics });
+      const body = encodeOffsetCommitRequest(v, {
+        groupId,
+        generationIdOrMemberEpoch: -1,
+        memberId: '',
+        groupInstanceId: null,
+        topics,
+      });
       const response = await this.send(broker, api, v, body, (p) => decodeOffsetCommitResponse(p, v));
       const failed = new Map<number, string[]>();
       for (const t of response.topics) {
@@ -162,10 +210,16 @@ export class KafkajsConsumerGroups implements ConsumerGroupClient {
         const [code, partitions] = first;
         const where = listed(partitions);
         if (code === KAFKA_ERROR.UNKNOWN_TOPIC_OR_PARTITION) {
-          throw new EventscopeError('UNKNOWN_TOPIC', `Cannot commit offsets of group "${groupId}" for ${where}: Kafka answered ${kafkaErrorName(code)} (the topic or partition does not exist).`);
+          throw new EventscopeError(
+            'UNKNOWN_TOPIC',
+            `Cannot commit offsets of group "${groupId}" for ${where}: Kafka answered ${kafkaErrorName(code)} (the topic or partition does not exist).`,
+          );
         }
         if (LIVE_MEMBER_ERRORS.has(code)) {
-          throw new EventscopeError('GROUP_NOT_EMPTY', `Kafka refused to move the offsets of group "${groupId}" (${kafkaErrorName(code)} for ${where}): the group has active members. Stop its consumers first; offsets can only be set for an empty group.`);
+          throw new EventscopeError(
+            'GROUP_NOT_EMPTY',
+            `Kafka refused to move the offsets of group "${groupId}" (${kafkaErrorName(code)} for ${where}): the group has active members. Stop its consumers first; offsets can only be set for an empty group.`,
+          );
         }
         throw new KafkaProtocolError(code, `committing the offsets of group "${groupId}" for ${where}`);
       }
@@ -177,13 +231,17 @@ export class KafkajsConsumerGroups implements ConsumerGroupClient {
     await this.atCoordinators([groupId], 'deleting', async (broker) => {
       const api = GROUP_APIS.DeleteGroups;
       const v = this.version(broker, api);
-      const response = await this.send(broker, api, v, encodeDeleteGroupsRequest(v, [groupId]), (p) => decodeDeleteGroupsResponse(p, v));
+      const response = await this.send(broker, api, v, encodeDeleteGroupsRequest(v, [groupId]), (p) =>
+        decodeDeleteGroupsResponse(p, v),
+      );
       const result = response.results.find((r) => r.groupId === groupId);
       if (!result) return new Map();
       if (result.errorCode === 0) return new Map([[groupId, { ok: true }]]);
       if (COORDINATOR_ERRORS.has(result.errorCode)) return new Map([[groupId, { retry: result.errorCode }]]);
-      if (result.errorCode === KAFKA_ERROR.NON_EMPTY_GROUP) throw new EventscopeError('GROUP_NOT_EMPTY', `Group "${groupId}" still has members; stop them first.`);
-      if (result.errorCode === KAFKA_ERROR.GROUP_ID_NOT_FOUND) throw new EventscopeError('NOT_FOUND', `Group "${groupId}" does not exist (it may have been deleted already).`);
+      if (result.errorCode === KAFKA_ERROR.NON_EMPTY_GROUP)
+        throw new EventscopeError('GROUP_NOT_EMPTY', `Group "${groupId}" still has members; stop them first.`);
+      if (result.errorCode === KAFKA_ERROR.GROUP_ID_NOT_FOUND)
+        throw new EventscopeError('NOT_FOUND', `Group "${groupId}" does not exist (it may have been deleted already).`);
       throw new KafkaProtocolError(result.errorCode, `deleting group "${groupId}"`);
     });
   }
@@ -195,7 +253,8 @@ export class KafkajsConsumerGroups implements ConsumerGroupClient {
     const v = negotiateVersion(METADATA_TOPIC_IDS_API, this.versionsOf(broker));
     if (v === null) return result; // before Kafka 2.8: no topic IDs on the wire
     const md = await this.metadata(broker, v, [...result.keys()]);
-    for (const t of md.topics) if (t.name !== null && t.errorCode === 0 && result.has(t.name)) result.set(t.name, t.topicId);
+    for (const t of md.topics)
+      if (t.name !== null && t.errorCode === 0 && result.has(t.name)) result.set(t.name, t.topicId);
     return result;
   }
 
@@ -207,17 +266,36 @@ export class KafkajsConsumerGroups implements ConsumerGroupClient {
 
   private version(broker: InternalBroker, api: ApiSpec): number {
     const v = negotiateVersion(api, this.versionsOf(broker));
-    if (v === null) throw new EventscopeError('KAFKA_ERROR', `The broker does not accept ${api.name} v${api.minVersion}–v${api.maxVersion}, which Eventscope needs for consumer groups (Kafka 0.11 or newer).`);
+    if (v === null)
+      throw new EventscopeError(
+        'KAFKA_ERROR',
+        `The broker does not accept ${api.name} v${api.minVersion}–v${api.maxVersion}, which Eventscope needs for consumer groups (Kafka 0.11 or newer).`,
+      );
     return v;
   }
 
-  private send<T>(broker: InternalBroker, api: ApiSpec, version: number, body: Buffer, decode: (payload: Buffer) => T): Promise<T> {
-    return sendRawRequest(broker, { apiKey: api.apiKey, apiName: api.name, apiVersion: version, flexible: isFlexible(api, version), body, decode });
+  private send<T>(
+    broker: InternalBroker,
+    api: ApiSpec,
+    version: number,
+    body: Buffer,
+    decode: (payload: Buffer) => T,
+  ): Promise<T> {
+    return sendRawRequest(broker, {
+      apiKey: api.apiKey,
+      apiName: api.name,
+      apiVersion: version,
+      flexible: isFlexible(api, version),
+      body,
+      decode,
+    });
   }
 
   private async metadata(broker: InternalBroker, version: number, topics: string[]): Promise<MetadataTopicIdsResponse> {
     const api = METADATA_TOPIC_IDS_API;
-    const md = await this.send(broker, api, version, encodeMetadataTopicIdsRequest(version, topics), (p) => decodeMetadataTopicIdsResponse(p, version));
+    const md = await this.send(broker, api, version, encodeMetadataTopicIdsRequest(version, topics), (p) =>
+      decodeMetadataTopicIdsResponse(p, version),
+    );
     if (md.errorCode !== 0) throw new KafkaProtocolError(md.errorCode, 'reading metadata');
     return md;
   }
@@ -240,7 +318,10 @@ export class KafkajsConsumerGroups implements ConsumerGroupClient {
       const md = await this.metadata(broker, v, unique);
       return md.topics
         .filter((t) => t.errorCode === 0 && t.name !== null)
-        .map((t) => ({ topic: t.name!, partitionMetadata: t.partitions.map((p) => ({ partitionId: p.partition, leader: p.leader })) }));
+        .map((t) => ({
+          topic: t.name!,
+          partitionMetadata: t.partitions.map((p) => ({ partitionId: p.partition, leader: p.leader })),
+        }));
     }
     // kafkajs's Metadata fails (after retries) for a topic that does not exist: ask for all.
     const wanted = new Set(unique);
@@ -249,7 +330,10 @@ export class KafkajsConsumerGroups implements ConsumerGroupClient {
 
   private async offsetsAt(topics: string[], specs: number[]): Promise<Map<string, Map<number, bigint>>[]> {
     const leaders = await this.leadersOf(topics);
-    const answers = leaders.length === 0 ? specs.map(() => new Map<string, string>()) : await listOffsetsByLeader(this.cluster, leaders, specs);
+    const answers =
+      leaders.length === 0
+        ? specs.map(() => new Map<string, string>())
+        : await listOffsetsByLeader(this.cluster, leaders, specs);
     return answers.map((answer) => {
       const out = new Map<string, Map<number, bigint>>();
       for (const t of leaders) {
@@ -269,18 +353,32 @@ export class KafkajsConsumerGroups implements ConsumerGroupClient {
     for (let attempt = 0; ; attempt++) {
       const broker = await findBrokerById(this.cluster, nodeId);
       const v = this.version(broker, api);
-      const response = await this.send(broker, api, v, encodeListGroupsRequest(v), (p) => decodeListGroupsResponse(p, v));
+      const response = await this.send(broker, api, v, encodeListGroupsRequest(v), (p) =>
+        decodeListGroupsResponse(p, v),
+      );
       if (COORDINATOR_ERRORS.has(response.errorCode) && attempt + 1 < COORDINATOR_ATTEMPTS) {
         await sleep(backoff(attempt));
         continue;
       }
-      if (response.errorCode !== 0) throw new KafkaProtocolError(response.errorCode, `listing the groups of broker ${nodeId}`);
+      if (response.errorCode !== 0)
+        throw new KafkaProtocolError(response.errorCode, `listing the groups of broker ${nodeId}`);
       // Before v5 the type is not said; a broker without ConsumerGroupDescribe has classic groups only.
       const typeKnown = v >= 5 || negotiateVersion(GROUP_APIS.ConsumerGroupDescribe, this.versionsOf(broker)) === null;
       return response.groups.map((g) => {
-        const type: GroupType = g.groupType !== null ? (GROUP_TYPES[g.groupType.toLowerCase()] ?? 'unknown') : typeKnown ? 'classic' : 'unknown';
+        const type: GroupType =
+          g.groupType !== null
+            ? (GROUP_TYPES[g.groupType.toLowerCase()] ?? 'unknown')
+            : typeKnown
+              ? 'classic'
+              : 'unknown';
         return {
-          group: { groupId: g.groupId, type, protocolType: g.protocolType, state: g.groupState ?? '', coordinator: nodeId },
+          group: {
+            groupId: g.groupId,
+            type,
+            protocolType: g.protocolType,
+            state: g.groupState ?? '',
+            coordinator: nodeId,
+          },
           complete: g.groupState !== null && typeKnown,
         };
       });
@@ -294,14 +392,23 @@ export class KafkajsConsumerGroups implements ConsumerGroupClient {
     let lastError: number = KAFKA_ERROR.COORDINATOR_NOT_AVAILABLE;
     for (let attempt = 0; pending.length > 0; attempt++) {
       if (attempt > 0) {
-        if (attempt >= COORDINATOR_ATTEMPTS) throw new KafkaProtocolError(lastError, `finding the coordinator of group "${pending[0]}"`);
+        if (attempt >= COORDINATOR_ATTEMPTS)
+          throw new KafkaProtocolError(lastError, `finding the coordinator of group "${pending[0]}"`);
         await sleep(backoff(attempt - 1));
       }
       const broker = await this.cluster.anyBroker();
       const api = GROUP_APIS.FindCoordinator;
       const v = this.version(broker, api);
-      const ask = async (keys: string[]): Promise<FoundCoordinator[]> => (await this.send(broker, api, v, encodeFindCoordinatorRequest(v, keys), (p) => decodeFindCoordinatorResponse(p, v, keys))).coordinators;
-      const answers = v >= FIND_COORDINATOR_BATCH_VERSION ? await ask(pending) : (await Promise.all(pending.map((id) => ask([id])))).flat();
+      const ask = async (keys: string[]): Promise<FoundCoordinator[]> =>
+        (
+          await this.send(broker, api, v, encodeFindCoordinatorRequest(v, keys), (p) =>
+            decodeFindCoordinatorResponse(p, v, keys),
+          )
+        ).coordinators;
+      const answers =
+        v >= FIND_COORDINATOR_BATCH_VERSION
+          ? await ask(pending)
+          : (await Promise.all(pending.map((id) => ask([id])))).flat();
       for (const c of answers) {
         if (c.errorCode === 0) found.set(c.key, c.nodeId);
         else if (COORDINATOR_ERRORS.has(c.errorCode)) lastError = c.errorCode;
@@ -317,7 +424,11 @@ export class KafkajsConsumerGroups implements ConsumerGroupClient {
    * with a coordinator error (moved, loading) have their coordinator found again and are asked
    * again, with backoff, a few times.
    */
-  private async atCoordinators<T>(groupIds: string[], what: string, ask: (broker: InternalBroker, nodeId: number, ids: string[]) => Promise<Map<string, Answer<T>>>): Promise<Map<string, T>> {
+  private async atCoordinators<T>(
+    groupIds: string[],
+    what: string,
+    ask: (broker: InternalBroker, nodeId: number, ids: string[]) => Promise<Map<string, Answer<T>>>,
+  ): Promise<Map<string, T>> {
     const results = new Map<string, T>();
     let pending = [...new Set(groupIds)];
     let lastError: number = KAFKA_ERROR.COORDINATOR_NOT_AVAILABLE;
@@ -355,26 +466,42 @@ export class KafkajsConsumerGroups implements ConsumerGroupClient {
   }
 
   /** KIP-848 consumer groups with ConsumerGroupDescribe (where the broker has it), the rest (classic, unknown) with DescribeGroups. */
-  private async describeAt(broker: InternalBroker, nodeId: number, ids: string[]): Promise<Map<string, Answer<DescribedGroup>>> {
+  private async describeAt(
+    broker: InternalBroker,
+    nodeId: number,
+    ids: string[],
+  ): Promise<Map<string, Answer<DescribedGroup>>> {
     const out = new Map<string, Answer<DescribedGroup>>();
     const cv = negotiateVersion(GROUP_APIS.ConsumerGroupDescribe, this.versionsOf(broker));
     if (cv !== null) {
       const api = GROUP_APIS.ConsumerGroupDescribe;
-      const responses = await Promise.all(chunks(ids, GROUPS_PER_REQUEST).map((chunk) => this.send(broker, api, cv, encodeConsumerGroupDescribeRequest(cv, chunk), (p) => decodeConsumerGroupDescribeResponse(p, cv))));
+      const responses = await Promise.all(
+        chunks(ids, GROUPS_PER_REQUEST).map((chunk) =>
+          this.send(broker, api, cv, encodeConsumerGroupDescribeRequest(cv, chunk), (p) =>
+            decodeConsumerGroupDescribeResponse(p, cv),
+          ),
+        ),
+      );
       for (const g of responses.flatMap((r) => r.groups)) {
         if (g.errorCode === 0) out.set(g.groupId, { ok: fromConsumerGroup(g, nodeId) });
         else if (COORDINATOR_ERRORS.has(g.errorCode)) out.set(g.groupId, { retry: g.errorCode });
-        else if (!NOT_A_CONSUMER_GROUP.has(g.errorCode)) throw new KafkaProtocolError(g.errorCode, `describing group "${g.groupId}"`);
+        else if (!NOT_A_CONSUMER_GROUP.has(g.errorCode))
+          throw new KafkaProtocolError(g.errorCode, `describing group "${g.groupId}"`);
       }
     }
     const classic = ids.filter((id) => !out.has(id));
     if (classic.length === 0) return out;
     const api = GROUP_APIS.DescribeGroups;
     const dv = this.version(broker, api);
-    const responses = await Promise.all(chunks(classic, GROUPS_PER_REQUEST).map((chunk) => this.send(broker, api, dv, encodeDescribeGroupsRequest(dv, chunk), (p) => decodeDescribeGroupsResponse(p, dv))));
+    const responses = await Promise.all(
+      chunks(classic, GROUPS_PER_REQUEST).map((chunk) =>
+        this.send(broker, api, dv, encodeDescribeGroupsRequest(dv, chunk), (p) => decodeDescribeGroupsResponse(p, dv)),
+      ),
+    );
     for (const g of responses.flatMap((r) => r.groups)) {
       if (COORDINATOR_ERRORS.has(g.errorCode)) out.set(g.groupId, { retry: g.errorCode });
-      else if (g.errorCode === KAFKA_ERROR.GROUP_ID_NOT_FOUND || (g.errorCode === 0 && g.groupState === 'Dead')) out.set(g.groupId, { ok: notFound(g.groupId, nodeId) });
+      else if (g.errorCode === KAFKA_ERROR.GROUP_ID_NOT_FOUND || (g.errorCode === 0 && g.groupState === 'Dead'))
+        out.set(g.groupId, { ok: notFound(g.groupId, nodeId) });
       else if (g.errorCode !== 0) throw new KafkaProtocolError(g.errorCode, `describing group "${g.groupId}"`);
       else out.set(g.groupId, { ok: fromClassicGroup(g, nodeId) });
     }
@@ -386,23 +513,41 @@ export class KafkajsConsumerGroups implements ConsumerGroupClient {
     const api = GROUP_APIS.OffsetFetch;
     const v = this.version(broker, api);
     const ask = async (chunk: string[]): Promise<OffsetFetchGroup[]> => {
-      const body = encodeOffsetFetchRequest(v, chunk.map((groupId) => ({ groupId, topics: null })));
+      const body = encodeOffsetFetchRequest(
+        v,
+        chunk.map((groupId) => ({ groupId, topics: null })),
+      );
       return (await this.send(broker, api, v, body, (p) => decodeOffsetFetchResponse(p, v, chunk))).groups;
     };
-    const groups = (await Promise.all((v >= OFFSET_FETCH_BATCH_VERSION ? chunks(ids, GROUPS_PER_REQUEST) : ids.map((id) => [id])).map(ask))).flat();
+    const groups = (
+      await Promise.all(
+        (v >= OFFSET_FETCH_BATCH_VERSION ? chunks(ids, GROUPS_PER_REQUEST) : ids.map((id) => [id])).map(ask),
+      )
+    ).flat();
     const out = new Map<string, Answer<CommittedOffset[]>>();
     for (const g of groups) {
-      const retry = [g.errorCode, ...g.topics.flatMap((t) => t.partitions.map((p) => p.errorCode))].find((code) => COORDINATOR_ERRORS.has(code));
+      const retry = [g.errorCode, ...g.topics.flatMap((t) => t.partitions.map((p) => p.errorCode))].find((code) =>
+        COORDINATOR_ERRORS.has(code),
+      );
       if (retry !== undefined) {
         out.set(g.groupId, { retry });
         continue;
       }
-      if (g.errorCode !== 0) throw new KafkaProtocolError(g.errorCode, `reading the committed offsets of group "${g.groupId}"`);
+      if (g.errorCode !== 0)
+        throw new KafkaProtocolError(g.errorCode, `reading the committed offsets of group "${g.groupId}"`);
       const offsets: CommittedOffset[] = [];
       for (const t of g.topics) {
         for (const p of t.partitions) {
-          if (p.errorCode !== 0) throw new KafkaProtocolError(p.errorCode, `reading the committed offset of group "${g.groupId}" on ${t.name}-${p.partition}`);
-          offsets.push({ topic: t.name, partition: p.partition, offset: p.committedOffset < 0n ? null : p.committedOffset });
+          if (p.errorCode !== 0)
+            throw new KafkaProtocolError(
+              p.errorCode,
+              `reading the committed offset of group "${g.groupId}" on ${t.name}-${p.partition}`,
+            );
+          offsets.push({
+            topic: t.name,
+            partition: p.partition,
+            offset: p.committedOffset < 0n ? null : p.committedOffset,
+          });
         }
       }
       offsets.sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition));
@@ -423,7 +568,9 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
 }
 
 function listed(partitions: string[]): string {
-  return partitions.length <= 10 ? partitions.join(', ') : `${partitions.slice(0, 10).join(', ')} and ${partitions.length - 10} more`;
+  return partitions.length <= 10
+    ? partitions.join(', ')
+    : `${partitions.slice(0, 10).join(', ')} and ${partitions.length - 10} more`;
 }
 
 /** The broker writes a client's address as Java's InetAddress.toString() does: "/10.0.0.7" (no host name). */
@@ -444,7 +591,16 @@ function sortedAssignments(topics: { topic: string; partitions: number[] }[]): G
 }
 
 function notFound(groupId: string, coordinator: number): DescribedGroup {
-  return { groupId, type: 'unknown', protocolType: '', state: 'Dead', notFound: true, coordinator, assignor: null, members: [] };
+  return {
+    groupId,
+    type: 'unknown',
+    protocolType: '',
+    state: 'Dead',
+    notFound: true,
+    coordinator,
+    assignor: null,
+    members: [],
+  };
 }
 
 function fromConsumerGroup(g: DescribedConsumerGroup, coordinator: number): DescribedGroup {
@@ -482,7 +638,15 @@ function fromClassicGroup(g: DescribedClassicGroup, coordinator: number): Descri
       host: clientHost(m.clientHost),
       // Only consumers' assignments are in the consumer protocol (Connect's are not); a member
       // between a rebalance and its assignment has none yet.
-      assignments: g.protocolType === 'consumer' && m.memberAssignment.length > 0 ? sortedAssignments(decodeConsumerProtocolAssignment(m.memberAssignment, `the assignment of member ${m.memberId} of group "${g.groupId}"`).topics) : [],
+      assignments:
+        g.protocolType === 'consumer' && m.memberAssignment.length > 0
+          ? sortedAssignments(
+              decodeConsumerProtocolAssignment(
+                m.memberAssignment,
+                `the assignment of member ${m.memberId} of group "${g.groupId}"`,
+              ).topics,
+            )
+          : [],
     })),
   };
 }

@@ -52,7 +52,10 @@ export interface ListOffsetsRequest {
   topics: { topic: string; partitions: { partition: number; timestamp: number }[] }[];
 }
 export interface ListOffsetsResponse {
-  responses: { topic: string; partitions: { partition: number; errorCode: number; offset: string; timestamp?: string }[] }[];
+  responses: {
+    topic: string;
+    partitions: { partition: number; errorCode: number; offset: string; timestamp?: string }[];
+  }[];
 }
 
 export interface FetchRequest {
@@ -92,7 +95,9 @@ interface ProtocolRequest {
  */
 function brokerSend(broker: InternalBroker): (protocol: ProtocolRequest) => Promise<unknown> {
   const raw = broker as unknown as Record<string | symbol, unknown>;
-  const symbol = Object.getOwnPropertySymbols(Object.getPrototypeOf(broker)).find((s) => s.description === SEND_REQUEST_SYMBOL);
+  const symbol = Object.getOwnPropertySymbols(Object.getPrototypeOf(broker)).find(
+    (s) => s.description === SEND_REQUEST_SYMBOL,
+  );
   const send = symbol ? raw[symbol] : undefined;
   if (typeof send !== 'function') throw new KafkajsInternalsChanged(`Broker has no "${SEND_REQUEST_SYMBOL}" method`);
   return (protocol) => (send as (r: ProtocolRequest) => Promise<unknown>).call(broker, protocol);
@@ -109,12 +114,22 @@ export async function rawFetch(broker: InternalBroker, request: FetchRequest): P
   const send = brokerSend(broker);
   const definition = (kafkajsRequests as { requests?: Record<string, unknown> }).requests?.['Fetch'];
   if (!definition) throw new KafkajsInternalsChanged('kafkajs/src/protocol/requests has no Fetch definition');
-  const protocol = (lookup as (apiKey: number, def: unknown) => (args: unknown) => ProtocolRequest).call(broker, FETCH_API_KEY, definition)({ replicaId: -1, rackId: '', ...request });
+  const protocol = (lookup as (apiKey: number, def: unknown) => (args: unknown) => ProtocolRequest).call(
+    broker,
+    FETCH_API_KEY,
+    definition,
+  )({ replicaId: -1, rackId: '', ...request });
   const version = protocol.request.apiVersion;
-  if (version < MIN_RAW_FETCH_VERSION) throw new KafkajsInternalsChanged(`the broker only speaks Fetch v${version}; Eventscope needs v${MIN_RAW_FETCH_VERSION} or newer (Kafka 0.11+)`);
+  if (version < MIN_RAW_FETCH_VERSION)
+    throw new KafkajsInternalsChanged(
+      `the broker only speaks Fetch v${version}; Eventscope needs v${MIN_RAW_FETCH_VERSION} or newer (Kafka 0.11+)`,
+    );
   return (await send({
     ...protocol,
-    response: { decode: async (payload: Buffer) => decodeFetchResponse(payload, version), parse: async (data: unknown) => data },
+    response: {
+      decode: async (payload: Buffer) => decodeFetchResponse(payload, version),
+      parse: async (data: unknown) => data,
+    },
   })) as FetchResponseData;
 }
 
@@ -156,7 +171,12 @@ export async function sendRawRequest<T>(broker: InternalBroker, request: RawRequ
       encode: async () => new KafkajsEncoder(body.length).writeBuffer(body),
     },
     response: {
-      decode: async (payload: Buffer) => request.decode(request.flexible ? skipResponseHeaderTags(payload, `the ${request.apiName} v${request.apiVersion} response`) : payload),
+      decode: async (payload: Buffer) =>
+        request.decode(
+          request.flexible
+            ? skipResponseHeaderTags(payload, `the ${request.apiName} v${request.apiVersion} response`)
+            : payload,
+        ),
       parse: async (data: unknown) => data,
     },
     ...(request.requestTimeout !== undefined ? { requestTimeout: request.requestTimeout } : {}),
@@ -186,15 +206,24 @@ export interface InternalCluster {
 
 export class KafkajsInternalsChanged extends Error {
   constructor(what: string) {
-    super(`kafkajs internals are not what Eventscope was written against (expected kafkajs ${KAFKAJS_VERSION_EXPECTED}): ${what}`);
+    super(
+      `kafkajs internals are not what Eventscope was written against (expected kafkajs ${KAFKAJS_VERSION_EXPECTED}): ${what}`,
+    );
     this.name = 'KafkajsInternalsChanged';
   }
 }
 
-type CreateCluster = (options: { allowAutoTopicCreation: boolean; isolationLevel: number; metadataMaxAge?: number }) => unknown;
+type CreateCluster = (options: {
+  allowAutoTopicCreation: boolean;
+  isolationLevel: number;
+  metadataMaxAge?: number;
+}) => unknown;
 
 /** Creates kafkajs's internal Cluster for a Kafka instance, never allowing topic auto-creation. */
-export function createInternalCluster(kafka: kafkajs.Kafka, isolationLevel: number = ISOLATION.READ_COMMITTED): InternalCluster {
+export function createInternalCluster(
+  kafka: kafkajs.Kafka,
+  isolationLevel: number = ISOLATION.READ_COMMITTED,
+): InternalCluster {
   quietNegativeTimeoutWarnings();
   const symbol = Object.getOwnPropertySymbols(kafka).find((s) => s.description === CREATE_CLUSTER_SYMBOL);
   if (!symbol) throw new KafkajsInternalsChanged(`the Kafka instance has no "${CREATE_CLUSTER_SYMBOL}" symbol`);
@@ -206,9 +235,12 @@ export function createInternalCluster(kafka: kafkajs.Kafka, isolationLevel: numb
   }
   const pool = raw['brokerPool'] as { versions?: ApiVersionTable | null; findConnectedBroker?: unknown } | undefined;
   if (!pool || !('versions' in pool)) throw new KafkajsInternalsChanged('Cluster.brokerPool.versions is missing');
-  if (typeof pool.findConnectedBroker !== 'function') throw new KafkajsInternalsChanged('Cluster.brokerPool.findConnectedBroker is missing');
+  if (typeof pool.findConnectedBroker !== 'function')
+    throw new KafkajsInternalsChanged('Cluster.brokerPool.findConnectedBroker is missing');
   const findConnectedBroker = (pool.findConnectedBroker as () => Promise<Record<string, unknown>>).bind(pool);
-  const cluster = raw as unknown as Omit<InternalCluster, 'apiVersions' | 'findBroker' | 'anyBroker'> & { findBroker(o: { nodeId: number }): Promise<Record<string, unknown>> };
+  const cluster = raw as unknown as Omit<InternalCluster, 'apiVersions' | 'findBroker' | 'anyBroker'> & {
+    findBroker(o: { nodeId: number }): Promise<Record<string, unknown>>;
+  };
   const checked = (broker: Record<string, unknown>): InternalBroker => {
     for (const method of ['metadata', 'listOffsets', 'lookupRequest']) {
       if (typeof broker[method] !== 'function') throw new KafkajsInternalsChanged(`Broker.${method} is missing`);

@@ -6,20 +6,46 @@
 import { connect as netConnect, isIP, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import kafkajs from 'kafkajs';
-import type { ConfigEntry, ClusterOverview, ConnectionProfile, ConnectionSecrets, PartitionInfo, TopicDetail, TopicSummary } from '../../../common/contract/dto.ts';
+import type {
+  ConfigEntry,
+  ClusterOverview,
+  ConnectionProfile,
+  ConnectionSecrets,
+  PartitionInfo,
+  TopicDetail,
+  TopicSummary,
+} from '../../../common/contract/dto.ts';
 import { EventscopeError } from '../../../common/contract/errors.ts';
 import type { ClusterClient, OutgoingRecord } from '../cluster-client.ts';
-import type { CommittedOffset, ConsumerGroupClient, DescribedGroup, ListedGroup, PartitionPosition } from '../consumer-groups.ts';
+import type {
+  CommittedOffset,
+  ConsumerGroupClient,
+  DescribedGroup,
+  ListedGroup,
+  PartitionPosition,
+} from '../consumer-groups.ts';
 import { inferKafkaVersion } from '../kafka-version.ts';
 import { kafkajsConfig } from './client-config.ts';
 import { registerCompressionCodecs } from './compression-codecs.ts';
 import { unknownTopicError } from '../errors.ts';
 import { KAFKA_ERROR } from '../protocol/kafka-error-codes.ts';
-import { classifyKafkaError, connectTimeoutError, hasKafkaErrorCode, isRetriable, silentListenerError } from './errors.ts';
+import {
+  classifyKafkaError,
+  connectTimeoutError,
+  hasKafkaErrorCode,
+  isRetriable,
+  silentListenerError,
+} from './errors.ts';
 import { PartitionFetcher, RETRY_BACKOFF_MS } from './partition-fetcher.ts';
 import { sleep } from '../../../common/util/sleep.ts';
 import type { Isolation, ReadRequest, ReadSummary, StartOffsets, StartPosition } from '../partition-reader.ts';
-import { createInternalCluster, ISOLATION, OFFSET_SPEC, type InternalCluster, type MetadataTopic } from './internals.ts';
+import {
+  createInternalCluster,
+  ISOLATION,
+  OFFSET_SPEC,
+  type InternalCluster,
+  type MetadataTopic,
+} from './internals.ts';
 import { KafkajsConsumerGroups } from './consumer-group-requests.ts';
 import { listOffsetsByLeader, partitionKey } from './list-offsets.ts';
 import { KafkajsTopicAdmin } from './kafkajs-topic-admin.ts';
@@ -35,7 +61,10 @@ interface PartitionOffsets {
   latest: string | null;
 }
 
-export async function openKafkajsClusterClient(profile: ConnectionProfile, secrets: ConnectionSecrets): Promise<ClusterClient> {
+export async function openKafkajsClusterClient(
+  profile: ConnectionProfile,
+  secrets: ConnectionSecrets,
+): Promise<ClusterClient> {
   registerCompressionCodecs();
   const kafka = new kafkajs.Kafka({ ...(await kafkajsConfig(profile, secrets)), socketFactory });
   return new KafkajsClusterClient(kafka, profile);
@@ -49,7 +78,9 @@ export async function openKafkajsClusterClient(profile: ConnectionProfile, secre
  * reconnect attempt added a listener (MaxListenersExceededWarning after ten, then without end).
  */
 const socketFactory: kafkajs.ISocketFactory = ({ host, port, ssl, onConnect }) => {
-  const socket: Socket = ssl ? tlsConnect({ host, port, ...(isIP(host) ? {} : { servername: host }), ...ssl }, onConnect) : netConnect({ host, port }, onConnect);
+  const socket: Socket = ssl
+    ? tlsConnect({ host, port, ...(isIP(host) ? {} : { servername: host }), ...ssl }, onConnect)
+    : netConnect({ host, port }, onConnect);
   socket.setKeepAlive(true, KEEP_ALIVE_DELAY_MS);
   const unref = socket.unref.bind(socket);
   let deferred = false;
@@ -107,7 +138,9 @@ class KafkajsClusterClient implements ClusterClient, ConsumerGroupClient {
     const ms = this.profile.connectTimeoutMs + 2_000;
     // Said by what is known when the wait ends: no TCP connection at all (a black hole), or one
     // that never answered Kafka's first request (a listener that is not Kafka, or is stuck).
-    await withTimeout(this.connecting, ms, () => (this.cluster.isConnected() ? silentListenerError(this.target, ms) : connectTimeoutError(this.target, ms)));
+    await withTimeout(this.connecting, ms, () =>
+      this.cluster.isConnected() ? silentListenerError(this.target, ms) : connectTimeoutError(this.target, ms),
+    );
   }
 
   private async attemptConnect(): Promise<void> {
@@ -121,7 +154,8 @@ class KafkajsClusterClient implements ClusterClient, ConsumerGroupClient {
       // Left half-connected (a socket open, no versions), kafkajs would take itself for
       // connected from now on: close it so that the next attempt starts afresh. Bounded: kafkajs
       // waits for requests in flight first, and every later connect waits on this one.
-      if (this.cluster.isConnected()) await Promise.race([this.cluster.disconnect().catch(() => undefined), sleep(CLOSE_WAIT_MS)]);
+      if (this.cluster.isConnected())
+        await Promise.race([this.cluster.disconnect().catch(() => undefined), sleep(CLOSE_WAIT_MS)]);
       throw err;
     }
   }
@@ -159,7 +193,13 @@ class KafkajsClusterClient implements ClusterClient, ConsumerGroupClient {
         clusterId: md.clusterId ?? null,
         controllerId: md.controllerId ?? null,
         brokers: md.brokers
-          .map((b) => ({ nodeId: b.nodeId, host: b.host, port: b.port, rack: b.rack ?? null, isController: b.nodeId === md.controllerId }))
+          .map((b) => ({
+            nodeId: b.nodeId,
+            host: b.host,
+            port: b.port,
+            rack: b.rack ?? null,
+            isController: b.nodeId === md.controllerId,
+          }))
           .sort((a, b) => a.nodeId - b.nodeId),
         kafkaVersion: inferKafkaVersion(this.cluster.apiVersions()),
       };
@@ -198,10 +238,13 @@ class KafkajsClusterClient implements ClusterClient, ConsumerGroupClient {
   async describeTopic(topic: string): Promise<TopicDetail> {
     return this.run(async () => {
       const md = await this.cluster.metadata({ topics: [topic] }).catch((err: unknown) => {
-        throw hasKafkaErrorCode(err, KAFKA_ERROR.UNKNOWN_TOPIC_OR_PARTITION) ? unknownTopicError(topic, this.target) : err;
+        throw hasKafkaErrorCode(err, KAFKA_ERROR.UNKNOWN_TOPIC_OR_PARTITION)
+          ? unknownTopicError(topic, this.target)
+          : err;
       });
       const t = md.topicMetadata.find((x) => x.topic === topic);
-      if (!t || t.topicErrorCode === KAFKA_ERROR.UNKNOWN_TOPIC_OR_PARTITION) throw unknownTopicError(topic, this.target);
+      if (!t || t.topicErrorCode === KAFKA_ERROR.UNKNOWN_TOPIC_OR_PARTITION)
+        throw unknownTopicError(topic, this.target);
       const offsets = await this.partitionOffsets([t]);
       const partitions: PartitionInfo[] = t.partitionMetadata
         .map((p) => {
@@ -222,7 +265,12 @@ class KafkajsClusterClient implements ClusterClient, ConsumerGroupClient {
     }, topic);
   }
 
-  startOffsets(topic: string, partitions: number[] | undefined, from: StartPosition, isolation?: Isolation): Promise<StartOffsets> {
+  startOffsets(
+    topic: string,
+    partitions: number[] | undefined,
+    from: StartPosition,
+    isolation?: Isolation,
+  ): Promise<StartOffsets> {
     return this.run(() => this.fetcher.startOffsets(topic, partitions, from, isolation), topic);
   }
 
@@ -249,12 +297,21 @@ class KafkajsClusterClient implements ClusterClient, ConsumerGroupClient {
           onStart: (offsets) => {
             started = true;
             request.onStart?.(offsets);
-            if (waiting) request.onStatus?.({ phase: 'recovered', message: `${this.target} answers again: reading ${request.topic}.` });
+            if (waiting)
+              request.onStatus?.({
+                phase: 'recovered',
+                message: `${this.target} answers again: reading ${request.topic}.`,
+              });
           },
         });
       } catch (err) {
-        if (started || request.signal?.aborted || !retriableAtStart(err)) throw classifyKafkaError(err, this.target, request.topic);
-        if (!waiting) request.onStatus?.({ phase: 'outage', message: `Cannot start reading ${request.topic} yet: ${classifyKafkaError(err, this.target).message} Retrying until it answers.` });
+        if (started || request.signal?.aborted || !retriableAtStart(err))
+          throw classifyKafkaError(err, this.target, request.topic);
+        if (!waiting)
+          request.onStatus?.({
+            phase: 'outage',
+            message: `Cannot start reading ${request.topic} yet: ${classifyKafkaError(err, this.target).message} Retrying until it answers.`,
+          });
         waiting = true;
         await sleep(RETRY_BACKOFF_MS[Math.min(failures, RETRY_BACKOFF_MS.length - 1)]!, request.signal);
         if (request.signal?.aborted) return { records: 0, nextOffsets: new Map() };
@@ -265,7 +322,12 @@ class KafkajsClusterClient implements ClusterClient, ConsumerGroupClient {
   async produce(topic: string, record: OutgoingRecord): Promise<{ partition: number; offset: bigint }> {
     return this.run(async () => {
       if (!this.producer) {
-        this.producer = this.kafka.producer({ allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1, createPartitioner: kafkajs.Partitioners.DefaultPartitioner });
+        this.producer = this.kafka.producer({
+          allowAutoTopicCreation: false,
+          idempotent: true,
+          maxInFlightRequests: 1,
+          createPartitioner: kafkajs.Partitioners.DefaultPartitioner,
+        });
         await this.producer.connect();
       }
       // kafkajs takes repeated header keys as arrays.
@@ -274,9 +336,17 @@ class KafkajsClusterClient implements ClusterClient, ConsumerGroupClient {
       const [result] = await this.producer.send({
         topic,
         acks: -1,
-        messages: [{ ...(record.partition !== undefined ? { partition: record.partition } : {}), key: record.key && Buffer.from(record.key), value: record.value && Buffer.from(record.value), headers }],
+        messages: [
+          {
+            ...(record.partition !== undefined ? { partition: record.partition } : {}),
+            key: record.key && Buffer.from(record.key),
+            value: record.value && Buffer.from(record.value),
+            headers,
+          },
+        ],
       });
-      if (!result || result.baseOffset === undefined) throw new EventscopeError('KAFKA_ERROR', `The broker did not say where the record to "${topic}" was written.`);
+      if (!result || result.baseOffset === undefined)
+        throw new EventscopeError('KAFKA_ERROR', `The broker did not say where the record to "${topic}" was written.`);
       return { partition: result.partition, offset: BigInt(result.baseOffset) };
     }, topic);
   }
@@ -338,7 +408,10 @@ class KafkajsClusterClient implements ClusterClient, ConsumerGroupClient {
     return this.run(() => this.topicAdmin.createPartitions(topic, totalCount, options), topic);
   }
 
-  deleteRecords(topic: string, offsets: { partition: number; offset: bigint }[]): Promise<{ partition: number; lowWatermark: bigint }[]> {
+  deleteRecords(
+    topic: string,
+    offsets: { partition: number; offset: bigint }[],
+  ): Promise<{ partition: number; lowWatermark: bigint }[]> {
     return this.run(() => this.topicAdmin.deleteRecords(topic, offsets), topic);
   }
 
@@ -359,7 +432,12 @@ class KafkajsClusterClient implements ClusterClient, ConsumerGroupClient {
 
   /** Earliest and latest offsets of every partition, one ListOffsets request per leader and spec. */
   private async partitionOffsets(topics: MetadataTopic[]): Promise<Map<string, PartitionOffsets>> {
-    const [earliest, latest] = await listOffsetsByLeader(this.cluster, topics, [OFFSET_SPEC.EARLIEST, OFFSET_SPEC.LATEST], ISOLATION.READ_UNCOMMITTED);
+    const [earliest, latest] = await listOffsetsByLeader(
+      this.cluster,
+      topics,
+      [OFFSET_SPEC.EARLIEST, OFFSET_SPEC.LATEST],
+      ISOLATION.READ_UNCOMMITTED,
+    );
     const result = new Map<string, PartitionOffsets>();
     for (const t of topics) {
       for (const p of t.partitionMetadata) {
@@ -388,7 +466,8 @@ class KafkajsClusterClient implements ClusterClient, ConsumerGroupClient {
           name: e.configName,
           value: e.isSensitive ? null : e.configValue,
           isDefault: e.isDefault,
-          source: source === undefined ? (e.isDefault ? 'default' : 'topic') : (CONFIG_SOURCES[source] ?? `source ${source}`),
+          source:
+            source === undefined ? (e.isDefault ? 'default' : 'topic') : (CONFIG_SOURCES[source] ?? `source ${source}`),
           readOnly: e.readOnly,
           sensitive: e.isSensitive,
         };

@@ -14,7 +14,12 @@ import { sleep } from '../../../common/util/sleep.ts';
 import { unknownTopicError } from '../errors.ts';
 import { isFlexible, negotiateVersion, type ApiSpec } from '../protocol/group-protocol.ts';
 import { kafkaErrorCodeByName, kafkaErrorName } from '../protocol/kafka-error-codes.ts';
-import { decodeMetadataTopicIdsResponse, encodeMetadataTopicIdsRequest, METADATA_TOPIC_IDS_API, type MetadataTopicId } from '../protocol/metadata-topic-ids.ts';
+import {
+  decodeMetadataTopicIdsResponse,
+  encodeMetadataTopicIdsRequest,
+  METADATA_TOPIC_IDS_API,
+  type MetadataTopicId,
+} from '../protocol/metadata-topic-ids.ts';
 import {
   CONFIG_OPERATION,
   CONFIG_RESOURCE_TOPIC,
@@ -31,7 +36,14 @@ import {
   encodeIncrementalAlterConfigsRequest,
   TOPIC_ADMIN_APIS,
 } from '../protocol/topic-admin-protocol.ts';
-import { topicAdminError, type CreatedTopic, type NewTopic, type TopicAdminClient, type TopicAdminField, type TopicConfigChange } from '../topic-admin.ts';
+import {
+  topicAdminError,
+  type CreatedTopic,
+  type NewTopic,
+  type TopicAdminClient,
+  type TopicAdminField,
+  type TopicConfigChange,
+} from '../topic-admin.ts';
 import { apiVersionsOf, sendRawRequest, type InternalBroker, type InternalCluster } from './internals.ts';
 import { findBrokerById } from './list-offsets.ts';
 import { CONFIG_SOURCES } from '../protocol/config-sources.ts';
@@ -47,7 +59,14 @@ const SETTLE_MS = 10_000;
 const SETTLE_POLL_MS = 150;
 
 /** Answers that mean "ask again, elsewhere or a little later". */
-const RETRY_CODES: ReadonlySet<string> = new Set(['NOT_CONTROLLER', 'NOT_LEADER_OR_FOLLOWER', 'LEADER_NOT_AVAILABLE', 'REQUEST_TIMED_OUT', 'THROTTLING_QUOTA_EXCEEDED', 'BROKER_NOT_AVAILABLE']);
+const RETRY_CODES: ReadonlySet<string> = new Set([
+  'NOT_CONTROLLER',
+  'NOT_LEADER_OR_FOLLOWER',
+  'LEADER_NOT_AVAILABLE',
+  'REQUEST_TIMED_OUT',
+  'THROTTLING_QUOTA_EXCEEDED',
+  'BROKER_NOT_AVAILABLE',
+]);
 
 const LEADER_NOT_AVAILABLE = kafkaErrorCodeByName('LEADER_NOT_AVAILABLE')!;
 
@@ -72,17 +91,36 @@ export class KafkajsTopicAdmin implements TopicAdminClient {
     const context = { topic: topic.topic, target: this.target, action: 'create' };
     const result = await this.atController(api, async (broker, v) => {
       if (v < CREATE_TOPICS_DEFAULTS_VERSION && (topic.partitions === null || topic.replicationFactor === null)) {
-        throw new EventscopeError('INVALID_PARAMS', `${this.target} is older than Kafka 2.4 and has no default partition count or replication factor for new topics: give both.`, topic.partitions === null ? 'partitions' : 'replicationFactor');
+        throw new EventscopeError(
+          'INVALID_PARAMS',
+          `${this.target} is older than Kafka 2.4 and has no default partition count or replication factor for new topics: give both.`,
+          topic.partitions === null ? 'partitions' : 'replicationFactor',
+        );
       }
       const body = encodeCreateTopicsRequest(v, {
-        topics: [{ name: topic.topic, numPartitions: topic.partitions ?? -1, replicationFactor: topic.replicationFactor ?? -1, configs: topic.configs }],
+        topics: [
+          {
+            name: topic.topic,
+            numPartitions: topic.partitions ?? -1,
+            replicationFactor: topic.replicationFactor ?? -1,
+            configs: topic.configs,
+          },
+        ],
         timeoutMs: BROKER_TIMEOUT_MS,
         validateOnly,
       });
       const response = await this.send(broker, api, v, body, (p) => decodeCreateTopicsResponse(p, v));
       const answer = response.topics.find((t) => t.name === topic.topic) ?? response.topics[0];
-      if (!answer) throw new EventscopeError('KAFKA_ERROR', `${this.target} answered CreateTopics without a result for "${topic.topic}".`);
-      return this.judge(answer.errorCode, answer, { ...context, brokerMessage: answer.errorMessage, ...fieldOfCreateError(answer.errorMessage) });
+      if (!answer)
+        throw new EventscopeError(
+          'KAFKA_ERROR',
+          `${this.target} answered CreateTopics without a result for "${topic.topic}".`,
+        );
+      return this.judge(answer.errorCode, answer, {
+        ...context,
+        brokerMessage: answer.errorMessage,
+        ...fieldOfCreateError(answer.errorMessage),
+      });
     });
     const created: CreatedTopic = {
       topic: topic.topic,
@@ -90,41 +128,91 @@ export class KafkajsTopicAdmin implements TopicAdminClient {
       partitions: result.numPartitions,
       replicationFactor: result.replicationFactor,
       configs:
-        result.configs?.map((c) => ({ name: c.name, value: c.isSensitive ? null : c.value, source: CONFIG_SOURCES[c.configSource] ?? `source ${c.configSource}`, readOnly: c.readOnly, sensitive: c.isSensitive })).sort((a, b) => a.name.localeCompare(b.name)) ?? null,
+        result.configs
+          ?.map((c) => ({
+            name: c.name,
+            value: c.isSensitive ? null : c.value,
+            source: CONFIG_SOURCES[c.configSource] ?? `source ${c.configSource}`,
+            readOnly: c.readOnly,
+            sensitive: c.isSensitive,
+          }))
+          .sort((a, b) => a.name.localeCompare(b.name)) ?? null,
     };
     if (validateOnly) return created;
     // Until its partitions have leaders, reading the new topic fails.
     const settled = await this.settle([topic.topic], (state) => {
       const t = state.topics.find((x) => x.name === topic.topic);
-      return t !== undefined && t.errorCode === 0 && t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0) && (created.partitions < 0 || t.partitions.length === created.partitions);
+      return (
+        t !== undefined &&
+        t.errorCode === 0 &&
+        t.partitions.length > 0 &&
+        t.partitions.every((p) => p.leader >= 0) &&
+        (created.partitions < 0 || t.partitions.length === created.partitions)
+      );
     });
     const t = settled?.topics.find((x) => x.name === topic.topic);
-    return { ...created, topicId: created.topicId ?? t?.topicId ?? null, partitions: created.partitions >= 0 ? created.partitions : (t?.partitions.length ?? -1) };
+    return {
+      ...created,
+      topicId: created.topicId ?? t?.topicId ?? null,
+      partitions: created.partitions >= 0 ? created.partitions : (t?.partitions.length ?? -1),
+    };
   }
 
-  async alterTopicConfigs(topic: string, changes: TopicConfigChange[], { validateOnly }: { validateOnly: boolean }): Promise<void> {
+  async alterTopicConfigs(
+    topic: string,
+    changes: TopicConfigChange[],
+    { validateOnly }: { validateOnly: boolean },
+  ): Promise<void> {
     const api = TOPIC_ADMIN_APIS.IncrementalAlterConfigs;
     const context = { topic, target: this.target, action: 'change the configs of', field: 'changes' as const };
     await this.atController(api, async (broker, v) => {
       const body = encodeIncrementalAlterConfigsRequest(
         v,
-        [{ resourceType: CONFIG_RESOURCE_TOPIC, resourceName: topic, configs: changes.map((c) => ({ name: c.name, operation: c.op === 'set' ? CONFIG_OPERATION.SET : CONFIG_OPERATION.DELETE, value: c.op === 'set' ? c.value : null })) }],
+        [
+          {
+            resourceType: CONFIG_RESOURCE_TOPIC,
+            resourceName: topic,
+            configs: changes.map((c) => ({
+              name: c.name,
+              operation: c.op === 'set' ? CONFIG_OPERATION.SET : CONFIG_OPERATION.DELETE,
+              value: c.op === 'set' ? c.value : null,
+            })),
+          },
+        ],
         validateOnly,
       );
       const response = await this.send(broker, api, v, body, (p) => decodeIncrementalAlterConfigsResponse(p, v));
       const answer = response.responses.find((r) => r.resourceName === topic) ?? response.responses[0];
-      if (!answer) throw new EventscopeError('KAFKA_ERROR', `${this.target} answered IncrementalAlterConfigs without a result for "${topic}".`);
+      if (!answer)
+        throw new EventscopeError(
+          'KAFKA_ERROR',
+          `${this.target} answered IncrementalAlterConfigs without a result for "${topic}".`,
+        );
       return this.judge(answer.errorCode, undefined, { ...context, brokerMessage: answer.errorMessage });
     });
   }
 
-  async createPartitions(topic: string, totalCount: number, { validateOnly }: { validateOnly: boolean }): Promise<void> {
+  async createPartitions(
+    topic: string,
+    totalCount: number,
+    { validateOnly }: { validateOnly: boolean },
+  ): Promise<void> {
     const api = TOPIC_ADMIN_APIS.CreatePartitions;
     const context = { topic, target: this.target, action: 'add partitions to', field: 'totalPartitions' as const };
     await this.atController(api, async (broker, v) => {
-      const response = await this.send(broker, api, v, encodeCreatePartitionsRequest(v, [{ name: topic, count: totalCount }], BROKER_TIMEOUT_MS, validateOnly), (p) => decodeCreatePartitionsResponse(p, v));
+      const response = await this.send(
+        broker,
+        api,
+        v,
+        encodeCreatePartitionsRequest(v, [{ name: topic, count: totalCount }], BROKER_TIMEOUT_MS, validateOnly),
+        (p) => decodeCreatePartitionsResponse(p, v),
+      );
       const answer = response.results.find((r) => r.name === topic) ?? response.results[0];
-      if (!answer) throw new EventscopeError('KAFKA_ERROR', `${this.target} answered CreatePartitions without a result for "${topic}".`);
+      if (!answer)
+        throw new EventscopeError(
+          'KAFKA_ERROR',
+          `${this.target} answered CreatePartitions without a result for "${topic}".`,
+        );
       return this.judge(answer.errorCode, undefined, { ...context, brokerMessage: answer.errorMessage });
     });
     if (validateOnly) return;
@@ -134,25 +222,35 @@ export class KafkajsTopicAdmin implements TopicAdminClient {
     });
   }
 
-  async deleteRecords(topic: string, offsets: { partition: number; offset: bigint }[]): Promise<{ partition: number; lowWatermark: bigint }[]> {
+  async deleteRecords(
+    topic: string,
+    offsets: { partition: number; offset: bigint }[],
+  ): Promise<{ partition: number; lowWatermark: bigint }[]> {
     const api = TOPIC_ADMIN_APIS.DeleteRecords;
     const wanted = new Map(offsets.map((o) => [o.partition, o.offset]));
     const done = new Map<number, bigint>();
     let lastRetry = 0;
     for (let attempt = 0; done.size < wanted.size; attempt++) {
       if (attempt > 0) {
-        if (attempt >= ATTEMPTS) throw topicAdminError(lastRetry, { topic, target: this.target, action: 'delete records of' });
+        if (attempt >= ATTEMPTS)
+          throw topicAdminError(lastRetry, { topic, target: this.target, action: 'delete records of' });
         await sleep(backoff(attempt - 1));
       }
       const state = await this.state([topic]);
       const t = state.topics.find((x) => x.name === topic);
       if (!t) throw unknownTopicError(topic, this.target);
-      if (t.errorCode !== 0) throw topicAdminError(t.errorCode, { topic, target: this.target, action: 'delete records of' });
+      if (t.errorCode !== 0)
+        throw topicAdminError(t.errorCode, { topic, target: this.target, action: 'delete records of' });
       const byLeader = new Map<number, { partition: number; offset: bigint }[]>();
       for (const [partition, offset] of wanted) {
         if (done.has(partition)) continue;
         const p = t.partitions.find((x) => x.partition === partition);
-        if (!p) throw new EventscopeError('INVALID_PARAMS', `Topic "${topic}" has no partition ${partition} (it has ${t.partitions.length}).`, 'offsets');
+        if (!p)
+          throw new EventscopeError(
+            'INVALID_PARAMS',
+            `Topic "${topic}" has no partition ${partition} (it has ${t.partitions.length}).`,
+            'offsets',
+          );
         if (p.leader < 0) {
           lastRetry = LEADER_NOT_AVAILABLE;
           continue;
@@ -165,7 +263,13 @@ export class KafkajsTopicAdmin implements TopicAdminClient {
         [...byLeader].map(async ([leader, partitions]) => {
           const broker = await findBrokerById(this.cluster, leader);
           const v = this.version(broker, api);
-          const response = await this.send(broker, api, v, encodeDeleteRecordsRequest(v, topic, partitions, BROKER_TIMEOUT_MS), (p) => decodeDeleteRecordsResponse(p, v));
+          const response = await this.send(
+            broker,
+            api,
+            v,
+            encodeDeleteRecordsRequest(v, topic, partitions, BROKER_TIMEOUT_MS),
+            (p) => decodeDeleteRecordsResponse(p, v),
+          );
           for (const answer of response.topics.flatMap((x) => x.partitions)) {
             if (!wanted.has(answer.partition)) continue;
             if (answer.errorCode === 0) {
@@ -176,21 +280,34 @@ export class KafkajsTopicAdmin implements TopicAdminClient {
               lastRetry = answer.errorCode;
               continue;
             }
-            throw topicAdminError(answer.errorCode, { topic, target: this.target, action: 'delete records of', subject: `Partition ${answer.partition} (offset ${wanted.get(answer.partition)})` });
+            throw topicAdminError(answer.errorCode, {
+              topic,
+              target: this.target,
+              action: 'delete records of',
+              subject: `Partition ${answer.partition} (offset ${wanted.get(answer.partition)})`,
+            });
           }
         }),
       );
     }
-    return [...done].map(([partition, lowWatermark]) => ({ partition, lowWatermark })).sort((a, b) => a.partition - b.partition);
+    return [...done]
+      .map(([partition, lowWatermark]) => ({ partition, lowWatermark }))
+      .sort((a, b) => a.partition - b.partition);
   }
 
   async deleteTopic(topic: string): Promise<void> {
     const api = TOPIC_ADMIN_APIS.DeleteTopics;
     const context = { topic, target: this.target, action: 'delete' };
     await this.atController(api, async (broker, v) => {
-      const response = await this.send(broker, api, v, encodeDeleteTopicsRequest(v, [topic], BROKER_TIMEOUT_MS), (p) => decodeDeleteTopicsResponse(p, v));
+      const response = await this.send(broker, api, v, encodeDeleteTopicsRequest(v, [topic], BROKER_TIMEOUT_MS), (p) =>
+        decodeDeleteTopicsResponse(p, v),
+      );
       const answer = response.topics.find((t) => t.name === topic) ?? response.topics[0];
-      if (!answer) throw new EventscopeError('KAFKA_ERROR', `${this.target} answered DeleteTopics without a result for "${topic}".`);
+      if (!answer)
+        throw new EventscopeError(
+          'KAFKA_ERROR',
+          `${this.target} answered DeleteTopics without a result for "${topic}".`,
+        );
       return this.judge(answer.errorCode, undefined, { ...context, brokerMessage: answer.errorMessage });
     });
     await this.settle([topic], (state) => !state.topics.some((t) => t.name === topic && t.errorCode === 0));
@@ -204,7 +321,10 @@ export class KafkajsTopicAdmin implements TopicAdminClient {
   }
 
   /** Sends to the controller until it answers as the controller (a few tries, a new controller each time). */
-  private async atController<T>(api: ApiSpec, attempt: (broker: InternalBroker, version: number) => Promise<Attempt<T>>): Promise<T> {
+  private async atController<T>(
+    api: ApiSpec,
+    attempt: (broker: InternalBroker, version: number) => Promise<Attempt<T>>,
+  ): Promise<T> {
     let lastRetry = 0;
     for (let i = 0; i < ATTEMPTS; i++) {
       if (i > 0) await sleep(backoff(i - 1));
@@ -213,7 +333,10 @@ export class KafkajsTopicAdmin implements TopicAdminClient {
       if ('ok' in answer) return answer.ok;
       lastRetry = answer.retry;
     }
-    throw new EventscopeError('KAFKA_ERROR', `${this.target} kept answering ${kafkaErrorName(lastRetry)} to ${api.name}: the cluster may be electing a controller or overloaded. Try again in a moment.`);
+    throw new EventscopeError(
+      'KAFKA_ERROR',
+      `${this.target} kept answering ${kafkaErrorName(lastRetry)} to ${api.name}: the cluster may be electing a controller or overloaded. Try again in a moment.`,
+    );
   }
 
   private async controller(): Promise<InternalBroker> {
@@ -223,12 +346,30 @@ export class KafkajsTopicAdmin implements TopicAdminClient {
 
   private version(broker: InternalBroker, api: ApiSpec): number {
     const v = negotiateVersion(api, apiVersionsOf(broker) ?? this.cluster.apiVersions());
-    if (v === null) throw new EventscopeError('KAFKA_ERROR', `${this.target} does not accept ${api.name} v${api.minVersion}–v${api.maxVersion}, which Eventscope needs for this (Kafka 2.4 or newer works).`);
+    if (v === null)
+      throw new EventscopeError(
+        'KAFKA_ERROR',
+        `${this.target} does not accept ${api.name} v${api.minVersion}–v${api.maxVersion}, which Eventscope needs for this (Kafka 2.4 or newer works).`,
+      );
     return v;
   }
 
-  private send<T>(broker: InternalBroker, api: ApiSpec, version: number, body: Buffer, decode: (payload: Buffer) => T): Promise<T> {
-    return sendRawRequest(broker, { apiKey: api.apiKey, apiName: api.name, apiVersion: version, flexible: isFlexible(api, version), body, decode, requestTimeout: REQUEST_TIMEOUT_MS });
+  private send<T>(
+    broker: InternalBroker,
+    api: ApiSpec,
+    version: number,
+    body: Buffer,
+    decode: (payload: Buffer) => T,
+  ): Promise<T> {
+    return sendRawRequest(broker, {
+      apiKey: api.apiKey,
+      apiName: api.name,
+      apiVersion: version,
+      flexible: isFlexible(api, version),
+      body,
+      decode,
+      requestTimeout: REQUEST_TIMEOUT_MS,
+    });
   }
 
   /** The controller and these topics (partitions, leaders, IDs), from Metadata v10+ (which never creates a topic), else kafkajs's. */
@@ -236,7 +377,9 @@ export class KafkajsTopicAdmin implements TopicAdminClient {
     const broker = await this.cluster.anyBroker();
     const v = negotiateVersion(METADATA_TOPIC_IDS_API, apiVersionsOf(broker) ?? this.cluster.apiVersions());
     if (v !== null) {
-      const md = await this.send(broker, METADATA_TOPIC_IDS_API, v, encodeMetadataTopicIdsRequest(v, topics), (p) => decodeMetadataTopicIdsResponse(p, v));
+      const md = await this.send(broker, METADATA_TOPIC_IDS_API, v, encodeMetadataTopicIdsRequest(v, topics), (p) =>
+        decodeMetadataTopicIdsResponse(p, v),
+      );
       return { controllerId: md.controllerId, topics: md.topics };
     }
     // kafkajs's Metadata (auto-creation off) fails for a topic that does not exist: ask for all.
@@ -246,7 +389,17 @@ export class KafkajsTopicAdmin implements TopicAdminClient {
       controllerId: md.controllerId ?? -1,
       topics: md.topicMetadata
         .filter((t) => wanted.has(t.topic))
-        .map((t) => ({ name: t.topic, errorCode: t.topicErrorCode, topicId: null, isInternal: t.isInternal, partitions: t.partitionMetadata.map((p) => ({ partition: p.partitionId, leader: p.leader, errorCode: p.partitionErrorCode })) })),
+        .map((t) => ({
+          name: t.topic,
+          errorCode: t.topicErrorCode,
+          topicId: null,
+          isInternal: t.isInternal,
+          partitions: t.partitionMetadata.map((p) => ({
+            partition: p.partitionId,
+            leader: p.leader,
+            errorCode: p.partitionErrorCode,
+          })),
+        })),
     };
   }
 

@@ -20,7 +20,12 @@ export function partitionKey(topic: string, partition: number): string {
  * string; "-1" for a time no record is that late). Partitions without a leader, and those the
  * broker refused, are absent.
  */
-export async function listOffsetsByLeader(cluster: InternalCluster, topics: readonly LeaderTopic[], timestamps: readonly number[], isolationLevel: number = ISOLATION.READ_UNCOMMITTED): Promise<Map<string, string>[]> {
+export async function listOffsetsByLeader(
+  cluster: InternalCluster,
+  topics: readonly LeaderTopic[],
+  timestamps: readonly number[],
+  isolationLevel: number = ISOLATION.READ_UNCOMMITTED,
+): Promise<Map<string, string>[]> {
   const byLeader = new Map<number, Map<string, number[]>>();
   for (const t of topics) {
     for (const p of t.partitionMetadata) {
@@ -40,16 +45,26 @@ export async function listOffsetsByLeader(cluster: InternalCluster, topics: read
         try {
           const response = await broker.listOffsets({
             isolationLevel,
-            topics: [...perTopic].map(([topic, partitions]) => ({ topic, partitions: partitions.map((partition) => ({ partition, timestamp })) })),
+            topics: [...perTopic].map(([topic, partitions]) => ({
+              topic,
+              partitions: partitions.map((partition) => ({ partition, timestamp })),
+            })),
           });
-          for (const r of response.responses) for (const p of r.partitions) answer.set(partitionKey(r.topic, p.partition), p.offset);
+          for (const r of response.responses)
+            for (const p of r.partitions) answer.set(partitionKey(r.topic, p.partition), p.offset);
         } catch {
           // One bad partition fails the whole batch in kafkajs; fall back to asking per topic
           // so the rest of the list still gets its numbers.
           await Promise.all(
             [...perTopic].map(async ([topic, partitions]) => {
-              const response = await broker.listOffsets({ isolationLevel, topics: [{ topic, partitions: partitions.map((partition) => ({ partition, timestamp })) }] }).catch(() => null);
-              for (const r of response?.responses ?? []) for (const p of r.partitions) answer.set(partitionKey(r.topic, p.partition), p.offset);
+              const response = await broker
+                .listOffsets({
+                  isolationLevel,
+                  topics: [{ topic, partitions: partitions.map((partition) => ({ partition, timestamp })) }],
+                })
+                .catch(() => null);
+              for (const r of response?.responses ?? [])
+                for (const p of r.partitions) answer.set(partitionKey(r.topic, p.partition), p.offset);
             }),
           );
         }

@@ -17,7 +17,14 @@ import { decodeRecordSet, scanRecordSet, type AbortedTransaction } from '../prot
 import { ReadProgress, type PartitionCursor } from '../read-progress.ts';
 import { EventscopeError } from '../../../common/contract/errors.ts';
 import { hasKafkaErrorCode, isRetriable } from './errors.ts';
-import { ISOLATION, OFFSET_SPEC, rawFetch, type InternalBroker, type InternalCluster, type MetadataPartition } from './internals.ts';
+import {
+  ISOLATION,
+  OFFSET_SPEC,
+  rawFetch,
+  type InternalBroker,
+  type InternalCluster,
+  type MetadataPartition,
+} from './internals.ts';
 
 /** How long a broker may hold a fetch open waiting for new records. */
 const FOLLOW_WAIT_MS = 500;
@@ -72,7 +79,9 @@ export class PartitionFetcher {
 
   async partitionsOf(topic: string): Promise<MetadataPartition[]> {
     const md = await this.cluster.metadata({ topics: [topic] }).catch((err: unknown) => {
-      throw hasKafkaErrorCode(err, KAFKA_ERROR.UNKNOWN_TOPIC_OR_PARTITION) ? unknownTopicError(topic, this.target) : err;
+      throw hasKafkaErrorCode(err, KAFKA_ERROR.UNKNOWN_TOPIC_OR_PARTITION)
+        ? unknownTopicError(topic, this.target)
+        : err;
     });
     const t = md.topicMetadata.find((x) => x.topic === topic);
     if (!t) throw unknownTopicError(topic, this.target);
@@ -80,32 +89,57 @@ export class PartitionFetcher {
   }
 
   /** ListOffsets per leader for each partition: -2 earliest, -1 latest, or a timestamp. */
-  async listOffsets(topic: string, partitions: MetadataPartition[], timestamp: number, isolationLevel: number): Promise<Map<number, bigint>> {
+  async listOffsets(
+    topic: string,
+    partitions: MetadataPartition[],
+    timestamp: number,
+    isolationLevel: number,
+  ): Promise<Map<number, bigint>> {
     const byLeader = new Map<number, number[]>();
     for (const p of partitions) {
       // Retriable, as Kafka says: a tail that starts while leaders are being elected waits for them.
-      if (p.leader < 0) throw new KafkaProtocolError(LEADER_NOT_AVAILABLE, `listing the offsets of ${topic}-${p.partitionId}, which has no leader right now (offline)`);
+      if (p.leader < 0)
+        throw new KafkaProtocolError(
+          LEADER_NOT_AVAILABLE,
+          `listing the offsets of ${topic}-${p.partitionId}, which has no leader right now (offline)`,
+        );
       byLeader.set(p.leader, [...(byLeader.get(p.leader) ?? []), p.partitionId]);
     }
     const result = new Map<number, bigint>();
     await Promise.all(
       [...byLeader].map(async ([nodeId, ids]) => {
         const broker = await this.cluster.findBroker({ nodeId });
-        const response = await broker.listOffsets({ isolationLevel, topics: [{ topic, partitions: ids.map((partition) => ({ partition, timestamp })) }] }).catch((err: unknown) => {
-          // The topic was deleted between the metadata and this request.
-          throw hasKafkaErrorCode(err, KAFKA_ERROR.UNKNOWN_TOPIC_OR_PARTITION) ? unknownTopicError(topic, `${this.target} (any more)`) : err;
-        });
+        const response = await broker
+          .listOffsets({
+            isolationLevel,
+            topics: [{ topic, partitions: ids.map((partition) => ({ partition, timestamp })) }],
+          })
+          .catch((err: unknown) => {
+            // The topic was deleted between the metadata and this request.
+            throw hasKafkaErrorCode(err, KAFKA_ERROR.UNKNOWN_TOPIC_OR_PARTITION)
+              ? unknownTopicError(topic, `${this.target} (any more)`)
+              : err;
+          });
         for (const r of response.responses) for (const p of r.partitions) result.set(p.partition, BigInt(p.offset));
       }),
     );
     return result;
   }
 
-  async startOffsets(topic: string, partitionIds: number[] | undefined, from: StartPosition, isolation: Isolation = 'read_committed'): Promise<StartOffsets> {
+  async startOffsets(
+    topic: string,
+    partitionIds: number[] | undefined,
+    from: StartPosition,
+    isolation: Isolation = 'read_committed',
+  ): Promise<StartOffsets> {
     // Negative ListOffsets timestamps are Kafka's special values (latest, earliest, max…);
     // one the broker does not know comes back as "The version of API is not supported".
     if (from.kind === 'timestamp' && !(Number.isSafeInteger(from.timestampMs) && from.timestampMs >= 0)) {
-      throw new EventscopeError('INVALID_PARAMS', `Cannot start at time ${from.timestampMs}: Kafka timestamps are whole milliseconds from 1970-01-01T00:00:00Z on. Start at the earliest offset to read from the start.`, 'from.timestamp');
+      throw new EventscopeError(
+        'INVALID_PARAMS',
+        `Cannot start at time ${from.timestampMs}: Kafka timestamps are whole milliseconds from 1970-01-01T00:00:00Z on. Start at the earliest offset to read from the start.`,
+        'from.timestamp',
+      );
     }
     const all = await this.partitionsOf(topic);
     const chosen =
@@ -113,7 +147,12 @@ export class PartitionFetcher {
         ? all
         : partitionIds.map((id) => {
             const p = all.find((x) => x.partitionId === id);
-            if (!p) throw new EventscopeError('BAD_CONFIG', `Partition ${id} does not exist: "${topic}" has partitions 0–${all.length - 1}.`, 'partition');
+            if (!p)
+              throw new EventscopeError(
+                'BAD_CONFIG',
+                `Partition ${id} does not exist: "${topic}" has partitions 0–${all.length - 1}.`,
+                'partition',
+              );
             return p;
           });
     const level = isolationLevel(isolation);
@@ -134,8 +173,14 @@ export class PartitionFetcher {
           break;
         case 'offset':
           // Said, not silent: a start the partition no longer (or does not yet) hold is moved.
-          if (from.offset < lo) notices.push(`Partition ${p.partitionId} of "${topic}" starts at offset ${lo}, not ${from.offset}: the records before ${lo} were deleted (retention or DeleteRecords).`);
-          else if (from.offset > hi) notices.push(`Partition ${p.partitionId} of "${topic}" ends at offset ${hi}; offset ${from.offset} is past its end, so reading starts at the end.`);
+          if (from.offset < lo)
+            notices.push(
+              `Partition ${p.partitionId} of "${topic}" starts at offset ${lo}, not ${from.offset}: the records before ${lo} were deleted (retention or DeleteRecords).`,
+            );
+          else if (from.offset > hi)
+            notices.push(
+              `Partition ${p.partitionId} of "${topic}" ends at offset ${hi}; offset ${from.offset} is past its end, so reading starts at the end.`,
+            );
           start.set(p.partitionId, from.offset < lo ? lo : from.offset > hi ? hi : from.offset);
           break;
         case 'last':
@@ -144,7 +189,10 @@ export class PartitionFetcher {
         case 'timestamp': {
           // -1: no record at or after that time; start at the end.
           const o = byTime!.get(p.partitionId)!;
-          if (o < 0n) notices.push(`Partition ${p.partitionId} of "${topic}" has no record at or after ${new Date(from.timestampMs).toISOString()}; reading starts at its end (${hi}).`);
+          if (o < 0n)
+            notices.push(
+              `Partition ${p.partitionId} of "${topic}" has no record at or after ${new Date(from.timestampMs).toISOString()}; reading starts at its end (${hi}).`,
+            );
           start.set(p.partitionId, o < 0n ? hi : o);
           break;
         }
@@ -160,7 +208,14 @@ export class PartitionFetcher {
     for (const [partition, offset] of request.startAt ?? []) if (start.has(partition)) start.set(partition, offset);
     request.onStart?.({ start, end });
     for (const message of notices ?? []) request.onStatus?.({ phase: 'notice', message });
-    const progress = new ReadProgress({ topic, start, end, follow: request.follow, readCommitted: isolation === 'read_committed', limits: this.limits });
+    const progress = new ReadProgress({
+      topic,
+      start,
+      end,
+      follow: request.follow,
+      readCommitted: isolation === 'read_committed',
+      limits: this.limits,
+    });
     const limit = request.maxRecords ?? Infinity;
     // With no record limit, the next request goes out before this answer's records are handed
     // over, so the broker's work and ours overlap (a limit must stop exactly: no read-ahead).
@@ -197,7 +252,16 @@ export class PartitionFetcher {
         maxWaitTime: request.follow ? FOLLOW_WAIT_MS : CATCH_UP_WAIT_MS,
         minBytes: 1,
         maxBytes: Math.max(this.limits.responseMaxBytes, ...cursors.map((c) => c.maxBytes)),
-        topics: [{ topic, partitions: cursors.map((c) => ({ partition: c.partition, fetchOffset: c.next.toString(), maxBytes: c.maxBytes })) }],
+        topics: [
+          {
+            topic,
+            partitions: cursors.map((c) => ({
+              partition: c.partition,
+              fetchOffset: c.next.toString(),
+              maxBytes: c.maxBytes,
+            })),
+          },
+        ],
       });
       if (response.errorCode !== 0) throw new KafkaProtocolError(response.errorCode, `fetching ${topic}`);
       round.throttleMs = Math.max(round.throttleMs, response.throttleTimeMs);
@@ -212,11 +276,16 @@ export class PartitionFetcher {
             if (message) request.onStatus?.({ phase: 'notice', message });
             // ListOffsets says the offset is in range after all: back off like a refusal (and
             // give up, naming it, if it goes on) instead of asking again at once, forever.
-            if (cursor.next === before) round.refused = new KafkaProtocolError(answer.errorCode, `reading ${topic}-${answer.partition} at offset ${before}`);
+            if (cursor.next === before)
+              round.refused = new KafkaProtocolError(
+                answer.errorCode,
+                `reading ${topic}-${answer.partition} at offset ${before}`,
+              );
             continue;
           }
           if (answer.errorCode !== 0) {
-            if (!isRetriableKafkaCode(answer.errorCode)) throw new KafkaProtocolError(answer.errorCode, `reading ${topic}-${answer.partition}`);
+            if (!isRetriableKafkaCode(answer.errorCode))
+              throw new KafkaProtocolError(answer.errorCode, `reading ${topic}-${answer.partition}`);
             round.refused = new KafkaProtocolError(answer.errorCode, `reading ${topic}-${answer.partition}`);
             continue;
           }
@@ -224,10 +293,18 @@ export class PartitionFetcher {
           // over, so a response read ahead is held as its bytes, not as record objects that
           // would outlive young-generation collections and grow the heap.
           // How far the partition goes now, for the reader's "caught up?" (before the records are handed over).
-          request.onEndOffset?.(cursor.partition, isolation === 'read_committed' && answer.lastStableOffset >= 0n ? answer.lastStableOffset : answer.highWatermark);
+          request.onEndOffset?.(
+            cursor.partition,
+            isolation === 'read_committed' && answer.lastStableOffset >= 0n
+              ? answer.lastStableOffset
+              : answer.highWatermark,
+          );
           const decoded = scanRecordSet({ topic, partition: cursor.partition }, answer.records);
           if (decoded.legacyFormat && decoded.nextOffset === null) {
-            throw new EventscopeError('KAFKA_ERROR', `Partition ${cursor.partition} of "${topic}" holds records in the message format of Kafka before 0.11 at offset ${cursor.next}; Eventscope reads only the current record format.`);
+            throw new EventscopeError(
+              'KAFKA_ERROR',
+              `Partition ${cursor.partition} of "${topic}" holds records in the message format of Kafka before 0.11 at offset ${cursor.next}; Eventscope reads only the current record format.`,
+            );
           }
           const span = progress.settle(cursor, {
             position,
@@ -239,7 +316,13 @@ export class PartitionFetcher {
           });
           if (span === null) continue;
           round.moved.add(cursor.partition);
-          round.deliveries.push({ partition: cursor.partition, from: span.from, to: span.to, data: answer.records, aborted: answer.aborted });
+          round.deliveries.push({
+            partition: cursor.partition,
+            from: span.from,
+            to: span.to,
+            data: answer.records,
+            aborted: answer.aborted,
+          });
         }
       }
     };
@@ -257,12 +340,18 @@ export class PartitionFetcher {
         stalled = true;
         if (outage !== null) return;
         outage = 'slow';
-        request.onStatus?.({ phase: 'outage', message: `Waiting for the broker: ${this.target} has not answered for ${patienceMs / 1000} s while reading ${topic}.` });
+        request.onStatus?.({
+          phase: 'outage',
+          message: `Waiting for the broker: ${this.target} has not answered for ${patienceMs / 1000} s while reading ${topic}.`,
+        });
       }, patienceMs);
       try {
         // Leaders are looked up again after any error, and now and then while following so
         // that partitions added to the topic are picked up.
-        if (partitions === null || (request.follow && Date.now() - metadataAt > (request.metadataRefreshMs ?? METADATA_REFRESH_MS))) {
+        if (
+          partitions === null ||
+          (request.follow && Date.now() - metadataAt > (request.metadataRefreshMs ?? METADATA_REFRESH_MS))
+        ) {
           partitions = await this.partitionsOf(topic);
           metadataAt = Date.now();
           if (request.follow && request.partitions === undefined) {
@@ -270,7 +359,10 @@ export class PartitionFetcher {
               if (progress.has(p.partitionId)) continue;
               progress.add(p.partitionId, 0n);
               handedOver.set(p.partitionId, 0n);
-              request.onStatus?.({ phase: 'recovered', message: `Partition ${p.partitionId} was added to ${topic}; reading it from its start.` });
+              request.onStatus?.({
+                phase: 'recovered',
+                message: `Partition ${p.partitionId} was added to ${topic}; reading it from its start.`,
+              });
             }
           }
         }
@@ -281,7 +373,11 @@ export class PartitionFetcher {
           if (leader < 0) throw new KafkaProtocolError(LEADER_NOT_AVAILABLE, `reading ${topic}-${cursor.partition}`);
           byLeader.set(leader, [...(byLeader.get(leader) ?? []), cursor]);
         }
-        const results = await Promise.allSettled([...byLeader].map(async ([nodeId, cursors]) => fetchFrom(await this.cluster.findBroker({ nodeId }), cursors, round)));
+        const results = await Promise.allSettled(
+          [...byLeader].map(async ([nodeId, cursors]) =>
+            fetchFrom(await this.cluster.findBroker({ nodeId }), cursors, round),
+          ),
+        );
         const failed = results.find((r) => r.status === 'rejected');
         if (failed) round.error = failed.reason;
       } catch (err) {
@@ -337,7 +433,11 @@ export class PartitionFetcher {
         partitions = null;
         if (!isRetriable(err) || (!request.follow && failedRounds > MAX_FAILED_ROUNDS_TO_END)) throw err;
         // Said once per outage, and also after "waiting for the broker": this names the cause.
-        if (outage !== 'failed') request.onStatus?.({ phase: 'outage', message: `Cannot read ${topic} right now (${(err as Error).message}); retrying.` });
+        if (outage !== 'failed')
+          request.onStatus?.({
+            phase: 'outage',
+            message: `Cannot read ${topic} right now (${(err as Error).message}); retrying.`,
+          });
         outage = 'failed';
         await this.cluster.refreshMetadata().catch(() => undefined);
         await sleep(RETRY_BACKOFF_MS[Math.min(failedRounds - 1, RETRY_BACKOFF_MS.length - 1)]!, signal);
@@ -348,15 +448,24 @@ export class PartitionFetcher {
   }
 
   /** OFFSET_OUT_OF_RANGE: the retention moved the log start past us, or the log was truncated. Returns what to tell the reader. */
-  private async recoverOutOfRange(topic: string, cursor: PartitionCursor, progress: ReadProgress, isolation: Isolation): Promise<string | null> {
+  private async recoverOutOfRange(
+    topic: string,
+    cursor: PartitionCursor,
+    progress: ReadProgress,
+    isolation: Isolation,
+  ): Promise<string | null> {
     const partitions = (await this.partitionsOf(topic)).filter((p) => p.partitionId === cursor.partition);
     const level = isolationLevel(isolation);
-    const earliest = (await this.listOffsets(topic, partitions, OFFSET_SPEC.EARLIEST, level)).get(cursor.partition) ?? cursor.next;
-    const latest = (await this.listOffsets(topic, partitions, OFFSET_SPEC.LATEST, level)).get(cursor.partition) ?? cursor.next;
+    const earliest =
+      (await this.listOffsets(topic, partitions, OFFSET_SPEC.EARLIEST, level)).get(cursor.partition) ?? cursor.next;
+    const latest =
+      (await this.listOffsets(topic, partitions, OFFSET_SPEC.LATEST, level)).get(cursor.partition) ?? cursor.next;
     const from = cursor.next;
     progress.reposition(cursor, from < earliest ? earliest : from > latest ? latest : from);
-    if (from < earliest) return `Partition ${cursor.partition} of "${topic}": offsets ${from}–${earliest - 1n} were deleted (retention or DeleteRecords) before they were read; reading goes on at ${earliest}.`;
-    if (from > latest) return `Partition ${cursor.partition} of "${topic}" now ends at ${latest}, below offset ${from} (its log was truncated); reading goes on at ${latest}.`;
+    if (from < earliest)
+      return `Partition ${cursor.partition} of "${topic}": offsets ${from}–${earliest - 1n} were deleted (retention or DeleteRecords) before they were read; reading goes on at ${earliest}.`;
+    if (from > latest)
+      return `Partition ${cursor.partition} of "${topic}" now ends at ${latest}, below offset ${from} (its log was truncated); reading goes on at ${latest}.`;
     return null;
   }
 }

@@ -45,14 +45,26 @@ interface PartitionCursor {
  * offset, or null where there is none. leadersOf: the partitions' leaders of these topics
  * (absent topics are taken as deleted: null).
  */
-export async function readTimestampsAt(cluster: InternalCluster, leadersOf: (topics: string[]) => Promise<LeaderTopic[]>, positions: readonly TimestampPosition[]): Promise<(number | null)[]> {
+export async function readTimestampsAt(
+  cluster: InternalCluster,
+  leadersOf: (topics: string[]) => Promise<LeaderTopic[]>,
+  positions: readonly TimestampPosition[],
+): Promise<(number | null)[]> {
   const answers = new Map<string, Map<bigint, number | null>>();
   const cursors = new Map<string, PartitionCursor>();
   for (const p of positions) {
     const key = partitionKey(p.topic, p.partition);
     let cursor = cursors.get(key);
     if (!cursor) {
-      cursor = { topic: p.topic, partition: p.partition, pending: [], from: p.offset, budget: START_BUDGET_BYTES, refused: 0, empty: 0 };
+      cursor = {
+        topic: p.topic,
+        partition: p.partition,
+        pending: [],
+        from: p.offset,
+        budget: START_BUDGET_BYTES,
+        refused: 0,
+        empty: 0,
+      };
       cursors.set(key, cursor);
       answers.set(key, new Map());
     }
@@ -83,7 +95,8 @@ export async function readTimestampsAt(cluster: InternalCluster, leadersOf: (top
         continue;
       }
       if (leader < 0) {
-        if (++c.refused > MAX_REFUSED_ROUNDS) throw new KafkaProtocolError(KAFKA_ERROR.LEADER_NOT_AVAILABLE, `reading ${c.topic}-${c.partition}`);
+        if (++c.refused > MAX_REFUSED_ROUNDS)
+          throw new KafkaProtocolError(KAFKA_ERROR.LEADER_NOT_AVAILABLE, `reading ${c.topic}-${c.partition}`);
         refused = true; // no leader now (one being elected): look again after a pause
         continue;
       }
@@ -110,8 +123,18 @@ export async function readTimestampsAt(cluster: InternalCluster, leadersOf: (top
               isolationLevel: ISOLATION.READ_UNCOMMITTED,
               maxWaitTime: 0,
               minBytes: 0,
-              maxBytes: Math.min(MAX_REQUEST_BYTES, chunk.reduce((sum, c) => sum + c.budget, 0)),
-              topics: [...byTopic].map(([topic, cs]) => ({ topic, partitions: cs.map((c) => ({ partition: c.partition, fetchOffset: c.from.toString(), maxBytes: c.budget })) })),
+              maxBytes: Math.min(
+                MAX_REQUEST_BYTES,
+                chunk.reduce((sum, c) => sum + c.budget, 0),
+              ),
+              topics: [...byTopic].map(([topic, cs]) => ({
+                topic,
+                partitions: cs.map((c) => ({
+                  partition: c.partition,
+                  fetchOffset: c.from.toString(),
+                  maxBytes: c.budget,
+                })),
+              })),
             });
             if (response.errorCode !== 0) throw new KafkaProtocolError(response.errorCode, 'reading record timestamps');
             for (const t of response.topics) {
@@ -125,7 +148,11 @@ export async function readTimestampsAt(cluster: InternalCluster, leadersOf: (top
                   continue;
                 }
                 if (answer.errorCode !== 0) {
-                  if (!isRetriableKafkaCode(answer.errorCode) || ++c.refused > MAX_REFUSED_ROUNDS) throw new KafkaProtocolError(answer.errorCode, `reading the record at offset ${c.from} of ${c.topic}-${c.partition}`);
+                  if (!isRetriableKafkaCode(answer.errorCode) || ++c.refused > MAX_REFUSED_ROUNDS)
+                    throw new KafkaProtocolError(
+                      answer.errorCode,
+                      `reading the record at offset ${c.from} of ${c.topic}-${c.partition}`,
+                    );
                   refused = true;
                   continue;
                 }
@@ -146,11 +173,18 @@ export async function readTimestampsAt(cluster: InternalCluster, leadersOf: (top
       leaders = await leaderMap(leadersOf, [...new Set(open.map((c) => c.topic))]);
     }
   }
-  return positions.map((p) => answers.get(partitionKey(p.topic, p.partition))!.get(p.offset < 0n ? 0n : p.offset) ?? null);
+  return positions.map(
+    (p) => answers.get(partitionKey(p.topic, p.partition))!.get(p.offset < 0n ? 0n : p.offset) ?? null,
+  );
 }
 
 /** What one partition's answer settles: every pending offset up to the last record returned, those at or past the end (null), and where to read next. */
-function settleAnswer(c: PartitionCursor, data: Buffer, highWatermark: bigint, settle: (c: PartitionCursor, offset: bigint, timestamp: number | null) => void): void {
+function settleAnswer(
+  c: PartitionCursor,
+  data: Buffer,
+  highWatermark: bigint,
+  settle: (c: PartitionCursor, offset: bigint, timestamp: number | null) => void,
+): void {
   const decoded = decodeRecordSet({ topic: c.topic, partition: c.partition }, data, c.from, []);
   const records = decoded.records;
   let next = 0;
@@ -181,7 +215,12 @@ function settleAnswer(c: PartitionCursor, data: Buffer, highWatermark: bigint, s
 }
 
 /** Offsets the log no longer (or not yet) has: below its start, read from the start; at or past its end, no record. */
-async function moveIntoRange(cluster: InternalCluster, leadersOf: (topics: string[]) => Promise<LeaderTopic[]>, cursors: PartitionCursor[], settleAll: (c: PartitionCursor, timestamp: number | null) => void): Promise<void> {
+async function moveIntoRange(
+  cluster: InternalCluster,
+  leadersOf: (topics: string[]) => Promise<LeaderTopic[]>,
+  cursors: PartitionCursor[],
+  settleAll: (c: PartitionCursor, timestamp: number | null) => void,
+): Promise<void> {
   const topics = await leadersOf([...new Set(cursors.map((c) => c.topic))]);
   const [earliest, latest] = await listOffsetsByLeader(cluster, topics, [OFFSET_SPEC.EARLIEST, OFFSET_SPEC.LATEST]);
   for (const c of cursors) {
@@ -189,17 +228,29 @@ async function moveIntoRange(cluster: InternalCluster, leadersOf: (topics: strin
     const start = earliest!.get(key);
     const end = latest!.get(key);
     if (start === undefined || end === undefined) {
-      if (++c.refused > MAX_REFUSED_ROUNDS) throw new KafkaProtocolError(KAFKA_ERROR.OFFSET_OUT_OF_RANGE, `reading the record at offset ${c.from} of ${c.topic}-${c.partition}`);
+      if (++c.refused > MAX_REFUSED_ROUNDS)
+        throw new KafkaProtocolError(
+          KAFKA_ERROR.OFFSET_OUT_OF_RANGE,
+          `reading the record at offset ${c.from} of ${c.topic}-${c.partition}`,
+        );
       continue;
     }
     if (c.from >= BigInt(end)) settleAll(c, null);
     else if (c.from < BigInt(start)) c.from = BigInt(start);
-    else if (++c.refused > MAX_REFUSED_ROUNDS) throw new KafkaProtocolError(KAFKA_ERROR.OFFSET_OUT_OF_RANGE, `reading the record at offset ${c.from} of ${c.topic}-${c.partition}`);
+    else if (++c.refused > MAX_REFUSED_ROUNDS)
+      throw new KafkaProtocolError(
+        KAFKA_ERROR.OFFSET_OUT_OF_RANGE,
+        `reading the record at offset ${c.from} of ${c.topic}-${c.partition}`,
+      );
   }
 }
 
-async function leaderMap(leadersOf: (topics: string[]) => Promise<LeaderTopic[]>, topics: string[]): Promise<Map<string, number>> {
+async function leaderMap(
+  leadersOf: (topics: string[]) => Promise<LeaderTopic[]>,
+  topics: string[],
+): Promise<Map<string, number>> {
   const map = new Map<string, number>();
-  for (const t of await leadersOf(topics)) for (const p of t.partitionMetadata) map.set(partitionKey(t.topic, p.partitionId), p.leader);
+  for (const t of await leadersOf(topics))
+    for (const p of t.partitionMetadata) map.set(partitionKey(t.topic, p.partitionId), p.leader);
   return map;
 }

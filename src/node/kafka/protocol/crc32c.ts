@@ -35,13 +35,15 @@ const WORDS_FROM_BYTES = 64;
  * before these, to checksum a sequence in parts (0 to start).
  */
 export function crc32c(bytes: Uint8Array, start = 0, end = bytes.length, previous = 0): number {
-  if (!(start >= 0 && end <= bytes.length && start <= end)) throw new RangeError(`crc32c: range [${start}, ${end}) is outside the ${bytes.length} bytes given`);
+  if (!(start >= 0 && end <= bytes.length && start <= end))
+    throw new RangeError(`crc32c: range [${start}, ${end}) is outside the ${bytes.length} bytes given`);
   const t = TABLES;
   let crc = ~previous;
   let i = start;
   if (LITTLE_ENDIAN && end - start >= WORDS_FROM_BYTES) {
     // Bytes up to a 4-byte boundary, then 16 bytes (four aligned words) per step.
-    for (const aligned = start + ((4 - ((bytes.byteOffset + start) & 3)) & 3); i < aligned; i++) crc = (crc >>> 8) ^ t[(crc ^ bytes[i]!) & 0xff]!;
+    for (const aligned = start + ((4 - ((bytes.byteOffset + start) & 3)) & 3); i < aligned; i++)
+      crc = (crc >>> 8) ^ t[(crc ^ bytes[i]!) & 0xff]!;
     const words = new Int32Array(bytes.buffer, bytes.byteOffset + i, (end - i) >>> 2);
     let w = 0;
     for (const stop = words.length - 4; w <= stop; w += 4) {

@@ -36,9 +36,16 @@ export function decodeFetchResponse(payload: Buffer, version: number): FetchResp
   let topic: string | null = null;
   let partition: number | null = null;
   const fail = (reason: string): never => {
-    throw new ProtocolDecodeError({ topic, partition, offset: null }, `${reason} (Fetch v${version}, byte ${at} of ${payload.length})`);
+    throw new ProtocolDecodeError(
+      { topic, partition, offset: null },
+      `${reason} (Fetch v${version}, byte ${at} of ${payload.length})`,
+    );
   };
-  if (!Number.isInteger(version) || version < MIN_VERSION || version > MAX_VERSION) throw new ProtocolDecodeError({ topic, partition, offset: null }, `Fetch v${version} is not a version this decoder reads (v${MIN_VERSION}–v${MAX_VERSION})`);
+  if (!Number.isInteger(version) || version < MIN_VERSION || version > MAX_VERSION)
+    throw new ProtocolDecodeError(
+      { topic, partition, offset: null },
+      `Fetch v${version} is not a version this decoder reads (v${MIN_VERSION}–v${MAX_VERSION})`,
+    );
   const need = (bytes: number, what: string): void => {
     if (at + bytes > payload.length) fail(`the response ends inside ${what}`);
   };
@@ -64,7 +71,8 @@ export function decodeFetchResponse(payload: Buffer, version: number): FetchResp
     const n = int32(`the ${what} count`);
     if (n === -1 && nullable) return 0;
     if (n < 0) fail(`the ${what} count is ${n}`);
-    if (n * minElementBytes > payload.length - at) fail(`${n} ${what} cannot fit in the ${payload.length - at} bytes left`);
+    if (n * minElementBytes > payload.length - at)
+      fail(`${n} ${what} cannot fit in the ${payload.length - at} bytes left`);
     return n;
   };
   const throttleTimeMs = int32('throttle_time_ms');
@@ -90,7 +98,8 @@ export function decodeFetchResponse(payload: Buffer, version: number): FetchResp
       const logStartOffset = version >= 5 ? int64('log_start_offset') : -1n;
       const abortedCount = count('aborted transactions', MIN_ABORTED_BYTES, true);
       const aborted: AbortedTransaction[] = [];
-      for (let a = 0; a < abortedCount; a++) aborted.push({ producerId: int64('an aborted producer id'), firstOffset: int64('an aborted first offset') });
+      for (let a = 0; a < abortedCount; a++)
+        aborted.push({ producerId: int64('an aborted producer id'), firstOffset: int64('an aborted first offset') });
       if (version >= 11) int32('preferred_read_replica');
       const size = int32('the record set size');
       if (size < -1) fail(`the record set has a size of ${size}`);
@@ -98,7 +107,15 @@ export function decodeFetchResponse(payload: Buffer, version: number): FetchResp
       need(bytes, `a record set of ${bytes} bytes`);
       const records = payload.subarray(at, at + bytes);
       at += bytes;
-      partitions.push({ partition, errorCode: partitionError, highWatermark, lastStableOffset, logStartOffset, aborted, records });
+      partitions.push({
+        partition,
+        errorCode: partitionError,
+        highWatermark,
+        lastStableOffset,
+        logStartOffset,
+        aborted,
+        records,
+      });
     }
     topics.push({ topic, partitions });
   }

@@ -79,7 +79,8 @@ export class RequestWriter {
   }
 
   uvarint(value: number): this {
-    if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) throw new RangeError(`${value} is not an unsigned 32-bit integer`);
+    if (!Number.isInteger(value) || value < 0 || value > 0xffffffff)
+      throw new RangeError(`${value} is not an unsigned 32-bit integer`);
     let v = value;
     this.ensure(MAX_UVARINT_BYTES);
     while (v >= 0x80) {
@@ -105,7 +106,8 @@ export class RequestWriter {
 
   string(value: string): this {
     const bytes = Buffer.from(value, 'utf8');
-    if (!this.flexible && bytes.length > 0x7fff) throw new RangeError(`a string of ${bytes.length} bytes is longer than Kafka's int16 length allows`);
+    if (!this.flexible && bytes.length > 0x7fff)
+      throw new RangeError(`a string of ${bytes.length} bytes is longer than Kafka's int16 length allows`);
     return this.length(bytes.length, 2).raw(bytes);
   }
 
@@ -264,7 +266,8 @@ export class ResponseReader {
   nullableArray<T>(what: string, minElementBytes: number, read: (index: number) => T): T[] | null {
     const n = this.length(`the ${what} array`, 4);
     if (n === null) return null;
-    if (n * Math.max(1, minElementBytes) > this.remaining) this.fail(`${n} ${what} cannot fit in the ${this.remaining} bytes left`);
+    if (n * Math.max(1, minElementBytes) > this.remaining)
+      this.fail(`${n} ${what} cannot fit in the ${this.remaining} bytes left`);
     const items: T[] = [];
     for (let i = 0; i < n; i++) items.push(read(i));
     return items;

@@ -50,7 +50,9 @@ export function negotiateVersion(api: ApiSpec, versions: ApiVersionTable | null 
 
 function checkVersion(api: ApiSpec, version: number): void {
   if (!Number.isInteger(version) || version < api.minVersion || version > api.maxVersion) {
-    throw new RangeError(`${api.name} v${version} is not a version Eventscope speaks (v${api.minVersion}–v${api.maxVersion})`);
+    throw new RangeError(
+      `${api.name} v${version} is not a version Eventscope speaks (v${api.minVersion}–v${api.maxVersion})`,
+    );
   }
 }
 
@@ -79,7 +81,10 @@ export interface ListGroupsResponse {
   groups: { groupId: string; protocolType: string; groupState: string | null; groupType: string | null }[];
 }
 
-export function encodeListGroupsRequest(version: number, filters: { states?: string[]; types?: string[] } = {}): Buffer {
+export function encodeListGroupsRequest(
+  version: number,
+  filters: { states?: string[]; types?: string[] } = {},
+): Buffer {
   const w = writer(GROUP_APIS.ListGroups, version);
   if (version >= 4) w.array(filters.states ?? [], (s) => w.string(s));
   if (version >= 5) w.array(filters.types ?? [], (t) => w.string(t));
@@ -116,7 +121,11 @@ export interface FoundCoordinator {
 }
 
 /** keys: one key before v4, any number from v4 (FIND_COORDINATOR_BATCH_VERSION). */
-export function encodeFindCoordinatorRequest(version: number, keys: string[], keyType: number = COORDINATOR_KEY_TYPE_GROUP): Buffer {
+export function encodeFindCoordinatorRequest(
+  version: number,
+  keys: string[],
+  keyType: number = COORDINATOR_KEY_TYPE_GROUP,
+): Buffer {
   const w = writer(GROUP_APIS.FindCoordinator, version);
   if (version < FIND_COORDINATOR_BATCH_VERSION) {
     if (keys.length !== 1) throw new RangeError(`FindCoordinator v${version} takes one key, not ${keys.length}`);
@@ -128,7 +137,11 @@ export function encodeFindCoordinatorRequest(version: number, keys: string[], ke
 }
 
 /** keys: what was asked (before v4 the answer does not repeat its one key). */
-export function decodeFindCoordinatorResponse(payload: Buffer, version: number, keys: string[]): { throttleTimeMs: number; coordinators: FoundCoordinator[] } {
+export function decodeFindCoordinatorResponse(
+  payload: Buffer,
+  version: number,
+  keys: string[],
+): { throttleTimeMs: number; coordinators: FoundCoordinator[] } {
   const r = reader(GROUP_APIS.FindCoordinator, version, payload);
   const throttleTimeMs = version >= 1 ? r.int32('throttle_time_ms') : 0;
   let coordinators: FoundCoordinator[];
@@ -187,7 +200,10 @@ export function encodeDescribeGroupsRequest(version: number, groupIds: string[])
   return w.tags().toBuffer();
 }
 
-export function decodeDescribeGroupsResponse(payload: Buffer, version: number): { throttleTimeMs: number; groups: DescribedClassicGroup[] } {
+export function decodeDescribeGroupsResponse(
+  payload: Buffer,
+  version: number,
+): { throttleTimeMs: number; groups: DescribedClassicGroup[] } {
   const r = reader(GROUP_APIS.DescribeGroups, version, payload);
   const throttleTimeMs = version >= 1 ? r.int32('throttle_time_ms') : 0;
   const s = minString(r);
@@ -272,7 +288,10 @@ function readAssignment(r: ResponseReader, what: string): ConsumerGroupTopicPart
   return topics;
 }
 
-export function decodeConsumerGroupDescribeResponse(payload: Buffer, version: number): { throttleTimeMs: number; groups: DescribedConsumerGroup[] } {
+export function decodeConsumerGroupDescribeResponse(
+  payload: Buffer,
+  version: number,
+): { throttleTimeMs: number; groups: DescribedConsumerGroup[] } {
   const r = reader(GROUP_APIS.ConsumerGroupDescribe, version, payload);
   const throttleTimeMs = r.int32('throttle_time_ms');
   const groups = r.array('groups', 2 + 1 + 1 + 1 + 4 + 4 + 1 + 1 + 4 + 1, () => {
@@ -296,11 +315,33 @@ export function decodeConsumerGroupDescribeResponse(payload: Buffer, version: nu
       const targetAssignment = readAssignment(r, 'target assignment');
       const memberType = version >= 1 ? r.int8('member_type') : -1;
       r.tags();
-      return { memberId, instanceId, rackId, memberEpoch, clientId, clientHost, subscribedTopicNames, subscribedTopicRegex, assignment, targetAssignment, memberType };
+      return {
+        memberId,
+        instanceId,
+        rackId,
+        memberEpoch,
+        clientId,
+        clientHost,
+        subscribedTopicNames,
+        subscribedTopicRegex,
+        assignment,
+        targetAssignment,
+        memberType,
+      };
     });
     const authorizedOperations = r.int32('authorized_operations');
     r.tags();
-    return { errorCode, errorMessage, groupId, groupState, groupEpoch, assignmentEpoch, assignorName, members, authorizedOperations };
+    return {
+      errorCode,
+      errorMessage,
+      groupId,
+      groupState,
+      groupEpoch,
+      assignmentEpoch,
+      assignorName,
+      members,
+      authorizedOperations,
+    };
   });
   r.tags();
   r.end();
@@ -329,7 +370,11 @@ export interface OffsetFetchGroup {
  * groups: one group before v8 (OFFSET_FETCH_BATCH_VERSION), any number from v8. topics null:
  * every committed offset of the group.
  */
-export function encodeOffsetFetchRequest(version: number, groups: { groupId: string; topics: { name: string; partitions: number[] }[] | null }[], requireStable = false): Buffer {
+export function encodeOffsetFetchRequest(
+  version: number,
+  groups: { groupId: string; topics: { name: string; partitions: number[] }[] | null }[],
+  requireStable = false,
+): Buffer {
   const w = writer(GROUP_APIS.OffsetFetch, version);
   const writeTopic = (t: { name: string; partitions: number[] }): void => {
     w.string(t.name);
@@ -357,7 +402,11 @@ export function encodeOffsetFetchRequest(version: number, groups: { groupId: str
 }
 
 /** groupIds: what was asked (before v8 the answer does not name its one group). */
-export function decodeOffsetFetchResponse(payload: Buffer, version: number, groupIds: string[]): { throttleTimeMs: number; groups: OffsetFetchGroup[] } {
+export function decodeOffsetFetchResponse(
+  payload: Buffer,
+  version: number,
+  groupIds: string[],
+): { throttleTimeMs: number; groups: OffsetFetchGroup[] } {
   const r = reader(GROUP_APIS.OffsetFetch, version, payload);
   const throttleTimeMs = version >= 3 ? r.int32('throttle_time_ms') : 0;
   const s = minString(r);
@@ -405,7 +454,10 @@ export interface OffsetCommitRequest {
   generationIdOrMemberEpoch: number;
   memberId: string;
   groupInstanceId: string | null;
-  topics: { name: string; partitions: { partition: number; offset: bigint; leaderEpoch?: number; metadata?: string | null }[] }[];
+  topics: {
+    name: string;
+    partitions: { partition: number; offset: bigint; leaderEpoch?: number; metadata?: string | null }[];
+  }[];
 }
 
 export function encodeOffsetCommitRequest(version: number, request: OffsetCommitRequest): Buffer {
@@ -429,7 +481,10 @@ export function encodeOffsetCommitRequest(version: number, request: OffsetCommit
   return w.tags().toBuffer();
 }
 
-export function decodeOffsetCommitResponse(payload: Buffer, version: number): { throttleTimeMs: number; topics: { name: string; partitions: { partition: number; errorCode: number }[] }[] } {
+export function decodeOffsetCommitResponse(
+  payload: Buffer,
+  version: number,
+): { throttleTimeMs: number; topics: { name: string; partitions: { partition: number; errorCode: number }[] }[] } {
   const r = reader(GROUP_APIS.OffsetCommit, version, payload);
   const throttleTimeMs = version >= 3 ? r.int32('throttle_time_ms') : 0;
   const topics = r.array('topics', minString(r) + (r.flexible ? 2 : 4), () => {
@@ -457,7 +512,10 @@ export function encodeDeleteGroupsRequest(version: number, groupIds: string[]): 
   return w.tags().toBuffer();
 }
 
-export function decodeDeleteGroupsResponse(payload: Buffer, version: number): { throttleTimeMs: number; results: { groupId: string; errorCode: number }[] } {
+export function decodeDeleteGroupsResponse(
+  payload: Buffer,
+  version: number,
+): { throttleTimeMs: number; results: { groupId: string; errorCode: number }[] } {
   const r = reader(GROUP_APIS.DeleteGroups, version, payload);
   const throttleTimeMs = r.int32('throttle_time_ms');
   const results = r.array('results', minString(r) + 2, () => {
@@ -477,11 +535,17 @@ export function decodeDeleteGroupsResponse(payload: Buffer, version: number): { 
 // at the end, so the ones read here are there in every version and the rest is left unread.
 
 /** source: whose assignment, for errors. */
-export function decodeConsumerProtocolAssignment(bytes: Buffer, source = 'a consumer protocol assignment'): { version: number; topics: { topic: string; partitions: number[] }[] } {
+export function decodeConsumerProtocolAssignment(
+  bytes: Buffer,
+  source = 'a consumer protocol assignment',
+): { version: number; topics: { topic: string; partitions: number[] }[] } {
   const r = new ResponseReader(bytes, source, false);
   const version = r.int16('the assignment version');
   if (version < 0) r.fail(`the assignment has version ${version}`);
-  const topics = r.array('assigned topics', 2 + 4, () => ({ topic: r.string('a topic name'), partitions: r.int32Array('assigned partitions') }));
+  const topics = r.array('assigned topics', 2 + 4, () => ({
+    topic: r.string('a topic name'),
+    partitions: r.int32Array('assigned partitions'),
+  }));
   if (r.remaining > 0) r.nullableBytes('user data');
   return { version, topics };
 }

@@ -146,7 +146,14 @@ const TABLE: readonly (readonly [number, string, boolean])[] = [
 const BY_CODE = new Map<number, KafkaErrorCode>(TABLE.map(([code, name, retriable]) => [code, { name, retriable }]));
 const BY_NAME = new Map<string, number>(TABLE.map(([code, name]) => [name, code]));
 // Older names (kafkajs still uses them as its errors' `type`).
-for (const [name, code] of [['UNKNOWN', -1], ['NOT_LEADER_FOR_PARTITION', 6], ['GROUP_LOAD_IN_PROGRESS', 14], ['GROUP_COORDINATOR_NOT_AVAILABLE', 15], ['NOT_COORDINATOR_FOR_GROUP', 16]] as const) BY_NAME.set(name, code);
+for (const [name, code] of [
+  ['UNKNOWN', -1],
+  ['NOT_LEADER_FOR_PARTITION', 6],
+  ['GROUP_LOAD_IN_PROGRESS', 14],
+  ['GROUP_COORDINATOR_NOT_AVAILABLE', 15],
+  ['NOT_COORDINATOR_FOR_GROUP', 16],
+] as const)
+  BY_NAME.set(name, code);
 
 /** The codes Eventscope acts on by name. */
 export const KAFKA_ERROR = {

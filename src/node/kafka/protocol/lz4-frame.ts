@@ -40,8 +40,13 @@ export function lz4DecompressFrame(input: Uint8Array): Buffer {
   let contentSize = -1;
   if (flg & FLG_CONTENT_SIZE) {
     if (at + 8 > end) fail('the content size is cut off');
-    contentSize = (input[at]! | (input[at + 1]! << 8) | (input[at + 2]! << 16)) + input[at + 3]! * 2 ** 24 + (input[at + 4]! | (input[at + 5]! << 8) | (input[at + 6]! << 16)) * 2 ** 32 + input[at + 7]! * 2 ** 56;
-    if (contentSize > end * MAX_INFLATION) fail(`the frame declares ${contentSize} bytes, more than its ${end} compressed bytes can hold`);
+    contentSize =
+      (input[at]! | (input[at + 1]! << 8) | (input[at + 2]! << 16)) +
+      input[at + 3]! * 2 ** 24 +
+      (input[at + 4]! | (input[at + 5]! << 8) | (input[at + 6]! << 16)) * 2 ** 32 +
+      input[at + 7]! * 2 ** 56;
+    if (contentSize > end * MAX_INFLATION)
+      fail(`the frame declares ${contentSize} bytes, more than its ${end} compressed bytes can hold`);
     at += 8;
   }
   at += 1; // header checksum: the record batch's CRC already covers these bytes

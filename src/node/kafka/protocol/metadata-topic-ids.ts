@@ -6,7 +6,13 @@
 import { formatKafkaUuid, isZeroUuid, RequestWriter, ResponseReader, ZERO_UUID } from './flexible-codec.ts';
 import type { ApiSpec } from './group-protocol.ts';
 
-export const METADATA_TOPIC_IDS_API = { name: 'Metadata', apiKey: 3, minVersion: 10, maxVersion: 13, flexibleFrom: 9 } as const satisfies ApiSpec;
+export const METADATA_TOPIC_IDS_API = {
+  name: 'Metadata',
+  apiKey: 3,
+  minVersion: 10,
+  maxVersion: 13,
+  flexibleFrom: 9,
+} as const satisfies ApiSpec;
 
 export interface MetadataTopicId {
   /** null only where the broker answers a topic asked by ID (v12+), which these requests never do. */
@@ -31,7 +37,9 @@ export interface MetadataTopicIdsResponse {
 function check(version: number): void {
   const api = METADATA_TOPIC_IDS_API;
   if (!Number.isInteger(version) || version < api.minVersion || version > api.maxVersion) {
-    throw new RangeError(`Metadata v${version} is not a version Eventscope reads topic IDs with (v${api.minVersion}–v${api.maxVersion})`);
+    throw new RangeError(
+      `Metadata v${version} is not a version Eventscope reads topic IDs with (v${api.minVersion}–v${api.maxVersion})`,
+    );
   }
 }
 

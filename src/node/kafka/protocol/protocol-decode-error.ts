@@ -12,7 +12,11 @@ export class ProtocolDecodeError extends Error {
   /** What was wrong, without the where (the message has both). */
   readonly reason: string;
 
-  constructor(where: { topic: string | null; partition: number | null; offset: bigint | null }, reason: string, options?: { cause?: unknown }) {
+  constructor(
+    where: { topic: string | null; partition: number | null; offset: bigint | null },
+    reason: string,
+    options?: { cause?: unknown },
+  ) {
     super(`Malformed Kafka data ${describeWhere(where)}: ${reason}`, options);
     this.name = 'ProtocolDecodeError';
     this.topic = where.topic;

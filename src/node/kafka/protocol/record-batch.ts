@@ -171,12 +171,21 @@ interface BatchHeader {
  * Decodes a batch's records into `out` (those at fetchOffset or later), checking each record's
  * length against its fields and the count against the bytes.
  */
-function decodeBatchRecords(where: RecordSetSource, body: Buffer, batch: BatchHeader, fetchOffset: bigint, out: KafkaRecord[]): void {
+function decodeBatchRecords(
+  where: RecordSetSource,
+  body: Buffer,
+  batch: BatchHeader,
+  fetchOffset: bigint,
+  out: KafkaRecord[],
+): void {
   const { baseOffset, lastOffsetDelta, count } = batch;
   const partition = where.partition;
   let current = baseOffset;
   try {
-    if (count > body.length / MIN_RECORD_BYTES) malformed(`the batch declares ${count} records, but its ${body.length} bytes of records hold at most ${Math.floor(body.length / MIN_RECORD_BYTES)}`);
+    if (count > body.length / MIN_RECORD_BYTES)
+      malformed(
+        `the batch declares ${count} records, but its ${body.length} bytes of records hold at most ${Math.floor(body.length / MIN_RECORD_BYTES)}`,
+      );
     const r = new Reader(body);
     const bodyEnd = body.length;
     for (let i = 0; i < count; i++) {
@@ -189,19 +198,22 @@ function decodeBatchRecords(where: RecordSetSource, body: Buffer, batch: BatchHe
       r.at += 1; // record attributes: unused
       const timestampDelta = r.varlong();
       const offsetDelta = r.varint();
-      if (offsetDelta < 0 || offsetDelta > lastOffsetDelta) malformed(`record ${i} has offset delta ${offsetDelta}, outside the batch's 0..${lastOffsetDelta}`);
+      if (offsetDelta < 0 || offsetDelta > lastOffsetDelta)
+        malformed(`record ${i} has offset delta ${offsetDelta}, outside the batch's 0..${lastOffsetDelta}`);
       current = baseOffset + BigInt(offsetDelta);
       const key = r.bytes('key');
       const value = r.bytes('value');
       const headerCount = r.varint();
-      if (headerCount < 0 || headerCount * 2 > recordEnd - r.at) malformed(`the record declares ${headerCount} headers in ${recordEnd - r.at} bytes`);
+      if (headerCount < 0 || headerCount * 2 > recordEnd - r.at)
+        malformed(`the record declares ${headerCount} headers in ${recordEnd - r.at} bytes`);
       const headers: KafkaRecord['headers'] = headerCount === 0 ? [] : new Array(headerCount);
       for (let h = 0; h < headerCount; h++) {
         const headerKey = r.bytes('header key');
         if (headerKey === null) malformed(`header ${h} has a null key`);
         headers[h] = { key: headerKey.toString('utf8'), value: r.bytes('header value') };
       }
-      if (r.at !== recordEnd) malformed(`the record declares ${length} bytes but its fields take ${r.at - (recordEnd - length)}`);
+      if (r.at !== recordEnd)
+        malformed(`the record declares ${length} bytes but its fields take ${r.at - (recordEnd - length)}`);
       r.limit = bodyEnd;
       if (current < fetchOffset) continue;
       out.push({
@@ -217,7 +229,8 @@ function decodeBatchRecords(where: RecordSetSource, body: Buffer, batch: BatchHe
     current = baseOffset;
     if (r.at !== bodyEnd) malformed(`${bodyEnd - r.at} bytes follow the batch's ${count} records`);
   } catch (err) {
-    if (err instanceof Malformed) throw new ProtocolDecodeError({ topic: where.topic, partition, offset: current }, err.message);
+    if (err instanceof Malformed)
+      throw new ProtocolDecodeError({ topic: where.topic, partition, offset: current }, err.message);
     throw err;
   }
 }
@@ -228,15 +241,29 @@ function decodeBatchRecords(where: RecordSetSource, body: Buffer, batch: BatchHe
  * aborted transactions (read_committed); empty for read_uncommitted. Throws
  * ProtocolDecodeError for anything malformed (a CRC mismatch included).
  */
-export function decodeRecordSet(where: RecordSetSource, data: Buffer, fetchOffset: bigint, aborted: readonly AbortedTransaction[], options: DecodeOptions = {}): DecodedRecords {
+export function decodeRecordSet(
+  where: RecordSetSource,
+  data: Buffer,
+  fetchOffset: bigint,
+  aborted: readonly AbortedTransaction[],
+  options: DecodeOptions = {},
+): DecodedRecords {
   const headersOnly = options.headersOnly === true;
   const verifyCrc = options.verifyCrc !== false && !headersOnly;
   const records: KafkaRecord[] = [];
-  const pendingAborts = aborted.length === 0 ? aborted : [...aborted].sort((a, b) => (a.firstOffset < b.firstOffset ? -1 : a.firstOffset > b.firstOffset ? 1 : 0));
+  const pendingAborts =
+    aborted.length === 0
+      ? aborted
+      : [...aborted].sort((a, b) => (a.firstOffset < b.firstOffset ? -1 : a.firstOffset > b.firstOffset ? 1 : 0));
   let nextAbort = 0;
   const abortedProducers = new Set<bigint>();
   let nextOffset: bigint | null = null;
-  const corrupt = (offset: bigint, reason: string, cause?: unknown): ProtocolDecodeError => new ProtocolDecodeError({ topic: where.topic, partition: where.partition, offset }, reason, cause === undefined ? undefined : { cause });
+  const corrupt = (offset: bigint, reason: string, cause?: unknown): ProtocolDecodeError =>
+    new ProtocolDecodeError(
+      { topic: where.topic, partition: where.partition, offset },
+      reason,
+      cause === undefined ? undefined : { cause },
+    );
   let at = 0;
   while (at < data.length) {
     const left = data.length - at;
@@ -245,14 +272,20 @@ export function decodeRecordSet(where: RecordSetSource, data: Buffer, fetchOffse
     const baseOffset = data.readBigInt64BE(at);
     if (baseOffset < 0n) throw corrupt(baseOffset, 'the batch has a negative base offset');
     const batchLength = data.readInt32BE(at + LENGTH_AT);
-    if (batchLength < MIN_LENGTH_BY_MAGIC[0]) throw corrupt(baseOffset, `the batch declares a length of ${batchLength} bytes, less than the smallest batch`);
+    if (batchLength < MIN_LENGTH_BY_MAGIC[0])
+      throw corrupt(baseOffset, `the batch declares a length of ${batchLength} bytes, less than the smallest batch`);
     const size = LOG_OVERHEAD + batchLength;
-    if (size > MAX_BATCH_BYTES) throw corrupt(baseOffset, `the batch declares ${size} bytes, more than any fetch returns`);
+    if (size > MAX_BATCH_BYTES)
+      throw corrupt(baseOffset, `the batch declares ${size} bytes, more than any fetch returns`);
     let magic = -1;
     if (left > MAGIC_AT) {
       magic = data.readInt8(at + MAGIC_AT);
       if (magic < 0 || magic > 2) throw corrupt(baseOffset, `unknown record format (magic ${magic})`);
-      if (batchLength < MIN_LENGTH_BY_MAGIC[magic]!) throw corrupt(baseOffset, `the batch declares a length of ${batchLength} bytes, less than a magic-${magic} header`);
+      if (batchLength < MIN_LENGTH_BY_MAGIC[magic]!)
+        throw corrupt(
+          baseOffset,
+          `the batch declares a length of ${batchLength} bytes, less than a magic-${magic} header`,
+        );
     }
     if (size > left) return { records, nextOffset, legacyFormat: false, truncatedBatchBytes: size };
     if (magic < 2) return { records, nextOffset, legacyFormat: true, truncatedBatchBytes: null };
@@ -262,7 +295,11 @@ export function decodeRecordSet(where: RecordSetSource, data: Buffer, fetchOffse
     if (verifyCrc) {
       const stored = data.readUInt32BE(batchStart + CRC_AT);
       const computed = crc32c(data, batchStart + ATTRIBUTES_AT, end);
-      if (stored !== computed) throw corrupt(baseOffset, `the batch's CRC-32C is ${hex(stored)} but its bytes give ${hex(computed)}: it was damaged on disk or on the way`);
+      if (stored !== computed)
+        throw corrupt(
+          baseOffset,
+          `the batch's CRC-32C is ${hex(stored)} but its bytes give ${hex(computed)}: it was damaged on disk or on the way`,
+        );
     }
     const attributes = data.readInt16BE(batchStart + ATTRIBUTES_AT);
     const codec = attributes & COMPRESSION_MASK;
@@ -272,16 +309,22 @@ export function decodeRecordSet(where: RecordSetSource, data: Buffer, fetchOffse
     const count = data.readInt32BE(batchStart + RECORD_COUNT_AT);
     if (count < 0) throw corrupt(baseOffset, `the batch declares ${count} records`);
     const lastOffset = baseOffset + BigInt(lastOffsetDelta);
-    if (lastOffset > MAX_OFFSET) throw corrupt(baseOffset, `the batch's last offset ${lastOffset} is past the largest offset Kafka has`);
+    if (lastOffset > MAX_OFFSET)
+      throw corrupt(baseOffset, `the batch's last offset ${lastOffset} is past the largest offset Kafka has`);
     nextOffset = lastOffset + 1n;
     if (headersOnly) continue;
 
     // read_committed: a transaction aborted from firstOffset on hides its producer's batches
     // until that producer's ABORT marker.
-    while (nextAbort < pendingAborts.length && pendingAborts[nextAbort]!.firstOffset <= lastOffset) abortedProducers.add(pendingAborts[nextAbort++]!.producerId);
+    while (nextAbort < pendingAborts.length && pendingAborts[nextAbort]!.firstOffset <= lastOffset)
+      abortedProducers.add(pendingAborts[nextAbort++]!.producerId);
     const isControl = (attributes & CONTROL) !== 0;
     const producerId = data.readBigInt64BE(batchStart + PRODUCER_ID_AT);
-    if (!isControl && (lastOffset < fetchOffset || ((attributes & TRANSACTIONAL) !== 0 && abortedProducers.has(producerId)))) continue;
+    if (
+      !isControl &&
+      (lastOffset < fetchOffset || ((attributes & TRANSACTIONAL) !== 0 && abortedProducers.has(producerId)))
+    )
+      continue;
     if (count === 0) continue; // emptied by compaction; Kafka reads no records from it either
 
     const header: BatchHeader = {
@@ -297,7 +340,11 @@ export function decodeRecordSet(where: RecordSetSource, data: Buffer, fetchOffse
       try {
         body = decompress(codec, body);
       } catch (err) {
-        throw corrupt(baseOffset, `the batch's ${CODEC_NAMES[codec]} data does not decompress (${(err as Error).message})`, err);
+        throw corrupt(
+          baseOffset,
+          `the batch's ${CODEC_NAMES[codec]} data does not decompress (${(err as Error).message})`,
+          err,
+        );
       }
     }
     if (isControl) {
@@ -305,7 +352,11 @@ export function decodeRecordSet(where: RecordSetSource, data: Buffer, fetchOffse
       const control: KafkaRecord[] = [];
       decodeBatchRecords(where, body, header, 0n, control);
       const key = control[0]!.key;
-      if (key === null || key.length < 4) throw corrupt(control[0]!.offset, `a control record's key has ${key === null ? 'no' : key.length} bytes, not 4`);
+      if (key === null || key.length < 4)
+        throw corrupt(
+          control[0]!.offset,
+          `a control record's key has ${key === null ? 'no' : key.length} bytes, not 4`,
+        );
       if ((key[2]! << 8) + key[3]! === CONTROL_ABORT) abortedProducers.delete(producerId);
       continue;
     }

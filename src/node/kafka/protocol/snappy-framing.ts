@@ -13,14 +13,17 @@ const XERIAL_BLOCK_BYTES = 32 * 1024;
 const MAX_INFLATION = 22;
 
 export function snappyDecompress(buffer: Buffer): Buffer {
-  if (buffer.length < XERIAL_HEADER_BYTES || !buffer.subarray(0, 8).equals(XERIAL_MAGIC)) return snappyUncompressBlock(buffer);
+  if (buffer.length < XERIAL_HEADER_BYTES || !buffer.subarray(0, 8).equals(XERIAL_MAGIC))
+    return snappyUncompressBlock(buffer);
   const parts: Buffer[] = [];
   let at = XERIAL_HEADER_BYTES;
   while (at < buffer.length) {
-    if (at + 4 > buffer.length) throw new Error(`snappy: a block length at byte ${at} is cut off (${buffer.length - at} of 4 bytes)`);
+    if (at + 4 > buffer.length)
+      throw new Error(`snappy: a block length at byte ${at} is cut off (${buffer.length - at} of 4 bytes)`);
     const size = buffer.readInt32BE(at);
     at += 4;
-    if (size < 0 || at + size > buffer.length) throw new Error(`snappy: a block at byte ${at} declares ${size} bytes, but ${buffer.length - at} are left`);
+    if (size < 0 || at + size > buffer.length)
+      throw new Error(`snappy: a block at byte ${at} declares ${size} bytes, but ${buffer.length - at} are left`);
     parts.push(snappyUncompressBlock(buffer.subarray(at, at + size)));
     at += size;
   }
@@ -54,7 +57,8 @@ export function snappyUncompressBlock(input: Uint8Array): Buffer {
     length += (byte & 0x7f) * 2 ** shift;
     if (byte < 0x80) break;
   }
-  if (length > end * MAX_INFLATION) throw new Error(`snappy: the block declares ${length} bytes, more than its ${end} compressed bytes can hold`);
+  if (length > end * MAX_INFLATION)
+    throw new Error(`snappy: the block declares ${length} bytes, more than its ${end} compressed bytes can hold`);
   const out = Buffer.allocUnsafe(length);
   let pos = 0;
   while (at < end) {
@@ -96,7 +100,8 @@ export function snappyUncompressBlock(input: Uint8Array): Buffer {
       offset = (input[at]! | (input[at + 1]! << 8) | (input[at + 2]! << 16) | (input[at + 3]! << 24)) >>> 0;
       at += 4;
     }
-    if (offset === 0 || offset > pos) throw new Error(`snappy: a copy refers ${offset} bytes back from byte ${pos} of the output`);
+    if (offset === 0 || offset > pos)
+      throw new Error(`snappy: a copy refers ${offset} bytes back from byte ${pos} of the output`);
     if (pos + n > length) throw new Error(`snappy: the block decodes to more than the ${length} bytes it declares`);
     if (offset >= n && n > 16) out.copyWithin(pos, pos - offset, pos - offset + n);
     else for (let i = 0; i < n; i++) out[pos + i] = out[pos - offset + i]!; // may overlap: repeats a pattern

@@ -14,7 +14,13 @@ export const TOPIC_ADMIN_APIS = {
   DeleteTopics: { name: 'DeleteTopics', apiKey: 20, minVersion: 1, maxVersion: 6, flexibleFrom: 4 },
   DeleteRecords: { name: 'DeleteRecords', apiKey: 21, minVersion: 0, maxVersion: 2, flexibleFrom: 2 },
   CreatePartitions: { name: 'CreatePartitions', apiKey: 37, minVersion: 0, maxVersion: 3, flexibleFrom: 2 },
-  IncrementalAlterConfigs: { name: 'IncrementalAlterConfigs', apiKey: 44, minVersion: 0, maxVersion: 1, flexibleFrom: 1 },
+  IncrementalAlterConfigs: {
+    name: 'IncrementalAlterConfigs',
+    apiKey: 44,
+    minVersion: 0,
+    maxVersion: 1,
+    flexibleFrom: 1,
+  },
 } as const satisfies Record<string, ApiSpec>;
 
 /** CreateTopics takes -1 for "the broker's default" partitions and replication factor from this version on (KIP-464). */
@@ -26,7 +32,9 @@ export const CONFIG_OPERATION = { SET: 0, DELETE: 1, APPEND: 2, SUBTRACT: 3 } as
 
 function check(api: ApiSpec, version: number): void {
   if (!Number.isInteger(version) || version < api.minVersion || version > api.maxVersion) {
-    throw new RangeError(`${api.name} v${version} is not a version Eventscope speaks (v${api.minVersion}–v${api.maxVersion})`);
+    throw new RangeError(
+      `${api.name} v${version} is not a version Eventscope speaks (v${api.minVersion}–v${api.maxVersion})`,
+    );
   }
 }
 
@@ -48,7 +56,12 @@ function minString(r: ResponseReader): number {
 // CreateTopics (19)
 
 export interface CreateTopicsRequest {
-  topics: { name: string; numPartitions: number; replicationFactor: number; configs: { name: string; value: string | null }[] }[];
+  topics: {
+    name: string;
+    numPartitions: number;
+    replicationFactor: number;
+    configs: { name: string; value: string | null }[];
+  }[];
   timeoutMs: number;
   validateOnly: boolean;
 }
@@ -63,7 +76,8 @@ export interface CreateTopicsResult {
   numPartitions: number;
   replicationFactor: number;
   /** null before v5, or where the broker could not say (topicConfigErrorCode). */
-  configs: { name: string; value: string | null; readOnly: boolean; configSource: number; isSensitive: boolean }[] | null;
+  configs:
+    { name: string; value: string | null; readOnly: boolean; configSource: number; isSensitive: boolean }[] | null;
 }
 
 export function encodeCreateTopicsRequest(version: number, request: CreateTopicsRequest): Buffer {
@@ -81,7 +95,10 @@ export function encodeCreateTopicsRequest(version: number, request: CreateTopics
   return w.tags().toBuffer();
 }
 
-export function decodeCreateTopicsResponse(payload: Buffer, version: number): { throttleTimeMs: number; topics: CreateTopicsResult[] } {
+export function decodeCreateTopicsResponse(
+  payload: Buffer,
+  version: number,
+): { throttleTimeMs: number; topics: CreateTopicsResult[] } {
   const r = reader(TOPIC_ADMIN_APIS.CreateTopics, version, payload);
   const throttleTimeMs = r.int32('throttle_time_ms');
   const topics = r.array('topics', minString(r) + 2, () => {
@@ -96,13 +113,27 @@ export function decodeCreateTopicsResponse(payload: Buffer, version: number): { 
       numPartitions = r.int32('num_partitions');
       replicationFactor = r.int16('replication_factor');
       configs = r.nullableArray('configs', 1 + 1 + 1 + 1 + 1, () => {
-        const config = { name: r.string('a config name'), value: r.nullableString('a config value'), readOnly: r.bool('read_only'), configSource: r.int8('config_source'), isSensitive: r.bool('is_sensitive') };
+        const config = {
+          name: r.string('a config name'),
+          value: r.nullableString('a config value'),
+          readOnly: r.bool('read_only'),
+          configSource: r.int8('config_source'),
+          isSensitive: r.bool('is_sensitive'),
+        };
         r.tags();
         return config;
       });
     }
     r.tags(); // topic_config_error_code (tag 0) is skipped: configs null says the same
-    return { name, topicId: id === null || isZeroUuid(id) ? null : formatKafkaUuid(id), errorCode, errorMessage, numPartitions, replicationFactor, configs };
+    return {
+      name,
+      topicId: id === null || isZeroUuid(id) ? null : formatKafkaUuid(id),
+      errorCode,
+      errorMessage,
+      numPartitions,
+      replicationFactor,
+      configs,
+    };
   });
   r.tags();
   r.end();
@@ -126,7 +157,10 @@ export function encodeDeleteTopicsRequest(version: number, topics: string[], tim
   return w.tags().toBuffer();
 }
 
-export function decodeDeleteTopicsResponse(payload: Buffer, version: number): { throttleTimeMs: number; topics: { name: string | null; errorCode: number; errorMessage: string | null }[] } {
+export function decodeDeleteTopicsResponse(
+  payload: Buffer,
+  version: number,
+): { throttleTimeMs: number; topics: { name: string | null; errorCode: number; errorMessage: string | null }[] } {
   const r = reader(TOPIC_ADMIN_APIS.DeleteTopics, version, payload);
   const throttleTimeMs = r.int32('throttle_time_ms');
   const topics = r.array('responses', 1 + 2, () => {
@@ -145,7 +179,12 @@ export function decodeDeleteTopicsResponse(payload: Buffer, version: number): { 
 // ---------------------------------------------------------------------------------------------
 // DeleteRecords (21): sent to each partition's leader.
 
-export function encodeDeleteRecordsRequest(version: number, topic: string, offsets: { partition: number; offset: bigint }[], timeoutMs: number): Buffer {
+export function encodeDeleteRecordsRequest(
+  version: number,
+  topic: string,
+  offsets: { partition: number; offset: bigint }[],
+  timeoutMs: number,
+): Buffer {
   const w = writer(TOPIC_ADMIN_APIS.DeleteRecords, version);
   w.array([topic], (name) => {
     w.string(name);
@@ -159,13 +198,23 @@ export function encodeDeleteRecordsRequest(version: number, topic: string, offse
   return w.tags().toBuffer();
 }
 
-export function decodeDeleteRecordsResponse(payload: Buffer, version: number): { throttleTimeMs: number; topics: { name: string; partitions: { partition: number; lowWatermark: bigint; errorCode: number }[] }[] } {
+export function decodeDeleteRecordsResponse(
+  payload: Buffer,
+  version: number,
+): {
+  throttleTimeMs: number;
+  topics: { name: string; partitions: { partition: number; lowWatermark: bigint; errorCode: number }[] }[];
+} {
   const r = reader(TOPIC_ADMIN_APIS.DeleteRecords, version, payload);
   const throttleTimeMs = r.int32('throttle_time_ms');
   const topics = r.array('topics', minString(r) + 1, () => {
     const name = r.string('a topic name');
     const partitions = r.array('partitions', 4 + 8 + 2, () => {
-      const p = { partition: r.int32('a partition index'), lowWatermark: r.int64('a low watermark'), errorCode: r.int16('an error code') };
+      const p = {
+        partition: r.int32('a partition index'),
+        lowWatermark: r.int64('a low watermark'),
+        errorCode: r.int16('an error code'),
+      };
       r.tags();
       return p;
     });
@@ -180,7 +229,12 @@ export function decodeDeleteRecordsResponse(payload: Buffer, version: number): {
 // ---------------------------------------------------------------------------------------------
 // CreatePartitions (37)
 
-export function encodeCreatePartitionsRequest(version: number, topics: { name: string; count: number }[], timeoutMs: number, validateOnly: boolean): Buffer {
+export function encodeCreatePartitionsRequest(
+  version: number,
+  topics: { name: string; count: number }[],
+  timeoutMs: number,
+  validateOnly: boolean,
+): Buffer {
   const w = writer(TOPIC_ADMIN_APIS.CreatePartitions, version);
   w.array(topics, (t) => {
     w.string(t.name).int32(t.count);
@@ -191,11 +245,18 @@ export function encodeCreatePartitionsRequest(version: number, topics: { name: s
   return w.tags().toBuffer();
 }
 
-export function decodeCreatePartitionsResponse(payload: Buffer, version: number): { throttleTimeMs: number; results: { name: string; errorCode: number; errorMessage: string | null }[] } {
+export function decodeCreatePartitionsResponse(
+  payload: Buffer,
+  version: number,
+): { throttleTimeMs: number; results: { name: string; errorCode: number; errorMessage: string | null }[] } {
   const r = reader(TOPIC_ADMIN_APIS.CreatePartitions, version, payload);
   const throttleTimeMs = r.int32('throttle_time_ms');
   const results = r.array('results', minString(r) + 2 + 1, () => {
-    const result = { name: r.string('a topic name'), errorCode: r.int16('an error code'), errorMessage: r.nullableString('an error message') };
+    const result = {
+      name: r.string('a topic name'),
+      errorCode: r.int16('an error code'),
+      errorMessage: r.nullableString('an error message'),
+    };
     r.tags();
     return result;
   });
@@ -213,7 +274,11 @@ export interface AlterConfigsResource {
   configs: { name: string; operation: number; value: string | null }[];
 }
 
-export function encodeIncrementalAlterConfigsRequest(version: number, resources: AlterConfigsResource[], validateOnly: boolean): Buffer {
+export function encodeIncrementalAlterConfigsRequest(
+  version: number,
+  resources: AlterConfigsResource[],
+  validateOnly: boolean,
+): Buffer {
   const w = writer(TOPIC_ADMIN_APIS.IncrementalAlterConfigs, version);
   w.array(resources, (res) => {
     w.int8(res.resourceType).string(res.resourceName);
@@ -227,11 +292,22 @@ export function encodeIncrementalAlterConfigsRequest(version: number, resources:
   return w.tags().toBuffer();
 }
 
-export function decodeIncrementalAlterConfigsResponse(payload: Buffer, version: number): { throttleTimeMs: number; responses: { errorCode: number; errorMessage: string | null; resourceType: number; resourceName: string }[] } {
+export function decodeIncrementalAlterConfigsResponse(
+  payload: Buffer,
+  version: number,
+): {
+  throttleTimeMs: number;
+  responses: { errorCode: number; errorMessage: string | null; resourceType: number; resourceName: string }[];
+} {
   const r = reader(TOPIC_ADMIN_APIS.IncrementalAlterConfigs, version, payload);
   const throttleTimeMs = r.int32('throttle_time_ms');
   const responses = r.array('responses', 2 + 1 + 1 + minString(r), () => {
-    const response = { errorCode: r.int16('an error code'), errorMessage: r.nullableString('an error message'), resourceType: r.int8('a resource type'), resourceName: r.string('a resource name') };
+    const response = {
+      errorCode: r.int16('an error code'),
+      errorMessage: r.nullableString('an error message'),
+      resourceType: r.int8('a resource type'),
+      resourceName: r.string('a resource name'),
+    };
     r.tags();
     return response;
   });

@@ -44,7 +44,7 @@ export function ComparePanel({ session, connectionId }: { session: ProjectionSes
 
   const consumerState = (): ConsumerState => {
     if (source === 'topic') {
-      if (!changelog) throw new Error('Read the consumer\'s topic first.');
+      if (!changelog) throw new Error("Read the consumer's topic first.");
       return { keyed: true, states: changelog.entries.map((e) => [e.key, e.value]) };
     }
     return parseConsumerJson(text, source === 'file' ? (fileName ?? 'the file') : 'the pasted text');
@@ -85,13 +85,14 @@ export function ComparePanel({ session, connectionId }: { session: ProjectionSes
       );
   };
 
-  const canCompare = session.events > 0 && busy === null && (source === 'topic' ? changelog !== null : text.trim() !== '');
+  const canCompare =
+    session.events > 0 && busy === null && (source === 'topic' ? changelog !== null : text.trim() !== '');
 
   return (
     <section className="compare-panel" data-testid="compare-panel">
       <p className="meta compare-note">
-        Compare with the state a consumer produced. For a fair comparison the range should end where the consumer is: pick <strong>to: a consumer group</strong> in the range
-        (its committed offsets) and run the projection again.
+        Compare with the state a consumer produced. For a fair comparison the range should end where the consumer is:
+        pick <strong>to: a consumer group</strong> in the range (its committed offsets) and run the projection again.
       </p>
       <div className="compare-sources" role="radiogroup" aria-label="The consumer's state">
         {(
@@ -102,7 +103,15 @@ export function ComparePanel({ session, connectionId }: { session: ProjectionSes
           ] as const
         ).map(([value, label]) => (
           <label key={value}>
-            <input type="radio" name="compare-source" value={value} checked={source === value} onChange={() => setSource(value)} data-testid={`compare-source-${value}`} /> {label}
+            <input
+              type="radio"
+              name="compare-source"
+              value={value}
+              checked={source === value}
+              onChange={() => setSource(value)}
+              data-testid={`compare-source-${value}`}
+            />{' '}
+            {label}
           </label>
         ))}
       </div>
@@ -111,7 +120,9 @@ export function ComparePanel({ session, connectionId }: { session: ProjectionSes
           className="compare-json"
           value={text}
           onChange={(e) => setText(e.target.value)}
-          placeholder={'{ "o-1": { "status": "shipped" }, … }  — an object of key → state for a keyed projection, else the whole state'}
+          placeholder={
+            '{ "o-1": { "status": "shipped" }, … }  — an object of key → state for a keyed projection, else the whole state'
+          }
           spellCheck={false}
           rows={8}
           aria-label="The consumer's state as JSON"
@@ -128,10 +139,20 @@ export function ComparePanel({ session, connectionId }: { session: ProjectionSes
               const file = e.target.files?.[0];
               if (!file) return;
               setFileName(file.name);
-              file.text().then(setText, (err: unknown) => setError(new Error(`Could not read ${file.name}: ${err instanceof Error ? err.message : String(err)}`)));
+              file
+                .text()
+                .then(setText, (err: unknown) =>
+                  setError(
+                    new Error(`Could not read ${file.name}: ${err instanceof Error ? err.message : String(err)}`),
+                  ),
+                );
             }}
           />
-          {fileName && <span className="meta">{fileName}: {text.length.toLocaleString()} characters</span>}
+          {fileName && (
+            <span className="meta">
+              {fileName}: {text.length.toLocaleString()} characters
+            </span>
+          )}
         </div>
       )}
       {source === 'topic' && (
@@ -143,7 +164,14 @@ export function ComparePanel({ session, connectionId }: { session: ProjectionSes
           }}
         >
           <label>
-            Topic <input type="text" value={topic} onChange={(e) => setTopic(e.target.value)} placeholder="order-states-changelog" data-testid="compare-topic" />
+            Topic{' '}
+            <input
+              type="text"
+              value={topic}
+              onChange={(e) => setTopic(e.target.value)}
+              placeholder="order-states-changelog"
+              data-testid="compare-topic"
+            />
           </label>
           <button type="submit" disabled={topic.trim() === '' || busy !== null}>
             Read latest value per key
@@ -151,7 +179,8 @@ export function ComparePanel({ session, connectionId }: { session: ProjectionSes
           {changelog && (
             <span className="meta" data-testid="compare-changelog">
               {changelog.entries.length.toLocaleString()} keys from {changelog.records.toLocaleString()} records
-              {changelog.notJson > 0 && `; ${changelog.notJson.toLocaleString()} values were not JSON (compared as text)`}
+              {changelog.notJson > 0 &&
+                `; ${changelog.notJson.toLocaleString()} values were not JSON (compared as text)`}
               {changelog.truncated && '; more keys than are read at once: the rest were left out'}
             </span>
           )}
@@ -189,15 +218,25 @@ function Report({ report, session }: { report: ComparisonReport; session: Projec
   const differ = report.divergences.length;
   return (
     <div className="compare-report" data-testid="compare-report">
-      <p className={`notice ${differ === 0 && report.onlyInConsumer.length === 0 && report.onlyInProjection.length === 0 ? 'notice-ok' : 'notice-warning'}`} data-testid="compare-summary">
+      <p
+        className={`notice ${differ === 0 && report.onlyInConsumer.length === 0 && report.onlyInProjection.length === 0 ? 'notice-ok' : 'notice-warning'}`}
+        data-testid="compare-summary"
+      >
         {report.agreeing.toLocaleString()} agree, {differ.toLocaleString()} differ
         {report.onlyInConsumer.length > 0 && `, ${report.onlyInConsumer.length.toLocaleString()} only in the consumer`}
-        {report.onlyInProjection.length > 0 && `, ${report.onlyInProjection.length.toLocaleString()} only in the projection`}.
+        {report.onlyInProjection.length > 0 &&
+          `, ${report.onlyInProjection.length.toLocaleString()} only in the projection`}
+        .
         {first && (
           <>
             {' '}
             They first part after{' '}
-            <button type="button" className="link" onClick={() => goTo(session, first.index)} data-testid="compare-first">
+            <button
+              type="button"
+              className="link"
+              onClick={() => goTo(session, first.index)}
+              data-testid="compare-first"
+            >
               event {first.index.toLocaleString()} (partition {first.partition}, offset {first.offset}
               {first.type ? `, ${first.type}` : ''})
             </button>
@@ -215,8 +254,14 @@ function Report({ report, session }: { report: ComparisonReport; session: Projec
               <>
                 {' '}
                 <span className="meta">parts after </span>
-                <button type="button" className="link" onClick={() => goTo(session, d.firstDivergingEvent!.index)} data-testid="compare-divergence-event">
-                  event {d.firstDivergingEvent.index.toLocaleString()} (partition {d.firstDivergingEvent.partition}, offset {d.firstDivergingEvent.offset}
+                <button
+                  type="button"
+                  className="link"
+                  onClick={() => goTo(session, d.firstDivergingEvent!.index)}
+                  data-testid="compare-divergence-event"
+                >
+                  event {d.firstDivergingEvent.index.toLocaleString()} (partition {d.firstDivergingEvent.partition},
+                  offset {d.firstDivergingEvent.offset}
                   {d.firstDivergingEvent.type ? `, ${d.firstDivergingEvent.type}` : ''})
                 </button>
               </>
@@ -224,10 +269,18 @@ function Report({ report, session }: { report: ComparisonReport; session: Projec
               <span className="meta"> (no event of the range touched it)</span>
             )}
           </h4>
-          <StateChanges changes={d.changes} more={d.moreChanges ?? 0} testId="compare-changes" beforeLabel="consumer" afterLabel="projection" />
+          <StateChanges
+            changes={d.changes}
+            more={d.moreChanges ?? 0}
+            testId="compare-changes"
+            beforeLabel="consumer"
+            afterLabel="projection"
+          />
         </div>
       ))}
-      {differ > SHOWN && <p className="meta">and {(differ - SHOWN).toLocaleString()} more keys that differ (the earliest first).</p>}
+      {differ > SHOWN && (
+        <p className="meta">and {(differ - SHOWN).toLocaleString()} more keys that differ (the earliest first).</p>
+      )}
     </div>
   );
 }

@@ -40,7 +40,14 @@ export function StepThrough({ session }: { session: ProjectionSession }) {
   }, [target, session, go]);
 
   // The state at the index; a move made before the answer cancels the call before.
-  const { data: view, error, loading } = useHostCall<StepView | null>((signal) => (events === 0 ? Promise.resolve(null) : session.stateAt(index, signal)), [session, index, events]);
+  const {
+    data: view,
+    error,
+    loading,
+  } = useHostCall<StepView | null>(
+    (signal) => (events === 0 ? Promise.resolve(null) : session.stateAt(index, signal)),
+    [session, index, events],
+  );
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>): void => {
     const tag = (e.target as HTMLElement).tagName;
@@ -60,13 +67,39 @@ export function StepThrough({ session }: { session: ProjectionSession }) {
   }
 
   return (
-    <section className="step-through" data-testid="step-through" tabIndex={0} onKeyDown={onKeyDown} aria-label="Step through the events">
+    <section
+      className="step-through"
+      data-testid="step-through"
+      tabIndex={0}
+      onKeyDown={onKeyDown}
+      aria-label="Step through the events"
+    >
       <div className="step-timeline">
-        <button type="button" onClick={() => go(index - 1)} disabled={index <= 0} aria-label="Previous event" data-testid="step-prev">
+        <button
+          type="button"
+          onClick={() => go(index - 1)}
+          disabled={index <= 0}
+          aria-label="Previous event"
+          data-testid="step-prev"
+        >
           ←
         </button>
-        <input type="range" min={0} max={events} value={index} onChange={(e) => go(Number(e.target.value))} aria-label="Event" data-testid="step-slider" />
-        <button type="button" onClick={() => go(index + 1)} disabled={index >= events} aria-label="Next event" data-testid="step-next">
+        <input
+          type="range"
+          min={0}
+          max={events}
+          value={index}
+          onChange={(e) => go(Number(e.target.value))}
+          aria-label="Event"
+          data-testid="step-slider"
+        />
+        <button
+          type="button"
+          onClick={() => go(index + 1)}
+          disabled={index >= events}
+          aria-label="Next event"
+          data-testid="step-next"
+        >
           →
         </button>
         <form
@@ -79,11 +112,24 @@ export function StepThrough({ session }: { session: ProjectionSession }) {
           }}
         >
           <label>
-            Event <input type="number" min={0} max={events} value={typed} onChange={(e) => setTyped(e.target.value)} onBlur={() => setTyped(String(index))} data-testid="step-index" />
+            Event{' '}
+            <input
+              type="number"
+              min={0}
+              max={events}
+              value={typed}
+              onChange={(e) => setTyped(e.target.value)}
+              onBlur={() => setTyped(String(index))}
+              data-testid="step-index"
+            />
           </label>
           <span className="meta"> of {events.toLocaleString()}</span>
         </form>
-        {loading && <span className="meta" data-testid="step-loading">…</span>}
+        {loading && (
+          <span className="meta" data-testid="step-loading">
+            …
+          </span>
+        )}
       </div>
       <ErrorNotice error={error} />
       {view && view.index === index && <StepDetails view={view} />}
@@ -113,7 +159,13 @@ function StepDetails({ view }: { view: StepView }) {
             <dt>Key</dt>
             <dd>{event.key ?? <span className="meta">null</span>}</dd>
             <dt>Value</dt>
-            <dd className="step-value">{event.value !== null && typeof event.value === 'object' && !(event.value instanceof Uint8Array) ? <JsonTree value={event.value} /> : showValue(event.value, 2_000)}</dd>
+            <dd className="step-value">
+              {event.value !== null && typeof event.value === 'object' && !(event.value instanceof Uint8Array) ? (
+                <JsonTree value={event.value} />
+              ) : (
+                showValue(event.value, 2_000)
+              )}
+            </dd>
           </dl>
         )}
       </div>
@@ -123,7 +175,13 @@ function StepDetails({ view }: { view: StepView }) {
           {view.key !== null && <span className="meta"> of key {view.key}</span>}
           {view.keys !== null && <span className="meta"> ({view.keys.toLocaleString()} keys)</span>}
         </h4>
-        <div data-testid="step-state">{view.state === null && view.keys !== null ? <p className="meta">This event has no key: no state changed.</p> : <JsonTree value={view.state} />}</div>
+        <div data-testid="step-state">
+          {view.state === null && view.keys !== null ? (
+            <p className="meta">This event has no key: no state changed.</p>
+          ) : (
+            <JsonTree value={view.state} />
+          )}
+        </div>
         <h4>What it changed</h4>
         <StateChanges changes={view.changes} more={view.moreChanges ?? 0} testId="step-changes" />
       </div>
@@ -132,8 +190,25 @@ function StepDetails({ view }: { view: StepView }) {
 }
 
 /** A diff as rows: path, before → after. */
-export function StateChanges({ changes, more, testId, beforeLabel = 'before', afterLabel = 'after' }: { changes: StepView['changes']; more: number; testId: string; beforeLabel?: string; afterLabel?: string }) {
-  if (changes.length === 0) return <p className="meta" data-testid={testId}>Nothing.</p>;
+export function StateChanges({
+  changes,
+  more,
+  testId,
+  beforeLabel = 'before',
+  afterLabel = 'after',
+}: {
+  changes: StepView['changes'];
+  more: number;
+  testId: string;
+  beforeLabel?: string;
+  afterLabel?: string;
+}) {
+  if (changes.length === 0)
+    return (
+      <p className="meta" data-testid={testId}>
+        Nothing.
+      </p>
+    );
   return (
     <table className="step-changes" data-testid={testId}>
       <thead>
@@ -165,7 +240,15 @@ export function StateChanges({ changes, more, testId, beforeLabel = 'before', af
   );
 }
 
-function RunUntil({ session, from, onFound }: { session: ProjectionSession; from: number; onFound(index: number): void }) {
+function RunUntil({
+  session,
+  from,
+  onFound,
+}: {
+  session: ProjectionSession;
+  from: number;
+  onFound(index: number): void;
+}) {
   const [expression, setExpression] = useState('');
   const [result, setResult] = useState<{ kind: 'found' | 'end' | 'error'; text: string } | null>(null);
   const [running, setRunning] = useState<AbortController | null>(null);
@@ -179,7 +262,8 @@ function RunUntil({ session, from, onFound }: { session: ProjectionSession; from
       ({ index, failure }) => {
         setRunning(null);
         if (failure) setResult({ kind: 'error', text: failure.message });
-        else if (index === null) setResult({ kind: 'end', text: `Not true after any event from ${from + 1} to the end of the range.` });
+        else if (index === null)
+          setResult({ kind: 'end', text: `Not true after any event from ${from + 1} to the end of the range.` });
         else {
           setResult({ kind: 'found', text: `True after event ${index.toLocaleString()}.` });
           onFound(index);
@@ -187,7 +271,8 @@ function RunUntil({ session, from, onFound }: { session: ProjectionSession; from
       },
       (err: unknown) => {
         setRunning(null);
-        if (!controller.signal.aborted) setResult({ kind: 'error', text: err instanceof Error ? err.message : String(err) });
+        if (!controller.signal.aborted)
+          setResult({ kind: 'error', text: err instanceof Error ? err.message : String(err) });
       },
     );
   };
@@ -221,9 +306,16 @@ function RunUntil({ session, from, onFound }: { session: ProjectionSession; from
           Run from event {from.toLocaleString()}
         </button>
       )}
-      <span className="meta">A JavaScript expression over state (the event&apos;s key&apos;s state, when keyed) and event, checked after each event.</span>
+      <span className="meta">
+        A JavaScript expression over state (the event&apos;s key&apos;s state, when keyed) and event, checked after each
+        event.
+      </span>
       {result && (
-        <div className={`notice ${result.kind === 'error' ? 'notice-error' : result.kind === 'found' ? 'notice-ok' : 'notice-warning'}`} role={result.kind === 'error' ? 'alert' : 'status'} data-testid="step-until-result">
+        <div
+          className={`notice ${result.kind === 'error' ? 'notice-error' : result.kind === 'found' ? 'notice-ok' : 'notice-warning'}`}
+          role={result.kind === 'error' ? 'alert' : 'status'}
+          data-testid="step-until-result"
+        >
           {result.text}
         </div>
       )}

@@ -38,7 +38,12 @@ function ConfigTable({ result, testId }: { result: CreateTopicResult; testId: st
         </thead>
         <tbody>
           {shown.map((c) => (
-            <tr key={c.name} className={c.source === 'topic' ? 'changed' : ''} data-testid="admin-config-row" data-config={c.name}>
+            <tr
+              key={c.name}
+              className={c.source === 'topic' ? 'changed' : ''}
+              data-testid="admin-config-row"
+              data-config={c.name}
+            >
               <td>{c.name}</td>
               <td className="mono">{c.sensitive ? '(hidden)' : (c.value ?? '—')}</td>
               <td className="meta">{c.source === 'topic' ? 'set on the topic' : c.source}</td>
@@ -54,7 +59,8 @@ function ConfigTable({ result, testId }: { result: CreateTopicResult; testId: st
         </tbody>
       </table>
       <label className="check">
-        <input type="checkbox" checked={all} onChange={(e) => setAll(e.target.checked)} /> Show all {result.configs.length} configs the topic gets
+        <input type="checkbox" checked={all} onChange={(e) => setAll(e.target.checked)} /> Show all{' '}
+        {result.configs.length} configs the topic gets
       </label>
     </>
   );
@@ -65,7 +71,10 @@ function Outcome({ result, testId }: { result: CreateTopicResult; testId: string
   return (
     <div data-testid={testId}>
       <p>
-        {result.dryRun ? 'Would create' : 'Created'} <strong className="mono">{result.topic}</strong> with <strong data-testid="admin-partitions">{size(result.partitions, 'partition count')}</strong> partition{result.partitions === 1 ? '' : 's'}, replication factor <strong data-testid="admin-rf">{size(result.replicationFactor, 'replication factor')}</strong>
+        {result.dryRun ? 'Would create' : 'Created'} <strong className="mono">{result.topic}</strong> with{' '}
+        <strong data-testid="admin-partitions">{size(result.partitions, 'partition count')}</strong> partition
+        {result.partitions === 1 ? '' : 's'}, replication factor{' '}
+        <strong data-testid="admin-rf">{size(result.replicationFactor, 'replication factor')}</strong>
         {result.topicId ? <span className="meta"> · topic ID {result.topicId}</span> : null}.
       </p>
       <ConfigTable result={result} testId={`${testId}-configs`} />
@@ -73,7 +82,17 @@ function Outcome({ result, testId }: { result: CreateTopicResult; testId: string
   );
 }
 
-export function CreateTopicDialog({ connectionId, onClose, onCreated, onOpen }: { connectionId: string; onClose(): void; onCreated(topic: string): void; onOpen(topic: string): void }) {
+export function CreateTopicDialog({
+  connectionId,
+  onClose,
+  onCreated,
+  onOpen,
+}: {
+  connectionId: string;
+  onClose(): void;
+  onCreated(topic: string): void;
+  onOpen(topic: string): void;
+}) {
   const [name, setName] = useState('');
   const [partitions, setPartitions] = useState('1');
   const [replicationFactor, setReplicationFactor] = useState('');
@@ -85,8 +104,19 @@ export function CreateTopicDialog({ connectionId, onClose, onCreated, onOpen }: 
   const request: Checked<ReturnType<typeof CreateTopicParams.parse>> =
     typeof configs === 'string'
       ? { problem: configs, field: 'configs' }
-      : check(CreateTopicParams, { connectionId, topic: name.trim(), ...(p === null ? {} : { partitions: p }), ...(rf === null ? {} : { replicationFactor: rf }), configs, dryRun: true });
-  const flow = useDryRun(request, (params, dryRun) => rpc().call('topics.create', { ...params, dryRun }), (r) => onCreated(r.topic));
+      : check(CreateTopicParams, {
+          connectionId,
+          topic: name.trim(),
+          ...(p === null ? {} : { partitions: p }),
+          ...(rf === null ? {} : { replicationFactor: rf }),
+          configs,
+          dryRun: true,
+        });
+  const flow = useDryRun(
+    request,
+    (params, dryRun) => rpc().call('topics.create', { ...params, dryRun }),
+    (r) => onCreated(r.topic),
+  );
   const invalid = (field: string): string => (flow.problem?.field === field ? 'field field-invalid' : 'field');
 
   return (
@@ -94,22 +124,46 @@ export function CreateTopicDialog({ connectionId, onClose, onCreated, onOpen }: 
       <h3>New topic</h3>
       <label className={invalid('topic')}>
         <span className="field-label">Name</span>
-        <input value={name} onChange={(e) => setName(e.target.value)} placeholder="e.g. orders.v2" data-testid="create-topic-name" autoFocus />
+        <input
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          placeholder="e.g. orders.v2"
+          data-testid="create-topic-name"
+          autoFocus
+        />
         <span className="field-hint">Letters, digits, “.”, “_” and “-”, at most 249.</span>
       </label>
       <div className="topic-admin-row">
         <label className={invalid('partitions')}>
           <span className="field-label">Partitions</span>
-          <input inputMode="numeric" value={partitions} onChange={(e) => setPartitions(e.target.value)} placeholder="broker default" data-testid="create-topic-partitions" />
+          <input
+            inputMode="numeric"
+            value={partitions}
+            onChange={(e) => setPartitions(e.target.value)}
+            placeholder="broker default"
+            data-testid="create-topic-partitions"
+          />
         </label>
         <label className={invalid('replicationFactor')}>
           <span className="field-label">Replication factor</span>
-          <input inputMode="numeric" value={replicationFactor} onChange={(e) => setReplicationFactor(e.target.value)} placeholder="broker default" data-testid="create-topic-rf" />
+          <input
+            inputMode="numeric"
+            value={replicationFactor}
+            onChange={(e) => setReplicationFactor(e.target.value)}
+            placeholder="broker default"
+            data-testid="create-topic-rf"
+          />
         </label>
       </div>
       <label className={invalid('configs')}>
         <span className="field-label">Configs (one “name=value” per line; the rest take the broker’s defaults)</span>
-        <textarea value={configText} onChange={(e) => setConfigText(e.target.value)} rows={3} placeholder={'retention.ms=604800000\ncleanup.policy=compact'} data-testid="create-topic-configs" />
+        <textarea
+          value={configText}
+          onChange={(e) => setConfigText(e.target.value)}
+          rows={3}
+          placeholder={'retention.ms=604800000\ncleanup.policy=compact'}
+          data-testid="create-topic-configs"
+        />
       </label>
       {flow.preview && (
         <>
@@ -132,7 +186,11 @@ export function CreateTopicDialog({ connectionId, onClose, onCreated, onOpen }: 
         flow={flow}
         action="Create topic"
         confirmLabel="Yes, create it"
-        confirmText={flow.preview ? `Create topic “${flow.preview.topic}” with ${flow.preview.partitions} partition${flow.preview.partitions === 1 ? '' : 's'} on this cluster?` : ''}
+        confirmText={
+          flow.preview
+            ? `Create topic “${flow.preview.topic}” with ${flow.preview.partitions} partition${flow.preview.partitions === 1 ? '' : 's'} on this cluster?`
+            : ''
+        }
         onClose={onClose}
       />
     </div>

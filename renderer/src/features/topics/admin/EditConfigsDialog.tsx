@@ -18,7 +18,8 @@ interface Row {
 }
 
 function ChangeTable({ result, testId }: { result: AlterTopicConfigsResult; testId: string }) {
-  const shown = (value: string | null, source: string | null): string => (value === null ? (source === null ? 'its default' : '(hidden)') : value);
+  const shown = (value: string | null, source: string | null): string =>
+    value === null ? (source === null ? 'its default' : '(hidden)') : value;
   return (
     <table className="grid" data-testid={testId}>
       <thead>
@@ -34,10 +35,16 @@ function ChangeTable({ result, testId }: { result: AlterTopicConfigsResult; test
           <tr key={c.name} data-testid="admin-change-row" data-config={c.name}>
             <td>{c.name}</td>
             <td className="mono" data-testid="admin-change-before">
-              {shown(c.before, c.beforeSource)} <span className="meta">{c.beforeSource === 'topic' ? '(set on the topic)' : c.beforeSource ? `(${c.beforeSource})` : ''}</span>
+              {shown(c.before, c.beforeSource)}{' '}
+              <span className="meta">
+                {c.beforeSource === 'topic' ? '(set on the topic)' : c.beforeSource ? `(${c.beforeSource})` : ''}
+              </span>
             </td>
             <td className="mono" data-testid="admin-change-after">
-              {c.op === 'delete' && c.after === null ? 'the broker’s default' : shown(c.after, c.afterSource)} <span className="meta">{c.afterSource === 'topic' ? '(set on the topic)' : c.afterSource ? `(${c.afterSource})` : ''}</span>
+              {c.op === 'delete' && c.after === null ? 'the broker’s default' : shown(c.after, c.afterSource)}{' '}
+              <span className="meta">
+                {c.afterSource === 'topic' ? '(set on the topic)' : c.afterSource ? `(${c.afterSource})` : ''}
+              </span>
             </td>
             <td className="meta">{c.unchanged ? 'no change' : ''}</td>
           </tr>
@@ -47,21 +54,45 @@ function ChangeTable({ result, testId }: { result: AlterTopicConfigsResult; test
   );
 }
 
-export function EditConfigsDialog({ connectionId, topic, configs, onClose, onDone }: { connectionId: string; topic: string; configs: ConfigEntry[]; onClose(): void; onDone(): void }) {
+export function EditConfigsDialog({
+  connectionId,
+  topic,
+  configs,
+  onClose,
+  onDone,
+}: {
+  connectionId: string;
+  topic: string;
+  configs: ConfigEntry[];
+  onClose(): void;
+  onDone(): void;
+}) {
   const [rows, setRows] = useState<Row[]>([{ id: 0, name: '', op: 'set', value: '' }]);
   const [nextId, setNextId] = useState(1);
   const known = new Map(configs.map((c) => [c.name, c]));
 
-  const update = (id: number, patch: Partial<Row>): void => setRows((rs) => rs.map((r) => (r.id === id ? { ...r, ...patch } : r)));
-  const changes = rows.filter((r) => r.name.trim() !== '' || r.value !== '').map((r) => (r.op === 'set' ? { name: r.name.trim(), op: 'set' as const, value: r.value } : { name: r.name.trim(), op: 'delete' as const }));
+  const update = (id: number, patch: Partial<Row>): void =>
+    setRows((rs) => rs.map((r) => (r.id === id ? { ...r, ...patch } : r)));
+  const changes = rows
+    .filter((r) => r.name.trim() !== '' || r.value !== '')
+    .map((r) =>
+      r.op === 'set'
+        ? { name: r.name.trim(), op: 'set' as const, value: r.value }
+        : { name: r.name.trim(), op: 'delete' as const },
+    );
   const unknown = changes.find((c) => c.name !== '' && known.size > 0 && !known.has(c.name));
-  const request = unknown ? { problem: `“${unknown.name}” is not a config of this topic: check its name`, field: 'changes' } : check(AlterTopicConfigsParams, { connectionId, topic, changes, dryRun: true });
+  const request = unknown
+    ? { problem: `“${unknown.name}” is not a config of this topic: check its name`, field: 'changes' }
+    : check(AlterTopicConfigsParams, { connectionId, topic, changes, dryRun: true });
   const flow = useDryRun(request, (params, dryRun) => rpc().call('topics.alterConfigs', { ...params, dryRun }), onDone);
 
   return (
     <div className="panel topic-admin-dialog" role="dialog" aria-label="Edit configs" data-testid="edit-configs-dialog">
       <h3>Edit configs of {topic}</h3>
-      <p className="meta">Only the configs named here change. Deleting a config removes the topic’s own value: the broker’s default applies again.</p>
+      <p className="meta">
+        Only the configs named here change. Deleting a config removes the topic’s own value: the broker’s default
+        applies again.
+      </p>
       <datalist id="topic-config-names">
         {configs.map((c) => (
           <option key={c.name} value={c.name} />
@@ -71,15 +102,41 @@ export function EditConfigsDialog({ connectionId, topic, configs, onClose, onDon
         const now = known.get(r.name.trim());
         return (
           <div key={r.id} className="topic-admin-row" data-testid="config-change">
-            <input list="topic-config-names" value={r.name} onChange={(e) => update(r.id, { name: e.target.value })} placeholder="config name, e.g. retention.ms" aria-label="Config name" data-testid="config-change-name" />
-            <select value={r.op} onChange={(e) => update(r.id, { op: e.target.value as Row['op'] })} aria-label="Set or delete" data-testid="config-change-op">
+            <input
+              list="topic-config-names"
+              value={r.name}
+              onChange={(e) => update(r.id, { name: e.target.value })}
+              placeholder="config name, e.g. retention.ms"
+              aria-label="Config name"
+              data-testid="config-change-name"
+            />
+            <select
+              value={r.op}
+              onChange={(e) => update(r.id, { op: e.target.value as Row['op'] })}
+              aria-label="Set or delete"
+              data-testid="config-change-op"
+            >
               <option value="set">set to</option>
               <option value="delete">delete (back to default)</option>
             </select>
-            <input value={r.op === 'set' ? r.value : ''} onChange={(e) => update(r.id, { value: e.target.value })} disabled={r.op === 'delete'} placeholder={r.op === 'set' ? 'value' : ''} aria-label="Value" data-testid="config-change-value" />
-            <span className="meta">{now ? `now ${now.sensitive ? '(hidden)' : (now.value ?? '—')}${now.isDefault ? ' (default)' : ''}` : ''}</span>
+            <input
+              value={r.op === 'set' ? r.value : ''}
+              onChange={(e) => update(r.id, { value: e.target.value })}
+              disabled={r.op === 'delete'}
+              placeholder={r.op === 'set' ? 'value' : ''}
+              aria-label="Value"
+              data-testid="config-change-value"
+            />
+            <span className="meta">
+              {now ? `now ${now.sensitive ? '(hidden)' : (now.value ?? '—')}${now.isDefault ? ' (default)' : ''}` : ''}
+            </span>
             {rows.length > 1 && (
-              <button type="button" className="link" onClick={() => setRows((rs) => rs.filter((x) => x.id !== r.id))} aria-label="Remove this change">
+              <button
+                type="button"
+                className="link"
+                onClick={() => setRows((rs) => rs.filter((x) => x.id !== r.id))}
+                aria-label="Remove this change"
+              >
                 ✕
               </button>
             )}

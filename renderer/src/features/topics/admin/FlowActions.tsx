@@ -5,11 +5,28 @@ import type { ReactNode } from 'react';
 import { ErrorNotice } from '../../../components/ErrorNotice.tsx';
 import type { DryRunFlow } from './use-dry-run.ts';
 
-export function FlowActions<R>({ flow, action, confirmText, confirmLabel, onClose }: { flow: DryRunFlow<R>; action: string; confirmText: ReactNode; confirmLabel: string; onClose(): void }) {
+export function FlowActions<R>({
+  flow,
+  action,
+  confirmText,
+  confirmLabel,
+  onClose,
+}: {
+  flow: DryRunFlow<R>;
+  action: string;
+  confirmText: ReactNode;
+  confirmLabel: string;
+  onClose(): void;
+}) {
   return (
     <>
       {flow.problem && (
-        <div className="notice notice-error" role="alert" data-testid="admin-invalid" data-field={flow.problem.field ?? undefined}>
+        <div
+          className="notice notice-error"
+          role="alert"
+          data-testid="admin-invalid"
+          data-field={flow.problem.field ?? undefined}
+        >
           {sentence(flow.problem.message)} Nothing was sent.
         </div>
       )}
@@ -17,7 +34,13 @@ export function FlowActions<R>({ flow, action, confirmText, confirmLabel, onClos
       {flow.confirming ? (
         <div className="notice notice-warning topic-admin-confirm" data-testid="admin-confirm">
           <span>{confirmText}</span>
-          <button type="button" className="primary" onClick={() => void flow.execute()} disabled={flow.busy} data-testid="admin-confirm-yes">
+          <button
+            type="button"
+            className="primary"
+            onClick={() => void flow.execute()}
+            disabled={flow.busy}
+            data-testid="admin-confirm-yes"
+          >
             {flow.busy ? 'Working…' : confirmLabel}
           </button>
           <button type="button" onClick={flow.cancelConfirm} disabled={flow.busy} data-testid="admin-confirm-cancel">
@@ -29,7 +52,14 @@ export function FlowActions<R>({ flow, action, confirmText, confirmLabel, onClos
           <button type="button" onClick={() => void flow.askPreview()} disabled={flow.busy} data-testid="admin-preview">
             {flow.busy ? 'Asking…' : 'Preview'}
           </button>
-          <button type="button" className="primary" onClick={flow.askConfirm} disabled={flow.busy || flow.preview === null} title={flow.preview ? `${action} as previewed (asks once more)` : 'Preview first: see what will change'} data-testid="admin-execute">
+          <button
+            type="button"
+            className="primary"
+            onClick={flow.askConfirm}
+            disabled={flow.busy || flow.preview === null}
+            title={flow.preview ? `${action} as previewed (asks once more)` : 'Preview first: see what will change'}
+            data-testid="admin-execute"
+          >
             {action}
           </button>
           <button type="button" onClick={onClose} data-testid="admin-close">

@@ -18,7 +18,13 @@ export function NewTopicButton({ connectionId, onCreated }: { connectionId: stri
       </button>
       {open && (
         <div className="topic-admin-line">
-          <CreateTopicDialog key={connectionId} connectionId={connectionId} onClose={() => setOpen(false)} onCreated={onCreated} onOpen={(topic) => go({ kind: 'topic', connectionId, topic })} />
+          <CreateTopicDialog
+            key={connectionId}
+            connectionId={connectionId}
+            onClose={() => setOpen(false)}
+            onCreated={onCreated}
+            onOpen={(topic) => go({ kind: 'topic', connectionId, topic })}
+          />
         </div>
       )}
     </div>

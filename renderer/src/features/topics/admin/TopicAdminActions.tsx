@@ -13,7 +13,15 @@ import './topic-admin.css';
 
 type Open = 'configs' | 'partitions' | 'records' | 'delete' | null;
 
-export function TopicAdminActions({ connectionId, detail, onChanged }: { connectionId: string; detail: TopicDetail | null; onChanged(): void }) {
+export function TopicAdminActions({
+  connectionId,
+  detail,
+  onChanged,
+}: {
+  connectionId: string;
+  detail: TopicDetail | null;
+  onChanged(): void;
+}) {
   const kind = useConnectionKind(connectionId);
   const [open, setOpen] = useState<Open>(null);
   const go = useNavigation((s) => s.go);
@@ -21,7 +29,13 @@ export function TopicAdminActions({ connectionId, detail, onChanged }: { connect
   const topic = detail.name;
   const close = (): void => setOpen(null);
   const button = (which: Exclude<Open, null>, label: string, testId: string, className = '') => (
-    <button type="button" className={className} onClick={() => setOpen(open === which ? null : which)} aria-pressed={open === which} data-testid={testId}>
+    <button
+      type="button"
+      className={className}
+      onClick={() => setOpen(open === which ? null : which)}
+      aria-pressed={open === which}
+      data-testid={testId}
+    >
       {label}
     </button>
   );
@@ -33,10 +47,45 @@ export function TopicAdminActions({ connectionId, detail, onChanged }: { connect
       {button('delete', 'Delete topic', 'delete-topic', 'danger')}
       {open !== null && (
         <div className="topic-admin-line">
-          {open === 'configs' && <EditConfigsDialog key={topic} connectionId={connectionId} topic={topic} configs={detail.configs} onClose={close} onDone={onChanged} />}
-          {open === 'partitions' && <AddPartitionsDialog key={topic} connectionId={connectionId} topic={topic} current={detail.partitions.length} onClose={close} onDone={onChanged} />}
-          {open === 'records' && <DeleteRecordsDialog key={topic} connectionId={connectionId} topic={topic} partitions={detail.partitions} onClose={close} onDone={onChanged} />}
-          {open === 'delete' && <DeleteTopicDialog key={topic} connectionId={connectionId} topic={topic} onClose={close} onDeleted={() => go({ kind: 'topics', connectionId })} />}
+          {open === 'configs' && (
+            <EditConfigsDialog
+              key={topic}
+              connectionId={connectionId}
+              topic={topic}
+              configs={detail.configs}
+              onClose={close}
+              onDone={onChanged}
+            />
+          )}
+          {open === 'partitions' && (
+            <AddPartitionsDialog
+              key={topic}
+              connectionId={connectionId}
+              topic={topic}
+              current={detail.partitions.length}
+              onClose={close}
+              onDone={onChanged}
+            />
+          )}
+          {open === 'records' && (
+            <DeleteRecordsDialog
+              key={topic}
+              connectionId={connectionId}
+              topic={topic}
+              partitions={detail.partitions}
+              onClose={close}
+              onDone={onChanged}
+            />
+          )}
+          {open === 'delete' && (
+            <DeleteTopicDialog
+              key={topic}
+              connectionId={connectionId}
+              topic={topic}
+              onClose={close}
+              onDeleted={() => go({ kind: 'topics', connectionId })}
+            />
+          )}
         </div>
       )}
     </div>

@@ -40,7 +40,11 @@ export interface DryRunFlow<R> {
   execute(): Promise<void>;
 }
 
-export function useDryRun<P, R>(request: Checked<P>, send: (params: P, dryRun: boolean) => Promise<R>, onDone?: (result: R) => void): DryRunFlow<R> {
+export function useDryRun<P, R>(
+  request: Checked<P>,
+  send: (params: P, dryRun: boolean) => Promise<R>,
+  onDone?: (result: R) => void,
+): DryRunFlow<R> {
   const [preview, setPreview] = useState<{ key: string; result: R } | null>(null);
   const [done, setDone] = useState<R | null>(null);
   const [busy, setBusy] = useState(false);
