@@ -1,10 +1,10 @@
 // Saved connection profiles (without secrets) in <dataDir>/connections.json.
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { ConnectionProfile } from '../../common/contract/dto.ts';
 import { EventscopeError } from '../../common/contract/errors.ts';
 import { writeFileAtomic } from '../files/atomic-file.ts';
+import { readJsonFile } from '../files/json-file.ts';
 
 const StoreFile = z.object({ version: z.literal(1), connections: z.array(ConnectionProfile) });
 
@@ -18,22 +18,8 @@ export class ConnectionStore {
   }
 
   async list(): Promise<ConnectionProfile[]> {
-    let text: string;
-    try {
-      text = await readFile(this.path, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw err;
-    }
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      throw new EventscopeError(
-        'BAD_CONFIG',
-        `${this.path} is not valid JSON. Fix it or move it away to start with no saved connections.`,
-      );
-    }
+    const json = await readJsonFile(this.path, 'Fix it or move it away to start with no saved connections.');
+    if (json === undefined) return [];
     const parsed = StoreFile.safeParse(json);
     if (!parsed.success)
       throw new EventscopeError(

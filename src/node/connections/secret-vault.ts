@@ -4,11 +4,12 @@
 //   Linux's basic_text backend, storing needs the user's explicit consent.
 // - PlaintextFileSecretVault: browser mode and the CLI; a JSON file with mode 0600, and
 //   the UI says so next to the password field.
-import { chmod, readFile } from 'node:fs/promises';
+import { chmod } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ConnectionSecrets, SecretStorageInfo } from '../../common/contract/dto.ts';
 import { EventscopeError } from '../../common/contract/errors.ts';
 import { writeFileAtomic } from '../files/atomic-file.ts';
+import { readJsonFile } from '../files/json-file.ts';
 
 export interface SecretVault {
   info(): SecretStorageInfo;
@@ -40,19 +41,10 @@ function clean(secrets: ConnectionSecrets): ConnectionSecrets {
   return out;
 }
 
+/** The vault's file as saved; an empty one while nothing is. */
 async function readJson<T>(path: string, fallback: T): Promise<T> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return fallback;
-    throw err;
-  }
-  try {
-    return JSON.parse(text) as T;
-  } catch {
-    throw new EventscopeError('BAD_CONFIG', `${path} is not valid JSON; fix or remove it (it holds saved secrets).`);
-  }
+  const json = await readJsonFile(path, 'Fix or remove it (it holds saved secrets).');
+  return json === undefined ? fallback : (json as T);
 }
 
 export class PlaintextFileSecretVault implements SecretVault {
