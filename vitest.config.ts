@@ -14,7 +14,17 @@ export default defineConfig({
     maxWorkers: 3,
     hookTimeout: 120_000,
     projects: [
-      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts'],
+          // Files share their worker's module cache instead of importing zod, the contract and the
+          // codecs again for each of 53 files: 19 s → 14 s here. The price: a unit test must leave
+          // no state behind (a global, an env variable, fake timers): restore it in afterEach.
+          isolate: false,
+        },
+      },
       {
         extends: true,
         test: {

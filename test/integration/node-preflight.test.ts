@@ -2,6 +2,8 @@
 // (issue 12): the CLI, and npm start / npm test before they reach a .ts script (which on Node 20
 // died with ERR_UNKNOWN_FILE_EXTENSION and a stack trace); npm install refuses (engine-strict)
 // instead of exiting 0. Run with the machine's own Node 20.
+// A process test (it runs the CLI, npm start and npm test under the system's old Node): in the
+// integration project with the other tests of real processes, not in the unit loop.
 import { execFile, execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
