@@ -400,6 +400,56 @@ export function createProjectionEngine(
   const noHeaders: Record<string, string | null> = Object.freeze({}) as Record<string, string | null>;
   const isThenable = (r: unknown): boolean =>
     r !== null && typeof r === 'object' && typeof (r as { then?: unknown }).then === 'function';
+  /** typeFrom's answer as a type: text, a number as text, or null (none); anything else is the projection's mistake. */
+  const typeFromAnswer = (t: unknown): string | null => {
+    if (typeof t === 'string') return t;
+    if (typeof t === 'number') return String(t);
+    if (t === null || t === undefined) return null;
+    throw new TypeError(`typeFrom returned ${kindOfValue(t)}; it must return the event's type as a string (or null)`);
+  };
+  /** keyBy's answer as a key: text, a number as text, or null (the event is skipped); anything else is a mistake. */
+  const keyByAnswer = (k: unknown): string | null => {
+    if (typeof k === 'string') return k;
+    if (typeof k === 'number') return String(k);
+    if (k === null || k === undefined) return null;
+    throw new TypeError(
+      `keyBy returned ${kindOfValue(k)}; it must return a string or a number (or null to skip the event)`,
+    );
+  };
+  /**
+   * What a throw in the user's code comes to (feed and feedOne alike): its line in the file, the
+   * event it was on, and which part was running (stage: 0 init, 1 typeFrom, 2 keyBy, 3 on, 4 any).
+   */
+  const threwAt = (
+    err: unknown,
+    event: { topic: string; partition: number; offset: string; type: string | null } | null,
+    stage: number,
+  ): ProjectionFailure => {
+    const at = lib.userLocation(err, fileName);
+    const position: EventPosition | null =
+      event === null
+        ? null
+        : { topic: event.topic, partition: event.partition, offset: event.offset, type: event.type };
+    const running =
+      stage === 0
+        ? 'init'
+        : stage === 1
+          ? 'typeFrom'
+          : stage === 2
+            ? 'keyBy'
+            : stage === 3
+              ? `on.${event?.type ?? ''}`
+              : 'any';
+    return projectionFailure(
+      'threw',
+      fileName,
+      at ? Math.min(at.line, lastLine) : null,
+      at ? at.column : null,
+      lib.describeThrown(err),
+      position,
+      running,
+    );
+  };
   /**
    * A value (feed and feedOne alike): parsed JSON when it is JSON, else its text, else its
    * bytes; null for none. With a decoder whose texts are views (dec.views), a value kept as
@@ -534,13 +584,8 @@ export function createProjectionEngine(
         };
         if (typeFn !== null) {
           stage = 1;
-          const t = typeFn.call(def, event);
-          if (typeof t === 'string') type = t;
-          else if (typeof t === 'number') type = String(t);
-          else if (t !== null && t !== undefined)
-            throw new TypeError(
-              `typeFrom returned ${kindOfValue(t)}; it must return the event's type as a string (or null)`,
-            );
+          const t = typeFromAnswer(typeFn.call(def, event));
+          if (t !== null) type = t;
           event.type = type;
           handler = countType(type);
         } else if (typeKind === 0) {
@@ -569,16 +614,11 @@ export function createProjectionEngine(
         }
         const handlerStage = stage;
         stage = 2;
-        const rawKey = keyFn!.call(def, event);
-        if (rawKey === null || rawKey === undefined) {
+        const key = keyByAnswer(keyFn!.call(def, event));
+        if (key === null) {
           unkeyed++;
           continue;
         }
-        if (typeof rawKey !== 'string' && typeof rawKey !== 'number')
-          throw new TypeError(
-            `keyBy returned ${kindOfValue(rawKey)}; it must return a string or a number (or null to skip the event)`,
-          );
-        const key = typeof rawKey === 'string' ? rawKey : String(rawKey);
         let s = states.get(key);
         if (s === undefined && !states.has(key)) {
           stage = 0;
@@ -594,30 +634,7 @@ export function createProjectionEngine(
       }
       return null;
     } catch (err) {
-      const at = lib.userLocation(err, fileName);
-      const position: EventPosition | null =
-        event === null
-          ? null
-          : { topic: event.topic, partition: event.partition, offset: event.offset, type: event.type };
-      const running =
-        stage === 0
-          ? 'init'
-          : stage === 1
-            ? 'typeFrom'
-            : stage === 2
-              ? 'keyBy'
-              : stage === 3
-                ? `on.${event?.type ?? ''}`
-                : 'any';
-      stopped = projectionFailure(
-        'threw',
-        fileName,
-        at ? Math.min(at.line, lastLine) : null,
-        at ? at.column : null,
-        lib.describeThrown(err),
-        position,
-        running,
-      );
+      stopped = threwAt(err, event, stage);
       return stopped;
     }
   };
@@ -792,13 +809,8 @@ export function createProjectionEngine(
         type = typeof v === 'string' ? v : typeof v === 'number' ? String(v) : null;
       } else if (typeKind === 3) {
         stage = 1;
-        const t = typeFn!.call(def, event);
-        if (typeof t === 'string') type = t;
-        else if (typeof t === 'number') type = String(t);
-        else if (t !== null && t !== undefined)
-          throw new TypeError(
-            `typeFrom returned ${kindOfValue(t)}; it must return the event's type as a string (or null)`,
-          );
+        const t = typeFromAnswer(typeFn!.call(def, event));
+        if (t !== null) type = t;
       }
       event.type = type;
       let handler: ((state: unknown, event: unknown) => unknown) | null = null;
@@ -837,16 +849,11 @@ export function createProjectionEngine(
       }
       const handlerStage = stage;
       stage = 2;
-      const rawKey = keyFn!.call(def, event);
-      if (rawKey === null || rawKey === undefined) {
+      const key = keyByAnswer(keyFn!.call(def, event));
+      if (key === null) {
         unkeyed++;
         return { index, event, handler: null, key: null, applied: false };
       }
-      if (typeof rawKey !== 'string' && typeof rawKey !== 'number')
-        throw new TypeError(
-          `keyBy returned ${kindOfValue(rawKey)}; it must return a string or a number (or null to skip the event)`,
-        );
-      const key = typeof rawKey === 'string' ? rawKey : String(rawKey);
       if (beforeApply) beforeApply(key);
       let s = states.get(key);
       if (s === undefined && !states.has(key)) {
@@ -862,30 +869,7 @@ export function createProjectionEngine(
       }
       return { index, event, handler: name, key, applied: true };
     } catch (err) {
-      const at = lib.userLocation(err, fileName);
-      const position: EventPosition | null =
-        event === null
-          ? null
-          : { topic: event.topic, partition: event.partition, offset: event.offset, type: event.type };
-      const running =
-        stage === 0
-          ? 'init'
-          : stage === 1
-            ? 'typeFrom'
-            : stage === 2
-              ? 'keyBy'
-              : stage === 3
-                ? `on.${event?.type ?? ''}`
-                : 'any';
-      stopped = projectionFailure(
-        'threw',
-        fileName,
-        at ? Math.min(at.line, lastLine) : null,
-        at ? at.column : null,
-        lib.describeThrown(err),
-        position,
-        running,
-      );
+      stopped = threwAt(err, event, stage);
       return { failure: stopped };
     }
   };
