@@ -26,6 +26,7 @@ import {
 import { StatusBadge } from './StatusBadge.tsx';
 import { useConnectionKind } from './use-connection-kind.ts';
 import { usePolledCall } from './use-polled-call.ts';
+import { virtualRowStyle } from '../../components/virtual-row-style.ts';
 
 const ROW_HEIGHT_PX = 32;
 export const GROUP_REFRESH_INTERVAL_MS = 10_000;
@@ -187,14 +188,7 @@ export function ConsumersView({ connectionId }: { connectionId: string }) {
                 role="row"
                 {...keys.itemProps(item.index)}
                 className="vgrid-row groups-grid"
-                style={{
-                  position: 'absolute',
-                  top: 0,
-                  left: 0,
-                  right: 0,
-                  height: ROW_HEIGHT_PX,
-                  transform: `translateY(${item.start}px)`,
-                }}
+                style={virtualRowStyle(item.start, ROW_HEIGHT_PX)}
                 onClick={() => open(g.groupId)}
                 data-testid="group-row"
                 data-group={g.groupId}

@@ -12,6 +12,7 @@ import { moveSelection, shownRows } from './list-keys.ts';
 import { KeyCell, ValueCell } from './MessageCells.tsx';
 import { useFittingChars } from './use-fitting-chars.ts';
 import type { TailPhase } from './use-tail.ts';
+import { virtualRowStyle } from '../../components/virtual-row-style.ts';
 
 const ROW_HEIGHT_PX = 26;
 /** More than the rows a screen can show plus overscan: slot keys stay unique. */
@@ -233,14 +234,7 @@ export function MessageList({
                 aria-rowindex={item.index + 1}
                 aria-selected={isSelected}
                 className={`vgrid-row messages-grid${isSelected ? ' selected' : ''}`}
-                style={{
-                  position: 'absolute',
-                  top: 0,
-                  left: 0,
-                  right: 0,
-                  height: ROW_HEIGHT_PX,
-                  transform: `translateY(${item.start}px)`,
-                }}
+                style={virtualRowStyle(item.start, ROW_HEIGHT_PX)}
                 onClick={() => {
                   onSelect(r);
                   onOpen(r);

@@ -7,6 +7,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import type { ProjectionCounts, ProjectionFailure, ProjectionOutcome } from '@common/projections/projection-api.ts';
 import type { SessionRunResult } from '@common/projections/session-api.ts';
 import { JsonTree } from '../messages/JsonTree.tsx';
+import { virtualRowStyle } from '../../components/virtual-row-style.ts';
 
 const KEY_ROW_PX = 26;
 
@@ -165,14 +166,7 @@ function KeyedStates({ states }: { states: [key: string, state: unknown][] }) {
                   role="option"
                   aria-selected={selected?.[0] === key}
                   className={`projection-key${selected?.[0] === key ? ' active' : ''}`}
-                  style={{
-                    position: 'absolute',
-                    top: 0,
-                    left: 0,
-                    right: 0,
-                    height: KEY_ROW_PX,
-                    transform: `translateY(${item.start}px)`,
-                  }}
+                  style={virtualRowStyle(item.start, KEY_ROW_PX)}
                   onClick={() => setChosen(key)}
                   data-testid="key-row"
                   title={key}

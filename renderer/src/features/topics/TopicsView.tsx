@@ -12,6 +12,7 @@ import { useCaptures } from '../../state/captures-store.ts';
 import { useNavigation } from '../../state/navigation-store.ts';
 import { useTopicList } from './use-topic-list.ts';
 import { NewTopicButton } from './admin/NewTopicButton.tsx';
+import { virtualRowStyle } from '../../components/virtual-row-style.ts';
 
 const ROW_HEIGHT_PX = 30;
 
@@ -102,14 +103,7 @@ export function TopicsView({ connectionId }: { connectionId: string }) {
                 role="row"
                 {...keys.itemProps(item.index)}
                 className="vgrid-row topics-grid"
-                style={{
-                  position: 'absolute',
-                  top: 0,
-                  left: 0,
-                  right: 0,
-                  height: ROW_HEIGHT_PX,
-                  transform: `translateY(${item.start}px)`,
-                }}
+                style={virtualRowStyle(item.start, ROW_HEIGHT_PX)}
                 onClick={() => open(item.index)}
                 data-testid="topic-row"
                 data-topic={t.name}
