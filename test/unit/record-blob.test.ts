@@ -5,6 +5,7 @@ import { zstdCompressSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { KafkaRecord } from '../../src/node/kafka/index.ts';
 import { packRecords, RecordPacker, unpackRecords } from '../../src/node/log/record-blob.ts';
+import { f64, i32, u16, u32 } from '../support/little-endian.ts';
 
 const ZSTD = 1;
 const WIDE = 2;
@@ -132,24 +133,3 @@ function packedLength(rs: KafkaRecord[]): number {
   }
   return n;
 }
-
-const u16 = (n: number) => {
-  const b = Buffer.alloc(2);
-  b.writeUInt16LE(n);
-  return b;
-};
-const u32 = (n: number) => {
-  const b = Buffer.alloc(4);
-  b.writeUInt32LE(n);
-  return b;
-};
-const i32 = (n: number) => {
-  const b = Buffer.alloc(4);
-  b.writeInt32LE(n);
-  return b;
-};
-const f64 = (n: number) => {
-  const b = Buffer.alloc(8);
-  b.writeDoubleLE(n);
-  return b;
-};

@@ -6,6 +6,7 @@ import { LogFullError, ReplayLog, subtract } from '../../src/node/log/replay-log
 import { packRecords, unpackRecords } from '../../src/node/log/record-blob.ts';
 import { offsets, records } from '../support/log-records.ts';
 import { testTempDir } from '../support/temp-dir.ts';
+import { f64, i32, u16, u32 } from '../support/little-endian.ts';
 
 const key = (partition = 0) => ({ cluster: 'c1', topic: 'orders', partition });
 const tempLog = (options = {}) => new ReplayLog(join(testTempDir('es-log-'), 'log.sqlite'), options);
@@ -67,27 +68,6 @@ describe('record blobs, wide and narrow', () => {
     expect(() => unpackRecords(0, 0n, Buffer.of(8, 0, 0, 0, 0))).toThrow(/unknown flags 8/);
   });
 });
-
-const u16 = (n: number) => {
-  const b = Buffer.alloc(2);
-  b.writeUInt16LE(n);
-  return b;
-};
-const u32 = (n: number) => {
-  const b = Buffer.alloc(4);
-  b.writeUInt32LE(n);
-  return b;
-};
-const i32 = (n: number) => {
-  const b = Buffer.alloc(4);
-  b.writeInt32LE(n);
-  return b;
-};
-const f64 = (n: number) => {
-  const b = Buffer.alloc(8);
-  b.writeDoubleLE(n);
-  return b;
-};
 
 describe('ReplayLog', () => {
   it('stores fetched spans, reads them back by offset in both directions, and knows its ranges', () => {
