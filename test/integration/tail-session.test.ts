@@ -19,6 +19,14 @@ describe('tail sessions', () => {
   const kafka = inject('kafka');
   let host: TestHost;
   const connectionId = 'tail';
+  /** `count` lines "<prefix>-0", "<prefix>-1", … to one partition, by kcat. */
+  const produceNumbered = (topic: string, prefix: string, count: number, partition: number): void =>
+    produceWithKcat(
+      kafka.bootstrap,
+      topic,
+      Array.from({ length: count }, (_, i) => `${prefix}-${i}`),
+      { partition },
+    );
 
   beforeAll(async () => {
     host = await startInProcessHost();
@@ -105,41 +113,16 @@ describe('tail sessions', () => {
     const topic = uniqueName('resume');
     createTopicWithKafkaTool(kafka.bootstrap, topic, { partitions: 3 });
     // History before the tail starts; partition 2 then stays quiet while the tail runs.
-    produceWithKcat(
-      kafka.bootstrap,
-      topic,
-      Array.from({ length: 10 }, (_, i) => `old-0-${i}`),
-      { partition: 0 },
-    );
-    produceWithKcat(
-      kafka.bootstrap,
-      topic,
-      Array.from({ length: 10 }, (_, i) => `old-1-${i}`),
-      { partition: 1 },
-    );
-    produceWithKcat(
-      kafka.bootstrap,
-      topic,
-      Array.from({ length: 25 }, (_, i) => `old-2-${i}`),
-      { partition: 2 },
-    );
+    produceNumbered(topic, 'old-0', 10, 0);
+    produceNumbered(topic, 'old-1', 10, 1);
+    produceNumbered(topic, 'old-2', 25, 2);
     const first = startTail(host.client, { connectionId, topic, from: { kind: 'latest' } });
     await first.until(() => first.events.some((e) => e.type === 'started'));
     expect(first.events.find((e) => e.type === 'started')).toMatchObject({
       startOffsets: { 0: '10', 1: '10', 2: '25' },
     });
-    produceWithKcat(
-      kafka.bootstrap,
-      topic,
-      Array.from({ length: 5 }, (_, i) => `a-0-${i}`),
-      { partition: 0 },
-    );
-    produceWithKcat(
-      kafka.bootstrap,
-      topic,
-      Array.from({ length: 7 }, (_, i) => `a-1-${i}`),
-      { partition: 1 },
-    );
+    produceNumbered(topic, 'a-0', 5, 0);
+    produceNumbered(topic, 'a-1', 7, 1);
     await first.until(() => first.records.length === 12);
     first.subscription.close();
     const flushes = first.events.flatMap((e) => (e.type === 'records' ? [e] : []));
@@ -149,24 +132,9 @@ describe('tail sessions', () => {
     expect(resumeAt).toEqual({ 0: '15', 1: '17', 2: '25' });
 
     // Meanwhile (paused): more for the busy partitions, and the quiet one wakes up.
-    produceWithKcat(
-      kafka.bootstrap,
-      topic,
-      Array.from({ length: 4 }, (_, i) => `b-0-${i}`),
-      { partition: 0 },
-    );
-    produceWithKcat(
-      kafka.bootstrap,
-      topic,
-      Array.from({ length: 3 }, (_, i) => `b-1-${i}`),
-      { partition: 1 },
-    );
-    produceWithKcat(
-      kafka.bootstrap,
-      topic,
-      Array.from({ length: 2 }, (_, i) => `b-2-${i}`),
-      { partition: 2 },
-    );
+    produceNumbered(topic, 'b-0', 4, 0);
+    produceNumbered(topic, 'b-1', 3, 1);
+    produceNumbered(topic, 'b-2', 2, 2);
     const second = startTail(host.client, { connectionId, topic, from: { kind: 'offsets', offsets: resumeAt } });
     await second.until(() => second.records.length >= 9);
     // About time passing: nothing marks "no more replayed records", so give them half a second to show.
