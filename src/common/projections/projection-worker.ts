@@ -20,6 +20,7 @@ import type {
 } from './projection-engine.ts';
 import type { ProjectionFailure, ProjectionOutcome } from './projection-api.ts';
 import type { BatchBuffers } from './event-batch.ts';
+import type { canonicalJson } from './state-diff.ts';
 
 export type ProjectionRequest =
   | { type: 'load'; source: string; fileName: string; progress: SharedArrayBuffer | null }
@@ -95,6 +96,7 @@ export interface ProjectionPort {
 
 export interface ProjectionWorkerLib extends EngineLib {
   createProjectionEngine: typeof createProjectionEngine;
+  canonicalJson: typeof canonicalJson;
 }
 
 export function runProjectionWorker(port: ProjectionPort, lib: ProjectionWorkerLib): void {
@@ -116,20 +118,8 @@ export function runProjectionWorker(port: ProjectionPort, lib: ProjectionWorkerL
       return `(not JSON: ${err instanceof Error ? err.message : String(err)})`;
     }
   };
-  /** The same text for the same JSON, whatever order its objects' keys were written in. */
-  const canonical = (value: unknown): string =>
-    JSON.stringify(value, (_k, v: unknown) => {
-      if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;
-      const sorted: Record<string, unknown> = {};
-      for (const k of Object.keys(v).sort())
-        Object.defineProperty(sorted, k, {
-          value: (v as Record<string, unknown>)[k],
-          enumerable: true,
-          writable: true,
-          configurable: true,
-        });
-      return sorted;
-    }) ?? 'undefined';
+  /** The same text for the same JSON, whatever order its objects' keys were written in (state-diff.ts). */
+  const canonical = lib.canonicalJson;
   type Watch = { target: string; lastAgreed: number; diverging: WatchResult['diverging'] };
   let watched: Map<string | null, Watch> | null = null;
   const sessionRequest = (engine: ProjectionEngine, request: SessionRequest): void => {

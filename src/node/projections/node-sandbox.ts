@@ -31,6 +31,7 @@ import { projectionModuleBody } from '../../common/projections/module-source.ts'
 import { ProjectionRunner, DEFAULT_BATCH_TIME_LIMIT_MS } from '../../common/projections/projection-runner.ts';
 import type { ProjectionReply, ProjectionRequest } from '../../common/projections/projection-worker.ts';
 import { runProjectionWorker } from '../../common/projections/projection-worker.ts';
+import { canonicalJson } from '../../common/projections/state-diff.ts';
 import type { SandboxTransport, StackFrame } from '../../common/projections/sandbox-channel.ts';
 import {
   compileUserCode,
@@ -73,6 +74,7 @@ const SANDBOX_FUNCTIONS = {
   lineOfProperty,
   jsonProblem,
   createProjectionEngine,
+  canonicalJson,
   runProjectionWorker,
 };
 

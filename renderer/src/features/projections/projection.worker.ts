@@ -5,6 +5,7 @@
 // importScripts, timers…) are taken out of its scope (sandbox-core lockDownScope) before any
 // projection is compiled: the only way out is the bound postMessage kept below.
 import { createProjectionEngine } from '@common/projections/projection-engine.ts';
+import { canonicalJson } from '@common/projections/state-diff.ts';
 import {
   runProjectionWorker,
   textDecoderFor,
@@ -30,5 +31,5 @@ runProjectionWorker(
     listen: (handler) => listen('message', (event) => handler(event.data)),
     decoderFor: textDecoderFor,
   },
-  { createProjectionEngine, projectionModuleBody, compileUserCode, userLocation, describeThrown },
+  { createProjectionEngine, canonicalJson, projectionModuleBody, compileUserCode, userLocation, describeThrown },
 );
