@@ -35,7 +35,6 @@ import {
   encodeOffsetFetchRequest,
   FIND_COORDINATOR_BATCH_VERSION,
   GROUP_APIS,
-  isFlexible,
   negotiateVersion,
   OFFSET_FETCH_BATCH_VERSION,
   type ApiSpec,
@@ -52,9 +51,10 @@ import {
   type MetadataTopicIdsResponse,
 } from '../protocol/metadata-topic-ids.ts';
 import { sleep } from '../../../common/util/sleep.ts';
-import { apiVersionsOf, OFFSET_SPEC, sendRawRequest, type InternalBroker, type InternalCluster } from './internals.ts';
+import { apiVersionsOf, OFFSET_SPEC, type InternalBroker, type InternalCluster } from './internals.ts';
 import { findBrokerById, listOffsetsByLeader, partitionKey, type LeaderTopic } from './list-offsets.ts';
 import { readTimestampsAt } from './record-timestamps.ts';
+import { agreedVersion, sendApiRequest } from './api-request.ts';
 
 /** Tries at a group's coordinator (found again each time) while it answers that it moved or is loading. */
 const COORDINATOR_ATTEMPTS = 6;
@@ -265,30 +265,11 @@ export class KafkajsConsumerGroups implements ConsumerGroupClient {
   }
 
   private version(broker: InternalBroker, api: ApiSpec): number {
-    const v = negotiateVersion(api, this.versionsOf(broker));
-    if (v === null)
-      throw new EventscopeError(
-        'KAFKA_ERROR',
-        `The broker does not accept ${api.name} v${api.minVersion}–v${api.maxVersion}, which Eventscope needs for consumer groups (Kafka 0.11 or newer).`,
-      );
-    return v;
+    return agreedVersion(api, this.versionsOf(broker), 'The broker', 'for consumer groups (Kafka 0.11 or newer)');
   }
 
-  private send<T>(
-    broker: InternalBroker,
-    api: ApiSpec,
-    version: number,
-    body: Buffer,
-    decode: (payload: Buffer) => T,
-  ): Promise<T> {
-    return sendRawRequest(broker, {
-      apiKey: api.apiKey,
-      apiName: api.name,
-      apiVersion: version,
-      flexible: isFlexible(api, version),
-      body,
-      decode,
-    });
+  private send<T>(broker: InternalBroker, api: ApiSpec, version: number, body: Buffer, decode: (payload: Buffer) => T) {
+    return sendApiRequest(broker, api, version, body, decode);
   }
 
   private async metadata(broker: InternalBroker, version: number, topics: string[]): Promise<MetadataTopicIdsResponse> {

@@ -12,7 +12,7 @@
 import { EventscopeError } from '../../../common/contract/errors.ts';
 import { sleep } from '../../../common/util/sleep.ts';
 import { unknownTopicError } from '../errors.ts';
-import { isFlexible, negotiateVersion, type ApiSpec } from '../protocol/group-protocol.ts';
+import { negotiateVersion, type ApiSpec } from '../protocol/group-protocol.ts';
 import { kafkaErrorCodeByName, kafkaErrorName } from '../protocol/kafka-error-codes.ts';
 import {
   decodeMetadataTopicIdsResponse,
@@ -44,9 +44,10 @@ import {
   type TopicAdminField,
   type TopicConfigChange,
 } from '../topic-admin.ts';
-import { apiVersionsOf, sendRawRequest, type InternalBroker, type InternalCluster } from './internals.ts';
+import { apiVersionsOf, type InternalBroker, type InternalCluster } from './internals.ts';
 import { findBrokerById } from './list-offsets.ts';
 import { CONFIG_SOURCES } from '../protocol/config-sources.ts';
+import { agreedVersion, sendApiRequest } from './api-request.ts';
 
 /** How long the broker may take over a request (its timeout_ms), and how long we wait for its answer. */
 const BROKER_TIMEOUT_MS = 25_000;
@@ -345,31 +346,12 @@ export class KafkajsTopicAdmin implements TopicAdminClient {
   }
 
   private version(broker: InternalBroker, api: ApiSpec): number {
-    const v = negotiateVersion(api, apiVersionsOf(broker) ?? this.cluster.apiVersions());
-    if (v === null)
-      throw new EventscopeError(
-        'KAFKA_ERROR',
-        `${this.target} does not accept ${api.name} v${api.minVersion}–v${api.maxVersion}, which Eventscope needs for this (Kafka 2.4 or newer works).`,
-      );
-    return v;
+    const versions = apiVersionsOf(broker) ?? this.cluster.apiVersions();
+    return agreedVersion(api, versions, this.target, 'for this (Kafka 2.4 or newer works)');
   }
 
-  private send<T>(
-    broker: InternalBroker,
-    api: ApiSpec,
-    version: number,
-    body: Buffer,
-    decode: (payload: Buffer) => T,
-  ): Promise<T> {
-    return sendRawRequest(broker, {
-      apiKey: api.apiKey,
-      apiName: api.name,
-      apiVersion: version,
-      flexible: isFlexible(api, version),
-      body,
-      decode,
-      requestTimeout: REQUEST_TIMEOUT_MS,
-    });
+  private send<T>(broker: InternalBroker, api: ApiSpec, version: number, body: Buffer, decode: (payload: Buffer) => T) {
+    return sendApiRequest(broker, api, version, body, decode, REQUEST_TIMEOUT_MS);
   }
 
   /** The controller and these topics (partitions, leaders, IDs), from Metadata v10+ (which never creates a topic), else kafkajs's. */
