@@ -3,7 +3,7 @@
 import { useState } from 'react';
 import { AddPartitionsParams, type AddPartitionsResult } from '@common/contract/topic-admin-dto.ts';
 import { rpc } from '../../../state/host-store.ts';
-import { DryRunNote, FlowActions } from './FlowActions.tsx';
+import { FlowActions, FlowResults } from './FlowActions.tsx';
 import './topic-admin.css';
 import { check, useDryRun, wholeNumber, type Checked } from './use-dry-run.ts';
 
@@ -67,20 +67,15 @@ export function AddPartitionsDialog({
         Records are spread over partitions by their key: from now on, a key may land in another partition than its
         earlier records, and consumers see its order only within each partition. Partitions can never be removed.
       </div>
-      {flow.preview && (
-        <>
-          <DryRunNote />
-          <Outcome result={flow.preview} testId="admin-preview-result" />
-        </>
-      )}
-      {flow.done && (
-        <>
-          <div className="notice notice-ok" role="status" data-testid="admin-done">
-            “{topic}” has {flow.done.after} partitions now.
-          </div>
-          <Outcome result={flow.done} testId="admin-done-result" />
-        </>
-      )}
+      <FlowResults
+        flow={flow}
+        show={(result, testId) => <Outcome result={result} testId={testId} />}
+        doneText={(done) => (
+          <>
+            “{topic}” has {done.after} partitions now.
+          </>
+        )}
+      />
       <FlowActions
         flow={flow}
         action="Add partitions"

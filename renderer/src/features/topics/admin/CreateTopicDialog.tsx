@@ -5,7 +5,7 @@
 import { useState } from 'react';
 import { CreateTopicParams, type CreateTopicResult } from '@common/contract/topic-admin-dto.ts';
 import { rpc } from '../../../state/host-store.ts';
-import { DryRunNote, FlowActions } from './FlowActions.tsx';
+import { FlowActions, FlowResults } from './FlowActions.tsx';
 import './topic-admin.css';
 import { check, useDryRun, wholeNumber, type Checked } from './use-dry-run.ts';
 
@@ -165,23 +165,18 @@ export function CreateTopicDialog({
           data-testid="create-topic-configs"
         />
       </label>
-      {flow.preview && (
-        <>
-          <DryRunNote />
-          <Outcome result={flow.preview} testId="admin-preview-result" />
-        </>
-      )}
-      {flow.done && (
-        <>
-          <div className="notice notice-ok" role="status" data-testid="admin-done">
-            Topic “{flow.done.topic}” created.
-            <button type="button" onClick={() => onOpen(flow.done!.topic)} data-testid="create-topic-open">
+      <FlowResults
+        flow={flow}
+        show={(result, testId) => <Outcome result={result} testId={testId} />}
+        doneText={(done) => (
+          <>
+            Topic “{done.topic}” created.
+            <button type="button" onClick={() => onOpen(done.topic)} data-testid="create-topic-open">
               Open it
             </button>
-          </div>
-          <Outcome result={flow.done} testId="admin-done-result" />
-        </>
-      )}
+          </>
+        )}
+      />
       <FlowActions
         flow={flow}
         action="Create topic"

@@ -6,7 +6,7 @@ import type { PartitionInfo } from '@common/contract/dto.ts';
 import { DeleteRecordsParams, type DeleteRecordsResult } from '@common/contract/topic-admin-dto.ts';
 import { formatCount } from '@common/format/numbers.ts';
 import { rpc } from '../../../state/host-store.ts';
-import { DryRunNote, FlowActions } from './FlowActions.tsx';
+import { FlowActions, FlowResults } from './FlowActions.tsx';
 import './topic-admin.css';
 import { check, useDryRun, type Checked } from './use-dry-run.ts';
 
@@ -161,20 +161,11 @@ export function DeleteRecordsDialog({
           })}
         </tbody>
       </table>
-      {flow.preview && (
-        <>
-          <DryRunNote />
-          <Outcome result={flow.preview} testId="admin-preview-result" />
-        </>
-      )}
-      {flow.done && (
-        <>
-          <div className="notice notice-ok" role="status" data-testid="admin-done">
-            Records deleted from “{topic}”.
-          </div>
-          <Outcome result={flow.done} testId="admin-done-result" />
-        </>
-      )}
+      <FlowResults
+        flow={flow}
+        show={(result, testId) => <Outcome result={result} testId={testId} />}
+        doneText={() => <>Records deleted from “{topic}”.</>}
+      />
       <FlowActions
         flow={flow}
         action="Delete records"

@@ -6,7 +6,7 @@ import { useState } from 'react';
 import type { ConfigEntry } from '@common/contract/dto.ts';
 import { AlterTopicConfigsParams, type AlterTopicConfigsResult } from '@common/contract/topic-admin-dto.ts';
 import { rpc } from '../../../state/host-store.ts';
-import { DryRunNote, FlowActions } from './FlowActions.tsx';
+import { FlowActions, FlowResults } from './FlowActions.tsx';
 import './topic-admin.css';
 import { check, useDryRun } from './use-dry-run.ts';
 
@@ -156,20 +156,11 @@ export function EditConfigsDialog({
           + Another config
         </button>
       </div>
-      {flow.preview && (
-        <>
-          <DryRunNote />
-          <ChangeTable result={flow.preview} testId="admin-preview-result" />
-        </>
-      )}
-      {flow.done && (
-        <>
-          <div className="notice notice-ok" role="status" data-testid="admin-done">
-            Configs of “{topic}” changed.
-          </div>
-          <ChangeTable result={flow.done} testId="admin-done-result" />
-        </>
-      )}
+      <FlowResults
+        flow={flow}
+        show={(result, testId) => <ChangeTable result={result} testId={testId} />}
+        doneText={() => <>Configs of “{topic}” changed.</>}
+      />
       <FlowActions
         flow={flow}
         action="Apply changes"

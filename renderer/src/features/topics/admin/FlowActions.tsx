@@ -1,6 +1,7 @@
-// The foot of a topic-administration dialog: what is wrong with the inputs or what the host
-// refused, then Preview / the action / Close, or — once the action was pressed after a
-// preview — the confirmation that says what will change.
+// The foot of a topic-administration dialog: what the preview showed and what was done
+// (FlowResults), what is wrong with the inputs or what the host refused, then Preview / the
+// action / Close, or — once the action was pressed after a preview — the confirmation that says
+// what will change.
 import type { ReactNode } from 'react';
 import { ErrorNotice } from '../../../components/ErrorNotice.tsx';
 import type { DryRunFlow } from './use-dry-run.ts';
@@ -82,5 +83,38 @@ export function DryRunNote() {
     <p className="meta" data-testid="admin-dry-run-note">
       Dry run: nothing has changed yet.
     </p>
+  );
+}
+
+/**
+ * The preview, marked as one, and once the action ran, a notice that says what was done above
+ * what it did. Each dialog shows a result its own way (`show`) and words its notice (`doneText`).
+ */
+export function FlowResults<R>({
+  flow,
+  show,
+  doneText,
+}: {
+  flow: DryRunFlow<R>;
+  show(result: R, testId: string): ReactNode;
+  doneText(result: R): ReactNode;
+}) {
+  return (
+    <>
+      {flow.preview && (
+        <>
+          <DryRunNote />
+          {show(flow.preview, 'admin-preview-result')}
+        </>
+      )}
+      {flow.done && (
+        <>
+          <div className="notice notice-ok" role="status" data-testid="admin-done">
+            {doneText(flow.done)}
+          </div>
+          {show(flow.done, 'admin-done-result')}
+        </>
+      )}
+    </>
   );
 }
