@@ -304,8 +304,9 @@ describe('projections.events', () => {
     });
   });
 
-  it('stays a few frames ahead of a page that does not acknowledge, and stops at records deleted before they were read, keeping what came before', async () => {
-    const topic = uniqueName('proj-deleted');
+  /** A one-partition topic of 45,000 JSON records, and a read of it whose page has not acknowledged yet: it is FRAMES_AHEAD frames in. */
+  const stalledRead = async (prefix: string) => {
+    const topic = uniqueName(prefix);
     createTopicWithKafkaTool(kafka.bootstrap, topic, { partitions: 1 });
     produceWithKcat(
       kafka.bootstrap,
@@ -319,16 +320,26 @@ describe('projections.events', () => {
       { ack: false },
     );
     await waitFor(() => read.frames >= FRAMES_AHEAD, 'frames before the first acknowledgement');
-    await new Promise((r) => setTimeout(r, 1_000)); // a read that did not wait would send more in this time
-    expect(read.frames).toBe(FRAMES_AHEAD);
-    // The first segment (20,000 records) is fetched and stored; delete far past it, then let the read go on.
-    deleteRecordsWithKafkaTool(kafka.bootstrap, topic, 0, 30_000);
+    return { topic, read };
+  };
+
+  /** The page acknowledges every frame from now on, until the read ends. */
+  const acknowledgeToEnd = async (read: ReturnType<typeof readRange>): Promise<void> => {
     const drain = setInterval(() => read.ackAll(), 20);
     try {
       await read.done;
     } finally {
       clearInterval(drain);
     }
+  };
+
+  it('stays a few frames ahead of a page that does not acknowledge, and stops at records deleted before they were read, keeping what came before', async () => {
+    const { topic, read } = await stalledRead('proj-deleted');
+    await new Promise((r) => setTimeout(r, 1_000)); // a read that did not wait would send more in this time
+    expect(read.frames).toBe(FRAMES_AHEAD);
+    // The first segment (20,000 records) is fetched and stored; delete far past it, then let the read go on.
+    deleteRecordsWithKafkaTool(kafka.bootstrap, topic, 0, 30_000);
+    await acknowledgeToEnd(read);
     // What was read before the deletion: the first segment, to the end of the fetched batch that filled it.
     const before = read.order.length;
     expect(before).toBeGreaterThanOrEqual(20_000);
@@ -344,27 +355,9 @@ describe('projections.events', () => {
   });
 
   it('says the topic was deleted when it goes mid-read, keeping what came before', async () => {
-    const topic = uniqueName('proj-gone');
-    createTopicWithKafkaTool(kafka.bootstrap, topic, { partitions: 1 });
-    produceWithKcat(
-      kafka.bootstrap,
-      topic,
-      Array.from({ length: 45_000 }, (_, i) => `{"n":${i}}`),
-      { partition: 0 },
-    );
-    const read = readRange(
-      host.client,
-      { connectionId, topic, from: { kind: 'earliest' }, to: { kind: 'latest' } },
-      { ack: false },
-    );
-    await waitFor(() => read.frames >= FRAMES_AHEAD, 'frames before the first acknowledgement');
+    const { topic, read } = await stalledRead('proj-gone');
     deleteTopicWithKafkaTool(kafka.bootstrap, topic);
-    const drain = setInterval(() => read.ackAll(), 20);
-    try {
-      await read.done;
-    } finally {
-      clearInterval(drain);
-    }
+    await acknowledgeToEnd(read);
     expect(read.end).toMatchObject({
       reason: 'topic-deleted',
       message: expect.stringContaining('was deleted while it was read'),
