@@ -10,7 +10,7 @@ import { createTopicWithKafkaTool, deleteRecordsWithKafkaTool } from '../harness
 import { produceWithKcat } from '../harness/kcat.ts';
 import { uniqueName } from '../support/unique.ts';
 import { expect, test } from './fixtures.ts';
-import { connect, openMessages } from './steps.ts';
+import { connect, openMessages, tailFromLatest } from './steps.ts';
 
 /** Opens the sample capture's topic and reads it from a position: "earliest" or "last N". */
 async function readSample(page: Page, url: string, topic: string, from: 'earliest' | { last: number }): Promise<void> {
@@ -74,8 +74,7 @@ test('a live tail shows new records, pauses, and resumes without losing or repea
   await connect(page, app.url, kafka.bootstrap);
   await openMessages(page, topic);
   await expect(page.getByTestId('produce')).toBeDisabled();
-  await page.getByTestId('from-kind').selectOption('latest');
-  await page.getByTestId('start-tail').click();
+  await tailFromLatest(page);
   await expect(page.getByTestId('tail-phase')).toHaveText(/live|caught-up/);
   produceWithKcat(kafka.bootstrap, topic, ['a1', 'a2', 'a3'], { partition: 0 });
   await expect(page.getByTestId('message-row')).toHaveCount(3);
@@ -143,8 +142,7 @@ test('producing is off on a read-only connection and asks for confirmation on a 
   createTopicWithKafkaTool(kafka.bootstrap, topic, { partitions: 1 });
   await connect(page, app.url, kafka.bootstrap, true);
   await openMessages(page, topic);
-  await page.getByTestId('from-kind').selectOption('latest');
-  await page.getByTestId('start-tail').click();
+  await tailFromLatest(page);
   await page.getByTestId('produce').click();
   await page.getByTestId('produce-key').fill('order-1');
   await page.getByTestId('produce-value').fill('{"type":"OrderPlaced"}');
@@ -261,8 +259,7 @@ test('resume picks up every partition where it stopped: a quiet partition is not
   produceWithKcat(kafka.bootstrap, topic, ['old-2-0', 'old-2-1', 'old-2-2', 'old-2-3', 'old-2-4'], { partition: 2 });
   await connect(page, app.url, kafka.bootstrap);
   await openMessages(page, topic);
-  await page.getByTestId('from-kind').selectOption('latest');
-  await page.getByTestId('start-tail').click();
+  await tailFromLatest(page);
   await expect(page.getByTestId('tail-phase')).toHaveText(/live|caught-up/);
   produceWithKcat(kafka.bootstrap, topic, ['a-0-0', 'a-0-1', 'a-0-2'], { partition: 0 });
   produceWithKcat(kafka.bootstrap, topic, ['a-1-0', 'a-1-1'], { partition: 1 });
@@ -311,8 +308,7 @@ test('the sample capture: a tail from "now" paused and resumed replays nothing',
   await page.goto(app.url);
   await page.getByTestId('open-sample').click();
   await openMessages(page, 'payments');
-  await page.getByTestId('from-kind').selectOption('latest');
-  await page.getByTestId('start-tail').click();
+  await tailFromLatest(page);
   await expect(page.getByTestId('tail-phase')).toHaveText('live');
   await page.getByTestId('pause-tail').click();
   await expect(page.getByTestId('tail-phase')).toHaveText('paused');

@@ -21,3 +21,9 @@ export async function openMessages(page: Page, topic: string): Promise<void> {
   await page.getByTestId('open-messages').click();
   await expect(page.getByTestId('messages-view')).toBeVisible();
 }
+
+/** In the open messages view: tail from the latest offsets (only what arrives from now on). */
+export async function tailFromLatest(page: Page): Promise<void> {
+  await page.getByTestId('from-kind').selectOption('latest');
+  await page.getByTestId('start-tail').click();
+}

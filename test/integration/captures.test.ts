@@ -4,24 +4,17 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { decodePayload } from '../../src/common/codecs/payload.ts';
-import { PlaintextFileSecretVault } from '../../src/node/connections/secret-vault.ts';
-import {
-  createEventscopeService,
-  SAMPLE_CAPTURE_ID,
-  type EventscopeService,
-} from '../../src/node/host/eventscope-service.ts';
-import { openClusterClient } from '../../src/node/kafka/index.ts';
+import { SAMPLE_CAPTURE_ID, type EventscopeService } from '../../src/node/host/eventscope-service.ts';
 import { CAPTURE_CLUSTER } from '../../src/node/log/capture-file.ts';
 import { ReplayLog } from '../../src/node/log/replay-log.ts';
 import { RpcClient } from '../../src/common/rpc/client.ts';
-import { serveRpc } from '../../src/common/rpc/server.ts';
-import { messagePortWire } from '../../src/common/rpc/wires/message-port-wire.ts';
 import { makeSampleCapture, SAMPLE_CAPTURE_PATH } from '../../scripts/make-sample-capture.ts';
 import { createTopicWithKafkaTool } from '../harness/kafka-tools.ts';
 import { produceWithKcat } from '../harness/kcat.ts';
 import { startTail } from '../support/tail-probe.ts';
 import { uniqueName } from '../support/unique.ts';
 import { fileTempDir, testTempDir } from '../support/temp-dir.ts';
+import { rpcClientOf, testServiceOn } from '../support/in-process-host.ts';
 
 describe('captures and the sample capture', () => {
   const kafka = inject('kafka');
@@ -30,17 +23,8 @@ describe('captures and the sample capture', () => {
   const dataDir = fileTempDir('es-captures-');
 
   beforeAll(() => {
-    service = createEventscopeService({
-      version: 'test',
-      mode: 'test',
-      dataDir,
-      vault: new PlaintextFileSecretVault(dataDir),
-      openClusterClient,
-      sampleCapturePath: SAMPLE_CAPTURE_PATH,
-    });
-    const { port1, port2 } = new MessageChannel();
-    serveRpc(messagePortWire(port1), service.methods, service.streams, { warn: () => undefined });
-    client = new RpcClient(messagePortWire(port2));
+    service = testServiceOn(dataDir, { sampleCapturePath: SAMPLE_CAPTURE_PATH });
+    client = rpcClientOf(service).client;
   });
   afterAll(async () => {
     client.close();

@@ -19,16 +19,13 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { PlaintextFileSecretVault } from '../../src/node/connections/secret-vault.ts';
-import { createEventscopeService, type EventscopeService } from '../../src/node/host/eventscope-service.ts';
-import { openClusterClient } from '../../src/node/kafka/index.ts';
+import { type EventscopeService } from '../../src/node/host/eventscope-service.ts';
 import { ReplayLog } from '../../src/node/log/replay-log.ts';
 import { RpcClient } from '../../src/common/rpc/client.ts';
-import { serveRpc } from '../../src/common/rpc/server.ts';
-import { messagePortWire } from '../../src/common/rpc/wires/message-port-wire.ts';
 import { createTopicWithKafkaTool } from '../harness/kafka-tools.ts';
 import { produceWithKcat } from '../harness/kcat.ts';
 import { uniqueName } from '../support/unique.ts';
+import { rpcClientOf, testServiceOn } from '../support/in-process-host.ts';
 
 const BIN = new URL('../../bin/eventscope.js', import.meta.url).pathname;
 
@@ -80,17 +77,8 @@ describe('saving on a full disk', () => {
     if (disk.dir === null) return;
     // The replay log lives elsewhere: this is about the small JSON files in the data folder.
     log = new ReplayLog(join(logDir, 'replay-log.sqlite'));
-    service = createEventscopeService({
-      version: 'test',
-      mode: 'test',
-      dataDir: disk.dir,
-      vault: new PlaintextFileSecretVault(disk.dir),
-      openClusterClient,
-      log,
-    });
-    const { port1, port2 } = new MessageChannel();
-    serveRpc(messagePortWire(port1), service.methods, service.streams, { warn: () => undefined });
-    client = new RpcClient(messagePortWire(port2));
+    service = testServiceOn(disk.dir, { log });
+    client = rpcClientOf(service).client;
   });
   afterAll(async () => {
     client?.close();

@@ -2,38 +2,23 @@
 // and applied at once, the environment's cap wins and says so, bad values are refused at the
 // field, and what the log holds per connection can be seen and forgotten.
 import { describe, expect, inject, it } from 'vitest';
-import { PlaintextFileSecretVault } from '../../src/node/connections/secret-vault.ts';
-import { createEventscopeService, SAMPLE_CAPTURE_ID } from '../../src/node/host/eventscope-service.ts';
-import { openClusterClient } from '../../src/node/kafka/index.ts';
-import { RpcClient } from '../../src/common/rpc/client.ts';
-import { serveRpc } from '../../src/common/rpc/server.ts';
-import { messagePortWire } from '../../src/common/rpc/wires/message-port-wire.ts';
+import { SAMPLE_CAPTURE_ID } from '../../src/node/host/eventscope-service.ts';
 import { SAMPLE_CAPTURE_PATH } from '../../scripts/make-sample-capture.ts';
 import { createTopicWithKafkaTool } from '../harness/kafka-tools.ts';
 import { produceWithKcat } from '../harness/kcat.ts';
 import { startTail } from '../support/tail-probe.ts';
 import { uniqueName } from '../support/unique.ts';
 import { fileTempDir, testTempDir } from '../support/temp-dir.ts';
+import { rpcClientOf, testServiceOn } from '../support/in-process-host.ts';
 
 /** A host on dataDir (a second one on the same dir sees what the first saved). */
 function hostOn(dataDir: string, logCapBytesPerCluster?: number) {
-  const service = createEventscopeService({
-    version: 'test',
-    mode: 'test',
-    dataDir,
-    vault: new PlaintextFileSecretVault(dataDir),
-    openClusterClient,
-    sampleCapturePath: SAMPLE_CAPTURE_PATH,
-    logCapBytesPerCluster,
-  });
-  const { port1, port2 } = new MessageChannel();
-  serveRpc(messagePortWire(port1), service.methods, service.streams, { warn: () => undefined });
-  const client = new RpcClient(messagePortWire(port2));
+  const service = testServiceOn(dataDir, { sampleCapturePath: SAMPLE_CAPTURE_PATH, logCapBytesPerCluster });
+  const { client, close: closeClient } = rpcClientOf(service);
   return {
     client,
     close: async () => {
-      client.close();
-      port1.close();
+      closeClient();
       await service.close();
     },
   };

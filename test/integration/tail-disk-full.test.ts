@@ -3,18 +3,15 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { PlaintextFileSecretVault } from '../../src/node/connections/secret-vault.ts';
-import { createEventscopeService, type EventscopeService } from '../../src/node/host/eventscope-service.ts';
-import { openClusterClient } from '../../src/node/kafka/index.ts';
+import { type EventscopeService } from '../../src/node/host/eventscope-service.ts';
 import { ReplayLog } from '../../src/node/log/replay-log.ts';
 import { RpcClient } from '../../src/common/rpc/client.ts';
-import { serveRpc } from '../../src/common/rpc/server.ts';
-import { messagePortWire } from '../../src/common/rpc/wires/message-port-wire.ts';
 import { createTopicWithKafkaTool } from '../harness/kafka-tools.ts';
 import { produceWithKcat } from '../harness/kcat.ts';
 import { startTail } from '../support/tail-probe.ts';
 import { uniqueName } from '../support/unique.ts';
 import { fileTempDir } from '../support/temp-dir.ts';
+import { rpcClientOf, testServiceOn } from '../support/in-process-host.ts';
 
 describe('tail with a full disk', () => {
   const kafka = inject('kafka');
@@ -26,17 +23,8 @@ describe('tail with a full disk', () => {
   beforeAll(async () => {
     // SQLite's max_page_count stands in for a full disk: the same "database or disk is full".
     log = new ReplayLog(join(dataDir, 'replay-log.sqlite'), { maxPageCount: 24, checkpointInBackground: true });
-    service = createEventscopeService({
-      version: 'test',
-      mode: 'test',
-      dataDir,
-      vault: new PlaintextFileSecretVault(dataDir),
-      openClusterClient,
-      log,
-    });
-    const { port1, port2 } = new MessageChannel();
-    serveRpc(messagePortWire(port1), service.methods, service.streams, { warn: () => undefined });
-    client = new RpcClient(messagePortWire(port2));
+    service = testServiceOn(dataDir, { log });
+    client = rpcClientOf(service).client;
     await client.call('connections.save', { profile: { id: 'full', name: 'full', bootstrap: kafka.bootstrap } });
   });
   afterAll(async () => {

@@ -5,7 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PlaintextFileSecretVault } from '../../src/node/connections/secret-vault.ts';
 import type { OpenClusterClient } from '../../src/node/host/cluster-pool.ts';
-import { createEventscopeService, type EventscopeService } from '../../src/node/host/eventscope-service.ts';
+import {
+  createEventscopeService,
+  type EventscopeService,
+  type ServiceOptions,
+} from '../../src/node/host/eventscope-service.ts';
 import { openClusterClient } from '../../src/node/kafka/index.ts';
 import { RpcClient } from '../../src/common/rpc/client.ts';
 import { serveRpc } from '../../src/common/rpc/server.ts';
@@ -42,6 +46,35 @@ function clusterClientOpener(metadataRefreshMs: number | undefined): OpenCluster
   };
 }
 
+/** A real service on `dataDir` with the tests' defaults: the real Kafka client, secrets in a file there. */
+export function testServiceOn(dataDir: string, options: Partial<ServiceOptions> = {}): EventscopeService {
+  return createEventscopeService({
+    version: 'test',
+    mode: 'test',
+    dataDir,
+    vault: new PlaintextFileSecretVault(dataDir),
+    openClusterClient,
+    ...options,
+  });
+}
+
+/** A client of `service` over an in-process MessageChannel, as the renderer has one; close() closes both ends. */
+export function rpcClientOf(
+  service: EventscopeService,
+  warn: (message: string) => void = () => undefined,
+): { client: RpcClient; close(): void } {
+  const { port1, port2 } = new MessageChannel();
+  serveRpc(messagePortWire(port1), service.methods, service.streams, { warn });
+  const client = new RpcClient(messagePortWire(port2));
+  return {
+    client,
+    close: () => {
+      client.close();
+      port1.close();
+    },
+  };
+}
+
 /** close: closes the service, then removes its data folder unless the caller gave it (even if closing failed). */
 export async function startTestService(
   options: TestHostOptions = {},
@@ -49,14 +82,7 @@ export async function startTestService(
   const { dataDir: given, metadataRefreshMs, ...rest } = options;
   const dataDir = given ?? (await mkdtemp(join(tmpdir(), 'eventscope-host-')));
   try {
-    const service = createEventscopeService({
-      version: 'test',
-      mode: 'test',
-      dataDir,
-      vault: new PlaintextFileSecretVault(dataDir),
-      openClusterClient: clusterClientOpener(metadataRefreshMs),
-      ...rest,
-    });
+    const service = testServiceOn(dataDir, { openClusterClient: clusterClientOpener(metadataRefreshMs), ...rest });
     const close = async (): Promise<void> => {
       try {
         await service.close();
@@ -74,18 +100,15 @@ export async function startTestService(
 
 export async function startInProcessHost(options: TestHostOptions = {}): Promise<TestHost> {
   const { service, dataDir, close: closeService } = await startTestService(options);
-  const { port1, port2 } = new MessageChannel();
   const warnings: string[] = [];
-  serveRpc(messagePortWire(port1), service.methods, service.streams, { warn: (m) => warnings.push(m) });
-  const client = new RpcClient(messagePortWire(port2));
+  const { client, close: closeClient } = rpcClientOf(service, (m) => warnings.push(m));
   return {
     client,
     service,
     dataDir,
     warnings,
     close: async () => {
-      client.close();
-      port1.close();
+      closeClient();
       await closeService();
     },
   };

@@ -7,16 +7,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PlaintextFileSecretVault } from '../../src/node/connections/secret-vault.ts';
 import type { RecordDto } from '../../src/common/contract/dto.ts';
 import { EventscopeError } from '../../src/common/contract/errors.ts';
 import { toRecordDto } from '../../src/common/codecs/record-dto.ts';
 import { exportRecords } from '../../src/common/export/record-export.ts';
-import { createEventscopeService, type EventscopeService } from '../../src/node/host/eventscope-service.ts';
-import { openClusterClient, type KafkaRecord } from '../../src/node/kafka/index.ts';
+import { type EventscopeService } from '../../src/node/host/eventscope-service.ts';
+import { type KafkaRecord } from '../../src/node/kafka/index.ts';
 import { forEachHeldRecord } from '../../src/node/log/record-lookup.ts';
 import { ReplayLog } from '../../src/node/log/replay-log.ts';
 import { seededRandom, testSeed } from '../support/seeded-random.ts';
+import { testServiceOn } from '../support/in-process-host.ts';
 
 const CONNECTION = 'c1';
 const TOPIC = 'orders';
@@ -80,14 +80,7 @@ describe('records.export from the replay log', () => {
       );
       for (const r of records) stored.set(`${partition}:${r.offset}`, r);
     }
-    service = createEventscopeService({
-      version: 'test',
-      mode: 'test',
-      dataDir: dir,
-      vault: new PlaintextFileSecretVault(dir),
-      openClusterClient,
-      log,
-    });
+    service = testServiceOn(dir, { log });
   });
 
   afterAll(async () => {
