@@ -4,7 +4,7 @@
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { cssColor, widthOf } from './TimeSeriesChart.tsx';
+import { cssColor, fitChartToContainer, widthOf } from './TimeSeriesChart.tsx';
 import { useColorScheme } from './use-color-scheme.ts';
 
 const SPARKLINE_FALLBACK_WIDTH_PX = 120;
@@ -51,17 +51,7 @@ export function Sparkline({ times, values, height = 22, color = '--color-chart-1
       dataRef.current,
       container,
     );
-    chartRef.current = chart;
-    const observer = new ResizeObserver(() => {
-      const width = widthOf(container, SPARKLINE_FALLBACK_WIDTH_PX);
-      if (width !== chart.width) chart.setSize({ width, height });
-    });
-    observer.observe(container);
-    return () => {
-      observer.disconnect();
-      chart.destroy();
-      chartRef.current = null;
-    };
+    return fitChartToContainer(chart, container, height, chartRef, SPARKLINE_FALLBACK_WIDTH_PX);
   }, [height, color, scheme]);
 
   useEffect(() => {

@@ -38,6 +38,30 @@ export function cssColor(color: string): string {
 }
 
 /** The width a chart may take: its container's content box, or a fallback before layout. */
+/**
+ * Keeps a chart as wide as its container until the returned function is called, which also
+ * destroys the chart and clears `ref` (what each chart's effect returns).
+ */
+export function fitChartToContainer(
+  chart: uPlot,
+  container: HTMLElement,
+  height: number,
+  ref: { current: uPlot | null },
+  fallbackWidth?: number,
+): () => void {
+  ref.current = chart;
+  const observer = new ResizeObserver(() => {
+    const width = widthOf(container, fallbackWidth);
+    if (width !== chart.width) chart.setSize({ width, height });
+  });
+  observer.observe(container);
+  return () => {
+    observer.disconnect();
+    chart.destroy();
+    ref.current = null;
+  };
+}
+
 export function widthOf(element: HTMLElement, fallback = FALLBACK_WIDTH_PX): number {
   return Math.floor(element.clientWidth) || fallback;
 }
@@ -83,17 +107,7 @@ export function TimeSeriesChart({ data, series, height = 180, format, title, tes
       ],
     };
     const chart = new uPlot(options, dataRef.current as uPlot.AlignedData, container);
-    chartRef.current = chart;
-    const observer = new ResizeObserver(() => {
-      const width = widthOf(container);
-      if (width !== chart.width) chart.setSize({ width, height });
-    });
-    observer.observe(container);
-    return () => {
-      observer.disconnect();
-      chart.destroy();
-      chartRef.current = null;
-    };
+    return fitChartToContainer(chart, container, height, chartRef);
   }, [seriesKey, height, title, scheme]);
 
   useEffect(() => {

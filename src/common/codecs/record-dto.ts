@@ -3,7 +3,7 @@
 import type { RecordDto, TimestampType } from '../contract/dto.ts';
 import { encodePayload } from './payload.ts';
 
-/** A record with its bytes as read (the shape src/node/kafka's KafkaRecord and the replay log give). */
+/** A record with its bytes as read: src/node/kafka's KafkaRecord is this type, and the replay log gives it too. */
 export interface RecordBytes {
   partition: number;
   offset: bigint;

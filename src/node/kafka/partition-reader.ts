@@ -1,6 +1,7 @@
 // Reading records from chosen partitions at chosen positions, without ever joining a
 // consumer group or committing. The interface the tail, the replay log and the CLI use.
 import type { TimestampType } from '../../common/contract/dto.ts';
+import type { RecordBytes } from '../../common/codecs/record-dto.ts';
 
 export type StartPosition =
   | { kind: 'earliest' }
@@ -10,24 +11,18 @@ export type StartPosition =
   /** The last N records of each partition. */
   | { kind: 'last'; count: bigint };
 
-export interface RecordHeader {
-  key: string;
-  value: Uint8Array | null;
-}
+/** A header of a record: its key, and its value's bytes (null for none). */
+export type RecordHeader = RecordBytes['headers'][number];
 
 /** Who set a record's timestamp: the producer (CreateTime) or the broker on append (LogAppendTime), as the topic's message.timestamp.type says. The contract's type. */
 export type { TimestampType };
 
-export interface KafkaRecord {
-  partition: number;
-  offset: bigint;
-  timestampMs: number;
-  /** Known for records read from Kafka; not kept by the replay log (absent there). */
-  timestampType?: TimestampType;
-  key: Uint8Array | null;
-  value: Uint8Array | null;
-  headers: RecordHeader[];
-}
+/**
+ * A record as read: the universal record with its bytes (src/common/codecs/record-dto.ts), which
+ * the replay log gives too. Its timestampType is known for records read from Kafka and not kept
+ * by the replay log (absent there).
+ */
+export type KafkaRecord = RecordBytes;
 
 /**
  * read_committed (the default, as Kafka's tools): records of aborted transactions are skipped and

@@ -33,6 +33,31 @@ function parseIntervalSec(text: string): number | string {
 }
 
 /** How often watched consumer groups' lag is sampled (stored, so history survives restarts). */
+/** A settings group's Save button, on a line of its own. */
+function SaveButton({ onSave, disabled, testId }: { onSave(): Promise<void>; disabled: boolean; testId: string }) {
+  return (
+    <div>
+      <button type="button" className="primary" onClick={() => void onSave()} disabled={disabled} data-testid={testId}>
+        Save
+      </button>
+    </div>
+  );
+}
+
+/** What saving a settings group came to: the host's refusal, or what was saved. */
+function SaveOutcome({ error, saved, testId }: { error: unknown; saved: string | null; testId: string }) {
+  return (
+    <>
+      <ErrorNotice error={error} />
+      {saved && (
+        <div className="notice notice-ok" data-testid={testId}>
+          {saved}
+        </div>
+      )}
+    </>
+  );
+}
+
 function LagSamplingSettings({ current, onSaved }: { current: number | undefined; onSaved: () => void }) {
   const [text, setText] = useState('');
   const [fieldError, setFieldError] = useState<string | null>(null);
@@ -79,23 +104,8 @@ function LagSamplingSettings({ current, onSaved }: { current: number | undefined
           </span>
         )}
       </label>
-      <div>
-        <button
-          type="button"
-          className="primary"
-          onClick={() => void save()}
-          disabled={current === undefined}
-          data-testid="save-lag-interval"
-        >
-          Save
-        </button>
-      </div>
-      <ErrorNotice error={error} />
-      {saved && (
-        <div className="notice notice-ok" data-testid="lag-interval-saved">
-          {saved}
-        </div>
-      )}
+      <SaveButton onSave={save} disabled={current === undefined} testId="save-lag-interval" />
+      <SaveOutcome error={error} saved={saved} testId="lag-interval-saved" />
     </div>
   );
 }
@@ -139,12 +149,7 @@ function TimeZoneSettings() {
         />{' '}
         UTC
       </label>
-      <ErrorNotice error={error} />
-      {saved && (
-        <div className="notice notice-ok" data-testid="time-zone-saved">
-          {saved}
-        </div>
-      )}
+      <SaveOutcome error={error} saved={saved} testId="time-zone-saved" />
     </div>
   );
 }
@@ -238,23 +243,8 @@ export function SettingsView() {
             <span className="meta">Set by EVENTSCOPE_LOG_CAP_MB for this run; unset it to change the cap here.</span>
           )}
         </label>
-        <div>
-          <button
-            type="button"
-            className="primary"
-            onClick={() => void save()}
-            disabled={fromEnvironment || !settings.data}
-            data-testid="save-settings"
-          >
-            Save
-          </button>
-        </div>
-        <ErrorNotice error={saveError} />
-        {saved && (
-          <div className="notice notice-ok" data-testid="settings-saved">
-            {saved}
-          </div>
-        )}
+        <SaveButton onSave={save} disabled={fromEnvironment || !settings.data} testId="save-settings" />
+        <SaveOutcome error={saveError} saved={saved} testId="settings-saved" />
       </div>
       <LagSamplingSettings current={settings.data?.lagSampleIntervalSec} onSaved={settings.reload} />
       <TimeZoneSettings />
