@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { javaBinary, kafkaClasspath, LOG4J_CONFIG } from './kafka-classpath.ts';
+import { followLinePrintingChild } from './line-printing-child.ts';
 
 const STOP_GRACE_MS = 15_000;
 
@@ -52,22 +53,10 @@ export function startConsoleConsumer(options: ConsoleConsumerOptions): ConsoleCo
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
-  const records: string[] = [];
-  let partial = '';
+  const followed = followLinePrintingChild(child);
+  const records = followed.lines;
   let stderr = '';
-  let exited = false;
-  const exit = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  void exit.then(() => (exited = true));
-  child.stdout?.on('data', (chunk: Buffer) => {
-    const lines = (partial + chunk.toString('utf8')).split('\n');
-    partial = lines.pop() ?? '';
-    records.push(...lines);
-  });
   child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString('utf8')).slice(-8000)));
-  const killOnExit = (): void => {
-    if (!exited) child.kill('SIGKILL');
-  };
-  process.once('exit', killOnExit);
 
   return {
     pid: child.pid,
@@ -75,7 +64,8 @@ export function startConsoleConsumer(options: ConsoleConsumerOptions): ConsoleCo
     async waitForRecords(n, timeoutMs = 60_000) {
       const deadline = Date.now() + timeoutMs;
       while (records.length < n) {
-        if (exited) throw new Error(`The console consumer exited after ${records.length} of ${n} records:\n${stderr}`);
+        if (followed.exited())
+          throw new Error(`The console consumer exited after ${records.length} of ${n} records:\n${stderr}`);
         if (Date.now() > deadline)
           throw new Error(
             `The console consumer printed ${records.length} of ${n} records in ${timeoutMs / 1000} s:\n${stderr}`,
@@ -83,13 +73,6 @@ export function startConsoleConsumer(options: ConsoleConsumerOptions): ConsoleCo
         await new Promise((r) => setTimeout(r, 100));
       }
     },
-    async stop() {
-      process.off('exit', killOnExit);
-      if (exited) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
-      await exit;
-      clearTimeout(timer);
-    },
+    stop: () => followed.stop(STOP_GRACE_MS),
   };
 }

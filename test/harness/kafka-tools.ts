@@ -41,46 +41,42 @@ export function addPartitionsWithKafkaTool(bootstrap: string, topic: string, par
   ]);
 }
 
+/**
+ * Kafka's GetOffsetShell for a topic at `time` (its --time: -1 latest, -2 earliest, or epoch ms):
+ * partition → offset, "-1" where it printed none (no record that late), and what it printed.
+ */
+function getOffsetShell(bootstrap: string, topic: string, time: string): { offsets: Map<number, string>; out: string } {
+  const out = runKafkaClass('org.apache.kafka.tools.GetOffsetShell', [
+    '--bootstrap-server',
+    bootstrap,
+    '--topic',
+    topic,
+    '--time',
+    time,
+  ]);
+  const offsets = new Map<number, string>();
+  for (const line of out.split('\n')) {
+    // topic:partition:offset — topic names may not contain ':', so the last two fields are safe.
+    const match = /^(.*):(\d+):(-?\d*)$/.exec(line.trim());
+    if (match && match[1] === topic) offsets.set(Number(match[2]), match[3] === '' ? '-1' : match[3]!);
+  }
+  return { offsets, out };
+}
+
 /** GetOffsetShell's answer: partition → offset, for time -1 (latest) or -2 (earliest). */
 export function offsetsFromGetOffsetShell(
   bootstrap: string,
   topic: string,
   time: 'latest' | 'earliest',
 ): Map<number, string> {
-  const out = runKafkaClass('org.apache.kafka.tools.GetOffsetShell', [
-    '--bootstrap-server',
-    bootstrap,
-    '--topic',
-    topic,
-    '--time',
-    time === 'latest' ? '-1' : '-2',
-  ]);
-  const offsets = new Map<number, string>();
-  for (const line of out.split('\n')) {
-    // topic:partition:offset — topic names may not contain ':', so the last two fields are safe.
-    const match = /^(.*):(\d+):(-?\d+)$/.exec(line.trim());
-    if (match && match[1] === topic) offsets.set(Number(match[2]), match[3]!);
-  }
+  const { offsets, out } = getOffsetShell(bootstrap, topic, time === 'latest' ? '-1' : '-2');
   if (offsets.size === 0) throw new Error(`GetOffsetShell printed no offsets for ${topic}:\n${out}`);
   return offsets;
 }
 
 /** GetOffsetShell's answer for a timestamp (epoch ms): partition → offset ("-1" where no record is that late). */
 export function runGetOffsetShellAtTime(bootstrap: string, topic: string, timestampMs: number): Map<number, string> {
-  const out = runKafkaClass('org.apache.kafka.tools.GetOffsetShell', [
-    '--bootstrap-server',
-    bootstrap,
-    '--topic',
-    topic,
-    '--time',
-    String(timestampMs),
-  ]);
-  const offsets = new Map<number, string>();
-  for (const line of out.split('\n')) {
-    const match = /^(.*):(\d+):(-?\d*)$/.exec(line.trim());
-    if (match && match[1] === topic) offsets.set(Number(match[2]), match[3] === '' ? '-1' : match[3]!);
-  }
-  return offsets;
+  return getOffsetShell(bootstrap, topic, String(timestampMs)).offsets;
 }
 
 /** Moves a partition's earliest offset forward with Kafka's DeleteRecordsCommand. */

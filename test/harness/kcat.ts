@@ -30,6 +30,7 @@ export function produceWithKcat(
 
 // (Appended: the import stays with the code that uses it.)
 import { spawn as spawnChild } from 'node:child_process';
+import { followLinePrintingChild } from './line-printing-child.ts';
 
 export interface KcatGroupConsumer {
   readonly pid: number | undefined;
@@ -63,31 +64,11 @@ export function startKcatGroupConsumer(
   ];
   if (options.clientId !== undefined) args.push('-X', `client.id=${options.clientId}`);
   const child = spawnChild('kcat', [...args, ...topics], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const records: string[] = [];
-  let partial = '';
-  let exited = false;
-  const exit = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  void exit.then(() => (exited = true));
-  child.stdout.on('data', (chunk: Buffer) => {
-    const lines = (partial + chunk.toString('utf8')).split('\n');
-    partial = lines.pop() ?? '';
-    records.push(...lines);
-  });
+  const followed = followLinePrintingChild(child);
   child.stderr.resume();
-  const killOnExit = (): void => {
-    if (!exited) child.kill('SIGKILL');
-  };
-  process.once('exit', killOnExit);
   return {
     pid: child.pid,
-    records,
-    async stop() {
-      process.off('exit', killOnExit);
-      if (exited) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exit;
-      clearTimeout(timer);
-    },
+    records: followed.lines,
+    stop: () => followed.stop(10_000),
   };
 }
