@@ -36,25 +36,20 @@ describe('captures and the sample capture', () => {
     makeSampleCapture(fresh);
     const a = new ReplayLog(SAMPLE_CAPTURE_PATH, { readOnly: true });
     const b = new ReplayLog(fresh, { readOnly: true });
+    /** A topic's records in a capture as comparable rows. */
+    const rowsOf = (log: ReplayLog, topic: string) =>
+      [...log.scan(CAPTURE_CLUSTER, topic)]
+        .flat()
+        .map((r) => [
+          r.partition,
+          r.offset,
+          r.timestampMs,
+          r.key && Buffer.from(r.key).toString(),
+          r.value && Buffer.from(r.value).toString(),
+        ]);
     for (const topic of ['orders', 'payments']) {
-      const left = [...a.scan(CAPTURE_CLUSTER, topic)]
-        .flat()
-        .map((r) => [
-          r.partition,
-          r.offset,
-          r.timestampMs,
-          r.key && Buffer.from(r.key).toString(),
-          r.value && Buffer.from(r.value).toString(),
-        ]);
-      const right = [...b.scan(CAPTURE_CLUSTER, topic)]
-        .flat()
-        .map((r) => [
-          r.partition,
-          r.offset,
-          r.timestampMs,
-          r.key && Buffer.from(r.key).toString(),
-          r.value && Buffer.from(r.value).toString(),
-        ]);
+      const left = rowsOf(a, topic);
+      const right = rowsOf(b, topic);
       expect(left.length).toBeGreaterThan(1000);
       expect(left).toEqual(right);
     }

@@ -1,21 +1,19 @@
 // Writing is opt-in: refused on read-only connections and captures, exact bytes when
 // allowed (re-produce keeps binary keys, values and headers). Export as NDJSON/CSV through
 // the API and the CLI, equal to what was written.
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { decodePayload, encodePayload } from '../../src/common/codecs/payload.ts';
 import { RecordDto } from '../../src/common/contract/dto.ts';
 import { parseCsv } from '../../src/common/export/record-export.ts';
 import { createTopicWithKafkaTool } from '../harness/kafka-tools.ts';
 import { startInProcessHost, type TestHost } from '../support/in-process-host.ts';
+import { eventscope } from '../support/run-cli.ts';
 import { startTail } from '../support/tail-probe.ts';
 import { uniqueName } from '../support/unique.ts';
 import { testTempDir } from '../support/temp-dir.ts';
 
-const BIN = new URL('../../bin/eventscope.js', import.meta.url).pathname;
 const binary = new Uint8Array([0xde, 0xad, 0xbe, 0xef, 0x00, 0xff]);
 
 describe('produce and export', () => {
@@ -111,8 +109,7 @@ describe('produce and export', () => {
     expect(fromApi).toHaveLength(6);
 
     const dir = testTempDir('es-export-');
-    await promisify(execFile)(process.execPath, [
-      BIN,
+    const exported = await eventscope([
       'export',
       topic,
       '--bootstrap',
@@ -120,6 +117,7 @@ describe('produce and export', () => {
       '--output',
       join(dir, 'out.ndjson'),
     ]);
+    expect(exported.code, exported.stderr).toBe(0);
     const fromCli = readFileSync(join(dir, 'out.ndjson'), 'utf8')
       .trim()
       .split('\n')
@@ -134,8 +132,7 @@ describe('produce and export', () => {
       [...fromApi].sort((a, b) => key(a).localeCompare(key(b))),
     );
 
-    const { stdout } = await promisify(execFile)(process.execPath, [
-      BIN,
+    const { code, stdout, stderr } = await eventscope([
       'export',
       topic,
       '--bootstrap',
@@ -145,6 +142,7 @@ describe('produce and export', () => {
       '--partition',
       '0',
     ]);
+    expect(code, stderr).toBe(0);
     const rows = parseCsv(stdout);
     expect(rows[0]![0]).toBe('partition');
     expect(rows.slice(1).map((r) => r[6])).toEqual(
@@ -160,15 +158,7 @@ describe('produce and export', () => {
   });
 
   it('the CLI export says what is wrong with its arguments', async () => {
-    const bad = await promisify(execFile)(process.execPath, [
-      BIN,
-      'export',
-      topic,
-      '--bootstrap',
-      kafka.bootstrap,
-      '--format',
-      'xml',
-    ]).catch((e: { code: number; stderr: string }) => e);
+    const bad = await eventscope(['export', topic, '--bootstrap', kafka.bootstrap, '--format', 'xml']);
     expect(bad).toMatchObject({ code: 2, stderr: expect.stringContaining('--format xml: use ndjson or csv') });
   });
 });
