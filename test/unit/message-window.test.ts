@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { RecordDto } from '../../src/common/contract/dto.ts';
 import {
   appendLive,
   emptyWindow,
@@ -7,15 +6,9 @@ import {
   prependOlder,
   reattach,
 } from '../../renderer/src/features/messages/message-window.ts';
+import { bareRecord } from '../support/bare-record.ts';
 
-const rec = (partition: number, offset: number): RecordDto => ({
-  partition,
-  offset: String(offset),
-  timestamp: offset,
-  key: null,
-  value: null,
-  headers: [],
-});
+const rec = bareRecord;
 const range = (partition: number, from: number, to: number) =>
   Array.from({ length: to - from }, (_, i) => rec(partition, from + i));
 

@@ -9,15 +9,9 @@ import {
   MAX_WINDOW_ROWS,
   prependOlder,
 } from '../../renderer/src/features/messages/message-window.ts';
+import { bareRecord } from '../support/bare-record.ts';
 
-const rec = (partition: number, offset: number): RecordDto => ({
-  partition,
-  offset: String(offset),
-  timestamp: offset,
-  key: null,
-  value: null,
-  headers: [],
-});
+const rec = bareRecord;
 /** A stand-in for the user's expression: deterministic, so an answer read back can be checked. */
 const matches = (r: RecordDto): boolean => Number(r.offset) % 3 === 0;
 
