@@ -35,21 +35,26 @@ interface WireUnderTest {
 
 type WireFactory = (service: EventscopeService) => Promise<WireUnderTest>;
 
+/** The client's end of a MessagePort pair whose other end the service serves: the two port wires share it. */
+function portClientEnd(port: PortLike, warnings: string[]): WireUnderTest {
+  const wire = messagePortWire(port);
+  const rawReplies: unknown[] = [];
+  wire.onMessage((m) => rawReplies.push(m));
+  return {
+    client: new RpcClient(wire),
+    sendRaw: (m) => port.postMessage(m),
+    rawReplies,
+    warnings,
+    close: async () => wire.close(),
+  };
+}
+
 const wires: Record<string, WireFactory> = {
   'in-process MessageChannel': async (service) => {
     const { port1, port2 } = new MessageChannel();
     const warnings: string[] = [];
     serveRpc(messagePortWire(port1), service.methods, service.streams, { warn: (m) => warnings.push(m) });
-    const wire = messagePortWire(port2);
-    const rawReplies: unknown[] = [];
-    wire.onMessage((m) => rawReplies.push(m));
-    return {
-      client: new RpcClient(wire),
-      sendRaw: (m) => port2.postMessage(m),
-      rawReplies,
-      warnings,
-      close: async () => wire.close(),
-    };
+    return portClientEnd(port2, warnings);
   },
   'Electron MessagePortMain adapter': async (service) => {
     const { port1, port2 } = new NodeMessageChannel();
@@ -67,16 +72,7 @@ const wires: Record<string, WireFactory> = {
     serveRpc(electronPortWire(portMainLike(port1)), service.methods, service.streams, {
       warn: (m) => warnings.push(m),
     });
-    const wire = messagePortWire(port2 as unknown as PortLike);
-    const rawReplies: unknown[] = [];
-    wire.onMessage((m) => rawReplies.push(m));
-    return {
-      client: new RpcClient(wire),
-      sendRaw: (m) => port2.postMessage(m),
-      rawReplies,
-      warnings,
-      close: async () => wire.close(),
-    };
+    return portClientEnd(port2 as unknown as PortLike, warnings);
   },
   'WebSocket (browser mode)': async (service) => {
     const warnings: string[] = [];
