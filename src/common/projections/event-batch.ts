@@ -54,21 +54,15 @@ export interface BuiltBatch {
 }
 
 /**
- * A page of one partition's records as columns over its bytes: the replay log's read path
- * (node/log-sources.ts), no object, view or BigInt per record. Records [start, end) of the
- * columns are the page's. Spans are [start, length] pairs into bytes (length -1: null); record
- * i's bytes are [recordStart[i], recordStart[i + 1]). A batch copies a page's records with one
- * copy of their whole region, so every byte of it outside the spans of keys, values and header
- * values must be a space (the sandbox checks a batch's bytes for ASCII or UTF-8 at once).
+ * A stored batch's records (src/node/log/record-blob.ts) as columns over its unpacked bytes: no object, view or BigInt per
+ * record (a projection replay reads the log this way: unpacking a million records into
+ * KafkaRecords cost as much as decompressing them). Byte spans are [start, length] pairs into
+ * `bytes` (length -1: null); record i's packed bytes are [recordStart[i], recordStart[i + 1]).
  */
-export interface RecordPage {
-  partition: number;
-  start: number;
-  end: number;
+export interface RecordColumns {
+  count: number;
+  /** The packed records (decompressed when they were stored compressed): a buffer of its own. */
   bytes: Uint8Array;
-  /** Offsets as numbers when every one is a safe integer, else null (then baseOffset + offsetDelta). */
-  offset: Float64Array | null;
-  baseOffset: bigint;
   offsetDelta: Uint32Array;
   timestamp: Float64Array;
   key: Int32Array;
@@ -78,6 +72,23 @@ export interface RecordPage {
   headerIndex: Int32Array;
   headerKey: string[];
   headerValue: Int32Array;
+}
+
+/**
+ * A page of one partition's records as columns over its bytes: the replay log's read path
+ * (node/log-sources.ts), no object, view or BigInt per record. Records [start, end) of the
+ * columns are the page's. Spans are [start, length] pairs into bytes (length -1: null); record
+ * i's bytes are [recordStart[i], recordStart[i + 1]). A batch copies a page's records with one
+ * copy of their whole region, so every byte of it outside the spans of keys, values and header
+ * values must be a space (the sandbox checks a batch's bytes for ASCII or UTF-8 at once).
+ */
+export interface RecordPage extends Omit<RecordColumns, 'count'> {
+  partition: number;
+  start: number;
+  end: number;
+  /** Offsets as numbers when every one is a safe integer, else null (then baseOffset + offsetDelta). */
+  offset: Float64Array | null;
+  baseOffset: bigint;
 }
 
 /** Offset i of a page, exactly. */

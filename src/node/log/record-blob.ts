@@ -12,6 +12,7 @@
 // f64 timestamp (ms, exact up to 2^53), i32 key length (-1: null) + bytes, i32 value length
 // (-1: null) + bytes, u32 header count, per header: u32 key length + UTF-8, i32 value length
 // (-1: null) + bytes.
+import type { RecordColumns } from '../../common/projections/event-batch.ts';
 import { constants, zstdCompressSync, zstdDecompressSync } from 'node:zlib';
 import type { KafkaRecord } from '../kafka/index.ts';
 
@@ -230,26 +231,7 @@ export function unpackRecords(partition: number, baseOffset: bigint, blob: Uint8
   return records;
 }
 
-/**
- * A stored batch's records as columns over its unpacked bytes: no object, view or BigInt per
- * record (a projection replay reads the log this way: unpacking a million records into
- * KafkaRecords cost as much as decompressing them). Byte spans are [start, length] pairs into
- * `bytes` (length -1: null); record i's packed bytes are [recordStart[i], recordStart[i + 1]).
- */
-export interface RecordColumns {
-  count: number;
-  /** The packed records (decompressed when they were stored compressed): a buffer of its own. */
-  bytes: Uint8Array;
-  offsetDelta: Uint32Array;
-  timestamp: Float64Array;
-  key: Int32Array;
-  value: Int32Array;
-  recordStart: Int32Array;
-  /** Headers of record i: [headerIndex[i], headerIndex[i + 1]). */
-  headerIndex: Int32Array;
-  headerKey: string[];
-  headerValue: Int32Array;
-}
+export type { RecordColumns } from '../../common/projections/event-batch.ts';
 
 /** Above this, a frame's declared size is not trusted to size the output buffer (a damaged file). */
 const DECLARED_SIZE_MAX = 256 * 1024 * 1024;
