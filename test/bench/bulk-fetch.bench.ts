@@ -4,7 +4,7 @@
 // 4×) and random bytes (200 B, incompressible: every byte fetched is a byte written to disk,
 // and time spent trying to compress it is lost). Goals (quality.md, issue 13): (a) ≥ 0.5×
 // kcat's records/s, aiming at 1.0×; (b) ≥ 0.7×.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +13,7 @@ import { ConnectionProfile } from '../../src/common/contract/dto.ts';
 import { openClusterClient } from '../../src/node/kafka/index.ts';
 import { ReplayLog } from '../../src/node/log/replay-log.ts';
 import { createTopicWithKafkaTool, deleteTopicWithKafkaTool } from '../harness/kafka-tools.ts';
+import { produceFileWithKcat } from '../harness/kcat.ts';
 
 export const BULK_RECORDS = Number(process.env['BENCH_BULK_RECORDS'] ?? 1_000_000);
 /** Timed runs of each contender; the fastest counts (the machine is shared, slow runs are noise). */
@@ -106,28 +107,7 @@ async function benchOneKind(bootstrap: string, kind: ValueKind, log: (line: stri
     const file = join(dir, 'values.txt');
     await writeValues(file, kind);
     const produceStarted = performance.now();
-    await new Promise<void>((resolve, reject) => {
-      const kcat = spawn(
-        'kcat',
-        [
-          '-b',
-          bootstrap,
-          '-P',
-          '-t',
-          topic,
-          '-p',
-          '-1',
-          '-X',
-          'linger.ms=20',
-          '-X',
-          'batch.num.messages=10000',
-          '-l',
-          file,
-        ],
-        { stdio: ['ignore', 'ignore', 'pipe'] },
-      );
-      kcat.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`kcat -P exited ${code}`))));
-    });
+    await produceFileWithKcat(bootstrap, topic, file);
     rmSync(file);
     log(
       `${KIND_LABEL[kind]}: produced ${BULK_RECORDS.toLocaleString()} records with kcat in ${((performance.now() - produceStarted) / 1000).toFixed(1)} s`,

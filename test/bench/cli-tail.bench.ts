@@ -19,6 +19,7 @@ import {
   deleteTopicWithKafkaTool,
   offsetsFromGetOffsetShell,
 } from '../harness/kafka-tools.ts';
+import { produceFileWithKcat } from '../harness/kcat.ts';
 
 export const CLI_RECORDS = Number(process.env['BENCH_CLI_RECORDS'] ?? 2_000_000);
 const REPEATS = Number(process.env['BENCH_CLI_REPEATS'] ?? 3);
@@ -145,29 +146,7 @@ export async function benchCliTail(bootstrap: string, log: (line: string) => voi
     const input = join(dir, 'records.txt');
     await writeInput(input);
     const produceStarted = performance.now();
-    await new Promise<void>((resolve, reject) => {
-      const kcat = spawn(
-        'kcat',
-        [
-          '-b',
-          bootstrap,
-          '-P',
-          '-t',
-          TOPIC,
-          '-K',
-          '\t',
-          '-X',
-          'linger.ms=20',
-          '-X',
-          'batch.num.messages=10000',
-          '-l',
-          input,
-        ],
-        { stdio: ['ignore', 'ignore', 'inherit'] },
-      );
-      kcat.on('error', reject);
-      kcat.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`kcat -P exited ${code}`))));
-    });
+    await produceFileWithKcat(bootstrap, TOPIC, input, { keyed: true });
     const produceMs = performance.now() - produceStarted;
     rmSync(input, { force: true });
     const latest = offsetsFromGetOffsetShell(bootstrap, TOPIC, 'latest');

@@ -72,3 +72,23 @@ export function startKcatGroupConsumer(
     stop: () => followed.stop(10_000),
   };
 }
+
+/**
+ * Produces every line of `file` as a record with kcat -P, in big batches (the benchmarks' millions
+ * of records): with `keyed`, a line is "key<TAB>value" and the key picks the partition; without,
+ * the value is the line and kcat's partitioner spreads the records.
+ */
+export function produceFileWithKcat(
+  bootstrap: string,
+  topic: string,
+  file: string,
+  options: { keyed?: boolean } = {},
+): Promise<void> {
+  const args = ['-b', bootstrap, '-P', '-t', topic, ...(options.keyed ? ['-K', '\t'] : ['-p', '-1'])];
+  args.push('-X', 'linger.ms=20', '-X', 'batch.num.messages=10000', '-l', file);
+  return new Promise<void>((resolve, reject) => {
+    const kcat = spawnChild('kcat', args, { stdio: ['ignore', 'ignore', 'inherit'] });
+    kcat.on('error', reject);
+    kcat.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`kcat -P exited ${code}`))));
+  });
+}

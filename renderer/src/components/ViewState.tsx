@@ -51,3 +51,39 @@ export function ViewState(props: Props) {
     </div>
   );
 }
+
+/**
+ * The states of a filtered list of what a cluster or a capture holds (topics, groups): loading
+ * until the list comes (unless it failed: the error shows elsewhere), and empty when nothing is
+ * shown, saying whether the source holds none or the filter matches none.
+ */
+export function FilteredListState({
+  all,
+  shown,
+  failed,
+  loadingTitle,
+  testId,
+  noneTitle,
+  noneHint,
+  noMatchTitle,
+  noMatchHint,
+}: {
+  /** Everything listed (null or undefined while loading). */
+  all: readonly unknown[] | null | undefined;
+  shown: number;
+  failed: boolean;
+  loadingTitle: string;
+  testId: string;
+  noneTitle: string;
+  noneHint?: string;
+  noMatchTitle: string;
+  noMatchHint: string;
+}) {
+  if (all === null || all === undefined) return failed ? null : <ViewState state="loading" title={loadingTitle} />;
+  if (shown > 0) return null;
+  return (
+    <ViewState state="empty" testId={testId} title={all.length === 0 ? noneTitle : noMatchTitle}>
+      {all.length === 0 ? noneHint : noMatchHint}
+    </ViewState>
+  );
+}

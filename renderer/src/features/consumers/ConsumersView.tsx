@@ -10,7 +10,7 @@ import { formatCount } from '@common/format/numbers.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { RefreshButton } from '../../components/RefreshButton.tsx';
 import { useListKeyboard } from '../../components/use-list-keyboard.ts';
-import { ViewState } from '../../components/ViewState.tsx';
+import { FilteredListState, ViewState } from '../../components/ViewState.tsx';
 import { rpc } from '../../state/host-store.ts';
 import { useNavigation } from '../../state/navigation-store.ts';
 import { usePalette } from '../palette/palette-store.ts';
@@ -237,26 +237,19 @@ export function ConsumersView({ connectionId }: { connectionId: string }) {
             );
           })}
         </div>
-        {!data && !error && <ViewState state="loading" title="Listing consumer groups…" />}
-        {data && visible.length === 0 && (
-          <ViewState
-            state="empty"
-            testId="groups-empty"
-            title={
-              data.length === 0
-                ? kind.isCapture
-                  ? 'This capture holds no consumer groups.'
-                  : 'This cluster has no consumer groups.'
-                : `No group id contains "${deferredFilter}".`
-            }
-          >
-            {data.length === 0
-              ? kind.isCapture
-                ? undefined
-                : 'A group shows here once a consumer commits offsets with its group id.'
-              : 'Clear the filter to see every group.'}
-          </ViewState>
-        )}
+        <FilteredListState
+          all={data}
+          shown={visible.length}
+          failed={!!error}
+          loadingTitle="Listing consumer groups…"
+          testId="groups-empty"
+          noneTitle={kind.isCapture ? 'This capture holds no consumer groups.' : 'This cluster has no consumer groups.'}
+          {...(kind.isCapture
+            ? {}
+            : { noneHint: 'A group shows here once a consumer commits offsets with its group id.' })}
+          noMatchTitle={`No group id contains "${deferredFilter}".`}
+          noMatchHint="Clear the filter to see every group."
+        />
       </div>
     </section>
   );

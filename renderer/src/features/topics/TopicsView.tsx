@@ -7,7 +7,7 @@ import { formatCount } from '@common/format/numbers.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { RefreshButton } from '../../components/RefreshButton.tsx';
 import { useListKeyboard } from '../../components/use-list-keyboard.ts';
-import { ViewState } from '../../components/ViewState.tsx';
+import { FilteredListState, ViewState } from '../../components/ViewState.tsx';
 import { useCaptures } from '../../state/captures-store.ts';
 import { useNavigation } from '../../state/navigation-store.ts';
 import { useTopicList } from './use-topic-list.ts';
@@ -142,26 +142,17 @@ export function TopicsView({ connectionId }: { connectionId: string }) {
             );
           })}
         </div>
-        {!topics && !error && <ViewState state="loading" title="Listing topics…" />}
-        {topics && visible.length === 0 && (
-          <ViewState
-            state="empty"
-            testId="topics-empty"
-            title={
-              topics.length === 0
-                ? isCapture
-                  ? 'This capture holds no topics.'
-                  : 'This cluster has no topics yet.'
-                : `No topic name contains "${deferredFilter}".`
-            }
-          >
-            {topics.length === 0
-              ? isCapture
-                ? undefined
-                : 'Create one with New topic, or show internal topics.'
-              : 'Clear the filter to see every topic.'}
-          </ViewState>
-        )}
+        <FilteredListState
+          all={topics}
+          shown={visible.length}
+          failed={!!error}
+          loadingTitle="Listing topics…"
+          testId="topics-empty"
+          noneTitle={isCapture ? 'This capture holds no topics.' : 'This cluster has no topics yet.'}
+          {...(isCapture ? {} : { noneHint: 'Create one with New topic, or show internal topics.' })}
+          noMatchTitle={`No topic name contains "${deferredFilter}".`}
+          noMatchHint="Clear the filter to see every topic."
+        />
       </div>
     </section>
   );
