@@ -122,24 +122,31 @@ function valueOf(i: number): string {
 }
 
 /** 1 M events over the partitions, timestamps rising across them (so the merge interleaves record by record). */
+/**
+ * Appends the topic's records to a log partition by partition, each batch the span of offsets
+ * after the one before (from 0), as a fetch stores them; `stored` counts what each partition holds.
+ */
+function spanAppender(log: ReplayLog, cluster: string) {
+  const stored = new Array<number>(PARTITIONS).fill(0);
+  const append = (p: number, records: KafkaRecord[]): void => {
+    if (records.length === 0) return;
+    const from = BigInt(stored[p]!);
+    log.appendAll([
+      { key: { cluster, topic: TOPIC, partition: p }, span: { from, to: from + BigInt(records.length) }, records },
+    ]);
+    stored[p]! += records.length;
+  };
+  return { stored, append };
+}
+
 function writeLog(path: string): { log: ReplayLog; valueBytes: number } {
   const log = new ReplayLog(path, { capBytesPerCluster: Number.MAX_SAFE_INTEGER });
   const enc = new TextEncoder();
   const pending: KafkaRecord[][] = Array.from({ length: PARTITIONS }, () => []);
-  const stored = new Array<number>(PARTITIONS).fill(0);
+  const { stored, append } = spanAppender(log, CLUSTER);
   let valueBytes = 0;
   const flush = (p: number): void => {
-    const records = pending[p]!;
-    if (records.length === 0) return;
-    const from = BigInt(stored[p]!);
-    log.appendAll([
-      {
-        key: { cluster: CLUSTER, topic: TOPIC, partition: p },
-        span: { from, to: from + BigInt(records.length) },
-        records,
-      },
-    ]);
-    stored[p]! += records.length;
+    append(p, pending[p]!);
     pending[p] = [];
   };
   for (let i = 0; i < PROJECTION_EVENTS; i++) {
@@ -412,7 +419,7 @@ function writeCapture(path: string, events: number): { totals: Totals } {
       }),
     );
     const pending: KafkaRecord[][] = Array.from({ length: PARTITIONS }, () => []);
-    const stored = new Array<number>(PARTITIONS).fill(0);
+    const { stored, append } = spanAppender(log, CAPTURE_CLUSTER);
     // Each row's keys and values are written into one buffer (TextEncoder per value took a third of the build).
     const rowBytes = 4 * 1024 * 1024;
     const buffers = Array.from({ length: PARTITIONS }, () => Buffer.allocUnsafe(rowBytes));
@@ -424,17 +431,8 @@ function writeCapture(path: string, events: number): { totals: Totals } {
       return buffers[p]!.subarray(at, at + n);
     };
     const flush = (p: number): void => {
-      const records = pending[p]!;
-      if (records.length === 0) return;
-      const from = BigInt(stored[p]!);
-      log.appendAll([
-        {
-          key: { cluster: CAPTURE_CLUSTER, topic: TOPIC, partition: p },
-          span: { from, to: from + BigInt(records.length) },
-          records,
-        },
-      ]);
-      stored[p]! += records.length;
+      if (pending[p]!.length === 0) return;
+      append(p, pending[p]!);
       pending[p] = [];
       buffers[p] = Buffer.allocUnsafe(rowBytes);
       used[p] = 0;
