@@ -10,7 +10,7 @@ import { createTopicWithKafkaTool, deleteRecordsWithKafkaTool } from '../harness
 import { produceWithKcat } from '../harness/kcat.ts';
 import { uniqueName } from '../support/unique.ts';
 import { expect, test } from './fixtures.ts';
-import { connect, openMessages, tailFromLatest } from './steps.ts';
+import { connect, openMessages, openNewTopicMessages, tailFromLatest } from './steps.ts';
 
 /** Opens the sample capture's topic and reads it from a position: "earliest" or "last N". */
 async function readSample(page: Page, url: string, topic: string, from: 'earliest' | { last: number }): Promise<void> {
@@ -69,10 +69,7 @@ test('a live tail shows new records, pauses, and resumes without losing or repea
   app,
   kafka,
 }) => {
-  const topic = uniqueName('live');
-  createTopicWithKafkaTool(kafka.bootstrap, topic, { partitions: 2 });
-  await connect(page, app.url, kafka.bootstrap);
-  await openMessages(page, topic);
+  const topic = await openNewTopicMessages(page, app.url, kafka.bootstrap, 'live', { partitions: 2 });
   await expect(page.getByTestId('produce')).toBeDisabled();
   await tailFromLatest(page);
   await expect(page.getByTestId('tail-phase')).toHaveText(/live|caught-up/);
@@ -138,10 +135,7 @@ test('producing is off on a read-only connection and asks for confirmation on a 
   app,
   kafka,
 }) => {
-  const topic = uniqueName('write');
-  createTopicWithKafkaTool(kafka.bootstrap, topic, { partitions: 1 });
-  await connect(page, app.url, kafka.bootstrap, true);
-  await openMessages(page, topic);
+  const topic = await openNewTopicMessages(page, app.url, kafka.bootstrap, 'write', { partitions: 1, writable: true });
   await tailFromLatest(page);
   await page.getByTestId('produce').click();
   await page.getByTestId('produce-key').fill('order-1');

@@ -9,7 +9,7 @@ import { createTopicWithKafkaTool } from '../harness/kafka-tools.ts';
 import { produceWithKcat } from '../harness/kcat.ts';
 import { uniqueName } from '../support/unique.ts';
 import { expect, test } from './fixtures.ts';
-import { connect, openMessages, tailFromLatest } from './steps.ts';
+import { connect, openMessages, openNewTopicMessages, tailFromLatest } from './steps.ts';
 
 /** Opens the sample capture's topic and starts reading it from the last N per partition (or the earliest). */
 async function readSample(page: Page, url: string, topic: string, from: 'earliest' | { last: number }): Promise<void> {
@@ -237,10 +237,7 @@ test('while records stream in the tail says live with its rate, and caught-up on
   app,
   kafka,
 }) => {
-  const topic = uniqueName('presentation-live');
-  createTopicWithKafkaTool(kafka.bootstrap, topic, { partitions: 3 });
-  await connect(page, app.url, kafka.bootstrap);
-  await openMessages(page, topic);
+  const topic = await openNewTopicMessages(page, app.url, kafka.bootstrap, 'presentation-live', { partitions: 3 });
   await tailFromLatest(page);
   // Nothing there yet: caught up after a quiet moment.
   await expect(page.getByTestId('tail-phase')).toHaveText('caught-up');

@@ -1,5 +1,7 @@
 // Steps the e2e specs share: what a user does to get somewhere in the app.
 import type { Page } from '@playwright/test';
+import { createTopicWithKafkaTool } from '../harness/kafka-tools.ts';
+import { uniqueName } from '../support/unique.ts';
 import { expect } from './fixtures.ts';
 
 /** Saves a connection named "Harness" from the first-start screen and waits for its topics. */
@@ -26,4 +28,19 @@ export async function openMessages(page: Page, topic: string): Promise<void> {
 export async function tailFromLatest(page: Page): Promise<void> {
   await page.getByTestId('from-kind').selectOption('latest');
   await page.getByTestId('start-tail').click();
+}
+
+/** A new topic (named from `prefix`), a connection to its cluster, and its messages view open: the topic's name. */
+export async function openNewTopicMessages(
+  page: Page,
+  url: string,
+  bootstrap: string,
+  prefix: string,
+  options: { partitions: number; writable?: boolean },
+): Promise<string> {
+  const topic = uniqueName(prefix);
+  createTopicWithKafkaTool(bootstrap, topic, { partitions: options.partitions });
+  await connect(page, url, bootstrap, options.writable ?? false);
+  await openMessages(page, topic);
+  return topic;
 }
