@@ -59,6 +59,9 @@ export function ProjectionEditor({ value, docKey, onChange, onSave, check, failu
     callbacks.current = { onChange, onSave, check };
   });
 
+  /** The failure of the last run, and the text it was marked on (CodeMirror's texts are immutable: same object, same text). */
+  const runFailure = useRef<{ doc: Text; problem: SourceProblem } | null>(null);
+
   useEffect(() => {
     const editor = new EditorView({
       parent: host.current!,
@@ -84,7 +87,11 @@ export function ProjectionEditor({ value, docKey, onChange, onSave, check, failu
           linter(
             async (v) => {
               const problem = await callbacks.current.check(v.state.doc.toString());
-              return problem ? [diagnosticAt(v.state.doc, problem)] : [];
+              if (problem) return [diagnosticAt(v.state.doc, problem)];
+              // A check that ends after a run failed must not wipe out the run's mark (it did when
+              // the check was slower than the run): it stays while the text is the one that ran.
+              const shown = runFailure.current;
+              return shown && shown.doc === v.state.doc ? [diagnosticAt(v.state.doc, shown.problem)] : [];
             },
             { delay: 600 },
           ),
@@ -116,6 +123,7 @@ export function ProjectionEditor({ value, docKey, onChange, onSave, check, failu
   useEffect(() => {
     const editor = view.current;
     if (!editor) return;
+    runFailure.current = failure ? { doc: editor.state.doc, problem: failure } : null;
     editor.dispatch(setDiagnostics(editor.state, failure ? [diagnosticAt(editor.state.doc, failure)] : []));
   }, [failure]);
 
