@@ -96,6 +96,30 @@ export function pageOffset(page: RecordPage, i: number): bigint {
   return page.offset !== null ? BigInt(page.offset[i]!) : page.baseOffset + BigInt(page.offsetDelta[i]!);
 }
 
+// A batch's byte spans (keys, values and header values alike) are [start, length] pairs, slot j
+// at [2j, 2j + 1], with [0, -1] for null. One writer for each way a span gets there, so that
+// the three kinds of span cannot drift apart: plain functions, no closure per batch or record.
+
+/** Copies src (a key, value or header value; null: none) to bytes at `at`, writes its span to slot j of spans; answers where the next one goes. */
+function putBytes(bytes: Uint8Array, at: number, spans: Int32Array, j: number, src: Uint8Array | null): number {
+  if (src === null) {
+    spans[2 * j] = 0;
+    spans[2 * j + 1] = -1;
+    return at;
+  }
+  spans[2 * j] = at;
+  spans[2 * j + 1] = src.length;
+  bytes.set(src, at);
+  return at + src.length;
+}
+
+/** Slot i of a page's spans, moved by d (where the page's region landed in the batch), into slot j of spans. */
+function putMovedSpan(spans: Int32Array, j: number, from: Int32Array, i: number, d: number): void {
+  const length = from[2 * i + 1]!;
+  spans[2 * j] = length < 0 ? 0 : from[2 * i]! + d;
+  spans[2 * j + 1] = length;
+}
+
 export class EventBatchBuilder {
   private readonly topics: string[] = [];
   private readonly topicIds = new Map<string, number>();
@@ -282,18 +306,12 @@ export class EventBatchBuilder {
           positionsOf[3 * e] = t;
           positionsOf[3 * e + 1] = pPartition;
           positionsOf[3 * e + 2] = o;
-          const kl = pKey[2 * i + 1]!;
-          key[2 * e] = kl < 0 ? 0 : pKey[2 * i]! + d;
-          key[2 * e + 1] = kl;
-          const vl = pValue[2 * i + 1]!;
-          value[2 * e] = vl < 0 ? 0 : pValue[2 * i]! + d;
-          value[2 * e + 1] = vl;
+          putMovedSpan(key, e, pKey, i, d);
+          putMovedSpan(value, e, pValue, i, d);
           headerIndex[e] = hi;
           for (let ph = pHeaders[i]!, end = pHeaders[i + 1]!; ph < end; ph++, hi++) {
             headerName[hi] = headerId(page.headerKey[ph]!);
-            const hl = page.headerValue[2 * ph + 1]!;
-            headerValue[2 * hi] = hl < 0 ? 0 : page.headerValue[2 * ph]! + d;
-            headerValue[2 * hi + 1] = hl;
+            putMovedSpan(headerValue, hi, page.headerValue, ph, d);
           }
         }
         continue;
@@ -310,39 +328,12 @@ export class EventBatchBuilder {
         positionsOf[3 * e] = t;
         positionsOf[3 * e + 1] = r.partition;
         positionsOf[3 * e + 2] = o;
-        const k = r.key;
-        if (k === null) {
-          key[2 * e] = 0;
-          key[2 * e + 1] = -1;
-        } else {
-          key[2 * e] = at;
-          key[2 * e + 1] = k.length;
-          bytes.set(k, at);
-          at += k.length;
-        }
-        const v = r.value;
-        if (v === null) {
-          value[2 * e] = 0;
-          value[2 * e + 1] = -1;
-        } else {
-          value[2 * e] = at;
-          value[2 * e + 1] = v.length;
-          bytes.set(v, at);
-          at += v.length;
-        }
+        at = putBytes(bytes, at, key, e, r.key);
+        at = putBytes(bytes, at, value, e, r.value);
         headerIndex[e] = hi;
         for (const header of r.headers) {
           headerName[hi] = headerId(header.key);
-          const hv = header.value;
-          if (hv === null) {
-            headerValue[2 * hi] = 0;
-            headerValue[2 * hi + 1] = -1;
-          } else {
-            headerValue[2 * hi] = at;
-            headerValue[2 * hi + 1] = hv.length;
-            bytes.set(hv, at);
-            at += hv.length;
-          }
+          at = putBytes(bytes, at, headerValue, hi, header.value);
           hi++;
         }
       }

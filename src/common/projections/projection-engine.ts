@@ -17,6 +17,7 @@ import type {
   ProjectionCounts,
   ProjectionFailure,
   ProjectionFailureKind,
+  ProjectionEvent,
   ProjectionOutcome,
   TypeCount,
 } from './projection-api.ts';
@@ -117,16 +118,7 @@ export interface ProjectionEngine {
 export interface FedEvent {
   /** Its index among every event fed (1-based). */
   index: number;
-  event: {
-    topic: string;
-    partition: number;
-    offset: string;
-    timestamp: number;
-    key: string | null;
-    value: unknown;
-    headers: Record<string, string | null>;
-    type: string | null;
-  };
+  event: ProjectionEvent;
   /** What ran: "on.OrderPaid", "any", or null (no handler took it, or keyBy skipped it). */
   handler: string | null;
   /** Keyed: the key its state is kept under (null: keyBy skipped it, or no handler took it); unkeyed: null. */
@@ -396,6 +388,14 @@ export function createProjectionEngine(
       throw new TypeError('init() returned undefined: return the initial state, e.g. init: () => ({ count: 0 })');
     return s;
   };
+  /** The one state of an unkeyed projection, made by init() the first time it is needed (no event: at the end). */
+  const unkeyedState = (): unknown => {
+    if (!started) {
+      state = initial();
+      started = true;
+    }
+    return state;
+  };
   /** The headers of every event that has none: one object, frozen (a measurable share of a replay's allocations otherwise). */
   const noHeaders: Record<string, string | null> = Object.freeze({}) as Record<string, string | null>;
   const isThenable = (r: unknown): boolean =>
@@ -417,7 +417,7 @@ export function createProjectionEngine(
     );
   };
   /**
-   * What a throw in the user's code comes to (feed and feedOne alike): its line in the file, the
+   * What a throw in the user's code comes to (feed, feedOne and finish alike): its line in the file, the
    * event it was on, and which part was running (stage: 0 init, 1 typeFrom, 2 keyBy, 3 on, 4 any).
    */
   const threwAt = (
@@ -475,53 +475,136 @@ export function createProjectionEngine(
     return dec.views === true ? dec.text(vs, vs + vl) : text;
   };
 
+  // The steps of one event, shared by feed (the hot loop) and feedOne (step-through), so that
+  // both build the same event and keep the same counts and states. Made once per engine: each
+  // is a plain call per event, no closure or object beyond the event itself.
+  /** The type in the header typeFrom names (headerId: its index among the batch's header names, -1: absent); the last one wins. */
+  const headerTypeAt = (
+    batch: EventBatch,
+    dec: BatchDecoder,
+    first: number,
+    end: number,
+    headerId: number,
+  ): string | null => {
+    const headerName = batch.headerName;
+    const headerValue = batch.headerValue;
+    let type: string | null = null;
+    for (let h = first; h < end; h++) {
+      if (headerName[h] !== headerId) continue;
+      const hl = headerValue[2 * h + 1]!;
+      type = hl < 0 ? null : dec.text(headerValue[2 * h]!, headerValue[2 * h]! + hl);
+    }
+    return type;
+  };
+  /** The type at typeFrom's JSON field of a value: text, a number as text, else null. */
+  const jsonFieldType = (value: unknown): string | null => {
+    let v: unknown = value;
+    for (let p = 0; p < typePath.length; p++) {
+      if (v === null || typeof v !== 'object') {
+        v = undefined;
+        break;
+      }
+      v = (v as Record<string, unknown>)[typePath[p]!];
+    }
+    return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : null;
+  };
+  /** Counts an event of a type (null: untyped) and answers its `on` handler (null: none). */
+  const countType = (type: string | null): ((state: unknown, event: unknown) => unknown) | null => {
+    if (type === null) {
+      untyped++;
+      return null;
+    }
+    // Runs of one type are common: comparing with the last one is cheaper than hashing a fresh string.
+    let entry = type === lastType ? lastEntry : types.get(type);
+    if (entry === undefined) {
+      entry = { events: 0, handler: Object.prototype.hasOwnProperty.call(handlers, type) ? handlers[type]! : null };
+      types.set(type, entry);
+    }
+    lastType = type;
+    lastEntry = entry;
+    entry.events++;
+    return entry.handler;
+  };
+  /** Headers [first, end) of a batch as an object (a header named __proto__ is an own property). */
+  const headersAt = (
+    batch: EventBatch,
+    dec: BatchDecoder,
+    first: number,
+    end: number,
+  ): Record<string, string | null> => {
+    if (first === end) return noHeaders;
+    const headerName = batch.headerName;
+    const headerValue = batch.headerValue;
+    const headerNames = batch.headerNames;
+    const headers: Record<string, string | null> = {};
+    for (let h = first; h < end; h++) {
+      const hs = headerValue[2 * h]!;
+      const hl = headerValue[2 * h + 1]!;
+      const hk = headerNames[headerName[h]!]!;
+      const hv = hl < 0 ? null : dec.text(hs, hs + hl);
+      if (hk === '__proto__')
+        Object.defineProperty(headers, hk, { value: hv, enumerable: true, writable: true, configurable: true });
+      else headers[hk] = hv;
+    }
+    return headers;
+  };
+  /** Event i of a batch, with its value and headers already decoded. */
+  const eventAt = (
+    batch: EventBatch,
+    dec: BatchDecoder,
+    i: number,
+    value: unknown,
+    headers: Record<string, string | null>,
+    type: string | null,
+  ): ProjectionEvent => {
+    const keyCols = batch.key;
+    const kl = keyCols[2 * i + 1]!;
+    return {
+      topic: batch.topics[batch.topic[i]!]!,
+      partition: batch.partition[i]!,
+      offset: batch.offset !== null ? String(batch.offset[i]) : batch.offsetText![i]!,
+      timestamp: batch.timestamp[i]!,
+      key: kl < 0 ? null : dec.text(keyCols[2 * i]!, keyCols[2 * i]! + kl),
+      value,
+      headers,
+      type,
+    };
+  };
+  /** An unkeyed handler's answer becomes the state (undefined: it changed the state in place). */
+  const keepState = (r: unknown): void => {
+    if (r === undefined) return;
+    if (isThenable(r)) throw new TypeError('it returned a Promise: handlers run synchronously (is it async?)');
+    state = r;
+  };
+  /** A key's state, made by init() the first time the key is seen (the caller names init as running). */
+  const stateOfKey = (key: string): unknown => {
+    let s = states.get(key);
+    if (s === undefined && !states.has(key)) {
+      s = initial();
+      states.set(key, s);
+    }
+    return s;
+  };
+  /** A keyed handler's answer becomes its key's state (undefined or the same: changed in place). */
+  const keepKeyState = (key: string, s: unknown, r: unknown): void => {
+    if (r === undefined || r === s) return;
+    if (isThenable(r)) throw new TypeError('it returned a Promise: handlers run synchronously (is it async?)');
+    states.set(key, r);
+  };
+
   const feed = (batch: EventBatch, dec: BatchDecoder, progress: Int32Array | null): ProjectionFailure | null => {
     if (stopped) return stopped;
     const n = batch.count;
     const bytes = batch.bytes;
-    const keyCols = batch.key;
     const valueCols = batch.value;
     const headerIndex = batch.headerIndex;
-    const headerValue = batch.headerValue;
-    const headerName = batch.headerName;
-    const headerNames = batch.headerNames;
     // What runs now, named only if it throws (a name built per event cost a tenth of a replay): 0 init, 1 typeFrom, 2 keyBy, 3 on[type], 4 any.
     let stage = 0;
-    let event: {
-      topic: string;
-      partition: number;
-      offset: string;
-      timestamp: number;
-      key: string | null;
-      value: unknown;
-      headers: Record<string, string | null>;
-      type: string | null;
-    } | null = null;
+    let event: ProjectionEvent | null = null;
     try {
-      if (!keyed && !started) {
-        state = initial();
-        started = true;
-      }
+      if (!keyed) unkeyedState();
       // The type header's index among this batch's header names (-1: no event has it).
-      const typeHeaderId = typeKind === 1 ? headerNames.indexOf(typeHeader) : -1;
-      const valueAt = (vs: number, vl: number): unknown => decodeValue(bytes, dec, vs, vl);
-      /** Counts an event of a type and answers its `on` handler (null: none). */
-      const countType = (type: string | null): ((state: unknown, event: unknown) => unknown) | null => {
-        if (type === null) {
-          untyped++;
-          return null;
-        }
-        // Runs of one type are common: comparing with the last one is cheaper than hashing a fresh string.
-        let entry = type === lastType ? lastEntry : types.get(type);
-        if (entry === undefined) {
-          entry = { events: 0, handler: Object.prototype.hasOwnProperty.call(handlers, type) ? handlers[type]! : null };
-          types.set(type, entry);
-        }
-        lastType = type;
-        lastEntry = entry;
-        entry.events++;
-        return entry.handler;
-      };
+      const typeHeaderId = typeKind === 1 ? batch.headerNames.indexOf(typeHeader) : -1;
       const NOT_READ = handlers; // a marker no value can be
       for (let i = 0; i < n; i++) {
         if (progress !== null) progress[1] = i;
@@ -536,23 +619,10 @@ export function createProjectionEngine(
         // A type from a header or a JSON field is known before the event is built: an event
         // that no handler takes is only counted (a third of a typical replay, built for nothing).
         if (typeKind === 1 || typeKind === 2) {
-          if (typeKind === 1) {
-            for (let h = firstHeader; h < endHeader; h++) {
-              if (headerName[h] !== typeHeaderId) continue;
-              const hl = headerValue[2 * h + 1]!;
-              type = hl < 0 ? null : dec.text(headerValue[2 * h]!, headerValue[2 * h]! + hl);
-            }
-          } else {
-            value = valueAt(vs, vl);
-            let v: unknown = value;
-            for (let p = 0; p < typePath.length; p++) {
-              if (v === null || typeof v !== 'object') {
-                v = undefined;
-                break;
-              }
-              v = (v as Record<string, unknown>)[typePath[p]!];
-            }
-            type = typeof v === 'string' ? v : typeof v === 'number' ? String(v) : null;
+          if (typeKind === 1) type = headerTypeAt(batch, dec, firstHeader, endHeader, typeHeaderId);
+          else {
+            value = decodeValue(bytes, dec, vs, vl);
+            type = jsonFieldType(value);
           }
           handler = countType(type);
           if (handler === null && anyFn === undefined) {
@@ -560,32 +630,11 @@ export function createProjectionEngine(
             continue;
           }
         }
-        if (value === NOT_READ) value = valueAt(vs, vl);
-        const headers: Record<string, string | null> = firstHeader === endHeader ? noHeaders : {};
-        for (let h = firstHeader; h < endHeader; h++) {
-          const hs = headerValue[2 * h]!;
-          const hl = headerValue[2 * h + 1]!;
-          const hk = headerNames[headerName[h]!]!;
-          const hv = hl < 0 ? null : dec.text(hs, hs + hl);
-          if (hk === '__proto__')
-            Object.defineProperty(headers, hk, { value: hv, enumerable: true, writable: true, configurable: true });
-          else headers[hk] = hv;
-        }
-        const kl = keyCols[2 * i + 1]!;
-        event = {
-          topic: batch.topics[batch.topic[i]!]!,
-          partition: batch.partition[i]!,
-          offset: batch.offset !== null ? String(batch.offset[i]) : batch.offsetText![i]!,
-          timestamp: batch.timestamp[i]!,
-          key: kl < 0 ? null : dec.text(keyCols[2 * i]!, keyCols[2 * i]! + kl),
-          value,
-          headers,
-          type,
-        };
+        if (value === NOT_READ) value = decodeValue(bytes, dec, vs, vl);
+        event = eventAt(batch, dec, i, value, headersAt(batch, dec, firstHeader, endHeader), type);
         if (typeFn !== null) {
           stage = 1;
-          const t = typeFromAnswer(typeFn.call(def, event));
-          if (t !== null) type = t;
+          type = typeFromAnswer(typeFn.call(def, event));
           event.type = type;
           handler = countType(type);
         } else if (typeKind === 0) {
@@ -605,11 +654,7 @@ export function createProjectionEngine(
         }
 
         if (!keyed) {
-          const r = handler.call(self, state, event);
-          if (r !== undefined) {
-            if (isThenable(r)) throw new TypeError('it returned a Promise: handlers run synchronously (is it async?)');
-            state = r;
-          }
+          keepState(handler.call(self, state, event));
           continue;
         }
         const handlerStage = stage;
@@ -619,18 +664,10 @@ export function createProjectionEngine(
           unkeyed++;
           continue;
         }
-        let s = states.get(key);
-        if (s === undefined && !states.has(key)) {
-          stage = 0;
-          s = initial();
-          states.set(key, s);
-        }
+        stage = 0;
+        const s = stateOfKey(key);
         stage = handlerStage;
-        const r = handler.call(self, s, event);
-        if (r !== undefined && r !== s) {
-          if (isThenable(r)) throw new TypeError('it returned a Promise: handlers run synchronously (is it async?)');
-          states.set(key, r);
-        }
+        keepKeyState(key, s, handler.call(self, s, event));
       }
       return null;
     } catch (err) {
@@ -656,10 +693,7 @@ export function createProjectionEngine(
       );
     try {
       if (!keyed) {
-        if (!started) {
-          state = initial();
-          started = true;
-        }
+        unkeyedState();
         const problem = jsonProblem(state, 'state', []);
         if (problem) return notJson(problem);
         if (state === undefined) return notJson('the state is undefined');
@@ -671,20 +705,8 @@ export function createProjectionEngine(
       }
       return { ok: true, outcome: { keyed: true, states: [...states], counts } };
     } catch (err) {
-      // init (a projection that saw no event), or a getter of the state, threw.
-      const at = lib.userLocation(err, fileName);
-      return {
-        ok: false,
-        failure: projectionFailure(
-          'threw',
-          fileName,
-          at ? Math.min(at.line, lastLine) : null,
-          at ? at.column : null,
-          lib.describeThrown(err),
-          null,
-          'init',
-        ),
-      };
+      // init (a projection that saw no event), or a getter of the state, threw: named as init, at no event.
+      return { ok: false, failure: threwAt(err, null, 0) };
     }
   };
 
@@ -762,68 +784,26 @@ export function createProjectionEngine(
   ): FedEvent | { failure: ProjectionFailure } => {
     if (stopped) return { failure: stopped };
     let stage = 0;
-    let event: FedEvent['event'] | null = null;
+    let event: ProjectionEvent | null = null;
     try {
-      if (!keyed && !started) {
-        state = initial();
-        started = true;
-      }
+      if (!keyed) unkeyedState();
       if (progress !== null) progress[1] = i;
       events++;
       const index = events;
       const value = decodeValue(batch.bytes, dec, batch.value[2 * i]!, batch.value[2 * i + 1]!);
-      const headers: Record<string, string | null> = {};
-      let headerType: string | null = null;
-      for (let h = batch.headerIndex[i]!; h < batch.headerIndex[i + 1]!; h++) {
-        const hs = batch.headerValue[2 * h]!;
-        const hl = batch.headerValue[2 * h + 1]!;
-        const hk = batch.headerNames[batch.headerName[h]!]!;
-        const hv = hl < 0 ? null : dec.text(hs, hs + hl);
-        if (hk === '__proto__')
-          Object.defineProperty(headers, hk, { value: hv, enumerable: true, writable: true, configurable: true });
-        else headers[hk] = hv;
-        if (typeKind === 1 && hk === typeHeader) headerType = hv;
-      }
-      const kl = batch.key[2 * i + 1]!;
-      event = {
-        topic: batch.topics[batch.topic[i]!]!,
-        partition: batch.partition[i]!,
-        offset: batch.offset !== null ? String(batch.offset[i]) : batch.offsetText![i]!,
-        timestamp: batch.timestamp[i]!,
-        key: kl < 0 ? null : dec.text(batch.key[2 * i]!, batch.key[2 * i]! + kl),
-        value,
-        headers: batch.headerIndex[i] === batch.headerIndex[i + 1] ? noHeaders : headers,
-        type: null,
-      };
+      const firstHeader = batch.headerIndex[i]!;
+      const endHeader = batch.headerIndex[i + 1]!;
+      event = eventAt(batch, dec, i, value, headersAt(batch, dec, firstHeader, endHeader), null);
       let type: string | null = null;
-      if (typeKind === 1) type = headerType;
-      else if (typeKind === 2) {
-        let v: unknown = value;
-        for (let p = 0; p < typePath.length; p++) {
-          if (v === null || typeof v !== 'object') {
-            v = undefined;
-            break;
-          }
-          v = (v as Record<string, unknown>)[typePath[p]!];
-        }
-        type = typeof v === 'string' ? v : typeof v === 'number' ? String(v) : null;
-      } else if (typeKind === 3) {
+      if (typeKind === 1)
+        type = headerTypeAt(batch, dec, firstHeader, endHeader, batch.headerNames.indexOf(typeHeader));
+      else if (typeKind === 2) type = jsonFieldType(value);
+      else if (typeKind === 3) {
         stage = 1;
-        const t = typeFromAnswer(typeFn!.call(def, event));
-        if (t !== null) type = t;
+        type = typeFromAnswer(typeFn!.call(def, event));
       }
       event.type = type;
-      let handler: ((state: unknown, event: unknown) => unknown) | null = null;
-      if (typeKind === 0 || type === null) untyped++;
-      else {
-        let entry = types.get(type);
-        if (entry === undefined) {
-          entry = { events: 0, handler: Object.prototype.hasOwnProperty.call(handlers, type) ? handlers[type]! : null };
-          types.set(type, entry);
-        }
-        entry.events++;
-        handler = entry.handler;
-      }
+      let handler = countType(type);
       let self: unknown = handlers;
       let name: string | null = `on.${type ?? ''}`;
       if (handler === null) {
@@ -840,11 +820,7 @@ export function createProjectionEngine(
       }
       if (!keyed) {
         if (beforeApply) beforeApply(null);
-        const r = handler.call(self, state, event);
-        if (r !== undefined) {
-          if (isThenable(r)) throw new TypeError('it returned a Promise: handlers run synchronously (is it async?)');
-          state = r;
-        }
+        keepState(handler.call(self, state, event));
         return { index, event, handler: name, key: null, applied: true };
       }
       const handlerStage = stage;
@@ -855,18 +831,10 @@ export function createProjectionEngine(
         return { index, event, handler: null, key: null, applied: false };
       }
       if (beforeApply) beforeApply(key);
-      let s = states.get(key);
-      if (s === undefined && !states.has(key)) {
-        stage = 0;
-        s = initial();
-        states.set(key, s);
-      }
+      stage = 0;
+      const s = stateOfKey(key);
       stage = handlerStage;
-      const r = handler.call(self, s, event);
-      if (r !== undefined && r !== s) {
-        if (isThenable(r)) throw new TypeError('it returned a Promise: handlers run synchronously (is it async?)');
-        states.set(key, r);
-      }
+      keepKeyState(key, s, handler.call(self, s, event));
       return { index, event, handler: name, key, applied: true };
     } catch (err) {
       stopped = threwAt(err, event, stage);
@@ -876,11 +844,7 @@ export function createProjectionEngine(
 
   const stateOf = (key: string | null): unknown => {
     if (keyed) return key === null ? undefined : states.get(key);
-    if (!started) {
-      state = initial();
-      started = true;
-    }
-    return state;
+    return unkeyedState();
   };
 
   /** The run-until predicate, compiled in this sandbox like the projection (the same names shadowed). */

@@ -16,7 +16,7 @@ import { evaluateGroup, evaluatePartition, type LagWindowSample } from '../lag/l
 import { executeOffsetReset, planOffsetReset, type ResetScope } from '../lag/offset-reset.ts';
 import { formatDuration } from '../../common/format/durations.ts';
 import { sleep } from '../../common/util/sleep.ts';
-import { table } from './cli-table.ts';
+import { jsonOrText, table } from './cli-table.ts';
 
 export class GroupUsageError extends Error {}
 
@@ -46,7 +46,7 @@ export async function groupsCommand(
   );
   const summaries: GroupSummary[] = readings.map((r) => toSummary(r, null));
   summaries.sort((a, b) => (a.groupId < b.groupId ? -1 : a.groupId > b.groupId ? 1 : 0));
-  out.write(flags.json ? JSON.stringify(summaries, null, 2) + '\n' : groupTable(summaries));
+  out.write(jsonOrText(flags.json, summaries, groupTable));
   return 0;
 }
 
@@ -92,7 +92,7 @@ export async function lagCommand(
     partitions: r.partitions,
     readAt: r.readAt,
   };
-  out.write(flags.json ? JSON.stringify(detail, null, 2) + '\n' : lagTable(detail));
+  out.write(jsonOrText(flags.json, detail, lagTable));
   return 0;
 }
 
@@ -106,7 +106,7 @@ export async function resetOffsetsCommand(
   const scope = flags.topic?.map(parseTopicScope);
   let plan = await planOffsetReset(client, groupId, to, scope);
   if (flags.execute) plan = await executeOffsetReset(client, plan);
-  out.write(flags.json ? JSON.stringify(plan, null, 2) + '\n' : resetTable(plan));
+  out.write(jsonOrText(flags.json, plan, resetTable));
   return 0;
 }
 

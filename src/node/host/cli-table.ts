@@ -1,8 +1,16 @@
 // Tables for people, as the CLI prints them (`topics`, `describe`, `groups`, `lag`,
 // `reset-offsets`): one column-width routine, so that columns line up whatever the width of
-// what is in them (19-digit offsets, a long replica list).
+// what is in them (19-digit offsets, a long replica list); with --json, one way to print the DTO instead.
 import type { TopicDetail, TopicSummary } from '../../common/contract/dto.ts';
 import { formatCount } from '../../common/format/numbers.ts';
+
+/**
+ * What a command that shows one result prints: with --json the contract's DTO as indented JSON
+ * (what scripts read, the same for every command), else its text for people.
+ */
+export function jsonOrText<T>(json: boolean | undefined, result: T, text: (result: T) => string): string {
+  return json ? JSON.stringify(result, null, 2) + '\n' : text(result);
+}
 
 /**
  * Columns as wide as their widest cell (header included), two spaces apart; the columns in

@@ -13,7 +13,7 @@ import { CSV_HEADER, type ExportFormat } from '../../common/export/record-export
 import { PlaintextFileSecretVault } from '../connections/secret-vault.ts';
 import { openClusterClient } from '../kafka/index.ts';
 import { commandHelp, isCommand, USAGE } from './cli-help.ts';
-import { describeText, topicTable } from './cli-table.ts';
+import { describeText, jsonOrText, topicTable } from './cli-table.ts';
 import { parseFrom, runTail, type TailOptions } from './cli-tail.ts';
 
 /** Bad arguments (exit 2): said with the help of the command they were given to (the overview when there is none). */
@@ -124,7 +124,7 @@ async function runCommand(command: string, rest: string[], values: Flags, out: N
       const client = await openClusterClient(...(await connectionFromFlags(values)));
       try {
         const topics = await client.listTopics({ includeInternal: values.internal });
-        out.write(values.json ? JSON.stringify(topics, null, 2) + '\n' : topicTable(topics));
+        out.write(jsonOrText(values.json, topics, topicTable));
       } finally {
         await client.close();
       }
@@ -136,7 +136,7 @@ async function runCommand(command: string, rest: string[], values: Flags, out: N
       const client = await openClusterClient(...(await connectionFromFlags(values)));
       try {
         const detail = await client.describeTopic(topic);
-        out.write(values.json ? JSON.stringify(detail, null, 2) + '\n' : describeText(detail));
+        out.write(jsonOrText(values.json, detail, describeText));
       } finally {
         await client.close();
       }

@@ -111,12 +111,7 @@ export class KafkajsTopicAdmin implements TopicAdminClient {
         validateOnly,
       });
       const response = await this.send(broker, api, v, body, (p) => decodeCreateTopicsResponse(p, v));
-      const answer = response.topics.find((t) => t.name === topic.topic) ?? response.topics[0];
-      if (!answer)
-        throw new EventscopeError(
-          'KAFKA_ERROR',
-          `${this.target} answered CreateTopics without a result for "${topic.topic}".`,
-        );
+      const answer = this.resultFor(api, topic.topic, response.topics, 'name');
       return this.judge(answer.errorCode, answer, {
         ...context,
         brokerMessage: answer.errorMessage,
@@ -183,12 +178,7 @@ export class KafkajsTopicAdmin implements TopicAdminClient {
         validateOnly,
       );
       const response = await this.send(broker, api, v, body, (p) => decodeIncrementalAlterConfigsResponse(p, v));
-      const answer = response.responses.find((r) => r.resourceName === topic) ?? response.responses[0];
-      if (!answer)
-        throw new EventscopeError(
-          'KAFKA_ERROR',
-          `${this.target} answered IncrementalAlterConfigs without a result for "${topic}".`,
-        );
+      const answer = this.resultFor(api, topic, response.responses, 'resourceName');
       return this.judge(answer.errorCode, undefined, { ...context, brokerMessage: answer.errorMessage });
     });
   }
@@ -208,12 +198,7 @@ export class KafkajsTopicAdmin implements TopicAdminClient {
         encodeCreatePartitionsRequest(v, [{ name: topic, count: totalCount }], BROKER_TIMEOUT_MS, validateOnly),
         (p) => decodeCreatePartitionsResponse(p, v),
       );
-      const answer = response.results.find((r) => r.name === topic) ?? response.results[0];
-      if (!answer)
-        throw new EventscopeError(
-          'KAFKA_ERROR',
-          `${this.target} answered CreatePartitions without a result for "${topic}".`,
-        );
+      const answer = this.resultFor(api, topic, response.results, 'name');
       return this.judge(answer.errorCode, undefined, { ...context, brokerMessage: answer.errorMessage });
     });
     if (validateOnly) return;
@@ -303,15 +288,26 @@ export class KafkajsTopicAdmin implements TopicAdminClient {
       const response = await this.send(broker, api, v, encodeDeleteTopicsRequest(v, [topic], BROKER_TIMEOUT_MS), (p) =>
         decodeDeleteTopicsResponse(p, v),
       );
-      const answer = response.topics.find((t) => t.name === topic) ?? response.topics[0];
-      if (!answer)
-        throw new EventscopeError(
-          'KAFKA_ERROR',
-          `${this.target} answered DeleteTopics without a result for "${topic}".`,
-        );
+      const answer = this.resultFor(api, topic, response.topics, 'name');
       return this.judge(answer.errorCode, undefined, { ...context, brokerMessage: answer.errorMessage });
     });
     await this.settle([topic], (state) => !state.topics.some((t) => t.name === topic && t.errorCode === 0));
+  }
+
+  /**
+   * The result for the one topic a request named: the one whose nameField is that topic, else
+   * the first; an answer with none is the broker's error, named with the API.
+   */
+  private resultFor<K extends string, R extends Record<K, string | null>>(
+    api: ApiSpec,
+    topic: string,
+    results: R[],
+    nameField: K,
+  ): R {
+    const result = results.find((r) => r[nameField] === topic) ?? results[0];
+    if (result === undefined)
+      throw new EventscopeError('KAFKA_ERROR', `${this.target} answered ${api.name} without a result for "${topic}".`);
+    return result;
   }
 
   /** ok, retry (the broker is not the controller or leader any more, or is busy), or the error as an EventscopeError. */
