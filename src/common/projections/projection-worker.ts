@@ -108,6 +108,30 @@ export function runProjectionWorker(port: ProjectionPort, lib: ProjectionWorkerL
     failed = true;
     port.post({ type: 'failed', failure });
   };
+  /** A state checked to be JSON that still could not be posted (a getter that answers differently each time?). */
+  const failNotCopied = (what: string, err: unknown): void =>
+    failWith({
+      kind: 'state',
+      message: `${fileName}: ${what} cannot be copied out of the sandbox: ${err instanceof Error ? err.message : String(err)}`,
+      file: fileName,
+      line: null,
+      column: null,
+      event: null,
+      handler: null,
+    });
+  /**
+   * A batch's buffers to hand back to the host with the reply to it (fed and stepped alike),
+   * transferred for its next batch: the views' buffers as event-batch.ts laid them out.
+   */
+  const handBack = (batch: EventBatch): { buffers: BatchBuffers; transfer: ArrayBuffer[] } => {
+    const buffers: BatchBuffers = {
+      bytes: batch.bytes.buffer as ArrayBuffer,
+      ints: batch.partition.buffer as ArrayBuffer,
+      floats: batch.timestamp.buffer as ArrayBuffer,
+      shorts: batch.topic.buffer as ArrayBuffer,
+    };
+    return { buffers, transfer: [buffers.bytes, buffers.ints, buffers.floats, buffers.shorts] };
+  };
   // Step-through and comparison: see SessionRequest.
   /** A copy of a state as it is now (JSON: what a snapshot and the final state keep); undefined stays undefined. */
   const copyOf = (value: unknown): unknown => {
@@ -224,29 +248,11 @@ export function runProjectionWorker(port: ProjectionPort, lib: ProjectionWorkerL
         }
       }
     }
-    const buffers = {
-      bytes: batch.bytes.buffer as ArrayBuffer,
-      ints: batch.partition.buffer as ArrayBuffer,
-      floats: batch.timestamp.buffer as ArrayBuffer,
-      shorts: batch.topic.buffer as ArrayBuffer,
-    };
+    const { buffers, transfer } = handBack(batch);
     try {
-      port.post({ type: 'stepped', seq: request.seq, buffers, fed, matched, predicateError, detail }, [
-        buffers.bytes,
-        buffers.ints,
-        buffers.floats,
-        buffers.shorts,
-      ]);
+      port.post({ type: 'stepped', seq: request.seq, buffers, fed, matched, predicateError, detail }, transfer);
     } catch (err) {
-      failWith({
-        kind: 'state',
-        message: `${fileName}: the state cannot be copied out of the sandbox: ${err instanceof Error ? err.message : String(err)}`,
-        file: fileName,
-        line: null,
-        column: null,
-        event: null,
-        handler: null,
-      });
+      failNotCopied('the state', err);
     }
   };
   port.listen((request) => {
@@ -265,19 +271,8 @@ export function runProjectionWorker(port: ProjectionPort, lib: ProjectionWorkerL
       const batch = request.batch;
       const failure = engine.engine.feed(batch, port.decoderFor(batch.bytes), progress);
       if (failure) return failWith(failure);
-      // The views' buffers, as event-batch.ts laid them out (bytes, ints, floats, shorts).
-      const buffers = {
-        bytes: batch.bytes.buffer as ArrayBuffer,
-        ints: batch.partition.buffer as ArrayBuffer,
-        floats: batch.timestamp.buffer as ArrayBuffer,
-        shorts: batch.topic.buffer as ArrayBuffer,
-      };
-      port.post({ type: 'fed', seq: request.seq, buffers }, [
-        buffers.bytes,
-        buffers.ints,
-        buffers.floats,
-        buffers.shorts,
-      ]);
+      const { buffers, transfer } = handBack(batch);
+      port.post({ type: 'fed', seq: request.seq, buffers }, transfer);
       return;
     }
     if (request.type !== 'finish') return sessionRequest(engine.engine, request);
@@ -286,16 +281,7 @@ export function runProjectionWorker(port: ProjectionPort, lib: ProjectionWorkerL
     try {
       port.post({ type: 'finished', outcome: result.outcome });
     } catch (err) {
-      // Checked to be JSON, yet not cloneable (a getter that answers differently each time?).
-      failWith({
-        kind: 'state',
-        message: `${fileName}: the final state cannot be copied out of the sandbox: ${err instanceof Error ? err.message : String(err)}`,
-        file: fileName,
-        line: null,
-        column: null,
-        event: null,
-        handler: null,
-      });
+      failNotCopied('the final state', err);
     }
   });
 }

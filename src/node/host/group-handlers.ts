@@ -5,6 +5,7 @@
 // group deletion on writable connections only.
 import type { ConnectionProfile } from '../../common/contract/dto.ts';
 import { EventscopeError } from '../../common/contract/errors.ts';
+import { assertWritable } from './host-context.ts';
 import type {
   GroupDetail,
   GroupLagHistory,
@@ -183,19 +184,9 @@ export function createGroupService(options: GroupServiceOptions): GroupService {
     return state ? { ok: state.ok, message: state.message, at: state.at } : null;
   };
 
-  const requireWritable = async (connectionId: string, what: string): Promise<void> => {
-    const profile = await options.profileOf(connectionId);
-    if (!profile)
-      throw new EventscopeError(
-        'WRITE_NOT_ALLOWED',
-        `A capture file can be read, not written to: ${what} needs a live connection.`,
-      );
-    if (!profile.writable)
-      throw new EventscopeError(
-        'WRITE_NOT_ALLOWED',
-        `"${profile.name}" is read-only. Mark it "Allow writes" in its connection settings to ${what}.`,
-      );
-  };
+  /** what: what the user tried, to follow "to" ("delete a group"). */
+  const requireWritable = async (connectionId: string, what: string): Promise<void> =>
+    assertWritable(await options.profileOf(connectionId), what);
 
   const methods: GroupMethods = {
     'groups.list': async ({ connectionId, topic }) => {

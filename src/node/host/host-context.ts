@@ -83,6 +83,24 @@ export function createHostContext(
 }
 
 /**
+ * Before a change to a cluster (topics.create…delete, groups.resetOffsets/delete): the connection
+ * must be a saved one marked "Allow writes"; a capture (profile null) is never written to.
+ * what: what the user tried, to follow "to" ("create topics").
+ */
+export function assertWritable(profile: ConnectionProfile | null, what: string): void {
+  if (!profile)
+    throw new EventscopeError(
+      'WRITE_NOT_ALLOWED',
+      `A capture file can be read, not written to: to ${what}, use a live connection marked "Allow writes".`,
+    );
+  if (!profile.writable)
+    throw new EventscopeError(
+      'WRITE_NOT_ALLOWED',
+      `"${profile.name}" is read-only. Mark it "Allow writes" in its connection settings to ${what}.`,
+    );
+}
+
+/**
  * A save that failed on the disk (DISK_FULL, WRITE_FAILED from writeFileAtomic, which leaves the
  * old file as it was) is answered as what was not done, then why and what to do.
  */

@@ -7,6 +7,7 @@
 // then does it and answers what it did, read back from the cluster.
 import type { ConnectionProfile, TopicDetail } from '../../common/contract/dto.ts';
 import { EventscopeError } from '../../common/contract/errors.ts';
+import { assertWritable } from './host-context.ts';
 import type { ConfigChangeOutcome, DeleteRecordsPartition } from '../../common/contract/topic-admin-dto.ts';
 import type { ClusterClient } from '../kafka/index.ts';
 import type { MethodHandlers } from '../../common/rpc/server.ts';
@@ -29,19 +30,8 @@ const CONFIG_POLL_MS = 150;
 
 export function createTopicAdminHandlers(options: TopicAdminOptions): TopicAdminMethods {
   /** what: what the user tried, to follow "to" ("create topics"). */
-  const requireWritable = async (connectionId: string, what: string): Promise<void> => {
-    const profile = await options.profileOf(connectionId);
-    if (!profile)
-      throw new EventscopeError(
-        'WRITE_NOT_ALLOWED',
-        `A capture file can be read, not written to: to ${what}, use a live connection marked "Allow writes".`,
-      );
-    if (!profile.writable)
-      throw new EventscopeError(
-        'WRITE_NOT_ALLOWED',
-        `"${profile.name}" is read-only. Mark it "Allow writes" in its connection settings to ${what}.`,
-      );
-  };
+  const requireWritable = async (connectionId: string, what: string): Promise<void> =>
+    assertWritable(await options.profileOf(connectionId), what);
 
   /** The topic as it is now; an internal topic is Kafka's own and is never changed from here. */
   const describeChangeable = async (client: ClusterClient, topic: string, what: string): Promise<TopicDetail> => {

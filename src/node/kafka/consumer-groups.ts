@@ -25,6 +25,23 @@ export interface DescribedGroup {
   members: GroupMember[];
 }
 
+/**
+ * How a group nobody knows is described (the coordinator's answer for a deleted or never-made
+ * group, and a capture's for a group it holds nothing of): one shape, so the app shows both alike.
+ */
+export function groupNotFound(groupId: string, coordinator: number | null): DescribedGroup {
+  return {
+    groupId,
+    type: 'unknown',
+    protocolType: '',
+    state: 'Dead',
+    notFound: true,
+    coordinator,
+    assignor: null,
+    members: [],
+  };
+}
+
 export interface CommittedOffset {
   topic: string;
   partition: number;

@@ -13,7 +13,13 @@ import type { ClusterClient } from '../kafka/index.ts';
 import { unknownTopicError } from '../kafka/errors.ts';
 import type { KafkaRecord, ReadRequest, ReadSummary, StartOffsets, StartPosition } from '../kafka/partition-reader.ts';
 import type { ReplayLog } from './replay-log.ts';
-import type { CommittedOffset, DescribedGroup, ListedGroup, PartitionPosition } from '../kafka/consumer-groups.ts';
+import {
+  groupNotFound,
+  type CommittedOffset,
+  type DescribedGroup,
+  type ListedGroup,
+  type PartitionPosition,
+} from '../kafka/consumer-groups.ts';
 
 /** The consumer groups a capture carries: as last sampled while it was watched. */
 export interface OfflineGroups {
@@ -35,6 +41,11 @@ export class OfflineCluster implements ClusterClient {
     this.cluster = cluster;
     this.name = name;
     this.groups = groups;
+  }
+
+  /** Every write to a capture is refused the same way: what cannot be done, after the file's name. */
+  private notWritable(what: string): EventscopeError {
+    return new EventscopeError('WRITE_NOT_ALLOWED', `${this.name} is a capture file: ${what}`);
   }
 
   private bounds(topic: string, partition: number): { earliest: bigint; latest: bigint } {
@@ -200,19 +211,7 @@ export class OfflineCluster implements ClusterClient {
   }
 
   async describeGroups(groupIds: string[]): Promise<DescribedGroup[]> {
-    return groupIds.map(
-      (groupId) =>
-        this.groups?.describeGroup(groupId) ?? {
-          groupId,
-          type: 'unknown',
-          protocolType: '',
-          state: 'Dead',
-          notFound: true,
-          coordinator: null,
-          assignor: null,
-          members: [],
-        },
-    );
+    return groupIds.map((groupId) => this.groups?.describeGroup(groupId) ?? groupNotFound(groupId, null));
   }
 
   async committedOffsets(groupIds: string[]): Promise<Map<string, CommittedOffset[]>> {
@@ -220,45 +219,36 @@ export class OfflineCluster implements ClusterClient {
   }
 
   async commitOffsets(): Promise<never> {
-    throw new EventscopeError(
-      'WRITE_NOT_ALLOWED',
-      `${this.name} is a capture file: its groups' offsets cannot be moved.`,
-    );
+    throw this.notWritable("its groups' offsets cannot be moved.");
   }
 
   async deleteGroup(): Promise<never> {
-    throw new EventscopeError('WRITE_NOT_ALLOWED', `${this.name} is a capture file: its groups cannot be deleted.`);
+    throw this.notWritable('its groups cannot be deleted.');
   }
 
   async produce(): Promise<never> {
-    throw new EventscopeError('WRITE_NOT_ALLOWED', `${this.name} is a capture file: it can be read, not written to.`);
+    throw this.notWritable('it can be read, not written to.');
   }
 
   // A capture's topics are what was saved: none can be created, changed or deleted.
   async createTopic(): Promise<never> {
-    throw new EventscopeError('WRITE_NOT_ALLOWED', `${this.name} is a capture file: topics cannot be created in it.`);
+    throw this.notWritable('topics cannot be created in it.');
   }
 
   async alterTopicConfigs(): Promise<never> {
-    throw new EventscopeError(
-      'WRITE_NOT_ALLOWED',
-      `${this.name} is a capture file: its topics' configs cannot be changed.`,
-    );
+    throw this.notWritable("its topics' configs cannot be changed.");
   }
 
   async createPartitions(): Promise<never> {
-    throw new EventscopeError(
-      'WRITE_NOT_ALLOWED',
-      `${this.name} is a capture file: partitions cannot be added to its topics.`,
-    );
+    throw this.notWritable('partitions cannot be added to its topics.');
   }
 
   async deleteRecords(): Promise<never> {
-    throw new EventscopeError('WRITE_NOT_ALLOWED', `${this.name} is a capture file: its records cannot be deleted.`);
+    throw this.notWritable('its records cannot be deleted.');
   }
 
   async deleteTopic(): Promise<never> {
-    throw new EventscopeError('WRITE_NOT_ALLOWED', `${this.name} is a capture file: its topics cannot be deleted.`);
+    throw this.notWritable('its topics cannot be deleted.');
   }
 
   async close(): Promise<void> {}

@@ -190,12 +190,7 @@ function packPlain(out: Buffer, baseOffset: bigint, records: readonly KafkaRecor
 }
 
 export function unpackRecords(partition: number, baseOffset: bigint, blob: Uint8Array): KafkaRecord[] {
-  const stored = Buffer.from(blob.buffer, blob.byteOffset, blob.byteLength);
-  const flags = stored[0]!;
-  const body = stored.subarray(1);
-  if ((flags & ~KNOWN_FLAGS) !== 0) throw new Error(`A replay log batch has unknown flags ${flags}.`);
-  const buf = flags & ZSTD ? zstdDecompressSync(body) : body;
-  const wide = (flags & WIDE) !== 0;
+  const { buf, wide } = openBlob(blob);
   const count = buf.readUInt32LE(0);
   let at = 4;
   const readCount = (): number => {
@@ -259,21 +254,28 @@ function zstdContentSize(frame: Uint8Array): number | null {
         : Number(view.getBigUint64(0, true));
 }
 
-export function unpackColumns(blob: Uint8Array): RecordColumns {
+/**
+ * A stored blob's packed records (unpackRecords and unpackColumns alike): its flags checked
+ * (unknown ones are a newer or damaged file), decompressed when stored so, and whether its
+ * counts are wide. A blob stored as is gives a view of the row SQLite handed over.
+ */
+function openBlob(blob: Uint8Array): { buf: Buffer; wide: boolean } {
   const stored = Buffer.from(blob.buffer, blob.byteOffset, blob.byteLength);
   const flags = stored[0]!;
   if ((flags & ~KNOWN_FLAGS) !== 0) throw new Error(`A replay log batch has unknown flags ${flags}.`);
   const body = stored.subarray(1);
-  const declared = flags & ZSTD ? zstdContentSize(body) : null;
+  if ((flags & ZSTD) === 0) return { buf: body, wide: (flags & WIDE) !== 0 };
+  const declared = zstdContentSize(body);
   // One byte more than declared: a full buffer makes zlib try for more output in a second chunk.
-  const buf =
-    flags & ZSTD
-      ? zstdDecompressSync(
-          body,
-          declared !== null && declared <= DECLARED_SIZE_MAX ? { chunkSize: Math.max(64, declared + 1) } : {},
-        )
-      : body;
-  const wide = (flags & WIDE) !== 0;
+  const buf = zstdDecompressSync(
+    body,
+    declared !== null && declared <= DECLARED_SIZE_MAX ? { chunkSize: Math.max(64, declared + 1) } : {},
+  );
+  return { buf, wide: (flags & WIDE) !== 0 };
+}
+
+export function unpackColumns(blob: Uint8Array): RecordColumns {
+  const { buf, wide } = openBlob(blob);
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const count = view.getUint32(0, true);
   const offsetDelta = new Uint32Array(count);

@@ -3,7 +3,7 @@
 // negotiate and send this way; only what they need the API for and their timeouts differ.
 import { EventscopeError } from '../../../common/contract/errors.ts';
 import type { ApiVersionTable } from '../kafka-version.ts';
-import { isFlexible, negotiateVersion, type ApiSpec } from '../protocol/group-protocol.ts';
+import { isFlexible, negotiateVersion, type ApiSpec } from '../protocol/api-spec.ts';
 import { sendRawRequest, type InternalBroker } from './internals.ts';
 
 /**

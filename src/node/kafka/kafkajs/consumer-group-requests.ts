@@ -10,12 +10,13 @@
 // -1, no member id), as Kafka's admin client commits for an empty group.
 import { EventscopeError } from '../../../common/contract/errors.ts';
 import type { GroupMember, GroupType } from '../../../common/contract/group-dto.ts';
-import type {
-  CommittedOffset,
-  ConsumerGroupClient,
-  DescribedGroup,
-  ListedGroup,
-  PartitionPosition,
+import {
+  groupNotFound,
+  type CommittedOffset,
+  type ConsumerGroupClient,
+  type DescribedGroup,
+  type ListedGroup,
+  type PartitionPosition,
 } from '../consumer-groups.ts';
 import {
   decodeConsumerGroupDescribeResponse,
@@ -482,7 +483,7 @@ export class KafkajsConsumerGroups implements ConsumerGroupClient {
     for (const g of responses.flatMap((r) => r.groups)) {
       if (COORDINATOR_ERRORS.has(g.errorCode)) out.set(g.groupId, { retry: g.errorCode });
       else if (g.errorCode === KAFKA_ERROR.GROUP_ID_NOT_FOUND || (g.errorCode === 0 && g.groupState === 'Dead'))
-        out.set(g.groupId, { ok: notFound(g.groupId, nodeId) });
+        out.set(g.groupId, { ok: groupNotFound(g.groupId, nodeId) });
       else if (g.errorCode !== 0) throw new KafkaProtocolError(g.errorCode, `describing group "${g.groupId}"`);
       else out.set(g.groupId, { ok: fromClassicGroup(g, nodeId) });
     }
@@ -569,19 +570,6 @@ function sortedAssignments(topics: { topic: string; partitions: number[] }[]): G
   return [...merged]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([topic, partitions]) => ({ topic, partitions: [...partitions].sort((a, b) => a - b) }));
-}
-
-function notFound(groupId: string, coordinator: number): DescribedGroup {
-  return {
-    groupId,
-    type: 'unknown',
-    protocolType: '',
-    state: 'Dead',
-    notFound: true,
-    coordinator,
-    assignor: null,
-    members: [],
-  };
 }
 
 function fromConsumerGroup(g: DescribedConsumerGroup, coordinator: number): DescribedGroup {

@@ -6,18 +6,11 @@
 // Kafka's message definitions (clients/src/main/resources/common/message/*.json). Encoders
 // return the request body without kafkajs's header; decoders read the response after the
 // correlation id and header tags (the sender skips those), every read bounds-checked.
-import type { ApiVersionTable } from '../kafka-version.ts';
-import { RequestWriter, ResponseReader } from './flexible-codec.ts';
+import { ResponseReader } from './flexible-codec.ts';
+import { apiRequestWriter, apiResponseReader, minStringBytes, type ApiSpec } from './api-spec.ts';
 
-export interface ApiSpec {
-  name: string;
-  apiKey: number;
-  /** The versions these codecs speak. */
-  minVersion: number;
-  maxVersion: number;
-  /** The first flexible version (KIP-482). */
-  flexibleFrom: number;
-}
+// An API's versions live in api-spec.ts; re-exported for the callers that import them with the group codecs.
+export { isFlexible, negotiateVersion, type ApiSpec } from './api-spec.ts';
 
 export const GROUP_APIS = {
   OffsetCommit: { name: 'OffsetCommit', apiKey: 8, minVersion: 2, maxVersion: 9, flexibleFrom: 8 },
@@ -36,41 +29,6 @@ export const OFFSET_FETCH_BATCH_VERSION = 8;
 export const FIND_COORDINATOR_BATCH_VERSION = 4;
 export const COORDINATOR_KEY_TYPE_GROUP = 0;
 
-export function isFlexible(api: ApiSpec, version: number): boolean {
-  return version >= api.flexibleFrom;
-}
-
-/** The newest version both we and the broker speak, or null where there is none (the broker lacks the API, or has only versions we do not speak). */
-export function negotiateVersion(api: ApiSpec, versions: ApiVersionTable | null | undefined): number | null {
-  const broker = versions?.[api.apiKey];
-  if (!broker) return null;
-  const high = Math.min(broker.maxVersion, api.maxVersion);
-  return high >= Math.max(broker.minVersion, api.minVersion) ? high : null;
-}
-
-function checkVersion(api: ApiSpec, version: number): void {
-  if (!Number.isInteger(version) || version < api.minVersion || version > api.maxVersion) {
-    throw new RangeError(
-      `${api.name} v${version} is not a version Eventscope speaks (v${api.minVersion}–v${api.maxVersion})`,
-    );
-  }
-}
-
-function writer(api: ApiSpec, version: number): RequestWriter {
-  checkVersion(api, version);
-  return new RequestWriter(isFlexible(api, version));
-}
-
-function reader(api: ApiSpec, version: number, payload: Buffer): ResponseReader {
-  checkVersion(api, version);
-  return new ResponseReader(payload, `the ${api.name} v${version} response`, isFlexible(api, version));
-}
-
-/** The fewest bytes a string takes: an int16 length (classic) or one varint byte (flexible). */
-function minString(r: ResponseReader): number {
-  return r.flexible ? 1 : 2;
-}
-
 // ---------------------------------------------------------------------------------------------
 // ListGroups (16)
 
@@ -85,17 +43,17 @@ export function encodeListGroupsRequest(
   version: number,
   filters: { states?: string[]; types?: string[] } = {},
 ): Buffer {
-  const w = writer(GROUP_APIS.ListGroups, version);
+  const w = apiRequestWriter(GROUP_APIS.ListGroups, version);
   if (version >= 4) w.array(filters.states ?? [], (s) => w.string(s));
   if (version >= 5) w.array(filters.types ?? [], (t) => w.string(t));
   return w.tags().toBuffer();
 }
 
 export function decodeListGroupsResponse(payload: Buffer, version: number): ListGroupsResponse {
-  const r = reader(GROUP_APIS.ListGroups, version, payload);
+  const r = apiResponseReader(GROUP_APIS.ListGroups, version, payload);
   const throttleTimeMs = version >= 1 ? r.int32('throttle_time_ms') : 0;
   const errorCode = r.int16('error_code');
-  const groups = r.array('groups', 2 * minString(r), () => {
+  const groups = r.array('groups', 2 * minStringBytes(r), () => {
     const groupId = r.string('a group id');
     const protocolType = r.string('a protocol type');
     const groupState = version >= 4 ? r.string('a group state') : null;
@@ -126,7 +84,7 @@ export function encodeFindCoordinatorRequest(
   keys: string[],
   keyType: number = COORDINATOR_KEY_TYPE_GROUP,
 ): Buffer {
-  const w = writer(GROUP_APIS.FindCoordinator, version);
+  const w = apiRequestWriter(GROUP_APIS.FindCoordinator, version);
   if (version < FIND_COORDINATOR_BATCH_VERSION) {
     if (keys.length !== 1) throw new RangeError(`FindCoordinator v${version} takes one key, not ${keys.length}`);
     w.string(keys[0]!);
@@ -142,7 +100,7 @@ export function decodeFindCoordinatorResponse(
   version: number,
   keys: string[],
 ): { throttleTimeMs: number; coordinators: FoundCoordinator[] } {
-  const r = reader(GROUP_APIS.FindCoordinator, version, payload);
+  const r = apiResponseReader(GROUP_APIS.FindCoordinator, version, payload);
   const throttleTimeMs = version >= 1 ? r.int32('throttle_time_ms') : 0;
   let coordinators: FoundCoordinator[];
   if (version < FIND_COORDINATOR_BATCH_VERSION) {
@@ -194,7 +152,7 @@ export interface DescribedClassicGroup {
 }
 
 export function encodeDescribeGroupsRequest(version: number, groupIds: string[]): Buffer {
-  const w = writer(GROUP_APIS.DescribeGroups, version);
+  const w = apiRequestWriter(GROUP_APIS.DescribeGroups, version);
   w.array(groupIds, (g) => w.string(g));
   if (version >= 3) w.bool(false); // include_authorized_operations
   return w.tags().toBuffer();
@@ -204,9 +162,9 @@ export function decodeDescribeGroupsResponse(
   payload: Buffer,
   version: number,
 ): { throttleTimeMs: number; groups: DescribedClassicGroup[] } {
-  const r = reader(GROUP_APIS.DescribeGroups, version, payload);
+  const r = apiResponseReader(GROUP_APIS.DescribeGroups, version, payload);
   const throttleTimeMs = version >= 1 ? r.int32('throttle_time_ms') : 0;
-  const s = minString(r);
+  const s = minStringBytes(r);
   const groups = r.array('groups', 2 + 4 * s + (r.flexible ? 1 : 4), () => {
     const errorCode = r.int16('error_code');
     const errorMessage = version >= 6 ? r.nullableString('error_message') : null;
@@ -270,7 +228,7 @@ export interface DescribedConsumerGroup {
 }
 
 export function encodeConsumerGroupDescribeRequest(version: number, groupIds: string[]): Buffer {
-  const w = writer(GROUP_APIS.ConsumerGroupDescribe, version);
+  const w = apiRequestWriter(GROUP_APIS.ConsumerGroupDescribe, version);
   w.array(groupIds, (g) => w.string(g));
   w.bool(false); // include_authorized_operations
   return w.tags().toBuffer();
@@ -292,7 +250,7 @@ export function decodeConsumerGroupDescribeResponse(
   payload: Buffer,
   version: number,
 ): { throttleTimeMs: number; groups: DescribedConsumerGroup[] } {
-  const r = reader(GROUP_APIS.ConsumerGroupDescribe, version, payload);
+  const r = apiResponseReader(GROUP_APIS.ConsumerGroupDescribe, version, payload);
   const throttleTimeMs = r.int32('throttle_time_ms');
   const groups = r.array('groups', 2 + 1 + 1 + 1 + 4 + 4 + 1 + 1 + 4 + 1, () => {
     const errorCode = r.int16('error_code');
@@ -375,7 +333,7 @@ export function encodeOffsetFetchRequest(
   groups: { groupId: string; topics: { name: string; partitions: number[] }[] | null }[],
   requireStable = false,
 ): Buffer {
-  const w = writer(GROUP_APIS.OffsetFetch, version);
+  const w = apiRequestWriter(GROUP_APIS.OffsetFetch, version);
   const writeTopic = (t: { name: string; partitions: number[] }): void => {
     w.string(t.name);
     w.array(t.partitions, (p) => w.int32(p));
@@ -407,9 +365,9 @@ export function decodeOffsetFetchResponse(
   version: number,
   groupIds: string[],
 ): { throttleTimeMs: number; groups: OffsetFetchGroup[] } {
-  const r = reader(GROUP_APIS.OffsetFetch, version, payload);
+  const r = apiResponseReader(GROUP_APIS.OffsetFetch, version, payload);
   const throttleTimeMs = version >= 3 ? r.int32('throttle_time_ms') : 0;
-  const s = minString(r);
+  const s = minStringBytes(r);
   const readPartition = (leaderEpoch: boolean): FetchedOffset => {
     const partition = r.int32('a partition index');
     const committedOffset = r.int64('a committed offset');
@@ -461,7 +419,7 @@ export interface OffsetCommitRequest {
 }
 
 export function encodeOffsetCommitRequest(version: number, request: OffsetCommitRequest): Buffer {
-  const w = writer(GROUP_APIS.OffsetCommit, version);
+  const w = apiRequestWriter(GROUP_APIS.OffsetCommit, version);
   w.string(request.groupId);
   w.int32(request.generationIdOrMemberEpoch);
   w.string(request.memberId);
@@ -485,9 +443,9 @@ export function decodeOffsetCommitResponse(
   payload: Buffer,
   version: number,
 ): { throttleTimeMs: number; topics: { name: string; partitions: { partition: number; errorCode: number }[] }[] } {
-  const r = reader(GROUP_APIS.OffsetCommit, version, payload);
+  const r = apiResponseReader(GROUP_APIS.OffsetCommit, version, payload);
   const throttleTimeMs = version >= 3 ? r.int32('throttle_time_ms') : 0;
-  const topics = r.array('topics', minString(r) + (r.flexible ? 2 : 4), () => {
+  const topics = r.array('topics', minStringBytes(r) + (r.flexible ? 2 : 4), () => {
     const name = r.string('a topic name');
     const partitions = r.array('partitions', 6, () => {
       const partition = r.int32('a partition index');
@@ -507,7 +465,7 @@ export function decodeOffsetCommitResponse(
 // DeleteGroups (42)
 
 export function encodeDeleteGroupsRequest(version: number, groupIds: string[]): Buffer {
-  const w = writer(GROUP_APIS.DeleteGroups, version);
+  const w = apiRequestWriter(GROUP_APIS.DeleteGroups, version);
   w.array(groupIds, (g) => w.string(g));
   return w.tags().toBuffer();
 }
@@ -516,9 +474,9 @@ export function decodeDeleteGroupsResponse(
   payload: Buffer,
   version: number,
 ): { throttleTimeMs: number; results: { groupId: string; errorCode: number }[] } {
-  const r = reader(GROUP_APIS.DeleteGroups, version, payload);
+  const r = apiResponseReader(GROUP_APIS.DeleteGroups, version, payload);
   const throttleTimeMs = r.int32('throttle_time_ms');
-  const results = r.array('results', minString(r) + 2, () => {
+  const results = r.array('results', minStringBytes(r) + 2, () => {
     const groupId = r.string('a group id');
     const errorCode = r.int16('an error code');
     r.tags();

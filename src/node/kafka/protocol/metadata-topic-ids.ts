@@ -3,8 +3,8 @@
 // topic comes back with its error code, not as a failed request); the response is read in
 // full (brokers, partitions, replicas…) so that every byte is accounted for, but only topic
 // IDs and partition leaders are kept.
-import { formatKafkaUuid, isZeroUuid, RequestWriter, ResponseReader, ZERO_UUID } from './flexible-codec.ts';
-import type { ApiSpec } from './group-protocol.ts';
+import { apiRequestWriter, apiResponseReader, type ApiSpec } from './api-spec.ts';
+import { formatKafkaUuid, isZeroUuid, ZERO_UUID } from './flexible-codec.ts';
 
 export const METADATA_TOPIC_IDS_API = {
   name: 'Metadata',
@@ -34,19 +34,9 @@ export interface MetadataTopicIdsResponse {
   errorCode: number;
 }
 
-function check(version: number): void {
-  const api = METADATA_TOPIC_IDS_API;
-  if (!Number.isInteger(version) || version < api.minVersion || version > api.maxVersion) {
-    throw new RangeError(
-      `Metadata v${version} is not a version Eventscope reads topic IDs with (v${api.minVersion}–v${api.maxVersion})`,
-    );
-  }
-}
-
 /** topics: by name; an empty list asks for none (brokers only), as Kafka reads it from v1 on. */
 export function encodeMetadataTopicIdsRequest(version: number, topics: string[]): Buffer {
-  check(version);
-  const w = new RequestWriter(true);
+  const w = apiRequestWriter(METADATA_TOPIC_IDS_API, version);
   w.array(topics, (name) => {
     w.uuid(ZERO_UUID);
     w.nullableString(name);
@@ -59,8 +49,7 @@ export function encodeMetadataTopicIdsRequest(version: number, topics: string[])
 }
 
 export function decodeMetadataTopicIdsResponse(payload: Buffer, version: number): MetadataTopicIdsResponse {
-  check(version);
-  const r = new ResponseReader(payload, `the Metadata v${version} response`, true);
+  const r = apiResponseReader(METADATA_TOPIC_IDS_API, version, payload);
   const throttleTimeMs = r.int32('throttle_time_ms');
   const brokers = r.array('brokers', 4 + 1 + 4 + 1 + 1, () => {
     const nodeId = r.int32('a node id');

@@ -6,8 +6,8 @@
 // by field as in Kafka's message definitions (clients/src/main/resources/common/message/*.json),
 // each over the versions Kafka 4.1 still accepts. Encoders return the request body without
 // kafkajs's header; decoders read the response after the correlation id and header tags.
-import { formatKafkaUuid, isZeroUuid, RequestWriter, ResponseReader } from './flexible-codec.ts';
-import type { ApiSpec } from './group-protocol.ts';
+import { formatKafkaUuid, isZeroUuid } from './flexible-codec.ts';
+import { apiRequestWriter, apiResponseReader, minStringBytes, type ApiSpec } from './api-spec.ts';
 
 export const TOPIC_ADMIN_APIS = {
   CreateTopics: { name: 'CreateTopics', apiKey: 19, minVersion: 2, maxVersion: 7, flexibleFrom: 5 },
@@ -29,28 +29,6 @@ export const CREATE_TOPICS_DEFAULTS_VERSION = 4;
 export const CONFIG_RESOURCE_TOPIC = 2;
 /** IncrementalAlterConfigs operations. */
 export const CONFIG_OPERATION = { SET: 0, DELETE: 1, APPEND: 2, SUBTRACT: 3 } as const;
-
-function check(api: ApiSpec, version: number): void {
-  if (!Number.isInteger(version) || version < api.minVersion || version > api.maxVersion) {
-    throw new RangeError(
-      `${api.name} v${version} is not a version Eventscope speaks (v${api.minVersion}–v${api.maxVersion})`,
-    );
-  }
-}
-
-function writer(api: ApiSpec, version: number): RequestWriter {
-  check(api, version);
-  return new RequestWriter(version >= api.flexibleFrom);
-}
-
-function reader(api: ApiSpec, version: number, payload: Buffer): ResponseReader {
-  check(api, version);
-  return new ResponseReader(payload, `the ${api.name} v${version} response`, version >= api.flexibleFrom);
-}
-
-function minString(r: ResponseReader): number {
-  return r.flexible ? 1 : 2;
-}
 
 // ---------------------------------------------------------------------------------------------
 // CreateTopics (19)
@@ -81,7 +59,7 @@ export interface CreateTopicsResult {
 }
 
 export function encodeCreateTopicsRequest(version: number, request: CreateTopicsRequest): Buffer {
-  const w = writer(TOPIC_ADMIN_APIS.CreateTopics, version);
+  const w = apiRequestWriter(TOPIC_ADMIN_APIS.CreateTopics, version);
   w.array(request.topics, (t) => {
     w.string(t.name).int32(t.numPartitions).int16(t.replicationFactor);
     w.array([], () => undefined); // assignments: none, the controller places replicas
@@ -99,9 +77,9 @@ export function decodeCreateTopicsResponse(
   payload: Buffer,
   version: number,
 ): { throttleTimeMs: number; topics: CreateTopicsResult[] } {
-  const r = reader(TOPIC_ADMIN_APIS.CreateTopics, version, payload);
+  const r = apiResponseReader(TOPIC_ADMIN_APIS.CreateTopics, version, payload);
   const throttleTimeMs = r.int32('throttle_time_ms');
-  const topics = r.array('topics', minString(r) + 2, () => {
+  const topics = r.array('topics', minStringBytes(r) + 2, () => {
     const name = r.string('a topic name');
     const id = version >= 7 ? r.uuid('a topic id') : null;
     const errorCode = r.int16('an error code');
@@ -144,7 +122,7 @@ export function decodeCreateTopicsResponse(
 // DeleteTopics (20)
 
 export function encodeDeleteTopicsRequest(version: number, topics: string[], timeoutMs: number): Buffer {
-  const w = writer(TOPIC_ADMIN_APIS.DeleteTopics, version);
+  const w = apiRequestWriter(TOPIC_ADMIN_APIS.DeleteTopics, version);
   if (version >= 6) {
     w.array(topics, (name) => {
       w.nullableString(name).uuid(Buffer.alloc(16));
@@ -161,7 +139,7 @@ export function decodeDeleteTopicsResponse(
   payload: Buffer,
   version: number,
 ): { throttleTimeMs: number; topics: { name: string | null; errorCode: number; errorMessage: string | null }[] } {
-  const r = reader(TOPIC_ADMIN_APIS.DeleteTopics, version, payload);
+  const r = apiResponseReader(TOPIC_ADMIN_APIS.DeleteTopics, version, payload);
   const throttleTimeMs = r.int32('throttle_time_ms');
   const topics = r.array('responses', 1 + 2, () => {
     const name = version >= 6 ? r.nullableString('a topic name') : r.string('a topic name');
@@ -185,7 +163,7 @@ export function encodeDeleteRecordsRequest(
   offsets: { partition: number; offset: bigint }[],
   timeoutMs: number,
 ): Buffer {
-  const w = writer(TOPIC_ADMIN_APIS.DeleteRecords, version);
+  const w = apiRequestWriter(TOPIC_ADMIN_APIS.DeleteRecords, version);
   w.array([topic], (name) => {
     w.string(name);
     w.array(offsets, (p) => {
@@ -205,9 +183,9 @@ export function decodeDeleteRecordsResponse(
   throttleTimeMs: number;
   topics: { name: string; partitions: { partition: number; lowWatermark: bigint; errorCode: number }[] }[];
 } {
-  const r = reader(TOPIC_ADMIN_APIS.DeleteRecords, version, payload);
+  const r = apiResponseReader(TOPIC_ADMIN_APIS.DeleteRecords, version, payload);
   const throttleTimeMs = r.int32('throttle_time_ms');
-  const topics = r.array('topics', minString(r) + 1, () => {
+  const topics = r.array('topics', minStringBytes(r) + 1, () => {
     const name = r.string('a topic name');
     const partitions = r.array('partitions', 4 + 8 + 2, () => {
       const p = {
@@ -235,7 +213,7 @@ export function encodeCreatePartitionsRequest(
   timeoutMs: number,
   validateOnly: boolean,
 ): Buffer {
-  const w = writer(TOPIC_ADMIN_APIS.CreatePartitions, version);
+  const w = apiRequestWriter(TOPIC_ADMIN_APIS.CreatePartitions, version);
   w.array(topics, (t) => {
     w.string(t.name).int32(t.count);
     w.nullableArray(null, () => undefined); // assignments: the controller places the new replicas
@@ -249,9 +227,9 @@ export function decodeCreatePartitionsResponse(
   payload: Buffer,
   version: number,
 ): { throttleTimeMs: number; results: { name: string; errorCode: number; errorMessage: string | null }[] } {
-  const r = reader(TOPIC_ADMIN_APIS.CreatePartitions, version, payload);
+  const r = apiResponseReader(TOPIC_ADMIN_APIS.CreatePartitions, version, payload);
   const throttleTimeMs = r.int32('throttle_time_ms');
-  const results = r.array('results', minString(r) + 2 + 1, () => {
+  const results = r.array('results', minStringBytes(r) + 2 + 1, () => {
     const result = {
       name: r.string('a topic name'),
       errorCode: r.int16('an error code'),
@@ -279,7 +257,7 @@ export function encodeIncrementalAlterConfigsRequest(
   resources: AlterConfigsResource[],
   validateOnly: boolean,
 ): Buffer {
-  const w = writer(TOPIC_ADMIN_APIS.IncrementalAlterConfigs, version);
+  const w = apiRequestWriter(TOPIC_ADMIN_APIS.IncrementalAlterConfigs, version);
   w.array(resources, (res) => {
     w.int8(res.resourceType).string(res.resourceName);
     w.array(res.configs, (c) => {
@@ -299,9 +277,9 @@ export function decodeIncrementalAlterConfigsResponse(
   throttleTimeMs: number;
   responses: { errorCode: number; errorMessage: string | null; resourceType: number; resourceName: string }[];
 } {
-  const r = reader(TOPIC_ADMIN_APIS.IncrementalAlterConfigs, version, payload);
+  const r = apiResponseReader(TOPIC_ADMIN_APIS.IncrementalAlterConfigs, version, payload);
   const throttleTimeMs = r.int32('throttle_time_ms');
-  const responses = r.array('responses', 2 + 1 + 1 + minString(r), () => {
+  const responses = r.array('responses', 2 + 1 + 1 + minStringBytes(r), () => {
     const response = {
       errorCode: r.int16('an error code'),
       errorMessage: r.nullableString('an error message'),
