@@ -1,30 +1,12 @@
 // The message browser as a user drives it: the sample capture with no cluster, a live tail
 // on the real broker with pause/resume (resuming every partition exactly where it stopped,
 // on the broker and on the sample capture), a 10 MB value, producing after a confirmation.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { createTopicWithKafkaTool, deleteRecordsWithKafkaTool } from '../harness/kafka-tools.ts';
-import { produceWithKcat } from '../harness/kcat.ts';
+import { produceNumberedWithKcat, produceValueWithKcat, produceWithKcat } from '../harness/kcat.ts';
 import { uniqueName } from '../support/unique.ts';
 import { expect, test } from './fixtures.ts';
-import { connect, openMessages, openNewTopicMessages, tailFromLatest } from './steps.ts';
-
-/** Opens the sample capture's topic and reads it from a position: "earliest" or "last N". */
-async function readSample(page: Page, url: string, topic: string, from: 'earliest' | { last: number }): Promise<void> {
-  await page.goto(url);
-  await page.getByTestId('open-sample').click();
-  await openMessages(page, topic);
-  if (from === 'earliest') {
-    await page.getByTestId('from-kind').selectOption('earliest');
-  } else {
-    await page.getByTestId('from-kind').selectOption('last');
-    await page.getByTestId('from-value').fill(String(from.last));
-  }
-  await page.getByTestId('start-tail').click();
-}
+import { connect, openMessages, openNewTopicMessages, readSample, tailFromLatest } from './steps.ts';
 
 /** The "N shown" count above the list. */
 async function shownCount(page: Page): Promise<number> {
@@ -35,7 +17,6 @@ async function shownCount(page: Page): Promise<number> {
 
 test('the sample capture: browse, filter, search the log, open a record — no cluster needed', async ({ page, app }) => {
   await readSample(page, app.url, 'payments', 'earliest');
-  await expect(page.getByTestId('tail-phase')).toHaveText('done');
   const received = await page.getByTestId('row-count').textContent();
   expect(Number(/([\d,]+) received/.exec(received ?? '')![1]!.replace(/,/g, ''))).toBeGreaterThan(1000);
 
@@ -98,24 +79,10 @@ test('a 10 MB value: the list shows its size, the detail pane loads it lazily an
     partitions: 1,
     configs: { 'max.message.bytes': String(11 * 1024 * 1024) },
   });
-  const dir = mkdtempSync(join(tmpdir(), 'es-huge-'));
-  try {
-    writeFileSync(join(dir, 'huge.txt'), 'x'.repeat(10 * 1024 * 1024));
-    execFileSync('kcat', [
-      '-b',
-      kafka.bootstrap,
-      '-P',
-      '-t',
-      topic,
-      '-p',
-      '0',
-      '-X',
-      'message.max.bytes=12000000',
-      join(dir, 'huge.txt'),
-    ]);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  produceValueWithKcat(kafka.bootstrap, topic, 'x'.repeat(10 * 1024 * 1024), {
+    partition: 0,
+    properties: { 'message.max.bytes': '12000000' },
+  });
   produceWithKcat(kafka.bootstrap, topic, ['small'], { partition: 0 });
   await connect(page, app.url, kafka.bootstrap);
   await openMessages(page, topic);
@@ -158,7 +125,6 @@ test('a JavaScript filter runs in a worker; one that never returns is stopped wi
   app,
 }) => {
   await readSample(page, app.url, 'payments', 'earliest');
-  await expect(page.getByTestId('tail-phase')).toHaveText('done');
   const unfiltered = await shownCount(page);
   await page.getByTestId('filter-kind').selectOption('jsonPath');
   await page.getByTestId('filter-text').fill('$.type');
@@ -317,12 +283,7 @@ test('the sample capture: a tail from "now" paused and resumed replays nothing',
 test('a start below the log start is moved up and the list says so', async ({ page, app, kafka }) => {
   const topic = uniqueName('e2e-moved-start');
   createTopicWithKafkaTool(kafka.bootstrap, topic, { partitions: 1 });
-  produceWithKcat(
-    kafka.bootstrap,
-    topic,
-    Array.from({ length: 10 }, (_, i) => `m${i}`),
-    { partition: 0 },
-  );
+  produceNumberedWithKcat(kafka.bootstrap, topic, 'm', 10, { partition: 0 });
   deleteRecordsWithKafkaTool(kafka.bootstrap, topic, 0, 6);
   await connect(page, app.url, kafka.bootstrap);
   await openMessages(page, topic);

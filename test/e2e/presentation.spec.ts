@@ -3,32 +3,13 @@
 // an outage, no stale connection error, a toolbar on one line at 1440 px with readable buttons
 // and a wide Value column beside the detail pane, and a tail that says "live" (with its rate)
 // while records stream in and "caught-up" only once they stop.
-import type { Locator, Page } from '@playwright/test';
+import type { Locator } from '@playwright/test';
 import kafkajs from 'kafkajs';
 import { createTopicWithKafkaTool } from '../harness/kafka-tools.ts';
 import { produceWithKcat } from '../harness/kcat.ts';
 import { uniqueName } from '../support/unique.ts';
 import { expect, test } from './fixtures.ts';
-import { connect, openMessages, openNewTopicMessages, tailFromLatest } from './steps.ts';
-
-/** Opens the sample capture's topic and starts reading it from the last N per partition (or the earliest). */
-async function readSample(page: Page, url: string, topic: string, from: 'earliest' | { last: number }): Promise<void> {
-  await page.goto(url);
-  await page.getByTestId('open-sample').click();
-  await openMessages(page, topic);
-  await startFrom(page, from);
-}
-
-async function startFrom(page: Page, from: 'earliest' | { last: number }): Promise<void> {
-  if (from === 'earliest') {
-    await page.getByTestId('from-kind').selectOption('earliest');
-  } else {
-    await page.getByTestId('from-kind').selectOption('last');
-    await page.getByTestId('from-value').fill(String(from.last));
-  }
-  await page.getByTestId('start-tail').click();
-  await expect(page.getByTestId('tail-phase')).toHaveText('done');
-}
+import { connect, openMessages, openNewTopicMessages, readSample, startFrom, tailFromLatest } from './steps.ts';
 
 const TIME = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}$/;
 

@@ -212,6 +212,13 @@ async function runPerOrderOverOrders(page: Page, url: string, name: string): Pro
   await runToEnd(page);
 }
 
+/** The Projections screen on the sample capture's orders (the range most tests run over). */
+async function openOnSampleOrders(page: Page, url: string): Promise<void> {
+  await openProjections(page, url);
+  await page.getByTestId('range-connection').selectOption('sample');
+  await page.getByTestId('range-topic').fill('orders');
+}
+
 async function shownJson(page: Page, testId: string): Promise<unknown> {
   await page.getByTestId(`${testId}-as-json`).click();
   return JSON.parse((await page.getByTestId(`${testId}-json`).textContent())!) as unknown;
@@ -295,9 +302,7 @@ test('a projection that throws names the event and jumps to the line; a syntax e
   page,
   app,
 }) => {
-  await openProjections(page, app.url);
-  await page.getByTestId('range-connection').selectOption('sample');
-  await page.getByTestId('range-topic').fill('orders');
+  await openOnSampleOrders(page, app.url);
   await setSource(
     page,
     `export default {
@@ -341,9 +346,7 @@ test('a range typed wrong is refused before anything runs; a topic that does not
   page,
   app,
 }) => {
-  await openProjections(page, app.url);
-  await page.getByTestId('range-connection').selectOption('sample');
-  await page.getByTestId('range-topic').fill('orders');
+  await openOnSampleOrders(page, app.url);
   await page.getByTestId('range-partitions').fill('0,one');
   await page.getByTestId('run').click();
   await expect(page.getByTestId('range-error')).toContainText('Partitions "0,one" are not a list of partition numbers');
@@ -362,9 +365,7 @@ test('a range typed wrong is refused before anything runs; a topic that does not
 });
 
 test('an endless loop is stopped by the time limit or by Cancel, and the page stays usable', async ({ page, app }) => {
-  await openProjections(page, app.url);
-  await page.getByTestId('range-connection').selectOption('sample');
-  await page.getByTestId('range-topic').fill('orders');
+  await openOnSampleOrders(page, app.url);
   await setSource(
     page,
     `export default {\n  init: () => ({ n: 0 }),\n  any(state) {\n    for (;;) state.n++;\n  },\n};\n`,
@@ -397,9 +398,7 @@ test('an endless loop is stopped by the time limit or by Cancel, and the page st
 test('a projection cannot reach fetch, the DOM, the worker’s postMessage or importScripts', async ({ page, app }) => {
   const requests: string[] = [];
   page.on('request', (r) => requests.push(r.url()));
-  await openProjections(page, app.url);
-  await page.getByTestId('range-connection').selectOption('sample');
-  await page.getByTestId('range-topic').fill('orders');
+  await openOnSampleOrders(page, app.url);
   const attempts = [
     ["fetch('http://127.0.0.1:9/steal')", /fetch is not a function|fetch is not defined/],
     ["document.title = 'owned'", /document is not defined/],

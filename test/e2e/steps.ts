@@ -24,6 +24,31 @@ export async function openMessages(page: Page, topic: string): Promise<void> {
   await expect(page.getByTestId('messages-view')).toBeVisible();
 }
 
+/** In the open messages view: reads from the earliest offsets or the last N per partition, and waits until the read is done. */
+export async function startFrom(page: Page, from: 'earliest' | { last: number }): Promise<void> {
+  if (from === 'earliest') {
+    await page.getByTestId('from-kind').selectOption('earliest');
+  } else {
+    await page.getByTestId('from-kind').selectOption('last');
+    await page.getByTestId('from-value').fill(String(from.last));
+  }
+  await page.getByTestId('start-tail').click();
+  await expect(page.getByTestId('tail-phase')).toHaveText('done');
+}
+
+/** First start, the sample capture (no cluster needed), its topic's messages read by startFrom. */
+export async function readSample(
+  page: Page,
+  url: string,
+  topic: string,
+  from: 'earliest' | { last: number },
+): Promise<void> {
+  await page.goto(url);
+  await page.getByTestId('open-sample').click();
+  await openMessages(page, topic);
+  await startFrom(page, from);
+}
+
 /** In the open messages view: tail from the latest offsets (only what arrives from now on). */
 export async function tailFromLatest(page: Page): Promise<void> {
   await page.getByTestId('from-kind').selectOption('latest');

@@ -150,6 +150,23 @@ export function reassignPartitionWithKafkaTool(
   }
 }
 
+/**
+ * The columns of ConsumerGroupCommand --describe --group, in its order: describeGroupWithKafkaTool
+ * fails unless the tool's header is exactly these, so a test comparing a table with them compares
+ * it with what the tool prints.
+ */
+export const GROUP_DESCRIBE_COLUMNS = [
+  'GROUP',
+  'TOPIC',
+  'PARTITION',
+  'CURRENT-OFFSET',
+  'LOG-END-OFFSET',
+  'LAG',
+  'CONSUMER-ID',
+  'HOST',
+  'CLIENT-ID',
+] as const;
+
 /** One row of ConsumerGroupCommand --describe --group: '-' (nothing) becomes null. */
 export interface GroupDescribeRow {
   group: string;
@@ -182,16 +199,14 @@ export function describeGroupWithKafkaTool(
     group,
   ]);
   const lines = out.split('\n').map((l) => l.trim());
-  const header = lines.findIndex((l) =>
-    /^GROUP\s+TOPIC\s+PARTITION\s+CURRENT-OFFSET\s+LOG-END-OFFSET\s+LAG\s+CONSUMER-ID\s+HOST\s+CLIENT-ID$/.test(l),
-  );
+  const header = lines.findIndex((l) => l.split(/\s+/).join(' ') === GROUP_DESCRIBE_COLUMNS.join(' '));
   if (header < 0) throw new Error(`ConsumerGroupCommand printed no table for group ${group}:\n${out}`);
   const dash = (v: string | undefined): string | null => (v === undefined || v === '-' ? null : v);
   const rows: GroupDescribeRow[] = [];
   for (const line of lines.slice(header + 1)) {
     if (line === '') continue;
     const cells = line.split(/\s+/);
-    if (cells.length !== 9 || cells[0] !== group)
+    if (cells.length !== GROUP_DESCRIBE_COLUMNS.length || cells[0] !== group)
       throw new Error(`Unexpected line in ConsumerGroupCommand's table: "${line}"\n${out}`);
     rows.push({
       group: cells[0]!,

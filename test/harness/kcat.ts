@@ -1,5 +1,10 @@
-// kcat as an independent Kafka client (librdkafka) to produce test data.
-import { execFileSync, spawnSync } from 'node:child_process';
+// kcat as an independent Kafka client (librdkafka): it produces the tests' data (lines, numbered
+// records, one record of any bytes, files of millions of lines) and consumes as a group member.
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { followLinePrintingChild } from './line-printing-child.ts';
 
 export function kcatAvailable(): boolean {
   return spawnSync('kcat', ['-V'], { stdio: 'ignore' }).status === 0;
@@ -28,9 +33,55 @@ export function produceWithKcat(
   execFileSync('kcat', args, { input, stdio: ['pipe', 'ignore', 'pipe'], timeout: 60_000 });
 }
 
-// (Appended: the import stays with the code that uses it.)
-import { spawn as spawnChild } from 'node:child_process';
-import { followLinePrintingChild } from './line-printing-child.ts';
+/**
+ * Produces `count` records "<prefix>0", "<prefix>1", … with kcat (options as produceWithKcat):
+ * the numbered values most tests write, so that what a read returns can be listed exactly.
+ */
+export function produceNumberedWithKcat(
+  bootstrap: string,
+  topic: string,
+  prefix: string,
+  count: number,
+  options: { partition?: number; key?: string } = {},
+): void {
+  produceWithKcat(
+    bootstrap,
+    topic,
+    Array.from({ length: count }, (_, i) => `${prefix}${i}`),
+    options,
+  );
+}
+
+/**
+ * Produces one record whose value is `value`, byte for byte, with kcat -P given a file (kcat sends
+ * a named file as one record): for values a line per record cannot carry (any byte, newlines,
+ * megabytes). Headers are added in the order given; `properties` are librdkafka's (-X).
+ */
+export function produceValueWithKcat(
+  bootstrap: string,
+  topic: string,
+  value: Uint8Array | string,
+  options: {
+    partition?: number;
+    key?: string;
+    headers?: [string, string][];
+    properties?: Record<string, string>;
+  } = {},
+): void {
+  const args = ['-b', bootstrap, '-P', '-t', topic];
+  if (options.partition !== undefined) args.push('-p', String(options.partition));
+  if (options.key !== undefined) args.push('-k', options.key);
+  for (const [name, text] of options.headers ?? []) args.push('-H', `${name}=${text}`);
+  for (const [name, setting] of Object.entries(options.properties ?? {})) args.push('-X', `${name}=${setting}`);
+  const dir = mkdtempSync(join(tmpdir(), 'es-kcat-'));
+  try {
+    const file = join(dir, 'value.bin');
+    writeFileSync(file, value);
+    execFileSync('kcat', [...args, file], { stdio: ['ignore', 'ignore', 'pipe'], timeout: 60_000 });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 export interface KcatGroupConsumer {
   readonly pid: number | undefined;
@@ -63,7 +114,7 @@ export function startKcatGroupConsumer(
     `auto.commit.interval.ms=${options.commitIntervalMs ?? 100}`,
   ];
   if (options.clientId !== undefined) args.push('-X', `client.id=${options.clientId}`);
-  const child = spawnChild('kcat', [...args, ...topics], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('kcat', [...args, ...topics], { stdio: ['ignore', 'pipe', 'pipe'] });
   const followed = followLinePrintingChild(child);
   child.stderr.resume();
   return {
@@ -87,7 +138,7 @@ export function produceFileWithKcat(
   const args = ['-b', bootstrap, '-P', '-t', topic, ...(options.keyed ? ['-K', '\t'] : ['-p', '-1'])];
   args.push('-X', 'linger.ms=20', '-X', 'batch.num.messages=10000', '-l', file);
   return new Promise<void>((resolve, reject) => {
-    const kcat = spawnChild('kcat', args, { stdio: ['ignore', 'ignore', 'inherit'] });
+    const kcat = spawn('kcat', args, { stdio: ['ignore', 'ignore', 'inherit'] });
     kcat.on('error', reject);
     kcat.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`kcat -P exited ${code}`))));
   });

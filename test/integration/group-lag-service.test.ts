@@ -9,7 +9,7 @@ import { ConnectionProfile } from '../../src/common/contract/dto.ts';
 import { openClusterClient, type ClusterClient } from '../../src/node/kafka/index.ts';
 import { SAMPLE_CAPTURE_PATH } from '../../scripts/make-sample-capture.ts';
 import { createTopicWithKafkaTool } from '../harness/kafka-tools.ts';
-import { produceWithKcat } from '../harness/kcat.ts';
+import { produceNumberedWithKcat, produceWithKcat } from '../harness/kcat.ts';
 import { startInProcessHost, type TestHost } from '../support/in-process-host.ts';
 import { uniqueName } from '../support/unique.ts';
 
@@ -42,12 +42,7 @@ describe('consumer lag through the contract', () => {
   it('reaches OK, WARN, STALL, STOP and REWIND for consumers scripted to behave so, with a reason naming the partition', async () => {
     const topic = uniqueName('lag-status');
     createTopicWithKafkaTool(kafka.bootstrap, topic, { partitions: 1 });
-    produceWithKcat(
-      kafka.bootstrap,
-      topic,
-      Array.from({ length: 100 }, (_, i) => `r${i}`),
-      { partition: 0 },
-    );
+    produceNumberedWithKcat(kafka.bootstrap, topic, 'r', 100, { partition: 0 });
     const g = {
       ok: uniqueName('ok'),
       warn: uniqueName('warn'),
@@ -190,13 +185,7 @@ describe('consumer lag through the contract', () => {
   it('resets offsets: a dry run changes nothing, execute moves them as previewed, refused on a read-only connection', async () => {
     const topic = uniqueName('reset');
     createTopicWithKafkaTool(kafka.bootstrap, topic, { partitions: 3 });
-    for (let p = 0; p < 3; p++)
-      produceWithKcat(
-        kafka.bootstrap,
-        topic,
-        Array.from({ length: 10 }, (_, i) => `p${p}-${i}`),
-        { partition: p },
-      );
+    for (let p = 0; p < 3; p++) produceNumberedWithKcat(kafka.bootstrap, topic, `p${p}-`, 10, { partition: p });
     const group = uniqueName('reset-group');
     await committer.commitOffsets(
       group,
@@ -306,12 +295,7 @@ describe('consumer lag through the contract', () => {
   it('saves the lag history of the watched groups that read a topic into a capture of it', async () => {
     const topic = uniqueName('captured-lag');
     createTopicWithKafkaTool(kafka.bootstrap, topic, { partitions: 2 });
-    produceWithKcat(
-      kafka.bootstrap,
-      topic,
-      Array.from({ length: 30 }, (_, i) => `r${i}`),
-      { partition: 0 },
-    );
+    produceNumberedWithKcat(kafka.bootstrap, topic, 'r', 30, { partition: 0 });
     const reader = uniqueName('reader');
     const elsewhere = uniqueName('elsewhere');
     await committer.commitOffsets(reader, [{ topic, partition: 0, offset: 10n }]);

@@ -2,8 +2,6 @@
 // second client) wrote them, through the API and the CLI's JSON; every codec; aborted
 // transactions skipped; offsets by time equal Kafka's; and no consumer group appears.
 import { execFile, execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
 import kafkajs from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
@@ -21,8 +19,7 @@ import {
   listGroupsWithKafkaTool,
   runGetOffsetShellAtTime,
 } from '../harness/kafka-tools.ts';
-import { produceWithKcat } from '../harness/kcat.ts';
-import { testTempDir } from '../support/temp-dir.ts';
+import { produceNumberedWithKcat, produceValueWithKcat, produceWithKcat } from '../harness/kcat.ts';
 import { uniqueName } from '../support/unique.ts';
 
 const BIN = new URL('../../bin/eventscope.js', import.meta.url).pathname;
@@ -43,6 +40,29 @@ describe('partition fetcher', () => {
       ...extra,
     });
     return records.sort((a, b) => a.partition - b.partition || Number(a.offset - b.offset));
+  };
+
+  /**
+   * Starts following `topic` from its latest offsets and waits until "latest" is resolved to
+   * offsets: records produced after it returns are new ones, never taken for old ones.
+   */
+  const followFromLatest = async (
+    topic: string,
+    request: Pick<ReadRequest, 'onRecords'> & Partial<ReadRequest>,
+  ): Promise<{ controller: AbortController; reading: ReturnType<ClusterClient['read']> }> => {
+    const controller = new AbortController();
+    let started!: () => void;
+    const hasStarted = new Promise<void>((resolve) => (started = resolve));
+    const reading = client.read({
+      topic,
+      from: { kind: 'latest' },
+      follow: true,
+      signal: controller.signal,
+      onStart: () => started(),
+      ...request,
+    });
+    await hasStarted;
+    return { controller, reading };
   };
 
   beforeAll(async () => {
@@ -92,24 +112,14 @@ describe('partition fetcher', () => {
     for (const m of sent) await bigProducer.send({ topic, messages: [{ partition: 0, ...m }] as kafkajs.Message[] });
     await bigProducer.disconnect();
     // …and some from kcat, an independent client (librdkafka).
-    const dir = testTempDir('es-kcat-');
-    writeFileSync(join(dir, 'binary.bin'), invalidUtf8);
-    execFileSync('kcat', [
-      '-b',
-      kafka.bootstrap,
-      '-P',
-      '-t',
-      topic,
-      '-p',
-      '0',
-      '-k',
-      'kcat-key',
-      '-H',
-      'source=kcat',
-      '-H',
-      'source=again',
-      join(dir, 'binary.bin'),
-    ]);
+    produceValueWithKcat(kafka.bootstrap, topic, invalidUtf8, {
+      partition: 0,
+      key: 'kcat-key',
+      headers: [
+        ['source', 'kcat'],
+        ['source', 'again'],
+      ],
+    });
 
     const records = await readAll(topic);
     expect(records).toHaveLength(6);
@@ -248,13 +258,7 @@ describe('partition fetcher', () => {
   it('reads chosen partitions, the last N per partition, at most max records', async () => {
     const topic = uniqueName('choose');
     createTopicWithKafkaTool(kafka.bootstrap, topic, { partitions: 3 });
-    for (let p = 0; p < 3; p++)
-      produceWithKcat(
-        kafka.bootstrap,
-        topic,
-        Array.from({ length: 10 }, (_, i) => `p${p}-${i}`),
-        { partition: p },
-      );
+    for (let p = 0; p < 3; p++) produceNumberedWithKcat(kafka.bootstrap, topic, `p${p}-`, 10, { partition: p });
     expect((await readAll(topic, { partitions: [1] })).map((r) => Buffer.from(r.value!).toString())).toEqual(
       Array.from({ length: 10 }, (_, i) => `p1-${i}`),
     );
@@ -269,19 +273,9 @@ describe('partition fetcher', () => {
     const topic = uniqueName('follow');
     createTopicWithKafkaTool(kafka.bootstrap, topic, { partitions: 2 });
     const seen: string[] = [];
-    const controller = new AbortController();
-    let started!: () => void;
-    const hasStarted = new Promise<void>((resolve) => (started = resolve));
-    const reading = client.read({
-      topic,
-      from: { kind: 'latest' },
-      follow: true,
-      signal: controller.signal,
-      onStart: () => started(),
+    const { controller, reading } = await followFromLatest(topic, {
       onRecords: (batch) => void seen.push(...batch.map((r) => Buffer.from(r.value!).toString())),
     });
-    // Produce once "latest" is resolved to offsets, or the new records could be taken for old ones.
-    await hasStarted;
     produceWithKcat(kafka.bootstrap, topic, ['x1', 'x2'], { partition: 0 });
     produceWithKcat(kafka.bootstrap, topic, ['y1'], { partition: 1 });
     const deadline = Date.now() + 15_000;
@@ -302,22 +296,13 @@ describe('partition fetcher', () => {
     createTopicWithKafkaTool(kafka.bootstrap, topic, { partitions: 1 });
     const seen: string[] = [];
     const notices: string[] = [];
-    const controller = new AbortController();
-    let started!: () => void;
-    const hasStarted = new Promise<void>((resolve) => (started = resolve));
-    const reading = client.read({
-      topic,
-      from: { kind: 'latest' },
-      follow: true,
+    const { controller, reading } = await followFromLatest(topic, {
       // 100 ms instead of the 5 s default: the test waits for the new partition, not the interval.
       metadataRefreshMs: 100,
-      signal: controller.signal,
-      onStart: () => started(),
       onStatus: (s) => void notices.push(s.message),
       onRecords: (batch) => void seen.push(...batch.map((r) => `${r.partition}:${Buffer.from(r.value!).toString()}`)),
     });
     try {
-      await hasStarted;
       addPartitionsWithKafkaTool(kafka.bootstrap, topic, 2);
       await vi.waitFor(
         () => expect(notices).toContain(`Partition 1 was added to ${topic}; reading it from its start.`),

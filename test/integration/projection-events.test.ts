@@ -145,15 +145,20 @@ describe('projections.events', () => {
     await host?.close();
   });
 
-  it('delivers the range in event order, equal to kcat sorted by (timestamp, partition, offset); a second run reads the replay log', async () => {
-    const expected = kcatOrder(kafka.bootstrap, uneven);
-    expect(expected.order).toHaveLength(4_507);
-    const first = readRange(host.client, {
+  /** A read of the whole uneven topic (earliest to latest), changed by `params`. */
+  const readUneven = (params: Partial<StreamParamsOf<'projections.events'>> = {}): Read =>
+    readRange(host.client, {
       connectionId,
       topic: uneven,
       from: { kind: 'earliest' },
       to: { kind: 'latest' },
+      ...params,
     });
+
+  it('delivers the range in event order, equal to kcat sorted by (timestamp, partition, offset); a second run reads the replay log', async () => {
+    const expected = kcatOrder(kafka.bootstrap, uneven);
+    expect(expected.order).toHaveLength(4_507);
+    const first = readUneven();
     await first.done;
     expect(first.end).toMatchObject({ reason: 'complete', message: null });
     expect(first.order).toEqual(expected.order);
@@ -176,51 +181,27 @@ describe('projections.events', () => {
     expect(first.end!.next).toEqual({ '0': '3000', '1': '1500', '2': '7', '3': '0' });
 
     // Everything is in the replay log now: nothing is fetched, the same events come back.
-    const second = readRange(host.client, {
-      connectionId,
-      topic: uneven,
-      from: { kind: 'earliest' },
-      to: { kind: 'latest' },
-    });
+    const second = readUneven();
     await second.done;
     expect(second.events.some((e) => e.type === 'fetching')).toBe(false);
     expect(second.order).toEqual(expected.order);
   });
 
   it('resumes at a cut with the same events as the rest of the first read; maxEvents stops early at that cut', async () => {
-    const whole = readRange(host.client, {
-      connectionId,
-      topic: uneven,
-      from: { kind: 'earliest' },
-      to: { kind: 'latest' },
-    });
+    const whole = readUneven();
     await whole.done;
     for (const k of [1, 977, 2_500, 4_506]) {
-      const head = readRange(host.client, {
-        connectionId,
-        topic: uneven,
-        from: { kind: 'earliest' },
-        to: { kind: 'latest' },
-        maxEvents: k,
-      });
+      const head = readUneven({ maxEvents: k });
       await head.done;
       expect(head.order).toEqual(whole.order.slice(0, k));
-      const rest = readRange(host.client, {
-        connectionId,
-        topic: uneven,
-        from: { kind: 'earliest' },
-        to: { kind: 'latest' },
-        startAt: head.end!.next,
-      });
+      const rest = readUneven({ startAt: head.end!.next });
       await rest.done;
       expect(rest.order).toEqual(whole.order.slice(k));
     }
   });
 
   it('ends a range at an offset (inclusive), at a time, or at a consumer group’s committed offsets (exclusive)', async () => {
-    const atOffset = readRange(host.client, {
-      connectionId,
-      topic: uneven,
+    const atOffset = readUneven({
       partitions: [0, 1],
       from: { kind: 'offset', offset: '10' },
       to: { kind: 'offset', offset: '99' },
@@ -242,12 +223,7 @@ describe('projections.events', () => {
       .filter(Boolean)
       .map((l) => l.split(' ').map(Number) as [number, number, number]);
     const cutTime = times.find(([p, o]) => p === 0 && o === 1_500)![2];
-    const atTime = readRange(host.client, {
-      connectionId,
-      topic: uneven,
-      from: { kind: 'earliest' },
-      to: { kind: 'timestamp', timestamp: cutTime },
-    });
+    const atTime = readUneven({ to: { kind: 'timestamp', timestamp: cutTime } });
     await atTime.done;
     const expectedAtTime = new Set(times.filter(([, , t]) => t <= cutTime).map(([p, o]) => `${p}:${o}`));
     expect(atTime.order).toEqual(whole.order.filter((po) => expectedAtTime.has(po)));
@@ -261,12 +237,7 @@ describe('projections.events', () => {
       execute: true,
     });
     const committed = new Map(plan.partitions.map((p) => [p.partition, BigInt(p.after)]));
-    const atGroup = readRange(host.client, {
-      connectionId,
-      topic: uneven,
-      from: { kind: 'earliest' },
-      to: { kind: 'group', groupId: group },
-    });
+    const atGroup = readUneven({ to: { kind: 'group', groupId: group } });
     await atGroup.done;
     expect(
       atGroup.events.some((e) => e.type === 'notice' && e.message.includes('no committed offset for partition 3')),
@@ -281,14 +252,7 @@ describe('projections.events', () => {
 
   it('refuses an unknown topic, a partition the topic lacks, and a group with no offsets on it, by name', async () => {
     const bad = async (params: Partial<StreamParamsOf<'projections.events'>>): Promise<unknown> => {
-      const read = readRange(host.client, {
-        connectionId,
-        topic: uneven,
-        from: { kind: 'earliest' },
-        to: { kind: 'latest' },
-        ...params,
-      });
-      return read.done.then(
+      return readUneven(params).done.then(
         () => null,
         (err: unknown) => err,
       );

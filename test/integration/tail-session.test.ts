@@ -10,7 +10,7 @@ import {
   createTopicWithKafkaTool,
   deleteTopicWithKafkaTool,
 } from '../harness/kafka-tools.ts';
-import { produceWithKcat } from '../harness/kcat.ts';
+import { produceNumberedWithKcat, produceWithKcat } from '../harness/kcat.ts';
 import { startInProcessHost, type TestHost } from '../support/in-process-host.ts';
 import { startTail } from '../support/tail-probe.ts';
 import { uniqueName } from '../support/unique.ts';
@@ -21,12 +21,7 @@ describe('tail sessions', () => {
   const connectionId = 'tail';
   /** `count` lines "<prefix>-0", "<prefix>-1", … to one partition, by kcat. */
   const produceNumbered = (topic: string, prefix: string, count: number, partition: number): void =>
-    produceWithKcat(
-      kafka.bootstrap,
-      topic,
-      Array.from({ length: count }, (_, i) => `${prefix}-${i}`),
-      { partition },
-    );
+    produceNumberedWithKcat(kafka.bootstrap, topic, `${prefix}-`, count, { partition });
 
   beforeAll(async () => {
     host = await startInProcessHost();
@@ -39,13 +34,7 @@ describe('tail sessions', () => {
   it('delivers existing and new records in flushes, fills the replay log, and pages back through it', async () => {
     const topic = uniqueName('tail');
     createTopicWithKafkaTool(kafka.bootstrap, topic, { partitions: 3 });
-    for (let p = 0; p < 3; p++)
-      produceWithKcat(
-        kafka.bootstrap,
-        topic,
-        Array.from({ length: 100 }, (_, i) => `old-${p}-${i}`),
-        { partition: p },
-      );
+    for (let p = 0; p < 3; p++) produceNumbered(topic, `old-${p}`, 100, p);
     const tail = startTail(host.client, { connectionId, topic, from: { kind: 'earliest' } });
     await tail.until(() => tail.events.some((e) => e.type === 'status' && e.phase === 'caught-up'));
     expect(tail.records).toHaveLength(300);
@@ -65,20 +54,13 @@ describe('tail sessions', () => {
     }
     tail.subscription.close();
 
-    const page = await host.client.call('log.page', {
-      connectionId,
-      topic,
-      before: { 0: '100', 1: '102', 2: '100' },
-      limit: 50,
-    });
+    // Back from the end of every partition (partition 1 got the two new records).
+    const pageBack = (limit: number) =>
+      host.client.call('log.page', { connectionId, topic, before: { 0: '100', 1: '102', 2: '100' }, limit });
+    const page = await pageBack(50);
     expect(page.records).toHaveLength(50);
     expect(page.more).toBe(true);
-    const all = await host.client.call('log.page', {
-      connectionId,
-      topic,
-      before: { 0: '100', 1: '102', 2: '100' },
-      limit: 5000,
-    });
+    const all = await pageBack(5000);
     expect(all.records).toHaveLength(302);
     expect(all.more).toBe(false);
   });
@@ -97,14 +79,7 @@ describe('tail sessions', () => {
     expect(held).toHaveLength(MAX_UNACKED_FLUSHES);
     expect(tail.records.length).toBeLessThan(lines.length);
     // Acknowledge as we go from here on.
-    let acked = 0;
-    while (tail.records.length < lines.length) {
-      const flushes = tail.events.filter((e) => e.type === 'records');
-      for (const e of flushes.slice(acked))
-        if (e.type === 'records') await host.client.call('tail.ack', { sessionId: tail.sessionId(), flush: e.flush });
-      acked = flushes.length;
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await tail.acknowledgeWhile(() => tail.records.length < lines.length);
     expect(tail.records.map((r) => (r.value?.encoding === 'utf8' ? r.value.text : ''))).toEqual(lines);
     tail.subscription.close();
   });
@@ -247,14 +222,7 @@ describe('tail sessions', () => {
     expect(tail.records.length).toBeLessThan(lines.length);
     let ended = false;
     void tail.subscription.done.then(() => (ended = true));
-    let acked = 0;
-    while (!ended) {
-      const flushes = tail.events.filter((e) => e.type === 'records');
-      for (const e of flushes.slice(acked))
-        if (e.type === 'records') await host.client.call('tail.ack', { sessionId: tail.sessionId(), flush: e.flush });
-      acked = flushes.length;
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await tail.acknowledgeWhile(() => !ended);
     expect(tail.records.map((r) => (r.value?.encoding === 'utf8' ? r.value.text : ''))).toEqual(lines);
     expect(tail.events[tail.events.length - 1]).toMatchObject({
       type: 'status',

@@ -10,6 +10,11 @@ export interface TailProbe {
   subscription: Subscription;
   /** Resolves when the predicate holds, polling; rejects after timeoutMs. */
   until(predicate: () => boolean, timeoutMs?: number): Promise<void>;
+  /**
+   * For a probe started with autoAck false: acknowledges every flush received (the held-back ones
+   * first, then each as it comes, every 20 ms) for as long as keepGoing holds.
+   */
+  acknowledgeWhile(keepGoing: () => boolean): Promise<void>;
 }
 
 export function startTail(
@@ -44,6 +49,16 @@ export function startTail(
             `tail: condition not met within ${timeoutMs} ms (${records.length} records, last event ${JSON.stringify(events[events.length - 1])?.slice(0, 300)})`,
           );
         await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+    acknowledgeWhile: async (keepGoing) => {
+      let acked = 0;
+      while (keepGoing()) {
+        const flushes = events.filter((e) => e.type === 'records');
+        for (const e of flushes.slice(acked))
+          if (e.type === 'records') await client.call('tail.ack', { sessionId: session, flush: e.flush });
+        acked = flushes.length;
+        await new Promise((r) => setTimeout(r, 20));
       }
     },
   };
